@@ -1,0 +1,145 @@
+/**
+ * Validates configurations against an experiment's JSON Schema with ajv: applies
+ * defaults, optionally coerces strings (for `--set iterations=5`), and reports every
+ * problem as `{path, message}` naming the field, the rule and the value.
+ *
+ * Browser-safe (no Node modules): the UI validates forms with this same code.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { JSONSchema } from './config-schema.ts';
+import { UI_HINT_FORMATS } from './config-formats.ts';
+import { isOnStep } from './step.ts';
+
+/** One problem with a configuration. `path` is dotted: `sampling.temperature`, `prompts[0].text`. */
+export interface ConfigError {
+  path: string;
+  message: string;
+}
+
+export type ValidationResult<C> = { ok: true; value: C } | { ok: false; errors: ConfigError[] };
+
+export interface ValidateOptions {
+  /** Convert strings to the field's type ("5" → 5, "true" → true), as the CLI's `--set` needs. */
+  coerce?: boolean;
+}
+
+/** Thrown by APIs that take a configuration when it does not validate. */
+export class ConfigValidationError extends Error {
+  override readonly name = 'ConfigValidationError';
+  readonly code = 'ERR_INVALID_CONFIG';
+  readonly errors: ConfigError[];
+
+  constructor(errors: ConfigError[], subject = 'configuration') {
+    super(`invalid ${subject}: ${errors.map((e) => e.message).join('; ')}`);
+    this.errors = errors;
+  }
+}
+
+function createAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: coerce, verbose: true, strict: true });
+  addFormats.default(ajv);
+  for (const hint of UI_HINT_FORMATS) ajv.addFormat(hint, true);
+  ajv.addKeyword({
+    keyword: 'x-step',
+    type: 'number',
+    schemaType: 'object',
+    validate: (rule: { step: number; base: number }, value: number) => isOnStep(value, rule.step, rule.base),
+  });
+  return ajv;
+}
+
+let strictAjv: Ajv | undefined;
+let coercingAjv: Ajv | undefined;
+const compiled = new WeakMap<JSONSchema, { strict?: ValidateFunction; coerce?: ValidateFunction }>();
+
+function validatorFor(schema: JSONSchema, coerce: boolean): ValidateFunction {
+  let entry = compiled.get(schema);
+  if (!entry) compiled.set(schema, (entry = {}));
+  if (coerce) return (entry.coerce ??= (coercingAjv ??= createAjv(true)).compile(schema));
+  return (entry.strict ??= (strictAjv ??= createAjv(false)).compile(schema));
+}
+
+/**
+ * Validates `input` against `schema` (compiled once per schema object). The input is not
+ * modified; the value returned has defaults applied.
+ */
+export function validateConfig<C = Record<string, unknown>>(
+  schema: JSONSchema,
+  input: unknown,
+  options: ValidateOptions = {},
+): ValidationResult<C> {
+  const value = input === undefined ? {} : structuredClone(input);
+  const validate = validatorFor(schema, options.coerce ?? false);
+  if (validate(value)) return { ok: true, value: value as C };
+  return { ok: false, errors: dedupe((validate.errors ?? []).map(describeError)) };
+}
+
+function dedupe(errors: ConfigError[]): ConfigError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(e.message) && seen.add(e.message));
+}
+
+/** `/prompts/0/text` → `prompts[0].text`. */
+export function toFieldPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+const show = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+};
+
+function describeError(error: ErrorObject): ConfigError {
+  const base = toFieldPath(error.instancePath);
+  const params = error.params as Record<string, any>;
+  const join = (name: string) => (base ? `${base}.${name}` : name);
+  const at = (path: string, text: string, separator = ': '): ConfigError => ({
+    path,
+    message: `config${path ? `.${path}` : ''}${separator}${text}`,
+  });
+  const value = show(error.data);
+  switch (error.keyword) {
+    case 'required':
+      return at(join(params.missingProperty), 'is required', ' ');
+    case 'additionalProperties':
+      return at(join(params.additionalProperty), 'is not a field of this experiment', ' ');
+    case 'type':
+      return at(base, `${value} is not ${TYPE_NAMES[String(params.type)] ?? params.type}`);
+    case 'minimum':
+      return at(base, `${value} is below the minimum ${params.limit}`);
+    case 'maximum':
+      return at(base, `${value} is above the maximum ${params.limit}`);
+    case 'minLength':
+      return at(base, `${value} is shorter than the minimum length ${params.limit}`);
+    case 'maxLength':
+      return at(base, `${value} is longer than the maximum length ${params.limit}`);
+    case 'minItems':
+      return at(base, `has ${(error.data as unknown[]).length} items, fewer than the minimum ${params.limit}`);
+    case 'maxItems':
+      return at(base, `has ${(error.data as unknown[]).length} items, more than the maximum ${params.limit}`);
+    case 'enum':
+      return at(base, `${value} is not one of ${(params.allowedValues as unknown[]).map(show).join(', ')}`);
+    case 'format':
+      return at(base, `${value} is not a valid ${params.format}`);
+    case 'x-step': {
+      const rule = error.schema as { step: number; base: number };
+      return at(base, `${value} is not on the step ${rule.step} from ${rule.base}`);
+    }
+    default:
+      return at(base, `${value} ${error.message ?? 'is invalid'}`);
+  }
+}

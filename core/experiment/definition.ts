@@ -1,0 +1,85 @@
+/**
+ * `Definition`: what an experiment's `experiment()` returns: its name, description and
+ * configuration schema (the original Athanor's `Definition`). Immutable like the schema
+ * builder; `resolve()` checks it is complete.
+ *
+ * @example
+ * export const experiment = () =>
+ *   Definition.new().name('my_experiment').description('…').configuration(schema);
+ */
+import { ConfigSchema, type JSONSchema } from './config-schema.ts';
+import { DefinitionError } from './definition-error.ts';
+
+const EXPERIMENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** A complete, checked definition: what the registry, the API and the forms see. */
+export interface ExperimentDefinition<C extends object = object> {
+  readonly name: string;
+  readonly description: string | null;
+  readonly configSchema: ConfigSchema<C>;
+  /** The configuration's JSON Schema. */
+  readonly schema: JSONSchema;
+}
+
+interface DefinitionState {
+  name?: string;
+  description?: string;
+  schema: ConfigSchema<any>;
+}
+
+/** An experiment definition under construction; `C` is the static type of its config. */
+export class Definition<C extends object = {}> {
+  readonly #state: Readonly<DefinitionState>;
+
+  private constructor(state: DefinitionState) {
+    this.#state = Object.freeze(state);
+  }
+
+  /** An empty definition: give it at least a name. */
+  static new(): Definition<{}> {
+    return new Definition({ schema: ConfigSchema.new() });
+  }
+
+  /** The experiment's unique name: letters, digits, `_`, `.` and `-`. Required. */
+  name(name: string): Definition<C> {
+    if (typeof name !== 'string' || !EXPERIMENT_NAME.test(name)) {
+      throw new DefinitionError(
+        `experiment name ${JSON.stringify(name)} is invalid: use 1 to 128 letters, digits, "_", "." or "-"`,
+      );
+    }
+    return new Definition({ ...this.#state, name });
+  }
+
+  /** A description shown in the workbench. */
+  description(description: string): Definition<C> {
+    if (typeof description !== 'string') {
+      throw new DefinitionError(`experiment description must be a string, got ${JSON.stringify(description)}`);
+    }
+    return new Definition({ ...this.#state, description });
+  }
+
+  /** The configuration schema of every instance of this experiment. */
+  configuration<S extends object>(schema: ConfigSchema<S>): Definition<S> {
+    if (!(schema instanceof ConfigSchema)) {
+      throw new DefinitionError('configuration expects a ConfigSchema (ConfigSchema.new()…)');
+    }
+    return new Definition<S>({ ...this.#state, schema });
+  }
+
+  /** Checks the definition is complete and returns its plain, frozen form. */
+  resolve(): ExperimentDefinition<C> {
+    const { name, description, schema } = this.#state;
+    if (name === undefined) {
+      throw new DefinitionError("experiment definition has no name: add .name('my_experiment')");
+    }
+    return Object.freeze({
+      name,
+      description: description ?? null,
+      configSchema: schema as ConfigSchema<C>,
+      schema: schema.toJSONSchema(),
+    });
+  }
+}
+
+/** The static config type of a definition, or of a function returning one. */
+export type ConfigOf<D> = D extends () => infer R ? ConfigOf<R> : D extends Definition<infer C> ? C : never;

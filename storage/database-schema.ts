@@ -1,0 +1,81 @@
+/**
+ * The database schema every backend (pg-mem, PGlite, Postgres) presents through Kysely.
+ * Column names are snake_case as stored; the experiments service maps rows to the
+ * camelCase records of the HTTP API.
+ *
+ * `jsonb` columns are written as JSON text (`JSON.stringify`) because node-postgres would
+ * turn a JS array into a Postgres array, and read back as parsed values.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** A `timestamptz`: read as a Date, written as a Date or an ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** A `jsonb` value: read parsed, written as JSON text. */
+export type Json = ColumnType<unknown, string, string>;
+
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface InstancesTable {
+  id: string;
+  experiment: string;
+  name: string;
+  description: string | null;
+  configuration: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RunsTable {
+  id: string;
+  instance_id: string;
+  status: RunStatus;
+  error: string | null;
+  /** The latest progress `{current, total, message?}`, kept at each flush. */
+  progress: ColumnType<unknown, string | null, string | null>;
+  /** Content hash of the experiment's code this run executed. */
+  code_hash: string | null;
+  /** Options of this run, e.g. `{timeoutMs}`. */
+  options: ColumnType<unknown, string, string>;
+  /** Which workbench process owns the run while it is active (`host:pid:boot`). */
+  owner: string | null;
+  heartbeat_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  /** Rows appended so far; the next log/result takes `count + 1` as its sequence. */
+  log_count: Generated<number>;
+  result_count: Generated<number>;
+  created_at: Timestamp;
+  started_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  completed_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
+export interface RunLogsTable {
+  run_id: string;
+  seq: number;
+  level: LogLevel;
+  message: string;
+  metadata: ColumnType<unknown, string | null, string | null>;
+  timestamp: Timestamp;
+}
+
+export interface RunResultsTable {
+  run_id: string;
+  seq: number;
+  key: string;
+  value: Json;
+  recorded_at: Timestamp;
+}
+
+export interface DatabaseSchema {
+  instances: InstancesTable;
+  runs: RunsTable;
+  run_logs: RunLogsTable;
+  run_results: RunResultsTable;
+}
+
+export type InstanceRow = Selectable<InstancesTable>;
+export type RunRow = Selectable<RunsTable>;
+export type RunLogRow = Selectable<RunLogsTable>;
+export type RunResultRow = Selectable<RunResultsTable>;
+export type NewRunLogRow = Insertable<RunLogsTable>;
+export type NewRunResultRow = Insertable<RunResultsTable>;
