@@ -14,3 +14,4 @@ export {
   type ConfigError,
   type ExperimentDefinition,
 } from './experiment/index.ts';
+export { Runtime, Cancelled, type RunContext } from './runtime/index.ts';

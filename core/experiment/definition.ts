@@ -12,13 +12,17 @@ import { DefinitionError } from './definition-error.ts';
 
 const EXPERIMENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-/** A complete, checked definition: what the registry, the API and the forms see. */
-export interface ExperimentDefinition<C extends object = object> {
+/** A definition as plain data (it crosses processes and HTTP): name, description, JSON Schema. */
+export interface DefinitionData {
   readonly name: string;
   readonly description: string | null;
-  readonly configSchema: ConfigSchema<C>;
   /** The configuration's JSON Schema. */
   readonly schema: JSONSchema;
+}
+
+/** A complete, checked definition, with the schema builder it came from. */
+export interface ExperimentDefinition<C extends object = object> extends DefinitionData {
+  readonly configSchema: ConfigSchema<C>;
 }
 
 interface DefinitionState {

@@ -1,6 +1,6 @@
 export { ConfigSchema, type JSONSchema, type PropertyDefinition } from './config-schema.ts';
 export type { FieldType, FieldOptions, ListOptions, GroupOptions } from './config-types.ts';
-export { Definition, type ExperimentDefinition, type ConfigOf } from './definition.ts';
+export { Definition, type ExperimentDefinition, type DefinitionData, type ConfigOf } from './definition.ts';
 export { DefinitionError } from './definition-error.ts';
 export {
   validateConfig,
@@ -10,4 +10,3 @@ export {
   type ValidationResult,
   type ValidateOptions,
 } from './config-validator.ts';
-export { generateConfigTypes, configTypeName } from './type-generator.ts';

@@ -5,7 +5,7 @@
  */
 import { compile } from 'json-schema-to-typescript';
 import type { JSONSchema } from './config-schema.ts';
-import type { ExperimentDefinition } from './definition.ts';
+import type { DefinitionData } from './definition.ts';
 
 /** `my_experiment` → `MyExperimentConfig`. */
 export function configTypeName(experimentName: string): string {
@@ -15,7 +15,7 @@ export function configTypeName(experimentName: string): string {
 }
 
 /** The TypeScript declaration of a definition's configuration type. */
-export async function generateConfigTypes(definition: ExperimentDefinition): Promise<string> {
+export async function generateConfigTypes(definition: DefinitionData): Promise<string> {
   const name = configTypeName(definition.name);
   const schema = { ...asOutputSchema(definition.schema), title: name };
   return compile(schema as any, name, {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigSchema, Definition } from '../../../core/index.ts';
-import { configTypeName, generateConfigTypes } from '../../../core/experiment/index.ts';
+import { configTypeName, generateConfigTypes } from '../../../core/experiment/type-generator.ts';
 
 const types = suite('generateConfigTypes');
 

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench -- storage`: log ingestion through `insertLogRows` on each backend, beside
+ * its ceiling measured in the same run: `COPY run_logs FROM STDIN` (pg-copy-streams) of
+ * the same rows into the same Postgres table.
+ *
+ * - 200,000 log entries (level, a ~60-character message, a small metadata object, a
+ *   timestamp) for one run, appended 1,000 a call, as the run server's buffer flushes;
+ * - Postgres: COPY and the backend alternate, 3 rounds, each into a fresh run; the median
+ *   of each is reported (one schema, dropped afterwards);
+ * - PGlite: a fresh folder (its ~2.5 s initdb is not timed); pg-mem: 20,000 rows only, as
+ *   it is two orders of magnitude slower and a test tool, not a production backend.
+ *
+ * Targets: Postgres backend ≥ 0.85 of COPY; PGlite ≥ 0.35 of the Postgres backend.
+ * Env: ATHANOR_BENCH_DATABASE_URL ?? ATHANOR_TEST_DATABASE_URL ?? postgres://postgres@127.0.0.1:5432/test;
+ * ATHANOR_BENCH_STORAGE_ROWS to change the row count.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { insertLogRows } from '../storage/bulk-insert.ts';
+import type { LogLevel, NewRunLogRow } from '../storage/database-schema.ts';
+import { openDatabase, type Database } from '../storage/open-database.ts';
+
+const ROWS = Number(process.env.ATHANOR_BENCH_STORAGE_ROWS ?? 200_000);
+const MEMORY_ROWS = Math.min(ROWS, 20_000);
+const BATCH = 1_000;
+const ROUNDS = 3;
+const POSTGRES = process.env.ATHANOR_BENCH_DATABASE_URL ?? process.env.ATHANOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface Entry {
+  level: LogLevel;
+  message: string;
+  metadata: Record<string, unknown>;
+  timestamp: Date;
+}
+
+/** Realistic entries: mostly info, ~60-character messages, small metadata. */
+function makeEntries(count: number): Entry[] {
+  const levels: LogLevel[] = ['info', 'info', 'info', 'debug', 'warn', 'error'];
+  const start = Date.now();
+  return Array.from({ length: count }, (_, i) => ({
+    level: levels[i % levels.length]!,
+    message: `iteration ${i} of ${count}: loss=${(1 / (i + 1)).toFixed(6)} lr=0.001 ok`.padEnd(60, '.'),
+    metadata: { i, epoch: Math.floor(i / 1000), phase: i % 2 ? 'train' : 'eval' },
+    timestamp: new Date(start + i),
+  }));
+}
+
+/** Appends `entries` to run `runId` through insertLogRows, BATCH a call; returns seconds. */
+async function ingest(database: Database, runId: string, entries: readonly Entry[]): Promise<number> {
+  const started = performance.now();
+  for (let offset = 0; offset < entries.length; offset += BATCH) {
+    const rows: NewRunLogRow[] = entries.slice(offset, offset + BATCH).map((entry, i) => ({
+      run_id: runId,
+      seq: offset + i + 1,
+      level: entry.level,
+      message: entry.message,
+      metadata: JSON.stringify(entry.metadata),
+      timestamp: entry.timestamp,
+    }));
+    await insertLogRows(database, rows);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** COPY's text format: backslash, tab, newline and carriage return escaped. */
+const copyText = (value: string) => value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+
+/** The same rows through `COPY … FROM STDIN`, built from the same entries; returns seconds. */
+async function copy(client: pg.Client, runId: string, entries: readonly Entry[]): Promise<number> {
+  const started = performance.now();
+  function* chunks() {
+    for (let offset = 0; offset < entries.length; offset += BATCH) {
+      let chunk = '';
+      const end = Math.min(offset + BATCH, entries.length);
+      for (let i = offset; i < end; i++) {
+        const entry = entries[i]!;
+        chunk += `${runId}\t${i + 1}\t${entry.level}\t${copyText(entry.message)}\t${copyText(JSON.stringify(entry.metadata))}\t${entry.timestamp.toISOString()}\n`;
+      }
+      yield chunk;
+    }
+  }
+  const stream = client.query(copyFrom('copy run_logs (run_id, seq, level, message, metadata, "timestamp") from stdin'));
+  await pipeline(Readable.from(chunks()), stream);
+  return (performance.now() - started) / 1000;
+}
+
+/** A new instance and run to append to. */
+async function newRun(database: Database): Promise<string> {
+  const now = new Date();
+  const instanceId = randomUUID();
+  const runId = randomUUID();
+  await database.db.insertInto('instances').values({ id: instanceId, experiment: 'bench', name: instanceId, configuration: '{}', created_at: now, updated_at: now }).execute();
+  await database.db.insertInto('runs').values({ id: runId, instance_id: instanceId, status: 'running', options: '{}', created_at: now }).execute();
+  return runId;
+}
+
+async function countRows(database: Database, runId: string): Promise<number> {
+  const row = await database.db.selectFrom('run_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', runId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function checkCount(database: Database, runId: string, expected: number, what: string): Promise<void> {
+  const found = await countRows(database, runId);
+  if (found !== expected) throw new Error(`${what}: expected ${expected} rows, found ${found}`);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Postgres: COPY and the backend, alternating, in a schema of their own. */
+async function benchPostgres(entries: readonly Entry[]): Promise<{ copy: number; backend: number }> {
+  const schema = `athanor_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const url = new URL(POSTGRES);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const database = await openDatabase(url.toString(), { poolSize: 2 });
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const copies: number[] = [];
+    const ours: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const copyRun = await newRun(database);
+      copies.push(await copy(client, copyRun, entries));
+      await checkCount(database, copyRun, entries.length, 'COPY');
+      const ourRun = await newRun(database);
+      ours.push(await ingest(database, ourRun, entries));
+      await checkCount(database, ourRun, entries.length, 'postgres backend');
+      await database.db.deleteFrom('instances').execute();
+      await admin.query(`vacuum ${schema}.run_logs`);
+    }
+    return { copy: median(copies), backend: median(ours) };
+  } finally {
+    await client.end();
+    await database.close();
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
+}
+
+async function benchPglite(entries: readonly Entry[]): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'athanor-bench-'));
+  try {
+    const database = await openDatabase(`pglite:${join(dir, 'db')}`);
+    try {
+      const runId = await newRun(database);
+      const seconds = await ingest(database, runId, entries);
+      await checkCount(database, runId, entries.length, 'pglite backend');
+      return seconds;
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchMemory(entries: readonly Entry[]): Promise<number> {
+  const database = await openDatabase('memory');
+  try {
+    const runId = await newRun(database);
+    const seconds = await ingest(database, runId, entries);
+    await checkCount(database, runId, entries.length, 'memory backend');
+    return seconds;
+  } finally {
+    await database.close();
+  }
+}
+
+/** Runs the storage benchmark, prints its table and returns its figures. */
+export default async function storageBench(): Promise<Record<string, number>> {
+  const entries = makeEntries(ROWS);
+  const postgres = await benchPostgres(entries);
+  const pglite = await benchPglite(entries);
+  const memory = await benchMemory(entries.slice(0, MEMORY_ROWS));
+
+  const rate = (rows: number, seconds: number) => Math.round(rows / seconds);
+  const copyRate = rate(ROWS, postgres.copy);
+  const postgresRate = rate(ROWS, postgres.backend);
+  const pgliteRate = rate(ROWS, pglite);
+  const memoryRate = rate(MEMORY_ROWS, memory);
+  const ratio = (a: number, b: number) => +(a / b).toFixed(3);
+  const figures = {
+    rows: ROWS,
+    batch: BATCH,
+    copy_rows_per_s: copyRate,
+    postgres_rows_per_s: postgresRate,
+    postgres_vs_copy: ratio(postgresRate, copyRate),
+    pglite_rows_per_s: pgliteRate,
+    pglite_vs_postgres: ratio(pgliteRate, postgresRate),
+    memory_rows: MEMORY_ROWS,
+    memory_rows_per_s: memoryRate,
+  };
+
+  const line = (rows: number, seconds: number, rowsPerS: number, vsCopy: string, vsPostgres: string) => ({
+    rows: rows.toLocaleString('en'),
+    seconds: +seconds.toFixed(3),
+    'rows/s': rowsPerS.toLocaleString('en'),
+    'vs COPY': vsCopy,
+    'vs postgres backend': vsPostgres,
+  });
+  console.log(`\nstorage benchmark: ${ROWS.toLocaleString('en')} log entries, ${BATCH.toLocaleString('en')} per insertLogRows call (Postgres: median of ${ROUNDS})`);
+  console.table({
+    'COPY FROM STDIN (ceiling)': line(ROWS, postgres.copy, copyRate, '1.000', ''),
+    'postgres backend': line(ROWS, postgres.backend, postgresRate, `${figures.postgres_vs_copy} (target ≥ 0.85)`, '1.000'),
+    'pglite backend': line(ROWS, pglite, pgliteRate, ratio(pgliteRate, copyRate).toString(), `${figures.pglite_vs_postgres} (target ≥ 0.35)`),
+    [`memory backend (${MEMORY_ROWS.toLocaleString('en')} rows only)`]: line(MEMORY_ROWS, memory, memoryRate, ratio(memoryRate, copyRate).toString(), ratio(memoryRate, postgresRate).toString()),
+  });
+  return figures;
+}

@@ -1,0 +1,21 @@
+/** `athanor migrate`: applies the database migrations and says which ran. */
+import { migrateToLatest } from '../../../storage/migrator.ts';
+import { openDatabase, resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import { parseCommandArgs } from '../cli-args.ts';
+
+export async function migrateCommand(args: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseCommandArgs(args, {});
+  const spec = resolveDatabaseSpec(values.db);
+  const database = await openDatabase(spec, { migrate: false });
+  try {
+    const result = await migrateToLatest(database.db);
+    if (result.error) {
+      out(`migration failed: ${result.error.message}`);
+      return 1;
+    }
+    out(result.applied.length ? `applied ${result.applied.join(', ')} to ${spec}` : `${spec} is up to date`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

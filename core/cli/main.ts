@@ -1,0 +1,78 @@
+/**
+ * The `athanor` command: dispatches to sub-commands and turns errors into exit codes
+ * (2 for bad input, naming what was wrong; 1 for anything else).
+ */
+import { ConfigValidationError } from '../experiment/index.ts';
+import { AthanorError, InputError } from '../errors.ts';
+import { devCommand, DEV_USAGE } from './commands/dev-command.ts';
+import { listCommand } from './commands/list-command.ts';
+import { migrateCommand } from './commands/migrate-command.ts';
+import { runCommand, RUN_USAGE } from './commands/run-command.ts';
+import { typesCommand } from './commands/types-command.ts';
+import { parseCommandArgs } from './cli-args.ts';
+
+const USAGE = `athanor — a workbench for running experiments from TypeScript code
+
+Usage:
+  ${DEV_USAGE}
+  ${RUN_USAGE}
+  athanor list [--json]                 the experiments, with their fields or errors
+  athanor types [--out DIR]             write each experiment's config .d.ts
+  athanor migrate                       apply database migrations
+
+Every command takes --experiments DIR (default ./experiments) and --db SPEC
+(memory, pglite:DIR (default pglite:.athanor/db) or a postgres:// URL; also ATHANOR_DATABASE_URL).
+`;
+
+const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${text}\n`);
+
+async function dispatch(command: string | undefined, args: string[]): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  switch (command) {
+    case 'dev':
+      return devCommand(args, line(process.stdout));
+    case 'run':
+      return runCommand(args, io);
+    case 'list': {
+      const { values } = parseCommandArgs(args, { json: { type: 'boolean', default: false } });
+      return listCommand({ experimentsDir: values.experiments, json: values.json as boolean, out: line(process.stdout) });
+    }
+    case 'types': {
+      const { values } = parseCommandArgs(args, { out: { type: 'string' } });
+      return typesCommand({ experimentsDir: values.experiments, outDir: values.out, out: line(process.stdout) });
+    }
+    case 'migrate':
+      return migrateCommand(args, line(process.stdout));
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      throw new InputError(`unknown command "${command}"; run \`athanor help\``);
+  }
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    return await dispatch(command, args);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`athanor: invalid configuration:\n${error.errors.map((e) => `  ${e.message}`).join('\n')}\n`);
+      return 2;
+    }
+    if (error instanceof InputError || (error instanceof AthanorError && error.code === 'ERR_NOT_FOUND')) {
+      process.stderr.write(`athanor: ${error.message}\n`);
+      return 2;
+    }
+    if ((error as { code?: string }).code === 'ERR_DATABASE_SPEC' || (error as Error).name === 'DatabaseSpecError') {
+      process.stderr.write(`athanor: ${(error as Error).message}\n`);
+      return 2;
+    }
+    process.stderr.write(`athanor: ${(error as Error)?.stack ?? error}\n`);
+    return 1;
+  }
+}

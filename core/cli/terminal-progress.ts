@@ -1,0 +1,37 @@
+/**
+ * A one-line progress bar on a TTY: log lines print above it, the bar redraws in place.
+ * Off a TTY, `progress` prints nothing (the log lines are the record).
+ */
+export class TerminalProgress {
+  readonly #stream: NodeJS.WriteStream;
+  readonly #tty: boolean;
+  #bar = '';
+
+  constructor(stream: NodeJS.WriteStream) {
+    this.#stream = stream;
+    this.#tty = Boolean(stream.isTTY);
+  }
+
+  /** Prints a line, keeping the bar below it. */
+  line(text: string): void {
+    if (this.#tty && this.#bar) this.#stream.write('\r\x1b[2K');
+    this.#stream.write(`${text}\n`);
+    if (this.#tty && this.#bar) this.#stream.write(this.#bar);
+  }
+
+  progress(current: number, total: number, message?: string): void {
+    if (!this.#tty) return;
+    const width = 30;
+    const ratio = total > 0 ? Math.min(1, Math.max(0, current / total)) : 0;
+    const filled = Math.round(ratio * width);
+    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${current}/${total}${message ? ` ${message}` : ''}`;
+    this.#bar = text.slice(0, (this.#stream.columns ?? 80) - 1);
+    this.#stream.write(`\r\x1b[2K${this.#bar}`);
+  }
+
+  /** Removes the bar. */
+  done(): void {
+    if (this.#tty && this.#bar) this.#stream.write('\r\x1b[2K');
+    this.#bar = '';
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The experiments service (the seed's `Athanor.Experiments`): instances and runs, their
+ * logs and results, over any storage backend.
+ *
+ * @example
+ * const service = createExperimentsService({ database, definitions: (name) => registry.get(name) });
+ * const instance = await service.createInstance({ experiment: 'my_experiment', name: 'Baseline', configuration: {} });
+ * const run = await service.createRun(instance.id);
+ */
+import * as instances from './experiments/instances.ts';
+import * as runData from './experiments/run-data.ts';
+import * as runs from './experiments/runs.ts';
+import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
+
+export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
+export type { NewInstance, InstanceChanges, CloneOptions } from './experiments/instances.ts';
+export type { ListRunsOptions, RunTransition } from './experiments/runs.ts';
+export type {
+  NewLogEntry,
+  NewResultEntry,
+  EncodedLogEntry,
+  EncodedResultEntry,
+  ReadLogsOptions,
+  ReadResultsOptions,
+} from './experiments/run-data.ts';
+export type { ActiveRun } from './experiments/runs.ts';
+
+export interface ExperimentsServiceOptions {
+  database: DatabaseHandle;
+  /** Current definitions by experiment name (the registry). */
+  definitions: DefinitionLookup;
+  /** The clock; tests may fix it. */
+  now?: () => Date;
+}
+
+type Bound<F> = F extends (context: ServiceContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+type BindAll<M> = { [K in keyof M]: Bound<M[K]> };
+
+function bindAll<M extends Record<string, (context: ServiceContext, ...args: any[]) => unknown>>(
+  context: ServiceContext,
+  module: M,
+): BindAll<M> {
+  const bound: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(module)) {
+    if (typeof fn === 'function') bound[name] = (...args: unknown[]) => fn(context, ...args);
+  }
+  return bound as BindAll<M>;
+}
+
+const instanceApi = {
+  createInstance: instances.createInstance,
+  getInstance: instances.getInstance,
+  listInstances: instances.listInstances,
+  updateInstance: instances.updateInstance,
+  deleteInstance: instances.deleteInstance,
+  cloneInstance: instances.cloneInstance,
+};
+
+const runApi = {
+  createRun: runs.createRun,
+  getRun: runs.getRun,
+  listRuns: runs.listRuns,
+  transitionRun: runs.transitionRun,
+  saveProgress: runs.saveProgress,
+  appendLogs: runData.appendLogs,
+  appendResults: runData.appendResults,
+  appendEncodedLogs: runData.appendEncodedLogs,
+  appendEncodedResults: runData.appendEncodedResults,
+  claimRuns: runs.claimRuns,
+  heartbeat: runs.heartbeat,
+  listActiveRuns: runs.listActiveRuns,
+  readLogs: runData.readLogs,
+  readResults: runData.readResults,
+};
+
+export type ExperimentsService = BindAll<typeof instanceApi> & BindAll<typeof runApi>;
+
+/** Creates the service over an open database. */
+export function createExperimentsService(options: ExperimentsServiceOptions): ExperimentsService {
+  const context: ServiceContext = Object.freeze({
+    database: options.database,
+    definitions: options.definitions,
+    now: options.now ?? (() => new Date()),
+  });
+  return Object.freeze({ ...bindAll(context, instanceApi), ...bindAll(context, runApi) });
+}

@@ -1,0 +1,193 @@
+/**
+ * Instances: named, snapshotted configurations of an experiment. The configuration is
+ * validated against the experiment's schema and stored with its defaults applied, so a
+ * later change to the schema never alters an existing instance.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { ConfigValidationError, validateConfig } from '../experiment/index.ts';
+import { ConflictError, InputError, NotFoundError } from '../errors.ts';
+import type { Instance, RunCounts } from '../records.ts';
+import { emptyRunCounts, toInstance } from './row-mappers.ts';
+import { checkId, definitionOf, type ServiceContext } from './service-context.ts';
+
+export interface NewInstance {
+  experiment: string;
+  name: string;
+  description?: string | null;
+  configuration?: Record<string, unknown>;
+}
+
+export interface InstanceChanges {
+  name?: string;
+  description?: string | null;
+  /** A whole new configuration, validated against the experiment's current schema. */
+  configuration?: Record<string, unknown>;
+}
+
+export interface CloneOptions {
+  /** Defaults to "<name> (copy)", numbered when taken. */
+  name?: string;
+  /** Fields to change in the copy, merged over the original's configuration. */
+  configuration?: Record<string, unknown>;
+}
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
+    throw new InputError(`name must be a non-empty string of at most 200 characters, got ${JSON.stringify(name)}`);
+  }
+  return name.trim();
+}
+
+function checkDescription(description: unknown): string | null {
+  if (description === undefined || description === null) return null;
+  if (typeof description !== 'string') {
+    throw new InputError(`description must be a string, got ${JSON.stringify(description)}`);
+  }
+  return description;
+}
+
+function snapshot(context: ServiceContext, experiment: string, configuration: unknown): Record<string, unknown> {
+  const definition = definitionOf(context, experiment);
+  const result = validateConfig<Record<string, unknown>>(definition.schema, configuration ?? {});
+  if (!result.ok) throw new ConfigValidationError(result.errors, `configuration for "${experiment}"`);
+  return result.value;
+}
+
+async function checkNameFree(context: ServiceContext, experiment: string, name: string, except?: string) {
+  const taken = await context.database.db
+    .selectFrom('instances')
+    .select('id')
+    .where('experiment', '=', experiment)
+    .where('name', '=', name)
+    .$if(except !== undefined, (q) => q.where('id', '!=', except!))
+    .executeTakeFirst();
+  if (taken) throw new ConflictError(`an instance of "${experiment}" named "${name}" already exists`);
+}
+
+export async function createInstance(context: ServiceContext, input: NewInstance): Promise<Instance> {
+  if (input === null || typeof input !== 'object') throw new InputError('expected an object {experiment, name, configuration}');
+  const name = checkName(input.name);
+  const description = checkDescription(input.description);
+  const configuration = snapshot(context, input.experiment, input.configuration);
+  await checkNameFree(context, input.experiment, name);
+  const now = context.now();
+  const row = await context.database.db
+    .insertInto('instances')
+    .values({
+      id: randomUUID(),
+      experiment: input.experiment,
+      name,
+      description,
+      configuration: JSON.stringify(configuration),
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toInstance(row);
+}
+
+export async function getInstance(context: ServiceContext, id: string): Promise<Instance> {
+  const [instance] = await queryInstances(context, { id: checkId(id, 'instance') });
+  if (!instance) throw new NotFoundError(`instance ${id} not found`);
+  return instance;
+}
+
+export function listInstances(context: ServiceContext, filter: { experiment?: string } = {}): Promise<Instance[]> {
+  return queryInstances(context, filter);
+}
+
+/** Instances with their run counts by status, in one query. */
+async function queryInstances(context: ServiceContext, filter: { id?: string; experiment?: string }): Promise<Instance[]> {
+  const { db } = context.database;
+  // sum(case …) rather than count(*) filter (…): pg-mem ignores FILTER.
+  const count = (status: string) => sql<number>`sum(case when status = ${status} then 1 else 0 end)`;
+  const counts = db
+    .selectFrom('runs')
+    .select([
+      'instance_id',
+      count('pending').as('pending'),
+      count('running').as('running'),
+      count('completed').as('completed'),
+      count('failed').as('failed'),
+      count('cancelled').as('cancelled'),
+    ])
+    .groupBy('instance_id')
+    .as('c');
+  const rows = await db
+    .selectFrom('instances as i')
+    .leftJoin(counts, 'c.instance_id', 'i.id')
+    .selectAll('i')
+    .select(['c.pending', 'c.running', 'c.completed', 'c.failed', 'c.cancelled'])
+    .$if(filter.id !== undefined, (q) => q.where('i.id', '=', filter.id!))
+    .$if(filter.experiment !== undefined, (q) => q.where('i.experiment', '=', filter.experiment!))
+    .orderBy('i.created_at', 'desc')
+    .orderBy('i.id', 'desc')
+    .execute();
+  return rows.map((row) => {
+    const runCounts: RunCounts = emptyRunCounts();
+    for (const status of ['pending', 'running', 'completed', 'failed', 'cancelled'] as const) {
+      runCounts[status] = Number(row[status] ?? 0);
+      runCounts.total += runCounts[status];
+    }
+    return toInstance(row, runCounts);
+  });
+}
+
+export async function updateInstance(context: ServiceContext, id: string, changes: InstanceChanges): Promise<Instance> {
+  const current = await getInstance(context, id);
+  if (changes === null || typeof changes !== 'object') throw new InputError('expected an object of changes');
+  const unknown = Object.keys(changes).filter((key) => !['name', 'description', 'configuration'].includes(key));
+  if (unknown.length > 0) {
+    throw new InputError(`cannot change ${unknown.join(', ')}: an instance's name, description and configuration can change`);
+  }
+  const name = changes.name === undefined ? undefined : checkName(changes.name);
+  if (name !== undefined && name !== current.name) await checkNameFree(context, current.experiment, name, current.id);
+  const configuration =
+    changes.configuration === undefined ? undefined : snapshot(context, current.experiment, changes.configuration);
+  await context.database.db
+    .updateTable('instances')
+    .set({
+      ...(name !== undefined ? { name } : {}),
+      ...('description' in changes ? { description: checkDescription(changes.description) } : {}),
+      ...(configuration !== undefined ? { configuration: JSON.stringify(configuration) } : {}),
+      updated_at: context.now(),
+    })
+    .where('id', '=', current.id)
+    .execute();
+  return getInstance(context, current.id);
+}
+
+/** Deletes an instance; its runs, logs and results go with it (ON DELETE CASCADE). */
+export async function deleteInstance(context: ServiceContext, id: string): Promise<void> {
+  const result = await context.database.db.deleteFrom('instances').where('id', '=', checkId(id, 'instance')).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw new NotFoundError(`instance ${id} not found`);
+}
+
+export async function cloneInstance(context: ServiceContext, id: string, options: CloneOptions = {}): Promise<Instance> {
+  const original = await getInstance(context, id);
+  const name = options.name ?? (await freeCopyName(context, original));
+  return createInstance(context, {
+    experiment: original.experiment,
+    name,
+    description: original.description,
+    configuration: { ...original.configuration, ...(options.configuration ?? {}) },
+  });
+}
+
+async function freeCopyName(context: ServiceContext, original: Instance): Promise<string> {
+  const names = new Set(
+    (
+      await context.database.db
+        .selectFrom('instances')
+        .select('name')
+        .where('experiment', '=', original.experiment)
+        .execute()
+    ).map((row) => row.name),
+  );
+  for (let n = 1; ; n++) {
+    const candidate = `${original.name} (copy${n > 1 ? ` ${n}` : ''})`;
+    if (!names.has(candidate)) return candidate;
+  }
+}

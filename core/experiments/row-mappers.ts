@@ -1,0 +1,54 @@
+/** Storage rows (snake_case, Dates) → records (camelCase, ISO strings). */
+import type { InstanceRow, RunLogRow, RunResultRow, RunRow } from '../../storage/database-schema.ts';
+import type { Instance, LogEntry, ResultEntry, Run, RunCounts, RunOptions, RunProgress } from '../records.ts';
+
+const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
+const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
+
+export function emptyRunCounts(): RunCounts {
+  return { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, total: 0 };
+}
+
+export function toInstance(row: InstanceRow, runCounts: RunCounts = emptyRunCounts()): Instance {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    experiment: row.experiment,
+    configuration: row.configuration as Record<string, unknown>,
+    runCounts,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    status: row.status,
+    error: row.error,
+    progress: (row.progress as RunProgress | null) ?? null,
+    codeHash: row.code_hash,
+    options: (row.options as RunOptions | null) ?? {},
+    logCount: Number(row.log_count),
+    resultCount: Number(row.result_count),
+    createdAt: iso(row.created_at),
+    startedAt: isoOrNull(row.started_at),
+    completedAt: isoOrNull(row.completed_at),
+  };
+}
+
+export function toLogEntry(row: Pick<RunLogRow, 'seq' | 'level' | 'message' | 'metadata' | 'timestamp'>): LogEntry {
+  return {
+    seq: Number(row.seq),
+    level: row.level,
+    message: row.message,
+    metadata: row.metadata ?? null,
+    timestamp: iso(row.timestamp),
+  };
+}
+
+export function toResultEntry(row: Pick<RunResultRow, 'seq' | 'key' | 'value' | 'recorded_at'>): ResultEntry {
+  return { seq: Number(row.seq), key: row.key, value: row.value, recordedAt: iso(row.recorded_at) };
+}

@@ -1,0 +1,229 @@
+/**
+ * A run's logs and results: appended in batches (one multi-row insert per batch, never a
+ * row at a time) and read back with a cursor. Each batch reserves its sequence numbers by
+ * bumping the run's counter in the same transaction, so concurrent writers to one run
+ * never lose or interleave rows, and readers paging by `after` never skip one.
+ */
+import type { Transaction } from 'kysely';
+import { insertLogRows, insertResultRows } from '../../storage/bulk-insert.ts';
+import type { DatabaseSchema } from '../../storage/database-schema.ts';
+import { ConflictError, InputError, NotFoundError } from '../errors.ts';
+import { LOG_LEVELS, type LogEntry, type LogLevel, type Page, type ResultEntry } from '../records.ts';
+import { toJsonText } from '../runtime/json-value.ts';
+import { toLogEntry, toResultEntry } from './row-mappers.ts';
+import { checkId, type ServiceContext } from './service-context.ts';
+
+export interface NewLogEntry {
+  level: LogLevel;
+  message: string;
+  metadata?: unknown;
+  /** When it was logged (ms since the epoch, ISO string or Date); defaults to now. */
+  timestamp?: number | string | Date;
+}
+
+export interface NewResultEntry {
+  key: string;
+  value: unknown;
+  recordedAt?: number | string | Date;
+}
+
+function toDate(value: number | string | Date | undefined, fallback: Date, what: string): Date {
+  if (value === undefined) return fallback;
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InputError(`${what}: ${JSON.stringify(value)} is not a valid time`);
+  return date;
+}
+
+/** Reserves `count` sequence numbers of a running run; returns the first. */
+async function reserve(
+  trx: Transaction<DatabaseSchema>,
+  runId: string,
+  column: 'log_count' | 'result_count',
+  count: number,
+): Promise<number> {
+  const row = await trx
+    .updateTable('runs')
+    .set((eb) => ({ [column]: eb(column, '+', count) }))
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .returning(column)
+    .executeTakeFirst();
+  if (row) return Number(row[column]) - count + 1;
+  const run = await trx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
+  if (!run) throw new NotFoundError(`run ${runId} not found`);
+  throw new ConflictError(`run ${runId} is ${run.status}: only a running run takes logs and results`);
+}
+
+/** A log entry already checked and encoded (metadata as JSON text), as the run kernel has it. */
+export interface EncodedLogEntry {
+  level: LogLevel;
+  message: string;
+  metadata: string | null;
+  timestamp: Date;
+}
+
+/** A result already encoded (value as JSON text). */
+export interface EncodedResultEntry {
+  key: string;
+  value: string;
+  recordedAt: Date;
+}
+
+/** Appends log entries to a running run, in order; returns the sequence numbers used. */
+export async function appendLogs(context: ServiceContext, runId: string, entries: readonly NewLogEntry[]) {
+  const id = checkId(runId, 'run');
+  const now = context.now();
+  const encoded = entries.map((entry, i): EncodedLogEntry => {
+    if (!LOG_LEVELS.includes(entry.level)) {
+      throw new InputError(`logs[${i}].level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(entry.level)}`);
+    }
+    if (typeof entry.message !== 'string') throw new InputError(`logs[${i}].message must be a string`);
+    return {
+      level: entry.level,
+      message: entry.message,
+      metadata: entry.metadata === undefined || entry.metadata === null ? null : toJsonText(entry.metadata, `logs[${i}].metadata`),
+      timestamp: toDate(entry.timestamp, now, `logs[${i}].timestamp`),
+    };
+  });
+  return appendEncodedLogs(context, id, encoded);
+}
+
+/** Appends entries the caller has already checked and encoded (the run kernel's fast path). */
+export async function appendEncodedLogs(context: ServiceContext, runId: string, entries: readonly EncodedLogEntry[]) {
+  const id = checkId(runId, 'run');
+  if (entries.length === 0) return { first: 0, last: 0 };
+  return context.database.db.transaction().execute(async (trx) => {
+    const first = await reserve(trx, id, 'log_count', entries.length);
+    const rows = entries.map((entry, i) => ({
+      run_id: id,
+      seq: first + i,
+      level: entry.level,
+      message: entry.message,
+      metadata: entry.metadata,
+      timestamp: entry.timestamp,
+    }));
+    await insertLogRows({ kind: context.database.kind, db: trx }, rows);
+    return { first, last: first + rows.length - 1 };
+  });
+}
+
+/** Appends results to a running run. A repeated key adds a point to that key's series. */
+export async function appendResults(context: ServiceContext, runId: string, entries: readonly NewResultEntry[]) {
+  const id = checkId(runId, 'run');
+  const now = context.now();
+  const encoded = entries.map((entry, i): EncodedResultEntry => {
+    if (typeof entry.key !== 'string' || entry.key === '' || entry.key.length > 500) {
+      throw new InputError(`results[${i}].key must be a non-empty string of at most 500 characters`);
+    }
+    return {
+      key: entry.key,
+      value: toJsonText(entry.value, `result "${entry.key}"`),
+      recordedAt: toDate(entry.recordedAt, now, `results[${i}].recordedAt`),
+    };
+  });
+  return appendEncodedResults(context, id, encoded);
+}
+
+/** Appends results the caller has already checked and encoded. */
+export async function appendEncodedResults(context: ServiceContext, runId: string, entries: readonly EncodedResultEntry[]) {
+  const id = checkId(runId, 'run');
+  if (entries.length === 0) return { first: 0, last: 0 };
+  return context.database.db.transaction().execute(async (trx) => {
+    const first = await reserve(trx, id, 'result_count', entries.length);
+    const rows = entries.map((entry, i) => ({
+      run_id: id,
+      seq: first + i,
+      key: entry.key,
+      value: entry.value,
+      recorded_at: entry.recordedAt,
+    }));
+    await insertResultRows({ kind: context.database.kind, db: trx }, rows);
+    return { first, last: first + rows.length - 1 };
+  });
+}
+
+async function checkRunExists(context: ServiceContext, id: string): Promise<void> {
+  const run = await context.database.db.selectFrom('runs').select('id').where('id', '=', id).executeTakeFirst();
+  if (!run) throw new NotFoundError(`run ${id} not found`);
+}
+
+function checkLimit(limit: number, max: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new InputError(`limit must be 1 to ${max}, got ${limit}`);
+  return limit;
+}
+
+export interface ReadLogsOptions {
+  /** Only entries with a sequence number above this (the `next` of the previous page). */
+  after?: number;
+  /** Only these levels. */
+  levels?: readonly LogLevel[];
+  /** Page size, 1 to 10,000 (default 1,000). */
+  limit?: number;
+}
+
+/** A page of a run's logs in order; `next` is the `after` of the following page. */
+export async function readLogs(context: ServiceContext, runId: string, options: ReadLogsOptions = {}): Promise<Page<LogEntry>> {
+  const id = checkId(runId, 'run');
+  const after = options.after ?? 0;
+  if (!Number.isInteger(after) || after < 0) throw new InputError(`after must be a sequence number (0 or more), got ${after}`);
+  const limit = checkLimit(options.limit ?? 1000, 10_000);
+  for (const level of options.levels ?? []) {
+    if (!LOG_LEVELS.includes(level)) throw new InputError(`level must be among ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+  }
+  const rows = await context.database.db
+    .selectFrom('run_logs')
+    .select(['seq', 'level', 'message', 'metadata', 'timestamp'])
+    .where('run_id', '=', id)
+    .where('seq', '>', after)
+    .$if(options.levels !== undefined && options.levels.length > 0, (q) => q.where('level', 'in', options.levels!))
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  if (rows.length === 0) await checkRunExists(context, id);
+  const items = rows.map(toLogEntry);
+  return { items, next: items.length === limit ? String(items[items.length - 1]!.seq) : null };
+}
+
+export interface ReadResultsOptions {
+  /** `latest`: one entry per key, its last value (sorted by key). `series` (default): every point in order. */
+  view?: 'latest' | 'series';
+  key?: string;
+  after?: number;
+  limit?: number;
+}
+
+/** A run's results: every point in order, or the latest value per key. */
+export async function readResults(context: ServiceContext, runId: string, options: ReadResultsOptions = {}): Promise<Page<ResultEntry>> {
+  const id = checkId(runId, 'run');
+  const { db } = context.database;
+  if (options.view === 'latest') {
+    const rows = await db
+      .selectFrom('run_results')
+      .select(['seq', 'key', 'value', 'recorded_at'])
+      .distinctOn('key')
+      .where('run_id', '=', id)
+      .$if(options.key !== undefined, (q) => q.where('key', '=', options.key!))
+      .orderBy('key')
+      .orderBy('seq', 'desc')
+      .execute();
+    if (rows.length === 0) await checkRunExists(context, id);
+    return { items: rows.map(toResultEntry), next: null };
+  }
+  if (options.view !== undefined && options.view !== 'series') {
+    throw new InputError(`view must be "latest" or "series", got ${JSON.stringify(options.view)}`);
+  }
+  const after = options.after ?? 0;
+  const limit = checkLimit(options.limit ?? 1000, 10_000);
+  const rows = await db
+    .selectFrom('run_results')
+    .select(['seq', 'key', 'value', 'recorded_at'])
+    .where('run_id', '=', id)
+    .where('seq', '>', after)
+    .$if(options.key !== undefined, (q) => q.where('key', '=', options.key!))
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  if (rows.length === 0) await checkRunExists(context, id);
+  const items = rows.map(toResultEntry);
+  return { items, next: items.length === limit ? String(items[items.length - 1]!.seq) : null };
+}

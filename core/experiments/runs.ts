@@ -1,0 +1,195 @@
+/** Runs: executions of an instance, their status transitions, progress and heartbeat. */
+import { randomUUID } from 'node:crypto';
+import { InputError, InvalidTransitionError, NotFoundError } from '../errors.ts';
+import { FINISHED_STATUSES, RUN_STATUSES, type Page, type Run, type RunOptions, type RunProgress, type RunStatus } from '../records.ts';
+import { toRun } from './row-mappers.ts';
+import { statusesBefore } from './run-lifecycle.ts';
+import { checkId, type ServiceContext } from './service-context.ts';
+
+export interface RunTransition {
+  /** Why the run failed or was cancelled. */
+  error?: string | null;
+  /** Content hash of the code the run executes (set when it starts). */
+  codeHash?: string;
+  /** The workbench process that owns the run while active. */
+  owner?: string | null;
+}
+
+function checkOptions(options: unknown): RunOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new InputError('run options must be an object');
+  const { timeoutMs, ...rest } = options as RunOptions & Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw new InputError(`unknown run option ${Object.keys(rest).join(', ')}; known: timeoutMs`);
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
+    throw new InputError(`timeoutMs must be a positive integer of milliseconds, got ${JSON.stringify(timeoutMs)}`);
+  }
+  return timeoutMs === undefined ? {} : { timeoutMs };
+}
+
+/** Creates a pending run of an instance. */
+export async function createRun(context: ServiceContext, instanceId: string, options?: RunOptions): Promise<Run> {
+  const id = checkId(instanceId, 'instance');
+  const checked = checkOptions(options);
+  const exists = await context.database.db.selectFrom('instances').select('id').where('id', '=', id).executeTakeFirst();
+  if (!exists) throw new NotFoundError(`instance ${instanceId} not found`);
+  const row = await context.database.db
+    .insertInto('runs')
+    .values({
+      id: randomUUID(),
+      instance_id: id,
+      status: 'pending',
+      error: null,
+      progress: null,
+      code_hash: null,
+      options: JSON.stringify(checked),
+      owner: null,
+      heartbeat_at: null,
+      created_at: context.now(),
+      started_at: null,
+      completed_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRun(row);
+}
+
+export async function getRun(context: ServiceContext, runId: string): Promise<Run> {
+  const row = await context.database.db.selectFrom('runs').selectAll().where('id', '=', checkId(runId, 'run')).executeTakeFirst();
+  if (!row) throw new NotFoundError(`run ${runId} not found`);
+  return toRun(row);
+}
+
+export interface ListRunsOptions {
+  /** Page size, 1 to 500 (default 50). */
+  limit?: number;
+  /** The `next` cursor of the previous page. */
+  cursor?: string | null;
+  status?: RunStatus;
+}
+
+const encodeCursor = (run: Run) => Buffer.from(`${run.createdAt}|${run.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const date = new Date(createdAt ?? '');
+  if (!id || Number.isNaN(date.getTime())) throw new InputError(`cursor ${JSON.stringify(cursor)} is not one this server gave`);
+  return { createdAt: date, id: checkId(id, 'run') };
+}
+
+/** An instance's runs, newest first, a page at a time. */
+export async function listRuns(context: ServiceContext, instanceId: string, options: ListRunsOptions = {}): Promise<Page<Run>> {
+  const id = checkId(instanceId, 'instance');
+  const limit = options.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be 1 to 500, got ${limit}`);
+  if (options.status !== undefined && !RUN_STATUSES.includes(options.status)) {
+    throw new InputError(`status must be one of ${RUN_STATUSES.join(', ')}, got ${JSON.stringify(options.status)}`);
+  }
+  const after = options.cursor ? decodeCursor(options.cursor) : undefined;
+  const rows = await context.database.db
+    .selectFrom('runs')
+    .selectAll()
+    .where('instance_id', '=', id)
+    .$if(options.status !== undefined, (q) => q.where('status', '=', options.status!))
+    .$if(after !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after!.createdAt),
+          eb.and([eb('created_at', '=', after!.createdAt), eb('id', '<', after!.id)]),
+        ]),
+      ),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  if (rows.length === 0 && !after) {
+    const exists = await context.database.db.selectFrom('instances').select('id').where('id', '=', id).executeTakeFirst();
+    if (!exists) throw new NotFoundError(`instance ${instanceId} not found`);
+  }
+  const items = rows.slice(0, limit).map(toRun);
+  return { items, next: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+/**
+ * Moves a run to `to`, atomically: the update only applies from a status the lifecycle
+ * allows, so two racing writers can never both finish a run.
+ */
+export async function transitionRun(context: ServiceContext, runId: string, to: RunStatus, change: RunTransition = {}): Promise<Run> {
+  const id = checkId(runId, 'run');
+  const from = statusesBefore(to);
+  if (from.length === 0) throw new InvalidTransitionError(id, (await getRun(context, id)).status, to);
+  const now = context.now();
+  const finished = FINISHED_STATUSES.includes(to);
+  const row = await context.database.db
+    .updateTable('runs')
+    .set({
+      status: to,
+      ...(change.error !== undefined ? { error: change.error } : {}),
+      ...(change.codeHash !== undefined ? { code_hash: change.codeHash } : {}),
+      ...(to === 'running' ? { started_at: now, heartbeat_at: now, owner: change.owner ?? null } : {}),
+      ...(finished ? { completed_at: now, owner: null } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .returningAll()
+    .executeTakeFirst();
+  if (row) return toRun(row);
+  const current = await getRun(context, id);
+  throw new InvalidTransitionError(id, current.status, to);
+}
+
+/** Keeps the latest progress on the run row, so a page opened later shows it. */
+export async function saveProgress(context: ServiceContext, runId: string, progress: RunProgress): Promise<void> {
+  await context.database.db
+    .updateTable('runs')
+    .set({ progress: JSON.stringify(progress) })
+    .where('id', '=', checkId(runId, 'run'))
+    .execute();
+}
+
+/** Marks pending runs as owned by this workbench (queued here), so recovery leaves them be. */
+export async function claimRuns(context: ServiceContext, owner: string, runIds: readonly string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  await context.database.db
+    .updateTable('runs')
+    .set({ owner, heartbeat_at: context.now() })
+    .where('id', 'in', runIds.map((id) => checkId(id, 'run')))
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Refreshes the heartbeat of every active run this workbench owns, in one statement. */
+export async function heartbeat(context: ServiceContext, owner: string): Promise<number> {
+  const result = await context.database.db
+    .updateTable('runs')
+    .set({ heartbeat_at: context.now() })
+    .where('owner', '=', owner)
+    .where('status', 'in', ['pending', 'running'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** An active run as recovery sees it. */
+export interface ActiveRun {
+  id: string;
+  status: RunStatus;
+  owner: string | null;
+  heartbeatAt: Date | null;
+  createdAt: Date;
+}
+
+/** Every run still pending or running, with who owns it and its last heartbeat. */
+export async function listActiveRuns(context: ServiceContext): Promise<ActiveRun[]> {
+  const rows = await context.database.db
+    .selectFrom('runs')
+    .select(['id', 'status', 'owner', 'heartbeat_at', 'created_at'])
+    .where('status', 'in', ['pending', 'running'])
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    owner: row.owner,
+    heartbeatAt: row.heartbeat_at === null ? null : new Date(row.heartbeat_at),
+    createdAt: new Date(row.created_at),
+  }));
+}

@@ -1,0 +1,48 @@
+/** What the experiments service's parts share: the database, the definitions, a clock. */
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../../storage/database-schema.ts';
+import type { DefinitionData } from '../experiment/index.ts';
+import { InputError, NotFoundError } from '../errors.ts';
+
+/** The slice of an open database the service uses (see storage/open-database.ts). */
+export interface DatabaseHandle {
+  kind: 'memory' | 'pglite' | 'postgres';
+  db: Kysely<DatabaseSchema>;
+}
+
+/**
+ * Finds an experiment's current definition by name: `undefined` when no such experiment
+ * is known; an Error when its file is broken.
+ */
+export type DefinitionLookup = (name: string) => DefinitionData | Error | undefined;
+
+export interface ServiceContext {
+  readonly database: DatabaseHandle;
+  readonly definitions: DefinitionLookup;
+  readonly now: () => Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Refuses ids that cannot exist before they reach a `uuid` column (a non-UUID is "not found"). */
+export function checkId(id: unknown, what: 'instance' | 'run'): string {
+  if (typeof id !== 'string' || !UUID.test(id)) {
+    throw new NotFoundError(`${what} ${JSON.stringify(id)} not found (ids are UUIDs)`);
+  }
+  return id.toLowerCase();
+}
+
+/** The current definition of an experiment, or a clear error. */
+export function definitionOf(context: ServiceContext, experiment: unknown): DefinitionData {
+  if (typeof experiment !== 'string' || experiment === '') {
+    throw new InputError(`experiment must be the name of an experiment, got ${JSON.stringify(experiment)}`);
+  }
+  const found = context.definitions(experiment);
+  if (found === undefined) throw new NotFoundError(`unknown experiment "${experiment}"`);
+  if (found instanceof Error) {
+    throw new InputError(`experiment "${experiment}" cannot be used until its file loads: ${found.message}`, {
+      cause: found,
+    });
+  }
+  return found;
+}

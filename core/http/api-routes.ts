@@ -1,0 +1,136 @@
+/**
+ * The HTTP API of DESIGN.md, over the workbench. Lists that page are `{items, next}`
+ * (runs of an instance, logs, results); the others are plain arrays.
+ */
+import type { Workbench } from '../workbench.ts';
+import { LOG_LEVELS, RUN_STATUSES, type LogLevel, type RunStatus } from '../records.ts';
+import { HttpError } from './http-errors.ts';
+import { intParam, readJsonObject, sendJson } from './http-io.ts';
+import { Router, type RouteContext } from './http-router.ts';
+import { streamRunExport } from './run-export.ts';
+
+export interface ApiOptions {
+  /** Largest JSON body (bytes); a source file may be up to this too. */
+  bodyLimit: number;
+}
+
+function levelsParam(url: URL): LogLevel[] | undefined {
+  const raw = url.searchParams.get('level');
+  if (!raw) return undefined;
+  const levels = raw.split(',');
+  for (const level of levels) {
+    if (!LOG_LEVELS.includes(level as LogLevel)) {
+      throw new HttpError(400, 'ERR_BAD_INPUT', `level must be among ${LOG_LEVELS.join(', ')} (comma-separated), got ${JSON.stringify(level)}`);
+    }
+  }
+  return levels as LogLevel[];
+}
+
+function statusParam(url: URL): RunStatus | undefined {
+  const raw = url.searchParams.get('status');
+  if (!raw) return undefined;
+  if (!RUN_STATUSES.includes(raw as RunStatus)) {
+    throw new HttpError(400, 'ERR_BAD_INPUT', `status must be one of ${RUN_STATUSES.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as RunStatus;
+}
+
+function experimentRoutes(router: Router, workbench: Workbench, options: ApiOptions): void {
+  const { registry } = workbench;
+  router
+    .on('GET', '/api/experiments', ({ response }) => sendJson(response, 200, registry.list()))
+    .on('POST', '/api/experiments', async ({ request, response }) => {
+      const body = await readJsonObject(request, options.bodyLimit);
+      if (typeof body.file !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'file must be a file name such as "my_study.ts"');
+      const name = typeof body.name === 'string' ? body.name : undefined;
+      sendJson(response, 201, await registry.createExperiment(body.file, name ? { name } : {}));
+    })
+    .on('GET', '/api/experiments/:name', ({ response, params }) => {
+      const entry = registry.get(params.name!);
+      if (!entry) throw new HttpError(404, 'ERR_NOT_FOUND', `unknown experiment "${params.name}"`);
+      sendJson(response, 200, entry);
+    })
+    .on('GET', '/api/experiments/:name/source', async ({ response, params }) => {
+      sendJson(response, 200, await registry.readSource(params.name!));
+    })
+    .on('PUT', '/api/experiments/:name/source', async ({ request, response, params }) => {
+      const body = await readJsonObject(request, options.bodyLimit);
+      if (typeof body.source !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'source must be the file\'s text');
+      sendJson(response, 200, await registry.writeSource(params.name!, body.source));
+    });
+}
+
+function instanceRoutes(router: Router, workbench: Workbench, options: ApiOptions): void {
+  const { experiments } = workbench;
+  router
+    .on('GET', '/api/instances', async ({ response, url }) => {
+      const experiment = url.searchParams.get('experiment') ?? undefined;
+      sendJson(response, 200, await experiments.listInstances(experiment ? { experiment } : {}));
+    })
+    .on('POST', '/api/instances', async ({ request, response }) => {
+      const body = await readJsonObject(request, options.bodyLimit);
+      sendJson(response, 201, await experiments.createInstance(body as never));
+    })
+    .on('GET', '/api/instances/:id', async ({ response, params }) => sendJson(response, 200, await experiments.getInstance(params.id!)))
+    .on('PATCH', '/api/instances/:id', async ({ request, response, params }) => {
+      const body = await readJsonObject(request, options.bodyLimit);
+      sendJson(response, 200, await experiments.updateInstance(params.id!, body));
+    })
+    .on('DELETE', '/api/instances/:id', async ({ response, params }) => {
+      await experiments.deleteInstance(params.id!);
+      sendJson(response, 200, { deleted: params.id });
+    })
+    .on('POST', '/api/instances/:id/clone', async ({ request, response, params }) => {
+      const body = await readJsonObject(request, options.bodyLimit);
+      sendJson(response, 201, await experiments.cloneInstance(params.id!, body as never));
+    })
+    .on('GET', '/api/instances/:id/runs', async ({ response, params, url }) => {
+      const page = await experiments.listRuns(params.id!, {
+        limit: intParam(url, 'limit'),
+        cursor: url.searchParams.get('cursor'),
+        status: statusParam(url),
+      });
+      sendJson(response, 200, page);
+    })
+    .on('POST', '/api/instances/:id/runs', async ({ request, response, params }) => {
+      const body = await readJsonObject(request, options.bodyLimit);
+      const run = await experiments.createRun(params.id!, body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs as number });
+      sendJson(response, 201, await experiments.startRun(run.id));
+    });
+}
+
+function runRoutes(router: Router, workbench: Workbench): void {
+  const { experiments } = workbench;
+  router
+    .on('GET', '/api/runs/:id', async ({ response, params }) => sendJson(response, 200, await experiments.getRun(params.id!)))
+    .on('GET', '/api/runs/:id/logs', async ({ response, params, url }) => {
+      const page = await experiments.readLogs(params.id!, { after: intParam(url, 'after'), levels: levelsParam(url), limit: intParam(url, 'limit') });
+      sendJson(response, 200, page);
+    })
+    .on('GET', '/api/runs/:id/results', async ({ response, params, url }) => {
+      const view = url.searchParams.get('view') ?? undefined;
+      const key = url.searchParams.get('key') ?? undefined;
+      const page = await experiments.readResults(params.id!, { view: view as 'latest', key, after: intParam(url, 'after'), limit: intParam(url, 'limit') });
+      sendJson(response, 200, page);
+    })
+    .on('POST', '/api/runs/:id/cancel', async ({ response, params }) => sendJson(response, 200, await experiments.cancelRun(params.id!)))
+    .on('POST', '/api/runs/:id/rerun', async ({ response, params }) => {
+      const previous = await experiments.getRun(params.id!);
+      const run = await experiments.createRun(previous.instanceId, previous.options);
+      sendJson(response, 201, await experiments.startRun(run.id));
+    })
+    .on('GET', '/api/runs/:id/export', async (context: RouteContext) => {
+      const format = context.url.searchParams.get('format') ?? 'json';
+      if (format !== 'json' && format !== 'csv') throw new HttpError(400, 'ERR_BAD_INPUT', `format must be json or csv, got ${JSON.stringify(format)}`);
+      await streamRunExport(experiments, context.params.id!, format, context.response);
+    });
+}
+
+/** The API router. */
+export function createApiRouter(workbench: Workbench, options: ApiOptions): Router {
+  const router = new Router();
+  experimentRoutes(router, workbench, options);
+  instanceRoutes(router, workbench, options);
+  runRoutes(router, workbench);
+  return router;
+}

@@ -1,0 +1,124 @@
+/**
+ * Live events over Server-Sent Events: one multiplexed stream per tab, optionally
+ * filtered to a run or an instance. Every event gets an id; a ring of recent events
+ * (bounded by count and bytes) lets a reconnecting client resume after `Last-Event-ID`
+ * without gaps or duplicates. A client that cannot keep up is dropped, never buffered
+ * without bound: it reconnects and resumes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventBus } from '../events/event-bus.ts';
+import type { AthanorEvent } from '../events/event-map.ts';
+
+export interface EventFilter {
+  run?: string;
+  instance?: string;
+}
+
+interface StoredEvent {
+  id: number;
+  text: string;
+  runId?: string;
+  instanceId?: string;
+}
+
+export interface EventHubOptions {
+  /** Events kept for resuming (default 10,000). */
+  ringSize?: number;
+  /** Bytes kept for resuming (default 32 MiB). */
+  ringBytes?: number;
+  /** Bytes a client may have unsent before it is dropped (default 4 MiB). */
+  clientBuffer?: number;
+  heartbeatMs?: number;
+}
+
+function scope(event: AthanorEvent): { runId?: string; instanceId?: string } {
+  const fields = event as { runId?: string; instanceId?: string; instance?: { id: string } };
+  return { runId: fields.runId, instanceId: fields.instanceId ?? fields.instance?.id };
+}
+
+function matches(stored: Pick<StoredEvent, 'runId' | 'instanceId'>, filter: EventFilter): boolean {
+  if (filter.run && stored.runId !== filter.run) return false;
+  if (filter.instance && stored.instanceId !== filter.instance) return false;
+  return true;
+}
+
+export class EventHub {
+  readonly #options: Required<EventHubOptions>;
+  readonly #ring: StoredEvent[] = [];
+  #ringBytes = 0;
+  #nextId = 1;
+  readonly #clients = new Set<{ response: ServerResponse; filter: EventFilter }>();
+  readonly #unsubscribe: () => void;
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(bus: EventBus, options: EventHubOptions = {}) {
+    this.#options = { ringSize: 10_000, ringBytes: 32 * 1024 * 1024, clientBuffer: 4 * 1024 * 1024, heartbeatMs: 15_000, ...options };
+    this.#unsubscribe = bus.subscribe('*', (event) => this.#publish(event));
+    this.#heartbeat = setInterval(() => {
+      for (const client of this.#clients) this.#send(client, ': heartbeat\n\n');
+    }, this.#options.heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  /** Serves one event stream until the client goes away. */
+  attach(request: IncomingMessage, response: ServerResponse, filter: EventFilter): void {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    response.write('retry: 1000\n\n');
+    const client = { response, filter };
+    const lastId = Number(request.headers['last-event-id'] ?? new URL(request.url ?? '/', 'http://x').searchParams.get('lastEventId') ?? NaN);
+    if (Number.isInteger(lastId)) this.#replay(client, lastId);
+    this.#clients.add(client);
+    const remove = () => this.#clients.delete(client);
+    request.on('close', remove);
+    response.on('close', remove);
+  }
+
+  /** Ends every stream (the server is stopping). */
+  close(): void {
+    this.#unsubscribe();
+    clearInterval(this.#heartbeat);
+    for (const client of this.#clients) client.response.end();
+    this.#clients.clear();
+  }
+
+  #replay(client: { response: ServerResponse; filter: EventFilter }, lastId: number): void {
+    const oldest = this.#ring[0]?.id ?? this.#nextId;
+    if (lastId < oldest - 1 && lastId < this.#nextId - 1) {
+      // Fell out of the window: the client must reload what it shows.
+      this.#send(client, `event: stream.reset\ndata: {"reason":"events after ${lastId} are no longer kept"}\n\n`);
+      return;
+    }
+    for (const stored of this.#ring) {
+      if (stored.id > lastId && matches(stored, client.filter)) this.#send(client, stored.text);
+    }
+  }
+
+  #publish(event: AthanorEvent): void {
+    const id = this.#nextId++;
+    const stored: StoredEvent = { id, text: `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`, ...scope(event) };
+    this.#ring.push(stored);
+    this.#ringBytes += stored.text.length;
+    while (this.#ring.length > this.#options.ringSize || this.#ringBytes > this.#options.ringBytes) {
+      this.#ringBytes -= this.#ring.shift()!.text.length;
+    }
+    for (const client of this.#clients) if (matches(stored, client.filter)) this.#send(client, stored.text);
+  }
+
+  #send(client: { response: ServerResponse }, text: string): void {
+    if (client.response.writableLength > this.#options.clientBuffer) {
+      this.#clients.delete(client as never);
+      client.response.destroy(); // too slow: it reconnects with Last-Event-ID
+      return;
+    }
+    client.response.write(text);
+  }
+}

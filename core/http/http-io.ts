@@ -1,0 +1,50 @@
+/** Reading JSON bodies and writing JSON responses. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http-errors.ts';
+
+/** Reads a JSON body of at most `limit` bytes (413 past it, 400 for bad JSON). */
+export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) throw new HttpError(413, 'ERR_TOO_LARGE', `the request body is ${declared} bytes, over the limit of ${limit}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, 'ERR_TOO_LARGE', `the request body is over the limit of ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, 'ERR_BAD_JSON', `the request body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A JSON object body, or 400. */
+export async function readJsonObject(request: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(request, limit);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpError(400, 'ERR_BAD_INPUT', 'the request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  response.end(text);
+}
+
+/** An integer query parameter, or 400 naming it. */
+export function intParam(url: URL, name: string): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new HttpError(400, 'ERR_BAD_INPUT', `query parameter ${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}

@@ -1,0 +1,99 @@
+/**
+ * The workbench's HTTP server: the API, the live event stream and the UI, behind the
+ * request guard.
+ *
+ * @example
+ * const server = await startHttpServer({ workbench, port: 0 });
+ * console.log(server.url);
+ * await server.close();
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Workbench } from '../workbench.ts';
+import { createApiRouter } from './api-routes.ts';
+import { EventHub, type EventHubOptions } from './event-stream.ts';
+import { HttpError, toErrorResponse } from './http-errors.ts';
+import { sendJson } from './http-io.ts';
+import { guardRequest, isLoopback } from './request-guard.ts';
+import { CONTENT_SECURITY_POLICY, sendPlaceholderPage } from './placeholder-page.ts';
+
+/** Serves what is not the API (the UI); calls `next()` when it has nothing for the request. */
+export type UiHandler = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
+
+export interface HttpServerOptions {
+  workbench: Workbench;
+  host?: string;
+  port?: number;
+  /** Required off loopback (the CLI generates one). */
+  token?: string;
+  ui?: UiHandler;
+  /** Largest request body (default 2 MiB: a 1 MiB source file, JSON-escaped). */
+  bodyLimit?: number;
+  events?: EventHubOptions;
+  log?: (error: unknown) => void;
+}
+
+export interface HttpServer {
+  /** The base URL (with `?token=` when a token is required). */
+  readonly url: string;
+  readonly port: number;
+  readonly events: EventHub;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.token) {
+    throw new Error(`binding ${host} (off loopback) needs an access token`);
+  }
+  const log = options.log ?? ((error: unknown) => console.error('athanor: request failed:', error));
+  const router = createApiRouter(options.workbench, { bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024 });
+  const events = new EventHub(options.workbench.bus, options.events);
+  let port = 0;
+
+  const fail = (response: ServerResponse, error: unknown) => {
+    const { status, body } = toErrorResponse(error, log);
+    if (response.headersSent) response.destroy();
+    else sendJson(response, status, body);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://workbench');
+    response.setHeader('x-content-type-options', 'nosniff');
+    response.setHeader('referrer-policy', 'no-referrer');
+    const { setCookie } = guardRequest(request, url, { host, port: () => port, token: options.token });
+    if (setCookie) response.setHeader('set-cookie', setCookie);
+    if (url.pathname === '/api/events') {
+      if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD', 'the event stream is GET only');
+      return events.attach(request, response, { run: url.searchParams.get('run') ?? undefined, instance: url.searchParams.get('instance') ?? undefined });
+    }
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      const { handler, params } = router.match(request.method ?? 'GET', url.pathname);
+      return handler({ request, response, url, params });
+    }
+    response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+    if (options.ui) return options.ui(request, response, () => sendPlaceholderPage(response, options.workbench));
+    sendPlaceholderPage(response, options.workbench);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error) => fail(response, error));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4000, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+  return {
+    url,
+    port,
+    events,
+    close: async () => {
+      events.close();
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** A plain page at `/` saying what the workbench has, for when the UI bundle is not served. */
+import type { ServerResponse } from 'node:http';
+import type { Workbench } from '../workbench.ts';
+
+/** The app's own origin, and nothing else. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function sendPlaceholderPage(response: ServerResponse, workbench: Workbench): void {
+  const experiments = workbench.registry
+    .list()
+    .map((e) => `<li><code>${escape(e.name)}</code> (${escape(e.file)})${e.error ? ` — <strong>error:</strong> ${escape(e.error.message)}` : ''}</li>`)
+    .join('');
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Athanor</title></head><body>
+<h1>Athanor workbench</h1>
+<p>The workbench is running. Experiments in <code>${escape(workbench.experimentsDir)}</code>:</p>
+<ul>${experiments || '<li>none yet</li>'}</ul>
+<p>API: <a href="/api/experiments">/api/experiments</a>, <a href="/api/instances">/api/instances</a>; live events at <code>/api/events</code>.</p>
+</body></html>`;
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(html);
+}

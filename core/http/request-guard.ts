@@ -1,0 +1,77 @@
+/**
+ * Who may talk to the workbench. Its source endpoint writes code that will run, so:
+ * - the `Host` must be one this server answers to (DNS rebinding sends a foreign name);
+ * - a state-changing request must not come from a foreign `Origin` (cross-site POSTs);
+ * - off loopback, every request carries the access token (header, cookie, or `?token=`
+ *   once, which sets the cookie), compared in constant time.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from './http-errors.ts';
+
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]', '::1'];
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+export const TOKEN_COOKIE = 'athanor_token';
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.includes(host) || host.startsWith('127.');
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Constant-time comparison (hashing first makes the lengths equal). */
+export function tokensEqual(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function cookie(request: IncomingMessage, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+export interface GuardOptions {
+  /** The address bound (`127.0.0.1`, `0.0.0.0`, a host name). */
+  host: string;
+  port: () => number;
+  token?: string;
+  /** More host names to accept (e.g. the machine's name when bound off loopback). */
+  allowedHosts?: string[];
+}
+
+/** Checks a request; returns a cookie to set when the token came in the URL. Throws 401/403. */
+export function guardRequest(request: IncomingMessage, url: URL, options: GuardOptions): { setCookie?: string } {
+  const allowed = new Set([...LOOPBACK, options.host, ...(options.allowedHosts ?? [])]);
+  const hostHeader = request.headers.host ?? '';
+  const hostname = hostHeader.replace(/:\d+$/, '');
+  if (!allowed.has(hostname) && options.host !== '0.0.0.0' && options.host !== '::') {
+    throw new HttpError(403, 'ERR_FORBIDDEN_HOST', `host ${JSON.stringify(hostHeader)} is not one this workbench answers to`);
+  }
+  const origin = request.headers.origin;
+  if (origin !== undefined && !SAFE_METHODS.includes(request.method ?? 'GET')) {
+    let foreign: boolean;
+    try {
+      const parsed = new URL(origin);
+      foreign = parsed.host !== hostHeader || !(allowed.has(parsed.hostname) || options.host === '0.0.0.0');
+    } catch {
+      foreign = true;
+    }
+    if (foreign) throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', `requests from origin ${JSON.stringify(origin)} are refused`);
+  }
+  if (request.headers['sec-fetch-site'] === 'cross-site' && !SAFE_METHODS.includes(request.method ?? 'GET')) {
+    throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', 'cross-site requests are refused');
+  }
+  if (!options.token) return {};
+  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+  const fromUrl = url.searchParams.get('token') ?? undefined;
+  const given = bearer ?? cookie(request, TOKEN_COOKIE) ?? fromUrl;
+  if (given === undefined || !tokensEqual(given, options.token)) {
+    throw new HttpError(401, 'ERR_TOKEN', 'this workbench needs its access token: open the URL it printed at start');
+  }
+  if (fromUrl !== undefined && given === fromUrl) {
+    return { setCookie: `${TOKEN_COOKIE}=${encodeURIComponent(fromUrl)}; HttpOnly; SameSite=Strict; Path=/` };
+  }
+  return {};
+}

@@ -1,0 +1,162 @@
+/**
+ * The protocol between a run server (parent) and its run host (the child process that
+ * executes `run(ctx)`).
+ *
+ * Two channels:
+ * - parent → child: Node's IPC channel (`process.send`), for the few control messages;
+ * - child → parent: a dedicated pipe carrying newline-delimited JSON frames. The child
+ *   writes it synchronously, so when the parent stops reading (its buffer is full) the
+ *   child blocks in its next write: back-pressure that holds even for an experiment that
+ *   logs in a tight loop and never yields. Frames arrive in order, and the `end` frame is
+ *   the last word of a run, so the parent never sees an outcome before the data before it.
+ */
+import type { LogLevel } from '../records.ts';
+
+/** Bumped whenever a message changes shape; both sides refuse a mismatch. */
+export const PROTOCOL_VERSION = 1;
+
+/** File descriptor of the frame pipe in the child (stdio index). */
+export const FRAME_FD = 4;
+
+// ---- parent → child (IPC channel) -------------------------------------------------
+
+/** What the run needs to know: sent once, when the parent hands a run to a warm host. */
+export interface StartMessage {
+  type: 'start';
+  version: number;
+  /** Absolute path of the experiment module. */
+  file: string;
+  context: {
+    run: unknown;
+    instance: unknown;
+    configuration: Record<string, unknown>;
+    experiment: { name: string; file: string };
+  };
+  limits: { maxEntryBytes: number };
+}
+
+export interface CancelMessage {
+  type: 'cancel';
+  reason: string;
+}
+
+export type ParentMessage = StartMessage | CancelMessage;
+
+// ---- child → parent (frame pipe) --------------------------------------------------
+
+/** A log entry on the wire: level, message, metadata as JSON text (or null), time in ms. */
+export type WireLog = [level: LogLevel, message: string, metadata: string | null, timestamp: number];
+
+/** A result on the wire: key, value as JSON text, time in ms. */
+export type WireResult = [key: string, value: string, timestamp: number];
+
+export interface WireProgress {
+  current: number;
+  total: number;
+  message?: string;
+}
+
+/** The host is up (tsx loaded) and waits for its `start`. */
+export interface ReadyFrame {
+  t: 'ready';
+  version: number;
+  pid: number;
+}
+
+/** Output of the run since the previous frame. */
+export interface BatchFrame {
+  t: 'batch';
+  logs?: WireLog[];
+  results?: WireResult[];
+  progress?: WireProgress;
+}
+
+export interface WireError {
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+/** How `run()` ended, as the child saw it. Always the last frame. */
+export interface EndFrame {
+  t: 'end';
+  outcome: 'completed' | 'failed' | 'cancelled';
+  error?: WireError;
+}
+
+/** A problem the author should see (a call after the run ended...). */
+export interface WarningFrame {
+  t: 'warning';
+  message: string;
+}
+
+export type ChildFrame = ReadyFrame | BatchFrame | EndFrame | WarningFrame;
+
+// ---- validation (parent side) -----------------------------------------------------
+
+const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+
+/** Thrown for a frame that does not follow the protocol; fails that run, nothing else. */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  readonly code = 'ERR_IPC_PROTOCOL';
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+function checkLogs(logs: unknown): void {
+  if (!Array.isArray(logs)) throw new ProtocolError('batch.logs is not a list');
+  for (const entry of logs) {
+    if (!Array.isArray(entry) || !LEVELS.has(entry[0]) || !isText(entry[1]) || !(entry[2] === null || isText(entry[2])) || !isTime(entry[3])) {
+      throw new ProtocolError(`malformed log entry ${JSON.stringify(entry).slice(0, 200)}`);
+    }
+  }
+}
+
+function checkResults(results: unknown): void {
+  if (!Array.isArray(results)) throw new ProtocolError('batch.results is not a list');
+  for (const entry of results) {
+    if (!Array.isArray(entry) || !isText(entry[0]) || entry[0] === '' || !isText(entry[1]) || !isTime(entry[2])) {
+      throw new ProtocolError(`malformed result entry ${JSON.stringify(entry).slice(0, 200)}`);
+    }
+  }
+}
+
+function checkProgress(progress: unknown): void {
+  const p = progress as WireProgress | null;
+  if (!p || typeof p !== 'object' || !isTime(p.current) || !isTime(p.total) || !(p.message === undefined || isText(p.message))) {
+    throw new ProtocolError(`malformed progress ${JSON.stringify(progress).slice(0, 200)}`);
+  }
+}
+
+/** Parses and checks one frame line from a child. Throws a ProtocolError naming the problem. */
+export function parseChildFrame(line: string): ChildFrame {
+  let frame: any;
+  try {
+    frame = JSON.parse(line);
+  } catch {
+    throw new ProtocolError(`a frame is not JSON: ${line.slice(0, 200)}`);
+  }
+  switch (frame?.t) {
+    case 'batch':
+      if (frame.logs !== undefined) checkLogs(frame.logs);
+      if (frame.results !== undefined) checkResults(frame.results);
+      if (frame.progress !== undefined) checkProgress(frame.progress);
+      return frame;
+    case 'ready':
+      if (frame.version !== PROTOCOL_VERSION) {
+        throw new ProtocolError(`run host speaks protocol ${frame.version}, the server ${PROTOCOL_VERSION}`);
+      }
+      return frame;
+    case 'end':
+      if (!['completed', 'failed', 'cancelled'].includes(frame.outcome)) throw new ProtocolError(`unknown outcome ${frame.outcome}`);
+      if (frame.error !== undefined && !isText(frame.error?.message)) throw new ProtocolError('end.error has no message');
+      return frame;
+    case 'warning':
+      if (!isText(frame.message)) throw new ProtocolError('warning has no message');
+      return frame;
+    default:
+      throw new ProtocolError(`unknown frame type ${JSON.stringify(frame?.t)}`);
+  }
+}

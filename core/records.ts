@@ -1,0 +1,72 @@
+/**
+ * The records Athanor's service, HTTP API and UI exchange: camelCase, times as ISO 8601
+ * strings, so the same shapes serve in memory, as JSON and in the browser.
+ */
+import type { LogLevel, RunStatus } from '../storage/database-schema.ts';
+
+export type { LogLevel, RunStatus };
+
+export const RUN_STATUSES: readonly RunStatus[] = ['pending', 'running', 'completed', 'failed', 'cancelled'];
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+export type RunCounts = Record<RunStatus, number> & { total: number };
+
+export interface Instance {
+  id: string;
+  name: string;
+  description: string | null;
+  experiment: string;
+  /** The configuration snapshotted at creation, defaults applied. */
+  configuration: Record<string, unknown>;
+  runCounts: RunCounts;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunProgress {
+  current: number;
+  total: number;
+  message?: string;
+}
+
+export interface RunOptions {
+  /** End the run `failed` with reason `timeout` after this many milliseconds. */
+  timeoutMs?: number;
+}
+
+export interface Run {
+  id: string;
+  instanceId: string;
+  status: RunStatus;
+  error: string | null;
+  progress: RunProgress | null;
+  codeHash: string | null;
+  options: RunOptions;
+  logCount: number;
+  resultCount: number;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+export interface LogEntry {
+  seq: number;
+  level: LogLevel;
+  message: string;
+  metadata: unknown;
+  timestamp: string;
+}
+
+export interface ResultEntry {
+  seq: number;
+  key: string;
+  value: unknown;
+  recordedAt: string;
+}
+
+/** A page of a list: `next` is the cursor of the following page, or null at the end. */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs an experiment module's `run(ctx)` and decides the outcome: returned → completed
+ * (unless `complete`/`fail` decided first), threw → failed with message and stack,
+ * cancelled by request (whatever happened next) → cancelled.
+ */
+import type { WireError } from '../ipc/ipc-protocol.ts';
+import type { RunContext } from '../runtime/run-context.ts';
+
+/** The two functions an experiment module exports, named or on a default export. */
+export interface ExperimentModule {
+  experiment: () => unknown;
+  run: (ctx: RunContext) => unknown;
+}
+
+/** Finds `experiment` and `run` in a loaded module, or throws naming what is missing. */
+export function experimentModuleOf(loaded: Record<string, unknown>, file: string): ExperimentModule {
+  const candidates = [loaded, loaded.default as Record<string, unknown> | undefined];
+  for (const candidate of candidates) {
+    if (candidate && typeof candidate.experiment === 'function' && typeof candidate.run === 'function') {
+      return candidate as unknown as ExperimentModule;
+    }
+  }
+  const missing = ['experiment', 'run'].filter((name) => !candidates.some((c) => c && typeof c[name] === 'function'));
+  throw Object.assign(new Error(`${file} does not export ${missing.map((m) => `${m}()`).join(' and ')}`), {
+    code: 'ERR_MISSING_EXPORT',
+  });
+}
+
+export type Outcome = { outcome: 'completed' | 'failed' | 'cancelled'; error?: WireError };
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { message: error.message || error.name, ...(error.stack ? { stack: error.stack } : {}), ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: typeof error === 'string' ? error : `a non-Error value was thrown: ${JSON.stringify(error) ?? String(error)}` };
+}
+
+/** Calls `run(ctx)`; `state` reports cancellation and a decided outcome. */
+export async function executeRun(
+  module: ExperimentModule,
+  ctx: RunContext,
+  state: { readonly cancelled: boolean; readonly outcome: Outcome | undefined },
+): Promise<Outcome> {
+  try {
+    await module.run(ctx);
+  } catch (error) {
+    if (state.outcome) return state.outcome;
+    if (state.cancelled || (error as Error)?.name === 'Cancelled') return { outcome: 'cancelled' };
+    return { outcome: 'failed', error: toWireError(error) };
+  }
+  if (state.outcome) return state.outcome;
+  return state.cancelled ? { outcome: 'cancelled' } : { outcome: 'completed' };
+}

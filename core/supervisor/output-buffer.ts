@@ -1,0 +1,101 @@
+/**
+ * A run's output between the child and storage. Entries wait here until the next flush;
+ * flushes run one at a time, in order, as soon as the previous one is done (so latency
+ * is one flush when idle, and batches grow by themselves under load). Past the high-water
+ * mark the buffer asks for the child's output to pause, and below the low-water mark to
+ * resume: memory is bounded by the marks, however long the run.
+ */
+import type { EncodedLogEntry, EncodedResultEntry } from '../experiments-service.ts';
+import type { RunProgress } from '../records.ts';
+
+export interface OutputBufferOptions {
+  /** Stores one batch; called with at most `batchSize` entries of each kind. */
+  store(logs: EncodedLogEntry[], results: EncodedResultEntry[], progress: RunProgress | undefined): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** A store failed: the buffer stops taking entries. */
+  onError(error: unknown): void;
+  batchSize?: number;
+  highWater?: number;
+  lowWater?: number;
+  /** Latest a flush starts after the entry that needs it (the timer under load). */
+  maxDelayMs?: number;
+}
+
+export class OutputBuffer {
+  readonly #options: Required<Omit<OutputBufferOptions, 'store' | 'pause' | 'resume' | 'onError'>> & OutputBufferOptions;
+  #logs: EncodedLogEntry[] = [];
+  #results: EncodedResultEntry[] = [];
+  #progress: RunProgress | undefined;
+  #flushing: Promise<void> | undefined;
+  #paused = false;
+  #failed = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: OutputBufferOptions) {
+    this.#options = { batchSize: 5000, highWater: 50_000, lowWater: 10_000, maxDelayMs: 100, ...options };
+  }
+
+  get size(): number {
+    return this.#logs.length + this.#results.length;
+  }
+
+  add(logs: readonly EncodedLogEntry[], results: readonly EncodedResultEntry[], progress?: RunProgress): void {
+    if (this.#failed) return;
+    for (const entry of logs) this.#logs.push(entry);
+    for (const entry of results) this.#results.push(entry);
+    if (progress) this.#progress = progress;
+    if (!this.#paused && this.size > this.#options.highWater) {
+      this.#paused = true;
+      this.#options.pause();
+    }
+    this.#schedule();
+  }
+
+  /** Resolves when everything added so far is stored (or storing failed). */
+  async drain(): Promise<void> {
+    while (this.#flushing || (!this.#failed && (this.size > 0 || this.#progress))) {
+      if (!this.#flushing) this.#start();
+      await this.#flushing;
+    }
+  }
+
+  #schedule(): void {
+    if (this.#flushing) {
+      // A flush is under way; the next starts when it ends. The timer is a safety net.
+      this.#timer ??= setTimeout(() => ((this.#timer = undefined), this.#flushing ? undefined : this.#start()), this.#options.maxDelayMs);
+      return;
+    }
+    this.#start();
+  }
+
+  #start(): void {
+    if (this.#failed) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const { batchSize } = this.#options;
+    const logs = this.#logs.length <= batchSize ? this.#logs : this.#logs.slice(0, batchSize);
+    this.#logs = logs === this.#logs ? [] : this.#logs.slice(batchSize);
+    const results = this.#results.length <= batchSize ? this.#results : this.#results.slice(0, batchSize);
+    this.#results = results === this.#results ? [] : this.#results.slice(batchSize);
+    const progress = this.#progress;
+    this.#progress = undefined;
+    if (logs.length === 0 && results.length === 0 && !progress) return;
+    this.#flushing = this.#options
+      .store(logs, results, progress)
+      .catch((error) => {
+        this.#failed = true;
+        this.#logs = [];
+        this.#results = [];
+        this.#options.onError(error);
+      })
+      .finally(() => {
+        this.#flushing = undefined;
+        if (this.#paused && this.size < this.#options.lowWater) {
+          this.#paused = false;
+          this.#options.resume();
+        }
+        if (this.size > 0 || this.#progress) this.#start();
+      });
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * RunServer: the parent side of one run (the seed's GenServer). It launches the run's
+ * process, owns the run's status transitions, streams its output through the buffer to
+ * storage and the event bus, and walks the cancellation ladder: a cooperative cancel,
+ * then SIGTERM, then SIGKILL.
+ *
+ * The final flush is committed before the final status is written, so a finished run
+ * always has all of its output.
+ */
+import type { EventBus } from '../events/event-bus.ts';
+import type { ExperimentsService } from '../experiments-service.ts';
+import type { ChildFrame, EndFrame } from '../ipc/ipc-protocol.ts';
+import { PROTOCOL_VERSION } from '../ipc/ipc-protocol.ts';
+import type { Instance, Run, RunProgress, RunStatus } from '../records.ts';
+import { OutputBuffer } from './output-buffer.ts';
+import type { ExitInfo, RunDispatcher, RunProcess } from './run-dispatcher.ts';
+import { describeExit, describeWireError } from './run-outcome.ts';
+
+export interface RunServerOptions {
+  run: Run;
+  instance: Instance;
+  experiment: { name: string; file: string; absoluteFile: string; codeHash: string };
+  service: ExperimentsService;
+  bus: EventBus;
+  dispatcher: RunDispatcher;
+  owner: string;
+  /** Wait after a cooperative cancel before SIGTERM (ms). */
+  graceMs: number;
+  /** Wait after SIGTERM before SIGKILL (ms). */
+  killAfterMs: number;
+  maxEntryBytes: number;
+  /** Least time between two `run.progress` events. */
+  progressIntervalMs?: number;
+}
+
+export class RunServer {
+  readonly runId: string;
+  readonly #o: RunServerOptions;
+  #process: RunProcess | undefined;
+  #buffer: OutputBuffer;
+  #end: EndFrame | undefined;
+  #stopReason: { status: 'cancelled' | 'failed'; error: string } | undefined;
+  #escalation: string | undefined;
+  #failure: string | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #lastProgressAt = 0;
+  #progressTimer: NodeJS.Timeout | undefined;
+  #pendingProgress: RunProgress | undefined;
+  readonly done: Promise<Run>;
+  #resolveDone!: (run: Run) => void;
+
+  constructor(options: RunServerOptions) {
+    this.#o = options;
+    this.runId = options.run.id;
+    this.done = new Promise((resolve) => (this.#resolveDone = resolve));
+    this.#buffer = new OutputBuffer({
+      store: (logs, results, progress) => this.#store(logs, results, progress),
+      pause: () => this.#process?.pauseOutput(),
+      resume: () => this.#process?.resumeOutput(),
+      onError: (error) => this.#fail(`could not store the run's output: ${(error as Error)?.message ?? error}`),
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#process?.pid;
+  }
+
+  /** Launches the process and marks the run running. Resolves once it is started. */
+  async start(): Promise<void> {
+    const { run, instance, experiment, service } = this.#o;
+    let process: RunProcess;
+    try {
+      process = await this.#o.dispatcher.launch({
+        onFrame: (frame) => this.#onFrame(frame),
+        onOutput: (stream, line) => this.#onOutput(stream, line),
+        onProtocolError: (error) => this.#fail(`the run's process broke the protocol: ${error.message}`),
+      });
+    } catch (error) {
+      await this.#finish('failed', `could not start the run's process: ${(error as Error).message}`);
+      return;
+    }
+    this.#process = process;
+    if (this.#stopReason) {
+      process.kill('SIGKILL'); // cancelled while launching
+      await process.finished;
+      await this.#finish(this.#stopReason.status, this.#stopReason.error);
+      return;
+    }
+    const running = await service.transitionRun(run.id, 'running', { codeHash: experiment.codeHash, owner: this.#o.owner });
+    this.#publishStatus(running);
+    process.send({
+      type: 'start',
+      version: PROTOCOL_VERSION,
+      file: experiment.absoluteFile,
+      context: {
+        run: running,
+        instance: { id: instance.id, name: instance.name, description: instance.description, experiment: instance.experiment },
+        configuration: instance.configuration,
+        experiment: { name: experiment.name, file: experiment.file },
+      },
+      limits: { maxEntryBytes: this.#o.maxEntryBytes },
+    });
+    const timeoutMs = run.options.timeoutMs;
+    if (timeoutMs) this.#timers.push(setTimeout(() => this.#stop('failed', `timeout: the run exceeded its limit of ${timeoutMs} ms`), timeoutMs));
+    void process.finished.then((exit) => this.#onExit(exit));
+  }
+
+  /** Cancels the run through the ladder. */
+  cancel(reason = 'cancelled by request'): void {
+    this.#stop('cancelled', reason);
+  }
+
+  #stop(status: 'cancelled' | 'failed', error: string): void {
+    if (this.#stopReason || this.#end) return;
+    this.#stopReason = { status, error };
+    const process = this.#process;
+    if (!process) return; // start() sees the reason once the process is there
+    process.send({ type: 'cancel', reason: error });
+    this.#timers.push(
+      setTimeout(() => {
+        if (!process.alive) return;
+        this.#escalation = `it did not stop within ${this.#o.graceMs} ms and was terminated (SIGTERM)`;
+        process.kill('SIGTERM');
+        this.#timers.push(
+          setTimeout(() => {
+            if (!process.alive) return;
+            this.#escalation = `it did not stop within ${this.#o.graceMs} ms, nor ${this.#o.killAfterMs} ms after SIGTERM, and was killed (SIGKILL)`;
+            process.kill('SIGKILL');
+          }, this.#o.killAfterMs),
+        );
+      }, this.#o.graceMs),
+    );
+  }
+
+  #fail(message: string): void {
+    this.#failure ??= message;
+    this.#process?.kill('SIGKILL');
+  }
+
+  #onFrame(frame: ChildFrame): void {
+    switch (frame.t) {
+      case 'batch': {
+        const logs = (frame.logs ?? []).map(([level, message, metadata, timestamp]) => ({ level, message, metadata, timestamp: new Date(timestamp) }));
+        const results = (frame.results ?? []).map(([key, value, timestamp]) => ({ key, value, recordedAt: new Date(timestamp) }));
+        this.#buffer.add(logs, results, frame.progress);
+        if (frame.progress) this.#progressChanged(frame.progress);
+        return;
+      }
+      case 'warning':
+        this.#buffer.add([{ level: 'warn', message: frame.message, metadata: null, timestamp: new Date() }], []);
+        return;
+      case 'end':
+        this.#end ??= frame;
+        // The outcome is decided; a process that lingers past that is not waited for.
+        this.#timers.push(setTimeout(() => this.#process?.kill('SIGKILL'), 2000));
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  /** What the experiment printed becomes log entries: stdout as info, stderr as error. */
+  #onOutput(stream: 'stdout' | 'stderr', line: string): void {
+    const metadata = JSON.stringify({ stream });
+    this.#buffer.add([{ level: stream === 'stdout' ? 'info' : 'error', message: line, metadata, timestamp: new Date() }], []);
+  }
+
+  #progressChanged(progress: RunProgress): void {
+    const interval = this.#o.progressIntervalMs ?? 200;
+    this.#pendingProgress = progress;
+    const wait = this.#lastProgressAt + interval - Date.now();
+    if (wait <= 0) return this.#emitProgress();
+    this.#progressTimer ??= setTimeout(() => this.#emitProgress(), wait);
+  }
+
+  #emitProgress(): void {
+    clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
+    if (!this.#pendingProgress) return;
+    this.#lastProgressAt = Date.now();
+    const { run } = this.#o;
+    this.#o.bus.publish('run.progress', { runId: run.id, instanceId: run.instanceId, progress: this.#pendingProgress });
+    this.#pendingProgress = undefined;
+  }
+
+  async #store(logs: Parameters<ExperimentsService['appendEncodedLogs']>[1], results: Parameters<ExperimentsService['appendEncodedResults']>[1], progress: RunProgress | undefined) {
+    const { service, bus, run } = this.#o;
+    const [logSeq, resultSeq] = await Promise.all([
+      logs.length ? service.appendEncodedLogs(run.id, logs) : undefined,
+      results.length ? service.appendEncodedResults(run.id, results) : undefined,
+      progress ? service.saveProgress(run.id, progress) : undefined,
+    ]);
+    if (logSeq) {
+      const entries = logs.map((e, i) => ({ seq: logSeq.first + i, level: e.level, message: e.message, metadata: e.metadata === null ? null : JSON.parse(e.metadata), timestamp: e.timestamp.toISOString() }));
+      bus.publish('run.log', { runId: run.id, instanceId: run.instanceId, entries });
+    }
+    if (resultSeq) {
+      const entries = results.map((e, i) => ({ seq: resultSeq.first + i, key: e.key, value: JSON.parse(e.value), recordedAt: e.recordedAt.toISOString() }));
+      bus.publish('run.result', { runId: run.id, instanceId: run.instanceId, entries });
+    }
+  }
+
+  async #onExit(exit: ExitInfo): Promise<void> {
+    await this.#buffer.drain();
+    this.#emitProgress();
+    let status: RunStatus;
+    let error: string | null;
+    if (this.#failure) [status, error] = ['failed', this.#failure];
+    else if (this.#stopReason) {
+      status = this.#stopReason.status;
+      error = this.#escalation ? `${this.#stopReason.error}; ${this.#escalation}` : this.#stopReason.error;
+    } else if (this.#end) [status, error] = [this.#end.outcome, this.#end.error ? describeWireError(this.#end.error) : null];
+    else [status, error] = ['failed', describeExit(exit)];
+    await this.#finish(status, error);
+  }
+
+  async #finish(status: RunStatus, error: string | null): Promise<void> {
+    for (const timer of this.#timers) clearTimeout(timer);
+    clearTimeout(this.#progressTimer);
+    try {
+      const final = await this.#o.service.transitionRun(this.runId, status, { error });
+      this.#publishStatus(final);
+      this.#resolveDone(final);
+    } catch {
+      // The run is gone (its instance was deleted) or was ended elsewhere: report what we know.
+      this.#resolveDone({ ...this.#o.run, status, error });
+    }
+  }
+
+  #publishStatus(run: Run): void {
+    this.#o.bus.publish('run.status', { runId: run.id, instanceId: run.instanceId, status: run.status, run });
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * RunSupervisor: the registry of active runs (the seed's DynamicSupervisor + Registry).
+ * It starts runs up to a concurrency limit (extra runs wait as `pending`, in order),
+ * cancels them, keeps their heartbeat, and at start-up ends runs that a dead workbench
+ * left active.
+ */
+import { availableParallelism, hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { EventBus } from '../events/event-bus.ts';
+import type { ExperimentsService } from '../experiments-service.ts';
+import { InvalidTransitionError } from '../errors.ts';
+import type { Run } from '../records.ts';
+import type { RunDispatcher } from './run-dispatcher.ts';
+import { RunServer } from './run-server.ts';
+import { recoverInterruptedRuns } from './run-recovery.ts';
+
+/** Where an experiment's code is, read right before a run starts. */
+export type ExperimentResolver = (name: string) => Promise<{ file: string; absoluteFile: string; codeHash: string }>;
+
+export interface RunSupervisorOptions {
+  service: ExperimentsService;
+  bus: EventBus;
+  dispatcher: RunDispatcher;
+  resolveExperiment: ExperimentResolver;
+  /** Runs executing at once (default: the number of cores). */
+  concurrency?: number;
+  /** Cancel → SIGTERM delay (default 5,000 ms). */
+  graceMs?: number;
+  /** SIGTERM → SIGKILL delay (default 2,000 ms). */
+  killAfterMs?: number;
+  /** Largest log entry or result (default 1 MiB). */
+  maxEntryBytes?: number;
+  heartbeatMs?: number;
+  /** A run whose heartbeat is older than this belongs to a dead workbench (default 15 s). */
+  staleAfterMs?: number;
+}
+
+/** What `cancelRun` did. */
+export interface CancelOutcome {
+  run: Run;
+  /** False when the run had already finished: nothing changed. */
+  changed: boolean;
+  message: string;
+}
+
+export class RunSupervisor {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  readonly #o: Required<RunSupervisorOptions>;
+  readonly #active = new Map<string, RunServer>();
+  readonly #queue: string[] = [];
+  readonly #waiters = new Map<string, Promise<Run>>();
+  #timers: NodeJS.Timeout[] = [];
+  #stopped = false;
+
+  constructor(options: RunSupervisorOptions) {
+    this.#o = {
+      concurrency: availableParallelism(),
+      graceMs: 5000,
+      killAfterMs: 2000,
+      maxEntryBytes: 1024 * 1024,
+      heartbeatMs: 3000,
+      staleAfterMs: 15_000,
+      ...options,
+    };
+  }
+
+  /** Recovers runs a dead workbench left active, then keeps heartbeats and sweeps going. */
+  async start(): Promise<{ recovered: string[] }> {
+    const recovered = await this.#recover();
+    this.#o.dispatcher.warmUp?.();
+    const beat = setInterval(() => void this.#o.service.heartbeat(this.owner).catch(() => {}), this.#o.heartbeatMs);
+    const sweep = setInterval(() => void this.#recover().catch(() => {}), this.#o.staleAfterMs);
+    beat.unref();
+    sweep.unref();
+    this.#timers = [beat, sweep];
+    return { recovered };
+  }
+
+  /** Whether the run is executing or queued here. */
+  isActive(runId: string): boolean {
+    return this.#active.has(runId) || this.#queue.includes(runId);
+  }
+
+  /** The run's server while it executes here. */
+  whereis(runId: string): RunServer | undefined {
+    return this.#active.get(runId);
+  }
+
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
+  /** Starts a pending run now, or queues it behind the concurrency limit. */
+  async startRun(runId: string): Promise<Run> {
+    if (this.#stopped) throw new Error('the supervisor is stopping; no new runs');
+    const run = await this.#o.service.getRun(runId);
+    if (run.status !== 'pending' || this.isActive(run.id)) throw new InvalidTransitionError(run.id, run.status, 'running');
+    this.#queue.push(run.id);
+    await this.#o.service.claimRuns(this.owner, [run.id]);
+    this.#waiters.set(run.id, new Promise((resolve) => this.#finished.set(run.id, resolve)));
+    await this.#pump();
+    return this.#o.service.getRun(run.id);
+  }
+
+  readonly #finished = new Map<string, (run: Run) => void>();
+
+  /** Resolves with the run's final record once it has ended. */
+  async waitFor(runId: string): Promise<Run> {
+    return this.#waiters.get(runId) ?? this.#o.service.getRun(runId);
+  }
+
+  /** Cancels a run: a pending one without starting it, a running one through the ladder. */
+  async cancelRun(runId: string, reason = 'cancelled by request'): Promise<CancelOutcome> {
+    const queued = this.#queue.indexOf(runId);
+    if (queued !== -1) {
+      this.#queue.splice(queued, 1);
+      const run = await this.#o.service.transitionRun(runId, 'cancelled', { error: reason });
+      this.#o.bus.publish('run.status', { runId, instanceId: run.instanceId, status: run.status, run });
+      this.#settle(runId, run);
+      return { run, changed: true, message: 'the run was cancelled before it started' };
+    }
+    const server = this.#active.get(runId);
+    if (server) {
+      server.cancel(reason);
+      return { run: await this.#o.service.getRun(runId), changed: true, message: 'the run is being cancelled' };
+    }
+    const run = await this.#o.service.getRun(runId);
+    if (run.status === 'pending') {
+      const cancelled = await this.#o.service.transitionRun(runId, 'cancelled', { error: reason });
+      this.#o.bus.publish('run.status', { runId, instanceId: run.instanceId, status: cancelled.status, run: cancelled });
+      return { run: cancelled, changed: true, message: 'the run was cancelled before it started' };
+    }
+    if (run.status === 'running') {
+      return { run, changed: false, message: 'the run executes in another workbench; cancel it there' };
+    }
+    return { run, changed: false, message: `the run has already ended (${run.status}); nothing changed` };
+  }
+
+  /** Cancels every active run through the ladder, waits for them, and stops. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    for (const runId of [...this.#queue]) await this.cancelRun(runId, 'cancelled: the workbench stopped');
+    const running = [...this.#active.values()];
+    for (const server of running) server.cancel('cancelled: the workbench stopped');
+    await Promise.all(running.map((server) => server.done));
+    await this.#o.dispatcher.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  async #pump(): Promise<void> {
+    while (this.#active.size < this.#o.concurrency && this.#queue.length > 0) {
+      const runId = this.#queue.shift()!;
+      const server = await this.#createServer(runId).catch(async (error: Error) => {
+        const run = await this.#o.service.transitionRun(runId, 'failed', { error: error.message }).catch(() => undefined);
+        if (run) this.#o.bus.publish('run.status', { runId, instanceId: run.instanceId, status: run.status, run });
+        this.#settle(runId, run ?? (await this.#o.service.getRun(runId)));
+        return undefined;
+      });
+      if (!server) continue;
+      this.#active.set(runId, server);
+      void server.done.then((run) => {
+        this.#active.delete(runId);
+        this.#settle(runId, run);
+        if (!this.#stopped) void this.#pump();
+      });
+      await server.start();
+    }
+  }
+
+  async #createServer(runId: string): Promise<RunServer> {
+    const { service } = this.#o;
+    const run = await service.getRun(runId);
+    const instance = await service.getInstance(run.instanceId);
+    const code = await this.#o.resolveExperiment(instance.experiment);
+    return new RunServer({
+      run,
+      instance,
+      experiment: { name: instance.experiment, ...code },
+      service,
+      bus: this.#o.bus,
+      dispatcher: this.#o.dispatcher,
+      owner: this.owner,
+      graceMs: this.#o.graceMs,
+      killAfterMs: this.#o.killAfterMs,
+      maxEntryBytes: this.#o.maxEntryBytes,
+    });
+  }
+
+  #settle(runId: string, run: Run): void {
+    this.#finished.get(runId)?.(run);
+    this.#finished.delete(runId);
+    // Keep the promise a moment for late waitFor() callers, then forget it (memory stays flat).
+    setTimeout(() => this.#waiters.delete(runId), 60_000).unref();
+  }
+
+  #recover(): Promise<string[]> {
+    return recoverInterruptedRuns({
+      service: this.#o.service,
+      bus: this.#o.bus,
+      owner: this.owner,
+      staleAfterMs: this.#o.staleAfterMs,
+    });
+  }
+}
+
+/** Creates a supervisor; call `start()` before starting runs. */
+export function createRunSupervisor(options: RunSupervisorOptions): RunSupervisor {
+  return new RunSupervisor(options);
+}

@@ -1,0 +1,132 @@
+/**
+ * The composition root: storage, the experiments registry, the event bus, the service
+ * and the run supervisor, wired together. The CLI and the test harness build the
+ * workbench here; nothing else wires parts.
+ *
+ * @example
+ * await using workbench = await createWorkbench({ experimentsDir: 'experiments', database: 'memory' });
+ * const instance = await workbench.experiments.createInstance({ experiment: 'my_experiment', name: 'a' });
+ * const run = await workbench.experiments.createRun(instance.id);
+ * await workbench.experiments.startRun(run.id);
+ */
+import { resolve } from 'node:path';
+import { createExperimentRegistry, type ExperimentRegistry } from '../plugins/experiment-registry.ts';
+import { openDatabase, resolveDatabaseSpec, type Database } from '../storage/open-database.ts';
+import { createEventBus, type EventBus } from './events/event-bus.ts';
+import { createExperimentsService, type ExperimentsService } from './experiments-service.ts';
+import type { Instance, Run } from './records.ts';
+import { createLocalDispatcher, type LocalDispatcherOptions } from './supervisor/local-dispatcher.ts';
+import { createRunSupervisor, type CancelOutcome, type RunSupervisor, type RunSupervisorOptions } from './supervisor/run-supervisor.ts';
+
+export interface WorkbenchOptions {
+  /** The experiments folder (default `./experiments`). */
+  experimentsDir?: string;
+  /** A database spec (`memory`, `pglite:DIR`, `postgres://…`); default from `ATHANOR_DATABASE_URL` or `pglite:.athanor/db`. */
+  database?: string;
+  /** Watch the experiments folder and hot-reload (default true). */
+  watch?: boolean;
+  supervisor?: Partial<Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'heartbeatMs' | 'staleAfterMs'>>;
+  dispatcher?: LocalDispatcherOptions;
+}
+
+/** The experiments service with the run kernel's verbs, publishing instance events. */
+export type WorkbenchExperiments = ExperimentsService & {
+  startRun(runId: string): Promise<Run>;
+  cancelRun(runId: string): Promise<CancelOutcome>;
+  isActive(runId: string): boolean;
+  /** Resolves with the run's final record once it has ended. */
+  waitForRun(runId: string): Promise<Run>;
+};
+
+export interface Workbench {
+  readonly experimentsDir: string;
+  readonly database: Database;
+  readonly registry: ExperimentRegistry;
+  readonly bus: EventBus;
+  readonly experiments: WorkbenchExperiments;
+  readonly supervisor: RunSupervisor;
+  /** Runs a dead workbench left active, ended `failed` at start-up. */
+  readonly recovered: string[];
+  /** Cancels active runs (through the ladder), stops watching, closes storage. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus: EventBus): WorkbenchExperiments {
+  const created = (instance: Instance) => (bus.publish('instance.created', { instance }), instance);
+  return {
+    ...service,
+    createInstance: async (input) => created(await service.createInstance(input)),
+    cloneInstance: async (id, options) => created(await service.cloneInstance(id, options)),
+    updateInstance: async (id, changes) => {
+      const instance = await service.updateInstance(id, changes);
+      bus.publish('instance.updated', { instance });
+      return instance;
+    },
+    deleteInstance: async (id) => {
+      // Active runs of the instance are cancelled first, so no process writes to rows being deleted.
+      const instance = await service.getInstance(id);
+      const active = (await service.listActiveRuns()).filter((run) => supervisor.isActive(run.id));
+      for (const run of active) {
+        if ((await service.getRun(run.id)).instanceId !== instance.id) continue;
+        await supervisor.cancelRun(run.id, 'cancelled: its instance was deleted');
+        await supervisor.waitFor(run.id);
+      }
+      await service.deleteInstance(id);
+      bus.publish('instance.deleted', { instanceId: instance.id });
+    },
+    startRun: (runId) => supervisor.startRun(runId),
+    cancelRun: (runId) => supervisor.cancelRun(runId),
+    isActive: (runId) => supervisor.isActive(runId),
+    waitForRun: (runId) => supervisor.waitFor(runId),
+  };
+}
+
+/** Opens storage, loads the experiments and starts the supervisor (recovering crashed runs). */
+export async function createWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+  const experimentsDir = resolve(options.experimentsDir ?? 'experiments');
+  const database = await openDatabase(resolveDatabaseSpec(options.database));
+  const bus = createEventBus();
+  const registry = createExperimentRegistry({ experimentsDir, watch: options.watch ?? true });
+  const unsubscribe = registry.subscribe((event) => {
+    if (event.type === 'experiment.changed') bus.publish('experiment.changed', { experiment: event.experiment });
+    else bus.publish('experiment.removed', { name: event.name, file: event.file });
+  });
+  try {
+    await registry.start();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const service = createExperimentsService({ database, definitions: (name) => registry.definition(name) });
+  const supervisor = createRunSupervisor({
+    service,
+    bus,
+    dispatcher: createLocalDispatcher(options.dispatcher),
+    resolveExperiment: async (name) => {
+      const { file, codeHash } = await registry.resolveForRun(name);
+      return { absoluteFile: file, file: registry.get(name)?.file ?? file, codeHash };
+    },
+    ...options.supervisor,
+  });
+  const { recovered } = await supervisor.start();
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await supervisor.stop();
+      unsubscribe();
+      await registry.stop();
+      await database.close();
+    })());
+  return {
+    experimentsDir,
+    database,
+    registry,
+    bus,
+    experiments: withEvents(service, supervisor, bus),
+    supervisor,
+    recovered,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

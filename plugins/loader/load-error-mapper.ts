@@ -1,0 +1,141 @@
+/**
+ * Turns what importing a module or calling its `experiment()` threw into an
+ * {@link ExperimentError} with a code, the file at fault and, where there is one, its line
+ * and column (1-based). Runs in the loader process; pure apart from the injected readers.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ExperimentError } from '../registry/registry-types.ts';
+import { toPosix } from '../discovery/experiment-files.ts';
+
+/** A position in a file. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/** What the mapper may ask of its host (the loader child gives real ones; tests may fake them). */
+export interface ErrorMapperHost {
+  /** The experiments folder (absolute). */
+  root: string;
+  /** A file's text, or undefined. */
+  readSource(file: string): string | undefined;
+  /** Where a module fails to parse, for engines whose SyntaxError carries no location. */
+  locateSyntaxError?(file: string, source: string): { line: number; column: number; message: string } | undefined;
+}
+
+const TRANSFORM_ERROR = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m;
+const STACK_FRAME = /^\s*at (?:.*?\()?((?:file:\/\/)?\/[^():]+?(?:\?[^:)]*)?):(\d+):(\d+)\)?\s*$/;
+
+/** Maps an error thrown by `import()` of `file`. */
+export function describeImportError(error: unknown, file: string, host: ErrorMapperHost): ExperimentError {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const code = (e as { code?: unknown }).code;
+  const transform = e.message.match(TRANSFORM_ERROR);
+  if (transform) {
+    const [, at, line, column, message] = transform;
+    return located('ERR_SYNTAX', `Syntax error: ${message}`, { file: at!, line: Number(line), column: Number(column) + 1 }, host);
+  }
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') return notFound(e, file, host);
+  if (e.name === 'SyntaxError') return syntaxError(e, file, host);
+  const where = locateInStack(e.stack, host.root) ?? { file };
+  return located('ERR_TOP_LEVEL_THROW', `The module threw while loading: ${e.name}: ${e.message}`, where, host);
+}
+
+/** Maps an error thrown by `experiment()` or `resolve()`. */
+export function describeDefinitionError(error: unknown, file: string, host: ErrorMapperHost): ExperimentError {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const where = locateInStack(e.stack, host.root) ?? { file };
+  const isRuleError = e.name === 'DefinitionError' || (e as { code?: unknown }).code === 'ERR_INVALID_DEFINITION';
+  return isRuleError
+    ? located('ERR_INVALID_DEFINITION', `Invalid definition: ${e.message}`, where, host)
+    : located('ERR_EXPERIMENT_THROW', `experiment() threw ${e.name}: ${e.message}`, where, host);
+}
+
+/** An error about `file` as a whole (no location). */
+export function fileError(code: string, message: string, file: string, root: string): ExperimentError {
+  return { code, message, file: relativeTo(root, file) };
+}
+
+/** The first stack frame in a file of the experiments folder, else the first outside Node and node_modules. */
+export function locateInStack(stack: string | undefined, root: string): SourceLocation | undefined {
+  let fallback: SourceLocation | undefined;
+  for (const line of (stack ?? '').split('\n')) {
+    const frame = line.match(STACK_FRAME);
+    if (!frame) continue;
+    const file = toPath(frame[1]!);
+    if (file.includes(`${path.sep}node_modules${path.sep}`) || file.includes(`${path.sep}plugins${path.sep}loader${path.sep}`)) continue;
+    const location = { file, line: Number(frame[2]), column: Number(frame[3]) };
+    if (isInside(root, file)) return location;
+    fallback ??= location;
+  }
+  return fallback;
+}
+
+function syntaxError(e: Error, file: string, host: ErrorMapperHost): ExperimentError {
+  const missing = e.message.match(/module ['"](.+?)['"] does not provide an export named ['"](.+?)['"]/);
+  if (missing) {
+    const where = findText(file, host, [missing[2]!], missing[1]!) ?? { file };
+    return located('ERR_SYNTAX', `${e.message}: export it from that module, or fix the import`, where, host);
+  }
+  const source = host.readSource(file);
+  const found = source !== undefined ? host.locateSyntaxError?.(file, source) : undefined;
+  const where = found ? { file, line: found.line, column: found.column } : { file };
+  return located('ERR_SYNTAX', `Syntax error: ${e.message}`, where, host);
+}
+
+function notFound(e: Error, file: string, host: ErrorMapperHost): ExperimentError {
+  const importer = e.message.match(/imported from (\S+)/)?.[1];
+  const importerFile = importer ? toPath(importer) : file;
+  const target = e.message.match(/Cannot find (?:module|package) ['"]([^'"]+)['"]/)?.[1];
+  const needles = target ? [target, path.basename(target), path.basename(target, path.extname(target))] : [];
+  const where = findText(importerFile, host, needles) ?? { file: importerFile };
+  const message = e.message.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
+  return located('ERR_IMPORT_NOT_FOUND', message, where, host);
+}
+
+/** The first import line of `file` mentioning one of `needles` (and `near`, when given). */
+function findText(file: string, host: ErrorMapperHost, needles: string[], near?: string): SourceLocation | undefined {
+  const lines = host.readSource(file)?.split('\n') ?? [];
+  const nearBase = near ? path.basename(near) : undefined;
+  for (const needle of needles) {
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i]!;
+      if (!/\b(import|from|export)\b/.test(text) && !text.includes('import(')) continue;
+      if (nearBase && !text.includes(nearBase) && !lines.slice(i, i + 8).join('\n').includes(nearBase)) continue;
+      const column = text.indexOf(needle);
+      if (column >= 0) return { file, line: i + 1, column: column + 1 };
+    }
+  }
+  return undefined;
+}
+
+function located(code: string, message: string, where: SourceLocation, host: ErrorMapperHost): ExperimentError {
+  return {
+    code,
+    message,
+    file: relativeTo(host.root, toPath(where.file)),
+    ...(where.line !== undefined ? { line: where.line } : {}),
+    ...(where.column !== undefined ? { column: where.column } : {}),
+  };
+}
+
+function toPath(fileOrUrl: string): string {
+  const clean = fileOrUrl.replace(/\?.*$/, '');
+  if (!clean.startsWith('file:')) return clean;
+  try {
+    return fileURLToPath(clean);
+  } catch {
+    return clean;
+  }
+}
+
+function relativeTo(root: string, file: string): string {
+  return path.isAbsolute(file) ? toPosix(path.relative(root, file)) : toPosix(file);
+}
+
+function isInside(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}

@@ -1,0 +1,293 @@
+/**
+ * The `memory` backend: pg-mem, an in-process imitation of Postgres, for tests and the
+ * test harness. Each call makes a new, empty database that lives as long as its Kysely.
+ *
+ * pg-mem 3.0.14 is not Postgres. Every workaround for what it lacks is in this file, each
+ * with its reason, so code elsewhere needs to know nothing of it beyond what
+ * `bulk-insert.ts` asks of {@link insertRowsWithoutUnnest}.
+ *
+ * Design note — why not pg-mem's own `pg` adapter (`mem.adapters.createPg()`): it inlines
+ * parameters as literals and writes a string holding both `\` and `"` as an `E'…'` literal
+ * that pg-mem's own parser then fails on ("Bad escaped character in JSON"), so a log line
+ * like `path "C:\tmp"` could not be stored; its transactions never roll back (pg-mem issue
+ * #285); and its connections share one transaction state. pg-mem's prepared statements
+ * (`prepare().bind()`) bind properly but fail on any indexed `where id = $1` ("No execution
+ * context available"). So this file has its own Kysely driver: parameters are inlined as
+ * standard-conforming literals (`'…'`, quotes doubled, backslashes literal), and one
+ * connection is shared in turn (like PGlite's), which makes transactions isolated and
+ * lets rollback restore a snapshot (`mem.backup()`, a cheap immutable copy).
+ *
+ * What remains unlike Postgres, and callers must not rely on with `memory`:
+ * - A rolled-back transaction that changed the schema (DDL) keeps its changes.
+ * - No window functions, `FOR UPDATE SKIP LOCKED`, `LISTEN/NOTIFY`, most jsonb functions,
+ *   `date_trunc`, `string_agg`, `generate_series`, plpgsql (STACK.md); no
+ *   `truncate a, b` of several tables at once; no `= any($1)` with an array parameter.
+ * - A statement failing inside a transaction does not abort the transaction.
+ *
+ * Types of returned rows match PGlite's: `jsonb` parsed, `timestamptz` as Date, `count(*)`
+ * and other int8 as number.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresQueryCompiler,
+  sql,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type Dialect,
+  type Driver,
+  type Insertable,
+  type QueryResult,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely';
+import { DataType, newDb, type IBackup, type IMemoryDb } from 'pg-mem';
+import type { DatabaseSchema } from '../database-schema.ts';
+
+/** A parameter as a literal Postgres reads back as the same value (see the note above). */
+function toLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `'${value}'`;
+  if (value instanceof Date) return `'${value.toISOString()}'`;
+  if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'`;
+  if (Array.isArray(value)) return value.length === 0 ? `'{}'` : `ARRAY[${value.map(toLiteral).join(', ')}]`;
+  return toLiteral(JSON.stringify(value)); // an object: node-postgres sends it as JSON too
+}
+
+/** Replaces `$1…$n` in one pass, so a value containing `$2` is never replaced again. */
+function inlineParameters(query: CompiledQuery): string {
+  const { parameters } = query;
+  if (parameters.length === 0) return query.sql;
+  return query.sql.replace(/\$(\d+)/g, (placeholder, index: string) => {
+    const i = Number(index) - 1;
+    if (i >= parameters.length) throw new Error(`no value for ${placeholder} in: ${query.sql}`);
+    return toLiteral(parameters[i]);
+  });
+}
+
+const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+class MemoryConnection implements DatabaseConnection {
+  readonly #mem: IMemoryDb;
+  /** Snapshots to restore: the transaction's start, then each savepoint. */
+  readonly snapshots: { name: string; backup: IBackup }[] = [];
+
+  constructor(mem: IMemoryDb) {
+    this.#mem = mem;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const result = this.#mem.public.query(inlineParameters(query));
+    // Copy each row: pg-mem's carry symbol-keyed internals (`for…in` skips them).
+    const rows = result.rows.map((row) => {
+      const copy: Record<string, unknown> = {};
+      for (const key in row) copy[key] = row[key];
+      return copy as R;
+    });
+    return COUNTED.has(result.command) ? { rows, numAffectedRows: BigInt(result.rowCount) } : { rows };
+  }
+
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    yield await this.executeQuery<R>(query);
+  }
+
+  take(name: string): void {
+    this.snapshots.push({ name, backup: this.#mem.backup() });
+  }
+
+  /** Restores the snapshot `name` (ignored after DDL, which pg-mem cannot restore). */
+  restore(name: string): void {
+    const index = this.snapshots.findLastIndex((s) => s.name === name);
+    if (index < 0) throw new Error(`no transaction or savepoint "${name}" to roll back to`);
+    try {
+      this.snapshots[index]!.backup.restore();
+    } catch {
+      // "schema has been changed since this backup": pg-mem keeps the changes.
+    }
+    this.snapshots.length = index + 1;
+  }
+
+  drop(name: string): void {
+    const index = this.snapshots.findLastIndex((s) => s.name === name);
+    if (index >= 0) this.snapshots.length = index;
+  }
+}
+
+const TRANSACTION = '\0transaction';
+
+/** One connection, lent to one caller at a time (queued), like PGlite's driver. */
+class MemoryDriver implements Driver {
+  readonly #connection: MemoryConnection;
+  #busy = false;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(mem: IMemoryDb) {
+    this.#connection = new MemoryConnection(mem);
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    if (this.#busy) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#busy = true;
+    return this.#connection;
+  }
+
+  async releaseConnection(): Promise<void> {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#busy = false;
+  }
+
+  async beginTransaction(): Promise<void> {
+    this.#connection.take(TRANSACTION);
+  }
+
+  async commitTransaction(): Promise<void> {
+    this.#connection.snapshots.length = 0;
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    this.#connection.restore(TRANSACTION);
+    this.#connection.snapshots.length = 0;
+  }
+
+  // pg-mem has no SAVEPOINT: Kysely's nested transactions get snapshots too.
+  async savepoint(_connection: DatabaseConnection, name: string): Promise<void> {
+    this.#connection.take(name);
+  }
+
+  async rollbackToSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
+    this.#connection.restore(name);
+  }
+
+  async releaseSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
+    this.#connection.drop(name);
+  }
+
+  async destroy(): Promise<void> {}
+}
+
+/**
+ * Kysely's PostgresIntrospector reads `pg_catalog` with `!~`, `col_description()` and
+ * `has_schema_privilege()`, which pg-mem lacks, and its Migrator calls `getTables()` to
+ * find its own tables. pg-mem fills `information_schema.columns`: read that.
+ */
+class MemoryIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<any>;
+
+  constructor(db: Kysely<any>) {
+    this.#db = db;
+  }
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    // pg-mem's pg_namespace is empty; `public` always exists.
+    const tables = await this.getTables({ withInternalKyselyTables: true });
+    return [...new Set(['public', ...tables.map((table) => table.schema ?? 'public')])].map((name) => ({ name }));
+  }
+
+  async getTables(options = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ table_schema: string; table_name: string; column_name: string; data_type: string; column_default: unknown }>`
+      select table_schema, table_name, column_name, data_type, column_default from information_schema.columns`.execute(this.#db);
+    const tables = new Map<string, TableMetadata>();
+    for (const row of rows) {
+      if (!options.withInternalKyselyTables && row.table_name.startsWith('kysely_migration')) continue;
+      const key = `${row.table_schema}.${row.table_name}`;
+      let table = tables.get(key);
+      if (!table) tables.set(key, (table = { name: row.table_name, schema: row.table_schema, isView: false, columns: [] }));
+      // pg-mem reports every column `is_nullable = NO`, so nullability is not reported.
+      const hasDefaultValue = row.column_default !== null;
+      table.columns.push({ name: row.column_name, dataType: row.data_type, isNullable: true, isAutoIncrementing: false, hasDefaultValue });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(options?: { withInternalKyselyTables: boolean }): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables(options) };
+  }
+}
+
+/** Postgres' SQL and adapter over the driver and introspector above. */
+class MemoryDialect implements Dialect {
+  readonly #mem: IMemoryDb;
+
+  constructor(mem: IMemoryDb) {
+    this.#mem = mem;
+  }
+
+  createAdapter(): PostgresAdapter {
+    return new PostgresAdapter();
+  }
+
+  createDriver(): Driver {
+    return new MemoryDriver(this.#mem);
+  }
+
+  createQueryCompiler(): PostgresQueryCompiler {
+    return new PostgresQueryCompiler();
+  }
+
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new MemoryIntrospector(db);
+  }
+}
+
+/** Functions pg-mem lacks that our code or Kysely's calls. */
+function registerMissingFunctions(mem: IMemoryDb): void {
+  // Kysely's migrator holds `pg_advisory_lock(id)` around migrations (and unlocks it);
+  // the `xact`/`try` forms are for code that locks per transaction. One pg-mem database
+  // lives in one process and its connection is lent to one caller at a time: no-ops.
+  for (const name of ['pg_advisory_lock', 'pg_advisory_unlock', 'pg_advisory_xact_lock', 'pg_try_advisory_lock', 'pg_try_advisory_xact_lock']) {
+    mem.public.registerFunction({ name, args: [DataType.bigint], returns: DataType.bool, implementation: () => true, impure: true });
+  }
+  // Kysely sets `lock_timeout` with `set_config(name, value, is_local)` before that lock;
+  // pg-mem has no settings: accept and ignore it, returning the value as Postgres does.
+  mem.public.registerFunction({
+    name: 'set_config',
+    args: [DataType.text, DataType.text, DataType.bool],
+    returns: DataType.text,
+    implementation: (_name: string, value: string) => value,
+    impure: true,
+  });
+  // Ids come from the application, but keep `gen_random_uuid()` usable as in Postgres 13+.
+  mem.public.registerFunction({ name: 'gen_random_uuid', returns: DataType.uuid, implementation: () => randomUUID(), impure: true });
+}
+
+/**
+ * Creates a new, empty pg-mem database and a Kysely over it; `db.destroy()` drops it.
+ *
+ * @example
+ * const db = createMemoryBackend();
+ * await migrateToLatest(db);
+ */
+export function createMemoryBackend(): Kysely<DatabaseSchema> {
+  const mem = newDb();
+  registerMissingFunctions(mem);
+  return new Kysely<DatabaseSchema>({ dialect: new MemoryDialect(mem) });
+}
+
+/**
+ * pg-mem has no multi-array `unnest(a, b, …)` (one argument only, and not as a table), so
+ * the batched insert of `bulk-insert.ts` is a multi-row `insert … values (…), (…)` here,
+ * at most `rowsPerStatement` rows a statement (far under Postgres' 65,535 parameters;
+ * pg-mem is no faster with bigger statements). Several statements share one transaction.
+ */
+export async function insertRowsWithoutUnnest<T extends 'run_logs' | 'run_results'>(
+  db: Kysely<DatabaseSchema>,
+  table: T,
+  rows: readonly Insertable<DatabaseSchema[T]>[],
+  rowsPerStatement = 1_000,
+): Promise<void> {
+  const write = async (target: Kysely<DatabaseSchema>) => {
+    for (let start = 0; start < rows.length; start += rowsPerStatement) {
+      // Kysely cannot check `values` against a table chosen by a type parameter.
+      await target.insertInto(table).values(rows.slice(start, start + rowsPerStatement) as any).execute();
+    }
+  };
+  if (rows.length <= rowsPerStatement || db.isTransaction) await write(db);
+  else await db.transaction().execute(write);
+}

@@ -1,0 +1,11 @@
+/**
+ * Every migration, by name. Kysely applies them in name order, so a new one takes the
+ * next number (`0002-…`) and is added here; a migration once released is never edited.
+ */
+import type { Migration } from 'kysely';
+import { initialMigration } from './0001-initial.ts';
+
+/** The migrations of the Athanor schema, shared by every backend. */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-initial': initialMigration,
+});

@@ -1,0 +1,86 @@
+/**
+ * Brings a database to the current schema with Kysely's Migrator and the migrations
+ * compiled into the program (no folder scanning, so it works the same from source, from a
+ * bundle and from a test).
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseSchema } from './database-schema.ts';
+import { migrations as allMigrations } from './migrations/index.ts';
+import { describeError, MigrationError } from './storage-errors.ts';
+
+/** What {@link migrateToLatest} did: like Kysely's migrator, it reports rather than throws. */
+export interface MigrationOutcome {
+  /** Names of the migrations applied by this call, in order (empty when up to date). */
+  applied: string[];
+  /** Set when a migration (or the bookkeeping around it) failed; a {@link MigrationError}. */
+  error?: MigrationError;
+}
+
+/** Options of the migration functions; tests may pass their own migrations. */
+export interface MigratorOptions {
+  migrations?: Readonly<Record<string, Migration>>;
+}
+
+/** The migrations handed to Kysely from memory. */
+function inCodeProvider(migrations: Readonly<Record<string, Migration>>): MigrationProvider {
+  return { getMigrations: async () => ({ ...migrations }) };
+}
+
+async function createMigrator(db: Kysely<DatabaseSchema>, options: MigratorOptions): Promise<Migrator> {
+  // Kysely looks for its bookkeeping tables by name in *every* schema the introspector
+  // sees, so a `kysely_migration` of another schema (another test schema, another app in
+  // `public`) would fool it. Naming the schema we actually write to keeps it to ours.
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('no current schema: the search_path names no existing schema');
+  return new Migrator({
+    db,
+    provider: inCodeProvider(options.migrations ?? allMigrations),
+    migrationTableSchema: schema,
+  });
+}
+
+/**
+ * Applies every pending migration, in one transaction where the backend has
+ * transactional DDL (all three do; pg-mem cannot roll back, see memory-backend.ts).
+ * Never throws: a failure comes back as `error`, with the migrations applied before it.
+ *
+ * @example
+ * const { applied, error } = await migrateToLatest(db);
+ * if (error) throw error;
+ */
+export async function migrateToLatest(db: Kysely<DatabaseSchema>, options: MigratorOptions = {}): Promise<MigrationOutcome> {
+  let migrator: Migrator;
+  try {
+    migrator = await createMigrator(db, options);
+  } catch (cause) {
+    return { applied: [], error: new MigrationError(`migrating failed: ${describeError(cause)}`, { applied: [], cause }) };
+  }
+  const { error, results = [] } = await migrator.migrateToLatest();
+  const applied = results.filter((r) => r.status === 'Success' && r.direction === 'Up').map((r) => r.migrationName);
+  if (error === undefined) return { applied };
+  const failed = results.find((r) => r.status === 'Error')?.migrationName;
+  const message = failed ? `migration ${failed} failed: ${describeError(error)}` : `migrating failed: ${describeError(error)}`;
+  return { applied, error: new MigrationError(message, { applied, cause: error, ...(failed ? { failed } : {}) }) };
+}
+
+/** Names of the migrations not yet applied to `db`, in order. */
+export async function pendingMigrations(db: Kysely<DatabaseSchema>, options: MigratorOptions = {}): Promise<string[]> {
+  const migrator = await createMigrator(db, options);
+  const infos = await migrator.getMigrations();
+  return infos.filter((info) => info.executedAt === undefined).map((info) => info.name);
+}
+
+/**
+ * Throws a {@link MigrationError} naming the pending migrations when `db` is not at the
+ * current schema (for `openDatabase(spec, { migrate: false })` users that must not write
+ * to an old schema).
+ */
+export async function assertMigrated(db: Kysely<DatabaseSchema>, options: MigratorOptions = {}): Promise<void> {
+  const pending = await pendingMigrations(db, options);
+  if (pending.length > 0) {
+    throw new MigrationError(`the database is not migrated: ${pending.join(', ')} pending; run \`athanor migrate\``, {
+      applied: [],
+    });
+  }
+}

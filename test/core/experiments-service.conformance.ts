@@ -1,0 +1,288 @@
+/**
+ * The experiments service's behaviour, identical on every backend: the conformance suite
+ * `experiments-service.test.ts` runs once per backend.
+ */
+import type { Test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigSchema, ConfigValidationError, Definition } from '../../core/index.ts';
+import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../core/errors.ts';
+import { createExperimentsService, type ExperimentsService } from '../../core/experiments-service.ts';
+import type { DatabaseHandle } from '../../core/experiments-service.ts';
+import { definitionTable, minimalDefinition } from '../helpers/experiment-definitions.ts';
+
+export interface ConformanceContext {
+  database: DatabaseHandle;
+  service: ExperimentsService;
+  definitions: ReturnType<typeof definitionTable>;
+}
+
+/** Builds a fresh service over `database` for each test. */
+export function serviceContext(database: DatabaseHandle): ConformanceContext {
+  const definitions = definitionTable(minimalDefinition);
+  return { database, definitions, service: createExperimentsService({ database, definitions: definitions.lookup }) };
+}
+
+async function rejects<E extends Error>(promise: Promise<unknown>, type: new (...args: any[]) => E, pattern?: RegExp): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.instance(error, type, `expected ${type.name}, got ${(error as Error)?.name}: ${(error as Error)?.message}`);
+    if (pattern) assert.match((error as Error).message, pattern);
+    return error as E;
+  }
+  return assert.unreachable(`expected a ${type.name}`) as never;
+}
+
+const MISSING = '00000000-0000-4000-8000-000000000000';
+
+export function defineServiceConformance(test: Test, ctx: () => ConformanceContext): void {
+  const newInstance = (name = 'Baseline', configuration: Record<string, unknown> = {}) =>
+    ctx().service.createInstance({ experiment: 'my_experiment', name, configuration });
+
+  async function runningRun() {
+    const { service } = ctx();
+    const instance = await newInstance(`i-${Math.random()}`);
+    const run = await service.createRun(instance.id);
+    return service.transitionRun(run.id, 'running', { codeHash: 'abc', owner: 'test' });
+  }
+
+  test('createInstance snapshots the configuration with defaults applied', async () => {
+    const { service, definitions } = ctx();
+    const instance = await newInstance('Baseline', { iterations: 5 });
+    assert.equal(instance.configuration, { iterations: 5, model: 'small', sampling: { temperature: 0.7 } });
+    assert.is(instance.experiment, 'my_experiment');
+    assert.equal(instance.runCounts.total, 0);
+    definitions.set(Definition.new().name('my_experiment')
+      .configuration(ConfigSchema.new().field('iterations', 'integer', { default: 99 })).resolve());
+    const later = await service.getInstance(instance.id);
+    assert.equal(later.configuration, instance.configuration);
+  });
+
+  test('createInstance refuses an invalid configuration and writes nothing', async () => {
+    const { service } = ctx();
+    const error = await rejects(newInstance('Bad', { iterations: 1000, colour: 'red' }), ConfigValidationError);
+    assert.equal(error.errors, [
+      { path: 'colour', message: 'config.colour is not a field of this experiment' },
+      { path: 'iterations', message: 'config.iterations: 1000 is above the maximum 100' },
+    ]);
+    assert.equal(await service.listInstances(), []);
+  });
+
+  test('createInstance names unknown and broken experiments', async () => {
+    const { service, definitions } = ctx();
+    await rejects(service.createInstance({ experiment: 'nope', name: 'x' }), NotFoundError, /unknown experiment "nope"/);
+    definitions.break('my_experiment', 'SyntaxError at my_experiment.ts:3:7');
+    await rejects(newInstance(), InputError, /cannot be used until its file loads: SyntaxError at my_experiment.ts:3:7/);
+  });
+
+  test('instance names are unique per experiment', async () => {
+    await newInstance('Same');
+    await rejects(newInstance('Same'), ConflictError, /named "Same" already exists/);
+    await rejects(newInstance('  '), InputError, /name must be a non-empty string/);
+  });
+
+  test('unknown and malformed ids are not found', async () => {
+    const { service } = ctx();
+    await rejects(service.getInstance(MISSING), NotFoundError);
+    await rejects(service.getInstance('not-a-uuid'), NotFoundError, /not found/);
+    await rejects(service.getRun("'; drop table runs; --"), NotFoundError);
+    await rejects(service.createRun(MISSING), NotFoundError);
+    await rejects(service.deleteInstance(MISSING), NotFoundError);
+  });
+
+  test('listInstances returns run counts by status', async () => {
+    const { service } = ctx();
+    const a = await newInstance('A');
+    const b = await newInstance('B');
+    const runs = await Promise.all([1, 2, 3].map(() => service.createRun(a.id)));
+    await service.transitionRun(runs[0]!.id, 'running');
+    await service.transitionRun(runs[0]!.id, 'completed');
+    await service.transitionRun(runs[1]!.id, 'cancelled');
+    const listed = await service.listInstances();
+    const byName = Object.fromEntries(listed.map((i) => [i.name, i.runCounts]));
+    assert.equal(byName.A, { pending: 1, running: 0, completed: 1, failed: 0, cancelled: 1, total: 3 });
+    assert.equal(byName.B, { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, total: 0 });
+    assert.is((await service.getInstance(b.id)).runCounts.total, 0);
+  });
+
+  test('updateInstance re-validates and changes nothing on error', async () => {
+    const { service } = ctx();
+    const instance = await newInstance('Up');
+    const updated = await service.updateInstance(instance.id, { name: 'Up2', description: 'notes', configuration: { iterations: 7 } });
+    assert.is(updated.name, 'Up2');
+    assert.is(updated.description, 'notes');
+    assert.is(updated.configuration.iterations, 7);
+    assert.ok(updated.updatedAt >= instance.updatedAt);
+    await rejects(service.updateInstance(instance.id, { configuration: { iterations: 0 } }), ConfigValidationError, /below the minimum 1/);
+    await rejects(service.updateInstance(instance.id, { experiment: 'x' } as object), InputError, /cannot change experiment/);
+    assert.equal((await service.getInstance(instance.id)).configuration, updated.configuration);
+  });
+
+  test('deleteInstance takes its runs, logs and results with it', async () => {
+    const { service, database } = ctx();
+    const run = await runningRun();
+    await service.appendLogs(run.id, [{ level: 'info', message: 'hello' }]);
+    await service.appendResults(run.id, [{ key: 'k', value: 1 }]);
+    await service.deleteInstance(run.instanceId);
+    await rejects(service.getRun(run.id), NotFoundError);
+    const left = await database.db.selectFrom('run_logs').select('seq').where('run_id', '=', run.id).execute();
+    const results = await database.db.selectFrom('run_results').select('seq').where('run_id', '=', run.id).execute();
+    assert.equal([left.length, results.length], [0, 0]);
+  });
+
+  test('cloneInstance copies with a new name, optionally changing the configuration', async () => {
+    const { service } = ctx();
+    const original = await newInstance('Orig', { iterations: 3 });
+    const copy = await service.cloneInstance(original.id);
+    assert.is(copy.name, 'Orig (copy)');
+    assert.equal(copy.configuration, original.configuration);
+    const copy2 = await service.cloneInstance(original.id);
+    assert.is(copy2.name, 'Orig (copy 2)');
+    const changed = await service.cloneInstance(original.id, { name: 'Big', configuration: { iterations: 50 } });
+    assert.equal(changed.configuration, { ...original.configuration, iterations: 50 });
+    await rejects(service.cloneInstance(original.id, { configuration: { model: 'huge' } }), ConfigValidationError);
+  });
+
+  test('listRuns pages newest first with a cursor', async () => {
+    const { service } = ctx();
+    const instance = await newInstance('Paged');
+    const created = [];
+    for (let i = 0; i < 5; i++) created.push(await service.createRun(instance.id));
+    const first = await service.listRuns(instance.id, { limit: 2 });
+    assert.is(first.items.length, 2);
+    const second = await service.listRuns(instance.id, { limit: 2, cursor: first.next });
+    const third = await service.listRuns(instance.id, { limit: 2, cursor: second.next });
+    assert.is(third.next, null);
+    const ids = [...first.items, ...second.items, ...third.items].map((r) => r.id);
+    assert.equal(ids, created.map((r) => r.id).reverse());
+    await rejects(service.listRuns(instance.id, { cursor: 'garbage' }), InputError, /cursor/);
+    await rejects(service.listRuns(MISSING), NotFoundError);
+  });
+
+  test('run status transitions follow the lifecycle', async () => {
+    const { service } = ctx();
+    const instance = await newInstance('Life');
+    const run = await service.createRun(instance.id, { timeoutMs: 5000 });
+    assert.is(run.status, 'pending');
+    assert.equal(run.options, { timeoutMs: 5000 });
+    const running = await service.transitionRun(run.id, 'running', { codeHash: 'h1' });
+    assert.is(running.status, 'running');
+    assert.is(running.codeHash, 'h1');
+    assert.ok(running.startedAt);
+    await rejects(service.transitionRun(run.id, 'pending'), InvalidTransitionError, /from running to pending/);
+    const done = await service.transitionRun(run.id, 'failed', { error: 'boom' });
+    assert.equal([done.status, done.error], ['failed', 'boom']);
+    assert.ok(done.completedAt);
+    await rejects(service.transitionRun(run.id, 'completed'), InvalidTransitionError, /from failed to completed/);
+    const other = await service.createRun(instance.id);
+    assert.is((await service.transitionRun(other.id, 'cancelled')).status, 'cancelled');
+    await rejects(service.transitionRun(other.id, 'running'), InvalidTransitionError, /from cancelled to running/);
+    await rejects(service.createRun(instance.id, { timeoutMs: -1 }), InputError, /timeoutMs/);
+  });
+
+  test('progress is kept on the run row', async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    await service.saveProgress(run.id, { current: 3, total: 10, message: 'three' });
+    assert.equal((await service.getRun(run.id)).progress, { current: 3, total: 10, message: 'three' });
+  });
+
+  test('logs append in order and read back with cursor, level filter and limit', async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    const levels = ['debug', 'info', 'warn', 'error'] as const;
+    const batch = Array.from({ length: 25 }, (_, i) => ({
+      level: levels[i % 4]!, message: `line ${i + 1}`, metadata: i % 2 ? { i } : undefined, timestamp: 1_700_000_000_000 + i,
+    }));
+    assert.equal(await service.appendLogs(run.id, batch.slice(0, 10)), { first: 1, last: 10 });
+    assert.equal(await service.appendLogs(run.id, batch.slice(10)), { first: 11, last: 25 });
+    const page = await service.readLogs(run.id, { limit: 10 });
+    assert.equal(page.items.map((l) => l.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.is(page.next, '10');
+    assert.equal(page.items[1], { seq: 2, level: 'info', message: 'line 2', metadata: { i: 1 }, timestamp: new Date(1_700_000_000_001).toISOString() });
+    assert.is(page.items[0]!.metadata, null);
+    const rest = await service.readLogs(run.id, { after: 10 });
+    assert.is(rest.items.length, 15);
+    assert.is(rest.next, null);
+    const errors = await service.readLogs(run.id, { levels: ['warn', 'error'] });
+    assert.ok(errors.items.every((l) => l.level === 'warn' || l.level === 'error'));
+    assert.is(errors.items.length, 12);
+    assert.is((await service.getRun(run.id)).logCount, 25);
+    await rejects(service.readLogs(run.id, { levels: ['loud' as 'info'] }), InputError, /level/);
+    await rejects(service.readLogs(MISSING), NotFoundError);
+  });
+
+  test('only a running run takes logs and results; bad entries write nothing', async () => {
+    const { service } = ctx();
+    const instance = await newInstance('Closed');
+    const pending = await service.createRun(instance.id);
+    await rejects(service.appendLogs(pending.id, [{ level: 'info', message: 'x' }]), ConflictError, /is pending/);
+    const run = await runningRun();
+    await rejects(service.appendLogs(run.id, [{ level: 'info', message: 'ok' }, { level: 'loud' as 'info', message: 'x' }]), InputError, /logs\[1\]\.level/);
+    await rejects(service.appendResults(run.id, [{ key: 'nan', value: { score: NaN } }]), Error, /result "nan"\.score is not JSON: NaN/);
+    await rejects(service.appendResults(run.id, [{ key: 'big', value: 10n }]), Error, /result "big" is not JSON: 10n is a BigInt/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    await rejects(service.appendResults(run.id, [{ key: 'cyc', value: cycle }]), Error, /result "cyc"\.self is not JSON: it contains a cycle/);
+    assert.equal((await service.getRun(run.id)).logCount, 0);
+    assert.equal((await service.readResults(run.id)).items, []);
+    await service.transitionRun(run.id, 'completed');
+    await rejects(service.appendResults(run.id, [{ key: 'late', value: 1 }]), ConflictError, /is completed/);
+  });
+
+  test('results are append-only series; readers get the latest per key or every point', async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    await service.appendResults(run.id, [
+      { key: 'loss', value: 0.9 }, { key: 'accuracy', value: { top1: 0.5 } }, { key: 'loss', value: 0.5 },
+    ]);
+    await service.appendResults(run.id, [{ key: 'loss', value: 0.2 }, { key: 'notes', value: ['a', 'b'] }]);
+    const latest = await service.readResults(run.id, { view: 'latest' });
+    assert.equal(latest.items.map((r) => [r.key, r.value]), [['accuracy', { top1: 0.5 }], ['loss', 0.2], ['notes', ['a', 'b']]]);
+    const series = await service.readResults(run.id, { key: 'loss' });
+    assert.equal(series.items.map((r) => r.value), [0.9, 0.5, 0.2]);
+    assert.equal((await service.readResults(run.id)).items.map((r) => r.seq), [1, 2, 3, 4, 5]);
+  });
+
+  test('unicode and 1 MiB values round-trip exactly', async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    const text = 'héllo 世界 🚀 "quotes" \\back\\slash\n\ttabs \u2028 end';
+    const big = 'x'.repeat(1024 * 1024);
+    await service.appendLogs(run.id, [{ level: 'info', message: text, metadata: { text } }, { level: 'info', message: big }]);
+    await service.appendResults(run.id, [{ key: 'ключ 🔑', value: { text, big } }, { key: 's', value: 'plain string' }]);
+    const logs = (await service.readLogs(run.id)).items;
+    assert.is(logs[0]!.message, text);
+    assert.equal(logs[0]!.metadata, { text });
+    assert.is(logs[1]!.message.length, big.length);
+    const results = (await service.readResults(run.id)).items;
+    assert.equal(results[0]!.value, { text, big });
+    assert.is(results[0]!.key, 'ключ 🔑');
+    assert.is(results[1]!.value, 'plain string');
+  });
+
+  test('ten concurrent writers append to one run without losing or reordering a row', async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    const writers = Array.from({ length: 10 }, async (_, w) => {
+      for (let b = 0; b < 5; b++) {
+        const batch = Array.from({ length: 40 }, (_, i) => ({ level: 'info' as const, message: `${w}:${b * 40 + i}` }));
+        await service.appendLogs(run.id, batch);
+      }
+    });
+    await Promise.all(writers);
+    const all = [];
+    for (let after = 0; ; ) {
+      const page = await service.readLogs(run.id, { after, limit: 500 });
+      all.push(...page.items);
+      if (!page.next) break;
+      after = Number(page.next);
+    }
+    assert.is(all.length, 2000);
+    assert.equal(all.map((l) => l.seq), Array.from({ length: 2000 }, (_, i) => i + 1));
+    for (let w = 0; w < 10; w++) {
+      const mine = all.filter((l) => l.message.startsWith(`${w}:`)).map((l) => Number(l.message.split(':')[1]));
+      assert.equal(mine, Array.from({ length: 200 }, (_, i) => i), `writer ${w} kept its order`);
+    }
+  });
+}

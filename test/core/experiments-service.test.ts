@@ -1,0 +1,11 @@
+// The experiments service's conformance suite, once per backend (pg-mem, PGlite, Postgres).
+import { suiteForEachBackend } from '../helpers/databases.ts';
+import { defineServiceConformance, serviceContext, type ConformanceContext } from './experiments-service.conformance.ts';
+
+suiteForEachBackend('experiments service', (test, database) => {
+  let context: ConformanceContext;
+  test.before.each(() => {
+    context = serviceContext(database());
+  });
+  defineServiceConformance(test, () => context);
+});

@@ -1,0 +1,118 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { withServer, type ServerContext } from '../../helpers/http-workbench.ts';
+
+const api = suite('HTTP API: routes and their errors');
+
+async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const finished = (ctx: ServerContext, runId: string) =>
+  until(async () => {
+    const { body } = await ctx.api('GET', `/api/runs/${runId}`);
+    return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+  }, `run ${runId} to end`);
+
+api('experiments are listed with their schema', async () => {
+  await withServer(async ({ api }) => {
+    const { status, body } = await api('GET', '/api/experiments');
+    assert.is(status, 200);
+    const names = body.map((e: { name: string }) => e.name);
+    assert.ok(names.includes('my_experiment') && names.includes('kernel_fixture'));
+    const mine = body.find((e: { name: string }) => e.name === 'my_experiment');
+    assert.equal(mine.schema.properties.iterations.maximum, 100);
+    assert.is(mine.file, 'my_experiment.ts');
+  });
+});
+
+api('instances: create, read, list, update, clone, delete, with clear errors', async () => {
+  await withServer(async ({ api }) => {
+    const created = await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'Baseline', configuration: { iterations: 3 } });
+    assert.is(created.status, 201);
+    assert.equal(created.body.configuration, { iterations: 3 });
+    const id = created.body.id;
+    const invalid = await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'Bad', configuration: { iterations: 1000 } });
+    assert.is(invalid.status, 422);
+    assert.equal(invalid.body.errors, [{ path: 'iterations', message: 'config.iterations: 1000 is above the maximum 100' }]);
+    assert.is(invalid.body.code, 'ERR_INVALID_CONFIG');
+    assert.is((await api('POST', '/api/instances', { experiment: 'nope', name: 'x' })).status, 404);
+    assert.is((await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'Baseline' })).status, 409);
+    assert.is((await api('POST', '/api/instances', '{"broken json')).status, 400);
+    assert.is((await api('POST', '/api/instances', '[1,2]')).status, 400);
+    assert.equal((await api('GET', `/api/instances/${id}`)).body.name, 'Baseline');
+    assert.is((await api('GET', '/api/instances/not-a-uuid')).status, 404);
+    assert.is((await api('GET', '/api/instances/00000000-0000-4000-8000-000000000000')).status, 404);
+    const list = await api('GET', '/api/instances');
+    assert.equal(list.body.map((i: { name: string }) => i.name), ['Baseline']);
+    assert.equal(list.body[0].runCounts.total, 0);
+    const patched = await api('PATCH', `/api/instances/${id}`, { description: 'notes', configuration: { iterations: 4 } });
+    assert.equal([patched.status, patched.body.description, patched.body.configuration.iterations], [200, 'notes', 4]);
+    assert.is((await api('PATCH', `/api/instances/${id}`, { configuration: { iterations: 0 } })).status, 422);
+    const clone = await api('POST', `/api/instances/${id}/clone`, { configuration: { iterations: 9 } });
+    assert.equal([clone.status, clone.body.name, clone.body.configuration.iterations], [201, 'Baseline (copy)', 9]);
+    assert.is((await api('DELETE', `/api/instances/${clone.body.id}`)).status, 200);
+    assert.is((await api('GET', `/api/instances/${clone.body.id}`)).status, 404);
+    assert.is((await api('PUT', '/api/instances')).status, 405);
+    assert.is((await api('GET', '/api/nothing-here')).status, 404);
+  });
+});
+
+api('runs: start, read, logs with cursor and level, results, re-run, cancel, export', async () => {
+  await withServer(async (ctx) => {
+    const { api } = ctx;
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'K', configuration: { mode: 'complete', count: 5 } })).body;
+    const started = await api('POST', `/api/instances/${instance.id}/runs`, {});
+    assert.is(started.status, 201);
+    assert.ok(['pending', 'running'].includes(started.body.status));
+    const run = await finished(ctx, started.body.id);
+    assert.is(run.status, 'completed');
+    assert.equal(run.progress, { current: 5, total: 5, message: 'step 5' });
+    const logs = await api('GET', `/api/runs/${run.id}/logs?limit=2`);
+    assert.equal(logs.body.items.map((l: { message: string }) => l.message), ['mode complete', 'line 1']);
+    const rest = await api('GET', `/api/runs/${run.id}/logs?after=${logs.body.next}`);
+    assert.is(rest.body.items.length, 4);
+    assert.is((await api('GET', `/api/runs/${run.id}/logs?level=loud`)).status, 400);
+    assert.is((await api('GET', `/api/runs/${run.id}/logs?after=-1`)).status, 400);
+    const results = await api('GET', `/api/runs/${run.id}/results?view=latest`);
+    assert.is(results.body.items.length, 5);
+    const runs = await api('GET', `/api/instances/${instance.id}/runs`);
+    assert.equal(runs.body.items.map((r: { id: string }) => r.id), [run.id]);
+    assert.is(runs.body.next, null);
+    const again = await api('POST', `/api/runs/${run.id}/rerun`);
+    assert.is(again.status, 201);
+    assert.is.not(again.body.id, run.id);
+    await finished(ctx, again.body.id);
+    const cancelFinished = await api('POST', `/api/runs/${run.id}/cancel`);
+    assert.equal([cancelFinished.status, cancelFinished.body.changed], [200, false]);
+    const csv = await fetch(`${ctx.base}/api/runs/${run.id}/export?format=csv`);
+    const text = await csv.text();
+    assert.match(csv.headers.get('content-type')!, 'text/csv');
+    assert.match(text, 'kind,seq,time,level,key,message,value\nlog,1,');
+    assert.match(text, /result,5,[^,]+,,r5,,"\{""i"":5\}"/);
+    const json = await api('GET', `/api/runs/${run.id}/export?format=json`);
+    assert.equal([json.body.logs.length, json.body.results.length, json.body.run.id], [6, 5, run.id]);
+    assert.is((await api('GET', `/api/runs/${run.id}/export?format=xml`)).status, 400);
+    const long = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'L', configuration: { mode: 'cooperative' } })).body;
+    const longRun = (await api('POST', `/api/instances/${long.id}/runs`)).body;
+    const cancelled = await api('POST', `/api/runs/${longRun.id}/cancel`);
+    assert.equal([cancelled.status, cancelled.body.changed], [200, true]);
+    assert.is((await finished(ctx, longRun.id)).status, 'cancelled');
+    const counts = (await api('GET', `/api/instances/${instance.id}`)).body.runCounts;
+    assert.equal([counts.completed, counts.total], [2, 2]);
+  });
+});
+
+api('a body over the limit is 413', async () => {
+  await withServer(async ({ api }) => {
+    const big = { experiment: 'my_experiment', name: 'x'.repeat(3 * 1024 * 1024) };
+    assert.is((await api('POST', '/api/instances', big)).status, 413);
+  });
+});
+
+api.run();

@@ -1,0 +1,94 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { withServer } from '../../helpers/http-workbench.ts';
+
+const events = suite('HTTP API: live events');
+
+interface SseEvent {
+  id?: string;
+  event?: string;
+  data?: any;
+}
+
+/** A minimal SSE client over fetch: collects events until aborted. */
+function listen(url: string, headers: Record<string, string> = {}) {
+  const received: SseEvent[] = [];
+  const controller = new AbortController();
+  const done = (async () => {
+    const response = await fetch(url, { headers, signal: controller.signal });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event: SseEvent = {};
+          for (const line of block.split('\n')) {
+            const [field, ...rest] = line.split(': ');
+            const value = rest.join(': ');
+            if (field === 'id') event.id = value;
+            if (field === 'event') event.event = value;
+            if (field === 'data') event.data = JSON.parse(value);
+          }
+          if (event.event) received.push(event);
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  return { received, close: async () => (controller.abort(), await done) };
+}
+
+async function until(check: () => boolean, what: string) {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
+}
+
+events('two clients see a run\'s events in order with nothing missing', async () => {
+  await withServer(async ({ api, base }) => {
+    const a = listen(`${base}/api/events`);
+    const b = listen(`${base}/api/events`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'E', configuration: { mode: 'log_many', count: 3000 } })).body;
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`)).body;
+    const ended = (list: SseEvent[]) => list.some((e) => e.event === 'run.status' && e.data.runId === run.id && e.data.status === 'completed');
+    await until(() => ended(a.received) && ended(b.received), 'both clients to see the run end');
+    await Promise.all([a.close(), b.close()]);
+    for (const client of [a, b]) {
+      assert.ok(client.received.some((e) => e.event === 'instance.created' && e.data.instance.id === instance.id));
+      const seqs = client.received.filter((e) => e.event === 'run.log' && e.data.runId === run.id).flatMap((e) => e.data.entries.map((l: { seq: number }) => l.seq));
+      assert.equal(seqs, Array.from({ length: 3001 }, (_, i) => i + 1));
+      const ids = client.received.map((e) => Number(e.id));
+      assert.equal(ids, [...ids].sort((x, y) => x - y));
+    }
+    assert.equal(a.received.map((e) => e.id), b.received.map((e) => e.id));
+  });
+});
+
+events('a reconnect with Last-Event-ID resumes without gaps or duplicates', async () => {
+  await withServer(async ({ api, base }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'R', configuration: { mode: 'progress', count: 30, delay_ms: 10 } })).body;
+    const first = listen(`${base}/api/events?instance=${instance.id}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`)).body;
+    await until(() => first.received.length >= 2, 'a few events');
+    await first.close(); // a dropped connection
+    const lastId = first.received[first.received.length - 1]!.id!;
+    await new Promise((resolve) => setTimeout(resolve, 300)); // events happen while disconnected
+    const second = listen(`${base}/api/events?instance=${instance.id}`, { 'last-event-id': lastId });
+    await until(() => second.received.some((e) => e.event === 'run.status' && e.data.status === 'completed'), 'the run to end');
+    await second.close();
+    const ids = [...first.received, ...second.received].map((e) => Number(e.id));
+    assert.equal(ids, [...new Set(ids)].sort((x, y) => x - y), 'no duplicates, in order');
+    const all = [...first.received, ...second.received];
+    const logSeqs = all.filter((e) => e.event === 'run.log').flatMap((e) => e.data.entries.map((l: { seq: number }) => l.seq));
+    assert.equal(logSeqs, Array.from({ length: logSeqs.length }, (_, i) => i + 1), 'no gaps in logs');
+    assert.ok(all.every((e) => !e.data.runId || e.data.runId === run.id), 'filtered to the instance');
+  });
+});
+
+events.run();

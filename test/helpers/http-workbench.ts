@@ -1,0 +1,61 @@
+/**
+ * A real workbench behind a real HTTP server on a free port, over a temporary copy of
+ * test experiments, for API tests. `withServer` always closes both and removes the folder.
+ */
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHttpServer, type HttpServer, type HttpServerOptions } from '../../core/http/http-server.ts';
+import { createWorkbench, type Workbench, type WorkbenchOptions } from '../../core/workbench.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A temporary experiments folder inside the package (so `import 'athanor'` resolves). */
+export async function tempExperimentsDir(): Promise<string> {
+  await mkdir(join(ROOT, 'test-output'), { recursive: true });
+  const dir = await mkdtemp(join(ROOT, 'test-output', 'exp-'));
+  await cp(join(ROOT, 'test/fixtures/kernel/kernel_fixture.ts'), join(dir, 'kernel_fixture.ts'));
+  await cp(join(ROOT, 'experiments/my_experiment.ts'), join(dir, 'my_experiment.ts'));
+  return dir;
+}
+
+export interface ServerContext {
+  workbench: Workbench;
+  server: HttpServer;
+  base: string;
+  /** fetch() against the server, JSON in and out. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+export async function withServer<T>(
+  fn: (context: ServerContext) => Promise<T>,
+  options: { workbench?: Partial<WorkbenchOptions>; server?: Partial<Omit<HttpServerOptions, 'workbench'>> } = {},
+): Promise<T> {
+  const experimentsDir = await tempExperimentsDir();
+  const workbench = await createWorkbench({ experimentsDir, database: 'memory', ...options.workbench });
+  let server: HttpServer | undefined;
+  try {
+    server = await startHttpServer({ workbench, port: 0, log: () => {}, ...options.server });
+    const base = `http://127.0.0.1:${server.port}`;
+    const api: ServerContext['api'] = async (method, path, body, headers = {}) => {
+      const response = await fetch(base + path, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    };
+    return await fn({ workbench, server, base, api });
+  } finally {
+    await server?.close();
+    await workbench.close();
+    await rm(experimentsDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,152 @@
+/** The migrations make the same schema, with the same rules, on every backend. */
+import { sql, type Kysely } from 'kysely';
+import * as assert from 'uvu/assert';
+import type { DatabaseSchema } from '../../storage/database-schema.ts';
+import { assertMigrated, migrateToLatest, pendingMigrations } from '../../storage/migrator.ts';
+import { migrations } from '../../storage/migrations/index.ts';
+import { MigrationError } from '../../storage/storage-errors.ts';
+import { suiteForEachBackend } from '../helpers/databases.ts';
+import { insertInstance, insertRun, seedRun } from '../helpers/storage-rows.ts';
+
+const COLUMNS: Record<string, string[]> = {
+  instances: ['configuration', 'created_at', 'description', 'experiment', 'id', 'name', 'updated_at'],
+  runs: [
+    'code_hash', 'completed_at', 'created_at', 'error', 'heartbeat_at', 'id', 'instance_id', 'log_count',
+    'options', 'owner', 'progress', 'result_count', 'started_at', 'status',
+  ],
+  run_logs: ['level', 'message', 'metadata', 'run_id', 'seq', 'timestamp'],
+  run_results: ['key', 'recorded_at', 'run_id', 'seq', 'value'],
+};
+
+async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.match(String((error as Error).message), pattern);
+    return;
+  }
+  assert.unreachable(`expected a rejection matching ${pattern}`);
+}
+
+async function count(db: Kysely<DatabaseSchema>, table: keyof DatabaseSchema): Promise<number> {
+  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+suiteForEachBackend('migrations', (test, database, backend) => {
+  test('create every table with its columns', async () => {
+    const { rows } = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns
+      where table_schema = current_schema()`.execute(database().db);
+    for (const [table, columns] of Object.entries(COLUMNS)) {
+      const found = rows.filter((row) => row.table_name === table).map((row) => row.column_name).sort();
+      assert.equal(found, columns, table);
+    }
+  });
+
+  test('running them again applies nothing', async () => {
+    const { db } = database();
+    assert.equal(await migrateToLatest(db), { applied: [] });
+    assert.equal(await migrateToLatest(db), { applied: [] });
+    assert.equal(await pendingMigrations(db), []);
+    await assertMigrated(db);
+  });
+
+  test('runs and instances take their defaults', async () => {
+    const { db } = database();
+    const { runId } = await seedRun(db);
+    const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirstOrThrow();
+    assert.equal(run.options, {});
+    assert.is(run.log_count, 0);
+    assert.is(run.result_count, 0);
+    assert.is(run.progress, null);
+    assert.instance(run.created_at, Date);
+  });
+
+  test('CHECK constraints refuse an unknown run status and log level', async () => {
+    const { db } = database();
+    const instanceId = await insertInstance(db);
+    await rejects(insertRun(db, instanceId, 'paused' as never), /check constraint|runs_status_check/i);
+    const runId = await insertRun(db, instanceId);
+    const log = { run_id: runId, seq: 1, level: 'trace' as never, message: 'm', metadata: null, timestamp: new Date() };
+    await rejects(db.insertInto('run_logs').values(log).execute(), /check constraint|run_logs_level_check/i);
+  });
+
+  test('instance names are unique per experiment', async () => {
+    const { db } = database();
+    await insertInstance(db, 'baseline', 'a');
+    await insertInstance(db, 'baseline', 'b');
+    await rejects(insertInstance(db, 'baseline', 'a'), /duplicate key|unique/i);
+  });
+
+  test('logs and results need their run; runs need their instance', async () => {
+    const { db } = database();
+    await rejects(insertRun(db, crypto.randomUUID()), /foreign key/i);
+    const orphan = { run_id: crypto.randomUUID(), seq: 1, key: 'k', value: '1', recorded_at: new Date() };
+    await rejects(db.insertInto('run_results').values(orphan).execute(), /foreign key/i);
+  });
+
+  test('(run_id, seq) is the key of logs and results', async () => {
+    const { db } = database();
+    const { runId } = await seedRun(db);
+    const log = { run_id: runId, seq: 1, level: 'info' as const, message: 'm', metadata: null, timestamp: new Date() };
+    await db.insertInto('run_logs').values(log).execute();
+    await rejects(db.insertInto('run_logs').values(log).execute(), /duplicate key|unique/i);
+  });
+
+  test('deleting an instance deletes its runs, logs and results; deleting a run only its own', async () => {
+    const { db } = database();
+    const instanceId = await insertInstance(db);
+    const [first, second] = [await insertRun(db, instanceId), await insertRun(db, instanceId)];
+    const keep = await seedRun(db);
+    for (const runId of [first, second, keep.runId]) {
+      await db.insertInto('run_logs').values({ run_id: runId, seq: 1, level: 'info', message: 'm', metadata: '{}', timestamp: new Date() }).execute();
+      await db.insertInto('run_results').values({ run_id: runId, seq: 1, key: 'k', value: '1', recorded_at: new Date() }).execute();
+    }
+    await db.deleteFrom('runs').where('id', '=', first).execute();
+    assert.is(await count(db, 'run_logs'), 2);
+    assert.is(await count(db, 'run_results'), 2);
+    await db.deleteFrom('instances').where('id', '=', instanceId).execute();
+    assert.is(await count(db, 'runs'), 1);
+    assert.equal(await db.selectFrom('run_logs').select('run_id').execute(), [{ run_id: keep.runId }]);
+    assert.equal(await db.selectFrom('run_results').select('run_id').execute(), [{ run_id: keep.runId }]);
+  });
+
+  if (backend !== 'memory') {
+    test('the indexes exist', async () => {
+      const { rows } = await sql<{ indexname: string; indexdef: string }>`
+        select indexname, indexdef from pg_indexes where schemaname = current_schema() order by indexname`.execute(database().db);
+      const definitions = Object.fromEntries(rows.map((row) => [row.indexname, row.indexdef.replace(/^.* USING btree /, '')]));
+      assert.is(definitions.runs_instance_id_created_at_idx, '(instance_id, created_at DESC)');
+      assert.is(definitions.runs_status_idx, '(status)');
+      assert.is(definitions.run_logs_pkey, '(run_id, seq)');
+      assert.is(definitions.run_results_pkey, '(run_id, seq)');
+      assert.is(definitions.run_results_run_id_key_seq_idx, '(run_id, key, seq)');
+      assert.is(definitions.instances_experiment_name_key, '(experiment, name)');
+    });
+  }
+
+  test('a failing migration is reported, not thrown, and names itself', async () => {
+    const { db } = database();
+    const broken = {
+      ...migrations,
+      '0002-broken': {
+        async up(trx: Kysely<any>) {
+          await trx.schema.createTable('half_done').addColumn('id', 'integer').execute();
+          await sql`select * from no_such_table`.execute(trx);
+        },
+      },
+    };
+    const outcome = await migrateToLatest(db, { migrations: broken });
+    assert.equal(outcome.applied, []);
+    assert.instance(outcome.error, MigrationError);
+    assert.is(outcome.error!.failed, '0002-broken');
+    assert.match(outcome.error!.message, /^migration 0002-broken failed: .*no_such_table/);
+    assert.equal(await pendingMigrations(db, { migrations: broken }), ['0002-broken']);
+    if (backend !== 'memory') {
+      // Transactional DDL: the half-done migration left nothing behind (pg-mem cannot undo DDL).
+      const { rows } = await sql`select 1 from information_schema.tables where table_name = 'half_done'`.execute(db);
+      assert.is(rows.length, 0);
+    }
+  });
+});
