@@ -2,10 +2,11 @@
  * Batched inserts of run logs and results: the run server's buffer flushes through here,
  * so appending is one statement per batch, never a row at a time.
  *
- * On Postgres and PGlite a batch is one `insert … select * from unnest($1::uuid[], …)`:
- * one bind parameter per column whatever the row count, one plan, and (STACK.md) ~95% of
- * the speed of `COPY FROM STDIN` on Postgres. pg-mem cannot `unnest` several arrays, so
- * `memory` uses multi-row `insert … values` (see memory-backend.ts).
+ * - Postgres: one `COPY … FROM STDIN` per batch, on the caller's connection (see
+ *   postgres-copy.ts; measured faster than `unnest` by a fifth or more).
+ * - PGlite: one `insert … select * from unnest($1::uuid[], …)`: one bind parameter per
+ *   column whatever the row count, one plan.
+ * - pg-mem cannot `unnest` several arrays: multi-row `insert … values` (memory-backend.ts).
  *
  * Rows are taken as the service builds them: `metadata`/`value` as JSON text (or null for
  * metadata), times as Dates or ISO strings. JSON text goes to Postgres as text and is
@@ -15,11 +16,18 @@ import { sql, type Kysely } from 'kysely';
 import type { DatabaseSchema, NewRunLogRow, NewRunResultRow } from './database-schema.ts';
 import type { DatabaseHandle } from './open-database.ts';
 
+const LOG_COLUMNS = ['run_id', 'seq', 'level', 'message', 'metadata', 'timestamp'] as const;
+const RESULT_COLUMNS = ['run_id', 'seq', 'key', 'value', 'recorded_at'] as const;
+
 /** Rows per `unnest` statement: bounds one statement's size; callers' batches are smaller. */
 const ROWS_PER_STATEMENT = 10_000;
 
 /** pg-mem's module, loaded only by a process that uses the `memory` backend. */
 const memoryBackend = () => import('./backends/memory-backend.ts');
+/** pg and pg-copy-streams, loaded only by a process that uses the `postgres` backend. */
+const postgresCopy = () => import('./backends/postgres-copy.ts');
+
+type Escape = (value: string | null) => string;
 
 const toTime = (value: Date | string): string => (value instanceof Date ? value.toISOString() : value);
 
@@ -81,9 +89,36 @@ async function unnestResults(db: Kysely<DatabaseSchema>, rows: readonly NewRunRe
                          ${recordedAt}::timestamptz[])`.execute(db);
 }
 
+/** Rows as COPY text, a chunk of lines at a time, made as the COPY sends them. */
+function* copyChunks<Row>(rows: readonly Row[], line: (row: Row) => string): Generator<string> {
+  for (let start = 0; start < rows.length; start += 1_000) {
+    let chunk = '';
+    const end = Math.min(start + 1_000, rows.length);
+    for (let i = start; i < end; i++) chunk += line(rows[i]!);
+    yield chunk;
+  }
+}
+
+const logLine = (row: NewRunLogRow, e: Escape) =>
+  `${e(row.run_id)}\t${row.seq}\t${e(row.level)}\t${e(row.message)}\t${e(row.metadata ?? null)}\t${e(toTime(row.timestamp))}\n`;
+
+const resultLine = (row: NewRunResultRow, e: Escape) =>
+  `${e(row.run_id)}\t${row.seq}\t${e(row.key)}\t${e(row.value)}\t${e(toTime(row.recorded_at))}\n`;
+
+async function copyLogs(db: Kysely<DatabaseSchema>, rows: readonly NewRunLogRow[]): Promise<void> {
+  const { copyRows, copyText } = await postgresCopy();
+  await copyRows(db, 'run_logs', LOG_COLUMNS, copyChunks(rows, (row) => logLine(row, copyText)));
+}
+
+async function copyResults(db: Kysely<DatabaseSchema>, rows: readonly NewRunResultRow[]): Promise<void> {
+  const { copyRows, copyText } = await postgresCopy();
+  await copyRows(db, 'run_results', RESULT_COLUMNS, copyChunks(rows, (row) => resultLine(row, copyText)));
+}
+
 /**
- * Inserts log rows in as few statements as possible (one per 10,000 rows; several run in
- * one transaction unless `database.db` already is one). Returns the number of rows.
+ * Inserts log rows in as few statements as possible: one COPY on Postgres; one statement
+ * per 10,000 rows on PGlite and per 1,000 on pg-mem, several run in one transaction unless
+ * `database.db` already is one. All or nothing. Returns the number of rows.
  * Sequence numbers are the caller's: reserve them by bumping `runs.log_count` in the same
  * transaction.
  *
@@ -93,6 +128,7 @@ async function unnestResults(db: Kysely<DatabaseSchema>, rows: readonly NewRunRe
 export async function insertLogRows(database: DatabaseHandle, rows: readonly NewRunLogRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   if (database.kind === 'memory') await (await memoryBackend()).insertRowsWithoutUnnest(database.db, 'run_logs', rows);
+  else if (database.kind === 'postgres') await copyLogs(database.db, rows);
   else await inChunks(database.db, rows, unnestLogs);
   return rows.length;
 }
@@ -101,6 +137,7 @@ export async function insertLogRows(database: DatabaseHandle, rows: readonly New
 export async function insertResultRows(database: DatabaseHandle, rows: readonly NewRunResultRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   if (database.kind === 'memory') await (await memoryBackend()).insertRowsWithoutUnnest(database.db, 'run_results', rows);
+  else if (database.kind === 'postgres') await copyResults(database.db, rows);
   else await inChunks(database.db, rows, unnestResults);
   return rows.length;
 }

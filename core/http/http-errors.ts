@@ -19,6 +19,7 @@ export class HttpError extends Error {
 const STATUS_BY_CODE: Record<string, number> = {
   ERR_BAD_INPUT: 400,
   ERR_BAD_PATH: 400,
+  ERR_BAD_NAME: 400,
   ERR_NOT_JSON: 400,
   ERR_NOT_FOUND: 404,
   ERR_UNKNOWN_EXPERIMENT: 404,

@@ -94,8 +94,13 @@ async function loadModule(file: string): Promise<LoadResult> {
       const message = `experiment() returned ${got}; it must return a Definition: return Definition.new().name('…')`;
       return { kind: 'error', error: fileError('ERR_INVALID_DEFINITION', message, file, settings.root) };
     }
-    const resolved = (definition as { resolve(): { name: string; description?: string | null; schema: object } }).resolve();
-    const data = { name: resolved.name, description: resolved.description ?? null, schema: resolved.schema };
+    const resolved = (definition as { resolve(): { name?: unknown; description?: unknown; schema?: unknown } }).resolve();
+    if (typeof resolved?.name !== 'string' || resolved.name === '' || typeof resolved.schema !== 'object' || resolved.schema === null) {
+      const message = 'experiment().resolve() gave no name or schema: build the definition with Definition.new().name(…)';
+      return { kind: 'error', error: fileError('ERR_INVALID_DEFINITION', message, file, settings.root) };
+    }
+    const description = typeof resolved.description === 'string' ? resolved.description : null;
+    const data = { name: resolved.name, description, schema: resolved.schema };
     return { kind: 'experiment', definition: JSON.parse(JSON.stringify(data)) };
   } catch (error) {
     return { kind: 'error', error: describeDefinitionError(error, file, host) };
@@ -123,7 +128,8 @@ function findExports(namespace: Record<string, unknown>): ExportPair | undefined
 
 function missingExport(pair: ExportPair): [code: string, message: string] {
   if (pair.experiment !== undefined && typeof pair.experiment !== 'function') {
-    return ['ERR_INVALID_DEFINITION', `the export "experiment" is a ${typeof pair.experiment}, not a function: write export function experiment() { return Definition.new()… }`];
+    const got = typeof pair.experiment;
+    return ['ERR_INVALID_DEFINITION', `the export "experiment" is a ${got}, not a function: write export function experiment() { return Definition.new()… }`];
   }
   if (pair.run === undefined) {
     return ['ERR_MISSING_EXPORT', 'exports experiment() but no run(): add export async function run(ctx) { … }'];

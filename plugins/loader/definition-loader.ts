@@ -235,7 +235,8 @@ class ProcessDefinitionLoader implements DefinitionLoader {
     const how = signal ?? `code ${code}`;
     const detail = tail.trim().split('\n').slice(-3).join(' ').slice(0, 500);
     for (const job of guilty) {
-      const message = `the loader process ended (${how}) while loading this module: does its top level call process.exit()?${detail ? ` ${detail}` : ''}`;
+      const hint = 'does its top level call process.exit()?';
+      const message = `the loader process ended (${how}) while loading this module: ${hint}${detail ? ` ${detail}` : ''}`;
       this.#finish(job, this.#error('ERR_LOADER_CRASH', message, job.file));
     }
     this.#requeue(jobs.filter((job) => !guilty.includes(job)), true);

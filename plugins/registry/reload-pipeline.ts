@@ -48,7 +48,6 @@ const EMPTY_HASH = moduleNode('empty', '').hash;
 /** How long a commit that removes a name waits for a file taking it over. */
 const REMOVAL_GRACE_MS = 150;
 
-
 /** The registry's reload machinery. */
 export class ReloadPipeline {
   readonly table = new ExperimentTable();

@@ -13,7 +13,8 @@ import { SourceAccessError } from './source-access-error.ts';
  */
 export function checkModulePath(input: unknown): string {
   if (typeof input !== 'string' || input.trim() === '') {
-    throw new SourceAccessError('ERR_BAD_PATH', `file name ${JSON.stringify(input)} is not a path: give a non-empty relative path such as "my_experiment.ts"`);
+    const message = `file name ${JSON.stringify(input)} is not a path: give a non-empty relative path such as "my_experiment.ts"`;
+    throw new SourceAccessError('ERR_BAD_PATH', message);
   }
   const shown = JSON.stringify(input);
   if (input.includes('\0')) throw new SourceAccessError('ERR_BAD_PATH', `file name ${shown} contains a NUL byte`);

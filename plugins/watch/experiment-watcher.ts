@@ -66,7 +66,11 @@ export function createExperimentWatcher(options: ExperimentWatcherOptions): File
           reject(error);
           report(error);
         });
-        thread.on('exit', (code) => reject(new Error(`the watcher thread exited (code ${code}) before it was ready`)));
+        thread.on('exit', (code) => {
+          const error = new Error(`the watcher thread of ${root} exited (code ${code}): changes are no longer seen`);
+          reject(error);
+          if (worker === thread) report(error); // not stopped by us
+        });
       });
     },
     async stop() {

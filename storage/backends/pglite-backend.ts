@@ -59,7 +59,11 @@ class LockedPGliteDialect extends PGliteDialect {
  */
 export async function createPgliteBackend(dir: string, options: PgliteBackendOptions = {}): Promise<Kysely<DatabaseSchema>> {
   const spec = options.spec ?? `pglite:${dir}`;
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new Error(`could not open ${spec}: cannot create the folder: ${(error as Error).message}`, { cause: error });
+  }
   const lock = await acquireDirectoryLock(dir, spec);
   let pglite: PGlite | undefined;
   try {

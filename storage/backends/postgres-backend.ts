@@ -12,6 +12,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from '../database-schema.ts';
+import { CopyCapableClient } from './postgres-copy.ts';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -56,6 +57,8 @@ export function createPostgresBackend(url: string, options: PostgresBackendOptio
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'athanor',
     types: postgresTypeParsers,
+    // Clients that can also COPY FROM STDIN for the batched inserts (postgres-copy.ts).
+    Client: CopyCapableClient,
   });
   // An idle client losing its server emits `error` on the pool; unhandled, it would end
   // the process. The next query fails with a clear error anyway.

@@ -16,6 +16,8 @@ const MESSAGES = [
   'backslashes \\ \\\\ \\n \\" \\\' C:\\tmp\\new',
   'array syntax {a,b} {"x"} NULL null',
   'placeholders $1 $2 $$ :1 ?',
+  '\\N',
+  'copy syntax \\N \\. \t\\t |,;',
   'newlines\nand\ttabs\r\n',
   '',
   MIB,
@@ -139,6 +141,23 @@ suiteForEachBackend('bulk insert', (test, database, backend) => {
       assert.is((error as Error).message, 'abandon');
     }
     assert.equal(await handle.db.selectFrom('run_results').select('seq').where('run_id', '=', runId).execute(), [{ seq: 1 }]);
+  });
+
+  test('a bad batch in a caller\'s transaction fails it, and the database goes on', async () => {
+    const handle = database();
+    const { runId } = await seedRun(handle.db);
+    const row: NewRunLogRow = { run_id: runId, seq: 1, level: 'info', message: 'm', metadata: null, timestamp: new Date() };
+    try {
+      await handle.db.transaction().execute(async (trx) => {
+        await insertLogRows({ kind: handle.kind, db: trx }, [row]);
+        await insertLogRows({ kind: handle.kind, db: trx }, [{ ...row, seq: 2 }, { ...row, seq: 3, level: 'loud' as never }]);
+      });
+      assert.unreachable('the bad level was accepted');
+    } catch (error) {
+      assert.match((error as Error).message, /check constraint|run_logs_level_check/i);
+    }
+    await insertLogRows(handle, [{ ...row, seq: 4 }]);
+    assert.equal(await handle.db.selectFrom('run_logs').select('seq').where('run_id', '=', runId).execute(), [{ seq: 4 }]);
   });
 
   test('an empty batch is no statement at all', async () => {

@@ -1,5 +1,5 @@
 /** The database spec (`--db`, `ATHANOR_DATABASE_URL`) and openDatabase's contract. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -132,6 +132,22 @@ open('pglite: creates missing parent folders and keeps rows across close and reo
       assert.equal(await pendingMigrations(second.db), []);
     } finally {
       await second.close();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+open('pglite: a path that is a file is refused, naming the spec', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'athanor-open-'));
+  try {
+    await writeFile(join(root, 'file'), 'x');
+    const dbSpec = `pglite:${join(root, 'file')}`;
+    try {
+      await openDatabase(dbSpec);
+      assert.unreachable();
+    } catch (error) {
+      assert.ok((error as Error).message.startsWith(`could not open ${dbSpec}: cannot create the folder`), (error as Error).message);
     }
   } finally {
     await rm(root, { recursive: true, force: true });

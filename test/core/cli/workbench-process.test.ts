@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+
+const lifecycle = suite('athanor dev as a process: shutdown and crash recovery');
+let experimentsDir: string;
+let dataDir: string;
+
+lifecycle.before.each(async () => {
+  experimentsDir = await tempExperimentsDir();
+  dataDir = await mkdtemp(join(tmpdir(), 'athanor-dev-'));
+});
+lifecycle.after.each(async () => {
+  await rm(experimentsDir, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const args = () => ['--experiments', experimentsDir, '--db', `pglite:${join(dataDir, 'db')}`];
+
+async function startLongRun(workbench: WorkbenchProcess): Promise<string> {
+  const instance = await workbench.api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'long', configuration: { mode: 'progress', count: 100_000, delay_ms: 5 } });
+  const run = await workbench.api('POST', `/api/instances/${instance.id}/runs`, {});
+  for (let i = 0; i < 200; i++) {
+    const logs = await workbench.api('GET', `/api/runs/${run.id}/logs`);
+    if (logs.items.length > 0) return run.id;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the run never logged');
+}
+
+lifecycle('SIGTERM cancels the running run, flushes it, and exits 0', async () => {
+  const workbench = await startWorkbenchProcess(args());
+  const runId = await startLongRun(workbench);
+  workbench.child.kill('SIGTERM');
+  const exit = await workbench.exited;
+  assert.equal(exit, { code: 0, signal: null }, workbench.output());
+  const again = await startWorkbenchProcess(args());
+  try {
+    const run = await again.api('GET', `/api/runs/${runId}`);
+    assert.is(run.status, 'cancelled');
+    assert.match(run.error, 'the workbench stopped');
+    const logs = await again.api('GET', `/api/runs/${runId}/logs`);
+    assert.is(logs.items[0].message, 'mode progress');
+  } finally {
+    again.child.kill('SIGTERM');
+    await again.exited;
+  }
+});
+
+lifecycle('after SIGKILL of the workbench, the next start ends its run failed and keeps its logs', async () => {
+  const workbench = await startWorkbenchProcess(args());
+  const runId = await startLongRun(workbench);
+  workbench.child.kill('SIGKILL');
+  await workbench.exited;
+  const again = await startWorkbenchProcess(args());
+  try {
+    assert.match(again.output(), 'ended 1 run(s) left active');
+    const run = await again.api('GET', `/api/runs/${runId}`);
+    assert.equal([run.status, run.error], ['failed', 'interrupted: the workbench stopped while the run was active']);
+    const logs = await again.api('GET', `/api/runs/${runId}/logs`);
+    assert.ok(logs.items.length >= 1);
+  } finally {
+    again.child.kill('SIGTERM');
+    await again.exited;
+  }
+});
+
+lifecycle.run();
