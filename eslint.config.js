@@ -16,6 +16,11 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    // Plain JavaScript files run on Node: its globals.
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'URL', 'fetch', 'performance', 'AbortController', 'setTimeout', 'clearTimeout', 'Buffer'].map((name) => [name, 'readonly']),
+      ),
+    },
   },
 );

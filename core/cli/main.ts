@@ -4,7 +4,7 @@
  */
 import { ConfigValidationError } from '../experiment/index.ts';
 import { AthanorError, InputError } from '../errors.ts';
-import { devCommand, DEV_USAGE } from './commands/dev-command.ts';
+import { devCommand, DEV_USAGE, SERVE_USAGE } from './commands/dev-command.ts';
 import { listCommand } from './commands/list-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { runCommand, RUN_USAGE } from './commands/run-command.ts';
@@ -15,6 +15,7 @@ const USAGE = `athanor — a workbench for running experiments from TypeScript c
 
 Usage:
   ${DEV_USAGE}
+  ${SERVE_USAGE}
   ${RUN_USAGE}
   athanor list [--json]                 the experiments, with their fields or errors
   athanor types [--out DIR]             write each experiment's config .d.ts
@@ -31,6 +32,8 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
   switch (command) {
     case 'dev':
       return devCommand(args, line(process.stdout));
+    case 'serve':
+      return devCommand(args, line(process.stdout), 'serve');
     case 'run':
       return runCommand(args, io);
     case 'list': {

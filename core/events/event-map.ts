@@ -18,8 +18,12 @@ export interface ExperimentInfo {
 export interface AthanorEventMap {
   /** A run changed status; `run` is its record after the change. */
   'run.status': { runId: string; instanceId: string; status: Run['status']; run: Run };
-  /** Log entries stored by one flush, in order. */
-  'run.log': { runId: string; instanceId: string; entries: LogEntry[] };
+  /**
+   * Log entries stored by one flush, in order. Past the live budget the event carries
+   * the newest entries and `omitted` names the range left out (`after` < seq ≤ `upTo`),
+   * to read from `GET /api/runs/:id/logs?after=`.
+   */
+  'run.log': { runId: string; instanceId: string; entries: LogEntry[]; omitted?: { after: number; upTo: number } };
   /** Results stored by one flush, in order. */
   'run.result': { runId: string; instanceId: string; entries: ResultEntry[] };
   /** The run's latest progress (throttled to a few per second). */

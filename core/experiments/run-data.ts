@@ -9,7 +9,7 @@ import { insertLogRows, insertResultRows } from '../../storage/bulk-insert.ts';
 import type { DatabaseSchema } from '../../storage/database-schema.ts';
 import { ConflictError, InputError, NotFoundError } from '../errors.ts';
 import { LOG_LEVELS, type LogEntry, type LogLevel, type Page, type ResultEntry } from '../records.ts';
-import { toJsonText } from '../runtime/json-value.ts';
+import { toJsonText, toStorableText } from '../runtime/json-value.ts';
 import { toLogEntry, toResultEntry } from './row-mappers.ts';
 import { checkId, type ServiceContext } from './service-context.ts';
 
@@ -80,7 +80,7 @@ export async function appendLogs(context: ServiceContext, runId: string, entries
     if (typeof entry.message !== 'string') throw new InputError(`logs[${i}].message must be a string`);
     return {
       level: entry.level,
-      message: entry.message,
+      message: toStorableText(entry.message),
       metadata: entry.metadata === undefined || entry.metadata === null ? null : toJsonText(entry.metadata, `logs[${i}].metadata`),
       timestamp: toDate(entry.timestamp, now, `logs[${i}].timestamp`),
     };
@@ -116,7 +116,7 @@ export async function appendResults(context: ServiceContext, runId: string, entr
       throw new InputError(`results[${i}].key must be a non-empty string of at most 500 characters`);
     }
     return {
-      key: entry.key,
+      key: toStorableText(entry.key),
       value: toJsonText(entry.value, `result "${entry.key}"`),
       recordedAt: toDate(entry.recordedAt, now, `results[${i}].recordedAt`),
     };

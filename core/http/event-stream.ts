@@ -119,6 +119,11 @@ export class EventHub {
       client.response.destroy(); // too slow: it reconnects with Last-Event-ID
       return;
     }
+    // Events of one tick go out in one write per client.
+    if (!client.response.writableCorked) {
+      client.response.cork();
+      process.nextTick(() => client.response.uncork());
+    }
     client.response.write(text);
   }
 }

@@ -52,5 +52,12 @@ function check(value: unknown, path: string, seen: Set<object>): void {
 /** Encodes a value as JSON text, or throws a NotJsonError naming `label` and the bad part. */
 export function toJsonText(value: unknown, label: string): string {
   check(value, label, new Set());
-  return JSON.stringify(value);
+  const text = JSON.stringify(value);
+  // Postgres' jsonb cannot hold U+0000: it becomes U+FFFD, the replacement character.
+  return text.includes('\\u0000') ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : text;
+}
+
+/** Postgres text cannot hold NUL: it becomes U+FFFD. */
+export function toStorableText(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
 }

@@ -9,7 +9,7 @@
  * if (Runtime.cancelled(ctx)) throw new Runtime.Cancelled();
  */
 import type { LogLevel } from '../records.ts';
-import { toJsonText } from './json-value.ts';
+import { toJsonText, toStorableText } from './json-value.ts';
 import { SINK, type RunContext, type RuntimeSink } from './run-context.ts';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -57,7 +57,7 @@ function encodeLog(sink: RuntimeSink, level: unknown, message: unknown, metadata
   if (typeof message !== 'string') throw new TypeError(`${where}: message must be a string, got ${typeof message}`);
   const meta = metadata === undefined || metadata === null ? null : toJsonText(metadata, `${where} metadata`);
   checkSize(sink, message.length + (meta?.length ?? 0), `${where} (message and metadata)`);
-  return [level as LogLevel, message, meta, Date.now()] as const;
+  return [level as LogLevel, toStorableText(message), meta, Date.now()] as const;
 }
 
 /** The configuration, string keys, defaults applied. */
@@ -91,7 +91,7 @@ function result(ctx: RunContext<object>, key: string, value: unknown): void {
   if (typeof key !== 'string' || key === '') throw new TypeError(`result: key must be a non-empty string, got ${JSON.stringify(key)}`);
   const text = toJsonText(value, `result "${key}"`);
   checkSize(sink, text.length, `result "${key}"`);
-  sink.result([key, text, Date.now()]);
+  sink.result([toStorableText(key), text, Date.now()]);
 }
 
 /** Reports progress (sent live; the latest is kept on the run). */

@@ -4,6 +4,7 @@
  * process takes to start.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createFrameReader } from '../ipc/ipc-channel.ts';
@@ -18,6 +19,9 @@ export interface LocalDispatcherOptions {
   /** Working directory of run hosts (default: this process's). */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Scheduling priority of run hosts (default 10: below the workbench, so a machine full
+   * of busy runs still answers the UI and API). */
+  niceness?: number;
 }
 
 const HOST_ENTRY = new URL('../run-host/run-host-entry.ts', import.meta.url);
@@ -42,6 +46,11 @@ class LocalRunProcess implements RunProcess {
       env: options.env,
       serialization: 'json',
     });
+    try {
+      if (this.#child.pid) setPriority(this.#child.pid, options.niceness ?? 10);
+    } catch {
+      // Not permitted here: runs keep the default priority.
+    }
     let markReady!: () => void;
     let markFailed!: (error: Error) => void;
     this.ready = new Promise((resolve, reject) => ((markReady = resolve), (markFailed = reject)));

@@ -33,7 +33,7 @@ export class OutputBuffer {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: OutputBufferOptions) {
-    this.#options = { batchSize: 5000, highWater: 50_000, lowWater: 10_000, maxDelayMs: 100, ...options };
+    this.#options = { batchSize: 5000, highWater: 20_000, lowWater: 5_000, maxDelayMs: 100, ...options };
   }
 
   get size(): number {

@@ -13,6 +13,8 @@ import type { ChildFrame, EndFrame } from '../ipc/ipc-protocol.ts';
 import { PROTOCOL_VERSION } from '../ipc/ipc-protocol.ts';
 import type { Instance, Run, RunProgress, RunStatus } from '../records.ts';
 import { OutputBuffer } from './output-buffer.ts';
+import type { LiveBudget } from './live-budget.ts';
+import type { StoreSlots } from './store-slots.ts';
 import type { ExitInfo, RunDispatcher, RunProcess } from './run-dispatcher.ts';
 import { describeExit, describeWireError } from './run-outcome.ts';
 
@@ -29,6 +31,10 @@ export interface RunServerOptions {
   /** Wait after SIGTERM before SIGKILL (ms). */
   killAfterMs: number;
   maxEntryBytes: number;
+  /** Shared by the runs of a supervisor: how many store at once. */
+  storeSlots: StoreSlots;
+  /** Shared by the runs of a supervisor: log entries per second sent live. */
+  liveBudget: LiveBudget;
   /** Least time between two `run.progress` events. */
   progressIntervalMs?: number;
 }
@@ -54,7 +60,7 @@ export class RunServer {
     this.runId = options.run.id;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#buffer = new OutputBuffer({
-      store: (logs, results, progress) => this.#store(logs, results, progress),
+      store: (logs, results, progress) => options.storeSlots.run(() => this.#store(logs, results, progress)),
       pause: () => this.#process?.pauseOutput(),
       resume: () => this.#process?.resumeOutput(),
       onError: (error) => this.#fail(`could not store the run's output: ${(error as Error)?.message ?? error}`),
@@ -191,8 +197,17 @@ export class RunServer {
       progress ? service.saveProgress(run.id, progress) : undefined,
     ]);
     if (logSeq) {
-      const entries = logs.map((e, i) => ({ seq: logSeq.first + i, level: e.level, message: e.message, metadata: e.metadata === null ? null : JSON.parse(e.metadata), timestamp: e.timestamp.toISOString() }));
-      bus.publish('run.log', { runId: run.id, instanceId: run.instanceId, entries });
+      const live = this.#o.liveBudget.take(logs.length);
+      const skipped = logs.length - live;
+      const entries = logs.slice(skipped).map((e, i) => ({
+        seq: logSeq.first + skipped + i,
+        level: e.level,
+        message: e.message,
+        metadata: e.metadata === null ? null : JSON.parse(e.metadata),
+        timestamp: e.timestamp.toISOString(),
+      }));
+      const omitted = skipped > 0 ? { omitted: { after: logSeq.first - 1, upTo: logSeq.first + skipped - 1 } } : {};
+      bus.publish('run.log', { runId: run.id, instanceId: run.instanceId, entries, ...omitted });
     }
     if (resultSeq) {
       const entries = results.map((e, i) => ({ seq: resultSeq.first + i, key: e.key, value: JSON.parse(e.value), recordedAt: e.recordedAt.toISOString() }));

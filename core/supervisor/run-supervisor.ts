@@ -12,6 +12,8 @@ import { InvalidTransitionError } from '../errors.ts';
 import type { Run } from '../records.ts';
 import type { RunDispatcher } from './run-dispatcher.ts';
 import { RunServer } from './run-server.ts';
+import { StoreSlots } from './store-slots.ts';
+import { LiveBudget } from './live-budget.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
 
 /** Where an experiment's code is, read right before a run starts. */
@@ -33,6 +35,10 @@ export interface RunSupervisorOptions {
   heartbeatMs?: number;
   /** A run whose heartbeat is older than this belongs to a dead workbench (default 15 s). */
   staleAfterMs?: number;
+  /** Runs writing their output to storage at once (default 4). */
+  storeSlots?: number;
+  /** Log entries per second sent live as `run.log` events, all runs together (default 10,000). */
+  liveLogsPerSecond?: number;
 }
 
 /** What `cancelRun` did. */
@@ -51,6 +57,8 @@ export class RunSupervisor {
   readonly #waiters = new Map<string, Promise<Run>>();
   #timers: NodeJS.Timeout[] = [];
   #stopped = false;
+  readonly #storeSlots: StoreSlots;
+  readonly #liveBudget: LiveBudget;
 
   constructor(options: RunSupervisorOptions) {
     this.#o = {
@@ -60,8 +68,12 @@ export class RunSupervisor {
       maxEntryBytes: 1024 * 1024,
       heartbeatMs: 3000,
       staleAfterMs: 15_000,
+      storeSlots: 4,
+      liveLogsPerSecond: 10_000,
       ...options,
     };
+    this.#storeSlots = new StoreSlots(this.#o.storeSlots);
+    this.#liveBudget = new LiveBudget(this.#o.liveLogsPerSecond);
   }
 
   /** Recovers runs a dead workbench left active, then keeps heartbeats and sweeps going. */
@@ -187,6 +199,8 @@ export class RunSupervisor {
       graceMs: this.#o.graceMs,
       killAfterMs: this.#o.killAfterMs,
       maxEntryBytes: this.#o.maxEntryBytes,
+      storeSlots: this.#storeSlots,
+      liveBudget: this.#liveBudget,
     });
   }
 

@@ -7,7 +7,8 @@
  * every backend: int8 → number (a BigInt beyond 2^53, PGlite's rule), numeric → number.
  * The parsers are set on this pool's clients (`types` in the pool config), never on pg's
  * global `types`, so other users of pg in the process keep its defaults. `jsonb` comes
- * back parsed and `timestamptz` as Date (pg's defaults).
+ * back parsed and `timestamptz` as Date (pg's defaults). The pool's clients can also run
+ * `COPY … FROM STDIN` for the batched inserts (postgres-copy.ts).
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';

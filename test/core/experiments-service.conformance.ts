@@ -261,6 +261,16 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     assert.is(results[1]!.value, 'plain string');
   });
 
+  test('NUL characters, which Postgres cannot store, become U+FFFD', async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    await service.appendLogs(run.id, [{ level: 'info', message: 'a\0b', metadata: { s: 'c\0d', escaped: '\\u0000' } }]);
+    await service.appendResults(run.id, [{ key: 'k', value: 'e\0f' }]);
+    const [log] = (await service.readLogs(run.id)).items;
+    assert.equal([log!.message, log!.metadata], ['a\uFFFDb', { s: 'c\uFFFDd', escaped: '\\u0000' }]);
+    assert.is((await service.readResults(run.id)).items[0]!.value, 'e\uFFFDf');
+  });
+
   test('ten concurrent writers append to one run without losing or reordering a row', async () => {
     const { service } = ctx();
     const run = await runningRun();

@@ -23,7 +23,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -90,12 +90,29 @@ export function requirePostgresUrl(suiteName: string): string | undefined {
 let scratch: Promise<string> | undefined;
 let template: Promise<string> | undefined;
 
+const SCRATCH_PREFIX = 'athanor-test-';
+
+/** Removes the temp folders of test processes that were killed before their exit hook ran. */
+async function sweepAbandonedScratch(): Promise<void> {
+  for (const name of await readdir(tmpdir()).catch(() => [])) {
+    const pid = Number(/^athanor-test-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** This process' temp folder for PGlite databases, removed when the process exits. */
 function scratchFolder(): Promise<string> {
-  return (scratch ??= mkdtemp(join(tmpdir(), 'athanor-test-')).then((dir) => {
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return dir;
-  }));
+  return (scratch ??= sweepAbandonedScratch()
+    .then(() => mkdtemp(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`)))
+    .then((dir) => {
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    }));
 }
 
 /** A freshly initialised (unmigrated) PGlite folder, made once per process, to copy. */

@@ -12,13 +12,15 @@ import { parseCommandArgs } from '../cli-args.ts';
 import { InputError } from '../../errors.ts';
 
 export const DEV_USAGE = 'athanor dev [--port 4000] [--host 127.0.0.1] [--token TOKEN] [--open] [--experiments DIR] [--db SPEC]';
+export const SERVE_USAGE = 'athanor serve [same options as dev]: the workbench without watching experiment files';
 
 function openBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   spawn(command, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
 }
 
-export async function devCommand(args: string[], out: (line: string) => void): Promise<number> {
+/** `dev` watches and hot-reloads the experiments; `serve` (production) loads them once. */
+export async function devCommand(args: string[], out: (line: string) => void, mode: 'dev' | 'serve' = 'dev'): Promise<number> {
   const { values } = parseCommandArgs(args, {
     port: { type: 'string', default: '4000' },
     host: { type: 'string', default: '127.0.0.1' },
@@ -26,14 +28,14 @@ export async function devCommand(args: string[], out: (line: string) => void): P
     open: { type: 'boolean', default: false },
   });
   if (values.help) {
-    out(DEV_USAGE);
+    out(mode === 'dev' ? DEV_USAGE : SERVE_USAGE);
     return 0;
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port must be 0 to 65535, got ${JSON.stringify(values.port)}`);
   const host = values.host as string;
   const token = (values.token as string | undefined) ?? (isLoopback(host) ? undefined : randomBytes(24).toString('base64url'));
-  const workbench = await createWorkbench({ experimentsDir: values.experiments, database: values.db });
+  const workbench = await createWorkbench({ experimentsDir: values.experiments, database: values.db, watch: mode === 'dev' });
   const server = await startHttpServer({ workbench, host, port, token }).catch(async (error) => {
     await workbench.close();
     throw error;
