@@ -31,6 +31,7 @@ export class OutputBuffer {
   #paused = false;
   #failed = false;
   #timer: NodeJS.Timeout | undefined;
+  #peak = 0;
 
   constructor(options: OutputBufferOptions) {
     this.#options = { batchSize: 5000, highWater: 20_000, lowWater: 5_000, maxDelayMs: 100, ...options };
@@ -40,11 +41,17 @@ export class OutputBuffer {
     return this.#logs.length + this.#results.length;
   }
 
+  /** The most entries ever waiting at once (memory stays bounded by the marks). */
+  get peak(): number {
+    return this.#peak;
+  }
+
   add(logs: readonly EncodedLogEntry[], results: readonly EncodedResultEntry[], progress?: RunProgress): void {
     if (this.#failed) return;
     for (const entry of logs) this.#logs.push(entry);
     for (const entry of results) this.#results.push(entry);
     if (progress) this.#progress = progress;
+    this.#peak = Math.max(this.#peak, this.size);
     if (!this.#paused && this.size > this.#options.highWater) {
       this.#paused = true;
       this.#options.pause();

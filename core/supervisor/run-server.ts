@@ -71,6 +71,11 @@ export class RunServer {
     return this.#process?.pid;
   }
 
+  /** The most log entries and results that waited in memory at once. */
+  get peakBuffered(): number {
+    return this.#buffer.peak;
+  }
+
   /** Launches the process and marks the run running. Resolves once it is started. */
   async start(): Promise<void> {
     const { run, instance, experiment, service } = this.#o;
