@@ -124,4 +124,13 @@ outcomes("what the experiment prints becomes logs", async () => {
   });
 });
 
+outcomes('a malformed message fails that run with a clear error, and the next run is fine', async () => {
+  await withKernel(database, async ({ runToEnd }) => {
+    const broken = await runToEnd({ mode: 'garbage' });
+    assert.is(broken.status, 'failed');
+    assert.match(broken.error!, "the run's process broke the protocol: malformed log entry");
+    assert.is((await runToEnd({ mode: 'return' })).status, 'completed');
+  });
+});
+
 outcomes.run();
