@@ -5,6 +5,7 @@
  * stream stalled (went > 2 s without an event while runs were logging).
  */
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,20 +16,6 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const POSTGRES = process.env.ATHANOR_BENCH_DATABASE_URL ?? process.env.ATHANOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
-
-async function timeRequests(base: string, paths: string[], durationMs: number): Promise<number[]> {
-  const times: number[] = [];
-  const until = performance.now() + durationMs;
-  while (performance.now() < until) {
-    for (const path of paths) {
-      const started = performance.now();
-      const response = await fetch(base + path);
-      await response.arrayBuffer();
-      times.push(performance.now() - started);
-    }
-  }
-  return times;
-}
 
 /** Runs the load client in its own process and returns what it measured. */
 async function loadClient(base: string, streams: number, durationMs: number, paths: string[]) {
@@ -53,14 +40,19 @@ export default async function serverBench(): Promise<Record<string, number>> {
     const instance = await workbench.experiments.createInstance({ experiment: 'bench_logger', name: `bench ${Date.now()}`, configuration: { count: 200_000 } });
     const probe = await workbench.experiments.createRun(instance.id);
     const paths = ['/api/instances', `/api/runs/${probe.id}`];
-    const idle = await timeRequests(base, paths, 3000);
+    const { times: idle } = await loadClient(base, 0, 3000, paths);
 
     const runs = [];
     for (let i = 0; i < 20; i++) {
       const run = await workbench.experiments.createRun(instance.id);
       runs.push(await workbench.experiments.startRun(run.id));
     }
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
     const { times: loaded, maxGap, chunks } = await loadClient(base, 50, 8000, paths);
+    loop.disable();
+    figures.event_loop_delay_p99_ms = +(loop.percentile(99) / 1e6).toFixed(1);
+    figures.event_loop_delay_max_ms = +(loop.max / 1e6).toFixed(1);
     for (const run of runs) await workbench.experiments.cancelRun(run.id);
     await Promise.all(runs.map((run) => workbench.experiments.waitForRun(run.id)));
     const stalls = { max: maxGap, events: chunks };
@@ -84,6 +76,7 @@ export default async function serverBench(): Promise<Record<string, number>> {
   console.table({
     'GET p95 under load': { figure: `${figures.loaded_p95_ms} ms`, reference: `idle p95 ${figures.idle_p95_ms} ms`, ratio: figures.loaded_vs_idle_p95, target: '≤ 50 ms' },
     'GET p50 under load': { figure: `${figures.loaded_p50_ms} ms`, reference: `idle p50 ${figures.idle_p50_ms} ms`, ratio: '', target: '' },
+    "the server's event-loop delay": { figure: `p99 ${figures.event_loop_delay_p99_ms} ms`, reference: `max ${figures.event_loop_delay_max_ms} ms`, ratio: '', target: '' },
     'longest gap on a stream': { figure: `${figures.longest_stream_gap_ms} ms`, reference: `${figures.stream_chunks} chunks received`, ratio: '', target: 'no stall' },
   });
   return figures;
