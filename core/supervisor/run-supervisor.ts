@@ -55,6 +55,7 @@ export class RunSupervisor {
   readonly #active = new Map<string, RunServer>();
   readonly #queue: string[] = [];
   readonly #waiters = new Map<string, Promise<Run>>();
+  readonly #finished = new Map<string, (run: Run) => void>();
   #timers: NodeJS.Timeout[] = [];
   #stopped = false;
   readonly #storeSlots: StoreSlots;
@@ -114,7 +115,6 @@ export class RunSupervisor {
     return this.#o.service.getRun(run.id);
   }
 
-  readonly #finished = new Map<string, (run: Run) => void>();
 
   /** Resolves with the run's final record once it has ended. */
   async waitFor(runId: string): Promise<Run> {
