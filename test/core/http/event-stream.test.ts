@@ -91,4 +91,24 @@ events('a reconnect with Last-Event-ID resumes without gaps or duplicates', asyn
   });
 });
 
+events('a client that cannot keep up is dropped, never buffered without bound', async () => {
+  await withServer(async ({ api, server }) => {
+    const { request } = await import('node:http');
+    // A client that opens the stream and never reads it.
+    const stuck = request({ host: '127.0.0.1', port: server.port, path: '/api/events' });
+    stuck.end();
+    const response = await new Promise<import('node:http').IncomingMessage>((resolve) => stuck.once('response', resolve));
+    response.pause();
+    const reader = listen(`http://127.0.0.1:${server.port}/api/events`);
+    await until(() => server.events.clientCount === 2, 'both clients to connect');
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'S', configuration: { mode: 'big_logs', count: 200 } })).body;
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`)).body;
+    await until(() => reader.received.some((e) => e.event === 'run.status' && e.data.status === 'completed'), 'the run to end');
+    await until(() => server.events.clientCount === 1, 'the stuck client to be dropped');
+    await reader.close();
+    response.destroy();
+    assert.ok(reader.received.some((e) => e.event === 'run.log' && e.data.runId === run.id));
+  }, { server: { events: { clientBuffer: 256 * 1024 } } });
+});
+
 events.run();
