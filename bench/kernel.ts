@@ -23,10 +23,10 @@ import { createExperimentsService } from '../core/experiments-service.ts';
 import { createLocalDispatcher } from '../core/supervisor/local-dispatcher.ts';
 import { createRunSupervisor } from '../core/supervisor/run-supervisor.ts';
 import { openDatabase, type Database } from '../storage/open-database.ts';
+import { withBenchSchema } from './bench-postgres.ts';
 import { experiment as benchLogger } from './fixtures/bench_logger.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const POSTGRES = process.env.ATHANOR_BENCH_DATABASE_URL ?? process.env.ATHANOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const definition = benchLogger().resolve();
 
 async function withKernel<T>(database: Database, fn: (k: { runLogger(count: number): Promise<{ ms: number; runId: string }>; firstLogMs(): Promise<number> }) => Promise<T>) {
@@ -64,25 +64,6 @@ async function withKernel<T>(database: Database, fn: (k: { runLogger(count: numb
   } finally {
     await supervisor.stop();
   }
-}
-
-async function freshSchema(): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `athanor_bench_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES });
-      await client.connect();
-      await client.query(`drop schema ${schema} cascade`);
-      await client.end();
-    },
-  };
 }
 
 /** COPY the same rows the logger produces into run_logs (rows built in Node, as ours are). */
@@ -124,15 +105,15 @@ export default async function kernelBench(): Promise<Record<string, number>> {
   const rows = Number(process.env.BENCH_KERNEL_ROWS ?? 1_000_000);
   const memoryRows = Number(process.env.BENCH_KERNEL_MEMORY_ROWS ?? 5_000_000);
   const figures: Record<string, number> = {};
-  const schema = await freshSchema();
-  const postgres = await openDatabase(schema.url);
+  await withBenchSchema(async (url) => {
+  const postgres = await openDatabase(url);
   try {
     await withKernel(postgres, async (kernel) => {
       const ours = await kernel.runLogger(rows);
       // COPY into the same table, under a second run's id (its own rows removed first).
       const copyRun = await kernel.runLogger(1);
       await postgres.db.deleteFrom('run_logs').where('run_id', '=', copyRun.runId).execute();
-      const copy = await copyRows(schema.url, copyRun.runId, rows);
+      const copy = await copyRows(url, copyRun.runId, rows);
       figures.postgres_rows_per_s = rate(rows, ours.ms);
       figures.copy_rows_per_s = rate(rows, copy);
       figures.postgres_vs_copy = +(figures.postgres_rows_per_s! / figures.copy_rows_per_s!).toFixed(3);
@@ -160,8 +141,8 @@ export default async function kernelBench(): Promise<Record<string, number>> {
     });
   } finally {
     await postgres.close();
-    await schema.drop();
   }
+  });
 
   const dir = await mkdtemp(join(tmpdir(), 'athanor-bench-'));
   const pglite = await openDatabase(`pglite:${join(dir, 'db')}`);

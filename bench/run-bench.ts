@@ -18,7 +18,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export async function availableBenches(): Promise<string[]> {
   const files = await readdir(here);
   return files
-    .filter((file) => file.endsWith('.ts') && file !== 'run-bench.ts' && !file.endsWith('.d.ts'))
+    .filter((file) => file.endsWith('.ts') && !['run-bench.ts', 'bench-postgres.ts'].includes(file) && !file.endsWith('.d.ts'))
     .map((file) => file.slice(0, -'.ts'.length))
     .sort();
 }

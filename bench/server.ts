@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHttpServer } from '../core/http/http-server.ts';
 import { createWorkbench } from '../core/workbench.ts';
+import { withBenchSchema } from './bench-postgres.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const POSTGRES = process.env.ATHANOR_BENCH_DATABASE_URL ?? process.env.ATHANOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 
@@ -28,11 +28,15 @@ async function loadClient(base: string, streams: number, durationMs: number, pat
   return JSON.parse(output) as { times: number[]; maxGap: number; chunks: number };
 }
 
-export default async function serverBench(): Promise<Record<string, number>> {
+export default function serverBench(): Promise<Record<string, number>> {
+  return withBenchSchema((url) => measure(url));
+}
+
+async function measure(postgresUrl: string): Promise<Record<string, number>> {
   await mkdir(join(ROOT, 'test-output'), { recursive: true });
   const dir = await mkdtemp(join(ROOT, 'test-output', 'bench-server-'));
   await cp(join(ROOT, 'bench/fixtures/bench_logger.ts'), join(dir, 'bench_logger.ts'));
-  const workbench = await createWorkbench({ experimentsDir: dir, database: POSTGRES, watch: false, supervisor: { concurrency: 20 } });
+  const workbench = await createWorkbench({ experimentsDir: dir, database: postgresUrl, watch: false, supervisor: { concurrency: 20 } });
   const server = await startHttpServer({ workbench, port: 0 });
   const base = `http://127.0.0.1:${server.port}`;
   const figures: Record<string, number> = {};

@@ -15,7 +15,7 @@
  * Env: ATHANOR_BENCH_DATABASE_URL ?? ATHANOR_TEST_DATABASE_URL ?? postgres://postgres@127.0.0.1:5432/test;
  * ATHANOR_BENCH_STORAGE_ROWS and ATHANOR_BENCH_STORAGE_BATCH to change the row count and batch size.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,12 +27,12 @@ import { insertLogRows } from '../storage/bulk-insert.ts';
 import type { LogLevel, NewRunLogRow } from '../storage/database-schema.ts';
 import { copyText } from '../storage/backends/postgres-copy.ts';
 import { openDatabase, type Database } from '../storage/open-database.ts';
+import { withBenchSchema } from './bench-postgres.ts';
 
 const ROWS = Number(process.env.ATHANOR_BENCH_STORAGE_ROWS ?? 200_000);
 const MEMORY_ROWS = Math.min(ROWS, 20_000);
 const BATCH = Number(process.env.ATHANOR_BENCH_STORAGE_BATCH ?? 1_000);
 const ROUNDS = 3;
-const POSTGRES = process.env.ATHANOR_BENCH_DATABASE_URL ?? process.env.ATHANOR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Entry {
   level: LogLevel;
@@ -127,14 +127,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** Postgres: COPY and the backend, alternating, in a schema of their own. */
 async function benchPostgres(entries: readonly Entry[]): Promise<{ copy: number; copyBatched: number; backend: number }> {
-  const schema = `athanor_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const url = new URL(POSTGRES);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const database = await openDatabase(url.toString(), { poolSize: 2 });
-  const client = new pg.Client({ connectionString: url.toString() });
+  return withBenchSchema((url, schema) => benchPostgresIn(url, schema, entries));
+}
+
+async function benchPostgresIn(url: string, schema: string, entries: readonly Entry[]) {
+  const database = await openDatabase(url, { poolSize: 2 });
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const copies: number[] = [];
@@ -151,14 +149,12 @@ async function benchPostgres(entries: readonly Entry[]): Promise<{ copy: number;
       ours.push(await ingest(database, ourRun, entries));
       await checkCount(database, ourRun, entries.length, 'postgres backend');
       await database.db.deleteFrom('instances').execute();
-      await admin.query(`vacuum ${schema}.run_logs`);
+      await client.query(`vacuum ${schema}.run_logs`);
     }
     return { copy: median(copies), copyBatched: median(batchedCopies), backend: median(ours) };
   } finally {
     await client.end();
     await database.close();
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
   }
 }
 

@@ -78,3 +78,11 @@ export function redactUrl(spec: string): string {
     return spec.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
   }
 }
+
+/** `url` with `search_path` set to `schema` for every connection (added to any `options`). */
+export function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options');
+  parsed.searchParams.set('options', `${options ? `${options} ` : ''}-c search_path=${schema}`);
+  return parsed.toString();
+}

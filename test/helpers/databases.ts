@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { withSearchPath } from '../../storage/database-spec.ts';
 import { suite, type Test } from 'uvu';
 import { openDatabase, type Database, type DatabaseHandle } from '../../storage/open-database.ts';
 
@@ -165,13 +166,7 @@ async function openPglite(options: OpenTestDatabaseOptions): Promise<TestDatabas
   }
 }
 
-/** `url` with `search_path` set to `schema` for every connection of the pool. */
-export function withSearchPath(url: string, schema: string): string {
-  const parsed = new URL(url);
-  const options = parsed.searchParams.get('options');
-  parsed.searchParams.set('options', `${options ? `${options} ` : ''}-c search_path=${schema}`);
-  return parsed.toString();
-}
+export { withSearchPath };
 
 async function adminQuery(url: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -183,14 +178,23 @@ async function adminQuery(url: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * A new, empty schema on the Postgres server at `url`: `url` of the result points every
+ * connection at it; `drop()` removes it with everything in it. Tests and benchmarks use it
+ * so they never touch another schema.
+ */
+export async function createScratchSchema(url: string, prefix = 'athanor_t'): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
+  const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await adminQuery(url, `create schema ${schema}`);
+  return { schema, url: withSearchPath(url, schema), drop: () => adminQuery(url, `drop schema if exists ${schema} cascade`) };
+}
+
 async function openPostgres(options: OpenTestDatabaseOptions): Promise<TestDatabase> {
   const url = postgresTestUrl();
   if (url === undefined) throw new Error('ATHANOR_TEST_DATABASE_URL is not set: use requirePostgresUrl() to skip the suite');
-  const schema = `athanor_t_${randomBytes(6).toString('hex')}`;
-  await adminQuery(url, `create schema ${schema}`);
-  const drop = () => adminQuery(url, `drop schema if exists ${schema} cascade`);
+  const { schema, url: scratchUrl, drop } = await createScratchSchema(url);
   try {
-    return withCleanup(await openDatabase(withSearchPath(url, schema), { ...options, poolSize: 4 }), 'postgres', schema, drop);
+    return withCleanup(await openDatabase(scratchUrl, { ...options, poolSize: 4 }), 'postgres', schema, drop);
   } catch (error) {
     await drop();
     throw error;
