@@ -66,12 +66,9 @@ function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus:
     deleteInstance: async (id) => {
       // Active runs of the instance are cancelled first, so no process writes to rows being deleted.
       const instance = await service.getInstance(id);
-      const active = (await service.listActiveRuns()).filter((run) => supervisor.isActive(run.id));
-      for (const run of active) {
-        if ((await service.getRun(run.id)).instanceId !== instance.id) continue;
-        await supervisor.cancelRun(run.id, 'cancelled: its instance was deleted');
-        await supervisor.waitFor(run.id);
-      }
+      const active = (await service.listActiveRuns()).filter((run) => run.instanceId === instance.id && supervisor.isActive(run.id));
+      for (const run of active) await supervisor.cancelRun(run.id, 'cancelled: its instance was deleted');
+      await Promise.all(active.map((run) => supervisor.waitFor(run.id)));
       await service.deleteInstance(id);
       bus.publish('instance.deleted', { instanceId: instance.id });
     },

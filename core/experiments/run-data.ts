@@ -11,7 +11,7 @@ import { ConflictError, InputError, NotFoundError } from '../errors.ts';
 import { LOG_LEVELS, type LogEntry, type LogLevel, type Page, type ResultEntry } from '../records.ts';
 import { toJsonText, toStorableText } from '../runtime/json-value.ts';
 import { toLogEntry, toResultEntry } from './row-mappers.ts';
-import { checkId, type ServiceContext } from './service-context.ts';
+import { checkId, type DatabaseHandle, type ServiceContext } from './service-context.ts';
 
 export interface NewLogEntry {
   level: LogLevel;
@@ -88,23 +88,31 @@ export async function appendLogs(context: ServiceContext, runId: string, entries
   return appendEncodedLogs(context, id, encoded);
 }
 
-/** Appends entries the caller has already checked and encoded (the run kernel's fast path). */
-export async function appendEncodedLogs(context: ServiceContext, runId: string, entries: readonly EncodedLogEntry[]) {
+/**
+ * Appends rows to a running run in one transaction: reserves their sequence numbers on
+ * the run row, then inserts them in one batch. Returns the sequence numbers used.
+ */
+async function appendInOrder<E, Row>(
+  context: ServiceContext,
+  runId: string,
+  column: 'log_count' | 'result_count',
+  entries: readonly E[],
+  toRow: (entry: E, runId: string, seq: number) => Row,
+  insert: (database: DatabaseHandle, rows: Row[]) => Promise<unknown>,
+) {
   const id = checkId(runId, 'run');
   if (entries.length === 0) return { first: 0, last: 0 };
   return context.database.db.transaction().execute(async (trx) => {
-    const first = await reserve(trx, id, 'log_count', entries.length);
-    const rows = entries.map((entry, i) => ({
-      run_id: id,
-      seq: first + i,
-      level: entry.level,
-      message: entry.message,
-      metadata: entry.metadata,
-      timestamp: entry.timestamp,
-    }));
-    await insertLogRows({ kind: context.database.kind, db: trx }, rows);
-    return { first, last: first + rows.length - 1 };
+    const first = await reserve(trx, id, column, entries.length);
+    await insert({ kind: context.database.kind, db: trx }, entries.map((entry, i) => toRow(entry, id, first + i)));
+    return { first, last: first + entries.length - 1 };
   });
+}
+
+/** Appends entries the caller has already checked and encoded (the run kernel's fast path). */
+export function appendEncodedLogs(context: ServiceContext, runId: string, entries: readonly EncodedLogEntry[]) {
+  const toRow = (entry: EncodedLogEntry, run_id: string, seq: number) => ({ run_id, seq, ...entry });
+  return appendInOrder(context, runId, 'log_count', entries, toRow, insertLogRows);
 }
 
 /** Appends results to a running run. A repeated key adds a point to that key's series. */
@@ -125,21 +133,9 @@ export async function appendResults(context: ServiceContext, runId: string, entr
 }
 
 /** Appends results the caller has already checked and encoded. */
-export async function appendEncodedResults(context: ServiceContext, runId: string, entries: readonly EncodedResultEntry[]) {
-  const id = checkId(runId, 'run');
-  if (entries.length === 0) return { first: 0, last: 0 };
-  return context.database.db.transaction().execute(async (trx) => {
-    const first = await reserve(trx, id, 'result_count', entries.length);
-    const rows = entries.map((entry, i) => ({
-      run_id: id,
-      seq: first + i,
-      key: entry.key,
-      value: entry.value,
-      recorded_at: entry.recordedAt,
-    }));
-    await insertResultRows({ kind: context.database.kind, db: trx }, rows);
-    return { first, last: first + rows.length - 1 };
-  });
+export function appendEncodedResults(context: ServiceContext, runId: string, entries: readonly EncodedResultEntry[]) {
+  const toRow = ({ key, value, recordedAt }: EncodedResultEntry, run_id: string, seq: number) => ({ run_id, seq, key, value, recorded_at: recordedAt });
+  return appendInOrder(context, runId, 'result_count', entries, toRow, insertResultRows);
 }
 
 async function checkRunExists(context: ServiceContext, id: string): Promise<void> {

@@ -172,6 +172,7 @@ export async function heartbeat(context: ServiceContext, owner: string): Promise
 /** An active run as recovery sees it. */
 export interface ActiveRun {
   id: string;
+  instanceId: string;
   status: RunStatus;
   owner: string | null;
   heartbeatAt: Date | null;
@@ -182,11 +183,12 @@ export interface ActiveRun {
 export async function listActiveRuns(context: ServiceContext): Promise<ActiveRun[]> {
   const rows = await context.database.db
     .selectFrom('runs')
-    .select(['id', 'status', 'owner', 'heartbeat_at', 'created_at'])
+    .select(['id', 'instance_id', 'status', 'owner', 'heartbeat_at', 'created_at'])
     .where('status', 'in', ['pending', 'running'])
     .execute();
   return rows.map((row) => ({
     id: row.id,
+    instanceId: row.instance_id,
     status: row.status,
     owner: row.owner,
     heartbeatAt: row.heartbeat_at === null ? null : new Date(row.heartbeat_at),

@@ -108,6 +108,17 @@ api('runs: start, read, logs with cursor and level, results, re-run, cancel, exp
   });
 });
 
+api('deleting an instance cancels its active run first, then removes it with its runs', async () => {
+  await withServer(async ({ api, workbench }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'D', configuration: { mode: 'cooperative' } })).body;
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`)).body;
+    assert.ok(workbench.experiments.isActive(run.id));
+    assert.is((await api('DELETE', `/api/instances/${instance.id}`)).status, 200);
+    assert.is(workbench.experiments.isActive(run.id), false);
+    assert.is((await api('GET', `/api/runs/${run.id}`)).status, 404);
+  });
+});
+
 api('a body over the limit is 413', async () => {
   await withServer(async ({ api }) => {
     const big = { experiment: 'my_experiment', name: 'x'.repeat(3 * 1024 * 1024) };
