@@ -5,6 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
 import { startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { until } from '../../helpers/until.ts';
 
 const lifecycle = suite('athanor dev as a process: shutdown and crash recovery');
 let experimentsDir: string;
@@ -24,12 +25,8 @@ const args = () => ['--experiments', experimentsDir, '--db', `pglite:${join(data
 async function startLongRun(workbench: WorkbenchProcess): Promise<string> {
   const instance = await workbench.api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'long', configuration: { mode: 'progress', count: 100_000, delay_ms: 5 } });
   const run = await workbench.api('POST', `/api/instances/${instance.id}/runs`, {});
-  for (let i = 0; i < 200; i++) {
-    const logs = await workbench.api('GET', `/api/runs/${run.id}/logs`);
-    if (logs.items.length > 0) return run.id;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('the run never logged');
+  await until(async () => (await workbench.api('GET', `/api/runs/${run.id}/logs`)).items.length > 0, 'the run to log');
+  return run.id;
 }
 
 lifecycle('SIGTERM cancels the running run, flushes it, and exits 0', async () => {

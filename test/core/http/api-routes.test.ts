@@ -1,17 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withServer, type ServerContext } from '../../helpers/http-workbench.ts';
+import { until } from '../../helpers/until.ts';
 
 const api = suite('HTTP API: routes and their errors');
-
-async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const finished = (ctx: ServerContext, runId: string) =>
   until(async () => {

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withServer } from '../../helpers/http-workbench.ts';
+import { until } from '../../helpers/until.ts';
 
 const events = suite('HTTP API: live events');
 
@@ -41,11 +42,6 @@ function listen(url: string, headers: Record<string, string> = {}) {
     }
   })();
   return { received, close: async () => (controller.abort(), await done) };
-}
-
-async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 
 events('two clients see a run\'s events in order with nothing missing', async () => {
