@@ -3,7 +3,7 @@
  * (2 for bad input, naming what was wrong; 1 for anything else).
  */
 import { ConfigValidationError } from '../experiment/index.ts';
-import { AthanorError, InputError } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import { devCommand, DEV_USAGE, SERVE_USAGE } from './commands/dev-command.ts';
 import { listCommand } from './commands/list-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
@@ -24,6 +24,9 @@ Usage:
 Every command takes --experiments DIR (default ./experiments) and --db SPEC
 (memory, pglite:DIR (default pglite:.athanor/db) or a postgres:// URL; also ATHANOR_DATABASE_URL).
 `;
+
+/** Errors that mean the command was given something wrong: exit 2, the message only. */
+const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_DATABASE_SPEC'];
 
 const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${text}\n`);
 
@@ -67,11 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`athanor: invalid configuration:\n${error.errors.map((e) => `  ${e.message}`).join('\n')}\n`);
       return 2;
     }
-    if (error instanceof InputError || (error instanceof AthanorError && error.code === 'ERR_NOT_FOUND')) {
-      process.stderr.write(`athanor: ${error.message}\n`);
-      return 2;
-    }
-    if ((error as { code?: string }).code === 'ERR_DATABASE_SPEC' || (error as Error).name === 'DatabaseSpecError') {
+    if (BAD_INPUT_CODES.includes((error as { code?: unknown })?.code as string)) {
       process.stderr.write(`athanor: ${(error as Error).message}\n`);
       return 2;
     }

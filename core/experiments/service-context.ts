@@ -1,14 +1,9 @@
 /** What the experiments service's parts share: the database, the definitions, a clock. */
-import type { Kysely } from 'kysely';
-import type { DatabaseSchema } from '../../storage/database-schema.ts';
+import type { DatabaseHandle } from '../../storage/open-database.ts';
 import type { DefinitionData } from '../experiment/index.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 
-/** The slice of an open database the service uses (see storage/open-database.ts). */
-export interface DatabaseHandle {
-  kind: 'memory' | 'pglite' | 'postgres';
-  db: Kysely<DatabaseSchema>;
-}
+export type { DatabaseHandle };
 
 /**
  * Finds an experiment's current definition by name: `undefined` when no such experiment

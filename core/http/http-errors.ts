@@ -2,17 +2,16 @@
  * Errors → HTTP responses: `{error, code, errors?}` with the status the contract names.
  * Nothing internal (a stack, a path outside the project) ever reaches a client.
  */
+import { AthanorError } from '../errors.ts';
 import { ConfigValidationError } from '../experiment/config-validator.ts';
 
-/** An error raised by the HTTP layer itself (bad JSON, a body too large). */
-export class HttpError extends Error {
+/** An error raised by the HTTP layer itself (bad JSON, a body too large), with its status. */
+export class HttpError extends AthanorError {
   readonly status: number;
-  readonly code: string;
 
   constructor(status: number, code: string, message: string) {
-    super(message);
+    super(code, message);
     this.status = status;
-    this.code = code;
   }
 }
 
