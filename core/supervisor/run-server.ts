@@ -18,6 +18,9 @@ import type { StoreSlots } from './store-slots.ts';
 import type { ExitInfo, RunDispatcher, RunProcess } from './run-dispatcher.ts';
 import { describeExit, describeWireError } from './run-outcome.ts';
 
+/** The metadata of a printed line, as stored JSON text. */
+const OUTPUT_METADATA = { stdout: '{"stream":"stdout"}', stderr: '{"stream":"stderr"}' } as const;
+
 export interface RunServerOptions {
   run: Run;
   instance: Instance;
@@ -172,8 +175,7 @@ export class RunServer {
 
   /** What the experiment printed becomes log entries: stdout as info, stderr as error. */
   #onOutput(stream: 'stdout' | 'stderr', line: string): void {
-    const metadata = JSON.stringify({ stream });
-    this.#buffer.add([{ level: stream === 'stdout' ? 'info' : 'error', message: line, metadata, timestamp: new Date() }], []);
+    this.#buffer.add([{ level: stream === 'stdout' ? 'info' : 'error', message: line, metadata: OUTPUT_METADATA[stream], timestamp: new Date() }], []);
   }
 
   #progressChanged(progress: RunProgress): void {
