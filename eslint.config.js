@@ -15,7 +15,25 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN.md: ui/ runs in browsers — no Node modules, and nothing of core but shared
+    // types and the browser-safe config validator.
+    files: ['ui/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^node:', message: 'ui/ runs in the browser: no Node modules' },
+          { regex: '^(\\.\\./)+(storage|plugins)/', message: 'ui/ talks to the server over HTTP only' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['ui/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', location: 'readonly', URLSearchParams: 'readonly' } },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
+    ignores: ['ui/**'],
     // Plain JavaScript files run on Node: its globals.
     languageOptions: {
       globals: Object.fromEntries(

@@ -16,6 +16,7 @@ import { createEventBus, type EventBus } from './events/event-bus.ts';
 import { createExperimentsService, type ExperimentsService } from './experiments-service.ts';
 import type { Instance, Run } from './records.ts';
 import { createLocalDispatcher, type LocalDispatcherOptions } from './supervisor/local-dispatcher.ts';
+import type { RunDispatcher } from './supervisor/run-dispatcher.ts';
 import { createRunSupervisor, type CancelOutcome, type RunSupervisor, type RunSupervisorOptions } from './supervisor/run-supervisor.ts';
 
 export interface WorkbenchOptions {
@@ -26,7 +27,12 @@ export interface WorkbenchOptions {
   /** Watch the experiments folder and hot-reload (default true). */
   watch?: boolean;
   supervisor?: Partial<Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'heartbeatMs' | 'staleAfterMs'>>;
+  /** Tunes the default run dispatcher (child processes on this machine). */
   dispatcher?: LocalDispatcherOptions;
+  /** Where runs execute instead of the local child processes (the test harness runs them in its own process). */
+  runDispatcher?: RunDispatcher;
+  /** Where experiments come from instead of a folder registry over `experimentsDir` (the test harness gives one module). */
+  registry?: ExperimentRegistry;
 }
 
 /** The experiments service with the run kernel's verbs, publishing instance events. */
@@ -84,7 +90,7 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
   const experimentsDir = resolve(options.experimentsDir ?? 'experiments');
   const database = await openDatabase(resolveDatabaseSpec(options.database));
   const bus = createEventBus();
-  const registry = createExperimentRegistry({ experimentsDir, watch: options.watch ?? true });
+  const registry = options.registry ?? createExperimentRegistry({ experimentsDir, watch: options.watch ?? true });
   const unsubscribe = registry.subscribe((event) => {
     if (event.type === 'experiment.changed') bus.publish('experiment.changed', { experiment: event.experiment });
     else bus.publish('experiment.removed', { name: event.name, file: event.file });
@@ -99,7 +105,7 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
   const supervisor = createRunSupervisor({
     service,
     bus,
-    dispatcher: createLocalDispatcher(options.dispatcher),
+    dispatcher: options.runDispatcher ?? createLocalDispatcher(options.dispatcher),
     resolveExperiment: async (name) => {
       const { file, codeHash } = await registry.resolveForRun(name);
       return { absoluteFile: file, file: registry.get(name)?.file ?? file, codeHash };

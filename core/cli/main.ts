@@ -5,6 +5,7 @@
 import { ConfigValidationError } from '../experiment/index.ts';
 import { InputError } from '../errors.ts';
 import { devCommand, DEV_USAGE, SERVE_USAGE } from './commands/dev-command.ts';
+import { initCommand, INIT_USAGE } from './commands/init-command.ts';
 import { listCommand } from './commands/list-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { runCommand, RUN_USAGE } from './commands/run-command.ts';
@@ -20,6 +21,7 @@ Usage:
   athanor list [--json]                 the experiments, with their fields or errors
   athanor types [--out DIR]             write each experiment's config .d.ts
   athanor migrate                       apply database migrations
+  ${INIT_USAGE}
 
 Every command takes --experiments DIR (default ./experiments) and --db SPEC
 (memory, pglite:DIR (default pglite:.athanor/db) or a postgres:// URL; also ATHANOR_DATABASE_URL).
@@ -49,6 +51,8 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
     }
     case 'migrate':
       return migrateCommand(args, line(process.stdout));
+    case 'init':
+      return initCommand(args, line(process.stdout));
     case undefined:
     case 'help':
     case '--help':

@@ -14,7 +14,7 @@ import { createApiRouter } from './api-routes.ts';
 import { EventHub, type EventHubOptions } from './event-stream.ts';
 import { HttpError, toErrorResponse } from './http-errors.ts';
 import { sendJson } from './http-io.ts';
-import { guardRequest, isLoopback } from './request-guard.ts';
+import { corsHeaders, guardRequest, isLoopback } from './request-guard.ts';
 import { CONTENT_SECURITY_POLICY, sendPlaceholderPage } from './placeholder-page.ts';
 
 /** Serves what is not the API (the UI); calls `next()` when it has nothing for the request. */
@@ -26,6 +26,8 @@ export interface HttpServerOptions {
   port?: number;
   /** Required off loopback (the CLI generates one). */
   token?: string;
+  /** Origins whose pages may call the API (CORS), e.g. a dashboard embedding the elements. */
+  allowedOrigins?: readonly string[];
   ui?: UiHandler;
   /** Largest request body (default 2 MiB: a 1 MiB source file, JSON-escaped). */
   bodyLimit?: number;
@@ -61,7 +63,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const url = new URL(request.url ?? '/', 'http://workbench');
     response.setHeader('x-content-type-options', 'nosniff');
     response.setHeader('referrer-policy', 'no-referrer');
-    const { setCookie } = guardRequest(request, url, { host, port: () => port, token: options.token });
+    const cors = corsHeaders(request, options.allowedOrigins);
+    for (const [name, value] of Object.entries(cors)) response.setHeader(name, value);
+    // A CORS preflight carries no credentials and gets nothing but the headers.
+    if (request.method === 'OPTIONS' && cors['access-control-allow-origin']) {
+      response.writeHead(204);
+      return void response.end();
+    }
+    const { setCookie } = guardRequest(request, url, { host, port: () => port, token: options.token, allowedOrigins: options.allowedOrigins });
     if (setCookie) response.setHeader('set-cookie', setCookie);
     if (url.pathname === '/api/events') {
       if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD', 'the event stream is GET only');

@@ -2,10 +2,15 @@
 import type { ServerResponse } from 'node:http';
 import type { Workbench } from '../workbench.ts';
 
-/** The app's own origin, and nothing else. */
+/**
+ * The app's own origin, and nothing else. `'unsafe-eval'` is there for one reason: ajv
+ * compiles each experiment's JSON Schema into a function (`new Function`), and the forms
+ * validate with the same validator as the server. Inline scripts and other origins stay
+ * refused. (Serving ajv's precompiled standalone validators would let it go.)
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "connect-src 'self' ws: wss:",

@@ -3,7 +3,9 @@
  * - the `Host` must be one this server answers to (DNS rebinding sends a foreign name);
  * - a state-changing request must not come from a foreign `Origin` (cross-site POSTs);
  * - off loopback, every request carries the access token (header, cookie, or `?token=`
- *   once, which sets the cookie), compared in constant time.
+ *   once, which sets the cookie), compared in constant time;
+ * - origins named with `--allow-origin` (pages that embed the UI elements) may call the
+ *   API across origins: they get CORS headers and are not foreign.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -39,6 +41,29 @@ export interface GuardOptions {
   token?: string;
   /** More host names to accept (e.g. the machine's name when bound off loopback). */
   allowedHosts?: string[];
+  /** Origins (`https://dash.example.com`) allowed to call the API from their pages. */
+  allowedOrigins?: readonly string[];
+}
+
+/** `https://Example.com:443/x` → `https://example.com`; throws on what is not an http(s) origin. */
+export function normalizeOrigin(text: string): string {
+  const url = new URL(text);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${JSON.stringify(text)} is not an http(s) origin`);
+  return url.origin;
+}
+
+/** The CORS headers for a request from an allowed origin (none for any other). */
+export function corsHeaders(request: IncomingMessage, allowedOrigins: readonly string[] = []): Record<string, string> {
+  const origin = request.headers.origin;
+  if (!origin || !allowedOrigins.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+    'access-control-allow-headers': 'content-type, authorization, last-event-id',
+    'access-control-max-age': '600',
+    vary: 'origin',
+  };
 }
 
 /** Checks a request; returns a cookie to set when the token came in the URL. Throws 401/403. */
@@ -50,7 +75,8 @@ export function guardRequest(request: IncomingMessage, url: URL, options: GuardO
     throw new HttpError(403, 'ERR_FORBIDDEN_HOST', `host ${JSON.stringify(hostHeader)} is not one this workbench answers to`);
   }
   const origin = request.headers.origin;
-  if (origin !== undefined && !SAFE_METHODS.includes(request.method ?? 'GET')) {
+  const namedOrigin = origin !== undefined && (options.allowedOrigins ?? []).includes(origin);
+  if (origin !== undefined && !namedOrigin && !SAFE_METHODS.includes(request.method ?? 'GET')) {
     let foreign: boolean;
     try {
       const parsed = new URL(origin);
@@ -60,7 +86,7 @@ export function guardRequest(request: IncomingMessage, url: URL, options: GuardO
     }
     if (foreign) throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', `requests from origin ${JSON.stringify(origin)} are refused`);
   }
-  if (request.headers['sec-fetch-site'] === 'cross-site' && !SAFE_METHODS.includes(request.method ?? 'GET')) {
+  if (request.headers['sec-fetch-site'] === 'cross-site' && !namedOrigin && !SAFE_METHODS.includes(request.method ?? 'GET')) {
     throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', 'cross-site requests are refused');
   }
   if (!options.token) return {};

@@ -38,11 +38,15 @@ export async function withServer<T>(
     server = await startHttpServer({ workbench, port: 0, log: () => {}, ...options.server });
     const base = `http://127.0.0.1:${server.port}`;
     const api: ServerContext['api'] = async (method, path, body, headers = {}) => {
-      const response = await fetch(base + path, {
-        method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
+      const send = () =>
+        fetch(base + path, {
+          method,
+          headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        });
+      // A kept-alive socket the server closes as the next request goes out fails that fetch
+      // ("fetch failed"): a GET, which changes nothing, is sent once more.
+      const response = await send().catch((error) => (method === 'GET' ? send() : Promise.reject(error)));
       const text = await response.text();
       let parsed: unknown = text;
       try {

@@ -6,17 +6,28 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { startHttpServer } from '../../http/http-server.ts';
-import { isLoopback } from '../../http/request-guard.ts';
+import { isLoopback, normalizeOrigin } from '../../http/request-guard.ts';
+import { buildUi, createBuiltUi, createDevUi, hasBuiltUi, type UiAssets } from '../../http/ui-assets.ts';
 import { createWorkbench } from '../../workbench.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import { InputError } from '../../errors.ts';
 
-export const DEV_USAGE = 'athanor dev [--port 4000] [--host 127.0.0.1] [--token TOKEN] [--open] [--experiments DIR] [--db SPEC]';
-export const SERVE_USAGE = 'athanor serve [same options as dev]: the workbench without watching experiment files';
+export const DEV_USAGE = 'athanor dev [--port 4000] [--host 127.0.0.1] [--token TOKEN] [--allow-origin URL]... [--open] [--experiments DIR] [--db SPEC]';
+export const SERVE_USAGE = 'athanor serve [same options as dev]: the workbench for production: built UI, no watching';
 
 function openBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   spawn(command, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+}
+
+/** `dev` serves the UI from source through Vite; `serve` the built files, building them once if missing. */
+async function openUi(mode: 'dev' | 'serve', out: (line: string) => void): Promise<UiAssets> {
+  if (mode === 'dev') return createDevUi();
+  if (!(await hasBuiltUi())) {
+    out('building the UI (once)…');
+    await buildUi();
+  }
+  return createBuiltUi();
 }
 
 /** `dev` watches and hot-reloads the experiments; `serve` (production) loads them once. */
@@ -26,6 +37,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     host: { type: 'string', default: '127.0.0.1' },
     token: { type: 'string' },
     open: { type: 'boolean', default: false },
+    'allow-origin': { type: 'string', multiple: true, default: [] },
   });
   if (values.help) {
     out(mode === 'dev' ? DEV_USAGE : SERVE_USAGE);
@@ -35,9 +47,20 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port must be 0 to 65535, got ${JSON.stringify(values.port)}`);
   const host = values.host as string;
   const token = (values.token as string | undefined) ?? (isLoopback(host) ? undefined : randomBytes(24).toString('base64url'));
-  const workbench = await createWorkbench({ experimentsDir: values.experiments, database: values.db, watch: mode === 'dev' });
-  const server = await startHttpServer({ workbench, host, port, token }).catch(async (error) => {
-    await workbench.close();
+  const allowedOrigins = (values['allow-origin'] as string[]).map((origin) => {
+    try {
+      return normalizeOrigin(origin);
+    } catch {
+      throw new InputError(`--allow-origin must be an origin such as https://dash.example.com, got ${JSON.stringify(origin)}`);
+    }
+  });
+  const ui = await openUi(mode, out);
+  const workbench = await createWorkbench({ experimentsDir: values.experiments, database: values.db, watch: mode === 'dev' }).catch(async (error) => {
+    await ui.close();
+    throw error;
+  });
+  const server = await startHttpServer({ workbench, host, port, token, allowedOrigins, ui: ui.handler }).catch(async (error) => {
+    await Promise.all([workbench.close(), ui.close()]);
     throw error;
   });
   if (workbench.recovered.length) out(`ended ${workbench.recovered.length} run(s) left active by a workbench that stopped`);
@@ -56,7 +79,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
   });
   out('stopping: cancelling active runs…');
   await server.close();
-  await workbench.close();
+  await Promise.all([workbench.close(), ui.close()]);
   out('stopped');
   return 0;
 }

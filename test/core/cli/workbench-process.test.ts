@@ -66,4 +66,30 @@ lifecycle('after SIGKILL of the workbench, the next start ends its run failed an
   }
 });
 
+lifecycle('serves the UI from source through Vite: the app page, its modules and the elements module', async () => {
+  const workbench = await startWorkbenchProcess(args());
+  try {
+    const page = await fetch(`${workbench.url}/experiments`);
+    assert.is(page.status, 200);
+    assert.match(await page.text(), '<athanor-app>');
+    assert.match(page.headers.get('content-security-policy') ?? '', "default-src 'self'");
+    const entry = await fetch(`${workbench.url}/main.ts`);
+    assert.is(entry.status, 200);
+    assert.match(entry.headers.get('content-type') ?? '', 'javascript');
+    assert.match(await entry.text(), 'athanor-app');
+    assert.match(await (await fetch(`${workbench.url}/athanor-ui.js`)).text(), "from '/index.ts'");
+  } finally {
+    workbench.child.kill('SIGTERM');
+    await workbench.exited;
+  }
+});
+
+lifecycle('a bad --allow-origin is bad input: exit 2 naming it, nothing started', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const bin = new URL('../../../bin/athanor.js', import.meta.url).pathname;
+  const result = spawnSync(process.execPath, [bin, 'dev', '--port', '0', '--allow-origin', 'dash.example.com', ...args()], { encoding: 'utf8' });
+  assert.is(result.status, 2, result.stderr);
+  assert.match(result.stderr, '--allow-origin must be an origin such as https://dash.example.com, got "dash.example.com"');
+});
+
 lifecycle.run();

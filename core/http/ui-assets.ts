@@ -1,0 +1,142 @@
+/**
+ * Serving the UI. `athanor dev` serves it from source through Vite's middleware (no build
+ * step after `npm install`); `athanor serve` serves the built files (`dist/ui/`, built
+ * once on first start when missing). Both answer the app's pages (`/experiments/...`,
+ * `/runs/...`) with its index.html, as a single-page app.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+import type { UiHandler } from './http-server.ts';
+
+/** The package's root, where vite.config.ts and ui/ are. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where `vite build` puts the workbench app. */
+export const BUILT_UI_DIR = join(PACKAGE_ROOT, 'dist', 'ui');
+/** Where `vite build --mode embed` puts the single-file module of the elements. */
+export const BUILT_EMBED_MODULE = join(PACKAGE_ROOT, 'dist', 'athanor-ui.js');
+const UI_SOURCE = join(PACKAGE_ROOT, 'ui');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.map': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+export interface UiAssets {
+  handler: UiHandler;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedding routes, the same in both modes: `/athanor-ui.js` (every element, one
+ * module), `/embed.html` (a plain page showing a run view) and its script.
+ */
+function withEmbedRoutes(handler: UiHandler, elementsModule: (response: Parameters<UiHandler>[1]) => Promise<boolean>): UiHandler {
+  return (request, response, next) => {
+    const pathname = new URL(request.url ?? '/', 'http://ui').pathname;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return handler(request, response, next);
+    const served =
+      pathname === '/athanor-ui.js' ? elementsModule(response)
+      : pathname === '/embed.html' ? sendFile(join(UI_SOURCE, 'embed.html'), response)
+      : pathname === '/embed-demo.js' ? sendFile(join(UI_SOURCE, 'embed-demo.js'), response)
+      : undefined;
+    if (!served) return handler(request, response, next);
+    void served.then((sent) => sent || next(), () => next());
+  };
+}
+
+async function sendFile(file: string, response: Parameters<UiHandler>[1], cache = 'no-cache'): Promise<boolean> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size, 'cache-control': cache });
+  createReadStream(file).pipe(response);
+  return true;
+}
+
+/**
+ * Vite injects its HMR client into every page even with HMR off, and the client then
+ * retries a socket that is not there (or is another process's). The workbench has no use
+ * for it: a page reload shows a changed UI.
+ */
+function withoutViteClient(): Plugin {
+  return {
+    name: 'athanor:without-vite-client',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => html.replace(/<script type="module" src="[^"]*\/@vite\/client"><\/script>\s*/, ''),
+    },
+  };
+}
+
+/** The UI from source through Vite in middleware mode (no HMR socket: pages reload). */
+export async function createDevUi(): Promise<UiAssets> {
+  const { createServer } = await import('vite');
+  const vite = await createServer({
+    configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
+    cacheDir: join(PACKAGE_ROOT, 'node_modules', '.vite-athanor'),
+    logLevel: 'warn',
+    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
+    appType: 'spa',
+    plugins: [withoutViteClient()],
+  });
+  // In dev the elements' module is the source entry, through Vite like everything else.
+  const elementsModule = async (response: Parameters<UiHandler>[1]) => {
+    const text = "export * from '/index.ts';\n";
+    response.writeHead(200, { 'content-type': TYPES['.js']!, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache' });
+    response.end(text);
+    return true;
+  };
+  return {
+    handler: withEmbedRoutes((request, response, next) => vite.middlewares(request, response, next), elementsModule),
+    close: () => vite.close(),
+  };
+}
+
+/** Builds the app into `dist/ui/` and the elements into `dist/athanor-ui.js`, as `npm run build` does. */
+export async function buildUi(): Promise<void> {
+  const { build } = await import('vite');
+  const configFile = join(PACKAGE_ROOT, 'vite.config.ts');
+  await build({ configFile, logLevel: 'warn' });
+  await build({ configFile, logLevel: 'warn', mode: 'embed' });
+}
+
+/** Whether the built app and elements module exist. */
+export async function hasBuiltUi(dir = BUILT_UI_DIR, embedModule = BUILT_EMBED_MODULE): Promise<boolean> {
+  const isFile = (file: string) => stat(file).then((s) => s.isFile(), () => false);
+  return (await isFile(join(dir, 'index.html'))) && (await isFile(embedModule));
+}
+
+/**
+ * The built app from `dir`: hashed assets cached for a year, everything else revalidated,
+ * and index.html for any path that is not a file (the app routes it).
+ */
+export function createBuiltUi(dir = BUILT_UI_DIR, embedModule = BUILT_EMBED_MODULE): UiAssets {
+  const root = normalize(dir + sep);
+  const send = (file: string, response: Parameters<UiHandler>[1]) =>
+    sendFile(file, response, file.startsWith(join(root, 'assets') + sep) ? 'public, max-age=31536000, immutable' : 'no-cache');
+  const handler: UiHandler = (request, response, next) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://ui').pathname);
+    } catch {
+      pathname = '/'; // a malformed escape: the app's page, which says it does not know the path
+    }
+    const file = normalize(join(root, pathname));
+    // Never outside the build folder, whatever the path says.
+    const inside = file.startsWith(root) ? file : join(root, 'index.html');
+    void send(inside, response)
+      .then((sent) => sent || send(join(root, 'index.html'), response))
+      .then((sent) => sent || next())
+      .catch(() => next());
+  };
+  return { handler: withEmbedRoutes(handler, (response) => sendFile(embedModule, response)), close: async () => {} };
+}

@@ -1,0 +1,123 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { axe, requireChromium, withBrowserWorkbench, type BrowserContextInfo } from '../helpers/browser.ts';
+import { until } from '../helpers/until.ts';
+
+const chromium = requireChromium('UI in Chromium: the run view');
+const view = suite('UI in Chromium: the run view');
+
+/** Creates an instance and starts a run of it through the API; returns the run's id. */
+async function startRun(api: BrowserContextInfo['api'], experiment: string, configuration: Record<string, unknown>): Promise<string> {
+  const instance = await api('POST', '/api/instances', { experiment, name: `${experiment} ${Date.now()}`, configuration });
+  assert.is(instance.status, 201, JSON.stringify(instance.body));
+  const run = await api('POST', `/api/instances/${instance.body.id}/runs`, {});
+  assert.is(run.status, 201, JSON.stringify(run.body));
+  return run.body.id;
+}
+
+/** Polls the run until it has ended; returns its record. */
+async function finished(api: BrowserContextInfo['api'], runId: string) {
+  return until(async () => {
+    const run = (await api('GET', `/api/runs/${runId}`)).body;
+    return ['completed', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
+  }, `run ${runId} to end`, 60_000);
+}
+
+const logLines = (page: Page) => page.locator('athanor-log-view .line[data-seq]');
+const waitStatus = (page: Page, status: string, timeout = 30_000) =>
+  page.locator(`athanor-run-view athanor-status-badge[status="${status}"]`).waitFor({ timeout });
+
+view('a run started from the API completes on its page, with its logs and results', async () => {
+  await withBrowserWorkbench(async ({ page, api, shot }) => {
+    const runId = await startRun(api, 'my_experiment', { iterations: 5 });
+    await page.goto(`/runs/${runId}`);
+    await waitStatus(page, 'completed');
+    await logLines(page).filter({ hasText: 'Running iteration 5' }).waitFor();
+    await page.locator('athanor-results-panel tr[data-key="iteration_5"]').waitFor();
+    assert.is(await page.locator('athanor-results-panel tr[data-key]').count(), 5);
+    assert.ok(await page.getByRole('link', { name: 'Export JSON' }).isVisible());
+    assert.ok(await page.getByRole('link', { name: 'Export CSV' }).isVisible());
+    assert.is(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
+    await shot('run-view-completed');
+    assert.equal(await axe(page), []);
+    // A row's metadata and a result's JSON expand in place.
+    await page.getByRole('button', { name: 'Collapse value' }).first().click();
+    await page.getByRole('button', { name: 'Expand value' }).first().waitFor();
+  });
+});
+
+view('Cancel on the page stops a long run: it ends cancelled', async () => {
+  await withBrowserWorkbench(async ({ page, api, shot }) => {
+    const runId = await startRun(api, 'kernel_fixture', { mode: 'progress', count: 100_000, delay_ms: 30 });
+    await page.goto(`/runs/${runId}`);
+    await waitStatus(page, 'running');
+    await page.locator('athanor-run-view progress[value]').waitFor();
+    await page.locator('athanor-run-view .progress-text').filter({ hasText: /step \d+/ }).waitFor();
+    const before = await page.locator('athanor-run-view .duration').textContent();
+    await until(async () => (await page.locator('athanor-run-view .duration').textContent()) !== before, 'the duration to tick');
+    await shot('run-view-running');
+    assert.equal(await axe(page), []);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await waitStatus(page, 'cancelled');
+    assert.is(await page.locator('athanor-run-view progress').count(), 0);
+    assert.is((await api('GET', `/api/runs/${runId}`)).body.status, 'cancelled');
+  });
+});
+
+view('a failed run shows its error', async () => {
+  await withBrowserWorkbench(async ({ page, api, shot }) => {
+    const runId = await startRun(api, 'kernel_fixture', { mode: 'throw' });
+    await page.goto(`/runs/${runId}`);
+    await waitStatus(page, 'failed');
+    await page.getByText('boom from the experiment').first().waitFor();
+    await shot('run-view-failed');
+  });
+});
+
+view('a run with many logs scrolls with a bounded DOM; the level filter and jump to latest work', async () => {
+  await withBrowserWorkbench(async ({ page, api }) => {
+    const runId = await startRun(api, 'kernel_fixture', { mode: 'log_many', count: 30_000 });
+    const run = await finished(api, runId);
+    assert.is(run.logCount, 30_001);
+    await page.goto(`/runs/${runId}`);
+    await logLines(page).first().waitFor();
+    assert.is(await logLines(page).first().getAttribute('data-seq'), '1', 'a finished run opens at its start');
+    const scroller = page.locator('athanor-log-view .scroller');
+    let maxRows = 0;
+    for (const fraction of [0.1, 0.35, 0.5, 0.8, 1]) {
+      await scroller.evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), fraction);
+      await page.evaluate(() => new Promise((resolve) => (globalThis as any).requestAnimationFrame(() => (globalThis as any).requestAnimationFrame(resolve))));
+      const rows = await page.locator('athanor-log-view .line').count();
+      maxRows = Math.max(maxRows, rows);
+    }
+    assert.ok(maxRows < 80, `${maxRows} rows in the DOM for 30,001 entries`);
+    await logLines(page).filter({ hasText: 'entry 30000' }).waitFor();
+    // Scroll up from the bottom: following pauses; the button brings it back.
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight / 3));
+    await page.getByRole('button', { name: /Jump to latest/ }).click();
+    await logLines(page).filter({ hasText: 'entry 30000' }).waitFor();
+    // Keyboard: the list is focusable and scrolls with Home.
+    await scroller.focus();
+    await page.keyboard.press('Home');
+    await logLines(page).filter({ hasText: 'mode log_many' }).waitFor();
+    await page.getByRole('button', { name: 'info', exact: true }).click();
+    await page.locator('athanor-log-view .count').filter({ hasText: /^0 matching$/ }).waitFor();
+  });
+});
+
+view('the dark scheme', async () => {
+  await withBrowserWorkbench(
+    async ({ page, api, shot }) => {
+      const runId = await startRun(api, 'my_experiment', { iterations: 4 });
+      await page.goto(`/runs/${runId}`);
+      await waitStatus(page, 'completed');
+      await page.locator('athanor-results-panel tr[data-key="iteration_4"]').waitFor();
+      await shot('run-view-dark');
+      assert.equal(await axe(page), []);
+    },
+    { colorScheme: 'dark' },
+  );
+});
+
+if (chromium) view.run();

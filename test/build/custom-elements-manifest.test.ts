@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const manifest = JSON.parse(await readFile(new URL('../../custom-elements.json', import.meta.url), 'utf8'));
+const elements = new Map<string, { attributes?: { name: string }[] }>();
+for (const module of manifest.modules) {
+  for (const declaration of module.declarations ?? []) if (declaration.customElement) elements.set(declaration.tagName, declaration);
+}
+
+test('custom-elements.json describes every embeddable view with the attributes it takes', () => {
+  const expected: Record<string, string[]> = {
+    'athanor-dashboard': ['api'],
+    'athanor-instance-view': ['api', 'instance-id'],
+    'athanor-run-view': ['api', 'run-id'],
+    'athanor-new-instance': ['api', 'experiment'],
+    'athanor-source-pane': ['api', 'experiment'],
+  };
+  for (const [tag, attributes] of Object.entries(expected)) {
+    const element = elements.get(tag);
+    assert.ok(element, `${tag} is in the manifest (npm run manifest regenerates it)`);
+    const names = (element.attributes ?? []).map((a) => a.name);
+    for (const attribute of attributes) assert.ok(names.includes(attribute), `${tag} lists its ${attribute} attribute`);
+  }
+});
+
+test('internal state is not listed as attributes', () => {
+  const names = (elements.get('athanor-run-view')?.attributes ?? []).map((a) => a.name);
+  assert.not.ok(names.includes('run'), 'the loaded run record is state, not an attribute');
+});
+
+test.run();

@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createBuiltUi } from '../../../core/http/ui-assets.ts';
+import { withServer } from '../../helpers/http-workbench.ts';
+
+const built = suite('UI assets: the built app (athanor serve)');
+
+async function withBuiltDir<T>(fn: (dir: string, embedModule: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'athanor-ui-'));
+  try {
+    await mkdir(join(dir, 'ui', 'assets'), { recursive: true });
+    await writeFile(join(dir, 'ui', 'index.html'), '<!doctype html><title>app</title><athanor-app></athanor-app>');
+    await writeFile(join(dir, 'ui', 'assets', 'index-abc123.js'), 'console.log("app")');
+    await writeFile(join(dir, 'secret.txt'), 'not for the web');
+    await writeFile(join(dir, 'athanor-ui.js'), 'export const elements = true;');
+    return await fn(join(dir, 'ui'), join(dir, 'athanor-ui.js'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+built('serves index.html for every app page, hashed assets cached for good, with the CSP', async () => {
+  await withBuiltDir((dir, embedModule) =>
+    withServer(
+      async ({ base }) => {
+        for (const path of ['/', '/experiments', '/experiments/new', '/runs/0b8c6f52-0000-4000-8000-000000000000', '/source/my_experiment']) {
+          const page = await fetch(base + path);
+          assert.is(page.status, 200, path);
+          assert.match(await page.text(), '<athanor-app>', path);
+          assert.is(page.headers.get('cache-control'), 'no-cache');
+          assert.match(page.headers.get('content-security-policy') ?? '', "script-src 'self'");
+        }
+        const asset = await fetch(`${base}/assets/index-abc123.js`);
+        assert.is(asset.status, 200);
+        assert.match(asset.headers.get('content-type') ?? '', 'text/javascript');
+        assert.match(asset.headers.get('cache-control') ?? '', 'immutable');
+        const elements = await fetch(`${base}/athanor-ui.js`);
+        assert.is(await elements.text(), 'export const elements = true;');
+        const embed = await fetch(`${base}/embed.html`);
+        assert.match(await embed.text(), '<athanor-run-view');
+      },
+      { server: { ui: createBuiltUi(dir, embedModule).handler } },
+    ),
+  );
+});
+
+built('never serves a file outside the build folder, however the path is spelled', async () => {
+  await withBuiltDir((dir, embedModule) =>
+    withServer(
+      async ({ base }) => {
+        for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%E0%A4%A']) {
+          const response = await fetch(base + path);
+          assert.ok(response.status < 500, `${path}: ${response.status}`);
+          assert.not.match(await response.text(), 'not for the web', path);
+        }
+      },
+      { server: { ui: createBuiltUi(dir, embedModule).handler } },
+    ),
+  );
+});
+
+built.run();

@@ -1,0 +1,141 @@
+/**
+ * Real-browser tests: Debian's Chromium (`/usr/bin/chromium`) driven by playwright-core,
+ * against a real workbench serving the UI from source through Vite, as `athanor dev` does.
+ *
+ * - `requireChromium(name)`: the browser's path, or undefined when the suite must not run
+ *   (skipped loudly; a failure under `ATHANOR_REQUIRE_ALL=1`).
+ * - `withBrowserWorkbench(fn)`: one browser per test process, a fresh page and workbench
+ *   (memory storage, a temporary experiments folder) per call; `shot(name)` saves a
+ *   screenshot to test-output/screenshots/; `axe(page)` returns serious and critical
+ *   accessibility violations.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { suite } from 'uvu';
+import { createDevUi, type UiAssets } from '../../core/http/ui-assets.ts';
+import { withServer, type ServerContext } from './http-workbench.ts';
+import type { WorkbenchOptions } from '../../core/workbench.ts';
+import type { HttpServerOptions } from '../../core/http/http-server.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CHROMIUM = process.env.ATHANOR_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
+
+/** The Chromium path for suite `suiteName`, or undefined when it must not run. */
+export function requireChromium(suiteName: string): string | undefined {
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  if (process.env.ATHANOR_REQUIRE_ALL === '1') {
+    const failing = suite(suiteName);
+    failing('needs Chromium', () => {
+      throw new Error(`${CHROMIUM} is missing but ATHANOR_REQUIRE_ALL=1: "${suiteName}" cannot be skipped (apt-get install -y chromium)`);
+    });
+    failing.run();
+  } else {
+    process.stderr.write(`\n  SKIPPED "${suiteName}": ${CHROMIUM} is missing (apt-get install -y chromium to run it)\n`);
+  }
+  return undefined;
+}
+
+let browser: Promise<Browser> | undefined;
+let ui: Promise<UiAssets> | undefined;
+
+/** The test process's one browser (closed when the process exits). */
+export function sharedBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  return browser;
+}
+
+/** The UI from source through Vite, shared by every test in the process. */
+function sharedUi(): Promise<UiAssets> {
+  ui ??= createDevUi();
+  return ui;
+}
+
+/** Closes the shared browser and Vite; the last browser suite calls it in its `after`. */
+export async function closeBrowserSuites(): Promise<void> {
+  const [b, u] = [browser, ui];
+  browser = ui = undefined;
+  await Promise.all([b?.then((x) => x.close()), u?.then((x) => x.close())]);
+}
+
+export interface BrowserContextInfo extends ServerContext {
+  page: Page;
+  context: BrowserContext;
+  /** Saves a full-page screenshot as test-output/screenshots/NAME.png. */
+  shot(name: string, target?: Page): Promise<void>;
+  /** Opens another tab in the same browser context (same cookies). */
+  newPage(): Promise<Page>;
+}
+
+/** Runs `fn` with a fresh workbench and page; always closes both. */
+export async function withBrowserWorkbench<T>(
+  fn: (context: BrowserContextInfo) => Promise<T>,
+  options: {
+    workbench?: Partial<WorkbenchOptions>;
+    server?: Partial<Omit<HttpServerOptions, 'workbench' | 'ui'>>;
+    colorScheme?: 'light' | 'dark';
+  } = {},
+): Promise<T> {
+  const [b, assets] = await Promise.all([sharedBrowser(), sharedUi()]);
+  await mkdir(SCREENSHOTS, { recursive: true });
+  return withServer(
+    async (server) => {
+      const context = await b.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', baseURL: server.base });
+      const page = await context.newPage();
+      // Uncaught errors and CSP refusals fail the test: the app must run under its own CSP.
+      const errors: string[] = [];
+      const watch = (p: Page) => {
+        p.on('pageerror', (error) => errors.push(String(error)));
+        p.on('console', (message) => {
+          if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+        });
+      };
+      context.on('page', watch);
+      watch(page);
+      try {
+        const result = await fn({
+          ...server,
+          page,
+          context,
+          newPage: () => context.newPage(),
+          shot: async (name, target = page) => void (await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })),
+        });
+        if (errors.length) throw new Error(`the page threw: ${errors.join('\n')}`);
+        return result;
+      } finally {
+        await context.close();
+      }
+    },
+    { workbench: options.workbench, server: { ...options.server, ui: assets.handler } },
+  );
+}
+
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function axe(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, which the page's CSP (rightly) does not allow
+  // an inline script to do.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(await axeSource);
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as any;
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
+    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n: any) => JSON.stringify(n.target)) }));
+  });
+  return (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}

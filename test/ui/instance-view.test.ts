@@ -1,0 +1,169 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import '../../ui/elements/athanor-instance-view.ts';
+import type { AthanorInstanceView } from '../../ui/elements/athanor-instance-view.ts';
+import { NAVIGATE_EVENT, type NavigateDetail } from '../../ui/app/navigation.ts';
+import { withServer } from '../helpers/http-workbench.ts';
+import { until } from '../helpers/until.ts';
+
+const test = suite('instance view');
+test.after.each(() => document.body.replaceChildren());
+
+/** A workbench whose views are removed before it closes (an open event stream would hold its server). */
+const withWorkbench = (fn: Parameters<typeof withServer>[0]) =>
+  withServer(async (context) => {
+    try {
+      await fn(context);
+    } finally {
+      document.body.replaceChildren();
+    }
+  });
+
+function mount(base: string, id: string, attributes: Record<string, string> = {}) {
+  const el = document.createElement('athanor-instance-view');
+  el.setAttribute('api', base);
+  el.setAttribute('instance-id', id);
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
+  const navigations: string[] = [];
+  el.addEventListener(NAVIGATE_EVENT, (e) => {
+    e.preventDefault();
+    navigations.push((e as CustomEvent<NavigateDetail>).detail.path);
+  });
+  document.body.append(el);
+  return { el, navigations };
+}
+
+const text = (el: Element | ShadowRoot | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+/** The configuration's top level as key → shown value. */
+const configShown = (el: AthanorInstanceView) =>
+  Object.fromEntries(
+    [...el.shadowRoot!.querySelectorAll('.columns section > dl.config > dt')].map((dt) => [text(dt), text(dt.nextElementSibling)]),
+  );
+const rows = (el: AthanorInstanceView) => [...el.shadowRoot!.querySelectorAll<HTMLTableRowElement>('table.runs tbody tr')];
+async function loaded(el: AthanorInstanceView) {
+  await until(() => el.instance || el.problem, 'the instance to load', 15000);
+  await el.updateComplete;
+}
+
+test('details, nested configuration, runs with status, times, code version and links; pages of runs', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const instance = (
+      await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'fixture', description: 'described', configuration: { mode: 'return' } })
+    ).body;
+    const first = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    const second = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    await until(async () => (await api('GET', `/api/runs/${first.id}`)).body.status === 'completed', 'the first run', 20000);
+    const { el } = mount(base, instance.id, { 'page-size': '1' });
+    await loaded(el);
+    const root = el.shadowRoot!;
+    assert.is(text(root.querySelector('h1')), 'fixture');
+    assert.match(text(root), 'described');
+    assert.is(root.querySelector<HTMLAnchorElement>('dl.details a')!.getAttribute('href'), `${base}/source/kernel_fixture`);
+    const config = configShown(el);
+    assert.is(config.mode, 'return');
+    assert.is(config.count, '10');
+
+    // Newest first, one per page here.
+    assert.equal(rows(el).map((r) => r.dataset.id), [second.id]);
+    root.querySelector<HTMLButtonElement>('button.more')!.click();
+    await until(() => el.runs.length === 2, 'the next page');
+    await el.updateComplete;
+    assert.equal(rows(el).map((r) => r.dataset.id), [second.id, first.id]);
+    assert.not.ok(root.querySelector('button.more'), 'no more pages');
+
+    await until(() => el.runs.every((r) => r.status === 'completed'), 'both runs completed, live', 20000);
+    await el.updateComplete;
+    const row = rows(el)[1]!;
+    assert.is(row.querySelector('athanor-status-badge')!.getAttribute('status'), 'completed');
+    const cells = [...row.querySelectorAll('td')].map(text);
+    assert.match(cells[2]!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    assert.match(cells[3]!, /^\d{4}-\d\d-\d\d/);
+    assert.match(cells[4]!, /(ms|s)$/);
+    assert.is(cells[5], first.codeHash.slice(0, 7));
+    assert.is(row.querySelector<HTMLAnchorElement>('a[aria-label^="Logs"]')!.getAttribute('href'), `${base}/runs/${first.id}#logs`);
+    assert.is(row.querySelector<HTMLAnchorElement>('a[aria-label^="Results"]')!.getAttribute('href'), `${base}/runs/${first.id}#results`);
+  });
+});
+
+test('startRun() shows the new run at the top at once and follows it to completion; code changes are flagged', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'mine', configuration: { iterations: 2 } })).body;
+    const { el } = mount(base, instance.id);
+    await loaded(el);
+    assert.match(text(el.shadowRoot), 'No runs yet');
+    const run = await el.startRun();
+    assert.ok(run);
+    await el.updateComplete;
+    assert.is(rows(el)[0]!.dataset.id, run!.id);
+    await until(() => el.runs[0]!.status === 'completed', 'the run to complete, live', 20000);
+    await until(() => el.instance!.runCounts.total === 1 || true, 'counts');
+    assert.not.ok(el.shadowRoot!.querySelector('.code-changed'));
+
+    const { body } = await api('GET', '/api/experiments/my_experiment/source');
+    const put = await api('PUT', '/api/experiments/my_experiment/source', { source: `${body.source}\n// a change\n` });
+    assert.is(put.status, 200, JSON.stringify(put.body));
+    await until(() => el.experimentInfo?.codeHash !== run!.codeHash, 'the new code version, live', 15000);
+    await el.updateComplete;
+    assert.match(text(el.shadowRoot!.querySelector('.code-changed')), 'Code changed since the last run');
+    assert.ok(rows(el)[0]!.querySelector('.stale'), 'the run row says it ran older code');
+  });
+});
+
+test('edit the configuration in a dialog, clone and delete with confirmation', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'editable', configuration: { iterations: 2 } })).body;
+    const { el, navigations } = mount(base, instance.id, { edit: '' });
+    await loaded(el);
+    const dialog = el.shadowRoot!.querySelector<HTMLDialogElement>('#edit-dialog')!;
+    await until(() => dialog.open, 'the editor to open (edit attribute)');
+    const editor = dialog.querySelector('athanor-instance-editor')!;
+    await editor.updateComplete;
+    const form = editor.shadowRoot!.querySelector('athanor-config-form')!;
+    await form.updateComplete;
+    const iterations = form.shadowRoot!.querySelector<HTMLInputElement>('#f-iterations')!;
+    assert.is(iterations.value, '2');
+    iterations.value = '7';
+    iterations.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await form.updateComplete;
+    editor.shadowRoot!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => el.instance!.configuration.iterations === 7, 'the saved configuration');
+    await el.updateComplete;
+    assert.not.ok(dialog.open);
+    assert.is(configShown(el).iterations, '7');
+    assert.is((await api('GET', `/api/instances/${instance.id}`)).body.configuration.iterations, 7);
+
+    // Clone: a name prompt, then the copy's page.
+    el.shadowRoot!.querySelector<HTMLButtonElement>('header button:nth-of-type(3)')!.click();
+    const clone = el.shadowRoot!.querySelector<HTMLDialogElement>('#clone-dialog')!;
+    assert.ok(clone.open);
+    const name = clone.querySelector<HTMLInputElement>('#clone-name')!;
+    assert.is(name.value, 'editable (copy)');
+    name.value = 'the copy';
+    clone.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => navigations.length === 1, 'the navigation to the copy');
+    const copy = (await api('GET', '/api/instances')).body.find((i: { name: string }) => i.name === 'the copy');
+    assert.equal(navigations, [`/experiments/${copy.id}`]);
+    assert.is(copy.configuration.iterations, 7);
+
+    // Delete: confirm in a dialog, then back to the instances.
+    el.shadowRoot!.querySelector<HTMLButtonElement>('header button.danger')!.click();
+    const confirm = el.shadowRoot!.querySelector<HTMLDialogElement>('#delete-dialog')!;
+    assert.ok(confirm.open);
+    assert.match(text(confirm), 'cannot be undone');
+    confirm.querySelector<HTMLButtonElement>('button.danger')!.click();
+    await until(() => navigations.length === 2, 'the navigation to the instances');
+    assert.is(navigations[1], '/experiments');
+    assert.is((await api('GET', `/api/instances/${instance.id}`)).status, 404);
+  });
+});
+
+test('an unknown instance says it was not found', async () => {
+  await withWorkbench(async ({ base }) => {
+    const { el } = mount(base, '00000000-0000-4000-8000-000000000000');
+    await loaded(el);
+    assert.is(el.problem?.kind, 'not-found');
+    assert.match(text(el.shadowRoot!.querySelector('[role="alert"]')), 'not found');
+  });
+});
+
+test.run();

@@ -1,0 +1,135 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import '../../ui/elements/athanor-new-instance.ts';
+import type { AthanorNewInstance } from '../../ui/elements/athanor-new-instance.ts';
+import { NAVIGATE_EVENT, type NavigateDetail } from '../../ui/app/navigation.ts';
+import { withServer } from '../helpers/http-workbench.ts';
+import { until } from '../helpers/until.ts';
+
+/** A workbench whose views are removed before it closes (an open event stream would hold its server). */
+const withWorkbench = (fn: Parameters<typeof withServer>[0]) =>
+  withServer(async (context) => {
+    try {
+      await fn(context);
+    } finally {
+      document.body.replaceChildren();
+    }
+  });
+
+async function mount(base: string, experiment?: string) {
+  const el = document.createElement('athanor-new-instance');
+  el.setAttribute('api', base);
+  if (experiment) el.setAttribute('experiment', experiment);
+  const navigations: string[] = [];
+  el.addEventListener(NAVIGATE_EVENT, (e) => {
+    e.preventDefault();
+    navigations.push((e as CustomEvent<NavigateDetail>).detail.path);
+  });
+  document.body.append(el);
+  await until(() => el.experiments, 'the experiments to load');
+  await el.updateComplete;
+  return { el, navigations, root: el.shadowRoot! };
+}
+
+const form = (el: AthanorNewInstance) => el.shadowRoot!.querySelector('athanor-config-form')!;
+async function type(target: HTMLInputElement | HTMLTextAreaElement, text: string) {
+  target.value = text;
+  target.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+}
+async function settle(el: AthanorNewInstance) {
+  await el.updateComplete;
+  await form(el)?.updateComplete;
+  await el.updateComplete;
+}
+
+test('lists the experiments, builds the form, explains what is missing and creates the instance', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const { el, navigations, root } = await mount(base, 'my_experiment');
+    const select = root.querySelector<HTMLSelectElement>('#experiment')!;
+    assert.equal([...select.options].map((o) => o.value).sort(), ['kernel_fixture', 'my_experiment']);
+    assert.is(el.selected?.name, 'my_experiment');
+    await settle(el);
+    const iterations = form(el).shadowRoot!.querySelector<HTMLInputElement>('#f-iterations')!;
+    assert.is(iterations.value, '10');
+
+    const submit = root.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+    assert.is(submit.getAttribute('aria-disabled'), 'true');
+    assert.match(root.querySelector('#submit-hint')!.textContent!, 'name the instance');
+
+    await type(iterations, '500');
+    await settle(el);
+    assert.match(form(el).shadowRoot!.querySelector('#f-iterations-error')!.textContent!, 'above the maximum 100');
+    assert.match(root.querySelector('#submit-hint')!.textContent!, 'fix 1 configuration problem');
+
+    // Submitting while invalid shows the problems and sends nothing.
+    submit.click();
+    await settle(el);
+    assert.match(root.querySelector('#name-error')!.textContent!, 'Name is required');
+    assert.is(root.querySelector('#name')!.getAttribute('aria-invalid'), 'true');
+    assert.is((await api('GET', '/api/instances')).body.length, 0);
+
+    await type(root.querySelector<HTMLInputElement>('#name')!, 'first try');
+    await type(root.querySelector<HTMLTextAreaElement>('#description')!, 'from the test');
+    await type(iterations, '25');
+    await settle(el);
+    assert.is(submit.getAttribute('aria-disabled'), 'false');
+    submit.click();
+    await until(() => navigations.length > 0, 'the navigation to the new instance');
+    const [created] = (await api('GET', '/api/instances')).body;
+    assert.equal(navigations, [`/experiments/${created.id}`]);
+    assert.is(created.name, 'first try');
+    assert.is(created.description, 'from the test');
+    assert.equal(created.configuration, { iterations: 25 });
+    el.remove();
+  });
+});
+
+test("the server's errors show beside their fields (422) and beside the name (409)", async () => {
+  await withWorkbench(async ({ base, api }) => {
+    await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'taken', configuration: {} });
+    const { el, navigations, root } = await mount(base, 'my_experiment');
+    // A stale schema (the experiment changed on the server since): the server has the last word.
+    el.experiments = el.experiments!.map((e) =>
+      e.name === 'my_experiment' ? { ...e, schema: { type: 'object', properties: { iterations: { type: 'integer' } } } } : e,
+    );
+    await settle(el);
+    await type(root.querySelector<HTMLInputElement>('#name')!, 'fresh');
+    await type(form(el).shadowRoot!.querySelector<HTMLInputElement>('#f-iterations')!, '1000');
+    await settle(el);
+    root.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => form(el).serverErrors.length > 0, 'the 422 errors');
+    await settle(el);
+    const error = form(el).shadowRoot!.querySelector('#f-iterations-error')!.textContent!;
+    assert.match(error, 'config.iterations: 1000 is above the maximum 100');
+    assert.is(form(el).shadowRoot!.querySelector('#f-iterations')!.getAttribute('aria-invalid'), 'true');
+
+    await type(form(el).shadowRoot!.querySelector<HTMLInputElement>('#f-iterations')!, '5');
+    await type(root.querySelector<HTMLInputElement>('#name')!, 'taken');
+    await settle(el);
+    root.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => el.nameError, 'the name conflict');
+    await el.updateComplete;
+    assert.match(root.querySelector('#name-error')!.textContent!, 'already exists');
+    assert.equal(navigations, []);
+    el.remove();
+  });
+});
+
+test('an experiment that fails to load is listed disabled with its error, live', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const { el, root } = await mount(base);
+    const created = await api('POST', '/api/experiments', { file: 'broken_one.ts' });
+    assert.is(created.status, 201, JSON.stringify(created.body));
+    const name: string = created.body.experiment.name;
+    await until(() => el.experiments!.some((e) => e.name === name), 'the new experiment, live');
+    await api('PUT', `/api/experiments/${name}/source`, { source: 'export function experiment( {' });
+    const option = await until(async () => {
+      await el.updateComplete;
+      return [...root.querySelectorAll<HTMLOptionElement>('#experiment option')].find((o) => o.value === name && o.disabled);
+    }, 'the broken experiment, disabled');
+    assert.match(option.textContent!, 'failed to load');
+    el.remove();
+  });
+});
+
+test.run();

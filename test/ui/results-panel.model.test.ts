@@ -1,0 +1,44 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ResultEntry } from '../../ui/client/api-client.ts';
+import { ResultsModel, sortResults } from '../../ui/state/results-model.ts';
+import { isNumericSeries, sparklinePoints } from '../../ui/elements/athanor-sparkline.ts';
+
+const at = (seq: number, key: string, value: unknown, ms: number): ResultEntry => ({ seq, key, value, recordedAt: new Date(ms).toISOString() });
+
+const test = suite('results model');
+
+test('sorts by key in natural order, or by time, either way', () => {
+  const entries = [at(1, 'iteration_10', 1, 3000), at(2, 'iteration_2', 2, 1000), at(3, 'alpha', 3, 2000)];
+  assert.equal(sortResults(entries, 'key', 'asc').map((e) => e.key), ['alpha', 'iteration_2', 'iteration_10']);
+  assert.equal(sortResults(entries, 'key', 'desc').map((e) => e.key), ['iteration_10', 'iteration_2', 'alpha']);
+  assert.equal(sortResults(entries, 'time', 'asc').map((e) => e.key), ['iteration_2', 'alpha', 'iteration_10']);
+  assert.equal(sortResults(entries, 'time', 'desc').map((e) => e.key), ['iteration_10', 'alpha', 'iteration_2']);
+});
+
+test('keeps the latest value per key; series only for numbers', () => {
+  const model = new ResultsModel();
+  model.load([at(2, 'loss', 0.5, 1), at(3, 'config', { a: 1 }, 1)]);
+  assert.equal(model.numericKeysWithoutSeries(), ['loss']);
+  model.setSeries('loss', [at(1, 'loss', 0.9, 0), at(2, 'loss', 0.5, 1)]);
+  assert.equal(model.add([at(4, 'loss', 0.3, 2), at(5, 'acc', 0.7, 2), at(6, 'config', { a: 2 }, 2)]), ['acc']);
+  assert.equal(model.series.get('loss'), [0.9, 0.5, 0.3]);
+  assert.is(model.latest.get('loss')?.value, 0.3);
+  assert.equal(model.latest.get('config')?.value, { a: 2 });
+  model.add([at(7, 'loss', 'n/a', 3)]);
+  assert.is(model.series.get('loss'), null, 'a value that is not a number: no chart');
+  model.setSeries('mixed', [at(8, 'mixed', 1, 0), at(9, 'mixed', { x: 1 }, 1)]);
+  assert.is(model.series.get('mixed'), null);
+});
+
+test('a sparkline needs two or more finite numbers', () => {
+  assert.ok(isNumericSeries([1, 2]));
+  assert.not.ok(isNumericSeries([1]));
+  assert.not.ok(isNumericSeries([1, '2']));
+  assert.not.ok(isNumericSeries([1, NaN]));
+  const points = sparklinePoints([0, 10, 5], 100, 20, 0).split(' ');
+  assert.equal(points, ['0.0,20.0', '50.0,0.0', '100.0,10.0']);
+  assert.is(sparklinePoints(Array.from({ length: 10_000 }, (_, i) => i), 100, 20).split(' ').length, 300);
+});
+
+test.run();

@@ -1,0 +1,93 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import '../../ui/elements/athanor-run-view.ts';
+import type { AthanorRunView } from '../../ui/elements/athanor-run-view.ts';
+import { withServer, type ServerContext } from '../helpers/http-workbench.ts';
+import { until } from '../helpers/until.ts';
+
+/** Everything the element shows, shadow roots included. */
+function deepText(node: Node): string {
+  let text = '';
+  const walk = (n: Node) => {
+    if (n.nodeType === 3) text += n.textContent;
+    if ((n as Element).shadowRoot) walk((n as Element).shadowRoot!);
+    for (const child of n.childNodes) walk(child);
+  };
+  walk(node);
+  return text.replace(/\s+/g, ' ');
+}
+
+function deepQuery<T extends Element>(root: Element | ShadowRoot, selector: string): T[] {
+  const found: T[] = [...root.querySelectorAll<T>(selector)];
+  for (const el of root.querySelectorAll('*')) if (el.shadowRoot) found.push(...deepQuery<T>(el.shadowRoot, selector));
+  return found;
+}
+
+async function startRun(api: ServerContext['api'], experiment: string, configuration: Record<string, unknown> = {}) {
+  const instance = await api('POST', '/api/instances', { experiment, name: `${experiment} ${Math.random()}`, configuration });
+  assert.is(instance.status, 201, JSON.stringify(instance.body));
+  const run = await api('POST', `/api/instances/${instance.body.id}/runs`, {});
+  assert.is(run.status, 201);
+  return { instance: instance.body, run: run.body };
+}
+
+function mount(base: string, runId: string): AthanorRunView {
+  const el = document.createElement('athanor-run-view');
+  el.setAttribute('api', base);
+  el.setAttribute('run-id', runId);
+  document.body.append(el);
+  return el;
+}
+
+const test = suite('run view');
+test.after.each(() => document.body.replaceChildren());
+
+test('a completed run: status, timing, code version, instance link, logs and results', () =>
+  withServer(async ({ base, api, workbench }) => {
+    const { instance, run } = await startRun(api, 'my_experiment', { iterations: 3 });
+    const done = await workbench.experiments.waitForRun(run.id);
+    assert.is(done.status, 'completed', String(done.error));
+    const el = mount(base, run.id);
+    await until(() => deepText(el).includes('Running iteration 3') && deepText(el).includes('iteration_3'), 'logs and results');
+    const badge = el.shadowRoot!.querySelector('athanor-status-badge')!;
+    assert.is(badge.getAttribute('status'), 'completed');
+    const text = deepText(el);
+    assert.match(text, instance.name);
+    assert.match(text, done.codeHash!.slice(0, 10));
+    assert.not.match(text, 'Progress');
+    assert.is(el.shadowRoot!.querySelector('a[href$="/experiments/' + instance.id + '"]')?.textContent, instance.name);
+    const exports = [...el.shadowRoot!.querySelectorAll('a[download]')].map((a) => a.getAttribute('href'));
+    assert.equal(exports, [`${base}/api/runs/${run.id}/export?format=json`, `${base}/api/runs/${run.id}/export?format=csv`]);
+    assert.not.ok([...el.shadowRoot!.querySelectorAll('button')].some((b) => b.textContent === 'Cancel'), 'no Cancel once finished');
+    const rows = deepQuery(el.shadowRoot!, 'tr[data-key]').map((tr) => tr.getAttribute('data-key'));
+    assert.equal(rows, ['iteration_1', 'iteration_2', 'iteration_3']);
+  }),
+);
+
+test('a running run shows its progress live, and Cancel ends it cancelled', () =>
+  withServer(async ({ base, api }) => {
+    const { run } = await startRun(api, 'kernel_fixture', { mode: 'progress', count: 600, delay_ms: 50 });
+    const el = mount(base, run.id);
+    await until(() => el.shadowRoot!.querySelector('progress[value]') !== null, 'a progress bar', 15_000);
+    assert.match(deepText(el), /\d+ \/ 600 · step \d+/);
+    await until(() => deepText(el).includes('mode progress'), 'the first log line, live', 10_000);
+    const cancel = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!;
+    cancel.click();
+    await until(() => el.shadowRoot!.querySelector('athanor-status-badge')?.getAttribute('status') === 'cancelled', 'cancelled', 15_000);
+    assert.is(el.shadowRoot!.querySelector('progress'), null);
+  }),
+);
+
+test('a failed run shows its error; an unknown run says it is not found', () =>
+  withServer(async ({ base, api, workbench }) => {
+    const { run } = await startRun(api, 'kernel_fixture', { mode: 'throw' });
+    await workbench.experiments.waitForRun(run.id);
+    const el = mount(base, run.id);
+    await until(() => deepText(el).includes('boom from the experiment'), 'the error');
+    assert.is(el.shadowRoot!.querySelector('athanor-status-badge')?.getAttribute('status'), 'failed');
+    const missing = mount(base, '00000000-0000-4000-8000-000000000000');
+    await until(() => deepText(missing).includes('not found'), 'not found');
+  }),
+);
+
+test.run();

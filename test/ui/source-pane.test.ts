@@ -1,0 +1,218 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import '../../ui/elements/athanor-source-pane.ts';
+import type { AthanorSourcePane } from '../../ui/elements/athanor-source-pane.ts';
+import type { AthanorExperimentList } from '../../ui/elements/athanor-experiment-list.ts';
+import { withServer } from '../helpers/http-workbench.ts';
+import type { HttpServer } from '../../core/http/http-server.ts';
+import { until } from '../helpers/until.ts';
+
+const test = suite('athanor-source-pane (happy-dom)');
+
+test.after.each(() => {
+  document.body.replaceChildren();
+});
+
+const BROKEN = `import { Definition } from 'athanor';
+export function experiment() {
+  return Definition.new().name('broken_one')
+}
+export async function run( {
+`;
+
+/** Waits until the page's live stream is connected (events published before it are not replayed). */
+const streamOpen = (server: HttpServer) => until(() => server.events.clientCount > 0, 'the live event stream');
+
+async function mountPane(base: string, experiment: string, server: HttpServer): Promise<AthanorSourcePane> {
+  const pane = document.createElement('athanor-source-pane');
+  pane.setAttribute('api', base);
+  pane.setAttribute('experiment', experiment);
+  // No app around it: keep navigations in the test.
+  pane.addEventListener('athanor-navigate', (e) => e.preventDefault());
+  document.body.append(pane);
+  await until(() => pane.saved !== undefined && pane.info !== undefined, 'the source and definition to load');
+  await streamOpen(server);
+  await pane.updateComplete;
+  return pane;
+}
+
+const shadow = (el: Element | null | undefined) => el?.shadowRoot ?? undefined;
+const summaryText = (pane: AthanorSourcePane) => shadow(pane.shadowRoot!.querySelector('athanor-experiment-summary'))?.textContent ?? '';
+
+/** Replaces `from` with `to` in the editor, as typing would. */
+function edit(pane: AthanorSourcePane, from: string, to: string): void {
+  const view = pane.editor!.view!;
+  const at = view.state.doc.toString().indexOf(from);
+  assert.ok(at >= 0, `the source holds ${from}`);
+  view.dispatch({ changes: { from: at, to: at + from.length, insert: to } });
+}
+
+test('the experiment list shows every experiment and a broken one with an icon and text', async () => {
+  await withServer(async ({ base, api, server }) => {
+    assert.is((await api('POST', '/api/experiments', { file: 'broken_one.ts' })).status, 201);
+    await api('PUT', '/api/experiments/broken_one/source', { source: BROKEN });
+    const list = document.createElement('athanor-experiment-list') as AthanorExperimentList;
+    list.setAttribute('api', base);
+    list.setAttribute('selected', 'my_experiment');
+    document.body.append(list);
+    await until(() => list.experiments?.length === 3, 'three experiments');
+    await streamOpen(server);
+    await list.updateComplete;
+    const items = [...list.shadowRoot!.querySelectorAll('li a')];
+    assert.equal(items.map((a) => a.querySelector('.name')!.textContent), ['broken_one', 'kernel_fixture', 'my_experiment']);
+    const broken = items[0]!.querySelector('.broken');
+    assert.ok(broken, 'the broken experiment is marked');
+    assert.match(broken!.textContent!, /⚠\s*error\s*ERR_SYNTAX/);
+    assert.is(items[0]!.getAttribute('href'), `${base}/source/broken_one`);
+    assert.is(items[2]!.getAttribute('aria-current'), 'page');
+    assert.not.ok(items[1]!.querySelector('.broken'));
+
+    // Live: fixing it clears the mark.
+    await api('PUT', '/api/experiments/broken_one/source', { source: (await api('GET', '/api/experiments/my_experiment/source')).body.source.replace("'my_experiment'", "'broken_one'") });
+    await until(() => !list.experiments?.find((e) => e.name === 'broken_one')?.error, 'the fixed experiment');
+    await list.updateComplete;
+    assert.not.ok(list.shadowRoot!.querySelector('.broken'));
+  });
+});
+
+test('"New experiment" creates a file from the template and navigates to it', async () => {
+  await withServer(async ({ base, workbench }) => {
+    const list = document.createElement('athanor-experiment-list') as AthanorExperimentList;
+    list.setAttribute('api', base);
+    const paths: string[] = [];
+    list.addEventListener('athanor-navigate', (e) => (e.preventDefault(), paths.push((e as CustomEvent).detail.path)));
+    document.body.append(list);
+    await until(() => list.experiments, 'the list');
+    await list.startCreating();
+    const input = list.shadowRoot!.querySelector<HTMLInputElement>('#new-file')!;
+    assert.is(list.shadowRoot!.activeElement, input, 'the file name field has the focus');
+    input.value = 'my_study';
+    list.shadowRoot!.querySelector('form')!.requestSubmit();
+    await until(() => paths.length > 0, 'a navigation');
+    assert.equal(paths, ['/source/my_study']);
+    assert.match(await readFile(join(workbench.experimentsDir, 'my_study.ts'), 'utf8'), /name\("my_study"\)/);
+
+    // A refusal shows in the form.
+    await list.startCreating();
+    await list.create('../outside.ts');
+    await list.updateComplete;
+    assert.match(list.shadowRoot!.querySelector('#new-file-error')!.textContent!, /ERR_BAD_PATH/);
+  });
+});
+
+test('saving writes the source and shows the reloaded definition and form', async () => {
+  await withServer(async ({ base, api, server }) => {
+    const pane = await mountPane(base, 'my_experiment', server);
+    const save = () => pane.shadowRoot!.querySelector<HTMLButtonElement>('.toolbar button.primary')!;
+    assert.ok(save().disabled, 'Save is disabled while nothing changed');
+    assert.not.ok(pane.shadowRoot!.querySelector('.dirty'));
+    assert.match(summaryText(pane), /iterations/);
+
+    edit(pane, 'max: 100,', 'max: 500,');
+    edit(pane, "return ConfigSchema.new().field('iterations'", "return ConfigSchema.new().field('seed', 'integer', { default: 7 }).field('iterations'");
+    await pane.updateComplete;
+    assert.ok(pane.dirty);
+    assert.ok(pane.shadowRoot!.querySelector('.dirty'), 'the unsaved marker shows');
+    assert.not.ok(save().disabled);
+
+    // Ctrl-S inside the pane saves.
+    pane.editor!.dispatchEvent(new KeyboardEvent('keydown', { key: 's', ctrlKey: true, bubbles: true, composed: true }));
+    await until(() => !pane.dirty && !pane.saving, 'the save to finish');
+    await pane.updateComplete;
+    const stored = (await api('GET', '/api/experiments/my_experiment/source')).body.source as string;
+    assert.match(stored, /max: 500/);
+    assert.match(pane.status, /Saved and reloaded/);
+    assert.equal(Object.keys(pane.info!.schema!.properties as object), ['seed', 'iterations']);
+    await until(() => summaryText(pane).includes('seed'), 'the summary to list the new field');
+    assert.match(summaryText(pane), /1–500/);
+    const summary = pane.shadowRoot!.querySelector('athanor-experiment-summary')!;
+    await summary.updateComplete;
+    const form = summary.form!;
+    await form.updateComplete;
+    assert.ok(form.shadowRoot!.querySelector('input[name="seed"], #seed, [id$="seed"]'), 'the form has a field for seed');
+    assert.ok(save().disabled);
+  });
+});
+
+test('a load error shows with its line and clears when fixed; refusals keep the text', async () => {
+  await withServer(async ({ base, server }) => {
+    const pane = await mountPane(base, 'my_experiment', server);
+    const original = pane.draft;
+    edit(pane, "export async function run(ctx: RunContext) {", 'export async function run(ctx: RunContext) {{{');
+    await pane.save();
+    await until(() => pane.info?.error, 'the load error');
+    await pane.updateComplete;
+    const error = pane.info!.error!;
+    assert.is(error.code, 'ERR_SYNTAX');
+    assert.type(error.line, 'number');
+    const panel = pane.shadowRoot!.querySelector('.load-error')!;
+    assert.ok(panel, 'the message panel shows');
+    assert.match(panel.textContent!, new RegExp(`my_experiment\\.ts:${error.line}`));
+    assert.match(panel.textContent!, /ERR_SYNTAX/);
+    assert.ok(panel.querySelector('button')!.textContent!.includes(`line ${error.line}`));
+    assert.equal(pane.diagnostics.map((d) => d.line), [error.line]);
+    const editor = pane.editor!;
+    await editor.updateComplete;
+    const marked = [...editor.shadowRoot!.querySelectorAll('.cm-line')].findIndex((l) => l.classList.contains('cm-athanor-error-line'));
+    assert.is(marked + 1, error.line, 'the error line is marked in the editor');
+
+    // Fix it: the error clears.
+    pane.editor!.view!.dispatch({ changes: { from: 0, to: pane.editor!.view!.state.doc.length, insert: original } });
+    await pane.save();
+    await until(() => !pane.info?.error, 'the error to clear');
+    await pane.updateComplete;
+    assert.not.ok(pane.shadowRoot!.querySelector('.load-error'));
+    assert.equal(pane.diagnostics, []);
+
+    // A refusal (too large) shows its message and leaves the editor's text alone.
+    const huge = `${original}\n// ${'x'.repeat(1_100_000)}\n`;
+    pane.editor!.view!.dispatch({ changes: { from: 0, to: pane.editor!.view!.state.doc.length, insert: huge } });
+    await pane.save();
+    await pane.updateComplete;
+    assert.match(pane.shadowRoot!.querySelector('.refusal')!.textContent!, /Not saved.*(413|ERR_TOO_LARGE)/s);
+    assert.is(pane.editor!.text, huge);
+    assert.ok(pane.dirty);
+  });
+});
+
+test('a change on disk reloads a clean editor and warns a dirty one', async () => {
+  await withServer(async ({ base, workbench, server }) => {
+    const pane = await mountPane(base, 'my_experiment', server);
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    const disk1 = pane.saved!.replace('A minimal experiment example', 'Changed on disk');
+    await writeFile(file, disk1);
+    await until(() => pane.info?.description === 'Changed on disk', 'the changed event');
+    await until(() => pane.saved === disk1, 'the clean editor to reload');
+    assert.is(pane.editor!.text, disk1);
+
+    edit(pane, 'Changed on disk', 'Changed by me');
+    const disk2 = disk1.replace('Changed on disk', 'Changed on disk again');
+    await writeFile(file, disk2);
+    await until(() => pane.diskText === disk2, 'the conflict');
+    await pane.updateComplete;
+    const conflict = pane.shadowRoot!.querySelector('.conflict')!;
+    assert.match(conflict.textContent!, /changed on disk/);
+    assert.match(pane.editor!.text, /Changed by me/, 'the editor keeps my text');
+    [...conflict.querySelectorAll('button')].find((b) => b.textContent === 'Keep mine')!.click();
+    await pane.updateComplete;
+    assert.not.ok(pane.shadowRoot!.querySelector('.conflict'));
+    assert.ok(pane.dirty);
+    assert.match(pane.editor!.text, /Changed by me/);
+  });
+});
+
+test('an unknown experiment says not found', async () => {
+  await withServer(async ({ base }) => {
+    const pane = document.createElement('athanor-source-pane');
+    pane.setAttribute('api', base);
+    pane.setAttribute('experiment', 'nope');
+    document.body.append(pane);
+    await until(() => pane.notFound, 'not found');
+    await pane.updateComplete;
+    assert.match(pane.shadowRoot!.querySelector('.placeholder')!.textContent!, /no experiment called nope/);
+  });
+});
+
+test.run();

@@ -1,0 +1,41 @@
+/** The workbench's pages: a path → which view shows it, with what ids. */
+
+export type Route =
+  | { view: 'dashboard' }
+  | { view: 'new-instance'; experiment?: string }
+  | { view: 'instance'; instanceId: string; edit?: boolean }
+  | { view: 'run'; runId: string }
+  | { view: 'source'; experiment?: string }
+  | { view: 'not-found'; path: string };
+
+const decode = (part: string) => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
+
+/** Reads a route from a path and query (`/experiments/new?experiment=x`). */
+export function matchRoute(pathname: string, search = ''): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  const params = new URLSearchParams(search);
+  if (path === '/' || path === '/experiments') return { view: 'dashboard' };
+  if (path === '/experiments/new') {
+    const experiment = params.get('experiment');
+    return experiment ? { view: 'new-instance', experiment } : { view: 'new-instance' };
+  }
+  let m = /^\/experiments\/([^/]+)$/.exec(path);
+  if (m) return params.has('edit') ? { view: 'instance', instanceId: decode(m[1]!), edit: true } : { view: 'instance', instanceId: decode(m[1]!) };
+  m = /^\/runs\/([^/]+)$/.exec(path);
+  if (m) return { view: 'run', runId: decode(m[1]!) };
+  if (path === '/source') return { view: 'source' };
+  m = /^\/source\/([^/]+)$/.exec(path);
+  if (m) return { view: 'source', experiment: decode(m[1]!) };
+  return { view: 'not-found', path };
+}
+
+/** Whether a same-origin path is one of the app's pages (the router handles its links). */
+export function isAppPath(pathname: string): boolean {
+  return matchRoute(pathname).view !== 'not-found' && !pathname.startsWith('/api/');
+}

@@ -1,0 +1,36 @@
+/** How times, durations and values read in every view. */
+
+/** `2026-11-24 14:03:07` in the reader's time zone; '—' for none. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** `14:03:07.125`, for log lines. */
+export function formatClock(iso: string): string {
+  const date = new Date(iso);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/** `850 ms`, `12.4 s`, `3 m 05 s`, `2 h 04 m`; '—' when it has not started. */
+export function formatDuration(startedAt: string | null | undefined, endedAt: string | null | undefined, now = Date.now()): string {
+  if (!startedAt) return '—';
+  const ms = Math.max(0, (endedAt ? Date.parse(endedAt) : now) - Date.parse(startedAt));
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} m`;
+}
+
+/** A short id for display: the first 8 characters of a UUID. */
+export const shortId = (id: string): string => id.slice(0, 8);
+
+/** A one-line preview of a JSON value, at most `max` characters. */
+export function previewValue(value: unknown, max = 80): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,150 @@
+/**
+ * A typed client for the workbench's HTTP API (DESIGN.md). Every element takes the API
+ * base as an attribute, so one page can talk to any workbench; the default is the page's
+ * own origin.
+ *
+ * @example
+ * const api = apiClient('http://127.0.0.1:4000');
+ * const run = await api.startRun(instanceId);
+ */
+import type { Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus } from '../../core/records.ts';
+import type { ExperimentInfo } from '../../core/events/event-map.ts';
+
+export type { ExperimentInfo, Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus };
+
+/** One problem with a configuration, as the server reports it. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An error response: `{error, code, errors?}` with its HTTP status. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface NewInstance {
+  experiment: string;
+  name: string;
+  description?: string | null;
+  configuration: Record<string, unknown>;
+}
+
+export interface LogQuery {
+  after?: number;
+  levels?: readonly LogLevel[];
+  limit?: number;
+}
+
+export interface ResultQuery {
+  view?: 'latest' | 'series';
+  key?: string;
+  after?: number;
+  limit?: number;
+}
+
+/** What `POST /api/runs/:id/cancel` answers. */
+export interface CancelOutcome {
+  run: Run;
+  changed: boolean;
+  message: string;
+}
+
+/** The source of an experiment, and (after a write) its reloaded entry. */
+export interface SourceFile {
+  file: string;
+  source: string;
+}
+
+export interface ApiClient {
+  /** The API's origin (no trailing slash); '' for the page's own. */
+  readonly base: string;
+  listExperiments(): Promise<ExperimentInfo[]>;
+  getExperiment(name: string): Promise<ExperimentInfo>;
+  createExperiment(file: string, name?: string): Promise<ExperimentInfo>;
+  readSource(name: string): Promise<SourceFile>;
+  writeSource(name: string, source: string): Promise<unknown>;
+  listInstances(query?: { experiment?: string }): Promise<Instance[]>;
+  getInstance(id: string): Promise<Instance>;
+  createInstance(input: NewInstance): Promise<Instance>;
+  updateInstance(id: string, change: Partial<Omit<NewInstance, 'experiment'>>): Promise<Instance>;
+  deleteInstance(id: string): Promise<void>;
+  cloneInstance(id: string, input: { name: string; description?: string | null; configuration?: Record<string, unknown> }): Promise<Instance>;
+  listRuns(instanceId: string, query?: { limit?: number; cursor?: string | null; status?: RunStatus }): Promise<Page<Run>>;
+  startRun(instanceId: string): Promise<Run>;
+  getRun(id: string): Promise<Run>;
+  /** Asks for a cancel: `changed` is false when the run had already finished. */
+  cancelRun(id: string): Promise<CancelOutcome>;
+  rerun(id: string): Promise<Run>;
+  readLogs(runId: string, query?: LogQuery): Promise<Page<LogEntry>>;
+  readResults(runId: string, query?: ResultQuery): Promise<Page<ResultEntry>>;
+  /** The URL of a run's export (a download link). */
+  exportUrl(runId: string, format: 'json' | 'csv'): string;
+  /** The URL of the live event stream, with optional filters. */
+  eventsUrl(filter?: { run?: string; instance?: string }): string;
+}
+
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | number | undefined | null>): string {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
+}
+
+/** Creates a client for the API at `base` ('' or undefined: this page's origin). */
+export function apiClient(base = ''): ApiClient {
+  const root = base.replace(/\/+$/, '');
+  const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${root}${path}`, {
+      method,
+      credentials: 'include',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new ApiError(response.status, 'ERR_BAD_RESPONSE', `${method} ${path} answered ${response.status} with text that is not JSON`);
+    }
+    if (!response.ok) {
+      const error = (parsed ?? {}) as { error?: string; code?: string; errors?: FieldError[] };
+      throw new ApiError(response.status, error.code ?? 'ERR_HTTP', error.error ?? `${method} ${path} failed with ${response.status}`, error.errors ?? []);
+    }
+    return parsed as T;
+  };
+
+  return Object.freeze({
+    base: root,
+    listExperiments: () => request<ExperimentInfo[]>('GET', '/api/experiments'),
+    getExperiment: (name) => request<ExperimentInfo>('GET', `/api/experiments/${enc(name)}`),
+    createExperiment: (file, name) => request<ExperimentInfo>('POST', '/api/experiments', name ? { file, name } : { file }),
+    readSource: (name) => request<SourceFile>('GET', `/api/experiments/${enc(name)}/source`),
+    writeSource: (name, source) => request<unknown>('PUT', `/api/experiments/${enc(name)}/source`, { source }),
+    listInstances: (q = {}) => request<Instance[]>('GET', `/api/instances${query(q)}`),
+    getInstance: (id) => request<Instance>('GET', `/api/instances/${enc(id)}`),
+    createInstance: (input) => request<Instance>('POST', '/api/instances', input),
+    updateInstance: (id, change) => request<Instance>('PATCH', `/api/instances/${enc(id)}`, change),
+    deleteInstance: async (id) => void (await request<unknown>('DELETE', `/api/instances/${enc(id)}`)),
+    cloneInstance: (id, input) => request<Instance>('POST', `/api/instances/${enc(id)}/clone`, input),
+    listRuns: (id, q = {}) => request<Page<Run>>('GET', `/api/instances/${enc(id)}/runs${query(q)}`),
+    startRun: (id) => request<Run>('POST', `/api/instances/${enc(id)}/runs`, {}),
+    getRun: (id) => request<Run>('GET', `/api/runs/${enc(id)}`),
+    cancelRun: (id) => request<CancelOutcome>('POST', `/api/runs/${enc(id)}/cancel`, {}),
+    rerun: (id) => request<Run>('POST', `/api/runs/${enc(id)}/rerun`, {}),
+    readLogs: (id, q = {}) =>
+      request<Page<LogEntry>>('GET', `/api/runs/${enc(id)}/logs${query({ after: q.after, level: q.levels?.join(','), limit: q.limit })}`),
+    readResults: (id, q = {}) => request<Page<ResultEntry>>('GET', `/api/runs/${enc(id)}/results${query({ ...q })}`),
+    exportUrl: (id, format) => `${root}/api/runs/${enc(id)}/export?format=${format}`,
+    eventsUrl: (filter = {}) => `${root}/api/events${query(filter)}`,
+  } satisfies ApiClient);
+}

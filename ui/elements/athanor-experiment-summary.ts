@@ -1,0 +1,148 @@
+/**
+ * `<athanor-experiment-summary>`: an experiment's definition at a glance — description,
+ * file, code version, its fields — and its configuration form, which updates in place when
+ * the definition changes (fields that still exist keep their values).
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import type { ExperimentInfo } from '../client/api-client.ts';
+import { previewValue } from '../app/format.ts';
+import { theme } from '../styles/theme.ts';
+import './athanor-config-form.ts';
+
+interface FieldSchema {
+  type?: string;
+  title?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+/** `integer 1–100`, `string (small | large)`, `list ≤ 5`: a field's type and bounds in a few words. */
+export function describeField(field: FieldSchema): string {
+  const type = field.type === 'array' ? 'list' : field.type === 'object' ? 'group' : field.type === 'number' ? 'float' : (field.type ?? 'any');
+  const [low, high] =
+    field.type === 'string' ? [field.minLength, field.maxLength] : field.type === 'array' ? [field.minItems, field.maxItems] : [field.minimum, field.maximum];
+  let bounds = '';
+  if (low !== undefined && high !== undefined) bounds = ` ${low}–${high}`;
+  else if (low !== undefined) bounds = ` ≥ ${low}`;
+  else if (high !== undefined) bounds = ` ≤ ${high}`;
+  const options = Array.isArray(field.enum) ? ` (${field.enum.map((o) => String(o)).join(' | ')})` : '';
+  return `${type}${bounds}${options}`;
+}
+
+/**
+ * @prop experiment - the {@link ExperimentInfo} to describe (`GET /api/experiments/:name`)
+ */
+export class AthanorExperimentSummary extends LitElement {
+  static override properties = { experiment: { attribute: false } };
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: var(--ath-space-3);
+      }
+      section {
+        display: flex;
+        flex-direction: column;
+        gap: var(--ath-space-2);
+      }
+      h3 {
+        margin: 0;
+      }
+      p {
+        margin: 0;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 2px var(--ath-space-3);
+        margin: 0;
+        font-size: var(--ath-small);
+      }
+      dt {
+        color: var(--ath-text-muted);
+      }
+      dd {
+        margin: 0;
+        min-width: 0;
+        overflow-wrap: anywhere;
+      }
+      .fields td,
+      .fields th {
+        padding: 3px 6px;
+        font-size: var(--ath-small);
+      }
+    `,
+  ];
+
+  declare experiment: ExperimentInfo | undefined;
+
+  constructor() {
+    super();
+    this.experiment = undefined;
+  }
+
+  /** The configuration form (for pages that want its value). */
+  get form() {
+    return this.renderRoot.querySelector('athanor-config-form') ?? undefined;
+  }
+
+  #renderFields(properties: [string, FieldSchema][]) {
+    if (properties.length === 0) return html`<p class="muted">No configuration fields.</p>`;
+    return html`<table class="fields">
+      <caption class="visually-hidden">Configuration fields</caption>
+      <thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Default</th></tr></thead>
+      <tbody>
+        ${properties.map(
+          ([name, field]) => html`<tr>
+            <td><code>${name}</code>${field.title && field.title !== name ? html` <span class="muted">${field.title}</span>` : nothing}</td>
+            <td>${describeField(field)}</td>
+            <td><code>${field.default === undefined ? '—' : previewValue(field.default, 40)}</code></td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  override render() {
+    const info = this.experiment;
+    if (!info) return nothing;
+    const properties = Object.entries((info.schema?.properties ?? {}) as Record<string, FieldSchema>);
+    return html`
+      <section aria-labelledby="definition-title">
+        <h3 id="definition-title">Definition</h3>
+        <p>${info.description ?? html`<span class="muted">No description.</span>`}</p>
+        <dl>
+          <dt>Name</dt><dd><code>${info.name}</code></dd>
+          <dt>File</dt><dd><code>${info.file}</code></dd>
+          <dt>Code version</dt><dd><code title=${info.codeHash ?? ''}>${info.codeHash ? info.codeHash.slice(0, 8) : '—'}</code></dd>
+        </dl>
+        ${info.error ? html`<p class="muted">Shown as it last loaded, before the current error.</p>` : nothing}
+        ${info.schema ? this.#renderFields(properties) : html`<p class="muted">This experiment has not loaded yet: no fields to show.</p>`}
+      </section>
+      ${info.schema
+        ? html`<section aria-labelledby="form-title">
+            <h3 id="form-title">Configuration form</h3>
+            <p class="muted" style="font-size: var(--ath-small)">What a new instance of it asks for; it follows the source as you save.</p>
+            <athanor-config-form .schema=${info.schema}></athanor-config-form>
+          </section>`
+        : nothing}
+    `;
+  }
+}
+
+if (!customElements.get('athanor-experiment-summary')) customElements.define('athanor-experiment-summary', AthanorExperimentSummary);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'athanor-experiment-summary': AthanorExperimentSummary;
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * `<athanor-results-panel api run-id>`: a run's results as key → value (the latest value
+ * of each key), JSON values expandable, sortable by key or time, and a sparkline for each
+ * key whose values are numbers. Live: new results appear as they are recorded (rendered
+ * at most once per animation frame).
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { ApiError, apiClient, type ApiClient, type ResultEntry } from '../client/api-client.ts';
+import { formatTime } from '../app/format.ts';
+import { LiveEventsController } from '../state/live-events.ts';
+import { ResultsModel, sortResults, type ResultSort, type SortDirection } from '../state/results-model.ts';
+import { theme } from '../styles/theme.ts';
+import './athanor-json-tree.ts';
+import './athanor-sparkline.ts';
+
+/** Rows shown before "show all" (a run may record thousands of keys). */
+const ROW_LIMIT = 500;
+
+/** Attributes: `api` (the workbench's API base), `run-id`. */
+export class AthanorResultsPanel extends LitElement {
+  static override properties = {
+    api: {},
+    runId: { attribute: 'run-id' },
+    sortBy: { state: true },
+    direction: { state: true },
+  };
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+      }
+      .toolbar {
+        margin-bottom: var(--ath-space-2);
+      }
+      .toolbar button {
+        padding: 2px 10px;
+        font-size: var(--ath-small);
+      }
+      button[aria-pressed='true'] {
+        border-color: var(--ath-accent);
+        color: var(--ath-accent);
+      }
+      td.key {
+        font-family: var(--ath-mono);
+        font-size: var(--ath-small);
+        font-weight: 600;
+        white-space: nowrap;
+      }
+      td.time {
+        white-space: nowrap;
+        color: var(--ath-text-muted);
+        font-size: var(--ath-small);
+      }
+      td.value {
+        width: 100%;
+      }
+      .wrap {
+        max-height: 480px;
+        overflow: auto;
+      }
+    `,
+  ];
+
+  declare api: string;
+  declare runId: string;
+  declare sortBy: ResultSort;
+  declare direction: SortDirection;
+
+  #client: ApiClient = apiClient('');
+  #model = new ResultsModel();
+  #state: 'loading' | 'ready' | 'error' = 'loading';
+  #error = '';
+  #showAll = false;
+  #frame = 0;
+  #loadToken = 0;
+  #seriesQueue: string[] = [];
+  #seriesBusy = false;
+  #early: ResultEntry[] = [];
+
+  #live = new LiveEventsController(this, () => (this.runId ? { api: this.api, filter: { run: this.runId } } : undefined), {
+    'run.result': (event) => {
+      if (event.runId !== this.runId) return;
+      // While the first read is under way, keep what arrives: applied once it is in.
+      if (this.#state !== 'ready') return void this.#early.push(...event.entries);
+      this.#queueSeries(this.#model.add(event.entries));
+      this.#schedule();
+    },
+    reset: () => void this.#load(),
+  });
+
+  constructor() {
+    super();
+    this.api = '';
+    this.runId = '';
+    this.sortBy = 'key';
+    this.direction = 'asc';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('api') || changed.has('runId')) {
+      this.#client = apiClient(this.api);
+      this.#live.retarget();
+      void this.#load();
+    }
+  }
+
+  /** Sorts by `by`; choosing the current sort again flips its direction. */
+  sort(by: ResultSort): void {
+    if (this.sortBy === by) this.direction = this.direction === 'asc' ? 'desc' : 'asc';
+    else [this.sortBy, this.direction] = [by, by === 'time' ? 'desc' : 'asc'];
+  }
+
+  async #load(): Promise<void> {
+    const token = ++this.#loadToken;
+    if (!this.runId) return;
+    this.#state = 'loading';
+    try {
+      const page = await this.#client.readResults(this.runId, { view: 'latest' });
+      if (token !== this.#loadToken) return;
+      this.#model.load(page.items);
+      this.#model.add(this.#early.splice(0));
+      this.#state = 'ready';
+      this.#seriesQueue = [];
+      this.#queueSeries(this.#model.numericKeysWithoutSeries());
+    } catch (error) {
+      if (token !== this.#loadToken) return;
+      this.#state = 'error';
+      this.#error = error instanceof ApiError && error.status === 404 ? `Run ${this.runId} not found.` : `Could not load the results: ${(error as Error).message}`;
+    }
+    this.requestUpdate();
+  }
+
+  /** Reads the series of numeric keys, one request at a time. */
+  #queueSeries(keys: string[]): void {
+    for (const key of keys) if (!this.#seriesQueue.includes(key)) this.#seriesQueue.push(key);
+    if (this.#seriesBusy) return;
+    const next = this.#seriesQueue.shift();
+    if (next === undefined) return;
+    this.#seriesBusy = true;
+    const token = this.#loadToken;
+    this.#client
+      .readResults(this.runId, { view: 'series', key: next, limit: 10_000 })
+      .then((page) => {
+        if (token === this.#loadToken) this.#model.setSeries(next, page.items);
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.#seriesBusy = false;
+        this.#schedule();
+        if (token === this.#loadToken) this.#queueSeries([]);
+      });
+  }
+
+  #schedule(): void {
+    if (this.#frame) return;
+    this.#frame = requestAnimationFrame(() => {
+      this.#frame = 0;
+      this.requestUpdate();
+    });
+  }
+
+  #sortButton(by: ResultSort, label: string) {
+    const active = this.sortBy === by;
+    const arrow = active ? (this.direction === 'asc' ? ' ↑' : ' ↓') : '';
+    return html`<button aria-pressed=${active ? 'true' : 'false'} aria-label="Sort by ${label}${active ? (this.direction === 'asc' ? ', ascending' : ', descending') : ''}"
+      @click=${() => this.sort(by)}>${label}${arrow}</button>`;
+  }
+
+  override render() {
+    if (this.#state === 'error') return html`<p class="error-text" role="alert">${this.#error}</p>`;
+    if (this.#state === 'loading') return html`<p class="muted">Loading results…</p>`;
+    const rows = sortResults(this.#model.latest.values(), this.sortBy, this.direction);
+    if (rows.length === 0) return html`<p class="muted">No results yet.</p>`;
+    const shown = this.#showAll ? rows : rows.slice(0, ROW_LIMIT);
+    return html`<div class="row toolbar" role="group" aria-label="Sort results">
+        <span class="muted">${rows.length} key${rows.length === 1 ? '' : 's'} · sort by</span>${this.#sortButton('key', 'key')}${this.#sortButton('time', 'time')}
+      </div>
+      <div class="wrap" tabindex="0" role="region" aria-label="Results">
+        <table>
+          <thead><tr><th scope="col">Key</th><th scope="col">Value</th><th scope="col">Recorded</th><th scope="col">Trend</th></tr></thead>
+          <tbody>
+            ${shown.map((entry) => {
+              const series = this.#model.series.get(entry.key);
+              return html`<tr data-key=${entry.key}>
+                <td class="key">${entry.key}</td>
+                <td class="value"><athanor-json-tree .value=${entry.value} label="Value of ${entry.key}"></athanor-json-tree></td>
+                <td class="time"><time datetime=${entry.recordedAt}>${formatTime(entry.recordedAt)}</time></td>
+                <td>${series ? html`<athanor-sparkline .values=${series} label=${entry.key}></athanor-sparkline>` : nothing}</td>
+              </tr>`;
+            })}
+          </tbody>
+        </table>
+        ${rows.length > shown.length ? html`<button @click=${() => ((this.#showAll = true), this.requestUpdate())}>Show all ${rows.length} keys</button>` : nothing}
+      </div>`;
+  }
+}
+
+if (!customElements.get('athanor-results-panel')) customElements.define('athanor-results-panel', AthanorResultsPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'athanor-results-panel': AthanorResultsPanel;
+  }
+}

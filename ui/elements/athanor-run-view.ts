@@ -1,0 +1,251 @@
+/**
+ * `<athanor-run-view api run-id>`: one run — its status, progress, timing, the code
+ * version it ran and its instance; its live logs (`<athanor-log-view>`) and results
+ * (`<athanor-results-panel>`); Cancel, Re-run and export links. Live from `/api/events`
+ * filtered to the run.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { ApiError, apiClient, type ApiClient, type Instance, type Run } from '../client/api-client.ts';
+import { formatDuration, formatTime, shortId } from '../app/format.ts';
+import { navigate, pageHref } from '../app/navigation.ts';
+import { LiveEventsController } from '../state/live-events.ts';
+import { theme } from '../styles/theme.ts';
+import './athanor-status-badge.ts';
+import './athanor-log-view.ts';
+import './athanor-results-panel.ts';
+
+const ACTIVE = new Set(['pending', 'running']);
+
+/**
+ * Attributes: `api` (the workbench's API base, '' for this origin), `run-id`.
+ * Navigates (NAVIGATE_EVENT) to the new run after Re-run.
+ */
+export class AthanorRunView extends LitElement {
+  static override properties = {
+    api: {},
+    runId: { attribute: 'run-id' },
+    run: { state: true },
+    instance: { state: true },
+    error: { state: true },
+    busy: { state: true },
+    now: { state: true },
+  };
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        /* Embedded in any page, the view brings its own ground so its colours keep their contrast. */
+        background: var(--ath-bg);
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: var(--ath-space-3);
+        flex-wrap: wrap;
+        margin-bottom: var(--ath-space-3);
+      }
+      header h1 {
+        margin: 0;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(170px, 1fr));
+        gap: var(--ath-space-2) var(--ath-space-4);
+        margin: 0 0 var(--ath-space-4);
+      }
+      dt {
+        font-size: var(--ath-small);
+        color: var(--ath-text-muted);
+      }
+      dd {
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+      }
+      .progress {
+        margin-bottom: var(--ath-space-4);
+      }
+      progress {
+        width: 100%;
+        height: 10px;
+        accent-color: var(--ath-running);
+      }
+      .failure {
+        white-space: pre-wrap;
+        border-left: 3px solid var(--ath-failed);
+        padding: var(--ath-space-2) var(--ath-space-3);
+        background: var(--ath-bg-subtle);
+        margin: 0 0 var(--ath-space-4);
+        max-height: 200px;
+        overflow: auto;
+      }
+      section {
+        margin-bottom: var(--ath-space-4);
+      }
+    `,
+  ];
+
+  declare api: string;
+  declare runId: string;
+  declare run: Run | undefined;
+  declare instance: Instance | undefined;
+  declare error: string | undefined;
+  declare busy: 'cancel' | 'rerun' | undefined;
+  declare now: number;
+
+  #client: ApiClient = apiClient('');
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #loadToken = 0;
+
+  #live = new LiveEventsController(this, () => (this.runId ? { api: this.api, filter: { run: this.runId } } : undefined), {
+    'run.status': (event) => {
+      if (event.runId === this.runId) this.run = event.run;
+    },
+    'run.progress': (event) => {
+      if (event.runId === this.runId && this.run) this.run = { ...this.run, progress: event.progress };
+    },
+    reset: () => void this.#load(),
+  });
+
+  constructor() {
+    super();
+    this.api = '';
+    this.runId = '';
+    this.now = Date.now();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#tick(false);
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('api') || changed.has('runId')) {
+      this.#client = apiClient(this.api);
+      this.#live.retarget();
+      void this.#load();
+    }
+  }
+
+  protected override updated(): void {
+    this.#tick(this.run?.status === 'running' && this.isConnected);
+  }
+
+  /** Asks the workbench to cancel the run. */
+  async cancel(): Promise<void> {
+    if (!this.run) return;
+    this.busy = 'cancel';
+    try {
+      const { run } = await this.#client.cancelRun(this.run.id);
+      if (run.id === this.runId) this.run = run;
+    } catch (error) {
+      this.error = `Could not cancel: ${(error as Error).message}`;
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  /** Starts a new run of the same instance and shows it. */
+  async rerun(): Promise<void> {
+    if (!this.run) return;
+    this.busy = 'rerun';
+    try {
+      const run = await this.#client.rerun(this.run.id);
+      navigate(this, this.api, `/runs/${run.id}`);
+    } catch (error) {
+      this.error = `Could not start a new run: ${(error as Error).message}`;
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  async #load(): Promise<void> {
+    const token = ++this.#loadToken;
+    this.run = this.instance = this.error = undefined;
+    if (!this.runId) return;
+    try {
+      const run = await this.#client.getRun(this.runId);
+      if (token !== this.#loadToken) return;
+      this.run = run;
+      this.instance = await this.#client.getInstance(run.instanceId).catch(() => undefined);
+    } catch (error) {
+      if (token !== this.#loadToken) return;
+      this.error = error instanceof ApiError && error.status === 404 ? `Run ${this.runId} not found.` : `Could not load the run: ${(error as Error).message}`;
+    }
+  }
+
+  #tick(on: boolean): void {
+    if (on && !this.#ticker) this.#ticker = setInterval(() => (this.now = Date.now()), 500);
+    if (!on && this.#ticker) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
+  }
+
+  #progress(run: Run) {
+    if (run.status !== 'running') return nothing;
+    const p = run.progress;
+    const text = p ? `${p.current} / ${p.total}${p.message ? ` · ${p.message}` : ''}` : 'running…';
+    return html`<div class="progress">
+      <div class="row"><span class="muted">Progress</span><span class="spacer"></span><span class="progress-text">${text}</span></div>
+      ${p && p.total > 0
+        ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Progress: ${text}"></progress>`
+        : html`<progress aria-label="Progress: running"></progress>`}
+    </div>`;
+  }
+
+  #details(run: Run) {
+    const instanceLabel = this.instance ? this.instance.name : shortId(run.instanceId);
+    return html`<dl>
+      <div><dt>Instance</dt><dd><a href=${pageHref(this.api, `/experiments/${run.instanceId}`)}>${instanceLabel}</a></dd></div>
+      <div><dt>Experiment</dt><dd>${this.instance?.experiment ?? '—'}</dd></div>
+      <div><dt>Code version</dt><dd>${run.codeHash ? html`<code title=${run.codeHash}>${run.codeHash.slice(0, 10)}</code>` : '—'}</dd></div>
+      <div><dt>Created</dt><dd>${formatTime(run.createdAt)}</dd></div>
+      <div><dt>Started</dt><dd>${formatTime(run.startedAt)}</dd></div>
+      <div><dt>Completed</dt><dd>${formatTime(run.completedAt)}</dd></div>
+      <div><dt>Duration</dt><dd class="duration">${formatDuration(run.startedAt, run.completedAt, this.now)}</dd></div>
+      <div><dt>Logs · results</dt><dd>${run.logCount.toLocaleString()} · ${run.resultCount.toLocaleString()}</dd></div>
+    </dl>`;
+  }
+
+  override render() {
+    const run = this.run;
+    if (!run) {
+      return this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : html`<p class="muted">Loading run…</p>`;
+    }
+    const active = ACTIVE.has(run.status);
+    return html`
+      <header>
+        <h1>Run <code>${shortId(run.id)}</code></h1>
+        <athanor-status-badge status=${run.status}></athanor-status-badge>
+        <span class="spacer"></span>
+        ${active
+          ? html`<button class="danger" @click=${() => this.cancel()} ?disabled=${this.busy === 'cancel'}>${this.busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</button>`
+          : nothing}
+        <button @click=${() => this.rerun()} ?disabled=${this.busy === 'rerun'}>Re-run</button>
+        <a class="button" href=${this.#client.exportUrl(run.id, 'json')} download>Export JSON</a>
+        <a class="button" href=${this.#client.exportUrl(run.id, 'csv')} download>Export CSV</a>
+      </header>
+      ${this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : nothing}
+      ${this.#progress(run)}
+      ${run.status === 'failed' && run.error ? html`<pre class="failure" tabindex="0" aria-label="Error">${run.error}</pre>` : nothing}
+      ${this.#details(run)}
+      <section aria-labelledby="logs-title">
+        <h2 id="logs-title">Logs</h2>
+        <athanor-log-view api=${this.api} run-id=${run.id} .run=${run}></athanor-log-view>
+      </section>
+      <section aria-labelledby="results-title">
+        <h2 id="results-title">Results</h2>
+        <athanor-results-panel api=${this.api} run-id=${run.id}></athanor-results-panel>
+      </section>
+    `;
+  }
+}
+
+if (!customElements.get('athanor-run-view')) customElements.define('athanor-run-view', AthanorRunView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'athanor-run-view': AthanorRunView;
+  }
+}

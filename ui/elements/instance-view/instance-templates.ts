@@ -1,0 +1,91 @@
+/**
+ * Templates of `<athanor-instance-view>`: the configuration as a readable nested list, and
+ * the table of runs.
+ */
+import { html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Run } from '../../client/api-client.ts';
+import { formatDuration, formatTime, shortId } from '../../app/format.ts';
+import { pageHref } from '../../app/navigation.ts';
+import '../athanor-status-badge.ts';
+
+/** The first characters of a code hash, as runs show their code version. */
+export const shortHash = (hash: string | null | undefined): string => (hash ? hash.slice(0, 7) : '—');
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A configuration value, nested objects and lists included, as key → value. */
+export function configValue(value: unknown): unknown {
+  if (isObject(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return html`<span class="muted">(empty)</span>`;
+    return html`<dl class="config">
+      ${entries.map(([key, inner]) => html`<dt>${key}</dt><dd>${configValue(inner)}</dd>`)}
+    </dl>`;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) return html`<span class="muted">(no items)</span>`;
+    return html`<ol class="config-list">${value.map((item) => html`<li>${configValue(item)}</li>`)}</ol>`;
+  }
+  if (typeof value === 'string') return value === '' ? html`<span class="muted">(empty text)</span>` : html`<span class="string">${value}</span>`;
+  if (value === null || value === undefined) return html`<span class="muted">—</span>`;
+  return html`<code>${String(value)}</code>`;
+}
+
+export interface RunsTableOptions {
+  api: string;
+  runs: Run[];
+  currentHash: string | null | undefined;
+  now: number;
+}
+
+/** The instance's runs: status, times, duration, code version and links to logs and results. */
+export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
+  return html`<table class="runs">
+    <caption class="visually-hidden">Runs, newest first</caption>
+    <thead>
+      <tr>
+        <th scope="col">Run</th>
+        <th scope="col">Status</th>
+        <th scope="col">Started</th>
+        <th scope="col">Completed</th>
+        <th scope="col">Duration</th>
+        <th scope="col">Code</th>
+        <th scope="col">Output</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${repeat(
+        runs,
+        (run) => run.id,
+        (run) => {
+          const href = pageHref(api, `/runs/${encodeURIComponent(run.id)}`);
+          const stale = !!(currentHash && run.codeHash && run.codeHash !== currentHash);
+          const progress = run.status === 'running' && run.progress ? run.progress : undefined;
+          return html`<tr data-id=${run.id} data-status=${run.status}>
+            <td><a class="mono" href=${href} aria-label="Run ${shortId(run.id)}">${shortId(run.id)}</a></td>
+            <td>
+              <athanor-status-badge status=${run.status}></athanor-status-badge>
+              ${progress
+                ? html`<span class="progress muted">${progress.current}/${progress.total}${progress.message ? ` · ${progress.message}` : ''}</span>`
+                : nothing}
+              ${run.error ? html`<div class="run-error error-text">${run.error}</div>` : nothing}
+            </td>
+            <td>${formatTime(run.startedAt)}</td>
+            <td>${formatTime(run.completedAt)}</td>
+            <td>${formatDuration(run.startedAt, run.completedAt, now)}</td>
+            <td>
+              <code title=${run.codeHash ?? 'unknown'}>${shortHash(run.codeHash)}</code>
+              ${stale ? html`<span class="stale" title="An older version of the experiment's code">older code</span>` : nothing}
+            </td>
+            <td class="links">
+              <a href="${href}#logs" aria-label="Logs of run ${shortId(run.id)}">Logs (${run.logCount})</a>
+              <a href="${href}#results" aria-label="Results of run ${shortId(run.id)}">Results (${run.resultCount})</a>
+            </td>
+          </tr>`;
+        },
+      )}
+    </tbody>
+  </table>`;
+}

@@ -1,0 +1,149 @@
+/** The look of `<athanor-instance-view>`. */
+import { css } from 'lit';
+
+export const instanceViewStyles = css`
+  :host {
+    display: block;
+  }
+  .crumbs {
+    font-size: var(--ath-small);
+    color: var(--ath-text-muted);
+    margin-bottom: var(--ath-space-2);
+  }
+  header h1 {
+    margin: 0;
+  }
+  header {
+    margin-bottom: var(--ath-space-2);
+  }
+  kbd {
+    font-family: var(--ath-mono);
+    font-size: 11px;
+    border: 1px solid currentColor;
+    border-radius: 3px;
+    padding: 0 4px;
+    opacity: 0.8;
+  }
+  .description {
+    margin: 0 0 var(--ath-space-3);
+    color: var(--ath-text-muted);
+  }
+  .notice:empty {
+    display: none;
+  }
+  .notice {
+    margin-bottom: var(--ath-space-3);
+    font-size: var(--ath-small);
+  }
+  .code-changed {
+    border: 1px solid var(--ath-cancelled);
+    border-left-width: 4px;
+    border-radius: var(--ath-radius);
+    padding: var(--ath-space-2) var(--ath-space-3);
+    margin: 0 0 var(--ath-space-3);
+  }
+  .code-changed::before {
+    content: '⚠ ';
+    color: var(--ath-cancelled);
+  }
+  .columns {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(320px, 1fr));
+    gap: var(--ath-space-3);
+    margin-bottom: var(--ath-space-4);
+  }
+  dl.details,
+  dl.config {
+    display: grid;
+    grid-template-columns: max-content minmax(0, 1fr);
+    gap: 2px var(--ath-space-3);
+    margin: 0;
+  }
+  dt {
+    color: var(--ath-text-muted);
+    font-family: var(--ath-mono);
+    font-size: var(--ath-small);
+    padding-top: 2px;
+  }
+  dl.details dt {
+    font-family: inherit;
+    font-size: inherit;
+    padding-top: 0;
+  }
+  dd {
+    margin: 0;
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+  dd > dl.config,
+  li > dl.config {
+    border-left: 2px solid var(--ath-border);
+    padding-left: var(--ath-space-2);
+  }
+  ol.config-list {
+    margin: 0;
+    padding-left: 22px;
+  }
+  .string {
+    white-space: pre-wrap;
+  }
+  .runs-section h2 .muted {
+    font-weight: 400;
+  }
+  table.runs td {
+    white-space: nowrap;
+  }
+  table.runs td.links a + a {
+    margin-left: var(--ath-space-2);
+  }
+  .progress {
+    font-size: var(--ath-small);
+    margin-left: var(--ath-space-1);
+  }
+  .run-error {
+    font-size: var(--ath-small);
+    white-space: normal;
+    max-width: 360px;
+  }
+  .stale {
+    font-size: var(--ath-small);
+    color: var(--ath-cancelled);
+    margin-left: var(--ath-space-1);
+  }
+  .stale::before {
+    content: '↻ ';
+  }
+  button.more {
+    margin-top: var(--ath-space-3);
+  }
+  dialog {
+    border: 1px solid var(--ath-border);
+    border-radius: var(--ath-radius);
+    background: var(--ath-bg-raised);
+    color: var(--ath-text);
+    min-width: 380px;
+    max-width: min(720px, 92vw);
+    padding: var(--ath-space-4);
+  }
+  dialog.wide {
+    width: 720px;
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.35);
+  }
+  dialog form {
+    display: flex;
+    flex-direction: column;
+    gap: var(--ath-space-2);
+  }
+  dialog p {
+    margin: 0 0 var(--ath-space-2);
+  }
+  .dialog-actions {
+    justify-content: flex-end;
+    margin-top: var(--ath-space-3);
+  }
+  .problem {
+    max-width: 560px;
+  }
+`;

@@ -1,0 +1,129 @@
+/** The source pane's layout: list | editor | definition and instances; stacked on narrow screens. */
+import { css } from 'lit';
+
+export const sourcePaneStyles = css`
+  :host {
+    display: block;
+    background: var(--ath-bg);
+  }
+  .layout {
+    display: grid;
+    grid-template-columns: minmax(180px, 220px) minmax(0, 1fr) minmax(280px, 360px);
+    grid-template-areas: 'list source side';
+    min-height: calc(100vh - 44px);
+  }
+  .list {
+    grid-area: list;
+    padding: var(--ath-space-3);
+    border-right: 1px solid var(--ath-border);
+    background: var(--ath-bg-subtle);
+    overflow: auto;
+  }
+  .source {
+    grid-area: source;
+    display: flex;
+    flex-direction: column;
+    gap: var(--ath-space-2);
+    padding: var(--ath-space-3);
+    min-width: 0;
+  }
+  .side {
+    grid-area: side;
+    display: flex;
+    flex-direction: column;
+    gap: var(--ath-space-4);
+    padding: var(--ath-space-3);
+    border-left: 1px solid var(--ath-border);
+    overflow: auto;
+  }
+  @media (max-width: 1100px) {
+    .layout {
+      grid-template-columns: minmax(170px, 200px) minmax(0, 1fr);
+      grid-template-areas: 'list source' 'list side';
+    }
+    .side {
+      border-left: none;
+      border-top: 1px solid var(--ath-border);
+    }
+  }
+  @media (max-width: 720px) {
+    .layout {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-areas: 'list' 'source' 'side';
+    }
+    .list {
+      border-right: none;
+      border-bottom: 1px solid var(--ath-border);
+    }
+  }
+  athanor-code-editor {
+    flex: 1;
+    min-height: 420px;
+    max-height: calc(100vh - 160px);
+  }
+  .toolbar {
+    display: flex;
+    align-items: center;
+    gap: var(--ath-space-2);
+    min-height: 32px;
+  }
+  .toolbar h2 {
+    margin: 0;
+    font-size: 14px;
+  }
+  .file {
+    font-family: var(--ath-mono);
+  }
+  .dirty {
+    color: var(--ath-cancelled);
+    font-size: var(--ath-small);
+    font-weight: 600;
+  }
+  .status {
+    color: var(--ath-text-muted);
+    font-size: var(--ath-small);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    max-width: 40ch;
+  }
+  .load-error,
+  .conflict,
+  .refusal {
+    display: flex;
+    align-items: flex-start;
+    gap: var(--ath-space-2);
+    margin: 0;
+    padding: var(--ath-space-2) var(--ath-space-3);
+    border-radius: var(--ath-radius);
+    border: 1px solid var(--ath-failed);
+    border-left-width: 4px;
+    background: color-mix(in srgb, var(--ath-failed) 8%, var(--ath-bg));
+  }
+  .conflict {
+    align-items: center;
+    border-color: var(--ath-cancelled);
+    background: color-mix(in srgb, var(--ath-cancelled) 10%, var(--ath-bg));
+    flex-wrap: wrap;
+  }
+  .load-error .icon {
+    color: var(--ath-failed);
+    font-size: 16px;
+    line-height: 1.2;
+  }
+  .load-error .what {
+    flex: 1;
+    min-width: 0;
+  }
+  .load-error pre {
+    margin: var(--ath-space-1) 0 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .load-error p {
+    margin: var(--ath-space-1) 0 0;
+  }
+  .placeholder {
+    padding: var(--ath-space-6);
+  }
+`;

@@ -1,0 +1,7 @@
+// The embed demo's only script: copies `?run=` (and `?api=`) from the page's URL onto the
+// element. A real page would write the attributes in its HTML.
+const params = new URLSearchParams(location.search);
+const view = document.getElementById('embedded-run');
+if (params.get('api')) view.setAttribute('api', params.get('api'));
+if (params.get('run')) view.setAttribute('run-id', params.get('run'));
+else view.insertAdjacentHTML('beforebegin', '<p><strong>Add ?run=RUN_ID to this page\'s URL to show a run.</strong></p>');

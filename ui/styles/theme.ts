@@ -1,0 +1,191 @@
+/**
+ * The shared look: design tokens as custom properties on every element's host (so an
+ * element embedded in any page brings its own), light and dark from
+ * `prefers-color-scheme`, and the few base styles every view uses.
+ */
+import { css } from 'lit';
+
+export const theme = css`
+  :host {
+    color-scheme: light dark;
+    --ath-font: ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --ath-mono: ui-monospace, 'SF Mono', 'Cascadia Code', Menlo, Consolas, monospace;
+    --ath-size: 14px;
+    --ath-small: 12px;
+    --ath-space-1: 4px;
+    --ath-space-2: 8px;
+    --ath-space-3: 12px;
+    --ath-space-4: 16px;
+    --ath-space-6: 24px;
+    --ath-radius: 6px;
+    --ath-bg: #ffffff;
+    --ath-bg-subtle: #f6f7f9;
+    --ath-bg-raised: #ffffff;
+    --ath-border: #d9dde3;
+    --ath-text: #1b1f24;
+    --ath-text-muted: #5b6470;
+    --ath-accent: #3b5bdb;
+    --ath-accent-text: #ffffff;
+    --ath-focus: #3b5bdb;
+    --ath-pending: #6b7280;
+    --ath-running: #1d6fd8;
+    --ath-completed: #1a7f37;
+    --ath-failed: #c92a2a;
+    --ath-cancelled: #9a6700;
+    --ath-debug: #6b7280;
+    --ath-info: #1d6fd8;
+    --ath-warn: #9a6700;
+    --ath-error: #c92a2a;
+    font-family: var(--ath-font);
+    font-size: var(--ath-size);
+    line-height: 1.45;
+    color: var(--ath-text);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --ath-bg: #0f1216;
+      --ath-bg-subtle: #171b21;
+      --ath-bg-raised: #1d232b;
+      --ath-border: #2f3742;
+      --ath-text: #e6e9ee;
+      --ath-text-muted: #9aa4b2;
+      --ath-accent: #7c95ff;
+      --ath-accent-text: #0f1216;
+      --ath-focus: #9db0ff;
+      --ath-pending: #9aa4b2;
+      --ath-running: #5aa2ff;
+      --ath-completed: #4ac26b;
+      --ath-failed: #ff6b6b;
+      --ath-cancelled: #e3b341;
+      --ath-debug: #9aa4b2;
+      --ath-info: #5aa2ff;
+      --ath-warn: #e3b341;
+      --ath-error: #ff6b6b;
+    }
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  :focus-visible {
+    outline: 2px solid var(--ath-focus);
+    outline-offset: 2px;
+  }
+  h1,
+  h2,
+  h3 {
+    margin: 0 0 var(--ath-space-3);
+    line-height: 1.25;
+  }
+  h1 {
+    font-size: 20px;
+  }
+  h2 {
+    font-size: 16px;
+  }
+  h3 {
+    font-size: 14px;
+  }
+  a {
+    color: var(--ath-accent);
+  }
+  code,
+  pre,
+  .mono {
+    font-family: var(--ath-mono);
+    font-size: var(--ath-small);
+  }
+  .muted {
+    color: var(--ath-text-muted);
+  }
+  button,
+  .button {
+    font: inherit;
+    display: inline-flex;
+    align-items: center;
+    gap: var(--ath-space-1);
+    padding: 5px 12px;
+    border-radius: var(--ath-radius);
+    border: 1px solid var(--ath-border);
+    background: var(--ath-bg-raised);
+    color: var(--ath-text);
+    cursor: pointer;
+    text-decoration: none;
+    white-space: nowrap;
+  }
+  button:hover:not(:disabled),
+  .button:hover {
+    border-color: var(--ath-accent);
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  button.primary,
+  .button.primary {
+    background: var(--ath-accent);
+    border-color: var(--ath-accent);
+    color: var(--ath-accent-text);
+  }
+  button.danger {
+    color: var(--ath-failed);
+  }
+  input,
+  select,
+  textarea {
+    font: inherit;
+    color: var(--ath-text);
+    background: var(--ath-bg);
+    border: 1px solid var(--ath-border);
+    border-radius: var(--ath-radius);
+    padding: 5px 8px;
+  }
+  input[aria-invalid='true'],
+  select[aria-invalid='true'],
+  textarea[aria-invalid='true'] {
+    border-color: var(--ath-failed);
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 6px 8px;
+    border-bottom: 1px solid var(--ath-border);
+    vertical-align: top;
+  }
+  th {
+    font-weight: 600;
+    color: var(--ath-text-muted);
+    font-size: var(--ath-small);
+  }
+  .card {
+    background: var(--ath-bg-raised);
+    border: 1px solid var(--ath-border);
+    border-radius: var(--ath-radius);
+    padding: var(--ath-space-4);
+  }
+  .row {
+    display: flex;
+    align-items: center;
+    gap: var(--ath-space-2);
+    flex-wrap: wrap;
+  }
+  .spacer {
+    flex: 1;
+  }
+  .error-text {
+    color: var(--ath-failed);
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;
