@@ -1,8 +1,8 @@
 /**
  * Polls `check` until it returns something other than `undefined` or `false`, and returns
- * that; fails naming `what` after `timeoutMs`.
+ * that; fails naming `what` after `timeoutMs` (generous: CI machines are loaded).
  */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 6000): Promise<Exclude<T, undefined | false>> {
+export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

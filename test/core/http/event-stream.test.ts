@@ -11,37 +11,52 @@ interface SseEvent {
   data?: any;
 }
 
-/** A minimal SSE client over fetch: collects events until aborted. */
+/**
+ * A minimal SSE client over fetch: collects events until aborted. Like a browser's
+ * EventSource, it reconnects with Last-Event-ID when the server drops it, so a reader the
+ * server found too slow on a loaded machine still sees every event once.
+ */
 function listen(url: string, headers: Record<string, string> = {}) {
   const received: SseEvent[] = [];
   const controller = new AbortController();
-  const done = (async () => {
-    const response = await fetch(url, { headers, signal: controller.signal });
+  let reconnects = 0;
+  let connected = false;
+  const readOnce = async () => {
+    const lastId = received.findLast((e) => e.id)?.id;
+    const response = await fetch(url, { headers: lastId ? { ...headers, 'last-event-id': lastId } : headers, signal: controller.signal });
+    connected = true;
     const decoder = new TextDecoder();
     let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event: SseEvent = {};
-          for (const line of block.split('\n')) {
-            const [field, ...rest] = line.split(': ');
-            const value = rest.join(': ');
-            if (field === 'id') event.id = value;
-            if (field === 'event') event.event = value;
-            if (field === 'data') event.data = JSON.parse(value);
-          }
-          if (event.event) received.push(event);
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event: SseEvent = {};
+        for (const line of block.split('\n')) {
+          const [field, ...rest] = line.split(': ');
+          const value = rest.join(': ');
+          if (field === 'id') event.id = value;
+          if (field === 'event') event.event = value;
+          if (field === 'data') event.data = JSON.parse(value);
         }
+        if (event.event) received.push(event);
       }
-    } catch {
-      /* aborted */
+    }
+  };
+  const done = (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        await readOnce();
+      } catch {
+        /* aborted, or dropped mid-event */
+      }
+      connected = false;
+      if (!controller.signal.aborted) reconnects++;
     }
   })();
-  return { received, close: async () => (controller.abort(), await done) };
+  return { received, reconnects: () => reconnects, connected: () => connected, close: async () => (controller.abort(), await done) };
 }
 
 events('two clients see a run\'s events in order with nothing missing', async () => {
@@ -99,8 +114,10 @@ events('a client that cannot keep up is dropped, never buffered without bound', 
     await until(() => server.events.clientCount === 2, 'both clients to connect');
     const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'S', configuration: { mode: 'big_logs', count: 200 } })).body;
     const run = (await api('POST', `/api/instances/${instance.id}/runs`)).body;
-    await until(() => reader.received.some((e) => e.event === 'run.status' && e.data.status === 'completed'), 'the run to end');
-    await until(() => server.events.clientCount === 1, 'the stuck client to be dropped');
+    // 20 MB of logs, enough to fill the stuck socket's kernel buffers: 2–4 s on a calm machine.
+    await until(() => reader.received.some((e) => e.event === 'run.status' && e.data.status === 'completed'), 'the run to end', 30_000);
+    // The reader may itself have been dropped and come back; with it connected, one client means the stuck one is gone.
+    await until(() => reader.connected() && server.events.clientCount === 1, 'the stuck client to be dropped');
     await reader.close();
     response.destroy();
     assert.ok(reader.received.some((e) => e.event === 'run.log' && e.data.runId === run.id));
