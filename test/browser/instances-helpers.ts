@@ -1,23 +1,5 @@
 /** Shared steps of the instance suites (instances*.test.ts, keyboard*.test.ts). */
-import type { BrowserContext, Page } from 'playwright-core';
-
-/**
- * Workaround, reported to the lead (remove when fixed): the pages' CSP (`script-src
- * 'self'`) forbids the `new Function` ajv compiles the configuration form's validator
- * with, so the app's documents are served here without that header.
- */
-export async function allowFormValidation(context: BrowserContext): Promise<void> {
-  await context.route(
-    (url) => !url.pathname.startsWith('/api/'),
-    async (route) => {
-      if (route.request().resourceType() !== 'document') return route.fallback();
-      const response = await route.fetch();
-      const headers = { ...response.headers() };
-      delete headers['content-security-policy'];
-      await route.fulfill({ response, headers });
-    },
-  );
-}
+import type { Page } from 'playwright-core';
 
 /** The id (or tag) of the element that has the focus, through shadow roots. */
 export const focusedId = (page: Page): Promise<string> =>

@@ -1,14 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { axe, requireChromium, withBrowserWorkbench } from '../helpers/browser.ts';
-import { allowFormValidation, focusedId, tabTo } from './instances-helpers.ts';
+import { focusedId, tabTo } from './instances-helpers.ts';
 
 const chromium = requireChromium('UI in Chromium: keyboard-only instances and runs');
 const keyboard = suite('UI in Chromium: keyboard-only instances and runs');
 
 keyboard('n opens the form, Tab walks it, Enter creates; r starts a run that completes; ? lists the keys', async () => {
-  await withBrowserWorkbench(async ({ page, api, shot, context }) => {
-    await allowFormValidation(context);
+  await withBrowserWorkbench(async ({ page, api, shot }) => {
     await page.goto('/experiments');
     // The first page of a process waits for Vite to transform the UI.
     await page.locator('athanor-dashboard').getByText('No instances yet').waitFor({ timeout: 90_000 });
@@ -61,8 +60,7 @@ keyboard('n opens the form, Tab walks it, Enter creates; r starts a run that com
 });
 
 keyboard('list rows are added, moved and removed from the keyboard', async () => {
-  await withBrowserWorkbench(async ({ page, api, context }) => {
-    await allowFormValidation(context);
+  await withBrowserWorkbench(async ({ page, api }) => {
     const created = await api('POST', '/api/experiments', { file: 'with_lists.ts' });
     const name: string = created.body.experiment.name;
     const source = `import { ConfigSchema, Definition, Runtime, type RunContext } from 'athanor';
