@@ -66,6 +66,10 @@ pack('the packed athanor installs into a project athanor init made', async () =>
   assert.is(installed.code, 0, installed.output);
   const manifest = JSON.parse(await readFile(path.join(project, 'node_modules/athanor/package.json'), 'utf8'));
   assert.is(manifest.name, 'athanor');
+  // The built elements ship (npm pack builds them first); the repository's tests do not.
+  const shipped = await readdir(path.join(project, 'node_modules/athanor'));
+  assert.ok((await readdir(path.join(project, 'node_modules/athanor/dist'))).includes('athanor-ui.js'), 'dist/athanor-ui.js is in the package');
+  assert.not.ok(shipped.includes('test') || shipped.includes('bench'), `only what users need is packed: ${shipped.join(', ')}`);
 });
 
 pack('npm test passes in the new project, as generated', async () => {
