@@ -16,14 +16,19 @@ export interface OutputBufferOptions {
   /** A store failed: the buffer stops taking entries. */
   onError(error: unknown): void;
   batchSize?: number;
-  highWater?: number;
-  lowWater?: number;
+  /**
+   * Entries waiting past which the output pauses; a function when the bound is shared
+   * (the supervisor splits one budget among its runs). Output resumes below a quarter of it,
+   * and a flush takes at most half of it.
+   */
+  highWater?: number | (() => number);
   /** Latest a flush starts after the entry that needs it (the timer under load). */
   maxDelayMs?: number;
 }
 
 export class OutputBuffer {
   readonly #options: Required<Omit<OutputBufferOptions, 'store' | 'pause' | 'resume' | 'onError'>> & OutputBufferOptions;
+  readonly #highWater: () => number;
   #logs: EncodedLogEntry[] = [];
   #results: EncodedResultEntry[] = [];
   #progress: RunProgress | undefined;
@@ -34,7 +39,9 @@ export class OutputBuffer {
   #peak = 0;
 
   constructor(options: OutputBufferOptions) {
-    this.#options = { batchSize: 5000, highWater: 20_000, lowWater: 5_000, maxDelayMs: 100, ...options };
+    this.#options = { batchSize: 5000, highWater: 20_000, maxDelayMs: 100, ...options };
+    const { highWater } = this.#options;
+    this.#highWater = typeof highWater === 'function' ? highWater : () => highWater;
   }
 
   get size(): number {
@@ -52,7 +59,7 @@ export class OutputBuffer {
     for (const entry of results) this.#results.push(entry);
     if (progress) this.#progress = progress;
     this.#peak = Math.max(this.#peak, this.size);
-    if (!this.#paused && this.size > this.#options.highWater) {
+    if (!this.#paused && this.size > this.#highWater()) {
       this.#paused = true;
       this.#options.pause();
     }
@@ -80,7 +87,7 @@ export class OutputBuffer {
     if (this.#failed) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const { batchSize } = this.#options;
+    const batchSize = Math.max(1, Math.min(this.#options.batchSize, Math.floor(this.#highWater() / 2)));
     const logs = this.#logs.length <= batchSize ? this.#logs : this.#logs.slice(0, batchSize);
     this.#logs = logs === this.#logs ? [] : this.#logs.slice(batchSize);
     const results = this.#results.length <= batchSize ? this.#results : this.#results.slice(0, batchSize);
@@ -98,7 +105,7 @@ export class OutputBuffer {
       })
       .finally(() => {
         this.#flushing = undefined;
-        if (this.#paused && this.size < this.#options.lowWater) {
+        if (this.#paused && this.size < this.#highWater() / 4) {
           this.#paused = false;
           this.#options.resume();
         }

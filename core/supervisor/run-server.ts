@@ -14,6 +14,7 @@ import { PROTOCOL_VERSION } from '../ipc/ipc-protocol.ts';
 import type { Instance, Run, RunProgress, RunStatus } from '../records.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import type { LiveBudget } from './live-budget.ts';
+import type { LoadGovernor } from './load-governor.ts';
 import type { StoreSlots } from './store-slots.ts';
 import type { ExitInfo, RunDispatcher, RunProcess } from './run-dispatcher.ts';
 import { describeExit, describeWireError } from './run-outcome.ts';
@@ -38,6 +39,10 @@ export interface RunServerOptions {
   storeSlots: StoreSlots;
   /** Shared by the runs of a supervisor: log entries per second sent live. */
   liveBudget: LiveBudget;
+  /** This run's share of the entries the supervisor lets wait in memory. */
+  bufferShare?: () => number;
+  /** Shared by the runs of a supervisor: pauses their output while the workbench lags. */
+  governor?: LoadGovernor;
   /** Least time between two `run.progress` events. */
   progressIntervalMs?: number;
 }
@@ -55,6 +60,9 @@ export class RunServer {
   #lastProgressAt = 0;
   #progressTimer: NodeJS.Timeout | undefined;
   #pendingProgress: RunProgress | undefined;
+  /** Why the process' output is paused: its buffer is full, or the workbench lags. */
+  readonly #pausedBy = new Set<'buffer' | 'load'>();
+  #unsubscribe: (() => void) | undefined;
   readonly done: Promise<Run>;
   #resolveDone!: (run: Run) => void;
 
@@ -64,9 +72,10 @@ export class RunServer {
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
     this.#buffer = new OutputBuffer({
       store: (logs, results, progress) => options.storeSlots.run(() => this.#store(logs, results, progress)),
-      pause: () => this.#process?.pauseOutput(),
-      resume: () => this.#process?.resumeOutput(),
+      pause: () => this.#pauseOutput('buffer', true),
+      resume: () => this.#pauseOutput('buffer', false),
       onError: (error) => this.#fail(`could not store the run's output: ${(error as Error)?.message ?? error}`),
+      ...(options.bufferShare ? { highWater: options.bufferShare } : {}),
     });
   }
 
@@ -94,6 +103,8 @@ export class RunServer {
       return;
     }
     this.#process = process;
+    if (this.#pausedBy.size) process.pauseOutput();
+    this.#unsubscribe = this.#o.governor?.subscribe((paused) => this.#pauseOutput('load', paused));
     if (this.#stopReason) {
       process.kill('SIGKILL'); // cancelled while launching
       await process.finished;
@@ -236,7 +247,16 @@ export class RunServer {
     await this.#finish(status, error);
   }
 
+  #pauseOutput(reason: 'buffer' | 'load', paused: boolean): void {
+    const before = this.#pausedBy.size;
+    if (paused) this.#pausedBy.add(reason);
+    else this.#pausedBy.delete(reason);
+    if (before === 0 && this.#pausedBy.size > 0) this.#process?.pauseOutput();
+    if (before > 0 && this.#pausedBy.size === 0) this.#process?.resumeOutput();
+  }
+
   async #finish(status: RunStatus, error: string | null): Promise<void> {
+    this.#unsubscribe?.();
     for (const timer of this.#timers) clearTimeout(timer);
     clearTimeout(this.#progressTimer);
     try {

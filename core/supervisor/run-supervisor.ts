@@ -14,6 +14,7 @@ import type { RunDispatcher } from './run-dispatcher.ts';
 import { RunServer } from './run-server.ts';
 import { StoreSlots } from './store-slots.ts';
 import { LiveBudget } from './live-budget.ts';
+import { LoadGovernor, type LoadGovernorOptions } from './load-governor.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
 
 /** Where an experiment's code is, read right before a run starts. */
@@ -39,6 +40,14 @@ export interface RunSupervisorOptions {
   storeSlots?: number;
   /** Log entries per second sent live as `run.log` events, all runs together (default 10,000). */
   liveLogsPerSecond?: number;
+  /**
+   * Log entries and results that may wait in memory for storage, all runs together
+   * (default 40,000): each active run may hold its share, between 2,000 and 20,000. Fewer
+   * waiting entries means less for the garbage collector to walk while runs flood in.
+   */
+  bufferedEntries?: number;
+  /** Pauses the runs' output while the event loop lags (see load-governor.ts); `false` turns it off. */
+  governor?: LoadGovernorOptions | false;
 }
 
 /** What `cancelRun` did. */
@@ -60,6 +69,7 @@ export class RunSupervisor {
   #stopped = false;
   readonly #storeSlots: StoreSlots;
   readonly #liveBudget: LiveBudget;
+  readonly #governor: LoadGovernor | undefined;
 
   constructor(options: RunSupervisorOptions) {
     this.#o = {
@@ -71,10 +81,13 @@ export class RunSupervisor {
       staleAfterMs: 15_000,
       storeSlots: 4,
       liveLogsPerSecond: 10_000,
+      governor: {},
+      bufferedEntries: 40_000,
       ...options,
     };
     this.#storeSlots = new StoreSlots(this.#o.storeSlots);
     this.#liveBudget = new LiveBudget(this.#o.liveLogsPerSecond);
+    this.#governor = this.#o.governor === false ? undefined : new LoadGovernor(this.#o.governor);
   }
 
   /** Recovers runs a dead workbench left active, then keeps heartbeats and sweeps going. */
@@ -201,6 +214,8 @@ export class RunSupervisor {
       maxEntryBytes: this.#o.maxEntryBytes,
       storeSlots: this.#storeSlots,
       liveBudget: this.#liveBudget,
+      governor: this.#governor,
+      bufferShare: () => Math.max(2_000, Math.min(20_000, Math.floor(this.#o.bufferedEntries / Math.max(1, this.#active.size)))),
     });
   }
 

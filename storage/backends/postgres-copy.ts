@@ -38,6 +38,9 @@ async function copyIn(client: pg.Client, text: string, data: CopyData): Promise<
   try {
     for (const chunk of data) {
       if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), done]);
+      // The socket usually takes a chunk at once, so nothing above waits: yield anyway, or
+      // a batch of thousands of rows is one long task that every request waits behind.
+      else await new Promise(setImmediate);
     }
     stream.end();
   } catch (error) {
