@@ -64,14 +64,22 @@ export interface SourceFile {
   source: string;
 }
 
+/** A written experiment file (saved or created), relative to the experiments folder. */
+export interface SavedSource {
+  file: string;
+  experiment?: ExperimentInfo;
+}
+
 export interface ApiClient {
   /** The API's origin (no trailing slash); '' for the page's own. */
   readonly base: string;
   listExperiments(): Promise<ExperimentInfo[]>;
   getExperiment(name: string): Promise<ExperimentInfo>;
-  createExperiment(file: string, name?: string): Promise<ExperimentInfo>;
+  /** Writes a new experiment file from the template; `experiment` is its entry once it loads. */
+  createExperiment(file: string, name?: string): Promise<SavedSource>;
   readSource(name: string): Promise<SourceFile>;
-  writeSource(name: string, source: string): Promise<unknown>;
+  /** Saves the source; `experiment` is the reloaded entry (with its load error, if any). */
+  writeSource(name: string, source: string): Promise<SavedSource>;
   listInstances(query?: { experiment?: string }): Promise<Instance[]>;
   getInstance(id: string): Promise<Instance>;
   createInstance(input: NewInstance): Promise<Instance>;
@@ -127,9 +135,9 @@ export function apiClient(base = ''): ApiClient {
     base: root,
     listExperiments: () => request<ExperimentInfo[]>('GET', '/api/experiments'),
     getExperiment: (name) => request<ExperimentInfo>('GET', `/api/experiments/${enc(name)}`),
-    createExperiment: (file, name) => request<ExperimentInfo>('POST', '/api/experiments', name ? { file, name } : { file }),
+    createExperiment: (file, name) => request<SavedSource>('POST', '/api/experiments', name ? { file, name } : { file }),
     readSource: (name) => request<SourceFile>('GET', `/api/experiments/${enc(name)}/source`),
-    writeSource: (name, source) => request<unknown>('PUT', `/api/experiments/${enc(name)}/source`, { source }),
+    writeSource: (name, source) => request<SavedSource>('PUT', `/api/experiments/${enc(name)}/source`, { source }),
     listInstances: (q = {}) => request<Instance[]>('GET', `/api/instances${query(q)}`),
     getInstance: (id) => request<Instance>('GET', `/api/instances/${enc(id)}`),
     createInstance: (input) => request<Instance>('POST', '/api/instances', input),

@@ -15,12 +15,6 @@ export interface ExperimentCreatedDetail {
 }
 
 /** What `POST /api/experiments` answers: the new file and, once loaded, its entry. */
-interface CreatedExperiment {
-  file: string;
-  experiment?: ExperimentInfo;
-  name?: string;
-}
-
 const SOURCE_EXTENSION = /\.(ts|mts|js|mjs)$/;
 
 /** The route of an experiment's source. */
@@ -211,9 +205,9 @@ export class AthanorExperimentList extends LitElement {
     this.busy = true;
     this.createError = '';
     try {
-      const created = (await apiClient(this.api).createExperiment(fileName)) as unknown as CreatedExperiment;
+      const created = await apiClient(this.api).createExperiment(fileName);
       const entry = created.experiment;
-      const experimentName = entry?.name ?? created.name ?? fileName.split('/').pop()!.replace(SOURCE_EXTENSION, '');
+      const experimentName = entry?.name ?? fileName.split('/').pop()!.replace(SOURCE_EXTENSION, '');
       if (entry && this.experiments && !this.experiments.some((e) => e.name === entry.name)) {
         this.experiments = sortByName([...this.experiments, entry]);
       }

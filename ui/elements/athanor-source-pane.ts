@@ -18,11 +18,6 @@ import './athanor-experiment-summary.ts';
 import './athanor-experiment-instances.ts';
 
 /** What `PUT /api/experiments/:name/source` answers. */
-interface SavedSource {
-  file: string;
-  experiment?: ExperimentInfo;
-}
-
 /** Unsaved text of experiments the reader switched away from, by API base and name, with the text it was based on. */
 const drafts = new Map<string, { base: string; draft: string }>();
 
@@ -167,7 +162,7 @@ export class AthanorSourcePane extends LitElement {
     this.status = 'Saving…';
     this.#writing = text;
     try {
-      const result = (await apiClient(this.api).writeSource(name, text)) as SavedSource;
+      const result = await apiClient(this.api).writeSource(name, text);
       if (name !== this.experiment) return;
       this.saved = text;
       this.diskText = undefined;
