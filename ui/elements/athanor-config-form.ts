@@ -6,6 +6,7 @@ import { LitElement, html, nothing } from 'lit';
 import { validateConfig, type ConfigError } from '../../core/experiment/config-validator.ts';
 import { theme } from '../styles/theme.ts';
 import { configFormStyles } from './config-form/config-form-styles.ts';
+import { formStyles } from '../styles/form-styles.ts';
 import { renderProperties, UNREADABLE, type FieldHost, type ListAction } from './config-form/config-fields.ts';
 import {
   carryOver,
@@ -48,7 +49,7 @@ export interface ConfigChangeDetail {
  * @fires athanor-config-submit - Enter pressed in a field: the host may submit
  */
 export class AthanorConfigForm extends LitElement implements FieldHost {
-  static override styles = [theme, configFormStyles];
+  static override styles = [theme, formStyles, configFormStyles];
 
   #schema: JSONSchema | undefined;
   #value: Record<string, unknown> = {};

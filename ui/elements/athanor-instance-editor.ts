@@ -5,6 +5,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { apiClient, ApiError, type Instance } from '../client/api-client.ts';
 import { theme } from '../styles/theme.ts';
+import { formStyles } from '../styles/form-styles.ts';
 import './athanor-config-form.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, JSONSchema } from './athanor-config-form.ts';
 
@@ -33,27 +34,12 @@ export class AthanorInstanceEditor extends LitElement {
   };
   static override styles = [
     theme,
+    formStyles,
     css`
       :host {
         display: block;
       }
-      form {
-        display: flex;
-        flex-direction: column;
-        gap: var(--ath-space-3);
-      }
-      .field {
-        display: grid;
-        grid-template-columns: minmax(140px, 200px) minmax(0, 1fr);
-        column-gap: var(--ath-space-3);
-        align-items: center;
-      }
-      .field > :is(input, textarea) {
-        max-width: 480px;
-        width: 100%;
-      }
       .field > .error-text {
-        grid-column: 2;
         font-size: var(--ath-small);
       }
       h3 {

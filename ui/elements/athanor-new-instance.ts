@@ -8,6 +8,7 @@ import { apiClient, ApiError, type ExperimentInfo } from '../client/api-client.t
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
+import { formStyles } from '../styles/form-styles.ts';
 import './athanor-config-form.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, ConfigError } from './athanor-config-form.ts';
 
@@ -36,30 +37,14 @@ export class AthanorNewInstance extends LitElement {
   };
   static override styles = [
     theme,
+    formStyles,
     css`
       :host {
         display: block;
         max-width: 860px;
       }
-      form {
-        display: flex;
-        flex-direction: column;
-        gap: var(--ath-space-3);
-      }
-      .field {
-        display: grid;
-        grid-template-columns: minmax(140px, 200px) minmax(0, 1fr);
-        column-gap: var(--ath-space-3);
-        row-gap: 2px;
-        align-items: center;
-      }
-      .field > :is(input, select, textarea) {
-        max-width: 480px;
-        width: 100%;
-      }
       .field > .help,
       .field > .error-text {
-        grid-column: 2;
         font-size: var(--ath-small);
       }
       .help {

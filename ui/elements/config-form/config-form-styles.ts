@@ -5,31 +5,8 @@ export const configFormStyles = css`
   :host {
     display: block;
   }
-  .form {
-    display: flex;
-    flex-direction: column;
-    gap: var(--ath-space-3);
-  }
-  .field {
-    display: grid;
-    grid-template-columns: minmax(140px, 200px) minmax(0, 1fr);
-    column-gap: var(--ath-space-3);
-    row-gap: 2px;
-    align-items: center;
-  }
   .field > label {
     font-weight: 500;
-  }
-  .field > input,
-  .field > select,
-  .field > textarea,
-  .field > .color {
-    width: 100%;
-    max-width: 480px;
-  }
-  .field > .help,
-  .field > .field-error {
-    grid-column: 2;
   }
   .field.checkbox {
     grid-template-columns: auto 1fr;
