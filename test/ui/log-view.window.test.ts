@@ -25,16 +25,36 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 const test = suite('log window');
 
-test('maps rows to sequence numbers and reads only the pages in view, even in the middle of a million', async () => {
+test('maps rows to sequence numbers and reads the pages in view, then two ahead, even in the middle of a million', async () => {
   const { log, fetch } = fakeLog(1_000_000);
   const window = new LogWindow({ fetch, onChange: () => {}, pageSize: 1000 });
   window.setTotal(1_000_000);
   assert.is(window.rowCount, 1_000_000);
   window.show(500_010, 500_040);
   await settle();
-  assert.equal(log.reads, [{ after: 500_000, limit: 1000 }]);
+  assert.equal(log.reads, [
+    { after: 500_000, limit: 1000 },
+    { after: 501_000, limit: 1000 },
+    { after: 502_000, limit: 1000 },
+  ]);
   assert.is(window.row(500_010)?.seq, 500_011);
   assert.is(window.row(499_999), undefined);
+});
+
+test('scrolling up reads ahead upwards; rows already read are not read again', async () => {
+  const { log, fetch } = fakeLog(1_000_000);
+  const window = new LogWindow({ fetch, onChange: () => {}, pageSize: 1000 });
+  window.setTotal(1_000_000);
+  window.show(500_010, 500_040);
+  await settle();
+  log.reads.length = 0;
+  window.show(499_990, 500_020); // moving up: page 499 is in view now, 498 and 497 ahead
+  await settle();
+  assert.equal(log.reads, [
+    { after: 499_000, limit: 1000 },
+    { after: 498_000, limit: 1000 },
+    { after: 497_000, limit: 1000 },
+  ]);
 });
 
 test('keeps a bounded number of pages however far the reader scrolls', async () => {

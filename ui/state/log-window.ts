@@ -38,6 +38,9 @@ export interface LogWindowOptions {
   concurrency?: number;
 }
 
+/** Pages read ahead of the ones in view, in the direction the reader scrolls. */
+const READ_AHEAD = 2;
+
 interface PageSlot {
   rows: LogEntry[];
   used: number;
@@ -60,6 +63,7 @@ export class LogWindow {
   #inFlight = new Set<number>();
   #wanted: number[] = [];
   #visible: [number, number] = [0, -1];
+  #previousFirst = 0;
   #clock = 0;
   #generation = 0;
 
@@ -151,12 +155,24 @@ export class LogWindow {
     this.#visible = [first, last];
     const wanted: number[] = [];
     if (last >= first) {
-      for (let k = Math.floor(first / this.pageSize); k <= Math.floor(last / this.pageSize); k++) {
+      const firstPage = Math.floor(first / this.pageSize);
+      const lastPage = Math.floor(last / this.pageSize);
+      for (let k = firstPage; k <= lastPage; k++) {
         const slot = this.#pages.get(k);
         if (slot) slot.used = ++this.#clock;
         if (this.#needs(k, slot, count)) wanted.push(k);
       }
+      // Read ahead in the direction of scrolling, so a reader moving through the log meets
+      // rows already there (when the bound leaves room for the pages ahead and the ones in view).
+      const down = first >= this.#previousFirst;
+      const pagesInView = lastPage - firstPage + 1;
+      for (let step = 1; step <= READ_AHEAD && pagesInView + step < this.maxPages; step++) {
+        const k = down ? lastPage + step : firstPage - step;
+        if (k < 0 || k * this.pageSize >= count) break;
+        if (!this.#pages.has(k) && this.#needs(k, undefined, count)) wanted.push(k);
+      }
     }
+    this.#previousFirst = first;
     this.#wanted = wanted;
     this.#pump();
   }
