@@ -4,9 +4,10 @@
  * the same rows into the same Postgres table.
  *
  * - 200,000 log entries (level, a ~60-character message, a small metadata object, a
- *   timestamp) for one run, appended 1,000 a call, as the run server's buffer flushes;
- * - Postgres: one streaming COPY, one COPY per 1,000 rows (each awaited: what any writer
- *   that waits for each batch can reach) and the backend alternate, 3 rounds, each into a
+ *   timestamp) for one run, appended 5,000 a call, as the run server's buffer flushes a
+ *   busy run (its batch size; with many runs at once the batches are smaller);
+ * - Postgres: one streaming COPY, one COPY per batch (each awaited: what any writer
+ *   that waits for each batch can reach) and the backend alternate, 5 rounds, each into a
  *   fresh run; the median of each is reported (one schema, dropped afterwards);
  * - PGlite: a fresh folder (its ~2.5 s initdb is not timed); pg-mem: 20,000 rows only, as
  *   it is two orders of magnitude slower and a test tool, not a production backend.
@@ -26,13 +27,14 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { insertLogRows } from '../storage/bulk-insert.ts';
 import type { LogLevel, NewRunLogRow } from '../storage/database-schema.ts';
 import { copyText } from '../storage/backends/postgres-copy.ts';
+import { FLUSH_BATCH_SIZE } from '../core/supervisor/output-buffer.ts';
 import { openDatabase, type Database } from '../storage/open-database.ts';
 import { withBenchSchema } from './bench-postgres.ts';
 
 const ROWS = Number(process.env.ATHANOR_BENCH_STORAGE_ROWS ?? 200_000);
 const MEMORY_ROWS = Math.min(ROWS, 20_000);
-const BATCH = Number(process.env.ATHANOR_BENCH_STORAGE_BATCH ?? 1_000);
-const ROUNDS = 3;
+const BATCH = Number(process.env.ATHANOR_BENCH_STORAGE_BATCH ?? FLUSH_BATCH_SIZE);
+const ROUNDS = 5; // the COPY ceiling alone varies by a fifth from round to round here
 
 interface Entry {
   level: LogLevel;

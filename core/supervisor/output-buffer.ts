@@ -26,6 +26,9 @@ export interface OutputBufferOptions {
   maxDelayMs?: number;
 }
 
+/** Entries of each kind one flush stores at most (less when the run's share is small). */
+export const FLUSH_BATCH_SIZE = 5000;
+
 export class OutputBuffer {
   readonly #options: Required<Omit<OutputBufferOptions, 'store' | 'pause' | 'resume' | 'onError'>> & OutputBufferOptions;
   readonly #highWater: () => number;
@@ -39,7 +42,7 @@ export class OutputBuffer {
   #peak = 0;
 
   constructor(options: OutputBufferOptions) {
-    this.#options = { batchSize: 5000, highWater: 20_000, maxDelayMs: 100, ...options };
+    this.#options = { batchSize: FLUSH_BATCH_SIZE, highWater: 20_000, maxDelayMs: 100, ...options };
     const { highWater } = this.#options;
     this.#highWater = typeof highWater === 'function' ? highWater : () => highWater;
   }
