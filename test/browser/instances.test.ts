@@ -21,7 +21,12 @@ instances('Edit from the dashboard: an invalid value is refused beside its field
     await iterations.waitFor();
     assert.is(await iterations.inputValue(), '4');
     await iterations.fill('500');
-    await editor.locator('athanor-config-form #f-iterations-error').getByText('above the maximum 100').waitFor();
+    const error = editor.locator('athanor-config-form #f-iterations-error');
+    await error.getByText('above the maximum 100').waitFor();
+    // The warning mark sits on the message's line, not alone above it.
+    const box = (await error.boundingBox())!;
+    assert.ok(box.height < 24, `the error takes ${box.height} px: one line expected`);
+    assert.is(await editor.getByRole('status').textContent(), '1 configuration problem to fix');
     await editor.getByRole('button', { name: 'Save changes' }).click();
     assert.equal((await api('GET', `/api/instances/${created.id}`)).body.configuration, { iterations: 4 }, 'an invalid form is not sent');
     await shot('instance-editor-error');

@@ -159,7 +159,7 @@ export class AthanorInstanceEditor extends LitElement {
         : html`<p class="muted">The experiment does not load, so its configuration cannot be edited now.</p>`}
       ${this.formError ? html`<p class="error-text" role="alert">${this.formError}</p>` : nothing}
       <div class="actions row">
-        <span class="muted" role="status">${this.problemCount ? `${this.problemCount} configuration problem(s) to fix` : ''}</span>
+        <span class="muted" role="status">${this.problemCount ? `${this.problemCount} configuration ${this.problemCount === 1 ? 'problem' : 'problems'} to fix` : ''}</span>
         <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('athanor-edit-cancel', { bubbles: true, composed: true }))}>
           Cancel
         </button>

@@ -50,7 +50,8 @@ export const configFormStyles = css`
   .orphans {
     font-size: var(--ath-small);
   }
-  .field-error::before {
+  /* One mark per message: on the container it sat alone on a line above them. */
+  .field-error > div::before {
     content: '⚠ ';
   }
   .orphans {
