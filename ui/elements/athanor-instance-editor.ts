@@ -3,10 +3,11 @@
  * (the schema form), saving with PATCH.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { apiClient, ApiError, type Instance } from '../client/api-client.ts';
+import { apiClient, type Instance } from '../client/api-client.ts';
 import { theme } from '../styles/theme.ts';
 import { formStyles } from '../styles/form-styles.ts';
 import './athanor-config-form.ts';
+import { nameFields, placeSaveError } from './instance-fields.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, JSONSchema } from './athanor-config-form.ts';
 
 /**
@@ -126,11 +127,9 @@ export class AthanorInstanceEditor extends LitElement {
       });
       this.dispatchEvent(new CustomEvent('athanor-instance-saved', { detail: { instance: updated }, bubbles: true, composed: true }));
     } catch (error) {
-      if (error instanceof ApiError && error.errors.length && form) {
-        form.serverErrors = error.errors;
-        void form.focusFirstError();
-      } else if (error instanceof ApiError && /\bnamed?\b/.test(error.message) && error.status < 500) this.nameError = error.message;
-      else this.formError = error instanceof Error ? error.message : String(error);
+      const placed = placeSaveError(error, form);
+      if ('name' in placed) this.nameError = placed.name;
+      if ('form' in placed) this.formError = placed.form;
     } finally {
       this.saving = false;
     }
@@ -139,18 +138,14 @@ export class AthanorInstanceEditor extends LitElement {
   override render() {
     if (!this.instance) return nothing;
     return html`<form novalidate @submit=${this.#save} aria-label="Edit ${this.instance.name}">
-      <div class="field">
-        <label for="edit-name">Name</label>
-        <input id="edit-name" autocomplete="off" .value=${this.name} aria-invalid=${this.nameError ? 'true' : 'false'}
-          aria-describedby=${this.nameError ? 'edit-name-error' : nothing}
-          @input=${(e: Event) => ((this.name = (e.target as HTMLInputElement).value), (this.nameError = undefined))} />
-        ${this.nameError ? html`<div class="error-text" id="edit-name-error">${this.nameError}</div>` : nothing}
-      </div>
-      <div class="field">
-        <label for="edit-description">Description</label>
-        <textarea id="edit-description" rows="2" .value=${this.description}
-          @input=${(e: Event) => (this.description = (e.target as HTMLTextAreaElement).value)}></textarea>
-      </div>
+      ${nameFields({
+        idPrefix: 'edit-',
+        name: this.name,
+        description: this.description,
+        nameError: this.nameError,
+        onName: (value) => ((this.name = value), (this.nameError = undefined)),
+        onDescription: (value) => (this.description = value),
+      })}
       <h3>Configuration</h3>
       ${this.schema
         ? html`<athanor-config-form .schema=${this.schema}

@@ -4,12 +4,13 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { apiClient, ApiError, type ExperimentInfo } from '../client/api-client.ts';
+import { apiClient, type ExperimentInfo } from '../client/api-client.ts';
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
 import { formStyles } from '../styles/form-styles.ts';
 import './athanor-config-form.ts';
+import { nameFields, placeSaveError } from './instance-fields.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, ConfigError } from './athanor-config-form.ts';
 
 /**
@@ -192,16 +193,13 @@ export class AthanorNewInstance extends LitElement {
   }
 
   #showServerError(error: unknown, form: AthanorConfigForm): void {
-    if (error instanceof ApiError && error.errors.length) {
-      form.serverErrors = error.errors;
-      this.configErrors = form.errors;
-      void form.focusFirstError();
-    } else if (error instanceof ApiError && /\bnamed?\b/.test(error.message) && error.status < 500) {
-      this.nameError = error.message;
+    const placed = placeSaveError(error, form);
+    if ('config' in placed) this.configErrors = form.errors;
+    if ('name' in placed) {
+      this.nameError = placed.name;
       this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
-    } else {
-      this.formError = error instanceof Error ? error.message : String(error);
     }
+    if ('form' in placed) this.formError = placed.form;
   }
 
   #onConfigChange = (event: CustomEvent<ConfigChangeDetail>) => {
@@ -254,21 +252,15 @@ export class AthanorNewInstance extends LitElement {
     return html`<h1>New instance</h1>
       <form novalidate @submit=${this.#submit} aria-label="New instance">
         ${this.#renderExperimentField(experiment)}
-        <div class="field">
-          <label for="name">Name<span class="required" aria-hidden="true"> *</span></label>
-          <input id="name" required autocomplete="off" .value=${this.name} aria-invalid=${nameError ? 'true' : 'false'}
-            aria-describedby=${nameError ? 'name-error' : nothing}
-            @input=${(e: Event) => {
-              this.name = (e.target as HTMLInputElement).value;
-              this.nameError = undefined;
-            }} />
-          ${nameError ? html`<div class="error-text" id="name-error">${nameError}</div>` : nothing}
-        </div>
-        <div class="field">
-          <label for="description">Description</label>
-          <textarea id="description" rows="2" .value=${this.description}
-            @input=${(e: Event) => (this.description = (e.target as HTMLTextAreaElement).value)}></textarea>
-        </div>
+        ${nameFields({
+          idPrefix: '',
+          required: true,
+          name: this.name,
+          description: this.description,
+          nameError,
+          onName: (value) => ((this.name = value), (this.nameError = undefined)),
+          onDescription: (value) => (this.description = value),
+        })}
         <h2>Configuration</h2>
         ${experiment
           ? keyed(
