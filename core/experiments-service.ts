@@ -10,6 +10,7 @@
 import * as instances from './experiments/instances.ts';
 import * as runData from './experiments/run-data.ts';
 import * as runs from './experiments/runs.ts';
+import * as runWriter from './experiments/run-writer.ts';
 import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
@@ -24,6 +25,7 @@ export type {
   ReadResultsOptions,
 } from './experiments/run-data.ts';
 export type { ActiveRun } from './experiments/runs.ts';
+export type { RunWriter, SeqRange } from './experiments/run-writer.ts';
 
 export interface ExperimentsServiceOptions {
   database: DatabaseHandle;
@@ -64,8 +66,7 @@ const runApi = {
   saveProgress: runs.saveProgress,
   appendLogs: runData.appendLogs,
   appendResults: runData.appendResults,
-  appendEncodedLogs: runData.appendEncodedLogs,
-  appendEncodedResults: runData.appendEncodedResults,
+  createRunWriter: runWriter.createRunWriter,
   claimRuns: runs.claimRuns,
   heartbeat: runs.heartbeat,
   listActiveRuns: runs.listActiveRuns,

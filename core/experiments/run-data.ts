@@ -109,8 +109,7 @@ async function appendInOrder<E, Row>(
   });
 }
 
-/** Appends entries the caller has already checked and encoded (the run kernel's fast path). */
-export function appendEncodedLogs(context: ServiceContext, runId: string, entries: readonly EncodedLogEntry[]) {
+function appendEncodedLogs(context: ServiceContext, runId: string, entries: readonly EncodedLogEntry[]) {
   const toRow = (entry: EncodedLogEntry, run_id: string, seq: number) => ({ run_id, seq, ...entry });
   return appendInOrder(context, runId, 'log_count', entries, toRow, insertLogRows);
 }
@@ -132,8 +131,7 @@ export async function appendResults(context: ServiceContext, runId: string, entr
   return appendEncodedResults(context, id, encoded);
 }
 
-/** Appends results the caller has already checked and encoded. */
-export function appendEncodedResults(context: ServiceContext, runId: string, entries: readonly EncodedResultEntry[]) {
+function appendEncodedResults(context: ServiceContext, runId: string, entries: readonly EncodedResultEntry[]) {
   const toRow = ({ key, value, recordedAt }: EncodedResultEntry, run_id: string, seq: number) => ({ run_id, seq, key, value, recorded_at: recordedAt });
   return appendInOrder(context, runId, 'result_count', entries, toRow, insertResultRows);
 }

@@ -26,6 +26,18 @@ function checkOptions(options: unknown): RunOptions {
   return timeoutMs === undefined ? {} : { timeoutMs };
 }
 
+/**
+ * The last creation time given per service: runs created within one millisecond (the
+ * clock's grain) still list newest first in the order they were created.
+ */
+const lastCreated = new WeakMap<ServiceContext, number>();
+
+function creationTime(context: ServiceContext): Date {
+  const time = Math.max(context.now().getTime(), (lastCreated.get(context) ?? -Infinity) + 1);
+  lastCreated.set(context, time);
+  return new Date(time);
+}
+
 /** Creates a pending run of an instance. */
 export async function createRun(context: ServiceContext, instanceId: string, options?: RunOptions): Promise<Run> {
   const id = checkId(instanceId, 'instance');
@@ -44,7 +56,7 @@ export async function createRun(context: ServiceContext, instanceId: string, opt
       options: JSON.stringify(checked),
       owner: null,
       heartbeat_at: null,
-      created_at: context.now(),
+      created_at: creationTime(context),
       started_at: null,
       completed_at: null,
     })

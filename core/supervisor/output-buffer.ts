@@ -1,7 +1,9 @@
 /**
  * A run's output between the child and storage. Entries wait here until the next flush;
- * flushes run one at a time, in order, as soon as the previous one is done (so latency
- * is one flush when idle, and batches grow by themselves under load). Past the high-water
+ * a flush starts as soon as the previous one is done (so latency is one flush when idle,
+ * and batches grow by themselves under load), or, up to `maxInFlight`, as soon as a full
+ * batch waits (so storage that can take two batches at once is kept busy; the store
+ * function commits them in order). Past the high-water
  * mark the buffer asks for the child's output to pause, and below the low-water mark to
  * resume: memory is bounded by the marks, however long the run.
  */
@@ -16,6 +18,8 @@ export interface OutputBufferOptions {
   /** A store failed: the buffer stops taking entries. */
   onError(error: unknown): void;
   batchSize?: number;
+  /** Flushes under way at once, at most; a second one starts only for a full batch. */
+  maxInFlight?: number;
   /**
    * Entries waiting past which the output pauses; a function when the bound is shared
    * (the supervisor splits one budget among its runs). Output resumes below a quarter of it,
@@ -35,14 +39,14 @@ export class OutputBuffer {
   #logs: EncodedLogEntry[] = [];
   #results: EncodedResultEntry[] = [];
   #progress: RunProgress | undefined;
-  #flushing: Promise<void> | undefined;
+  readonly #flushes = new Set<Promise<void>>();
   #paused = false;
   #failed = false;
   #timer: NodeJS.Timeout | undefined;
   #peak = 0;
 
   constructor(options: OutputBufferOptions) {
-    this.#options = { batchSize: FLUSH_BATCH_SIZE, highWater: 20_000, maxDelayMs: 100, ...options };
+    this.#options = { batchSize: FLUSH_BATCH_SIZE, maxInFlight: 1, highWater: 20_000, maxDelayMs: 100, ...options };
     const { highWater } = this.#options;
     this.#highWater = typeof highWater === 'function' ? highWater : () => highWater;
   }
@@ -71,26 +75,30 @@ export class OutputBuffer {
 
   /** Resolves when everything added so far is stored (or storing failed). */
   async drain(): Promise<void> {
-    while (this.#flushing || (!this.#failed && (this.size > 0 || this.#progress))) {
-      if (!this.#flushing) this.#start();
-      await this.#flushing;
+    while (this.#flushes.size > 0 || (!this.#failed && (this.size > 0 || this.#progress))) {
+      if (this.#flushes.size === 0) this.#start();
+      if (this.#flushes.size === 0) return;
+      await Promise.race(this.#flushes);
     }
   }
 
+  #batchSize(): number {
+    return Math.max(1, Math.min(this.#options.batchSize, Math.floor(this.#highWater() / 2)));
+  }
+
   #schedule(): void {
-    if (this.#flushing) {
-      // A flush is under way; the next starts when it ends. The timer is a safety net.
-      this.#timer ??= setTimeout(() => ((this.#timer = undefined), this.#flushing ? undefined : this.#start()), this.#options.maxDelayMs);
-      return;
-    }
-    this.#start();
+    const flushing = this.#flushes.size;
+    const fullBatch = Math.max(this.#logs.length, this.#results.length) >= this.#batchSize();
+    if (flushing === 0 || (flushing < this.#options.maxInFlight && fullBatch)) return this.#start();
+    // Flushes are under way; the next starts when one ends. The timer is a safety net.
+    this.#timer ??= setTimeout(() => ((this.#timer = undefined), this.#flushes.size ? undefined : this.#start()), this.#options.maxDelayMs);
   }
 
   #start(): void {
     if (this.#failed) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const batchSize = Math.max(1, Math.min(this.#options.batchSize, Math.floor(this.#highWater() / 2)));
+    const batchSize = this.#batchSize();
     const logs = this.#logs.length <= batchSize ? this.#logs : this.#logs.slice(0, batchSize);
     this.#logs = logs === this.#logs ? [] : this.#logs.slice(batchSize);
     const results = this.#results.length <= batchSize ? this.#results : this.#results.slice(0, batchSize);
@@ -98,21 +106,23 @@ export class OutputBuffer {
     const progress = this.#progress;
     this.#progress = undefined;
     if (logs.length === 0 && results.length === 0 && !progress) return;
-    this.#flushing = this.#options
+    const flush: Promise<void> = this.#options
       .store(logs, results, progress)
       .catch((error) => {
+        if (this.#failed) return; // a later batch fails with the first: report that one only
         this.#failed = true;
         this.#logs = [];
         this.#results = [];
         this.#options.onError(error);
       })
       .finally(() => {
-        this.#flushing = undefined;
+        this.#flushes.delete(flush);
         if (this.#paused && this.size < this.#highWater() / 4) {
           this.#paused = false;
           this.#options.resume();
         }
-        if (this.size > 0 || this.#progress) this.#start();
+        if (this.size > 0 || this.#progress) this.#schedule();
       });
+    this.#flushes.add(flush);
   }
 }

@@ -8,7 +8,7 @@
  * always has all of its output.
  */
 import type { EventBus } from '../events/event-bus.ts';
-import type { ExperimentsService } from '../experiments-service.ts';
+import type { EncodedLogEntry, EncodedResultEntry, ExperimentsService, RunWriter } from '../experiments-service.ts';
 import type { ChildFrame, EndFrame } from '../ipc/ipc-protocol.ts';
 import { PROTOCOL_VERSION } from '../ipc/ipc-protocol.ts';
 import type { Instance, Run, RunProgress, RunStatus } from '../records.ts';
@@ -52,6 +52,9 @@ export class RunServer {
   readonly #o: RunServerOptions;
   #process: RunProcess | undefined;
   #buffer: OutputBuffer;
+  readonly #writer: RunWriter;
+  /** The latest store, settled either way: the next one saves progress and publishes after it. */
+  #lastStore: Promise<unknown> = Promise.resolve();
   #end: EndFrame | undefined;
   #stopReason: { status: 'cancelled' | 'failed'; error: string } | undefined;
   #escalation: string | undefined;
@@ -70,8 +73,10 @@ export class RunServer {
     this.#o = options;
     this.runId = options.run.id;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
+    this.#writer = options.service.createRunWriter(this.runId);
     this.#buffer = new OutputBuffer({
       store: (logs, results, progress) => options.storeSlots.run(() => this.#store(logs, results, progress)),
+      maxInFlight: 2, // the writer overlaps two batches' inserts and commits them in order
       pause: () => this.#pauseOutput('buffer', true),
       resume: () => this.#pauseOutput('buffer', false),
       onError: (error) => this.#fail(`could not store the run's output: ${(error as Error)?.message ?? error}`),
@@ -207,13 +212,21 @@ export class RunServer {
     this.#pendingProgress = undefined;
   }
 
-  async #store(logs: Parameters<ExperimentsService['appendEncodedLogs']>[1], results: Parameters<ExperimentsService['appendEncodedResults']>[1], progress: RunProgress | undefined) {
+  #store(logs: EncodedLogEntry[], results: EncodedResultEntry[], progress: RunProgress | undefined): Promise<void> {
+    const stored = this.#storeAfter(this.#lastStore, logs, results, progress);
+    this.#lastStore = stored.catch(() => {});
+    return stored;
+  }
+
+  /** Stores a batch (its inserts may overlap the previous batch's), then publishes it in order. */
+  async #storeAfter(previous: Promise<unknown>, logs: EncodedLogEntry[], results: EncodedResultEntry[], progress: RunProgress | undefined) {
     const { service, bus, run } = this.#o;
     const [logSeq, resultSeq] = await Promise.all([
-      logs.length ? service.appendEncodedLogs(run.id, logs) : undefined,
-      results.length ? service.appendEncodedResults(run.id, results) : undefined,
-      progress ? service.saveProgress(run.id, progress) : undefined,
+      logs.length ? this.#writer.appendLogs(logs) : undefined,
+      results.length ? this.#writer.appendResults(results) : undefined,
+      progress ? previous.then(() => service.saveProgress(run.id, progress)) : undefined,
     ]);
+    await previous;
     if (logSeq) {
       const live = this.#o.liveBudget.take(logs.length);
       const skipped = logs.length - live;

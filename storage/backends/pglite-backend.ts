@@ -8,11 +8,13 @@
  * Returned rows: `jsonb` parsed, `timestamptz` as Date, int8 (`count(*)`) as number
  * (a BigInt beyond 2^53, PGlite's own rule), numeric as number (as on the other backends).
  * Opening a new folder runs initdb (~2.5 s or more); reopening takes ~150–400 ms.
+ * Batched inserts are `COPY … FROM '/dev/blob'` (copy-rows.ts).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql, type Driver } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { mkdir } from 'node:fs/promises';
+import { copyQuery } from '../copy-rows.ts';
 import type { DatabaseSchema } from '../database-schema.ts';
 import { acquireDirectoryLock, type DirectoryLock } from './pglite-lock.ts';
 
@@ -24,12 +26,25 @@ export interface PgliteBackendOptions {
   spec?: string;
 }
 
+/** What the dialect uses of PGlite, with copy-rows.ts' queries run as COPY from a blob. */
+function copyCapable(pglite: PGlite): PGlite {
+  const client: Pick<PGlite, 'query' | 'close'> = {
+    query: (text: string, values?: unknown[]) => {
+      const copy = copyQuery(text, values);
+      if (!copy) return pglite.query(text, values);
+      return pglite.query(`${copy.statement} from '/dev/blob'`, [], { blob: new Blob([...copy.data]) });
+    },
+    close: () => pglite.close(),
+  };
+  return client as PGlite;
+}
+
 /** PGlite's dialect whose driver, once destroyed, also releases the folder's lock. */
 class LockedPGliteDialect extends PGliteDialect {
   readonly #lock: DirectoryLock;
 
   constructor(pglite: PGlite, lock: DirectoryLock) {
-    super(pglite);
+    super(copyCapable(pglite));
     this.#lock = lock;
   }
 

@@ -159,6 +159,17 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     await rejects(service.listRuns(MISSING), NotFoundError);
   });
 
+  test('runs created within one millisecond still list newest first in creation order', async () => {
+    const { database, definitions } = ctx();
+    const frozen = createExperimentsService({ database, definitions: definitions.lookup, now: () => new Date(1_700_000_000_000) });
+    const instance = await frozen.createInstance({ experiment: 'my_experiment', name: 'Same instant', configuration: {} });
+    const created = [];
+    for (let i = 0; i < 4; i++) created.push(await frozen.createRun(instance.id));
+    const listed = await frozen.listRuns(instance.id, { limit: 3 });
+    const rest = await frozen.listRuns(instance.id, { limit: 3, cursor: listed.next });
+    assert.equal([...listed.items, ...rest.items].map((r) => r.id), created.map((r) => r.id).reverse());
+  });
+
   test('run status transitions follow the lifecycle', async () => {
     const { service } = ctx();
     const instance = await newInstance('Life');
@@ -294,5 +305,77 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
       const mine = all.filter((l) => l.message.startsWith(`${w}:`)).map((l) => Number(l.message.split(':')[1]));
       assert.equal(mine, Array.from({ length: 200 }, (_, i) => i), `writer ${w} kept its order`);
     }
+  });
+
+  const encodedLogs = (from: number, count: number, level = 'info') =>
+    Array.from({ length: count }, (_, i) => ({ level: level as 'info', message: `line ${from + i}`, metadata: null, timestamp: new Date(1_700_000_000_000 + from + i) }));
+
+  async function allLogSeqs(runId: string): Promise<number[]> {
+    const seqs: number[] = [];
+    for (let after = 0; ; ) {
+      const page = await ctx().service.readLogs(runId, { after, limit: 1000 });
+      seqs.push(...page.items.map((l) => l.seq));
+      if (!page.next) return seqs;
+      after = Number(page.next);
+    }
+  }
+
+  test("a run's writer takes batches before the previous ones settle and commits them in order", async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    const writer = service.createRunWriter(run.id);
+    let writing = true;
+    const seen: number[][] = [];
+    const reader = (async () => {
+      while (writing) {
+        seen.push(await allLogSeqs(run.id));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+    const batches = Array.from({ length: 8 }, (_, b) => writer.appendLogs(encodedLogs(b * 500 + 1, 500)));
+    const results = writer.appendResults([{ key: 'loss', value: '0.5', recordedAt: new Date() }, { key: 'loss', value: '0.25', recordedAt: new Date() }]);
+    const ranges = await Promise.all(batches);
+    writing = false;
+    await reader;
+    assert.equal(ranges, Array.from({ length: 8 }, (_, b) => ({ first: b * 500 + 1, last: b * 500 + 500 })));
+    assert.equal(await results, { first: 1, last: 2 });
+    assert.equal(await allLogSeqs(run.id), Array.from({ length: 4000 }, (_, i) => i + 1));
+    for (const seqs of seen) assert.equal(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'a reader never sees a later batch before an earlier one');
+    const page = await service.readLogs(run.id, { after: 3999 });
+    assert.is(page.items[0]!.message, 'line 4000');
+    const stored = await service.getRun(run.id);
+    assert.equal([stored.logCount, stored.resultCount], [4000, 2]);
+    assert.equal(await writer.appendLogs([]), { first: 0, last: 0 });
+  });
+
+  test("a writer's batch fails, with every batch after it, when it cannot be stored, another writer got in, or the run stopped", async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    const writer = service.createRunWriter(run.id);
+    const [ok, bad, after] = await Promise.allSettled([
+      writer.appendLogs(encodedLogs(1, 10)),
+      writer.appendLogs(encodedLogs(11, 10, 'loud')),
+      writer.appendLogs(encodedLogs(21, 10)),
+    ]);
+    assert.equal(ok, { status: 'fulfilled', value: { first: 1, last: 10 } });
+    assert.is(bad.status, 'rejected');
+    assert.is(after.status, 'rejected');
+    assert.equal(await allLogSeqs(run.id), Array.from({ length: 10 }, (_, i) => i + 1));
+    assert.is((await service.getRun(run.id)).logCount, 10);
+
+    const other = await runningRun();
+    const mine = service.createRunWriter(other.id);
+    await mine.appendLogs(encodedLogs(1, 5));
+    await service.appendLogs(other.id, [{ level: 'info', message: 'someone else' }]);
+    await rejects(mine.appendLogs(encodedLogs(6, 5)), ConflictError, /another writer appended to its logs \(log_count is 6, expected 5\)/);
+    assert.is((await service.getRun(other.id)).logCount, 6);
+
+    const stopped = await runningRun();
+    const late = service.createRunWriter(stopped.id);
+    await late.appendResults([{ key: 'k', value: '1', recordedAt: new Date() }]);
+    await service.transitionRun(stopped.id, 'cancelled');
+    await rejects(late.appendResults([{ key: 'k', value: '2', recordedAt: new Date() }]), ConflictError, /is cancelled: only a running run/);
+    assert.is((await service.readResults(stopped.id)).items.length, 1);
+    await rejects(service.createRunWriter(MISSING).appendLogs(encodedLogs(1, 1)), NotFoundError);
   });
 }
