@@ -85,6 +85,35 @@ test('details, nested configuration, runs with status, times, code version and l
   });
 });
 
+test('a run that finishes while the view loads shows finished: the page fetched before its event does not undo it', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'slow', configuration: { mode: 'slow', delay_ms: 1500 } })).body;
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    await until(async () => (await api('GET', `/api/runs/${run.id}`)).body.status === 'running', 'the run to start');
+    // Hold the first page of runs (fetched while the run is running) until the run has
+    // finished and its live event has arrived.
+    const realFetch = globalThis.fetch;
+    let held = false;
+    globalThis.fetch = async (input, init) => {
+      const response = await realFetch(input, init);
+      if (!held && String(input).includes(`/api/instances/${instance.id}/runs`)) {
+        held = true;
+        await until(async () => (await api('GET', `/api/runs/${run.id}`)).body.status === 'completed', 'the run to finish');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      return response;
+    };
+    try {
+      const { el } = mount(base, instance.id);
+      await loaded(el);
+      assert.ok(held, 'the page was held');
+      await until(() => el.runs[0]?.status === 'completed', 'the run shown completed', 5000);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+});
+
 test('startRun() shows the new run at the top at once and follows it to completion; code changes are flagged', async () => {
   await withWorkbench(async ({ base, api }) => {
     const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'mine', configuration: { iterations: 2 } })).body;

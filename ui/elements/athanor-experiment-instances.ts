@@ -8,6 +8,7 @@ import { apiClient, type Instance, type Run } from '../client/api-client.ts';
 import { formatTime } from '../app/format.ts';
 import { pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
+import { mergeFetchedRuns } from '../state/fresher-run.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
 
@@ -139,6 +140,9 @@ export class AthanorExperimentInstances extends LitElement {
       const instances = await api.listInstances({ experiment: this.experiment });
       const rows = await Promise.all(instances.map(async (instance) => ({ instance, runs: (await api.listRuns(instance.id, { limit: LATEST })).items })));
       if (generation !== this.#generation) return;
+      // Live events may have come while the pages were on their way: keep what they showed.
+      const shown = new Map(this.rows?.map((row) => [row.instance.id, row.runs]));
+      for (const row of rows) row.runs = mergeFetchedRuns(row.runs, shown.get(row.instance.id) ?? []).slice(0, LATEST);
       this.rows = rows.sort((a, b) => (a.instance.updatedAt < b.instance.updatedAt ? 1 : -1));
       this.loadError = '';
     } catch (error) {

@@ -7,6 +7,7 @@ import { apiClient, ApiError, type ExperimentInfo, type Instance, type Run } fro
 import { formatTime } from '../app/format.ts';
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
+import { fresherRun, mergeFetchedRuns } from '../state/fresher-run.ts';
 import { theme } from '../styles/theme.ts';
 import { instanceViewStyles } from './instance-view/instance-view-styles.ts';
 import { configValue, runsTable, shortHash } from './instance-view/instance-templates.ts';
@@ -132,7 +133,9 @@ export class AthanorInstanceView extends LitElement {
       this.problem = undefined;
       this.instance = instance;
       this.experimentInfo = experiment;
-      this.runs = page.items;
+      // Live events may have come while the page was on its way: keep what they showed.
+      const shown = this.runs.filter((run) => run.instanceId === instance.id);
+      this.runs = mergeFetchedRuns(page.items, shown);
       this.next = page.next;
     } catch (error) {
       if (token !== this.#loadToken) return;
@@ -159,7 +162,7 @@ export class AthanorInstanceView extends LitElement {
   }
 
   #upsertRun(run: Run): void {
-    if (this.runs.some((r) => r.id === run.id)) this.runs = this.runs.map((r) => (r.id === run.id ? { ...r, ...run } : r));
+    if (this.runs.some((r) => r.id === run.id)) this.runs = this.runs.map((r) => (r.id === run.id ? fresherRun(r, run) : r));
     else this.runs = [run, ...this.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 

@@ -9,6 +9,7 @@ import { ApiError, apiClient, type ApiClient, type Instance, type Run } from '..
 import { formatDuration, formatTime, shortId } from '../app/format.ts';
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
+import { fresherRun } from '../state/fresher-run.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
 import './athanor-log-view.ts';
@@ -99,7 +100,7 @@ export class AthanorRunView extends LitElement {
 
   #live = new LiveEventsController(this, () => (this.runId ? { api: this.api, filter: { run: this.runId } } : undefined), {
     'run.status': (event) => {
-      if (event.runId === this.runId) this.run = event.run;
+      if (event.runId === this.runId) this.run = fresherRun(this.run, event.run);
     },
     'run.progress': (event) => {
       if (event.runId === this.runId && this.run) this.run = { ...this.run, progress: event.progress };
@@ -137,7 +138,7 @@ export class AthanorRunView extends LitElement {
     this.busy = 'cancel';
     try {
       const { run } = await this.#client.cancelRun(this.run.id);
-      if (run.id === this.runId) this.run = run;
+      if (run.id === this.runId) this.run = fresherRun(this.run, run);
     } catch (error) {
       this.error = `Could not cancel: ${(error as Error).message}`;
     } finally {
@@ -166,7 +167,7 @@ export class AthanorRunView extends LitElement {
     try {
       const run = await this.#client.getRun(this.runId);
       if (token !== this.#loadToken) return;
-      this.run = run;
+      this.run = fresherRun(this.run, run);
       this.instance = await this.#client.getInstance(run.instanceId).catch(() => undefined);
     } catch (error) {
       if (token !== this.#loadToken) return;

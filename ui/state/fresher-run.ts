@@ -1,0 +1,26 @@
+/**
+ * Two snapshots of one run, from a fetch and from a live event, arrive in either order: a
+ * page fetched before a run finished can land after its `run.status` event. A run only
+ * moves forward (pending → running → finished), so the snapshot further along wins, and
+ * a fetch never shows a finished run running again.
+ */
+import type { Run, RunStatus } from '../client/api-client.ts';
+
+const STAGE: Record<RunStatus, number> = { pending: 0, running: 1, completed: 2, failed: 2, cancelled: 2 };
+
+/** The fresher of what is shown (`current`) and what just arrived (`incoming`). */
+export function fresherRun(current: Run | undefined, incoming: Run): Run {
+  if (!current || current.id !== incoming.id) return incoming;
+  return STAGE[incoming.status] < STAGE[current.status] ? current : { ...current, ...incoming };
+}
+
+/**
+ * A freshly fetched first page of runs (newest first), with what live events showed while
+ * it was on its way: their later states, and runs created since.
+ */
+export function mergeFetchedRuns(page: readonly Run[], shown: readonly Run[]): Run[] {
+  const byId = new Map(shown.map((run) => [run.id, run]));
+  const newest = page[0]?.createdAt ?? '';
+  const created = shown.filter((run) => run.createdAt > newest && !page.some((r) => r.id === run.id));
+  return [...created, ...page.map((run) => fresherRun(byId.get(run.id), run))];
+}
