@@ -18,6 +18,8 @@ const UI_DEPENDENCIES = [
   'ajv',
   'ajv-formats',
   'ajv-formats/dist/formats.js',
+  'ajv/dist/runtime/equal.js',
+  'ajv/dist/runtime/ucs2length.js',
   'codemirror',
   '@codemirror/commands',
   '@codemirror/lang-javascript',

@@ -5,11 +5,10 @@
  *
  * Browser-safe (no Node modules): the UI validates forms with this same code.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { _, Ajv, type ErrorObject, type KeywordCxt, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { JSONSchema } from './config-schema.ts';
 import { UI_HINT_FORMATS } from './config-formats.ts';
-import { isOnStep } from './step.ts';
 
 /** One problem with a configuration. `path` is dotted: `sampling.temperature`, `prompts[0].text`. */
 export interface ConfigError {
@@ -36,15 +35,24 @@ export class ConfigValidationError extends Error {
   }
 }
 
-function createAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: coerce, verbose: true, strict: true });
+/**
+ * The ajv every configuration validator is compiled with (`options` adds to it: the
+ * standalone validators of validator-module.ts are made with `code.source`).
+ */
+export function createConfigAjv(coerce: boolean, options: Options = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: coerce, verbose: true, strict: true, ...options });
   addFormats.default(ajv);
   for (const hint of UI_HINT_FORMATS) ajv.addFormat(hint, true);
   ajv.addKeyword({
     keyword: 'x-step',
     type: 'number',
     schemaType: 'object',
-    validate: (rule: { step: number; base: number }, value: number) => isOnStep(value, rule.step, rule.base),
+    // isOnStep (step.ts) as generated code, so a standalone validator needs nothing more.
+    code(cxt: KeywordCxt) {
+      const { step, base } = cxt.schema as { step: number; base: number };
+      const k = _`((${cxt.data} - ${base}) / ${step})`;
+      cxt.fail(_`Math.abs(${k} - Math.round(${k})) > 1e-9 * Math.max(1, Math.abs(${k}))`);
+    },
   });
   return ajv;
 }
@@ -56,8 +64,23 @@ const compiled = new WeakMap<JSONSchema, { strict?: ValidateFunction; coerce?: V
 function validatorFor(schema: JSONSchema, coerce: boolean): ValidateFunction {
   let entry = compiled.get(schema);
   if (!entry) compiled.set(schema, (entry = {}));
-  if (coerce) return (entry.coerce ??= (coercingAjv ??= createAjv(true)).compile(schema));
-  return (entry.strict ??= (strictAjv ??= createAjv(false)).compile(schema));
+  if (coerce) return (entry.coerce ??= (coercingAjv ??= createConfigAjv(true)).compile(schema));
+  return (entry.strict ??= (strictAjv ??= createConfigAjv(false)).compile(schema));
+}
+
+/**
+ * Uses `validate` for `schema` from now on instead of compiling it (the UI installs the
+ * validators the workbench precompiled, so a page's CSP can refuse `eval`).
+ */
+export function installValidator(schema: JSONSchema, validate: ValidateFunction): void {
+  let entry = compiled.get(schema);
+  if (!entry) compiled.set(schema, (entry = {}));
+  entry.strict = validate;
+}
+
+/** Whether `schema` has a validator ready (compiled or installed). */
+export function hasValidator(schema: JSONSchema): boolean {
+  return compiled.get(schema)?.strict !== undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
 import { Router, type RouteContext } from './http-router.ts';
 import { streamRunExport } from './run-export.ts';
+import { validatorModule } from '../experiment/validator-module.ts';
 
 export interface ApiOptions {
   /** Largest JSON body (bytes); a source file may be up to this too. */
@@ -35,6 +36,21 @@ function statusParam(url: URL): RunStatus | undefined {
   return raw as RunStatus;
 }
 
+/**
+ * Refuses to start a run of an instance whose experiment is gone or does not load, rather
+ * than record a run that can only fail (nothing is created).
+ */
+async function checkRunnable(workbench: Workbench, instanceId: string): Promise<void> {
+  const instance = await workbench.experiments.getInstance(instanceId);
+  const entry = workbench.registry.get(instance.experiment);
+  if (!entry) {
+    throw new HttpError(404, 'ERR_NOT_FOUND', `unknown experiment "${instance.experiment}": instance "${instance.name}" cannot run until its file is back`);
+  }
+  if (entry.error) {
+    throw new HttpError(400, 'ERR_BAD_INPUT', `experiment "${entry.name}" cannot be used until its file loads: ${entry.error.message}`);
+  }
+}
+
 function experimentRoutes(router: Router, workbench: Workbench, options: ApiOptions): void {
   const { registry } = workbench;
   router
@@ -49,6 +65,20 @@ function experimentRoutes(router: Router, workbench: Workbench, options: ApiOpti
       const entry = registry.get(params.name!);
       if (!entry) throw new HttpError(404, 'ERR_NOT_FOUND', `unknown experiment "${params.name}"`);
       sendJson(response, 200, entry);
+    })
+    .on('GET', '/api/experiments/:name/validator.js', ({ response, params }) => {
+      const entry = registry.get(params.name!);
+      if (!entry) throw new HttpError(404, 'ERR_NOT_FOUND', `unknown experiment "${params.name}"`);
+      if (!entry.schema) {
+        throw new HttpError(409, 'ERR_CONFLICT', `experiment "${entry.name}" has no validator until its file loads: ${entry.error?.message ?? 'not loaded'}`);
+      }
+      const text = validatorModule(entry.schema);
+      response.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        'cache-control': 'no-cache', // the UI asks for it by the experiment's code hash
+      });
+      response.end(text);
     })
     .on('GET', '/api/experiments/:name/source', async ({ response, params }) => {
       sendJson(response, 200, await registry.readSource(params.name!));
@@ -94,6 +124,7 @@ function instanceRoutes(router: Router, workbench: Workbench, options: ApiOption
     })
     .on('POST', '/api/instances/:id/runs', async ({ request, response, params }) => {
       const body = await readJsonObject(request, options.bodyLimit);
+      await checkRunnable(workbench, params.id!);
       const run = await experiments.createRun(params.id!, body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs as number });
       sendJson(response, 201, await experiments.startRun(run.id));
     });
@@ -116,6 +147,7 @@ function runRoutes(router: Router, workbench: Workbench): void {
     .on('POST', '/api/runs/:id/cancel', async ({ response, params }) => sendJson(response, 200, await experiments.cancelRun(params.id!)))
     .on('POST', '/api/runs/:id/rerun', async ({ response, params }) => {
       const previous = await experiments.getRun(params.id!);
+      await checkRunnable(workbench, previous.instanceId);
       const run = await experiments.createRun(previous.instanceId, previous.options);
       sendJson(response, 201, await experiments.startRun(run.id));
     })

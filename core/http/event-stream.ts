@@ -46,7 +46,12 @@ export class EventHub {
   readonly #options: Required<EventHubOptions>;
   readonly #ring: StoredEvent[] = [];
   #ringBytes = 0;
-  #nextId = 1;
+  /**
+   * Ids go on from one workbench process to the next (they start at the start time in
+   * microseconds), so a tab that resumes after a restart is told to reload instead of
+   * being sent the new process' events as if they came after the ones it saw.
+   */
+  #nextId = Date.now() * 1000 + 1;
   readonly #clients = new Set<{ response: ServerResponse; filter: EventFilter }>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
@@ -91,10 +96,13 @@ export class EventHub {
   }
 
   #replay(client: { response: ServerResponse; filter: EventFilter }, lastId: number): void {
+    const newest = this.#nextId - 1;
     const oldest = this.#ring[0]?.id ?? this.#nextId;
-    if (lastId < oldest - 1 && lastId < this.#nextId - 1) {
-      // Fell out of the window: the client must reload what it shows.
-      this.#send(client, `event: stream.reset\ndata: {"reason":"events after ${lastId} are no longer kept"}\n\n`);
+    if (lastId < oldest - 1 || lastId > newest) {
+      // Fell out of the window (or came from another process): the client must reload what
+      // it shows. The reset carries the newest id, so its next reconnect resumes from here.
+      const reason = lastId > newest ? `event ${lastId} was not sent by this workbench (it restarted?)` : `events after ${lastId} are no longer kept`;
+      this.#send(client, `id: ${newest}\nevent: stream.reset\ndata: ${JSON.stringify({ reason })}\n\n`);
       return;
     }
     for (const stored of this.#ring) {

@@ -3,14 +3,13 @@ import type { ServerResponse } from 'node:http';
 import type { Workbench } from '../workbench.ts';
 
 /**
- * The app's own origin, and nothing else. `'unsafe-eval'` is there for one reason: ajv
- * compiles each experiment's JSON Schema into a function (`new Function`), and the forms
- * validate with the same validator as the server. Inline scripts and other origins stay
- * refused. (Serving ajv's precompiled standalone validators would let it go.)
+ * The app's own origin, and nothing else: no inline scripts, no `eval`. (The forms validate
+ * with the server's own validator, which the workbench precompiles and serves as a module:
+ * core/experiment/validator-module.ts.)
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-eval'",
+  "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "connect-src 'self' ws: wss:",

@@ -64,11 +64,32 @@ async function sendFile(file: string, response: Parameters<UiHandler>[1], cache 
 /**
  * Vite injects its HMR client into every page even with HMR off, and the client then
  * retries a socket that is not there (or is another process's). The workbench has no use
- * for it: a page reload shows a changed UI.
+ * for it: a page reload shows a changed UI. So the page does not load it, and a module
+ * that imports from it (Vite adds `injectQuery` to a module with an `import(url)` of a
+ * computed URL) gets the same exports without the socket.
  */
 function withoutViteClient(): Plugin {
+  const client = `// Vite's client without its HMR socket (core/http/ui-assets.ts).
+export function injectQuery(url, query) {
+  if (url[0] !== '.' && url[0] !== '/') return url;
+  const { search, hash } = new URL(url, 'http://vite.dev');
+  return url.replace(/[?#].*$/, '') + '?' + query + (search ? '&' + search.slice(1) : '') + hash;
+}
+const noop = () => {};
+export const createHotContext = () => ({ data: {}, accept: noop, acceptExports: noop, dispose: noop, prune: noop, invalidate: noop, on: noop, off: noop, send: noop });
+export const updateStyle = noop;
+export const removeStyle = noop;
+export class ErrorOverlay {}
+`;
   return {
     name: 'athanor:without-vite-client',
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        if (!request.url?.startsWith('/@vite/client')) return next();
+        response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+        response.end(client);
+      });
+    },
     transformIndexHtml: {
       order: 'post',
       handler: (html) => html.replace(/<script type="module" src="[^"]*\/@vite\/client"><\/script>\s*/, ''),

@@ -9,6 +9,7 @@
  */
 import type { Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
+import { loadValidator } from './experiment-validators.ts';
 
 export type { ExperimentInfo, Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus };
 
@@ -131,13 +132,17 @@ export function apiClient(base = ''): ApiClient {
     return parsed as T;
   };
 
+  // Every schema that reaches the page starts loading its precompiled validator at once.
+  const withValidator = (experiment: ExperimentInfo) => (void loadValidator(root, experiment), experiment);
+  const savedWithValidator = (saved: SavedSource) => (saved.experiment && withValidator(saved.experiment), saved);
+
   return Object.freeze({
     base: root,
-    listExperiments: () => request<ExperimentInfo[]>('GET', '/api/experiments'),
-    getExperiment: (name) => request<ExperimentInfo>('GET', `/api/experiments/${enc(name)}`),
-    createExperiment: (file, name) => request<SavedSource>('POST', '/api/experiments', name ? { file, name } : { file }),
+    listExperiments: () => request<ExperimentInfo[]>('GET', '/api/experiments').then((list) => (list.forEach(withValidator), list)),
+    getExperiment: (name) => request<ExperimentInfo>('GET', `/api/experiments/${enc(name)}`).then(withValidator),
+    createExperiment: (file, name) => request<SavedSource>('POST', '/api/experiments', name ? { file, name } : { file }).then(savedWithValidator),
     readSource: (name) => request<SourceFile>('GET', `/api/experiments/${enc(name)}/source`),
-    writeSource: (name, source) => request<SavedSource>('PUT', `/api/experiments/${enc(name)}/source`, { source }),
+    writeSource: (name, source) => request<SavedSource>('PUT', `/api/experiments/${enc(name)}/source`, { source }).then(savedWithValidator),
     listInstances: (q = {}) => request<Instance[]>('GET', `/api/instances${query(q)}`),
     getInstance: (id) => request<Instance>('GET', `/api/instances/${enc(id)}`),
     createInstance: (input) => request<Instance>('POST', '/api/instances', input),

@@ -4,6 +4,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { validateConfig, type ConfigError } from '../../core/experiment/config-validator.ts';
+import { validatorLoading } from '../client/experiment-validators.ts';
 import { theme } from '../styles/theme.ts';
 import { configFormStyles } from './config-form/config-form-styles.ts';
 import { formStyles } from '../styles/form-styles.ts';
@@ -128,7 +129,20 @@ export class AthanorConfigForm extends LitElement implements FieldHost {
       this.#errors = local;
       return;
     }
-    const result = validateConfig(this.#schema, this.#value);
+    const schema = this.#schema;
+    const loading = validatorLoading(schema);
+    if (loading) {
+      // Its precompiled validator is on its way (a few ms): check once it is here.
+      this.#errors = local;
+      void loading.then(() => {
+        if (schema !== this.#schema) return;
+        this.#check();
+        this.#announce = true;
+        this.requestUpdate();
+      });
+      return;
+    }
+    const result = validateConfig(schema, this.#value);
     const unreadable = new Set(this.#unreadable.keys());
     // A number field holding text is missing for the validator: keep only our message.
     this.#errors = [...local, ...(result.ok ? [] : result.errors.filter((e) => !unreadable.has(e.path)))];

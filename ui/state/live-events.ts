@@ -16,6 +16,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { signal } from '@lit-labs/signals';
 import type { AthanorEvent, AthanorEventType } from '../../core/events/event-map.ts';
 import { apiClient } from '../client/api-client.ts';
+import { loadValidator } from '../client/experiment-validators.ts';
 
 export type { AthanorEvent, AthanorEventType };
 
@@ -58,8 +59,14 @@ function open(url: string): Connection {
       }
     }
   };
+  const api = url.slice(0, url.indexOf('/api/events'));
   for (const type of EVENT_TYPES) {
-    source.addEventListener(type, (message) => dispatch(type, JSON.parse((message as MessageEvent<string>).data)));
+    source.addEventListener(type, (message) => {
+      const data = JSON.parse((message as MessageEvent<string>).data);
+      // A reloaded experiment's schema starts loading its validator before any form sees it.
+      if (type === 'experiment.changed') void loadValidator(api, (data as EventOf<'experiment.changed'>).experiment);
+      dispatch(type, data);
+    });
   }
   source.addEventListener('stream.reset', () => {
     for (const handlers of connection.listeners) handlers.reset?.();

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withServer, type ServerContext } from '../../helpers/http-workbench.ts';
@@ -108,6 +110,23 @@ api('deleting an instance cancels its active run first, then removes it with its
     assert.is((await api('DELETE', `/api/instances/${instance.id}`)).status, 200);
     assert.is(workbench.experiments.isActive(run.id), false);
     assert.is((await api('GET', `/api/runs/${run.id}`)).status, 404);
+  });
+});
+
+api('a run of an instance whose experiment is broken or gone is refused, and no run is recorded', async () => {
+  await withServer(async ({ api: call, workbench }) => {
+    const instance = (await call('POST', '/api/instances', { experiment: 'my_experiment', name: 'orphan', configuration: {} })).body;
+    const saved = await call('PUT', '/api/experiments/my_experiment/source', { source: 'export function experiment( {' });
+    assert.is(saved.status, 200);
+    const broken = await call('POST', `/api/instances/${instance.id}/runs`, {});
+    assert.is(broken.status, 400);
+    assert.match(broken.body.error, /experiment "my_experiment" cannot be used until its file loads: /);
+    await rm(join(workbench.experimentsDir, 'my_experiment.ts'));
+    await until(async () => (await call('GET', '/api/experiments/my_experiment')).status === 404, 'the experiment to go');
+    const gone = await call('POST', `/api/instances/${instance.id}/runs`, {});
+    assert.is(gone.status, 404);
+    assert.is(gone.body.error, 'unknown experiment "my_experiment": instance "orphan" cannot run until its file is back');
+    assert.equal((await call('GET', `/api/instances/${instance.id}/runs`)).body.items, []);
   });
 });
 

@@ -102,6 +102,29 @@ events('a reconnect with Last-Event-ID resumes without gaps or duplicates', asyn
   });
 });
 
+events('a Last-Event-ID from before a restart, or one never sent, gets stream.reset, never a silent gap', async () => {
+  let before = '';
+  await withServer(async ({ api, base }) => {
+    const reader = listen(`${base}/api/events`);
+    await until(() => reader.connected(), 'the stream to open');
+    await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'before restart', configuration: {} });
+    await until(() => reader.received.length > 0, 'an event');
+    await reader.close();
+    before = reader.received.at(-1)!.id!;
+  });
+  await withServer(async ({ api, base }) => {
+    // The workbench restarted; something happens before the tab reconnects.
+    await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'after restart', configuration: {} });
+    for (const lastId of [before, String(Number.MAX_SAFE_INTEGER)]) {
+      const reader = listen(`${base}/api/events`, { 'last-event-id': lastId });
+      await until(() => reader.received.length > 0, `an answer to Last-Event-ID ${lastId}`);
+      await reader.close();
+      assert.is(reader.received[0]!.event, 'stream.reset', `Last-Event-ID ${lastId}`);
+      assert.ok(Number(reader.received[0]!.id) > Number(before), 'the reset carries an id of this process to resume from');
+    }
+  });
+});
+
 events('a client that cannot keep up is dropped, never buffered without bound', async () => {
   await withServer(async ({ api, server }) => {
     const { request } = await import('node:http');

@@ -32,6 +32,7 @@ built('serves index.html for every app page, hashed assets cached for good, with
           assert.match(await page.text(), '<athanor-app>', path);
           assert.is(page.headers.get('cache-control'), 'no-cache');
           assert.match(page.headers.get('content-security-policy') ?? '', "script-src 'self'");
+          assert.not.match(page.headers.get('content-security-policy') ?? '', 'unsafe-eval', 'no eval: the forms use precompiled validators');
         }
         const asset = await fetch(`${base}/assets/index-abc123.js`);
         assert.is(asset.status, 200);
