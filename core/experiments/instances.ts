@@ -47,7 +47,14 @@ function checkDescription(description: unknown): string | null {
   return description;
 }
 
+/** Refuses fields that `what` does not take, naming them (a typo must not pass silently). */
+function checkFields(input: object, known: readonly string[], what: string): void {
+  const unknown = Object.keys(input).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new InputError(`${what} takes ${known.join(', ')}; not ${unknown.join(', ')}`);
+}
+
 function snapshot(context: ServiceContext, experiment: string, configuration: unknown): Record<string, unknown> {
+  if (configuration === null) throw new InputError('configuration must be an object of field values, got null');
   const definition = definitionOf(context, experiment);
   const result = validateConfig<Record<string, unknown>>(definition.schema, configuration ?? {});
   if (!result.ok) throw new ConfigValidationError(result.errors, `configuration for "${experiment}"`);
@@ -67,6 +74,7 @@ async function checkNameFree(context: ServiceContext, experiment: string, name: 
 
 export async function createInstance(context: ServiceContext, input: NewInstance): Promise<Instance> {
   if (input === null || typeof input !== 'object') throw new InputError('expected an object {experiment, name, configuration}');
+  checkFields(input, ['experiment', 'name', 'description', 'configuration'], 'a new instance');
   const name = checkName(input.name);
   const description = checkDescription(input.description);
   const configuration = snapshot(context, input.experiment, input.configuration);
@@ -142,6 +150,7 @@ export async function updateInstance(context: ServiceContext, id: string, change
   if (unknown.length > 0) {
     throw new InputError(`cannot change ${unknown.join(', ')}: an instance's name, description and configuration can change`);
   }
+  if (Object.keys(changes).length === 0) return current; // nothing to change: not even updatedAt
   const name = changes.name === undefined ? undefined : checkName(changes.name);
   if (name !== undefined && name !== current.name) await checkNameFree(context, current.experiment, name, current.id);
   const configuration =
@@ -167,6 +176,9 @@ export async function deleteInstance(context: ServiceContext, id: string): Promi
 
 export async function cloneInstance(context: ServiceContext, id: string, options: CloneOptions = {}): Promise<Instance> {
   const original = await getInstance(context, id);
+  if (options === null || typeof options !== 'object') throw new InputError('expected an object {name?, configuration?}');
+  checkFields(options, ['name', 'configuration'], 'a clone');
+  if (options.configuration === null) throw new InputError('configuration must be an object of the fields to change, got null');
   const name = options.name ?? (await freeCopyName(context, original));
   return createInstance(context, {
     experiment: original.experiment,

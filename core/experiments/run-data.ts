@@ -191,6 +191,9 @@ export async function readResults(context: ServiceContext, runId: string, option
   const id = checkId(runId, 'run');
   const { db } = context.database;
   if (options.view === 'latest') {
+    if (options.after !== undefined || options.limit !== undefined) {
+      throw new InputError('view=latest gives the latest value of every key at once: it takes key, not after or limit');
+    }
     const rows = await db
       .selectFrom('run_results')
       .select(['seq', 'key', 'value', 'recorded_at'])

@@ -57,7 +57,9 @@ function experimentRoutes(router: Router, workbench: Workbench, options: ApiOpti
     .on('GET', '/api/experiments', ({ response }) => sendJson(response, 200, registry.list()))
     .on('POST', '/api/experiments', async ({ request, response }) => {
       const body = await readJsonObject(request, options.bodyLimit);
-      if (typeof body.file !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'file must be a file name such as "my_study.ts"');
+      if (typeof body.file !== 'string' || body.file.trim() === '') {
+        throw new HttpError(400, 'ERR_BAD_INPUT', `file must be a file name such as "my_study.ts", got ${JSON.stringify(body.file ?? null)}`);
+      }
       const name = typeof body.name === 'string' ? body.name : undefined;
       sendJson(response, 201, await registry.createExperiment(body.file, name ? { name } : {}));
     })
@@ -125,7 +127,7 @@ function instanceRoutes(router: Router, workbench: Workbench, options: ApiOption
     .on('POST', '/api/instances/:id/runs', async ({ request, response, params }) => {
       const body = await readJsonObject(request, options.bodyLimit);
       await checkRunnable(workbench, params.id!);
-      const run = await experiments.createRun(params.id!, body.timeoutMs === undefined ? {} : { timeoutMs: body.timeoutMs as number });
+      const run = await experiments.createRun(params.id!, body); // unknown options are refused by name
       sendJson(response, 201, await experiments.startRun(run.id));
     });
 }

@@ -74,7 +74,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (setCookie) response.setHeader('set-cookie', setCookie);
     if (url.pathname === '/api/events') {
       if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD', 'the event stream is GET only');
-      return events.attach(request, response, { run: url.searchParams.get('run') ?? undefined, instance: url.searchParams.get('instance') ?? undefined });
+      const filter = { run: url.searchParams.get('run') ?? undefined, instance: url.searchParams.get('instance') ?? undefined };
+      // A filter naming nothing would be a stream that stays silent: say so instead.
+      if (filter.run) await options.workbench.experiments.getRun(filter.run);
+      if (filter.instance) await options.workbench.experiments.getInstance(filter.instance);
+      return events.attach(request, response, filter);
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const { handler, params } = router.match(request.method ?? 'GET', url.pathname);

@@ -130,6 +130,48 @@ api('a run of an instance whose experiment is broken or gone is refused, and no 
   });
 });
 
+api('unknown fields, null configurations and filters naming nothing are refused by name, and change nothing', async () => {
+  await withServer(async ({ api: call, base }) => {
+    const extra = await call('POST', '/api/instances', { experiment: 'my_experiment', name: 'x', configuration: {}, extra: 1 });
+    assert.is(extra.status, 400);
+    assert.is(extra.body.error, 'a new instance takes experiment, name, description, configuration; not extra');
+    const nullConfig = await call('POST', '/api/instances', { experiment: 'my_experiment', name: 'x', configuration: null });
+    assert.is(nullConfig.status, 400);
+    assert.match(nullConfig.body.error, 'configuration must be an object of field values, got null');
+    assert.equal((await call('GET', '/api/instances')).body, []);
+
+    const instance = (await call('POST', '/api/instances', { experiment: 'my_experiment', name: 'kept', configuration: { iterations: 3 } })).body;
+    const patchNull = await call('PATCH', `/api/instances/${instance.id}`, { configuration: null });
+    assert.is(patchNull.status, 400);
+    const unchanged = await call('PATCH', `/api/instances/${instance.id}`, {});
+    assert.is(unchanged.status, 200);
+    assert.equal([unchanged.body.configuration, unchanged.body.updatedAt], [{ iterations: 3 }, instance.updatedAt]);
+    const clone = await call('POST', `/api/instances/${instance.id}/clone`, { bogus: 1 });
+    assert.is(clone.status, 400);
+    assert.is(clone.body.error, 'a clone takes name, configuration; not bogus');
+
+    const badRun = await call('POST', `/api/instances/${instance.id}/runs`, { bogus: 1 });
+    assert.is(badRun.status, 400);
+    assert.match(badRun.body.error, 'unknown run option bogus');
+    assert.equal((await call('GET', `/api/instances/${instance.id}/runs`)).body.items, []);
+    const run = (await call('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    await until(async () => (await call('GET', `/api/runs/${run.id}`)).body.status === 'completed', 'the run');
+    const latest = await call('GET', `/api/runs/${run.id}/results?view=latest&limit=1`);
+    assert.is(latest.status, 400);
+    assert.match(latest.body.error, 'view=latest gives the latest value of every key at once: it takes key, not after or limit');
+    assert.is((await call('GET', `/api/runs/${run.id}/results?view=latest`)).body.items.length, 3);
+
+    const noFile = await call('POST', '/api/experiments', { file: '' });
+    assert.is(noFile.status, 400);
+    assert.is(noFile.body.error, 'file must be a file name such as "my_study.ts", got ""');
+    for (const query of ['run=abc', 'instance=00000000-0000-4000-8000-000000000000']) {
+      const stream = await fetch(`${base}/api/events?${query}`);
+      assert.is(stream.status, 404, query);
+      assert.match(((await stream.json()) as { error: string }).error, 'not found');
+    }
+  });
+});
+
 api('a body over the limit is 413', async () => {
   await withServer(async ({ api }) => {
     const big = { experiment: 'my_experiment', name: 'x'.repeat(3 * 1024 * 1024) };
