@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './http-errors.ts';
 
-/** Reads a JSON body of at most `limit` bytes (413 past it, 400 for bad JSON). */
+/** Reads a JSON body of at most `limit` bytes (413 past it, 415 for another type, 400 for bad JSON). */
 export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, 'ERR_TOO_LARGE', `the request body is ${declared} bytes, over the limit of ${limit}`);
@@ -14,6 +14,11 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
     chunks.push(chunk);
   }
   if (size === 0) return {};
+  // No type is taken as JSON (curl without -H); another type is a mistake worth naming.
+  const type = request.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+  if (type && type !== 'application/json' && !type.endsWith('+json')) {
+    throw new HttpError(415, 'ERR_MEDIA_TYPE', `the request body must be JSON, sent with Content-Type: application/json; got ${type}`);
+  }
   const text = Buffer.concat(chunks).toString('utf8');
   try {
     return JSON.parse(text);

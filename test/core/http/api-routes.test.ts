@@ -161,6 +161,11 @@ api('unknown fields, null configurations and filters naming nothing are refused 
     assert.match(latest.body.error, 'view=latest gives the latest value of every key at once: it takes key, not after or limit');
     assert.is((await call('GET', `/api/runs/${run.id}/results?view=latest`)).body.items.length, 3);
 
+    const form = await call('POST', '/api/instances', JSON.stringify({ experiment: 'my_experiment', name: 'typed', configuration: {} }), { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.is(form.status, 415);
+    assert.is(form.body.error, 'the request body must be JSON, sent with Content-Type: application/json; got application/x-www-form-urlencoded');
+    assert.is((await call('GET', '/api/instances')).body.length, 1);
+
     const noFile = await call('POST', '/api/experiments', { file: '' });
     assert.is(noFile.status, 400);
     assert.is(noFile.body.error, 'file must be a file name such as "my_study.ts", got ""');
