@@ -33,6 +33,11 @@ export function applyLoadResult(record: FileRecord, result: LoadResult, codeHash
   record.codeHash = codeHash;
   if (result.kind === 'experiment') {
     Object.assign(record, { kind: 'experiment', listed: true, definition: result.definition, error: undefined });
+  } else if (result.kind === 'helper' && wasListed && !hints.imported) {
+    // A listed experiment saved without its exports (a slip in the editor, most likely)
+    // stays listed, broken, so it can be fixed where it is; a restart forgets it.
+    const error = { code: 'ERR_MISSING_EXPORT' as const, file: record.rel, message: 'exports neither experiment() nor run() any more: add them back (export function experiment() { … } and export async function run(ctx) { … })' };
+    Object.assign(record, { kind: 'error', listed: true, error });
   } else if (result.kind === 'helper') {
     Object.assign(record, { kind: 'helper', listed: false, definition: undefined, error: undefined });
   } else {

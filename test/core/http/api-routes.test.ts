@@ -177,6 +177,21 @@ api('unknown fields, null configurations and filters naming nothing are refused 
   });
 });
 
+api('an experiment saved without its exports stays listed, broken, and its source can be fixed in place', async () => {
+  await withServer(async ({ api: call }) => {
+    const original = (await call('GET', '/api/experiments/my_experiment/source')).body.source;
+    const saved = await call('PUT', '/api/experiments/my_experiment/source', { source: 'export const x = 1;\n' });
+    assert.is(saved.status, 200);
+    assert.is(saved.body.experiment?.error?.code, 'ERR_MISSING_EXPORT', JSON.stringify(saved.body));
+    assert.match(saved.body.experiment.error.message, 'exports neither experiment() nor run() any more');
+    assert.is((await call('GET', '/api/experiments/my_experiment/source')).body.source, 'export const x = 1;\n');
+    const fixed = await call('PUT', '/api/experiments/my_experiment/source', { source: original });
+    assert.is(fixed.status, 200);
+    assert.is(fixed.body.experiment.error, undefined);
+    assert.is(fixed.body.experiment.name, 'my_experiment');
+  });
+});
+
 api('a body over the limit is 413', async () => {
   await withServer(async ({ api }) => {
     const big = { experiment: 'my_experiment', name: 'x'.repeat(3 * 1024 * 1024) };
