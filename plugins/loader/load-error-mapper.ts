@@ -46,7 +46,9 @@ export function describeImportError(error: unknown, file: string, host: ErrorMap
 /** Maps an error thrown by `experiment()` or `resolve()`. */
 export function describeDefinitionError(error: unknown, file: string, host: ErrorMapperHost): ExperimentError {
   const e = error instanceof Error ? error : new Error(String(error));
-  const where = locateInStack(e.stack, host.root) ?? { file };
+  // A rule broken in the chain is found when the definition is read, after experiment()
+  // returned: no frame is the experiment's, so point at its experiment() export.
+  const where = locateInStack(e.stack, host.root, true) ?? findText(file, host, ['function experiment', 'experiment']) ?? { file };
   const isRuleError = e.name === 'DefinitionError' || (e as { code?: unknown }).code === 'ERR_INVALID_DEFINITION';
   return isRuleError
     ? located('ERR_INVALID_DEFINITION', `Invalid definition: ${e.message}`, where, host)
@@ -58,8 +60,11 @@ export function fileError(code: string, message: string, file: string, root: str
   return { code, message, file: relativeTo(root, file) };
 }
 
-/** The first stack frame in a file of the experiments folder, else the first outside Node and node_modules. */
-export function locateInStack(stack: string | undefined, root: string): SourceLocation | undefined {
+/**
+ * The first stack frame in a file of the experiments folder, else (unless `insideOnly`)
+ * the first outside Node and node_modules.
+ */
+export function locateInStack(stack: string | undefined, root: string, insideOnly = false): SourceLocation | undefined {
   let fallback: SourceLocation | undefined;
   for (const line of (stack ?? '').split('\n')) {
     const frame = line.match(STACK_FRAME);
@@ -70,7 +75,7 @@ export function locateInStack(stack: string | undefined, root: string): SourceLo
     if (isInside(root, file)) return location;
     fallback ??= location;
   }
-  return fallback;
+  return insideOnly ? undefined : fallback;
 }
 
 function syntaxError(e: Error, file: string, host: ErrorMapperHost): ExperimentError {

@@ -39,6 +39,12 @@ export function experiment() {
 }
 export async function run() {}
 `;
+const NAMELESS = `import { Definition } from 'athanor';
+export function experiment() {
+  return Definition.new().description('no name');
+}
+export async function run() {}
+`;
 const HANGS = `await new Promise(() => {});
 export function experiment() {}
 export async function run() {}
@@ -60,6 +66,7 @@ test.before(async (context) => {
   await folder.write('throws.ts', THROWS);
   await folder.write('no-run.ts', NO_RUN);
   await folder.write('invalid.ts', INVALID);
+  await folder.write('nameless.ts', NAMELESS);
   await folder.write('imports-missing.ts', experimentSource('imports_missing', { prelude: "import { gone } from './lib/gone.ts';\nvoid gone;" }));
   await folder.write('dupe-a.ts', experimentSource('dupe', { description: 'first' }));
   await folder.write('dupe-b.ts', experimentSource('dupe', { description: 'second' }));
@@ -124,6 +131,13 @@ test('an invalid definition: the DefinitionError, located at the offending call'
   assert.match(error.message, 'default 5 is below the minimum 10');
   assert.is(error.file, 'invalid.ts');
   assert.is(error.line, 5);
+});
+
+test("a definition without a name: located at the experiment's experiment(), not inside athanor", ({ registry }) => {
+  const error = errorOf(registry, 'nameless');
+  assert.is(error.code, 'ERR_INVALID_DEFINITION');
+  assert.match(error.message, 'name');
+  assert.equal([error.file, error.line], ['nameless.ts', 2]);
 });
 
 test('an import of a missing file names the import line', ({ registry }) => {
