@@ -113,7 +113,8 @@ export function toFieldPath(pointer: string): string {
 }
 
 const show = (value: unknown): string => {
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON has no Infinity or NaN (a body's 1e400 parses to Infinity): say what it is, not "null".
+  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 };
 

@@ -52,6 +52,11 @@ validator('reports every problem with field, rule and value', () => {
   });
 });
 
+validator('a number JSON cannot hold (1e400 parses to Infinity) is named as such, not as null', () => {
+  const result = validateConfig(schema, { iterations: Infinity });
+  assert.equal(result.ok ? [] : result.errors.map((e) => e.message), ['config.iterations: Infinity is not an integer']);
+});
+
 validator('does not coerce strings unless asked', () => {
   const strict = validateConfig(schema, { iterations: '5' });
   assert.equal(strict, { ok: false, errors: [{ path: 'iterations', message: 'config.iterations: "5" is not an integer' }] });
