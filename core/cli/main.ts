@@ -1,6 +1,7 @@
 /**
  * The `athanor` command: dispatches to sub-commands and turns errors into exit codes
- * (2 for bad input, naming what was wrong; 1 for anything else).
+ * (2 for bad input or an environment to fix — a held database folder, a taken port —
+ * naming what was wrong; 1 with the stack for anything else).
  */
 import { ConfigValidationError } from '../experiment/index.ts';
 import { InputError } from '../errors.ts';
@@ -28,7 +29,7 @@ Every command takes --experiments DIR (default ./experiments) and --db SPEC
 `;
 
 /** Errors that mean the command was given something wrong: exit 2, the message only. */
-const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_DATABASE_SPEC'];
+const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_DATABASE_SPEC', 'ERR_ENVIRONMENT'];
 
 const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${text}\n`);
 

@@ -9,7 +9,9 @@ import { startHttpServer } from '../../http/http-server.ts';
 import { isLoopback, normalizeOrigin } from '../../http/request-guard.ts';
 import { buildUi, createBuiltUi, createDevUi, hasBuiltUi, type UiAssets } from '../../http/ui-assets.ts';
 import { createWorkbench } from '../../workbench.ts';
+import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs } from '../cli-args.ts';
+import { listeningOn, openingDatabase } from '../environment-error.ts';
 import { InputError } from '../../errors.ts';
 
 export const DEV_USAGE = 'athanor dev [--port 4000] [--host 127.0.0.1] [--token TOKEN] [--allow-origin URL]... [--open] [--experiments DIR] [--db SPEC]';
@@ -54,12 +56,17 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
       throw new InputError(`--allow-origin must be an origin such as https://dash.example.com, got ${JSON.stringify(origin)}`);
     }
   });
+  const database = resolveDatabaseSpec(values.db);
   const ui = await openUi(mode, out);
-  const workbench = await createWorkbench({ experimentsDir: values.experiments, database: values.db, watch: mode === 'dev' }).catch(async (error) => {
+  const workbench = await openingDatabase(database, () =>
+    createWorkbench({ experimentsDir: values.experiments, database, watch: mode === 'dev' }),
+  ).catch(async (error) => {
     await ui.close();
     throw error;
   });
-  const server = await startHttpServer({ workbench, host, port, token, allowedOrigins, ui: ui.handler }).catch(async (error) => {
+  const server = await listeningOn(host, port, () =>
+    startHttpServer({ workbench, host, port, token, allowedOrigins, ui: ui.handler }),
+  ).catch(async (error) => {
     await Promise.all([workbench.close(), ui.close()]);
     throw error;
   });

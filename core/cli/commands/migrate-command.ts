@@ -2,14 +2,18 @@
 import { migrateToLatest } from '../../../storage/migrator.ts';
 import { openDatabase, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs } from '../cli-args.ts';
+import { explainDatabaseError, openingDatabase } from '../environment-error.ts';
 
 export async function migrateCommand(args: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseCommandArgs(args, {});
   const spec = resolveDatabaseSpec(values.db);
-  const database = await openDatabase(spec, { migrate: false });
+  const database = await openingDatabase(spec, () => openDatabase(spec, { migrate: false }));
   try {
     const result = await migrateToLatest(database.db);
     if (result.error) {
+      // An unreachable server or a refused login is the environment (exit 2), not a failed migration.
+      const environment = explainDatabaseError(result.error, spec);
+      if (environment) throw environment;
       out(`migration failed: ${result.error.message}`);
       return 1;
     }

@@ -6,7 +6,10 @@ import { ConfigValidationError, validateConfig, type JSONSchema } from '../../ex
 import { InputError } from '../../errors.ts';
 import type { Run } from '../../records.ts';
 import { createWorkbench, type Workbench } from '../../workbench.ts';
-import { parseCommandArgs, parseSetOptions } from '../cli-args.ts';
+import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import { parseCommandArgs } from '../cli-args.ts';
+import { openingDatabase } from '../environment-error.ts';
+import { parseSetOptions } from '../set-options.ts';
 import { TerminalProgress } from '../terminal-progress.ts';
 
 export const RUN_USAGE = `athanor run <experiment> [--set key=value]... [--instance NAME] [--json] [--experiments DIR] [--db SPEC]`;
@@ -43,7 +46,8 @@ async function prepareInstance(workbench: Workbench, experiment: string, schema:
       return existing;
     }
   }
-  const result = validateConfig<Record<string, unknown>>(schema, parseSetOptions(sets), { coerce: true });
+  // No ajv coercion: --set converts bare scalars itself, strictly, and JSON is taken as the API takes it.
+  const result = validateConfig<Record<string, unknown>>(schema, parseSetOptions(sets, schema));
   if (!result.ok) throw new ConfigValidationError(result.errors, `configuration for "${experiment}"`);
   const name = instanceName ?? `cli ${new Date().toISOString()}`;
   return experiments.createInstance({ experiment, name, configuration: result.value });
@@ -91,7 +95,8 @@ export async function runCommand(args: string[], io: RunCommandIO): Promise<numb
     return 0;
   }
   if (positionals.length > 1) throw new InputError(`one experiment at a time, got ${positionals.join(', ')}`);
-  const workbench = await createWorkbench({ experimentsDir: values.experiments, database: values.db, watch: false });
+  const database = resolveDatabaseSpec(values.db);
+  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir: values.experiments, database, watch: false }));
   try {
     const entry = checkExperiment(workbench, positionals[0]);
     const instance = await prepareInstance(workbench, entry.name, entry.schema!, values.set as string[], values.instance);

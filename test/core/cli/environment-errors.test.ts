@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { EnvironmentError, explainDatabaseError, listeningOn } from '../../../core/cli/environment-error.ts';
+import { MigrationError } from '../../../storage/storage-errors.ts';
+import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { startWorkbenchProcess } from '../../helpers/workbench-process.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
+const STACK_LINE = /^\s+at /m;
+
+const cli = suite('athanor: a held database or port is exit 2 with one line, no stack');
+let experimentsDir: string;
+let dataDir: string;
+
+cli.before.each(async () => {
+  experimentsDir = await tempExperimentsDir();
+  dataDir = await mkdtemp(join(tmpdir(), 'athanor-env-'));
+});
+cli.after.each(async () => {
+  await rm(experimentsDir, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function athanor(args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--experiments', experimentsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+cli('while `athanor dev` holds the pglite folder, run and migrate say so and suggest --db memory', async () => {
+  const db = `pglite:${join(dataDir, 'db')}`;
+  const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', db]);
+  try {
+    for (const command of [['run', 'my_experiment', '--set', 'iterations=5'], ['migrate']]) {
+      const result = await athanor([...command, '--db', db]);
+      assert.is(result.code, 2, result.stderr);
+      assert.is(
+        result.stderr,
+        `athanor: cannot open ${db}: it is in use by process ${workbench.child.pid} (a running workbench?). ` +
+          'Stop it, or pass --db memory (or another folder) to run from the shell.\n',
+      );
+    }
+  } finally {
+    workbench.child.kill('SIGTERM');
+    await workbench.exited;
+  }
+});
+
+cli('a port in use: `athanor dev` names the address and suggests --port 0', async () => {
+  const taken: Server = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as { port: number };
+  try {
+    const result = await athanor(['dev', '--port', String(port), '--db', 'memory']);
+    assert.is(result.code, 2, result.stderr);
+    assert.is(result.stderr, `athanor: cannot listen on 127.0.0.1:${port}: the port is in use (pass --port 0 for a free one)\n`);
+  } finally {
+    await new Promise((resolve) => taken.close(resolve));
+  }
+});
+
+cli('an unreachable Postgres server and a pglite path that is a file are exit 2, one line each', async () => {
+  const refused = await athanor(['run', 'my_experiment', '--db', 'postgres://nobody@127.0.0.1:1/x']);
+  assert.is(refused.code, 2, refused.stderr);
+  assert.is(refused.stderr, 'athanor: cannot open postgres://nobody@127.0.0.1:1/x: connection refused\n');
+  const migrate = await athanor(['migrate', '--db', 'postgres://nobody:secret@127.0.0.1:1/x']);
+  assert.is(migrate.code, 2, migrate.stderr);
+  assert.is(migrate.stderr, 'athanor: cannot open postgres://nobody:***@127.0.0.1:1/x: connection refused\n');
+  const file = join(dataDir, 'file');
+  await writeFile(file, 'not a folder');
+  const notAFolder = await athanor(['run', 'my_experiment', '--db', `pglite:${file}`]);
+  assert.is(notAFolder.code, 2, notAFolder.stderr);
+  assert.match(notAFolder.stderr, `athanor: cannot open pglite:${file}: ${file} exists and is not a folder`);
+  assert.not.match(notAFolder.stderr, STACK_LINE);
+});
+
+cli.run();
+
+const explain = suite('environment errors: only those the user can fix');
+
+explain('an unexpected error stays as thrown, so a crash keeps its stack', async () => {
+  const bug = new MigrationError('migration 0002 failed: syntax error', { applied: [], cause: Object.assign(new Error('syntax error'), { code: '42601', severity: 'ERROR' }) });
+  assert.is(explainDatabaseError(bug, 'postgres://u@127.0.0.1/x'), undefined);
+  const elsewhere = Object.assign(new Error('EACCES'), { code: 'EACCES', path: '/somewhere/else' });
+  assert.is(explainDatabaseError(new Error('x', { cause: elsewhere }), 'pglite:/data/db'), undefined);
+  const other = new TypeError('boom');
+  const thrown = await listeningOn('127.0.0.1', 4000, () => Promise.reject(other)).catch((error: unknown) => error);
+  assert.is(thrown, other);
+});
+
+explain('a refused login names the server; the password is never shown', () => {
+  const cause = Object.assign(new Error('password authentication failed for user "u"'), { code: '28P01', severity: 'FATAL' });
+  const error = explainDatabaseError(new MigrationError('migrating failed', { applied: [], cause }), 'postgres://u:pw@db.example.com/x');
+  assert.instance(error, EnvironmentError);
+  assert.is(error?.message, 'cannot open postgres://u:***@db.example.com/x: password authentication failed for user "u"');
+});
+
+explain.run();
