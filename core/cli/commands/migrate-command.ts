@@ -1,6 +1,6 @@
 /** `athanor migrate`: applies the database migrations and says which ran. */
 import { migrateToLatest } from '../../../storage/migrator.ts';
-import { openDatabase, resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import { openDatabase, redactUrl, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import { explainDatabaseError, openingDatabase } from '../environment-error.ts';
 
@@ -17,7 +17,8 @@ export async function migrateCommand(args: string[], out: (line: string) => void
       out(`migration failed: ${result.error.message}`);
       return 1;
     }
-    out(result.applied.length ? `applied ${result.applied.join(', ')} to ${spec}` : `${spec} is up to date`);
+    const shown = redactUrl(spec); // never print a password
+    out(result.applied.length ? `applied ${result.applied.join(', ')} to ${shown}` : `${shown} is up to date`);
     return 0;
   } finally {
     await database.close();

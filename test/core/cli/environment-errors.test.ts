@@ -8,6 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EnvironmentError, explainDatabaseError, listeningOn } from '../../../core/cli/environment-error.ts';
 import { MigrationError } from '../../../storage/storage-errors.ts';
+import { createScratchSchema, requirePostgresUrl } from '../../helpers/databases.ts';
 import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
 import { startWorkbenchProcess } from '../../helpers/workbench-process.ts';
 
@@ -54,6 +55,23 @@ cli('while `athanor dev` holds the pglite folder, run and migrate say so and sug
   } finally {
     workbench.child.kill('SIGTERM');
     await workbench.exited;
+  }
+});
+
+const postgresUrl = requirePostgresUrl('athanor migrate: passwords');
+
+cli('athanor migrate never prints the password of the database it migrated', async () => {
+  if (!postgresUrl) return;
+  const scratch = await createScratchSchema(postgresUrl);
+  try {
+    const url = new URL(scratch.url);
+    url.password = 'hunter2'; // the test server trusts local logins, whatever the password
+    const result = await athanor(['migrate', '--db', url.toString()]);
+    assert.is(result.code, 0, result.stderr);
+    assert.not.match(result.stdout + result.stderr, 'hunter2');
+    assert.match(result.stdout, ':***@');
+  } finally {
+    await scratch.drop();
   }
 });
 
