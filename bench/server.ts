@@ -3,6 +3,7 @@
  * logging at full speed, while a client times `GET /api/instances` and `GET /api/runs/:id`;
  * the same requests on the idle server are the reference. Reports p50/p95 and whether any
  * stream stalled (went > 2 s without an event while runs were logging).
+ * On Postgres; `ATHANOR_BENCH_SERVER_DB=pglite` runs it on the embedded default instead.
  */
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -29,14 +30,16 @@ async function loadClient(base: string, streams: number, durationMs: number, pat
 }
 
 export default function serverBench(): Promise<Record<string, number>> {
+  if (process.env.ATHANOR_BENCH_SERVER_DB === 'pglite') return measure('pglite');
   return withBenchSchema((url) => measure(url));
 }
 
-async function measure(postgresUrl: string): Promise<Record<string, number>> {
+async function measure(database: string): Promise<Record<string, number>> {
   await mkdir(join(ROOT, 'test-output'), { recursive: true });
   const dir = await mkdtemp(join(ROOT, 'test-output', 'bench-server-'));
   await cp(join(ROOT, 'bench/fixtures/bench_logger.ts'), join(dir, 'bench_logger.ts'));
-  const workbench = await createWorkbench({ experimentsDir: dir, database: postgresUrl, watch: false, supervisor: { concurrency: 20 } });
+  const spec = database === 'pglite' ? `pglite:${join(dir, '.db')}` : database;
+  const workbench = await createWorkbench({ experimentsDir: dir, database: spec, watch: false, supervisor: { concurrency: 20 } });
   const server = await startHttpServer({ workbench, port: 0 });
   const base = `http://127.0.0.1:${server.port}`;
   const figures: Record<string, number> = {};
@@ -80,7 +83,7 @@ async function measure(postgresUrl: string): Promise<Record<string, number>> {
     await workbench.close();
     await rm(dir, { recursive: true, force: true });
   }
-  console.log('\nserver benchmark: 50 event streams, 20 runs logging at full speed (Postgres)');
+  console.log(`\nserver benchmark: 50 event streams, 20 runs logging at full speed (${database === 'pglite' ? 'PGlite' : 'Postgres'})`);
   console.table({
     'GET p95 under load': { figure: `${figures.loaded_p95_ms} ms`, reference: `idle p95 ${figures.idle_p95_ms} ms`, ratio: figures.loaded_vs_idle_p95, target: '≤ 50 ms' },
     'GET p50 under load': { figure: `${figures.loaded_p50_ms} ms`, reference: `idle p50 ${figures.idle_p50_ms} ms`, ratio: '', target: '' },

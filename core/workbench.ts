@@ -110,6 +110,8 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
       const { file, codeHash } = await registry.resolveForRun(name);
       return { absoluteFile: file, file: registry.get(name)?.file ?? file, codeHash };
     },
+    // PGlite and pg-mem have one connection: stores queued for it only make reads wait longer.
+    ...(database.kind === 'postgres' ? {} : { storeSlots: 1 }),
     ...options.supervisor,
   });
   const { recovered } = await supervisor.start();

@@ -26,10 +26,18 @@ export interface PgliteBackendOptions {
   spec?: string;
 }
 
-/** What the dialect uses of PGlite, with copy-rows.ts' queries run as COPY from a blob. */
+/**
+ * What the dialect uses of PGlite, with copy-rows.ts' queries run as COPY from a blob.
+ *
+ * PGlite runs each query on this thread, and a query's promise settles in a microtask, so
+ * queries queued one after another (twenty runs storing their output) ran back to back
+ * for up to a second without letting a request or a timer in. Each query now waits for
+ * the event loop's next turn first.
+ */
 function copyCapable(pglite: PGlite): PGlite {
   const client: Pick<PGlite, 'query' | 'close'> = {
-    query: (text: string, values?: unknown[]) => {
+    query: async (text: string, values?: unknown[]) => {
+      await new Promise(setImmediate);
       const copy = copyQuery(text, values);
       if (!copy) return pglite.query(text, values);
       return pglite.query(`${copy.statement} from '/dev/blob'`, [], { blob: new Blob([...copy.data]) });
