@@ -33,6 +33,12 @@ export const validatorRuntime = {
   },
 };
 
+/**
+ * Whether this code was served over HTTP (a page) and can import from the API. Run from
+ * the file system (Node, as the component tests do) it cannot: forms compile in place there.
+ */
+const FROM_THE_WEB = !import.meta.url.startsWith('file:');
+
 /** Validators on their way, by schema; a schema leaves when its validator is installed or failed. */
 const loading = new WeakMap<JSONSchema, Promise<void>>();
 /** Schemas whose validator could not be loaded: compiled in the page instead, not asked for again. */
@@ -44,7 +50,7 @@ const failed = new WeakSet<JSONSchema>();
  */
 export function loadValidator(api: string, experiment: ExperimentInfo): Promise<void> {
   const { schema, codeHash, name } = experiment;
-  if (!schema || hasValidator(schema) || failed.has(schema)) return Promise.resolve();
+  if (!schema || hasValidator(schema) || failed.has(schema) || !FROM_THE_WEB) return Promise.resolve();
   let loaded = loading.get(schema);
   if (!loaded) {
     const url = `${api.replace(/\/+$/, '')}/api/experiments/${encodeURIComponent(name)}/validator.js?v=${encodeURIComponent(codeHash ?? '')}`;
