@@ -42,6 +42,13 @@ function matches(stored: Pick<StoredEvent, 'runId' | 'instanceId'>, filter: Even
   return true;
 }
 
+interface Client {
+  response: ServerResponse;
+  filter: EventFilter;
+  /** Still reading the backlog it resumed with: not dropped for its size until it drains. */
+  catchingUp: boolean;
+}
+
 export class EventHub {
   readonly #options: Required<EventHubOptions>;
   readonly #ring: StoredEvent[] = [];
@@ -52,7 +59,7 @@ export class EventHub {
    * being sent the new process' events as if they came after the ones it saw.
    */
   #nextId = Date.now() * 1000 + 1;
-  readonly #clients = new Set<{ response: ServerResponse; filter: EventFilter }>();
+  readonly #clients = new Set<Client>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
 
@@ -78,9 +85,15 @@ export class EventHub {
       'x-accel-buffering': 'no',
     });
     response.write('retry: 1000\n\n');
-    const client = { response, filter };
+    const client: Client = { response, filter, catchingUp: false };
     const lastId = Number(request.headers['last-event-id'] ?? new URL(request.url ?? '/', 'http://x').searchParams.get('lastEventId') ?? NaN);
     if (Number.isInteger(lastId)) this.#replay(client, lastId);
+    // A resumed client gets its backlog whatever its size (the ring bounds it): dropping it
+    // for that would make it reconnect and get the same backlog again, for ever.
+    if (response.writableLength > this.#options.clientBuffer) {
+      client.catchingUp = true;
+      response.once('drain', () => (client.catchingUp = false));
+    }
     this.#clients.add(client);
     const remove = () => this.#clients.delete(client);
     request.on('close', remove);
@@ -95,7 +108,7 @@ export class EventHub {
     this.#clients.clear();
   }
 
-  #replay(client: { response: ServerResponse; filter: EventFilter }, lastId: number): void {
+  #replay(client: Client, lastId: number): void {
     const newest = this.#nextId - 1;
     const oldest = this.#ring[0]?.id ?? this.#nextId;
     if (lastId < oldest - 1 || lastId > newest) {
@@ -106,7 +119,7 @@ export class EventHub {
       return;
     }
     for (const stored of this.#ring) {
-      if (stored.id > lastId && matches(stored, client.filter)) this.#send(client, stored.text);
+      if (stored.id > lastId && matches(stored, client.filter)) client.response.write(stored.text);
     }
   }
 
@@ -121,8 +134,8 @@ export class EventHub {
     for (const client of this.#clients) if (matches(stored, client.filter)) this.#send(client, stored.text);
   }
 
-  #send(client: { response: ServerResponse }, text: string): void {
-    if (client.response.writableLength > this.#options.clientBuffer) {
+  #send(client: Client, text: string): void {
+    if (!client.catchingUp && client.response.writableLength > this.#options.clientBuffer) {
       this.#clients.delete(client as never);
       client.response.destroy(); // too slow: it reconnects with Last-Event-ID
       return;
