@@ -45,3 +45,15 @@ export async function startWorkbenchProcess(args: string[]): Promise<WorkbenchPr
   };
   return { child, url, output: () => output, exited, api };
 }
+
+/** Runs `athanor ARGS…` to its end, as a shell would; resolves with its exit code and output. */
+export function runAthanor(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

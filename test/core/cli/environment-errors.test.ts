@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EnvironmentError, explainDatabaseError, listeningOn } from '../../../core/cli/environment-error.ts';
 import { MigrationError } from '../../../storage/storage-errors.ts';
 import { createScratchSchema, requirePostgresUrl } from '../../helpers/databases.ts';
 import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
-import { startWorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { startWorkbenchProcess, runAthanor } from '../../helpers/workbench-process.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
 const STACK_LINE = /^\s+at /m;
 
 const cli = suite('athanor: a held database or port is exit 2 with one line, no stack');
@@ -28,16 +25,7 @@ cli.after.each(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function athanor(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--experiments', experimentsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const athanor = (args: string[]) => runAthanor([...args, '--experiments', experimentsDir]);
 
 cli('while `athanor dev` holds the pglite folder, run and migrate say so and suggest --db memory', async () => {
   const db = `pglite:${join(dataDir, 'db')}`;

@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runAthanor } from '../../helpers/workbench-process.ts';
 import { parseSetOptions } from '../../../core/cli/set-options.ts';
 import { ConfigSchema, validateConfig } from '../../../core/experiment/index.ts';
 import { InputError } from '../../../core/errors.ts';
 import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
 
 /** One field of each kind; the run records its configuration as the result `config`. */
 const SET_FIXTURE = `
@@ -93,16 +91,7 @@ cli.after(async () => {
   await rm(experimentsDir, { recursive: true, force: true });
 });
 
-function athanor(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--experiments', experimentsDir, '--db', 'memory'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const athanor = (args: string[]) => runAthanor([...args, '--experiments', experimentsDir, '--db', 'memory']);
 
 cli('a number in a JSON list item for a text field is refused as the API refuses it: exit 2', async () => {
   const result = await athanor(['run', 'set_fixture', '--set', 'prompts=[{"text":5}]', '--set', 'flag=true', '--json']);
