@@ -61,7 +61,12 @@ export async function createRun(context: ServiceContext, instanceId: string, opt
       completed_at: null,
     })
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch(async (error: unknown) => {
+      // The instance was deleted between the check and the insert (its foreign key refuses the row).
+      const still = await context.database.db.selectFrom('instances').select('id').where('id', '=', id).executeTakeFirst();
+      throw still ? error : new NotFoundError(`instance ${instanceId} not found`);
+    });
   return toRun(row);
 }
 

@@ -19,13 +19,22 @@ import type { StoreSlots } from './store-slots.ts';
 import type { ExitInfo, RunDispatcher, RunProcess } from './run-dispatcher.ts';
 import { describeExit, describeWireError } from './run-outcome.ts';
 
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** The metadata of a printed line, as stored JSON text. */
 const OUTPUT_METADATA = { stdout: '{"stream":"stdout"}', stderr: '{"stream":"stderr"}' } as const;
 
-export interface RunServerOptions {
-  run: Run;
+/** What a run needs to start, read right before it does. */
+export interface PreparedRun {
   instance: Instance;
   experiment: { name: string; file: string; absoluteFile: string; codeHash: string };
+}
+
+export interface RunServerOptions {
+  /** The run as it was queued (its id, instance and options). */
+  run: Run;
+  /** Reads the instance and the experiment's code; a run whose instance is gone fails to prepare. */
+  prepare(): Promise<PreparedRun>;
   service: ExperimentsService;
   bus: EventBus;
   dispatcher: RunDispatcher;
@@ -66,6 +75,8 @@ export class RunServer {
   /** Why the process' output is paused: its buffer is full, or the workbench lags. */
   readonly #pausedBy = new Set<'buffer' | 'load'>();
   #unsubscribe: (() => void) | undefined;
+  #started: Promise<void> | undefined;
+  #finished = false;
   readonly done: Promise<Run>;
   #resolveDone!: (run: Run) => void;
 
@@ -93,9 +104,29 @@ export class RunServer {
     return this.#buffer.peak;
   }
 
-  /** Launches the process and marks the run running. Resolves once it is started. */
-  async start(): Promise<void> {
-    const { run, instance, experiment, service } = this.#o;
+  /**
+   * Launches the process and marks the run running. Never rejects: whatever stops the start
+   * (the instance deleted, the run cancelled or ended elsewhere, no process) ends the run
+   * and kills a host launched for it. Resolves once the run executes or has ended.
+   */
+  start(): Promise<void> {
+    return (this.#started ??= this.#start().catch((error) => this.#finish('failed', `could not start the run: ${errorText(error)}`)));
+  }
+
+  /** Settles when `start()` has: the run executes, or has ended. */
+  get started(): Promise<void> {
+    return this.#started ?? Promise.resolve();
+  }
+
+  async #start(): Promise<void> {
+    const { run, service } = this.#o;
+    let prepared: PreparedRun;
+    try {
+      prepared = await this.#o.prepare();
+    } catch (error) {
+      return this.#finish('failed', `could not start the run: ${errorText(error)}`);
+    }
+    if (this.#stopReason) return this.#finish(this.#stopReason.status, this.#stopReason.error);
     let process: RunProcess;
     try {
       process = await this.#o.dispatcher.launch({
@@ -104,20 +135,31 @@ export class RunServer {
         onProtocolError: (error) => this.#fail(`the run's process broke the protocol: ${error.message}`),
       });
     } catch (error) {
-      await this.#finish('failed', `could not start the run's process: ${(error as Error).message}`);
-      return;
+      return this.#finish('failed', `could not start the run's process: ${errorText(error)}`);
     }
     this.#process = process;
     if (this.#pausedBy.size) process.pauseOutput();
     this.#unsubscribe = this.#o.governor?.subscribe((paused) => this.#pauseOutput('load', paused));
-    if (this.#stopReason) {
-      process.kill('SIGKILL'); // cancelled while launching
-      await process.finished;
-      await this.#finish(this.#stopReason.status, this.#stopReason.error);
-      return;
+    let running: Run | undefined;
+    if (!this.#stopReason) {
+      const { experiment } = prepared;
+      running = await service.transitionRun(run.id, 'running', { codeHash: experiment.codeHash, owner: this.#o.owner }).catch(() => undefined);
     }
-    const running = await service.transitionRun(run.id, 'running', { codeHash: experiment.codeHash, owner: this.#o.owner });
+    if (!running) {
+      // Cancelled while launching, or the row was cancelled, ended or deleted meanwhile.
+      process.kill('SIGKILL');
+      await process.finished;
+      const reason = this.#stopReason ?? { status: 'failed' as const, error: 'the run was ended or deleted before it started' };
+      return this.#finish(reason.status, reason.error);
+    }
     this.#publishStatus(running);
+    this.#send(process, prepared, running);
+    const timeoutMs = run.options.timeoutMs;
+    if (timeoutMs) this.#timers.push(setTimeout(() => this.#stop('failed', `timeout: the run exceeded its limit of ${timeoutMs} ms`), timeoutMs));
+    void process.finished.then((exit) => this.#onExit(exit));
+  }
+
+  #send(process: RunProcess, { instance, experiment }: PreparedRun, running: Run): void {
     process.send({
       type: 'start',
       version: PROTOCOL_VERSION,
@@ -130,9 +172,6 @@ export class RunServer {
       },
       limits: { maxEntryBytes: this.#o.maxEntryBytes },
     });
-    const timeoutMs = run.options.timeoutMs;
-    if (timeoutMs) this.#timers.push(setTimeout(() => this.#stop('failed', `timeout: the run exceeded its limit of ${timeoutMs} ms`), timeoutMs));
-    void process.finished.then((exit) => this.#onExit(exit));
   }
 
   /** Cancels the run through the ladder. */
@@ -247,7 +286,7 @@ export class RunServer {
   }
 
   async #onExit(exit: ExitInfo): Promise<void> {
-    await this.#buffer.drain();
+    await this.#buffer.drain().catch(() => {}); // a failed store is already this.#failure
     this.#emitProgress();
     let status: RunStatus;
     let error: string | null;
@@ -269,16 +308,19 @@ export class RunServer {
   }
 
   async #finish(status: RunStatus, error: string | null): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
     this.#unsubscribe?.();
     for (const timer of this.#timers) clearTimeout(timer);
     clearTimeout(this.#progressTimer);
+    const { service, run } = this.#o;
     try {
-      const final = await this.#o.service.transitionRun(this.runId, status, { error });
+      const final = await service.transitionRun(this.runId, status, { error });
       this.#publishStatus(final);
       this.#resolveDone(final);
     } catch {
-      // The run is gone (its instance was deleted) or was ended elsewhere: report what we know.
-      this.#resolveDone({ ...this.#o.run, status, error });
+      // Ended elsewhere (its row says how), or gone with its instance: report what we know.
+      this.#resolveDone(await service.getRun(this.runId).catch(() => ({ ...run, status, error })));
     }
   }
 

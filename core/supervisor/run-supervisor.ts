@@ -62,7 +62,8 @@ export class RunSupervisor {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   readonly #o: Required<RunSupervisorOptions>;
   readonly #active = new Map<string, RunServer>();
-  readonly #queue: string[] = [];
+  /** Runs waiting for a slot, as they were when queued. */
+  readonly #queue: Run[] = [];
   readonly #waiters = new Map<string, Promise<Run>>();
   readonly #finished = new Map<string, (run: Run) => void>();
   #timers: NodeJS.Timeout[] = [];
@@ -104,7 +105,7 @@ export class RunSupervisor {
 
   /** Whether the run is executing or queued here. */
   isActive(runId: string): boolean {
-    return this.#active.has(runId) || this.#queue.includes(runId);
+    return this.#active.has(runId) || this.#queue.some((run) => run.id === runId);
   }
 
   /** The run's server while it executes here. */
@@ -121,10 +122,12 @@ export class RunSupervisor {
     if (this.#stopped) throw new Error('the supervisor is stopping; no new runs');
     const run = await this.#o.service.getRun(runId);
     if (run.status !== 'pending' || this.isActive(run.id)) throw new InvalidTransitionError(run.id, run.status, 'running');
-    this.#queue.push(run.id);
-    await this.#o.service.claimRuns(this.owner, [run.id]);
     this.#waiters.set(run.id, new Promise((resolve) => this.#finished.set(run.id, resolve)));
-    await this.#pump();
+    this.#queue.push(run);
+    // Marks it queued here, so recovery leaves it be; a row deleted meanwhile fails its start.
+    await this.#o.service.claimRuns(this.owner, [run.id]).catch(() => {});
+    this.#pump();
+    await this.#active.get(run.id)?.started;
     return this.#o.service.getRun(run.id);
   }
 
@@ -136,13 +139,10 @@ export class RunSupervisor {
 
   /** Cancels a run: a pending one without starting it, a running one through the ladder. */
   async cancelRun(runId: string, reason = 'cancelled by request'): Promise<CancelOutcome> {
-    const queued = this.#queue.indexOf(runId);
+    const queued = this.#queue.findIndex((run) => run.id === runId);
     if (queued !== -1) {
-      this.#queue.splice(queued, 1);
-      const run = await this.#o.service.transitionRun(runId, 'cancelled', { error: reason });
-      this.#o.bus.publish('run.status', { runId, instanceId: run.instanceId, status: run.status, run });
-      this.#settle(runId, run);
-      return { run, changed: true, message: 'the run was cancelled before it started' };
+      const [run] = this.#queue.splice(queued, 1);
+      return { run: await this.#cancelQueued(run!, reason), changed: true, message: 'the run was cancelled before it started' };
     }
     const server = this.#active.get(runId);
     if (server) {
@@ -165,7 +165,7 @@ export class RunSupervisor {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const timer of this.#timers) clearInterval(timer);
-    for (const runId of [...this.#queue]) await this.cancelRun(runId, 'cancelled: the workbench stopped');
+    for (const run of this.#queue.splice(0)) await this.#cancelQueued(run, 'cancelled: the workbench stopped');
     const running = [...this.#active.values()];
     for (const server of running) server.cancel('cancelled: the workbench stopped');
     await Promise.all(running.map((server) => server.done));
@@ -176,35 +176,45 @@ export class RunSupervisor {
     await this.stop();
   }
 
-  async #pump(): Promise<void> {
+  /**
+   * Starts queued runs while slots are free. A slot is taken synchronously, before any
+   * await, so parallel starts never exceed the limit; a run's start never throws here.
+   */
+  #pump(): void {
     while (this.#active.size < this.#o.concurrency && this.#queue.length > 0) {
-      const runId = this.#queue.shift()!;
-      const server = await this.#createServer(runId).catch(async (error: Error) => {
-        const run = await this.#o.service.transitionRun(runId, 'failed', { error: error.message }).catch(() => undefined);
-        if (run) this.#o.bus.publish('run.status', { runId, instanceId: run.instanceId, status: run.status, run });
-        this.#settle(runId, run ?? (await this.#o.service.getRun(runId)));
-        return undefined;
+      const run = this.#queue.shift()!;
+      const server = this.#createServer(run);
+      this.#active.set(run.id, server);
+      void server.done.then((final) => {
+        this.#active.delete(run.id);
+        this.#settle(run.id, final);
+        if (!this.#stopped) this.#pump();
       });
-      if (!server) continue;
-      this.#active.set(runId, server);
-      void server.done.then((run) => {
-        this.#active.delete(runId);
-        this.#settle(runId, run);
-        if (!this.#stopped) void this.#pump();
-      });
-      await server.start();
+      void server.start();
     }
   }
 
-  async #createServer(runId: string): Promise<RunServer> {
+  /** Ends a run that never left the queue; its row may have been ended or deleted meanwhile. */
+  async #cancelQueued(run: Run, reason: string): Promise<Run> {
+    const { service, bus } = this.#o;
+    const final = await service
+      .transitionRun(run.id, 'cancelled', { error: reason })
+      .then((cancelled) => (bus.publish('run.status', { runId: run.id, instanceId: run.instanceId, status: cancelled.status, run: cancelled }), cancelled))
+      .catch(() => service.getRun(run.id))
+      .catch((): Run => ({ ...run, status: 'cancelled', error: reason }));
+    this.#settle(run.id, final);
+    return final;
+  }
+
+  #createServer(run: Run): RunServer {
     const { service } = this.#o;
-    const run = await service.getRun(runId);
-    const instance = await service.getInstance(run.instanceId);
-    const code = await this.#o.resolveExperiment(instance.experiment);
     return new RunServer({
       run,
-      instance,
-      experiment: { name: instance.experiment, ...code },
+      prepare: async () => {
+        const instance = await service.getInstance(run.instanceId);
+        const code = await this.#o.resolveExperiment(instance.experiment);
+        return { instance, experiment: { name: instance.experiment, ...code } };
+      },
       service,
       bus: this.#o.bus,
       dispatcher: this.#o.dispatcher,

@@ -1,0 +1,105 @@
+// Starting runs while their instance is deleted and re-created (issue 18, item 1): the
+// workbench lives, no run is left pending, no run host is left behind, never more runs
+// execute than the limit, and every answer is 201, 404 or 409.
+import { readdirSync, readFileSync } from 'node:fs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createPgliteFolder, createScratchSchema, requirePostgresUrl } from '../../helpers/databases.ts';
+import { withServer, type ServerContext } from '../../helpers/http-workbench.ts';
+import { until } from '../../helpers/until.ts';
+
+const ROUNDS = Number(process.env.ATHANOR_RACE_ROUNDS ?? 8);
+const CONCURRENCY = 2;
+
+/** Run hosts this process has forked that are still alive. */
+function liveRunHosts(): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('run-host-entry')) pids.push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+async function race(context: ServerContext, round: number, answers: Map<number, number>): Promise<void> {
+  const { api } = context;
+  const create = async () => (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: `race ${round}`, configuration: { mode: 'slow', delay_ms: 30 } })).body.id as string;
+  const id = await create();
+  const starts: Promise<void>[] = [];
+  for (let client = 0; client < 3; client++) {
+    starts.push(
+      (async () => {
+        for (let i = 0; i < 10; i++) {
+          const { status } = await api('POST', `/api/instances/${id}/runs`, {});
+          answers.set(status, (answers.get(status) ?? 0) + 1);
+        }
+      })(),
+    );
+  }
+  await new Promise((resolve) => setTimeout(resolve, 20 + (round % 5) * 15));
+  const deleted = await api('DELETE', `/api/instances/${id}`);
+  answers.set(deleted.status, (answers.get(deleted.status) ?? 0) + 1);
+  await create(); // the same name again, at once
+  await Promise.all(starts);
+}
+
+function raceSuite(name: string, database: () => Promise<{ spec: string; drop(): Promise<void> }>): void {
+  const test = suite(`run starts racing an instance's deletion (${name})`);
+  test(`${ROUNDS} rounds of 30 parallel starts interleaved with a delete and a re-create`, async () => {
+    const { spec, drop } = await database();
+    const crashes: unknown[] = [];
+    const onCrash = (error: unknown) => crashes.push(error);
+    process.on('unhandledRejection', onCrash);
+    process.on('uncaughtException', onCrash);
+    try {
+      await withServer(
+        async (context) => {
+          let running = 0;
+          let peak = 0;
+          context.workbench.bus.subscribe('run.status', (event) => {
+            if (event.status === 'running') peak = Math.max(peak, ++running);
+            else if (event.run.startedAt) running--;
+          });
+          const answers = new Map<number, number>();
+          for (let round = 0; round < ROUNDS; round++) await race(context, round, answers);
+          await until(() => context.workbench.supervisor.activeCount === 0, 'every run to end', 60_000);
+          const pending = await context.workbench.database.db.selectFrom('runs').select('id').where('status', 'in', ['pending', 'running']).execute();
+          assert.equal(pending, [], 'no run is left pending or running');
+          assert.equal(crashes, [], 'nothing escaped the supervisor');
+          assert.ok(peak <= CONCURRENCY, `at most ${CONCURRENCY} runs executed at once, saw ${peak}`);
+          const statuses = [...answers.keys()].sort();
+          assert.ok(statuses.every((status) => [200, 201, 404, 409].includes(status)), `answers: ${JSON.stringify([...answers])}`);
+          assert.ok((answers.get(201) ?? 0) > 0, 'some runs started');
+          // The warm host waits for the next run; any other host is a leak.
+          await until(() => liveRunHosts().length <= 1, `no run host but the warm one (left: ${liveRunHosts().join(', ')})`, 10_000);
+        },
+        { workbench: { database: spec, supervisor: { concurrency: CONCURRENCY, graceMs: 500 } } },
+      );
+      assert.equal(liveRunHosts(), [], 'closing the workbench leaves no run host');
+    } finally {
+      process.off('unhandledRejection', onCrash);
+      process.off('uncaughtException', onCrash);
+      await drop();
+    }
+  });
+  test.run();
+}
+
+raceSuite('PGlite', async () => {
+  const folder = await createPgliteFolder();
+  return { spec: `pglite:${folder.dir}`, drop: folder.remove };
+});
+
+const url = requirePostgresUrl("run starts racing an instance's deletion (Postgres)");
+if (url) {
+  raceSuite('Postgres', async () => {
+    const schema = await createScratchSchema(url);
+    return { spec: schema.url, drop: schema.drop };
+  });
+}
