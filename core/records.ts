@@ -33,6 +33,8 @@ export interface RunProgress {
 export interface RunOptions {
   /** End the run `failed` with reason `timeout` after this many milliseconds. */
   timeoutMs?: number;
+  /** Memory the run's process may use (resident, MiB); past it the run fails. Default: a share of the machine's. */
+  memoryMb?: number;
 }
 
 export interface Run {

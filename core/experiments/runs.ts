@@ -15,15 +15,24 @@ export interface RunTransition {
   owner?: string | null;
 }
 
+/** The largest timer Node can set (a longer one fires at once). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function checkPositiveInteger(name: string, value: unknown, max: number, unit: string): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || (value as number) <= 0) throw new InputError(`${name} must be a positive integer of ${unit}, got ${JSON.stringify(value)}`);
+  if ((value as number) > max) throw new InputError(`${name} must be at most ${max} ${unit}, got ${JSON.stringify(value)}`);
+}
+
 function checkOptions(options: unknown): RunOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) throw new InputError('run options must be an object');
-  const { timeoutMs, ...rest } = options as RunOptions & Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw new InputError(`unknown run option ${Object.keys(rest).join(', ')}; known: timeoutMs`);
-  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
-    throw new InputError(`timeoutMs must be a positive integer of milliseconds, got ${JSON.stringify(timeoutMs)}`);
-  }
-  return timeoutMs === undefined ? {} : { timeoutMs };
+  const { timeoutMs, memoryMb, ...rest } = options as RunOptions & Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw new InputError(`unknown run option ${Object.keys(rest).join(', ')}; known: timeoutMs, memoryMb`);
+  checkPositiveInteger('timeoutMs', timeoutMs, MAX_TIMEOUT_MS, 'milliseconds');
+  checkPositiveInteger('memoryMb', memoryMb, 1024 * 1024, 'MiB');
+  if (memoryMb !== undefined && memoryMb < 64) throw new InputError(`memoryMb must be at least 64 MiB, got ${memoryMb}`);
+  return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(memoryMb === undefined ? {} : { memoryMb }) };
 }
 
 /**

@@ -33,13 +33,16 @@ export interface FrameReaderOptions {
   onFrame(frame: ChildFrame): void;
   /** A frame that broke the protocol; reading stops. */
   onError(error: ProtocolError): void;
-  /** Largest frame accepted (bytes). */
-  maxFrameBytes?: number;
+  /** Largest frame accepted (bytes), or a function that tells it (the limit is known once a run is attached). */
+  maxFrameBytes?: number | (() => number);
 }
 
 /** Reads newline-delimited frames from the child's pipe; `pause`/`resume` apply back-pressure. */
 export function createFrameReader(stream: Readable, options: FrameReaderOptions) {
-  const maxFrameBytes = options.maxFrameBytes ?? 256 * 1024 * 1024;
+  const limit = options.maxFrameBytes ?? 256 * 1024 * 1024;
+  const maxFrameBytes = typeof limit === 'number' ? () => limit : limit;
+  const tooLarge = () =>
+    new ProtocolError(`a frame is larger than ${maxFrameBytes()} bytes, the limit for one frame (raw writes to the frame pipe are checked too)`);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let failed = false;
@@ -55,6 +58,7 @@ export function createFrameReader(stream: Readable, options: FrameReaderOptions)
     let start = 0;
     for (let nl = chunk.indexOf(NEWLINE); nl !== -1 && !failed; nl = chunk.indexOf(NEWLINE, start)) {
       const piece = chunk.subarray(start, nl);
+      if (pendingBytes + piece.length > maxFrameBytes()) return fail(tooLarge());
       const line = pending.length === 0 ? piece.toString() : Buffer.concat([...pending, piece]).toString();
       pending = [];
       pendingBytes = 0;
@@ -71,7 +75,7 @@ export function createFrameReader(stream: Readable, options: FrameReaderOptions)
     if (failed || start >= chunk.length) return;
     pending.push(chunk.subarray(start));
     pendingBytes += chunk.length - start;
-    if (pendingBytes > maxFrameBytes) fail(new ProtocolError(`a frame is larger than ${maxFrameBytes} bytes`));
+    if (pendingBytes > maxFrameBytes()) fail(tooLarge());
   };
 
   stream.on('data', onData);

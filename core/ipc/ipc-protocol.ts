@@ -18,6 +18,17 @@ export const PROTOCOL_VERSION = 1;
 /** File descriptor of the frame pipe in the child (stdio index). */
 export const FRAME_FD = 4;
 
+/** Longest result key (characters). */
+export const MAX_RESULT_KEY_CHARS = 500;
+
+/**
+ * Largest frame the parent reads: a batch holds up to ~512 KiB of entries plus one entry of
+ * up to `maxEntryBytes` characters, which JSON may escape to six bytes each.
+ */
+export function maxFrameBytes(maxEntryBytes: number): number {
+  return 8 * maxEntryBytes + 4 * 1024 * 1024;
+}
+
 // ---- parent → child (IPC channel) -------------------------------------------------
 
 /** What the run needs to know: sent once, when the parent hands a run to a warm host. */
@@ -158,5 +169,38 @@ export function parseChildFrame(line: string): ChildFrame {
       return frame;
     default:
       throw new ProtocolError(`unknown frame type ${JSON.stringify(frame?.t)}`);
+  }
+}
+
+/** The limits the parent holds a child's frames to (it cannot trust the child's Runtime). */
+export interface FrameLimits {
+  maxEntryBytes: number;
+}
+
+/**
+ * The first limit a well-formed frame breaks, as a message naming it, or undefined. The
+ * Runtime refuses these at the call; a frame that still breaks one was written behind its
+ * back (a raw write to the frame pipe), and fails the run.
+ */
+export function frameLimitBroken(frame: ChildFrame, { maxEntryBytes }: FrameLimits): string | undefined {
+  const over = (what: string, size: number, limit: number, unit = 'characters') =>
+    size > limit ? `${what} is ${size} ${unit}, over the limit of ${limit}` : undefined;
+  switch (frame.t) {
+    case 'batch':
+      for (const [, message, metadata] of frame.logs ?? []) {
+        const broken = over('a log entry (message and metadata)', message.length + (metadata?.length ?? 0), maxEntryBytes);
+        if (broken) return broken;
+      }
+      for (const [key, value] of frame.results ?? []) {
+        const broken = over('a result key', key.length, MAX_RESULT_KEY_CHARS) ?? over(`result "${key.slice(0, 100)}"`, value.length, maxEntryBytes);
+        if (broken) return broken;
+      }
+      return frame.progress?.message === undefined ? undefined : over('a progress message', frame.progress.message.length, maxEntryBytes);
+    case 'warning':
+      return over('a warning', frame.message.length, maxEntryBytes);
+    case 'end':
+      return over("the run's error", (frame.error?.message.length ?? 0) + (frame.error?.stack?.length ?? 0), 2 * maxEntryBytes);
+    default:
+      return undefined;
   }
 }

@@ -28,12 +28,24 @@ export function experimentModuleOf(loaded: Record<string, unknown>, file: string
 
 export type Outcome = { outcome: 'completed' | 'failed' | 'cancelled'; error?: WireError };
 
+/** Longest error message or stack kept (characters): an error is read, not stored whole. */
+const MAX_ERROR_CHARS = 64 * 1024;
+const clip = (text: string) => (text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)} … [${text.length - MAX_ERROR_CHARS} more characters]` : text);
+
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { message: error.message || error.name, ...(error.stack ? { stack: error.stack } : {}), ...(typeof code === 'string' ? { code } : {}) };
+    return { message: clip(error.message || error.name), ...(error.stack ? { stack: clip(error.stack) } : {}), ...(typeof code === 'string' ? { code } : {}) };
   }
-  return { message: typeof error === 'string' ? error : `a non-Error value was thrown: ${JSON.stringify(error) ?? String(error)}` };
+  return { message: clip(typeof error === 'string' ? error : `a non-Error value was thrown: ${safeJson(error)}`) };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 /** Calls `run(ctx)`; `state` reports cancellation and a decided outcome. */

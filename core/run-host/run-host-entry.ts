@@ -18,20 +18,29 @@ const writer = createFrameWriter(FRAME_FD);
 const controller = new AbortController();
 let sink: FrameSink | undefined;
 
-function finish(outcome: 'completed' | 'failed' | 'cancelled', error?: ReturnType<typeof toWireError>): void {
-  sink?.end(outcome, error);
-  // Leave once output is out; an experiment's leftover timers must not keep the run alive.
-  setTimeout(() => process.exit(0), 50).unref();
+/** Resolves once everything the experiment printed has left this process (pipes are asynchronous). */
+function printed(): Promise<unknown> {
+  return Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+}
+
+/**
+ * Reports the outcome and leaves: first what the experiment printed goes out (exiting drops
+ * what a pipe still queues: a 100 MiB console.log lost most of its text), then the end
+ * frame, then the process exits, whatever timers the experiment left behind.
+ */
+async function finish(outcome: 'completed' | 'failed' | 'cancelled', error?: ReturnType<typeof toWireError>, code = 0): Promise<never> {
   process.channel?.unref();
+  await printed();
+  sink?.end(outcome, error);
+  process.exit(code);
 }
 
 function failFromProcess(prefix: string, error: unknown): void {
-  if (sink?.cancelled) finish('cancelled');
+  if (sink?.cancelled) void finish('cancelled', undefined, 1);
   else {
     const wire = toWireError(error);
-    finish('failed', { ...wire, message: `${prefix}: ${wire.message}` });
+    void finish('failed', { ...wire, message: `${prefix}: ${wire.message}` }, 1);
   }
-  process.exit(1);
 }
 
 async function start(message: StartMessage): Promise<void> {
@@ -84,7 +93,7 @@ process.on('message', (message: ParentMessage) => {
 });
 
 process.on('SIGTERM', () => {
-  finish('cancelled');
+  sink?.end('cancelled');
   process.exit(143);
 });
 process.on('unhandledRejection', (reason) => failFromProcess('unhandled promise rejection', reason));

@@ -8,6 +8,7 @@
  * Runtime.result(ctx, `iteration_${i}`, { value });
  * if (Runtime.cancelled(ctx)) throw new Runtime.Cancelled();
  */
+import { MAX_RESULT_KEY_CHARS } from '../ipc/ipc-protocol.ts';
 import type { LogLevel } from '../records.ts';
 import { toJsonText, toStorableText } from './json-value.ts';
 import { SINK, type RunContext, type RuntimeSink } from './run-context.ts';
@@ -89,6 +90,9 @@ function result(ctx: RunContext<object>, key: string, value: unknown): void {
   const sink = openSink(ctx, 'result');
   if (!sink) return;
   if (typeof key !== 'string' || key === '') throw new TypeError(`result: key must be a non-empty string, got ${JSON.stringify(key)}`);
+  if (key.length > MAX_RESULT_KEY_CHARS) {
+    throw new TypeError(`result: key is ${key.length} characters, over the limit of ${MAX_RESULT_KEY_CHARS} ("${key.slice(0, 40)}…")`);
+  }
   const text = toJsonText(value, `result "${key}"`);
   checkSize(sink, text.length, `result "${key}"`);
   sink.result([toStorableText(key), text, Date.now()]);

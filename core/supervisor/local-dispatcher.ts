@@ -4,12 +4,13 @@
  * process takes to start.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
-import { createInterface } from 'node:readline';
+import { setPriority, totalmem } from 'node:os';
 import type { Readable } from 'node:stream';
 import { createFrameReader } from '../ipc/ipc-channel.ts';
-import type { ChildFrame } from '../ipc/ipc-protocol.ts';
-import type { ExitInfo, RunDispatcher, RunProcess, RunProcessHandlers } from './run-dispatcher.ts';
+import { maxFrameBytes, type ChildFrame } from '../ipc/ipc-protocol.ts';
+import { createLineCutter, type LineCutter } from './line-cutter.ts';
+import { watchMemory } from './memory-limit.ts';
+import type { ExitInfo, RunDispatcher, RunLimits, RunProcess, RunProcessHandlers } from './run-dispatcher.ts';
 
 export interface LocalDispatcherOptions {
   /** Hosts kept started and waiting (default 1; 0 starts one per run on demand). */
@@ -27,24 +28,36 @@ export interface LocalDispatcherOptions {
 const HOST_ENTRY = new URL('../run-host/run-host-entry.ts', import.meta.url);
 const TSX = import.meta.resolve('tsx');
 const STDERR_TAIL = 4096;
+/** V8's heap limit, set out of the way: the memory watch is the cap (see memory-limit.ts). */
+const HEAP_MB = Math.floor(totalmem() / (1024 * 1024));
+/** After the host exits, how long its output pipes may stay open (held by a process that left its group). */
+const PIPES_GRACE_MS = 3000;
+const DEFAULT_LIMITS: RunLimits = { maxEntryBytes: 1024 * 1024, memoryMb: Infinity };
 
 class LocalRunProcess implements RunProcess {
   readonly #child: ChildProcess;
   readonly #reader: ReturnType<typeof createFrameReader>;
+  readonly #streams: Readable[];
   readonly ready: Promise<void>;
   readonly finished: Promise<ExitInfo>;
   #handlers: RunProcessHandlers | undefined;
+  #limits = DEFAULT_LIMITS;
   #early: ChildFrame[] = [];
   #stderrTail = '';
   #exited = false;
+  #reason: string | undefined;
+  #unwatch: (() => void) | undefined;
+  readonly #cutters: Record<'stdout' | 'stderr', LineCutter>;
 
   constructor(options: LocalDispatcherOptions) {
     this.#child = fork(HOST_ENTRY, [], {
-      execArgv: ['--import', TSX, ...(options.execArgv ?? [])],
+      execArgv: ['--import', TSX, `--max-old-space-size=${HEAP_MB}`, ...(options.execArgv ?? [])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       cwd: options.cwd,
       env: options.env,
       serialization: 'json',
+      // The host leads its own process group: cancel and the run's end reach whatever it started.
+      detached: true,
     });
     try {
       if (this.#child.pid) setPriority(this.#child.pid, options.niceness ?? 10);
@@ -67,19 +80,30 @@ class LocalRunProcess implements RunProcess {
         this.#handlers?.onProtocolError(error);
         this.kill('SIGKILL');
       },
+      maxFrameBytes: () => maxFrameBytes(this.#limits.maxEntryBytes),
     });
-    this.#lines(this.#child.stdout!, 'stdout');
-    this.#lines(this.#child.stderr!, 'stderr');
-    const framesClosed = new Promise<void>((resolve) => frames.once('close', resolve));
+    this.#cutters = { stdout: this.#cutter('stdout'), stderr: this.#cutter('stderr') };
+    this.#streams = [frames, this.#child.stdout!, this.#child.stderr!];
+    this.#read(this.#child.stdout!, 'stdout');
+    this.#read(this.#child.stderr!, 'stderr');
+    const closed = this.#streams.map((stream) => new Promise<void>((resolve) => stream.once('close', resolve)));
     const exited = new Promise<Pick<ExitInfo, 'code' | 'signal'>>((resolve) =>
       this.#child.once('exit', (code, signal) => {
         this.#exited = true;
+        this.#unwatch?.();
+        this.#killGroup('SIGKILL'); // what the run started and left behind ends with it
+        const stragglers = setTimeout(() => this.#streams.forEach((stream) => stream.destroy()), PIPES_GRACE_MS);
+        void Promise.all(closed).then(() => clearTimeout(stragglers));
         markFailed(new Error(`the run host exited before it was ready (${signal ?? `code ${code}`}): ${this.#stderrTail.trim()}`));
         resolve({ code, signal });
       }),
     );
     this.#child.on('error', (error) => markFailed(error));
-    this.finished = Promise.all([exited, framesClosed]).then(([exit]) => ({ ...exit, stderrTail: this.#stderrTail }));
+    this.finished = Promise.all([exited, ...closed]).then(([exit]) => ({
+      ...exit,
+      stderrTail: this.#stderrTail,
+      ...(this.#reason ? { reason: this.#reason } : {}),
+    }));
   }
 
   get pid() {
@@ -90,9 +114,18 @@ class LocalRunProcess implements RunProcess {
     return !this.#exited;
   }
 
-  attach(handlers: RunProcessHandlers): void {
+  attach(handlers: RunProcessHandlers, limits: RunLimits): void {
     this.#handlers = handlers;
+    this.#limits = limits;
+    this.#cutters.stdout = this.#cutter('stdout');
+    this.#cutters.stderr = this.#cutter('stderr');
     for (const frame of this.#early.splice(0)) handlers.onFrame(frame);
+    if (Number.isFinite(limits.memoryMb) && this.#child.pid) {
+      this.#unwatch = watchMemory(this.#child.pid, limits.memoryMb, (used) => {
+        this.#reason = `the run's process used ${Math.round(used)} MiB of memory, over its limit of ${limits.memoryMb} MiB, and was killed`;
+        this.kill('SIGKILL');
+      });
+    }
   }
 
   send(message: Parameters<RunProcess['send']>[0]): void {
@@ -100,23 +133,42 @@ class LocalRunProcess implements RunProcess {
   }
 
   kill(signal: NodeJS.Signals): void {
-    if (!this.#exited) this.#child.kill(signal);
+    if (!this.#exited) this.#killGroup(signal);
   }
 
   pauseOutput(): void {
     this.#reader.pause();
+    this.#child.stdout?.pause();
+    this.#child.stderr?.pause();
   }
 
   resumeOutput(): void {
     this.#reader.resume();
+    this.#child.stdout?.resume();
+    this.#child.stderr?.resume();
   }
 
-  #lines(stream: Readable, name: 'stdout' | 'stderr'): void {
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    lines.on('line', (line) => {
-      if (name === 'stderr') this.#stderrTail = (this.#stderrTail + line + '\n').slice(-STDERR_TAIL);
-      this.#handlers?.onOutput(name, line);
+  #killGroup(signal: NodeJS.Signals): void {
+    const pid = this.#child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // The group is gone; the host itself may not be (no group on this platform).
+      if (!this.#exited) this.#child.kill(signal);
+    }
+  }
+
+  #cutter(name: 'stdout' | 'stderr'): LineCutter {
+    return createLineCutter(this.#limits.maxEntryBytes, ({ text, droppedBytes }) => {
+      if (name === 'stderr') this.#stderrTail = (this.#stderrTail + text.slice(-STDERR_TAIL) + '\n').slice(-STDERR_TAIL);
+      this.#handlers?.onOutput(name, text, droppedBytes);
     });
+  }
+
+  #read(stream: Readable, name: 'stdout' | 'stderr'): void {
+    stream.on('data', (chunk: Buffer) => this.#cutters[name].push(chunk));
+    stream.on('end', () => this.#cutters[name].end());
   }
 }
 
@@ -139,12 +191,12 @@ export function createLocalDispatcher(options: LocalDispatcherOptions = {}): Run
 
   return {
     warmUp: refill,
-    async launch(handlers) {
+    async launch(handlers, limits) {
       if (stopped) throw new Error('the dispatcher is stopped');
       let host = warm.shift();
       refill();
       if (!host || !host.alive) host = new LocalRunProcess(options);
-      host.attach(handlers);
+      host.attach(handlers, limits);
       try {
         await host.ready;
       } catch (error) {

@@ -11,13 +11,18 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
   /** The last lines the process wrote to stderr (to name an out-of-memory death). */
   stderrTail: string;
+  /** Why the dispatcher killed the process, when it did (a limit it broke). */
+  reason?: string;
 }
 
 /** What the run server hears from its process. */
 export interface RunProcessHandlers {
   onFrame(frame: ChildFrame): void;
-  /** A line the experiment printed to stdout or stderr. */
-  onOutput(stream: 'stdout' | 'stderr', line: string): void;
+  /**
+   * A line the experiment printed to stdout or stderr; past the entry limit it is cut and
+   * `droppedBytes` counts what was left out.
+   */
+  onOutput(stream: 'stdout' | 'stderr', line: string, droppedBytes?: number): void;
   onProtocolError(error: ProtocolError): void;
 }
 
@@ -25,6 +30,7 @@ export interface RunProcessHandlers {
 export interface RunProcess {
   readonly pid: number | undefined;
   send(message: ParentMessage): void;
+  /** Signals the run's process and every process it started (its process group). */
   kill(signal: NodeJS.Signals): void;
   /** Stop reading the run's output (the child blocks when the pipe fills). */
   pauseOutput(): void;
@@ -34,8 +40,16 @@ export interface RunProcess {
   readonly alive: boolean;
 }
 
+/** The limits of one run's process. */
+export interface RunLimits {
+  /** Largest log entry or result, and so the longest printed line kept (bytes). */
+  maxEntryBytes: number;
+  /** Memory the process may use (resident, MiB); past it, it is killed and the run fails. */
+  memoryMb: number;
+}
+
 export interface RunDispatcher {
-  launch(handlers: RunProcessHandlers): Promise<RunProcess>;
+  launch(handlers: RunProcessHandlers, limits: RunLimits): Promise<RunProcess>;
   /** Prepares processes ahead of the first launch (optional). */
   warmUp?(): void;
   /** Stops idle hosts. */

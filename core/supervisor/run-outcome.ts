@@ -10,6 +10,7 @@ export function describeWireError(error: WireError): string {
 
 /** Why a process that never reported an outcome ended. */
 export function describeExit(exit: ExitInfo): string {
+  if (exit.reason) return exit.reason;
   if (/heap out of memory|Allocation failed|out of memory/i.test(exit.stderrTail)) {
     return "the run's process ran out of memory (JavaScript heap out of memory)";
   }

@@ -9,8 +9,7 @@
  */
 import type { EventBus } from '../events/event-bus.ts';
 import type { EncodedLogEntry, EncodedResultEntry, ExperimentsService, RunWriter } from '../experiments-service.ts';
-import type { ChildFrame, EndFrame } from '../ipc/ipc-protocol.ts';
-import { PROTOCOL_VERSION } from '../ipc/ipc-protocol.ts';
+import { frameLimitBroken, PROTOCOL_VERSION, type ChildFrame, type EndFrame } from '../ipc/ipc-protocol.ts';
 import type { Instance, Run, RunProgress, RunStatus } from '../records.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import type { LiveBudget } from './live-budget.ts';
@@ -44,6 +43,8 @@ export interface RunServerOptions {
   /** Wait after SIGTERM before SIGKILL (ms). */
   killAfterMs: number;
   maxEntryBytes: number;
+  /** Memory a run's process may use (MiB) unless the run's options say otherwise. */
+  memoryMb: number;
   /** Shared by the runs of a supervisor: how many store at once. */
   storeSlots: StoreSlots;
   /** Shared by the runs of a supervisor: log entries per second sent live. */
@@ -129,11 +130,14 @@ export class RunServer {
     if (this.#stopReason) return this.#finish(this.#stopReason.status, this.#stopReason.error);
     let process: RunProcess;
     try {
-      process = await this.#o.dispatcher.launch({
-        onFrame: (frame) => this.#onFrame(frame),
-        onOutput: (stream, line) => this.#onOutput(stream, line),
-        onProtocolError: (error) => this.#fail(`the run's process broke the protocol: ${error.message}`),
-      });
+      process = await this.#o.dispatcher.launch(
+        {
+          onFrame: (frame) => this.#onFrame(frame),
+          onOutput: (stream, line, droppedBytes) => this.#onOutput(stream, line, droppedBytes),
+          onProtocolError: (error) => this.#fail(`the run's process broke the protocol: ${error.message}`),
+        },
+        { maxEntryBytes: this.#o.maxEntryBytes, memoryMb: run.options.memoryMb ?? this.#o.memoryMb },
+      );
     } catch (error) {
       return this.#finish('failed', `could not start the run's process: ${errorText(error)}`);
     }
@@ -207,6 +211,9 @@ export class RunServer {
   }
 
   #onFrame(frame: ChildFrame): void {
+    if (this.#failure) return;
+    const broken = frameLimitBroken(frame, { maxEntryBytes: this.#o.maxEntryBytes });
+    if (broken) return this.#fail(`the run broke a limit: ${broken}`);
     switch (frame.t) {
       case 'batch': {
         const logs = (frame.logs ?? []).map(([level, message, metadata, timestamp]) => ({ level, message, metadata, timestamp: new Date(timestamp) }));
@@ -228,9 +235,22 @@ export class RunServer {
     }
   }
 
-  /** What the experiment printed becomes log entries: stdout as info, stderr as error. */
-  #onOutput(stream: 'stdout' | 'stderr', line: string): void {
-    this.#buffer.add([{ level: stream === 'stdout' ? 'info' : 'error', message: line, metadata: OUTPUT_METADATA[stream], timestamp: new Date() }], []);
+  /**
+   * What the experiment printed becomes log entries: stdout as info, stderr as error. A line
+   * cut at the entry limit says so, in its text and its metadata.
+   */
+  #onOutput(stream: 'stdout' | 'stderr', line: string, droppedBytes = 0): void {
+    const level = stream === 'stdout' ? 'info' : 'error';
+    if (droppedBytes === 0) {
+      this.#buffer.add([{ level, message: line, metadata: OUTPUT_METADATA[stream], timestamp: new Date() }], []);
+      return;
+    }
+    // Room for the note: what is cut to make it is dropped too, and counted.
+    const kept = line.slice(0, Math.max(0, this.#o.maxEntryBytes - 200));
+    const dropped = droppedBytes + Buffer.byteLength(line) - Buffer.byteLength(kept);
+    const message = `${kept} … [line cut at ${this.#o.maxEntryBytes} bytes: ${dropped} more bytes dropped]`;
+    const metadata = JSON.stringify({ stream, truncated: true, droppedBytes: dropped });
+    this.#buffer.add([{ level, message, metadata, timestamp: new Date() }], []);
   }
 
   #progressChanged(progress: RunProgress): void {

@@ -16,6 +16,7 @@ import { StoreSlots } from './store-slots.ts';
 import { LiveBudget } from './live-budget.ts';
 import { LoadGovernor, type LoadGovernorOptions } from './load-governor.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
+import { defaultRunMemoryMb } from './memory-limit.ts';
 
 /** Where an experiment's code is, read right before a run starts. */
 export type ExperimentResolver = (name: string) => Promise<{ file: string; absoluteFile: string; codeHash: string }>;
@@ -33,6 +34,8 @@ export interface RunSupervisorOptions {
   killAfterMs?: number;
   /** Largest log entry or result (default 1 MiB). */
   maxEntryBytes?: number;
+  /** Memory one run's process may use, in MiB, unless the run says otherwise (default: half the machine's, shared by `concurrency` runs). */
+  memoryMb?: number;
   heartbeatMs?: number;
   /** A run whose heartbeat is older than this belongs to a dead workbench (default 15 s). */
   staleAfterMs?: number;
@@ -85,6 +88,7 @@ export class RunSupervisor {
       governor: {},
       bufferedEntries: 40_000,
       ...options,
+      memoryMb: options.memoryMb ?? defaultRunMemoryMb(options.concurrency ?? availableParallelism()),
     };
     this.#storeSlots = new StoreSlots(this.#o.storeSlots);
     this.#liveBudget = new LiveBudget(this.#o.liveLogsPerSecond);
@@ -222,6 +226,7 @@ export class RunSupervisor {
       graceMs: this.#o.graceMs,
       killAfterMs: this.#o.killAfterMs,
       maxEntryBytes: this.#o.maxEntryBytes,
+      memoryMb: this.#o.memoryMb,
       storeSlots: this.#storeSlots,
       liveBudget: this.#liveBudget,
       governor: this.#governor,

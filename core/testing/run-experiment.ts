@@ -115,7 +115,7 @@ export async function runExperiment<S extends ExperimentSource>(
 /** A dispatcher that also tells `onProgress` of every progress the run reports, as it arrives. */
 function watchProgress(dispatcher: RunDispatcher, onProgress: (progress: RunProgress) => void): RunDispatcher {
   return {
-    launch: (handlers) => {
+    launch: (handlers, limits) => {
       // Raw frame bytes (parsed off this thread) would bypass us: ask for parsed frames.
       const { onFrameBytes: _bytes, ...parsed } = handlers as RunProcessHandlers & { onFrameBytes?: unknown };
       return dispatcher.launch({
@@ -124,7 +124,7 @@ function watchProgress(dispatcher: RunDispatcher, onProgress: (progress: RunProg
           handlers.onFrame(frame);
           if (frame.t === 'batch' && frame.progress) onProgress(frame.progress);
         },
-      });
+      }, limits);
     },
     stop: () => dispatcher.stop(),
   };

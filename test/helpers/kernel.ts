@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createEventBus, type EventBus } from '../../core/events/event-bus.ts';
 import type { AthanorEvent } from '../../core/events/event-map.ts';
 import { createExperimentsService, type DatabaseHandle, type ExperimentsService } from '../../core/experiments-service.ts';
-import type { Run } from '../../core/records.ts';
+import type { Run, RunOptions } from '../../core/records.ts';
 import { createLocalDispatcher } from '../../core/supervisor/local-dispatcher.ts';
 import { createRunSupervisor, type RunSupervisor, type RunSupervisorOptions } from '../../core/supervisor/run-supervisor.ts';
 import { experiment as kernelFixture } from '../fixtures/kernel/kernel_fixture.ts';
@@ -21,12 +21,12 @@ export interface Kernel {
   bus: EventBus;
   events: AthanorEvent[];
   /** Creates an instance of the fixture with this config and starts a run of it. */
-  startRun(configuration: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<Run>;
+  startRun(configuration: Record<string, unknown>, options?: RunOptions): Promise<Run>;
   /** Starts a run and waits for its end. */
   runToEnd(configuration: Record<string, unknown>): Promise<Run>;
 }
 
-export type KernelOptions = Partial<Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'staleAfterMs'>> & {
+export type KernelOptions = Partial<Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'staleAfterMs' | 'memoryMb'>> & {
   execArgv?: string[];
 };
 
@@ -46,7 +46,7 @@ export async function withKernel<T>(database: DatabaseHandle, fn: (kernel: Kerne
     ...supervisorOptions,
   });
   await supervisor.start();
-  const startRun = async (configuration: Record<string, unknown>, runOptions?: { timeoutMs?: number }) => {
+  const startRun = async (configuration: Record<string, unknown>, runOptions?: RunOptions) => {
     const instance = await service.createInstance({ experiment: 'kernel_fixture', name: `t${++instanceCounter}-${Math.random().toString(36).slice(2, 8)}`, configuration });
     const run = await service.createRun(instance.id, runOptions);
     return supervisor.startRun(run.id);
