@@ -33,6 +33,15 @@ async function copyIn(client: pg.Client, statement: string, data: CopyData): Pro
 
 /** A pg Client that runs `COPY_MARKER` queries as COPY FROM STDIN. */
 export class CopyCapableClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection lost while the client is checked out but between queries (idle in a
+    // transaction: a batch waiting for the one before to commit) is an `error` event that
+    // the pool no longer listens to, and would end the process (a Postgres restart says
+    // 57P01). The next query on the client fails with the cause; the pool then drops it.
+    this.on('error', () => {});
+  }
+
   // pg's overloads cannot be restated one by one; every other call goes to pg unchanged.
   override query(...args: any[]): any {
     const copy = copyQuery(args[0], args[1]);
