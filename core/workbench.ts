@@ -26,7 +26,9 @@ export interface WorkbenchOptions {
   database?: string;
   /** Watch the experiments folder and hot-reload (default true). */
   watch?: boolean;
-  supervisor?: Partial<Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'heartbeatMs' | 'staleAfterMs'>>;
+  supervisor?: Partial<
+    Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'heartbeatMs' | 'staleAfterMs' | 'memoryMb' | 'databaseOutageMs'>
+  >;
   /** Tunes the default run dispatcher (child processes on this machine). */
   dispatcher?: LocalDispatcherOptions;
   /** Where runs execute instead of the local child processes (the test harness runs them in its own process). */

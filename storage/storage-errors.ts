@@ -71,3 +71,17 @@ export function describeError(value: unknown): string {
   const inner = error instanceof AggregateError ? error.errors.map(describeError).join('; ') : '';
   return [error.name, typeof code === 'string' ? code : '', inner].filter(Boolean).join(': ');
 }
+
+/** SQLSTATEs of a server that went away: admin/crash shutdown, cannot connect now, and class 08. */
+const CONNECTION_STATES = new Set(['57P01', '57P02', '57P03']);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether an error says the database cannot be reached right now (a restart, a network
+ * cut), as opposed to refusing what was asked: the same request may succeed later.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (CONNECTION_STATES.has(code) || code.startsWith('08') || CONNECTION_CODES.has(code))) return true;
+  return typeof message === 'string' && /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed and is not queryable/i.test(message);
+}

@@ -17,6 +17,8 @@ import type { LoadGovernor } from './load-governor.ts';
 import type { StoreSlots } from './store-slots.ts';
 import type { ExitInfo, RunDispatcher, RunProcess } from './run-dispatcher.ts';
 import { describeExit, describeWireError } from './run-outcome.ts';
+import { isConnectionError } from '../../storage/storage-errors.ts';
+import { DatabaseUnavailableError, retryWhileUnavailable } from './database-retry.ts';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -55,6 +57,8 @@ export interface RunServerOptions {
   governor?: LoadGovernor;
   /** Least time between two `run.progress` events. */
   progressIntervalMs?: number;
+  /** How long the database may be away before the run fails (ms, default 60,000); batches wait meanwhile. */
+  databaseOutageMs?: number;
 }
 
 export class RunServer {
@@ -62,7 +66,13 @@ export class RunServer {
   readonly #o: RunServerOptions;
   #process: RunProcess | undefined;
   #buffer: OutputBuffer;
-  readonly #writer: RunWriter;
+  #writer: RunWriter;
+  /** The last sequence numbers known committed (the database may go away before it says so). */
+  #stored = { logs: 0, results: 0 };
+  /** When the database went away, while batches wait for it. */
+  #outageSince: number | undefined;
+  /** Set once a batch had to be sent again: from then on batches are stored one at a time. */
+  #afterOutage = false;
   /** The latest store, settled either way: the next one saves progress and publishes after it. */
   #lastStore: Promise<unknown> = Promise.resolve();
   #end: EndFrame | undefined;
@@ -280,12 +290,22 @@ export class RunServer {
   /** Stores a batch (its inserts may overlap the previous batch's), then publishes it in order. */
   async #storeAfter(previous: Promise<unknown>, logs: EncodedLogEntry[], results: EncodedResultEntry[], progress: RunProgress | undefined) {
     const { service, bus, run } = this.#o;
+    // After an outage, batches go to the new writer one at a time: a batch must never be
+    // numbered before an earlier one that is still waiting to be sent again.
+    if (this.#afterOutage) await previous;
+    const writer = this.#writer;
     const [logSeq, resultSeq] = await Promise.all([
-      logs.length ? this.#writer.appendLogs(logs) : undefined,
-      results.length ? this.#writer.appendResults(results) : undefined,
+      logs.length ? writer.appendLogs(logs) : undefined,
+      results.length ? writer.appendResults(results) : undefined,
       progress ? previous.then(() => service.saveProgress(run.id, progress)) : undefined,
-    ]);
+    ]).catch(async (error: unknown) => {
+      if (!isConnectionError(error)) throw error;
+      await previous; // the batches before this one are stored (or re-sent) first, in order
+      return this.#resend(writer, logs, results, progress);
+    });
     await previous;
+    if (logSeq) this.#stored.logs = logSeq.last;
+    if (resultSeq) this.#stored.results = resultSeq.last;
     if (logSeq) {
       const live = this.#o.liveBudget.take(logs.length);
       const skipped = logs.length - live;
@@ -303,6 +323,38 @@ export class RunServer {
       const entries = results.map((e, i) => ({ seq: resultSeq.first + i, key: e.key, value: JSON.parse(e.value), recordedAt: e.recordedAt.toISOString() }));
       bus.publish('run.result', { runId: run.id, instanceId: run.instanceId, entries });
     }
+  }
+
+  /**
+   * Stores a batch again once the database is back, with a fresh writer (the failed one's
+   * numbering is void). A batch that committed though its answer was lost is not sent twice:
+   * the run's counters say how far storage got.
+   */
+  #resend(failed: RunWriter, logs: EncodedLogEntry[], results: EncodedResultEntry[], progress: RunProgress | undefined) {
+    const { service, run } = this.#o;
+    this.#outageSince ??= Date.now();
+    return retryWhileUnavailable(
+      async () => {
+        if (this.#writer === failed) {
+          this.#afterOutage = true;
+          this.#writer = service.createRunWriter(run.id);
+        }
+        const writer = this.#writer;
+        const counts = await service.getRun(run.id);
+        const already = (count: number, stored: number, length: number) =>
+          length > 0 && count >= stored + length ? { first: stored + 1, last: stored + length } : undefined;
+        const logsDone = already(counts.logCount, this.#stored.logs, logs.length);
+        const resultsDone = already(counts.resultCount, this.#stored.results, results.length);
+        const stored = await Promise.all([
+          logsDone ?? (logs.length ? writer.appendLogs(logs) : undefined),
+          resultsDone ?? (results.length ? writer.appendResults(results) : undefined),
+          progress ? service.saveProgress(run.id, progress) : undefined,
+        ]);
+        this.#outageSince = undefined;
+        return stored;
+      },
+      { boundMs: this.#o.databaseOutageMs ?? 60_000, since: this.#outageSince },
+    );
   }
 
   async #onExit(exit: ExitInfo): Promise<void> {
@@ -335,10 +387,19 @@ export class RunServer {
     clearTimeout(this.#progressTimer);
     const { service, run } = this.#o;
     try {
-      const final = await service.transitionRun(this.runId, status, { error });
+      const final = await retryWhileUnavailable(() => service.transitionRun(this.runId, status, { error }), { boundMs: this.#o.databaseOutageMs ?? 60_000 });
       this.#publishStatus(final);
       this.#resolveDone(final);
-    } catch {
+    } catch (failure) {
+      if (failure instanceof DatabaseUnavailableError) {
+        // The slot is freed; the outcome is written when the database is back, so the row never stays `running`.
+        this.#resolveDone({ ...run, status, error });
+        void retryWhileUnavailable(() => service.transitionRun(this.runId, status, { error }), { boundMs: Infinity }).then(
+          (final) => this.#publishStatus(final),
+          () => {},
+        );
+        return;
+      }
       // Ended elsewhere (its row says how), or gone with its instance: report what we know.
       this.#resolveDone(await service.getRun(this.runId).catch(() => ({ ...run, status, error })));
     }

@@ -49,6 +49,8 @@ export interface RunSupervisorOptions {
    * waiting entries means less for the garbage collector to walk while runs flood in.
    */
   bufferedEntries?: number;
+  /** How long the database may be away before the runs waiting to store fail (ms, default 60,000). */
+  databaseOutageMs?: number;
   /** Pauses the runs' output while the event loop lags (see load-governor.ts); `false` turns it off. */
   governor?: LoadGovernorOptions | false;
 }
@@ -87,6 +89,7 @@ export class RunSupervisor {
       liveLogsPerSecond: 10_000,
       governor: {},
       bufferedEntries: 40_000,
+      databaseOutageMs: 60_000,
       ...options,
       memoryMb: options.memoryMb ?? defaultRunMemoryMb(options.concurrency ?? availableParallelism()),
     };
@@ -227,6 +230,7 @@ export class RunSupervisor {
       killAfterMs: this.#o.killAfterMs,
       maxEntryBytes: this.#o.maxEntryBytes,
       memoryMb: this.#o.memoryMb,
+      databaseOutageMs: this.#o.databaseOutageMs,
       storeSlots: this.#storeSlots,
       liveBudget: this.#liveBudget,
       governor: this.#governor,

@@ -13,6 +13,9 @@ async function copyIn(client: pg.Client, statement: string, data: CopyData): Pro
   const stream = copyFrom(`${statement} from stdin`);
   (pg.Client.prototype.query as (submittable: pg.Submittable) => unknown).call(client, stream);
   const done = finished(stream);
+  // Awaited below, but a connection lost mid-COPY rejects it while the loop waits elsewhere:
+  // unhandled for that moment, the rejection would end the process.
+  done.catch(() => {});
   try {
     for (const chunk of data) {
       if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), done]);

@@ -26,7 +26,7 @@ export interface Kernel {
   runToEnd(configuration: Record<string, unknown>): Promise<Run>;
 }
 
-export type KernelOptions = Partial<Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'staleAfterMs' | 'memoryMb'>> & {
+export type KernelOptions = Partial<Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'staleAfterMs' | 'memoryMb' | 'databaseOutageMs'>> & {
   execArgv?: string[];
 };
 
