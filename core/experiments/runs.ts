@@ -15,13 +15,17 @@ export interface RunTransition {
   owner?: string | null;
 }
 
+/** The longest run timeout: the longest delay a Node timer takes (2^31-1 ms). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 function checkOptions(options: unknown): RunOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) throw new InputError('run options must be an object');
   const { timeoutMs, ...rest } = options as RunOptions & Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw new InputError(`unknown run option ${Object.keys(rest).join(', ')}; known: timeoutMs`);
-  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
-    throw new InputError(`timeoutMs must be a positive integer of milliseconds, got ${JSON.stringify(timeoutMs)}`);
+  // A timer cannot wait longer than 2^31-1 ms: Node would fire a longer one at once.
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS)) {
+    throw new InputError(`timeoutMs must be a positive integer of milliseconds up to ${MAX_TIMEOUT_MS} (about 24.8 days), got ${JSON.stringify(timeoutMs)}`);
   }
   return timeoutMs === undefined ? {} : { timeoutMs };
 }
