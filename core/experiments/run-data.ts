@@ -141,6 +141,17 @@ async function checkRunExists(context: ServiceContext, id: string): Promise<void
   if (!run) throw new NotFoundError(`run ${id} not found`);
 }
 
+/** The largest sequence number: the `integer` column's maximum. */
+const MAX_SEQ = 2_147_483_647;
+
+/** A sequence number to read after, 0 to {@link MAX_SEQ} (past it Postgres refuses the query). */
+function checkAfter(after: number): number {
+  if (!Number.isInteger(after) || after < 0 || after > MAX_SEQ) {
+    throw new InputError(`after must be a sequence number from 0 to ${MAX_SEQ}, got ${after}`);
+  }
+  return after;
+}
+
 function checkLimit(limit: number, max: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new InputError(`limit must be 1 to ${max}, got ${limit}`);
   return limit;
@@ -158,8 +169,7 @@ export interface ReadLogsOptions {
 /** A page of a run's logs in order; `next` is the `after` of the following page. */
 export async function readLogs(context: ServiceContext, runId: string, options: ReadLogsOptions = {}): Promise<Page<LogEntry>> {
   const id = checkId(runId, 'run');
-  const after = options.after ?? 0;
-  if (!Number.isInteger(after) || after < 0) throw new InputError(`after must be a sequence number (0 or more), got ${after}`);
+  const after = checkAfter(options.after ?? 0);
   const limit = checkLimit(options.limit ?? 1000, 10_000);
   for (const level of options.levels ?? []) {
     if (!LOG_LEVELS.includes(level)) throw new InputError(`level must be among ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
@@ -209,7 +219,7 @@ export async function readResults(context: ServiceContext, runId: string, option
   if (options.view !== undefined && options.view !== 'series') {
     throw new InputError(`view must be "latest" or "series", got ${JSON.stringify(options.view)}`);
   }
-  const after = options.after ?? 0;
+  const after = checkAfter(options.after ?? 0);
   const limit = checkLimit(options.limit ?? 1000, 10_000);
   const rows = await db
     .selectFrom('run_results')

@@ -15,13 +15,14 @@ export interface RunTransition {
   owner?: string | null;
 }
 
-/** The largest timer Node can set (a longer one fires at once). */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** The longest run timeout: the longest delay a Node timer takes (2^31-1 ms); a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 
-function checkPositiveInteger(name: string, value: unknown, max: number, unit: string): void {
+function checkPositiveInteger(name: string, value: unknown, max: number, unit: string, note = ''): void {
   if (value === undefined) return;
-  if (!Number.isInteger(value) || (value as number) <= 0) throw new InputError(`${name} must be a positive integer of ${unit}, got ${JSON.stringify(value)}`);
-  if ((value as number) > max) throw new InputError(`${name} must be at most ${max} ${unit}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value) || (value as number) <= 0 || (value as number) > max) {
+    throw new InputError(`${name} must be a positive integer of ${unit} up to ${max}${note}, got ${JSON.stringify(value)}`);
+  }
 }
 
 function checkOptions(options: unknown): RunOptions {
@@ -29,7 +30,7 @@ function checkOptions(options: unknown): RunOptions {
   if (typeof options !== 'object' || Array.isArray(options)) throw new InputError('run options must be an object');
   const { timeoutMs, memoryMb, ...rest } = options as RunOptions & Record<string, unknown>;
   if (Object.keys(rest).length > 0) throw new InputError(`unknown run option ${Object.keys(rest).join(', ')}; known: timeoutMs, memoryMb`);
-  checkPositiveInteger('timeoutMs', timeoutMs, MAX_TIMEOUT_MS, 'milliseconds');
+  checkPositiveInteger('timeoutMs', timeoutMs, MAX_TIMEOUT_MS, 'milliseconds', ' (about 24.8 days)');
   checkPositiveInteger('memoryMb', memoryMb, 1024 * 1024, 'MiB');
   if (memoryMb !== undefined && memoryMb < 64) throw new InputError(`memoryMb must be at least 64 MiB, got ${memoryMb}`);
   return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(memoryMb === undefined ? {} : { memoryMb }) };

@@ -1,8 +1,12 @@
 /** Reading JSON bodies and writing JSON responses. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './http-errors.ts';
+import { checkJsonInput, decodeUtf8Body } from './input-rules.ts';
 
-/** Reads a JSON body of at most `limit` bytes (413 past it, 415 for another type, 400 for bad JSON). */
+/**
+ * Reads a JSON body of at most `limit` bytes (413 past it, 415 for another type, 400 for
+ * bad JSON or for input the workbench cannot store: see `input-rules.ts`).
+ */
 export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, 'ERR_TOO_LARGE', `the request body is ${declared} bytes, over the limit of ${limit}`);
@@ -19,12 +23,15 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
   if (type && type !== 'application/json' && !type.endsWith('+json')) {
     throw new HttpError(415, 'ERR_MEDIA_TYPE', `the request body must be JSON, sent with Content-Type: application/json; got ${type}`);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = decodeUtf8Body(Buffer.concat(chunks));
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw new HttpError(400, 'ERR_BAD_JSON', `the request body is not JSON: ${(error as Error).message}`);
   }
+  checkJsonInput(body);
+  return body;
 }
 
 /** A JSON object body, or 400. */
@@ -46,10 +53,16 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
-/** An integer query parameter, or 400 naming it. */
+/** The largest integer a query parameter may be: Postgres' `integer` (sequence numbers, limits). */
+export const MAX_INT_PARAM = 2_147_483_647;
+
+/** A whole-number query parameter from 0 to {@link MAX_INT_PARAM}, or 400 naming it. */
 export function intParam(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw new HttpError(400, 'ERR_BAD_INPUT', `query parameter ${name} must be a whole number, got ${JSON.stringify(raw)}`);
-  return Number(raw);
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value <= MAX_INT_PARAM)) {
+    throw new HttpError(400, 'ERR_BAD_INPUT', `query parameter ${name} must be a whole number from 0 to ${MAX_INT_PARAM}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
 }

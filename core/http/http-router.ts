@@ -1,6 +1,7 @@
 /** A small route table: `GET /api/runs/:id` → handler with `params.id`; 404 and 405 otherwise. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './http-errors.ts';
+import { checkTextParam } from './input-rules.ts';
 
 export interface RouteContext {
   request: IncomingMessage;
@@ -21,11 +22,18 @@ interface Route {
 export class Router {
   readonly #routes: Route[] = [];
 
-  /** Adds a route; `:name` segments become params (URL-decoded). */
+  /**
+   * Adds a route; `:name` segments become params (URL-decoded). Every route refuses query
+   * parameters that are not storable text (a NUL) before its handler runs.
+   */
   on(method: string, path: string, handler: RouteHandler): this {
     const names: string[] = [];
     const source = path.replace(/:([a-zA-Z]+)/g, (_, name: string) => (names.push(name), '([^/]+)'));
-    this.#routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+    const checked: RouteHandler = (context) => {
+      for (const [name, value] of context.url.searchParams) checkTextParam('query parameter', name, value);
+      return handler(context);
+    };
+    this.#routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler: checked });
     return this;
   }
 
@@ -39,11 +47,14 @@ export class Router {
       if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
+        let value: string;
         try {
-          params[name] = decodeURIComponent(found[i + 1]!);
+          value = decodeURIComponent(found[i + 1]!);
         } catch {
           throw new HttpError(400, 'ERR_BAD_INPUT', `the path segment ${JSON.stringify(found[i + 1])} is not valid URL encoding`);
         }
+        checkTextParam('path segment', name, value);
+        params[name] = value;
       });
       return { handler: route.handler, params };
     }

@@ -19,10 +19,22 @@ async function pages<T>(read: (after: number) => Promise<{ items: T[]; next: str
   }
 }
 
-const csvCell = (value: unknown): string => {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+/** What a spreadsheet reads as the start of a formula (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula gets a
+ * leading `'`, as OWASP advises, so `=HYPERLINK(…)` from an experiment's output shows as
+ * text. A JSON number is left as it is: its text (`-3`, `1e-7`) is only ever a number, and
+ * prefixing it would turn every negative figure into text. Objects and arrays start with
+ * `{` or `[`. The JSON export keeps every value exactly.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const safe = typeof value !== 'number' && FORMULA_START.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
 
 export async function streamRunExport(service: ExperimentsService, runId: string, format: 'json' | 'csv', response: ServerResponse) {
   const run = await service.getRun(runId); // 404 before any byte is sent

@@ -22,9 +22,18 @@ export function nameFromFile(relative: string): string {
   return name === '' ? 'experiment' : name;
 }
 
-/** The template's source for an experiment called `name` (already checked). */
-export function experimentTemplate(name: string): string {
-  return `import { ConfigSchema, Definition, Runtime, type RunContext } from 'athanor';
+/**
+ * The template's source for an experiment called `name` (already checked), in the language
+ * of `file`: TypeScript for `.ts`/`.mts`, plain JavaScript (types in JSDoc) for `.js`/`.mjs`,
+ * which could not load TypeScript's annotations.
+ */
+export function experimentTemplate(name: string, file = 'experiment.ts'): string {
+  const js = /\.m?js$/.test(file);
+  const imports = js ? 'ConfigSchema, Definition, Runtime' : 'ConfigSchema, Definition, Runtime, type RunContext';
+  const runSignature = js
+    ? "/** @param {import('athanor').RunContext} ctx */\nexport async function run(ctx) {"
+    : 'export async function run(ctx: RunContext) {';
+  return `import { ${imports} } from 'athanor';
 
 export function experiment() {
   return Definition.new()
@@ -41,7 +50,7 @@ export function experiment() {
     );
 }
 
-export async function run(ctx: RunContext) {
+${runSignature}
   const config = Runtime.config(ctx);
   const iterations = config['iterations'];
   for (let i = 1; i <= iterations; i++) {

@@ -9,14 +9,16 @@ import { SourceAccessError } from './source-access-error.ts';
 
 /**
  * Checks a module path given by a client and returns it normalised (forward slashes).
- * Refuses non-strings, NUL bytes, absolute paths, `..`, skipped folders and non-module names.
+ * Refuses non-strings, NUL bytes, absolute paths, `..`, names the file system cannot take
+ * (a segment over 255 bytes, a path over 1,024), skipped folders and non-module names.
  */
 export function checkModulePath(input: unknown): string {
   if (typeof input !== 'string' || input.trim() === '') {
     const message = `file name ${JSON.stringify(input)} is not a path: give a non-empty relative path such as "my_experiment.ts"`;
     throw new SourceAccessError('ERR_BAD_PATH', message);
   }
-  const shown = JSON.stringify(input);
+  // A name is echoed in errors: a long one is cut, so an error never carries megabytes.
+  const shown = JSON.stringify(input.length > 120 ? `${input.slice(0, 120)}…` : input);
   if (input.includes('\0')) throw new SourceAccessError('ERR_BAD_PATH', `file name ${shown} contains a NUL byte`);
   if (path.isAbsolute(input) || path.win32.isAbsolute(input)) {
     throw new SourceAccessError('ERR_BAD_PATH', `file name ${shown} is absolute: give a path relative to the experiments folder`);
@@ -26,6 +28,7 @@ export function checkModulePath(input: unknown): string {
     throw new SourceAccessError('ERR_BAD_PATH', `file name ${shown} contains "..": paths must stay inside the experiments folder`);
   }
   const relative = segments.join('/');
+  checkPathLength(relative, shown);
   if (isIgnoredPath(relative)) {
     throw new SourceAccessError('ERR_BAD_PATH', `file name ${shown} lies in node_modules or a dot-folder, which are not scanned for experiments`);
   }
@@ -36,6 +39,23 @@ export function checkModulePath(input: unknown): string {
     );
   }
   return relative;
+}
+
+/** Most file systems take names of at most 255 bytes; a path of 1,024 stays far from PATH_MAX. */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 1024;
+
+function checkPathLength(relative: string, shown: string): void {
+  const total = Buffer.byteLength(relative);
+  if (total > MAX_PATH_BYTES) {
+    throw new SourceAccessError('ERR_BAD_PATH', `file name ${shown} is ${total} bytes long: a path may have at most ${MAX_PATH_BYTES}`);
+  }
+  for (const segment of relative.split('/')) {
+    const bytes = Buffer.byteLength(segment);
+    if (bytes > MAX_NAME_BYTES) {
+      throw new SourceAccessError('ERR_BAD_PATH', `file name ${shown} has a segment of ${bytes} bytes: a file name may have at most ${MAX_NAME_BYTES}`);
+    }
+  }
 }
 
 /**

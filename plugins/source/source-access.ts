@@ -63,7 +63,7 @@ export function createSourceAccess(host: SourceAccessHost): SourceAccess {
       const taken = host.lookup(name);
       if (taken) throw new SourceAccessError('ERR_EXISTS', `an experiment named "${name}" already exists (${taken.file}): choose another name`);
       const file = await resolveInside(host.root, relative, { createFolders: true });
-      await createSourceFile(file, experimentTemplate(name), relative);
+      await createSourceFile(file, experimentTemplate(name, relative), relative);
       return result(relative, await host.reload(path.join(host.root, relative)));
     },
   };

@@ -63,7 +63,11 @@ export async function createSourceFile(file: string, source: string, shown: stri
   }
 }
 
-/** A dot-file beside the target: same file system (rename is atomic), and ignored by discovery. */
+/**
+ * A dot-file beside the target: same file system (rename is atomic), and ignored by
+ * discovery. Its name does not grow with the target's, so any name a file system takes
+ * (up to 255 bytes) can be saved.
+ */
 function tempPath(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(path.dirname(file), `.athanor-${randomBytes(6).toString('hex')}.tmp`);
 }

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { withServer, type ServerContext } from '../../helpers/http-workbench.ts';
+import { until } from '../../helpers/until.ts';
+
+const source = suite('HTTP API: experiment sources');
+
+async function rawPut(base: string, path: string, bytes: Uint8Array) {
+  const response = await fetch(base + path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: bytes });
+  return { status: response.status, body: await response.json() };
+}
+
+source('a body that is not valid UTF-8 is refused, and the file is left as it was', async () => {
+  await withServer(async ({ api, base, workbench }) => {
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    const before = await readFile(file);
+    // A Latin-1 "é" (0xE9) where UTF-8 needs two bytes: a lossy decode would save U+FFFD.
+    const body = Buffer.concat([Buffer.from('{"source":"// caf'), Buffer.from([0xe9]), Buffer.from('\\n"}')]);
+    const refused = await rawPut(base, '/api/experiments/my_experiment/source', body);
+    assert.equal(refused, {
+      status: 400,
+      body: { error: 'the request body is not valid UTF-8: send JSON text encoded as UTF-8', code: 'ERR_BAD_ENCODING' },
+    });
+    assert.ok((await readFile(file)).equals(before), 'the file is unchanged');
+    // Every JSON body is read the same way.
+    const instance = Buffer.concat([Buffer.from('{"experiment":"my_experiment","name":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const response = await fetch(`${base}/api/instances`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: instance });
+    assert.is(response.status, 400);
+    assert.equal((await api('GET', '/api/instances')).body, []);
+    // The same text in UTF-8 is saved.
+    const saved = await api('PUT', '/api/experiments/my_experiment/source', { source: `// café\n${before}` });
+    assert.is(saved.status, 200);
+    assert.is((await readFile(file, 'utf8')).split('\n')[0], '// café');
+  });
+});
+
+async function runToEnd(ctx: ServerContext, experiment: string) {
+  const instance = await ctx.api('POST', '/api/instances', { experiment, name: 'first', configuration: { iterations: 2 } });
+  assert.is(instance.status, 201);
+  const run = (await ctx.api('POST', `/api/instances/${instance.body.id}/runs`, {})).body;
+  return until(async () => {
+    const { body } = await ctx.api('GET', `/api/runs/${run.id}`);
+    return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+  }, `the run of ${experiment} to end`);
+}
+
+for (const file of ['x.mjs', 'y.js']) {
+  source(`POST /api/experiments {file: "${file}"} writes a JavaScript template that loads and runs`, async () => {
+    await withServer(async (ctx) => {
+      const created = await ctx.api('POST', '/api/experiments', { file });
+      assert.is(created.status, 201);
+      assert.is(created.body.experiment.error, undefined, JSON.stringify(created.body.experiment.error));
+      const name = file.replace(/\..*$/, '');
+      const listed = (await ctx.api('GET', '/api/experiments')).body.find((e: { name: string }) => e.name === name);
+      assert.equal([listed.file, listed.error], [file, undefined]);
+      assert.not.match(await readFile(join(ctx.workbench.experimentsDir, file), 'utf8'), /: RunContext|type RunContext/);
+      const run = await runToEnd(ctx, name);
+      assert.is(run.status, 'completed', run.error);
+      const results = (await ctx.api('GET', `/api/runs/${run.id}/results?view=latest`)).body.items;
+      assert.equal(results.map((r: { key: string }) => r.key), ['iteration_1', 'iteration_2']);
+    });
+  });
+}
+
+source.run();
