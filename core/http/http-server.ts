@@ -70,6 +70,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       response.writeHead(204);
       return void response.end();
     }
+    // Every path, the UI's and Vite's as well as the API's, passes the guard.
     const { setCookie } = guardRequest(request, url, { host, port: () => port, token: options.token, allowedOrigins: options.allowedOrigins });
     if (setCookie) response.setHeader('set-cookie', setCookie);
     if (url.pathname === '/api/events') {

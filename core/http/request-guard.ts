@@ -1,9 +1,13 @@
 /**
- * Who may talk to the workbench. Its source endpoint writes code that will run, so:
+ * Who may talk to the workbench. Its source endpoint writes code that will run, and in
+ * `athanor dev` Vite's middleware answers beside the API, so every path — not only `/api` —
+ * goes through the same checks:
  * - the `Host` must be one this server answers to (DNS rebinding sends a foreign name);
  * - a state-changing request must not come from a foreign `Origin` (cross-site POSTs);
- * - off loopback, every request carries the access token (header, cookie, or `?token=`
- *   once, which sets the cookie), compared in constant time;
+ * - another site, or another port of this machine, may link to the workbench's pages but
+ *   may not make the browser fetch anything else from it (fetch metadata, below);
+ * - off loopback, every request carries the access token (header, cookie, or `?token=`,
+ *   which sets the cookie), compared in constant time;
  * - origins named with `--allow-origin` (pages that embed the UI elements) may call the
  *   API across origins: they get CORS headers and are not foreign.
  */
@@ -13,6 +17,11 @@ import { HttpError } from './http-errors.ts';
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]', '::1'];
 const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+/**
+ * Vite's own paths in `athanor dev` (`/@fs/`, `/@id/`, `/@vite/`, `/__open-in-editor`,
+ * `/node_modules/`): no other site has a reason to reach them, not even by a link.
+ */
+const DEV_INTERNAL = /^\/(?:@|__|node_modules\/)/i;
 export const TOKEN_COOKIE = 'athanor_token';
 
 export function isLoopback(host: string): boolean {
@@ -86,9 +95,7 @@ export function guardRequest(request: IncomingMessage, url: URL, options: GuardO
     }
     if (foreign) throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', `requests from origin ${JSON.stringify(origin)} are refused`);
   }
-  if (request.headers['sec-fetch-site'] === 'cross-site' && !namedOrigin && !SAFE_METHODS.includes(request.method ?? 'GET')) {
-    throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', 'cross-site requests are refused');
-  }
+  if (!namedOrigin) refuseOtherSites(request, url);
   if (!options.token) return {};
   const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
   const fromUrl = url.searchParams.get('token') ?? undefined;
@@ -100,4 +107,26 @@ export function guardRequest(request: IncomingMessage, url: URL, options: GuardO
     return { setCookie: `${TOKEN_COOKIE}=${encodeURIComponent(fromUrl)}; HttpOnly; SameSite=Strict; Path=/` };
   }
   return {};
+}
+
+/**
+ * Fetch metadata (`Sec-Fetch-*`, sent by every current browser; absent from curl and the
+ * CLI) says who made the browser ask. A page of another site — or of another port of
+ * this machine, which browsers count as the same site — may navigate to the workbench's
+ * pages (a link), and nothing else: no fetch of the API, no `<img>` of
+ * `/__open-in-editor`, no script of `/@fs/`. Pages named with `--allow-origin` are let
+ * through before this (their module scripts and fetches carry their `Origin`).
+ */
+function refuseOtherSites(request: IncomingMessage, url: URL): void {
+  const site = request.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return;
+  const dest = request.headers['sec-fetch-dest'];
+  const link =
+    request.headers['sec-fetch-mode'] === 'navigate' &&
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    dest !== 'object' && dest !== 'embed' &&
+    !DEV_INTERNAL.test(url.pathname);
+  if (!link) {
+    throw new HttpError(403, 'ERR_FORBIDDEN_ORIGIN', `${request.method ?? 'GET'} ${url.pathname} from another site (${String(site)}) is refused`);
+  }
 }

@@ -97,13 +97,16 @@ export class ErrorOverlay {}
   };
 }
 
-/** The UI from source through Vite in middleware mode (no HMR socket: pages reload). */
+/**
+ * The UI from source through Vite in middleware mode (no HMR socket: pages reload). Only
+ * for use behind the workbench's server, whose request guard runs first on every path.
+ */
 export async function createDevUi(): Promise<UiAssets> {
   const { createServer } = await import('vite');
   const vite = await createServer({
     configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
-    cacheDir: join(PACKAGE_ROOT, 'node_modules', '.vite-athanor'),
     logLevel: 'warn',
+    // CORS, files served and open-in-editor: vite.config.ts.
     server: { middlewareMode: true, hmr: false, ws: false, watch: null },
     appType: 'spa',
     plugins: [withoutViteClient()],
