@@ -106,8 +106,10 @@ export async function createDevUi(): Promise<UiAssets> {
   const vite = await createServer({
     configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
     logLevel: 'warn',
-    // CORS, files served and open-in-editor: vite.config.ts.
-    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
+    // The workbench's request guard checks the Host of every request before Vite sees it,
+    // and knows what it is bound to (Vite's own check refuses the machine's name under
+    // `--host 0.0.0.0` or `::`). CORS, files served and open-in-editor: vite.config.ts.
+    server: { middlewareMode: true, hmr: false, ws: false, watch: null, allowedHosts: true },
     appType: 'spa',
     plugins: [withoutViteClient()],
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createDevUi, PACKAGE_ROOT, type UiAssets } from '../../../core/http/ui-assets.ts';
-import { withServer } from '../../helpers/http-workbench.ts';
+import { rawRequest, withServer } from '../../helpers/http-workbench.ts';
 
 const dev = suite('UI assets: Vite dev server (athanor dev) serves the UI and nothing else');
 let ui: UiAssets;
@@ -87,6 +87,21 @@ dev('/__open-in-editor is gone: no spelling of it opens an editor', async () => 
     if (before === undefined) delete process.env.LAUNCH_EDITOR;
     else process.env.LAUNCH_EDITOR = before;
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+dev('bound to every interface (0.0.0.0 or ::), the UI answers by the machine’s name as by its address', async () => {
+  for (const host of ['0.0.0.0', '::']) {
+    await withServer(
+      async ({ server }) => {
+        for (const name of ['my-machine', '192.0.2.7', 'localhost']) {
+          const page = await rawRequest(server.port, { path: '/experiments', headers: { host: `${name}:${server.port}`, authorization: 'Bearer s3cret' } });
+          assert.is(page.status, 200, `${host}, Host ${name}: ${page.body.slice(0, 200)}`);
+          assert.match(page.body, '<athanor-app', `${host}, Host ${name}`);
+        }
+      },
+      { server: { ui: ui.handler, host, token: 's3cret' } },
+    );
   }
 });
 
