@@ -6,10 +6,14 @@
  *   includes with a single `<script type="module">` to use the elements.
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const ui = fileURLToPath(new URL('./ui/', import.meta.url));
 const dist = fileURLToPath(new URL('./dist/', import.meta.url));
+/** Where the dev server keeps the dependencies it bundles (`optimizeDeps`). */
+const DEV_CACHE_DIR = fileURLToPath(new URL('./node_modules/.vite-athanor/', import.meta.url));
+/** The server code the UI imports (the configuration validator it shares with the server). */
+const SHARED_WITH_SERVER = fileURLToPath(new URL('./core/experiment/', import.meta.url));
 
 const UI_DEPENDENCIES = [
   'lit',
@@ -51,6 +55,32 @@ export default defineConfig(({ mode }) =>
         // lazily instead, a new one would need a page reload, and the workbench serves
         // pages without Vite's reload socket.
         optimizeDeps: { include: UI_DEPENDENCIES, entries: ['index.html'] },
+        cacheDir: DEV_CACHE_DIR,
+        // The dev server runs on the user's machine beside their project and its database
+        // (.athanor/): it serves the UI's files and nothing else. No CORS (Vite's default
+        // answers any localhost origin, which lets a page on another port read what it
+        // serves), files only from the UI, the code it shares with the server and its
+        // bundled dependencies (Vite's default is the whole workspace), and no
+        // open-in-editor (any page could make it open any file).
+        server: { cors: false, fs: { strict: true, allow: [ui, SHARED_WITH_SERVER, DEV_CACHE_DIR] } },
+        plugins: [withoutOpenInEditor()],
         build: { outDir: `${dist}ui`, emptyOutDir: true, target: 'es2022' },
       },
 );
+
+/**
+ * Vite always mounts launch-editor at `/__open-in-editor` (no option turns it off). A
+ * middleware added in `configureServer` runs before it, with the same path matching
+ * (connect's: any case, a prefix up to `/` or `.`), so the editor is never reached.
+ */
+function withoutOpenInEditor(): Plugin {
+  return {
+    name: 'athanor:without-open-in-editor',
+    configureServer(server) {
+      server.middlewares.use('/__open-in-editor', (_request, response) => {
+        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('the workbench does not open files in an editor');
+      });
+    },
+  };
+}

@@ -14,7 +14,7 @@ import { createApiRouter } from './api-routes.ts';
 import { EventHub, type EventHubOptions } from './event-stream.ts';
 import { HttpError, toErrorResponse } from './http-errors.ts';
 import { sendJson } from './http-io.ts';
-import { corsHeaders, guardRequest, isLoopback } from './request-guard.ts';
+import { corsHeaders, guardRequest, isAnyAddress, isLoopback } from './request-guard.ts';
 import { CONTENT_SECURITY_POLICY, sendPlaceholderPage } from './placeholder-page.ts';
 
 /** Serves what is not the API (the UI); calls `next()` when it has nothing for the request. */
@@ -70,8 +70,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       response.writeHead(204);
       return void response.end();
     }
-    const { setCookie } = guardRequest(request, url, { host, port: () => port, token: options.token, allowedOrigins: options.allowedOrigins });
+    // Every path, the UI's and Vite's as well as the API's, passes the guard.
+    const { setCookie, redirect } = guardRequest(request, url, { host, port: () => port, token: options.token, allowedOrigins: options.allowedOrigins });
     if (setCookie) response.setHeader('set-cookie', setCookie);
+    if (redirect) {
+      response.writeHead(302, { location: redirect, 'cache-control': 'no-store' });
+      return void response.end();
+    }
     if (url.pathname === '/api/events') {
       if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD', 'the event stream is GET only');
       const filter = { run: url.searchParams.get('run') ?? undefined, instance: url.searchParams.get('instance') ?? undefined };
@@ -97,7 +102,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     server.listen(options.port ?? 4000, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const shownHost = isAnyAddress(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
   return {
     url,

@@ -97,14 +97,19 @@ export class ErrorOverlay {}
   };
 }
 
-/** The UI from source through Vite in middleware mode (no HMR socket: pages reload). */
+/**
+ * The UI from source through Vite in middleware mode (no HMR socket: pages reload). Only
+ * for use behind the workbench's server, whose request guard runs first on every path.
+ */
 export async function createDevUi(): Promise<UiAssets> {
   const { createServer } = await import('vite');
   const vite = await createServer({
     configFile: join(PACKAGE_ROOT, 'vite.config.ts'),
-    cacheDir: join(PACKAGE_ROOT, 'node_modules', '.vite-athanor'),
     logLevel: 'warn',
-    server: { middlewareMode: true, hmr: false, ws: false, watch: null },
+    // The workbench's request guard checks the Host of every request before Vite sees it,
+    // and knows what it is bound to (Vite's own check refuses the machine's name under
+    // `--host 0.0.0.0` or `::`). CORS, files served and open-in-editor: vite.config.ts.
+    server: { middlewareMode: true, hmr: false, ws: false, watch: null, allowedHosts: true },
     appType: 'spa',
     plugins: [withoutViteClient()],
   });

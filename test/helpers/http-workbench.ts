@@ -3,6 +3,7 @@
  * test experiments, for API tests. `withServer` always closes both and removes the folder.
  */
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHttpServer, type HttpServer, type HttpServerOptions } from '../../core/http/http-server.ts';
@@ -62,4 +63,27 @@ export async function withServer<T>(
     await workbench.close();
     await rm(experimentsDir, { recursive: true, force: true });
   }
+}
+
+export interface RawRequest {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * One request as it is written, to 127.0.0.1:`port`: any `Host`, `Cookie` or `Sec-Fetch-*`
+ * header (fetch() sets or forbids those), no redirect followed.
+ */
+export function rawRequest(port: number, options: RawRequest): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

@@ -1,23 +1,9 @@
-import { request } from 'node:http';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tokensEqual } from '../../../core/http/request-guard.ts';
-import { withServer } from '../../helpers/http-workbench.ts';
+import { rawRequest as raw, withServer } from '../../helpers/http-workbench.ts';
 
 const security = suite('HTTP API: security');
-
-/** A raw request, so the Host header can be anything. */
-function raw(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }) {
-  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 security('a foreign Host header is refused (DNS rebinding)', async () => {
   await withServer(async ({ server }) => {
@@ -43,6 +29,63 @@ security('a state-changing request from a foreign Origin is refused and changes 
     });
     assert.is(same.status, 201);
   });
+});
+
+/** Fetch metadata a browser sends for a request made by a page of `site` (see request-guard.ts). */
+const fetchedBy = (site: string, mode: string, dest: string) => ({ 'sec-fetch-site': site, 'sec-fetch-mode': mode, 'sec-fetch-dest': dest });
+
+security('another site, or another port of this machine, may link to the pages and fetch nothing, on every path', async () => {
+  await withServer(async ({ server }) => {
+    const host = { host: `127.0.0.1:${server.port}` };
+    const refused = [
+      // the API, read by a script (the browser would not let it read the answer; it gets none)
+      { path: '/api/instances', headers: fetchedBy('same-site', 'cors', 'empty') },
+      // Vite's dev paths: the editor through an <img>, a file through fetch() or a script
+      { path: '/__open-in-editor?file=/etc/passwd', headers: fetchedBy('same-site', 'no-cors', 'image') },
+      { path: '/__open-in-editor?file=/etc/passwd', headers: fetchedBy('cross-site', 'no-cors', 'image') },
+      { path: '/@fs/etc/passwd?raw', headers: fetchedBy('cross-site', 'cors', 'empty') },
+      { path: '/@id/lit', headers: fetchedBy('same-site', 'cors', 'script') },
+      // ...and not even by a link
+      { path: '/@fs/etc/passwd?raw', headers: fetchedBy('cross-site', 'navigate', 'document') },
+      { path: '/__open-in-editor?file=/etc/passwd', headers: fetchedBy('same-site', 'navigate', 'document') },
+      // a page in an <object>, a form posted from elsewhere
+      { path: '/experiments', headers: fetchedBy('cross-site', 'navigate', 'object') },
+      { path: '/api/instances', method: 'POST', headers: fetchedBy('cross-site', 'navigate', 'document') },
+    ];
+    for (const request of refused) {
+      const answer = await raw(server.port, { ...request, headers: { ...host, ...request.headers } });
+      assert.is(answer.status, 403, `${request.method ?? 'GET'} ${request.path} ${JSON.stringify(request.headers)}`);
+      assert.match(answer.body, 'ERR_FORBIDDEN_ORIGIN');
+    }
+    const allowed = [
+      { path: '/experiments', headers: fetchedBy('cross-site', 'navigate', 'document') }, // a link from elsewhere
+      { path: '/embed.html', headers: fetchedBy('same-site', 'navigate', 'iframe') },
+      { path: '/api/instances', headers: fetchedBy('same-origin', 'cors', 'empty') }, // the UI itself
+      { path: '/', headers: fetchedBy('none', 'navigate', 'document') }, // the address bar
+      { path: '/api/instances', headers: {} }, // curl, the CLI
+    ];
+    for (const request of allowed) {
+      const answer = await raw(server.port, { ...request, headers: { ...host, ...request.headers } });
+      assert.is(answer.status, 200, `${request.path} ${JSON.stringify(request.headers)}`);
+    }
+  });
+});
+
+security('pages named with --allow-origin still load the elements and call the API across sites', async () => {
+  const dash = 'https://dash.example.com';
+  await withServer(
+    async ({ server }) => {
+      const headers = { host: `127.0.0.1:${server.port}`, origin: dash };
+      for (const [path, dest] of [['/athanor-ui.js', 'script'], ['/api/instances', 'empty']] as const) {
+        const answer = await raw(server.port, { path, headers: { ...headers, ...fetchedBy('cross-site', 'cors', dest) } });
+        assert.not.equal(answer.status, 403, path);
+        assert.is(answer.headers['access-control-allow-origin'], dash, path);
+      }
+      const other = await raw(server.port, { path: '/athanor-ui.js', headers: { ...headers, origin: 'https://evil.example', ...fetchedBy('cross-site', 'cors', 'script') } });
+      assert.is(other.status, 403);
+    },
+    { server: { allowedOrigins: [dash] } },
+  );
 });
 
 security('source paths with encoded ../ are refused and write nothing', async () => {
