@@ -6,6 +6,7 @@
  */
 import { createExperimentRegistry, type ExperimentEntry } from '../../../plugins/experiment-registry.ts';
 import type { JSONSchema } from '../../experiment/index.ts';
+import { stringifyForTerminal } from '../terminal-text.ts';
 
 /** Options of {@link listCommand}. */
 export interface ListCommandOptions {
@@ -21,7 +22,7 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
   try {
     await registry.start();
     const entries = registry.list();
-    if (options.json) out(JSON.stringify(entries));
+    if (options.json) out(stringifyForTerminal(entries));
     else printEntries(entries, options.experimentsDir, out);
     return entries.some((entry) => entry.error) ? 1 : 0;
   } catch (error) {
