@@ -29,8 +29,11 @@ Every command takes --experiments DIR (default ./experiments) and --db SPEC
 (memory, pglite:DIR (default pglite:.athanor/db) or a postgres:// URL; also ATHANOR_DATABASE_URL).
 `;
 
-/** Errors that mean the command was given something wrong: exit 2, the message only. */
-const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_DATABASE_SPEC', 'ERR_ENVIRONMENT'];
+/**
+ * Errors that mean the command was given something wrong: exit 2, the message only.
+ * `ERR_BAD_PATH` and `ERR_TOO_LARGE`: an experiments folder that cannot be read or is far too large.
+ */
+const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_DATABASE_SPEC', 'ERR_ENVIRONMENT', 'ERR_BAD_PATH', 'ERR_TOO_LARGE'];
 
 // Lines may carry an experiment's text (its description, its load error): controls escaped.
 const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${escapeControls(text)}\n`);
