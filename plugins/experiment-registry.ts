@@ -11,10 +11,11 @@
  * const off = registry.subscribe((event) => console.log(event.type));
  * const { file, codeHash } = await registry.resolveForRun('my_experiment');
  */
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DefinitionData } from '../core/experiment/index.ts';
-import { scanModuleFiles } from './discovery/experiment-files.ts';
+import { scanModuleFiles, TooManyFoldersError } from './discovery/experiment-files.ts';
 import { computeCodeHash, readNodeFromDisk } from './graph/module-graph.ts';
 import { createDefinitionLoader, type DefinitionLoader, type DefinitionLoaderOptions } from './loader/definition-loader.ts';
 import { ExperimentLoadError } from './registry/experiment-load-error.ts';
@@ -23,7 +24,7 @@ import type { ExperimentEntry, ExperimentRegistry, RegistryEvent } from './regis
 import { createSourceAccess, type SourceAccess } from './source/source-access.ts';
 import { SourceAccessError } from './source/source-access-error.ts';
 import { DEFAULT_MAX_SOURCE_BYTES } from './source/source-files.ts';
-import { createExperimentWatcher, type FileWatcher } from './watch/experiment-watcher.ts';
+import { createExperimentWatcher, WatchError, type FileWatcher } from './watch/experiment-watcher.ts';
 
 export type {
   ExperimentEntry,
@@ -50,8 +51,42 @@ export interface ExperimentRegistryOptions {
   maxSourceBytes?: number;
   /** Loader process tuning (concurrency, recycling). */
   loader?: Omit<DefinitionLoaderOptions, 'root' | 'timeoutMs'>;
-  /** Errors that have no caller to go to: a failing listener, the watcher. Default: console.error. */
+  /**
+   * An experiments folder holding more folders than this (node_modules and dot-folders
+   * aside) is refused at start, `ERR_TOO_LARGE`: it is the wrong folder (`/`, a home
+   * folder), whose scan and watch would walk the whole machine. Default 10,000.
+   */
+  maxFolders?: number;
+  /** Errors that have no caller to go to: a failing listener, the watcher. Default: console.error (one line for a watch error). */
   onError?(error: unknown): void;
+}
+
+const DEFAULT_MAX_FOLDERS = 10_000;
+
+function printError(error: unknown): void {
+  if (error instanceof WatchError) console.error(`athanor: ${error.message}`);
+  else console.error('athanor: experiment registry:', error);
+}
+
+/** The error to give for an experiments folder that cannot be scanned; others as they are. */
+function folderError(root: string, error: unknown): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new SourceAccessError(
+      'ERR_BAD_PATH',
+      `the experiments folder ${root} cannot be read (permission denied): give read access to it, or pass --experiments DIR naming a folder you can read`,
+      { cause: error },
+    );
+  }
+  if (error instanceof TooManyFoldersError) {
+    return new SourceAccessError(
+      'ERR_TOO_LARGE',
+      `the experiments folder ${root} holds more than ${error.limit.toLocaleString('en')} folders (node_modules and dot-folders aside): ` +
+        'is it the right folder? Pass --experiments DIR naming the folder of your experiments',
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 /** Creates a registry over `experimentsDir`; call `start()` to populate it. */
@@ -67,12 +102,14 @@ class FolderExperimentRegistry implements ExperimentRegistry {
   readonly #source: SourceAccess;
   readonly #listeners = new Set<(event: RegistryEvent) => void>();
   readonly #onError: (error: unknown) => void;
+  readonly #maxFolders: number;
   #started: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
 
   constructor(options: ExperimentRegistryOptions) {
     const root = (this.#root = path.resolve(options.experimentsDir));
-    this.#onError = options.onError ?? ((error) => console.error('athanor: experiment registry:', error));
+    this.#onError = options.onError ?? printError;
+    this.#maxFolders = options.maxFolders ?? DEFAULT_MAX_FOLDERS;
     this.#loader = createDefinitionLoader({ ...options.loader, root, timeoutMs: options.loadTimeoutMs ?? 10_000 });
     this.#pipeline = new ReloadPipeline({
       root,
@@ -114,15 +151,31 @@ class FolderExperimentRegistry implements ExperimentRegistry {
       throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${this.#root} does not exist: create it or pass --experiments DIR`);
     }
     if (this.#stopped) return;
-    let files: string[];
+    const loading = this.#loader.start();
+    loading.catch(() => {}); // awaited below; a scan failing first must not leave it unhandled
     try {
-      [files] = await Promise.all([scanModuleFiles(this.#root), this.#watcher?.start(), this.#loader.start()]);
+      // Scanned before watching: the scan refuses a folder it cannot read or that is far too
+      // large, and the watcher must never walk such a folder.
+      const files = await this.#scan();
+      if (this.#stopped) return;
+      await Promise.all([this.#watcher?.start(), loading]);
+      if (this.#stopped) return;
+      await this.#pipeline.loadAll(files);
     } catch (error) {
       if (this.#stopped) return; // stopped while starting: the watcher's start fails, as it should
+      await this.stop(); // no watcher thread or loader process left behind to keep the process alive
       throw error;
     }
-    if (this.#stopped) return;
-    await this.#pipeline.loadAll(files);
+  }
+
+  /** The modules of the folder; refuses one it cannot read or that is far too large. */
+  async #scan(): Promise<string[]> {
+    try {
+      await access(this.#root, constants.R_OK | constants.X_OK);
+      return await scanModuleFiles(this.#root, { maxFolders: this.#maxFolders });
+    } catch (error) {
+      throw folderError(this.#root, error);
+    }
   }
 
   stop(): Promise<void> {

@@ -12,6 +12,7 @@ import { migrateCommand } from './commands/migrate-command.ts';
 import { runCommand, RUN_USAGE } from './commands/run-command.ts';
 import { typesCommand } from './commands/types-command.ts';
 import { parseCommandArgs } from './cli-args.ts';
+import { escapeControls } from './terminal-text.ts';
 
 const USAGE = `athanor — a workbench for running experiments from TypeScript code
 
@@ -28,10 +29,14 @@ Every command takes --experiments DIR (default ./experiments) and --db SPEC
 (memory, pglite:DIR (default pglite:.athanor/db) or a postgres:// URL; also ATHANOR_DATABASE_URL).
 `;
 
-/** Errors that mean the command was given something wrong: exit 2, the message only. */
-const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_DATABASE_SPEC', 'ERR_ENVIRONMENT'];
+/**
+ * Errors that mean the command was given something wrong: exit 2, the message only.
+ * `ERR_BAD_PATH` and `ERR_TOO_LARGE`: an experiments folder that cannot be read or is far too large.
+ */
+const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_DATABASE_SPEC', 'ERR_ENVIRONMENT', 'ERR_BAD_PATH', 'ERR_TOO_LARGE'];
 
-const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${text}\n`);
+// Lines may carry an experiment's text (its description, its load error): controls escaped.
+const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${escapeControls(text)}\n`);
 
 async function dispatch(command: string | undefined, args: string[]): Promise<number> {
   const io = { stdout: process.stdout, stderr: process.stderr };
@@ -72,14 +77,14 @@ export async function main(argv: string[]): Promise<number> {
     return await dispatch(command, args);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
-      process.stderr.write(`athanor: invalid configuration:\n${error.errors.map((e) => `  ${e.message}`).join('\n')}\n`);
+      process.stderr.write(`athanor: invalid configuration:\n${escapeControls(error.errors.map((e) => `  ${e.message}`).join('\n'))}\n`);
       return 2;
     }
     if (BAD_INPUT_CODES.includes((error as { code?: unknown })?.code as string)) {
-      process.stderr.write(`athanor: ${(error as Error).message}\n`);
+      process.stderr.write(`athanor: ${escapeControls((error as Error).message)}\n`);
       return 2;
     }
-    process.stderr.write(`athanor: ${(error as Error)?.stack ?? error}\n`);
+    process.stderr.write(`athanor: ${escapeControls(String((error as Error)?.stack ?? error))}\n`);
     return 1;
   }
 }

@@ -10,6 +10,9 @@
  *   convert stays text, so the validator names it in its own words
  *   (`config.iterations: "0x10" is not an integer`).
  * - Dotted keys reach into groups (`sampling.temperature=0.5`).
+ * - `__proto__`, `prototype` and `constructor` are refused as key segments: on a plain
+ *   object they reach JavaScript's prototypes (`__proto__.x=1` set `x` on every object in
+ *   the process), never a field.
  */
 import type { JSONSchema } from '../experiment/index.ts';
 import { InputError } from '../errors.ts';
@@ -17,6 +20,7 @@ import { InputError } from '../errors.ts';
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const LOOKS_LIKE_JSON = /^\s*[[{"]/;
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** The JSON Schema `type` of the field at `path` (through groups), if the schema has one. */
 function fieldType(schema: JSONSchema, path: readonly string[]): unknown {
@@ -58,7 +62,7 @@ function parseValue(raw: string, text: string, type: unknown): unknown {
 function setPath(target: Record<string, unknown>, path: string[], value: unknown, raw: string): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
+    const next = Object.hasOwn(node, key) ? node[key] : undefined;
     if (next === undefined) node = node[key] = {} as Record<string, unknown>;
     else if (next && typeof next === 'object' && !Array.isArray(next)) node = next as Record<string, unknown>;
     else throw new InputError(`--set ${raw}: "${key}" already has a value that is not a group`);
@@ -82,6 +86,12 @@ export function parseSetOptions(pairs: readonly string[], schema: JSONSchema): R
     const key = raw.slice(0, eq);
     const path = key.split('.');
     if (path.some((part) => part === '')) throw new InputError(`--set ${raw}: "${key}" is not a field name`);
+    const forbidden = path.find((part) => FORBIDDEN_KEYS.has(part));
+    if (forbidden !== undefined) {
+      throw new InputError(
+        `--set ${raw}: "${forbidden}" cannot be a key: __proto__, prototype and constructor would reach into JavaScript's objects, not a field`,
+      );
+    }
     setPath(config, path, parseValue(raw, raw.slice(eq + 1), fieldType(schema, path)), raw);
   }
   return config;

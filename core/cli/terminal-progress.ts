@@ -1,7 +1,11 @@
 /**
  * A one-line progress bar on a TTY: log lines print above it, the bar redraws in place.
- * Off a TTY, `progress` prints nothing (the log lines are the record).
+ * Off a TTY, `progress` prints nothing (the log lines are the record). Lines and progress
+ * messages come from the experiment: their control characters are escaped, so the only
+ * controls written are the bar's own.
  */
+import { escapeControls } from './terminal-text.ts';
+
 export class TerminalProgress {
   readonly #stream: NodeJS.WriteStream;
   readonly #tty: boolean;
@@ -15,7 +19,7 @@ export class TerminalProgress {
   /** Prints a line, keeping the bar below it. */
   line(text: string): void {
     if (this.#tty && this.#bar) this.#stream.write('\r\x1b[2K');
-    this.#stream.write(`${text}\n`);
+    this.#stream.write(`${escapeControls(text)}\n`);
     if (this.#tty && this.#bar) this.#stream.write(this.#bar);
   }
 
@@ -24,7 +28,7 @@ export class TerminalProgress {
     const width = 30;
     const ratio = total > 0 ? Math.min(1, Math.max(0, current / total)) : 0;
     const filled = Math.round(ratio * width);
-    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${current}/${total}${message ? ` ${message}` : ''}`;
+    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${current}/${total}${message ? ` ${escapeControls(message)}` : ''}`;
     this.#bar = text.slice(0, (this.#stream.columns ?? 80) - 1);
     this.#stream.write(`\r\x1b[2K${this.#bar}`);
   }

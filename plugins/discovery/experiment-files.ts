@@ -47,32 +47,57 @@ export function readsLikeExperiment(source: string): boolean {
   return DECLARES_EXPORT.test(source);
 }
 
+/** Options of {@link scanModuleFiles}. */
+export interface ScanOptions {
+  signal?: AbortSignal;
+  /**
+   * Folders (node_modules and dot-folders aside) past which the scan stops with a
+   * {@link TooManyFoldersError}: an experiments folder of that size is a mistake such as
+   * `--experiments /`, whose scan (and watch) would walk the whole machine.
+   */
+  maxFolders?: number;
+}
+
+/** The scan met more folders than its `maxFolders`. */
+export class TooManyFoldersError extends Error {
+  override readonly name = 'TooManyFoldersError';
+  readonly limit: number;
+
+  constructor(root: string, limit: number) {
+    super(`${root} holds more than ${limit} folders`);
+    this.limit = limit;
+  }
+}
+
 /**
  * Every module under `root` (absolute paths), found with async directory reads so a large
  * folder never blocks the event loop for long. Symlinked folders are not followed (no
- * loops); symlinked files are listed.
+ * loops); symlinked files are listed. A subfolder that cannot be read (no permission,
+ * removed while scanning) is skipped; `root` itself failing throws its error.
  */
-export async function scanModuleFiles(root: string, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+export async function scanModuleFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
   const found: string[] = [];
   const pending = [root];
+  const maxFolders = options.maxFolders ?? Infinity;
+  let folders = 0;
   while (pending.length > 0) {
     options.signal?.throwIfAborted();
     const dir = pending.pop()!;
-    let handle;
     try {
-      handle = await opendir(dir, { bufferSize: 256 });
-    } catch (error) {
-      if (dir === root) throw error;
-      continue; // a folder removed or unreadable while scanning
-    }
-    for await (const entry of handle) {
-      const full = path.join(dir, entry.name);
-      const relative = path.relative(root, full);
-      if (entry.isDirectory()) {
-        if (!isIgnoredPath(relative)) pending.push(full);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && isModulePath(relative)) {
-        found.push(full);
+      // A listing can fail after the folder opened (/proc/<pid>/fd of another user's process).
+      for await (const entry of await opendir(dir, { bufferSize: 256 })) {
+        const full = path.join(dir, entry.name);
+        const relative = path.relative(root, full);
+        if (entry.isDirectory()) {
+          if (isIgnoredPath(relative)) continue;
+          if (++folders > maxFolders) throw new TooManyFoldersError(root, maxFolders);
+          pending.push(full);
+        } else if ((entry.isFile() || entry.isSymbolicLink()) && isModulePath(relative)) {
+          found.push(full);
+        }
       }
+    } catch (error) {
+      if (dir === root || error instanceof TooManyFoldersError) throw error;
     }
   }
   return found.sort();

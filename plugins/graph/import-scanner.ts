@@ -33,7 +33,9 @@ const SOURCE_FOR: Record<string, string[]> = {
   '.cjs': ['.cts'],
   '.jsx': ['.tsx'],
 };
-const KNOWN = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.json']);
+/** Extensions of the files a module can import (sources and JSON): the files hot reload watches. */
+export const IMPORTABLE_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.json']);
+const KNOWN = IMPORTABLE_EXTENSIONS;
 const GUESSES = ['.ts', '.tsx', '.mts', '.js', '.mjs', '/index.ts', '/index.js', '/index.mts', '/index.mjs'];
 
 /**

@@ -2,18 +2,27 @@
 // initial scan of a large folder runs synchronous stretches of several hundred
 // milliseconds (a readdir and an fs.watch per file); here they stall this thread only.
 // Messages out: {type:'ready'} | {type:'path', file} | {type:'folder', folder} |
-// {type:'error', message} | {type:'closed'}; in: {type:'close'}.
+// {type:'error', code, message} | {type:'closed'}; in: {type:'close'}.
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FSWatcher } from 'chokidar';
 
-const { root } = workerData;
+/** @type {{ root: string, extensions: string[] }} */
+const { root, extensions } = workerData;
+const watchedExtensions = new Set(extensions);
 
-/** Mirrors isIgnoredPath() in discovery/experiment-files.ts: node_modules and dot-names. */
-function ignored(file) {
+/**
+ * Mirrors isIgnoredPath() in discovery/experiment-files.ts (node_modules and dot-names),
+ * and skips files no module can import: each watched file costs an inotify watch, and the
+ * data beside the experiments (thousands of CSVs, images) would exhaust the system's limit.
+ * chokidar asks without `stats` before it has them: a path is only known to be a file with them.
+ */
+function ignored(file, stats) {
   const relative = path.relative(root, file);
   if (relative === '') return false;
-  return relative.split(/[\\/]/).some((segment) => segment === 'node_modules' || (segment.startsWith('.') && segment !== '.' && segment !== '..'));
+  const segments = relative.split(/[\\/]/);
+  if (segments.some((segment) => segment === 'node_modules' || (segment.startsWith('.') && segment !== '.' && segment !== '..'))) return true;
+  return Boolean(stats?.isFile()) && !watchedExtensions.has(path.extname(file));
 }
 
 const watcher = new FSWatcher({
@@ -22,6 +31,8 @@ const watcher = new FSWatcher({
   atomic: false,
   awaitWriteFinish: false,
   usePolling: false,
+  // A folder or file we may not read is skipped, as discovery skips it: no error for it.
+  ignorePermissionErrors: true,
   ignored,
 });
 for (const event of ['add', 'change', 'unlink']) {
@@ -30,7 +41,14 @@ for (const event of ['add', 'change', 'unlink']) {
 for (const event of ['addDir', 'unlinkDir']) {
   watcher.on(event, (folder) => parentPort.postMessage({ type: 'folder', folder: path.resolve(root, folder) }));
 }
-watcher.on('error', (error) => parentPort.postMessage({ type: 'error', message: String(error?.message ?? error) }));
+// Once per kind: when the inotify limit is reached, every folder after fails the same way.
+const reported = new Set();
+watcher.on('error', (error) => {
+  const code = String(error?.code ?? 'unknown');
+  if (reported.has(code)) return;
+  reported.add(code);
+  parentPort.postMessage({ type: 'error', code, message: String(error?.message ?? error) });
+});
 watcher.once('ready', () => parentPort.postMessage({ type: 'ready' }));
 parentPort.on('message', (message) => {
   if (message?.type !== 'close') return;

@@ -7,6 +7,25 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/athanor.js', import.meta.url));
 
+/** How to start the CLI: `permissions: 'enforced'` makes file permissions apply even to root. */
+export interface AthanorProcessOptions {
+  permissions?: 'enforced';
+  /** runAthanor: kill the command (SIGKILL) if it has not ended by then; its code is then null. */
+  timeoutMs?: number;
+}
+
+/**
+ * The command line that starts `athanor ARGS…`. Tests run as root, which reads any folder
+ * whatever its mode; with `permissions: 'enforced'` a root process drops the two
+ * capabilities that let it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, with util-linux
+ * `setpriv`), so a `chmod 000` folder answers EACCES as it does for any user.
+ */
+function athanorCommand(args: string[], options: AthanorProcessOptions = {}): [string, string[]] {
+  const node: [string, string[]] = [process.execPath, [BIN, ...args]];
+  if (options.permissions !== 'enforced' || process.getuid?.() !== 0) return node;
+  return ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', node[0], ...node[1]]];
+}
+
 export interface WorkbenchProcess {
   child: ChildProcess;
   url: string;
@@ -15,8 +34,9 @@ export interface WorkbenchProcess {
   api(method: string, path: string, body?: unknown): Promise<any>;
 }
 
-export async function startWorkbenchProcess(args: string[]): Promise<WorkbenchProcess> {
-  const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startWorkbenchProcess(args: string[], options: AthanorProcessOptions = {}): Promise<WorkbenchProcess> {
+  const [command, commandArgs] = athanorCommand(['dev', '--port', '0', ...args], options);
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -47,13 +67,18 @@ export async function startWorkbenchProcess(args: string[]): Promise<WorkbenchPr
 }
 
 /** Runs `athanor ARGS…` to its end, as a shell would; resolves with its exit code and output. */
-export function runAthanor(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runAthanor(args: string[], options: AthanorProcessOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command, commandArgs] = athanorCommand(args, options);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk) => (stdout += chunk));
     child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

@@ -113,6 +113,26 @@ test('start() on a missing folder fails clearly, and stop() is idempotent', asyn
   }
 });
 
+test('a folder of more folders than maxFolders is refused (ERR_TOO_LARGE), leaving no watcher or loader behind', async ({ folder }) => {
+  const count = () => process.getActiveResourcesInfo().filter((r) => r === 'ProcessWrap' || r === 'MessagePort').length;
+  const before = count();
+  // nested/, nested/deeper/ and helpers/ count; node_modules/ and .hidden/ do not.
+  const registry = createExperimentRegistry({ experimentsDir: folder.dir, maxFolders: 2 });
+  try {
+    await registry.start();
+    assert.unreachable();
+  } catch (error) {
+    assert.is((error as { code: string }).code, 'ERR_TOO_LARGE');
+    assert.match((error as Error).message, `the experiments folder ${folder.dir} holds more than 2 folders`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(count() <= before, process.getActiveResourcesInfo().join(', '));
+  const enough = createExperimentRegistry({ experimentsDir: folder.dir, maxFolders: 3, watch: false });
+  await enough.start();
+  assert.ok(enough.get('mts_form'));
+  await enough.stop();
+});
+
 test('stop() while start() runs leaves no watcher thread or loader process behind', async ({ folder }) => {
   const count = () => process.getActiveResourcesInfo().filter((r) => r === 'ProcessWrap' || r === 'MessagePort').length;
   const before = count();

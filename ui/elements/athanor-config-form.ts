@@ -9,6 +9,7 @@ import { theme } from '../styles/theme.ts';
 import { configFormStyles } from './config-form/config-form-styles.ts';
 import { formStyles } from '../styles/form-styles.ts';
 import { renderProperties, UNREADABLE, type FieldHost, type ListAction } from './config-form/config-fields.ts';
+import { userText } from './user-text.ts';
 import {
   carryOver,
   defaultOf,
@@ -252,7 +253,7 @@ export class AthanorConfigForm extends LitElement implements FieldHost {
     const orphans = [...shown, ...this.#serverErrors].filter((e) => !this.#renderedPaths.has(e.path));
     return html`<div class="form" @keydown=${this.#onKeyDown}>
       ${orphans.length
-        ? html`<div class="orphans error-text" role="alert">${orphans.map((e) => html`<div>${e.message}</div>`)}</div>`
+        ? html`<div class="orphans error-text" role="alert">${orphans.map((e) => html`<div>${userText(e.message)}</div>`)}</div>`
         : nothing}
       ${hasFields ? fields : html`<p class="muted">This experiment has no configuration.</p>`}
     </div>`;

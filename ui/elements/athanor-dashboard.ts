@@ -10,6 +10,7 @@ import { formatTime, shortId } from '../app/format.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-run-counts.ts';
+import { userText } from './user-text.ts';
 
 /**
  * The workbench's home: a table of instances (name, experiment, run counts by status, last
@@ -195,10 +196,10 @@ export class AthanorDashboard extends LitElement {
     const href = pageHref(this.api, `/experiments/${encodeURIComponent(instance.id)}`);
     return html`<tr data-id=${instance.id}>
       <td>
-        <a class="name" href=${href}>${instance.name}</a>
-        ${instance.description ? html`<div class="description muted">${instance.description}</div>` : nothing}
+        <a class="name" href=${href}>${userText(instance.name)}</a>
+        ${instance.description ? html`<div class="description muted">${userText(instance.description)}</div>` : nothing}
       </td>
-      <td><a href=${pageHref(this.api, `/source/${encodeURIComponent(instance.experiment)}`)}><code>${instance.experiment}</code></a></td>
+      <td><a href=${pageHref(this.api, `/source/${encodeURIComponent(instance.experiment)}`)}><code>${userText(instance.experiment)}</code></a></td>
       <td>
         <athanor-run-counts .counts=${instance.runCounts}></athanor-run-counts>
       </td>
@@ -242,7 +243,7 @@ export class AthanorDashboard extends LitElement {
     </div>`;
     if (this.loadError && !this.instances) {
       return html`${toolbar}
-        <p class="error-text" role="alert">Could not load the instances: ${this.loadError}</p>
+        <p class="error-text" role="alert">Could not load the instances: ${userText(this.loadError)}</p>
         <button type="button" @click=${() => this.load()}>Retry</button>`;
     }
     if (!this.instances) return html`${toolbar}<p class="muted" role="status">Loading instances…</p>`;
@@ -251,7 +252,7 @@ export class AthanorDashboard extends LitElement {
     return html`${toolbar}
       <div role="status" class="notice ${notice?.error ? 'error-text' : ''}">
         ${notice
-          ? html`${notice.text}
+          ? html`${userText(notice.text)}
               ${notice.run ? html`<a href=${pageHref(this.api, `/runs/${encodeURIComponent(notice.run.id)}`)}>Watch it</a>` : nothing}`
           : nothing}
       </div>

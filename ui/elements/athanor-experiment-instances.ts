@@ -11,6 +11,7 @@ import { LiveEventsController } from '../state/live-events.ts';
 import { mergeFetchedRuns } from '../state/fresher-run.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
+import { userText } from './user-text.ts';
 
 /** How many of each instance's newest runs are shown. */
 const LATEST = 3;
@@ -172,7 +173,7 @@ export class AthanorExperimentInstances extends LitElement {
     const stale = Boolean(this.codeHash && last?.codeHash && last.codeHash !== this.codeHash);
     return html`<li class="instance">
       <div class="row">
-        <a class="name" href=${pageHref(this.api, `/experiments/${encodeURIComponent(instance.id)}`)}>${instance.name}</a>
+        <a class="name" href=${pageHref(this.api, `/experiments/${encodeURIComponent(instance.id)}`)}>${userText(instance.name)}</a>
         ${stale
           ? html`<span class="stale"><span aria-hidden="true">⟳</span> code changed since its last run (ran <code>${shortHash(last!.codeHash)}</code>, now
               <code>${shortHash(this.codeHash)}</code>)</span>`
@@ -191,7 +192,7 @@ export class AthanorExperimentInstances extends LitElement {
         <h3 id="instances-title">Instances</h3>
         <a class="button new" href=${newHref}><span aria-hidden="true">+</span> New instance</a>
       </div>
-      ${this.loadError ? html`<p class="error-text" role="alert">Could not load the instances: ${this.loadError}</p>` : nothing}
+      ${this.loadError ? html`<p class="error-text" role="alert">Could not load the instances: ${userText(this.loadError)}</p>` : nothing}
       ${this.rows === undefined && !this.loadError ? html`<p class="muted">Loading…</p>` : nothing}
       ${this.rows?.length === 0 ? html`<p class="muted">No instances of this experiment yet.</p>` : nothing}
       ${this.rows?.length ? html`<ul aria-labelledby="instances-title">${this.rows.map((row) => this.#renderRow(row))}</ul>` : nothing}

@@ -7,6 +7,7 @@ import { apiClient, ApiError, type ExperimentInfo } from '../client/api-client.t
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
+import { showDirectionControls, userText } from './user-text.ts';
 
 /** Detail of `athanor-experiment-created`. */
 export interface ExperimentCreatedDetail {
@@ -248,7 +249,7 @@ export class AthanorExperimentList extends LitElement {
       <label for="new-file">File name (in the experiments folder)</label>
       <input id="new-file" name="file" placeholder="my_study.ts" autocomplete="off" spellcheck="false" ?disabled=${this.busy}
         aria-invalid=${this.createError ? 'true' : 'false'} aria-describedby="new-file-error" />
-      <p id="new-file-error" class="error-text" role="alert" style="margin: 0">${this.createError}</p>
+      <p id="new-file-error" class="error-text" role="alert" style="margin: 0">${userText(this.createError)}</p>
       <div class="row">
         <button type="submit" class="primary" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create'}</button>
         <button type="button" @click=${this.#cancel}>Cancel</button>
@@ -260,9 +261,9 @@ export class AthanorExperimentList extends LitElement {
     const error = experiment.error;
     return html`<li>
       <a href=${pageHref(this.api, sourcePath(experiment.name))} aria-current=${experiment.name === this.selected ? 'page' : nothing}
-        title=${error ? `${error.code}: ${error.message}` : experiment.description ?? experiment.name}>
-        <span class="name">${experiment.name}</span>
-        <span class="file">${experiment.file}</span>
+        title=${showDirectionControls(error ? `${error.code}: ${error.message}` : experiment.description ?? experiment.name)}>
+        <span class="name">${userText(experiment.name)}</span>
+        <span class="file">${userText(experiment.file)}</span>
         ${error ? html`<span class="broken"><span aria-hidden="true">⚠</span> error <span class="mono">${error.code}</span></span>` : nothing}
       </a>
     </li>`;
@@ -278,7 +279,7 @@ export class AthanorExperimentList extends LitElement {
           : html`<button type="button" class="new" @click=${() => void this.startCreating()}><span aria-hidden="true">+</span> New experiment</button>`}
       </div>
       ${this.creating ? this.#renderForm() : nothing}
-      ${this.loadError ? html`<p class="error-text" role="alert">Could not load the experiments: ${this.loadError}</p>` : nothing}
+      ${this.loadError ? html`<p class="error-text" role="alert">Could not load the experiments: ${userText(this.loadError)}</p>` : nothing}
       ${list === undefined && !this.loadError ? html`<p class="muted">Loading…</p>` : nothing}
       ${list && list.length === 0 ? html`<p class="muted">No experiments yet: create one.</p>` : nothing}
       ${list && list.length ? html`<nav aria-labelledby="experiments-title"><ul>${list.map((e) => this.#renderItem(e))}</ul></nav>` : nothing}

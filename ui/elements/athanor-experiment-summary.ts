@@ -8,6 +8,7 @@ import type { ExperimentInfo } from '../client/api-client.ts';
 import { previewValue } from '../app/format.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-config-form.ts';
+import { userText } from './user-text.ts';
 
 interface FieldSchema {
   type?: string;
@@ -103,9 +104,9 @@ export class AthanorExperimentSummary extends LitElement {
       <tbody>
         ${properties.map(
           ([name, field]) => html`<tr>
-            <td><code>${name}</code>${field.title && field.title !== name ? html` <span class="muted">${field.title}</span>` : nothing}</td>
-            <td>${describeField(field)}</td>
-            <td><code>${field.default === undefined ? '—' : previewValue(field.default, 40)}</code></td>
+            <td><code>${userText(name)}</code>${field.title && field.title !== name ? html` <span class="muted">${userText(field.title)}</span>` : nothing}</td>
+            <td>${userText(describeField(field))}</td>
+            <td><code>${field.default === undefined ? '—' : userText(previewValue(field.default, 40))}</code></td>
           </tr>`,
         )}
       </tbody>
@@ -119,10 +120,10 @@ export class AthanorExperimentSummary extends LitElement {
     return html`
       <section aria-labelledby="definition-title">
         <h3 id="definition-title">Definition</h3>
-        <p>${info.description ?? html`<span class="muted">No description.</span>`}</p>
+        <p>${info.description ? userText(info.description) : html`<span class="muted">No description.</span>`}</p>
         <dl>
-          <dt>Name</dt><dd><code>${info.name}</code></dd>
-          <dt>File</dt><dd><code>${info.file}</code></dd>
+          <dt>Name</dt><dd><code>${userText(info.name)}</code></dd>
+          <dt>File</dt><dd><code>${userText(info.file)}</code></dd>
           <dt>Code version</dt><dd><code title=${info.codeHash ?? ''}>${info.codeHash ? info.codeHash.slice(0, 8) : '—'}</code></dd>
         </dl>
         ${info.error ? html`<p class="muted">Shown as it last loaded, before the current error.</p>` : nothing}

@@ -8,6 +8,7 @@ import { theme } from '../styles/theme.ts';
 import { formStyles } from '../styles/form-styles.ts';
 import './athanor-config-form.ts';
 import { nameFields, placeSaveError } from './instance-fields.ts';
+import { userText } from './user-text.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, JSONSchema } from './athanor-config-form.ts';
 
 /**
@@ -152,7 +153,7 @@ export class AthanorInstanceEditor extends LitElement {
             @athanor-config-change=${(e: CustomEvent<ConfigChangeDetail>) => (this.problemCount = e.detail.errors.length)}
             @athanor-config-submit=${() => this.#save()}></athanor-config-form>`
         : html`<p class="muted">The experiment does not load, so its configuration cannot be edited now.</p>`}
-      ${this.formError ? html`<p class="error-text" role="alert">${this.formError}</p>` : nothing}
+      ${this.formError ? html`<p class="error-text" role="alert">${userText(this.formError)}</p>` : nothing}
       <div class="actions row">
         <span class="muted" role="status">${this.problemCount ? `${this.problemCount} configuration ${this.problemCount === 1 ? 'problem' : 'problems'} to fix` : ''}</span>
         <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('athanor-edit-cancel', { bubbles: true, composed: true }))}>

@@ -13,6 +13,7 @@ import { instanceViewStyles } from './instance-view/instance-view-styles.ts';
 import { configValue, runsTable, shortHash } from './instance-view/instance-templates.ts';
 import { cloneDialog, deleteDialog } from './instance-view/instance-dialogs.ts';
 import './athanor-instance-editor.ts';
+import { userText } from './user-text.ts';
 
 /**
  * An instance's page: name, description, experiment (linked to its source), configuration,
@@ -244,8 +245,8 @@ export class AthanorInstanceView extends LitElement {
     return html`<dl class="details">
       <dt>Experiment</dt>
       <dd>
-        <a href=${pageHref(this.api, `/source/${encodeURIComponent(instance.experiment)}`)}><code>${instance.experiment}</code></a>
-        ${info?.error ? html`<span class="error-text"> — fails to load: ${info.error.message}</span>` : nothing}
+        <a href=${pageHref(this.api, `/source/${encodeURIComponent(instance.experiment)}`)}><code>${userText(instance.experiment)}</code></a>
+        ${info?.error ? html`<span class="error-text"> — fails to load: ${userText(info.error.message)}</span>` : nothing}
         ${!info ? html`<span class="muted"> — not found in the experiments folder</span>` : nothing}
         ${info?.codeHash ? html`<span class="muted"> · code <code>${shortHash(info.codeHash)}</code></span>` : nothing}
       </dd>
@@ -261,7 +262,7 @@ export class AthanorInstanceView extends LitElement {
     if (problem) {
       return html`<div class="problem" role="alert">
         <h1>${problem.kind === 'error' ? 'Something went wrong' : 'Instance not found'}</h1>
-        <p>${problem.message}</p>
+        <p>${userText(problem.message)}</p>
         ${problem.kind === 'error' ? html`<button type="button" @click=${() => this.load()}>Retry</button>` : nothing}
         <a href=${pageHref(this.api, '/experiments')}>Back to the instances</a>
       </div>`;
@@ -270,9 +271,9 @@ export class AthanorInstanceView extends LitElement {
     if (!instance) return html`<p class="muted" role="status">Loading the instance…</p>`;
     const counts = instance.runCounts;
     return html`
-      <nav class="crumbs" aria-label="Breadcrumb"><a href=${pageHref(this.api, '/experiments')}>Instances</a> / ${instance.name}</nav>
+      <nav class="crumbs" aria-label="Breadcrumb"><a href=${pageHref(this.api, '/experiments')}>Instances</a> / ${userText(instance.name)}</nav>
       <header class="row">
-        <h1>${instance.name}</h1>
+        <h1>${userText(instance.name)}</h1>
         <span class="spacer"></span>
         <button type="button" class="primary" ?disabled=${this.busy === 'start'} aria-keyshortcuts="r" @click=${() => this.startRun()}>
           ▶ Start run <kbd aria-hidden="true">r</kbd>
@@ -281,8 +282,8 @@ export class AthanorInstanceView extends LitElement {
         <button type="button" @click=${() => this.#openDialog('clone-dialog')}>Clone</button>
         <button type="button" class="danger" @click=${() => this.#openDialog('delete-dialog')}>Delete</button>
       </header>
-      ${instance.description ? html`<p class="description">${instance.description}</p>` : nothing}
-      <div role="status" class="notice ${this.notice?.error ? 'error-text' : ''}">${this.notice?.text ?? ''}</div>
+      ${instance.description ? html`<p class="description">${userText(instance.description)}</p>` : nothing}
+      <div role="status" class="notice ${this.notice?.error ? 'error-text' : ''}">${this.notice ? userText(this.notice.text) : ''}</div>
       ${this.#renderCodeNotice()}
       <div class="columns">
         <section class="card" aria-labelledby="details-title">
@@ -306,7 +307,7 @@ export class AthanorInstanceView extends LitElement {
           : nothing}
       </section>
       <dialog id="edit-dialog" class="wide" aria-labelledby="edit-title">
-        <h2 id="edit-title">Edit ${instance.name}</h2>
+        <h2 id="edit-title">Edit ${userText(instance.name)}</h2>
         <athanor-instance-editor api=${this.api} .instance=${instance} .schema=${this.experimentInfo?.schema ?? undefined}
           @athanor-instance-saved=${(e: CustomEvent<{ instance: Instance }>) => {
             this.instance = e.detail.instance;

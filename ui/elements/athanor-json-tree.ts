@@ -7,6 +7,7 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { previewValue } from '../app/format.ts';
 import { theme } from '../styles/theme.ts';
+import { userText } from './user-text.ts';
 
 const CHILDREN_STEP = 50;
 
@@ -108,13 +109,13 @@ export class AthanorJsonTree extends LitElement {
 
   #primitive(value: Json): TemplateResult {
     if (value === null) return html`<span class="null">null</span>`;
-    if (typeof value === 'string') return html`<span class="string">${JSON.stringify(value)}</span>`;
+    if (typeof value === 'string') return html`<span class="string">${userText(JSON.stringify(value))}</span>`;
     return html`<span class=${typeof value}>${String(value)}</span>`;
   }
 
   /** `base`: the depth from which this branch counts its open levels (reset by "show more"). */
   #node(value: Json, path: string, depth: number, base: number, key?: string): TemplateResult {
-    const label = key === undefined ? nothing : html`<span class="key">${key}:</span> `;
+    const label = key === undefined ? nothing : html`<span class="key">${userText(key)}:</span> `;
     if (value === null || typeof value !== 'object') return html`<div>${label}${this.#primitive(value)}</div>`;
     const isArray = Array.isArray(value);
     const entries: [string, Json][] = isArray ? value.map((v, i) => [String(i), v]) : Object.entries(value);
@@ -129,7 +130,7 @@ export class AthanorJsonTree extends LitElement {
       const button = folded && chosen === undefined
         ? html`<button class="more" aria-label="Show more of ${name} (${size})" @click=${() => this.#toggle(path, true)}>show more</button>`
         : html`<button aria-expanded="false" aria-label="Expand ${name} (${size})" @click=${() => this.#toggle(path, true)}>▸</button>`;
-      return html`<div>${label}${button}<span class="summary">${previewValue(value, 60)}</span></div>`;
+      return html`<div>${label}${button}<span class="summary">${userText(previewValue(value, 60))}</span></div>`;
     }
     const limit = this.shown.get(path) ?? CHILDREN_STEP;
     // A branch opened past the fold starts a new run of open levels.

@@ -22,6 +22,7 @@ import { ALL_LEVELS, LogWindow } from '../state/log-window.ts';
 import { FollowState, atBottom, rowWindow, scrollTopFor, spacerHeight, type RowWindow, type ScrollGeometry } from '../state/log-scroll.ts';
 import { logViewStyles } from './athanor-log-view.styles.ts';
 import './athanor-json-tree.ts';
+import { showDirectionControls, userText } from './user-text.ts';
 
 /** Every row's height in px (the geometry depends on it: keep in step with the styles). */
 export const LOG_ROW_HEIGHT = 20;
@@ -237,9 +238,9 @@ export class AthanorLogView extends LitElement {
     const hasMeta = entry.metadata !== null && entry.metadata !== undefined;
     return html`<div class="line" style=${at} data-seq=${entry.seq}>
       <span class="seq">${entry.seq}</span><time datetime=${entry.timestamp} title=${formatTime(entry.timestamp)}>${formatClock(entry.timestamp)}</time
-      ><span class="level ${entry.level}">${entry.level}</span><span class="message">${entry.message}</span>${hasMeta
+      ><span class="level ${entry.level}">${entry.level}</span><bdi class="message">${showDirectionControls(entry.message)}</bdi>${hasMeta
         ? html`<button class="meta" aria-expanded=${this.#selected?.seq === entry.seq ? 'true' : 'false'} @click=${() => this.#select(entry)}
-            ><span class="visually-hidden">Metadata of entry ${entry.seq}: </span>${previewValue(entry.metadata, 60)}</button>`
+            ><span class="visually-hidden">Metadata of entry ${entry.seq}: </span>${userText(previewValue(entry.metadata, 60))}</button>`
         : nothing}
     </div>`;
   }
@@ -287,7 +288,7 @@ export class AthanorLogView extends LitElement {
   }
 
   override render() {
-    if (this.#error && !this.#run) return html`<p class="error-text" role="alert">${this.#error}</p>`;
+    if (this.#error && !this.#run) return html`<p class="error-text" role="alert">${userText(this.#error)}</p>`;
     if (!this.#run) return html`<p class="muted">Loading logs…</p>`;
     const { first, last, offset } = this.#rows;
     // Rows sit at fixed places inside a block that starts at a page boundary, keyed by row:
@@ -296,7 +297,7 @@ export class AthanorLogView extends LitElement {
     const { slots: lines, anchor } = this.#pool(first, last);
     const empty = this.#window.rowCount === 0;
     return html`${this.#toolbar()}
-      ${this.#error ? html`<p class="error-text" role="alert">${this.#error}</p>` : nothing}
+      ${this.#error ? html`<p class="error-text" role="alert">${userText(this.#error)}</p>` : nothing}
       <div class="scroller" tabindex="0" role="region" aria-label="Log entries" @scroll=${this.#onScroll}>
         <div class="spacer-rows" style="height: ${spacerHeight(this.#geometry())}px"></div>
         <div class="rows" style="transform: translateY(${offset - (first - anchor) * LOG_ROW_HEIGHT}px)">${lines}</div>
@@ -308,7 +309,7 @@ export class AthanorLogView extends LitElement {
         ? html`<section class="inspector" aria-label="Metadata of entry ${this.#selected.seq}">
             <div class="row"><strong>Entry ${this.#selected.seq}</strong><span class="muted">${this.#selected.level} · ${formatTime(this.#selected.timestamp)}</span>
               <span class="spacer"></span><button @click=${() => this.#select(this.#selected!)} aria-label="Close metadata">✕</button></div>
-            <p class="mono message-full">${this.#selected.message}</p>
+            <p class="mono message-full">${userText(this.#selected.message)}</p>
             <athanor-json-tree .value=${this.#selected.metadata} label="Metadata"></athanor-json-tree>
           </section>`
         : nothing}`;

@@ -11,6 +11,7 @@ import { theme } from '../styles/theme.ts';
 import { formStyles } from '../styles/form-styles.ts';
 import './athanor-config-form.ts';
 import { nameFields, placeSaveError } from './instance-fields.ts';
+import { showDirectionControls, userText } from './user-text.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, ConfigError } from './athanor-config-form.ts';
 
 /**
@@ -219,13 +220,13 @@ export class AthanorNewInstance extends LitElement {
         ${experiment ? nothing : html`<option value="" selected>— choose —</option>`}
         ${list.map(
           (e) => html`<option value=${e.name} ?disabled=${!!e.error || !e.schema} ?selected=${e.name === experiment?.name}>
-            ${e.name}${e.error ? ` — failed to load: ${e.error.message.slice(0, 80)}` : ''}
+            ${showDirectionControls(`${e.name}${e.error ? ` — failed to load: ${e.error.message.slice(0, 80)}` : ''}`)}
           </option>`,
         )}
       </select>
       <div class="help" id="experiment-help">
         ${experiment
-          ? html`${experiment.description ?? 'No description.'} ·
+          ? html`${experiment.description ? userText(experiment.description) : 'No description.'} ·
               <a href=${pageHref(this.api, `/source/${encodeURIComponent(experiment.name)}`)}>source</a>`
           : 'Every experiment failed to load or none exists.'}
         ${broken.length ? html`<br />${broken.length} ${broken.length === 1 ? 'experiment fails' : 'experiments fail'} to load and
@@ -237,7 +238,7 @@ export class AthanorNewInstance extends LitElement {
   override render() {
     if (this.loadError && !this.experiments) {
       return html`<h1>New instance</h1>
-        <p class="alert error-text" role="alert">Could not load the experiments: ${this.loadError}</p>
+        <p class="alert error-text" role="alert">Could not load the experiments: ${userText(this.loadError)}</p>
         <button type="button" @click=${() => this.load()}>Retry</button>`;
     }
     if (!this.experiments) return html`<h1>New instance</h1><p class="muted" role="status">Loading experiments…</p>`;
@@ -269,7 +270,7 @@ export class AthanorNewInstance extends LitElement {
                 @athanor-config-submit=${() => this.#submit()}></athanor-config-form>`,
             )
           : html`<p class="muted">Choose an experiment to configure it.</p>`}
-        ${this.formError ? html`<p class="alert error-text" role="alert">${this.formError}</p>` : nothing}
+        ${this.formError ? html`<p class="alert error-text" role="alert">${userText(this.formError)}</p>` : nothing}
         <div class="actions row">
           <button type="submit" class="primary" aria-disabled=${problems.length || this.submitting ? 'true' : 'false'}
             aria-describedby="submit-hint">${this.submitting ? 'Creating…' : 'Create instance'}</button>

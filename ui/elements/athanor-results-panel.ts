@@ -12,6 +12,7 @@ import { ResultsModel, sortResults, type ResultSort, type SortDirection } from '
 import { theme } from '../styles/theme.ts';
 import './athanor-json-tree.ts';
 import './athanor-sparkline.ts';
+import { userText } from './user-text.ts';
 
 /** Rows shown before "show all" (a run may record thousands of keys). */
 const ROW_LIMIT = 500;
@@ -45,7 +46,7 @@ export class AthanorResultsPanel extends LitElement {
         font-family: var(--ath-mono);
         font-size: var(--ath-small);
         font-weight: 600;
-        white-space: nowrap;
+        min-width: 12ch;
       }
       td.time {
         white-space: nowrap;
@@ -174,7 +175,7 @@ export class AthanorResultsPanel extends LitElement {
   }
 
   override render() {
-    if (this.#state === 'error') return html`<p class="error-text" role="alert">${this.#error}</p>`;
+    if (this.#state === 'error') return html`<p class="error-text" role="alert">${userText(this.#error)}</p>`;
     if (this.#state === 'loading') return html`<p class="muted">Loading results…</p>`;
     const rows = sortResults(this.#model.latest.values(), this.sortBy, this.direction);
     if (rows.length === 0) return html`<p class="muted">No results yet.</p>`;
@@ -189,7 +190,7 @@ export class AthanorResultsPanel extends LitElement {
             ${shown.map((entry) => {
               const series = this.#model.series.get(entry.key);
               return html`<tr data-key=${entry.key}>
-                <td class="key">${entry.key}</td>
+                <td class="key">${userText(entry.key)}</td>
                 <td class="value"><athanor-json-tree .value=${entry.value} label="Value of ${entry.key}"></athanor-json-tree></td>
                 <td class="time"><time datetime=${entry.recordedAt}>${formatTime(entry.recordedAt)}</time></td>
                 <td>${series ? html`<athanor-sparkline .values=${series} label=${entry.key}></athanor-sparkline>` : nothing}</td>

@@ -14,6 +14,7 @@ import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
 import './athanor-log-view.ts';
 import './athanor-results-panel.ts';
+import { showDirectionControls, userText } from './user-text.ts';
 
 const ACTIVE = new Set(['pending', 'running']);
 
@@ -188,18 +189,20 @@ export class AthanorRunView extends LitElement {
     const p = run.progress;
     const text = p ? `${p.current} / ${p.total}${p.message ? ` · ${p.message}` : ''}` : 'running…';
     return html`<div class="progress">
-      <div class="row"><span class="muted">Progress</span><span class="spacer"></span><span class="progress-text">${text}</span></div>
+      <div class="row"><span class="muted">Progress</span><span class="spacer"></span><span class="progress-text">${p
+        ? html`${p.current} / ${p.total}${p.message ? html` · ${userText(p.message)}` : nothing}`
+        : text}</span></div>
       ${p && p.total > 0
-        ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Progress: ${text}"></progress>`
+        ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Progress: ${showDirectionControls(text)}"></progress>`
         : html`<progress aria-label="Progress: running"></progress>`}
     </div>`;
   }
 
   #details(run: Run) {
-    const instanceLabel = this.instance ? this.instance.name : shortId(run.instanceId);
+    const instanceLabel = this.instance ? userText(this.instance.name) : shortId(run.instanceId);
     return html`<dl>
       <div><dt>Instance</dt><dd><a href=${pageHref(this.api, `/experiments/${run.instanceId}`)}>${instanceLabel}</a></dd></div>
-      <div><dt>Experiment</dt><dd>${this.instance?.experiment ?? '—'}</dd></div>
+      <div><dt>Experiment</dt><dd>${this.instance ? userText(this.instance.experiment) : '—'}</dd></div>
       <div><dt>Code version</dt><dd>${run.codeHash ? html`<code title=${run.codeHash}>${run.codeHash.slice(0, 10)}</code>` : '—'}</dd></div>
       <div><dt>Created</dt><dd>${formatTime(run.createdAt)}</dd></div>
       <div><dt>Started</dt><dd>${formatTime(run.startedAt)}</dd></div>
@@ -212,7 +215,7 @@ export class AthanorRunView extends LitElement {
   override render() {
     const run = this.run;
     if (!run) {
-      return this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : html`<p class="muted">Loading run…</p>`;
+      return this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : html`<p class="muted">Loading run…</p>`;
     }
     const active = ACTIVE.has(run.status);
     return html`
@@ -227,9 +230,9 @@ export class AthanorRunView extends LitElement {
         <a class="button" href=${this.#client.exportUrl(run.id, 'json')} download>Export JSON</a>
         <a class="button" href=${this.#client.exportUrl(run.id, 'csv')} download>Export CSV</a>
       </header>
-      ${this.error ? html`<p class="error-text" role="alert">${this.error}</p>` : nothing}
+      ${this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : nothing}
       ${this.#progress(run)}
-      ${run.status === 'failed' && run.error ? html`<pre class="failure" tabindex="0" aria-label="Error">${run.error}</pre>` : nothing}
+      ${run.status === 'failed' && run.error ? html`<pre class="failure" tabindex="0" aria-label="Error">${userText(run.error)}</pre>` : nothing}
       ${this.#details(run)}
       <section aria-labelledby="logs-title">
         <h2 id="logs-title">Logs</h2>

@@ -12,6 +12,7 @@ import { theme } from '../styles/theme.ts';
 import type { AthanorCodeEditor, EditorDiagnostic, EditorTextDetail } from './athanor-code-editor.ts';
 import { sourcePath } from './athanor-experiment-list.ts';
 import { sourcePaneStyles } from './source-pane-styles.ts';
+import { showDirectionControls, userText } from './user-text.ts';
 import './athanor-code-editor.ts';
 import './athanor-experiment-list.ts';
 import './athanor-experiment-summary.ts';
@@ -281,9 +282,9 @@ export class AthanorSourcePane extends LitElement {
     return html`<div class="load-error" role="alert">
       <span class="icon" aria-hidden="true">⚠</span>
       <div class="what">
-        <strong>Does not load</strong> <code>${error.code}</code> at <code>${where}</code>
-        <pre>${error.message}</pre>
-        ${error.file !== this.file ? html`<p class="muted">The error is in <code>${error.file}</code>, which this experiment imports.</p>` : nothing}
+        <strong>Does not load</strong> <code>${error.code}</code> at <code>${userText(where)}</code>
+        <pre>${userText(error.message)}</pre>
+        ${error.file !== this.file ? html`<p class="muted">The error is in <code>${userText(error.file)}</code>, which this experiment imports.</p>` : nothing}
       </div>
       ${here ? html`<button type="button" @click=${() => this.editor?.revealLine(error.line!, error.column)}>Go to line ${error.line}</button>` : nothing}
     </div>`;
@@ -291,16 +292,16 @@ export class AthanorSourcePane extends LitElement {
 
   #renderEditor() {
     if (this.notFound) {
-      return html`<div class="placeholder" role="alert"><h2>Not found</h2><p>There is no experiment called <code>${this.experiment}</code>. Pick one from the list.</p></div>`;
+      return html`<div class="placeholder" role="alert"><h2>Not found</h2><p>There is no experiment called <code>${userText(this.experiment)}</code>. Pick one from the list.</p></div>`;
     }
-    if (this.loadError) return html`<p class="error-text" role="alert">Could not load ${this.experiment}: ${this.loadError}</p>`;
-    if (this.saved === undefined) return html`<p class="muted">Loading ${this.experiment}…</p>`;
+    if (this.loadError) return html`<p class="error-text" role="alert">Could not load ${userText(this.experiment)}: ${userText(this.loadError)}</p>`;
+    if (this.saved === undefined) return html`<p class="muted">Loading ${userText(this.experiment)}…</p>`;
     return html`
       <div class="toolbar">
-        <h2 id="source-title"><span class="file">${this.file}</span></h2>
+        <h2 id="source-title"><bdi class="file">${showDirectionControls(this.file)}</bdi></h2>
         ${this.dirty ? html`<span class="dirty" title="Unsaved changes"><span aria-hidden="true">●</span> unsaved</span>` : nothing}
         <span class="spacer"></span>
-        <span class="status" role="status">${this.status}</span>
+        <span class="status" role="status">${userText(this.status)}</span>
         <button type="button" class="primary" ?disabled=${!this.dirty || this.saving} @click=${() => void this.save()}
           aria-keyshortcuts="Control+S Meta+S" title="Save (Ctrl/⌘ S)">${this.saving ? 'Saving…' : 'Save'}</button>
       </div>
@@ -311,7 +312,7 @@ export class AthanorSourcePane extends LitElement {
             <button type="button" @click=${() => this.keepMine()}>Keep mine</button>
           </div>`
         : nothing}
-      ${this.refusal ? html`<p class="refusal" role="alert"><span aria-hidden="true">✕</span> Not saved: ${this.refusal}</p>` : nothing}
+      ${this.refusal ? html`<p class="refusal" role="alert"><span aria-hidden="true">✕</span> Not saved: ${userText(this.refusal)}</p>` : nothing}
       ${this.#renderError()}
       <athanor-code-editor label="Source of ${this.file}" .value=${this.draft} .diagnostics=${this.diagnostics}
         @athanor-editor-input=${(e: CustomEvent<EditorTextDetail>) => (this.draft = e.detail.value)}

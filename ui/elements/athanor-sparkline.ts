@@ -5,6 +5,7 @@
  */
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { theme } from '../styles/theme.ts';
+import { showDirectionControls } from './user-text.ts';
 
 /** Points drawn at most: longer series are thinned evenly (first and last kept). */
 const MAX_POINTS = 300;
@@ -75,7 +76,7 @@ export class AthanorSparkline extends LitElement {
     const points = sparklinePoints(values, width, height);
     const last = points.slice(points.lastIndexOf(' ') + 1).split(',');
     const [min, max] = values.reduce(([lo, hi], v) => [Math.min(lo, v), Math.max(hi, v)], [Infinity, -Infinity]);
-    const name = `${this.label}: ${values.length} points, min ${fmt(min)}, max ${fmt(max)}, last ${fmt(values[values.length - 1]!)}`;
+    const name = `${showDirectionControls(this.label)}: ${values.length} points, min ${fmt(min)}, max ${fmt(max)}, last ${fmt(values[values.length - 1]!)}`;
     return html`<svg role="img" aria-label=${name} width=${width} height=${height} viewBox="0 0 ${width} ${height}">
       <title>${name}</title>
       ${svg`<polyline points=${points} fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round" />`}

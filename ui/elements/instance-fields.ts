@@ -6,6 +6,7 @@
 import { html, nothing } from 'lit';
 import { ApiError } from '../client/api-client.ts';
 import type { AthanorConfigForm } from './athanor-config-form.ts';
+import { userText } from './user-text.ts';
 
 export interface NameFieldsOptions {
   /** Prefix of the inputs' ids ('' gives `#name` and `#description`). */
@@ -27,7 +28,7 @@ export function nameFields(o: NameFieldsOptions) {
       <input id=${nameId} ?required=${o.required} autocomplete="off" .value=${o.name} aria-invalid=${o.nameError ? 'true' : 'false'}
         aria-describedby=${o.nameError ? `${nameId}-error` : nothing}
         @input=${(e: Event) => o.onName((e.target as HTMLInputElement).value)} />
-      ${o.nameError ? html`<div class="error-text" id="${nameId}-error">${o.nameError}</div>` : nothing}
+      ${o.nameError ? html`<div class="error-text" id="${nameId}-error">${userText(o.nameError)}</div>` : nothing}
     </div>
     <div class="field">
       <label for=${descriptionId}>Description</label>

@@ -2,6 +2,13 @@
  * The shared look: design tokens as custom properties on every element's host (so an
  * element embedded in any page brings its own), light and dark from
  * `prefers-color-scheme`, and the few base styles every view uses.
+ *
+ * User text (names, descriptions, logs, results) may be one unbroken run of thousands of
+ * characters. It is shown in a `<bdi>` (`ui/elements/user-text.ts`), which breaks it
+ * anywhere: unlike `break-word`, `anywhere` also lets the flex items and table cells
+ * holding it shrink to the viewport. Only there: on the whole element, an auto-width
+ * table would squeeze its other columns to one letter a line. Elsewhere `break-word`
+ * is the safety net.
  */
 import { css } from 'lit';
 
@@ -40,6 +47,10 @@ export const theme = css`
     font-size: var(--ath-size);
     line-height: 1.45;
     color: var(--ath-text);
+    overflow-wrap: break-word;
+  }
+  bdi {
+    overflow-wrap: anywhere;
   }
   @media (prefers-color-scheme: dark) {
     :host {
@@ -96,6 +107,9 @@ export const theme = css`
     font-family: var(--ath-mono);
     font-size: var(--ath-small);
   }
+  pre {
+    white-space: pre-wrap;
+  }
   .muted {
     color: var(--ath-text-muted);
   }
@@ -134,6 +148,7 @@ export const theme = css`
   input,
   select,
   textarea {
+    max-width: 100%;
     font: inherit;
     color: var(--ath-text);
     background: var(--ath-bg);

@@ -1,11 +1,15 @@
 /**
  * `athanor list [--json]`: the experiments of the folder with their configuration fields,
  * or their errors (file:line:column). Exit 0 when every experiment loads, 1 when any is
- * broken, 2 when the folder does not exist. `--json` prints one line: the array of
+ * broken, 2 when the folder does not exist, cannot be read or is far too large. `--json` prints one line: the array of
  * entries, as `GET /api/experiments` returns them.
  */
 import { createExperimentRegistry, type ExperimentEntry } from '../../../plugins/experiment-registry.ts';
 import type { JSONSchema } from '../../experiment/index.ts';
+import { stringifyForTerminal } from '../terminal-text.ts';
+
+/** How the registry refuses an experiments folder: missing, unreadable, far too large. */
+const FOLDER_REFUSALS = ['ERR_NOT_FOUND', 'ERR_BAD_PATH', 'ERR_TOO_LARGE'];
 
 /** Options of {@link listCommand}. */
 export interface ListCommandOptions {
@@ -21,11 +25,11 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
   try {
     await registry.start();
     const entries = registry.list();
-    if (options.json) out(JSON.stringify(entries));
+    if (options.json) out(stringifyForTerminal(entries));
     else printEntries(entries, options.experimentsDir, out);
     return entries.some((entry) => entry.error) ? 1 : 0;
   } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_NOT_FOUND') throw error;
+    if (!FOLDER_REFUSALS.includes((error as { code?: string }).code ?? '')) throw error;
     out(options.json ? JSON.stringify({ error: (error as Error).message }) : `athanor list: ${(error as Error).message}`);
     return 2;
   } finally {

@@ -11,6 +11,7 @@ import { parseCommandArgs } from '../cli-args.ts';
 import { openingDatabase } from '../environment-error.ts';
 import { parseSetOptions } from '../set-options.ts';
 import { TerminalProgress } from '../terminal-progress.ts';
+import { escapeControls, stringifyForTerminal } from '../terminal-text.ts';
 
 export const RUN_USAGE = `athanor run <experiment> [--set key=value]... [--instance NAME] [--json] [--experiments DIR] [--db SPEC]`;
 
@@ -106,9 +107,9 @@ export async function runCommand(args: string[], io: RunCommandIO): Promise<numb
       (await workbench.experiments.readResults(final.id, { view: 'latest' })).items.map((r) => [r.key, r.value]),
     );
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ runId: final.id, status: final.status, error: final.error, results })}\n`);
+      io.stdout.write(`${stringifyForTerminal({ runId: final.id, status: final.status, error: final.error, results })}\n`);
     } else {
-      io.stdout.write(`run ${final.id} ${final.status}${final.error ? `: ${final.error}` : ''}\n`);
+      io.stdout.write(`run ${final.id} ${final.status}${final.error ? `: ${escapeControls(final.error)}` : ''}\n`);
     }
     return EXIT[final.status] ?? 1;
   } finally {

@@ -78,6 +78,17 @@ parser('a text field may start with a bracket; other fields must then be valid J
   assert.throws(() => parseSetOptions(['prompts=[oops'], schema), (error: unknown) => error instanceof InputError && /looks like JSON but does not parse/.test(error.message));
 });
 
+parser('__proto__, prototype and constructor are refused as key segments, naming the key and the rule', () => {
+  for (const raw of ['__proto__.polluted=yes', '__proto__=yes', 'sampling.__proto__.polluted=yes', 'constructor.prototype.polluted=yes', 'sampling.prototype=1']) {
+    assert.throws(
+      () => parseSetOptions([raw], schema),
+      (error: unknown) => error instanceof InputError && error.message.startsWith(`--set ${raw}: `) && /"(__proto__|prototype|constructor)" cannot be a key/.test(error.message),
+      raw,
+    );
+  }
+  assert.is(({} as Record<string, unknown>)['polluted'], undefined);
+});
+
 parser.run();
 
 const cli = suite('athanor run --set: validated as the HTTP API validates');
@@ -107,6 +118,19 @@ cli('a hexadecimal integer is bad input: exit 2 naming the field, the rule and t
   const result = await athanor(['run', 'set_fixture', '--set', 'iterations=0x10']);
   assert.is(result.code, 2, result.stdout + result.stderr);
   assert.match(result.stderr, 'config.iterations: "0x10" is not an integer');
+});
+
+cli('--set __proto__.polluted=yes is bad input: exit 2 naming the key and the rule, no stack, nothing run', async () => {
+  for (const raw of ['__proto__.polluted=yes', 'constructor.prototype.polluted=yes', '__proto__=yes']) {
+    const result = await athanor(['run', 'set_fixture', '--set', raw]);
+    assert.is(result.code, 2, result.stdout + result.stderr);
+    const key = /^[a-z_]+/.exec(raw)![0];
+    assert.is(
+      result.stderr,
+      `athanor: --set ${raw}: "${key}" cannot be a key: __proto__, prototype and constructor would reach into JavaScript's objects, not a field\n`,
+    );
+    assert.is(result.stdout, '');
+  }
 });
 
 cli('bare integers, floats, booleans, text and dotted group keys still convert', async () => {

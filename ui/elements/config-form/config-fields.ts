@@ -19,6 +19,7 @@ import {
   type JSONSchema,
   type PropertySchema,
 } from './config-model.ts';
+import { showDirectionControls, userText } from '../user-text.ts';
 
 /** A value an input could not read (a number field holding text). */
 export const UNREADABLE = Symbol('unreadable');
@@ -58,7 +59,7 @@ function help(schema: PropertySchema): string {
 
 function errorsBlock(id: string, errors: string[]) {
   return errors.length
-    ? html`<div class="field-error error-text" id="${id}-error">${errors.map((e) => html`<div>${e}</div>`)}</div>`
+    ? html`<div class="field-error error-text" id="${id}-error">${errors.map((e) => html`<div>${userText(e)}</div>`)}</div>`
     : nothing;
 }
 
@@ -82,8 +83,8 @@ function renderGroup(host: FieldHost, name: string, schema: PropertySchema, path
   const errors = host.errorsAt(path);
   const text = help(schema);
   return html`<fieldset class="group" id=${id} aria-describedby=${ifDefined(describedBy(id, !!text, errors.length > 0))}>
-    <legend>${labelOf(name, schema)}</legend>
-    ${text ? html`<div class="help" id="${id}-help">${text}</div>` : nothing} ${errorsBlock(id, errors)}
+    <legend>${userText(labelOf(name, schema))}</legend>
+    ${text ? html`<div class="help" id="${id}-help">${userText(text)}</div>` : nothing} ${errorsBlock(id, errors)}
     ${renderProperties(host, schema as JSONSchema, path)}
   </fieldset>`;
 }
@@ -100,8 +101,8 @@ function renderList(host: FieldHost, name: string, schema: PropertySchema, path:
   const text = [schema.description, limits.length ? `${limits.join(', ')} items` : ''].filter(Boolean).join(' · ');
   const full = schema.maxItems !== undefined && items.length >= schema.maxItems;
   return html`<fieldset class="list" id=${id} aria-describedby=${ifDefined(describedBy(id, !!text, errors.length > 0))}>
-    <legend>${label} <span class="count">(${items.length} ${items.length === 1 ? 'item' : 'items'})</span></legend>
-    ${text ? html`<div class="help" id="${id}-help">${text}</div>` : nothing} ${errorsBlock(id, errors)}
+    <legend>${userText(label)} <span class="count">(${items.length} ${items.length === 1 ? 'item' : 'items'})</span></legend>
+    ${text ? html`<div class="help" id="${id}-help">${userText(text)}</div>` : nothing} ${errorsBlock(id, errors)}
     ${items.length
       ? html`<ol class="items">
           ${repeat(
@@ -112,7 +113,7 @@ function renderList(host: FieldHost, name: string, schema: PropertySchema, path:
         </ol>`
       : html`<p class="empty">No items.</p>`}
     <button type="button" class="add" id="${id}-add" ?disabled=${full} @click=${() => host.listAction(path, 'add', items.length)}>
-      + Add ${label} item
+      + Add ${userText(label)} item
     </button>
   </fieldset>`;
 }
@@ -132,7 +133,7 @@ function renderListItem(host: FieldHost, label: string, schema: PropertySchema, 
   const errors = host.errorsAt(itemPath);
   return html`<li>
     <fieldset class="item" id=${id} @keydown=${onKeyDown} aria-describedby=${ifDefined(describedBy(id, false, errors.length > 0))}>
-      <legend>${name}</legend>
+      <legend>${userText(name)}</legend>
       <div class="item-body">
         ${errorsBlock(id, errors)}
         ${itemSchema.type === 'object'
@@ -164,7 +165,7 @@ function renderField(host: FieldHost, label: string, schema: PropertySchema, pat
     invalid: errors.length > 0 ? 'true' : 'false',
     describedBy: describedBy(id, !!text, errors.length > 0),
   };
-  const labelEl = html`<label for=${id}>${label}${required ? html`<span class="required" aria-hidden="true"> *</span>` : nothing}</label>`;
+  const labelEl = html`<label for=${id}>${userText(label)}${required ? html`<span class="required" aria-hidden="true"> *</span>` : nothing}</label>`;
   const touch = () => host.touch(path);
   if (kind === 'boolean') {
     return html`<div class="field checkbox">
@@ -172,7 +173,7 @@ function renderField(host: FieldHost, label: string, schema: PropertySchema, pat
         aria-describedby=${ifDefined(common.describedBy)}
         @change=${(e: Event) => host.edit(path, (e.target as HTMLInputElement).checked)} @blur=${touch} />
       ${labelEl}
-      ${text ? html`<div class="help" id="${id}-help">${text}</div>` : nothing} ${errorsBlock(id, errors)}
+      ${text ? html`<div class="help" id="${id}-help">${userText(text)}</div>` : nothing} ${errorsBlock(id, errors)}
     </div>`;
   }
   let control: TemplateResult;
@@ -186,7 +187,7 @@ function renderField(host: FieldHost, label: string, schema: PropertySchema, pat
         host.edit(path, chosen === '' ? undefined : options[Number(chosen)]);
       }}>
       ${index === -1 ? html`<option value="" ?selected=${true}>— choose —</option>` : nothing}
-      ${options.map((option, i) => html`<option value=${i} ?selected=${i === index}>${String(option)}</option>`)}
+      ${options.map((option, i) => html`<option value=${i} ?selected=${i === index}>${showDirectionControls(String(option))}</option>`)}
     </select>`;
   } else if (kind === 'integer' || kind === 'number') {
     const step = schema['x-step']?.step ?? (kind === 'integer' ? 1 : 'any');
@@ -225,7 +226,7 @@ function renderField(host: FieldHost, label: string, schema: PropertySchema, pat
     }
   }
   return html`<div class="field">
-    ${labelEl} ${control} ${text ? html`<div class="help" id="${id}-help">${text}</div>` : nothing} ${errorsBlock(id, errors)}
+    ${labelEl} ${control} ${text ? html`<div class="help" id="${id}-help">${userText(text)}</div>` : nothing} ${errorsBlock(id, errors)}
   </div>`;
 }
 

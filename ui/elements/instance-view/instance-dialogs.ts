@@ -4,6 +4,7 @@
  */
 import { html, nothing } from 'lit';
 import type { Instance } from '../../client/api-client.ts';
+import { userText } from '../user-text.ts';
 
 export interface CloneDialogOptions {
   instance: Instance;
@@ -21,12 +22,12 @@ export function cloneDialog({ instance, busy, error, onClone }: CloneDialogOptio
   const close = (event: Event) => ((event.target as HTMLElement).closest('dialog') as HTMLDialogElement).close();
   return html`<dialog id="clone-dialog" aria-labelledby="clone-title">
     <form novalidate @submit=${submit}>
-      <h2 id="clone-title">Clone ${instance.name}</h2>
-      <p class="muted">A new instance of <code>${instance.experiment}</code> with the same configuration.</p>
+      <h2 id="clone-title">Clone ${userText(instance.name)}</h2>
+      <p class="muted">A new instance of <code>${userText(instance.experiment)}</code> with the same configuration.</p>
       <label for="clone-name">Name of the copy</label>
       <input id="clone-name" name="clone-name" autocomplete="off" autofocus .value=${`${instance.name} (copy)`}
         aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? 'clone-error' : nothing} />
-      ${error ? html`<p class="error-text" id="clone-error">${error}</p>` : nothing}
+      ${error ? html`<p class="error-text" id="clone-error">${userText(error)}</p>` : nothing}
       <div class="row dialog-actions">
         <button type="button" @click=${close}>Cancel</button>
         <button type="submit" class="primary" ?disabled=${busy}>${busy ? 'Cloning…' : 'Clone'}</button>
@@ -46,11 +47,11 @@ export function deleteDialog({ instance, busy, error, onDelete }: DeleteDialogOp
   const runs = instance.runCounts.total;
   const close = (event: Event) => ((event.target as HTMLElement).closest('dialog') as HTMLDialogElement).close();
   return html`<dialog id="delete-dialog" role="alertdialog" aria-labelledby="delete-title" aria-describedby="delete-text">
-    <h2 id="delete-title">Delete ${instance.name}?</h2>
+    <h2 id="delete-title">Delete ${userText(instance.name)}?</h2>
     <p id="delete-text">
       This deletes the instance and its ${runs} ${runs === 1 ? 'run' : 'runs'}, with all their logs and results. It cannot be undone.
     </p>
-    ${error ? html`<p class="error-text" role="alert">${error}</p>` : nothing}
+    ${error ? html`<p class="error-text" role="alert">${userText(error)}</p>` : nothing}
     <div class="row dialog-actions">
       <button type="button" autofocus @click=${close}>Cancel</button>
       <button type="button" class="danger" ?disabled=${busy} @click=${onDelete}>${busy ? 'Deleting…' : 'Delete instance'}</button>

@@ -8,6 +8,7 @@ import type { Run } from '../../client/api-client.ts';
 import { formatDuration, formatTime, shortId } from '../../app/format.ts';
 import { pageHref } from '../../app/navigation.ts';
 import '../athanor-status-badge.ts';
+import { userText } from '../user-text.ts';
 
 /** The first characters of a code hash, as runs show their code version. */
 export const shortHash = (hash: string | null | undefined): string => (hash ? hash.slice(0, 7) : '—');
@@ -21,14 +22,14 @@ export function configValue(value: unknown): unknown {
     const entries = Object.entries(value);
     if (entries.length === 0) return html`<span class="muted">(empty)</span>`;
     return html`<dl class="config">
-      ${entries.map(([key, inner]) => html`<dt>${key}</dt><dd>${configValue(inner)}</dd>`)}
+      ${entries.map(([key, inner]) => html`<dt>${userText(key)}</dt><dd>${configValue(inner)}</dd>`)}
     </dl>`;
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return html`<span class="muted">(no items)</span>`;
     return html`<ol class="config-list">${value.map((item) => html`<li>${configValue(item)}</li>`)}</ol>`;
   }
-  if (typeof value === 'string') return value === '' ? html`<span class="muted">(empty text)</span>` : html`<span class="string">${value}</span>`;
+  if (typeof value === 'string') return value === '' ? html`<span class="muted">(empty text)</span>` : html`<span class="string">${userText(value)}</span>`;
   if (value === null || value === undefined) return html`<span class="muted">—</span>`;
   return html`<code>${String(value)}</code>`;
 }
@@ -68,9 +69,9 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
             <td>
               <athanor-status-badge status=${run.status}></athanor-status-badge>
               ${progress
-                ? html`<span class="progress muted">${progress.current}/${progress.total}${progress.message ? ` · ${progress.message}` : ''}</span>`
+                ? html`<span class="progress muted">${progress.current}/${progress.total}${progress.message ? html` · ${userText(progress.message)}` : ''}</span>`
                 : nothing}
-              ${run.error ? html`<div class="run-error error-text">${run.error}</div>` : nothing}
+              ${run.error ? html`<div class="run-error error-text">${userText(run.error)}</div>` : nothing}
             </td>
             <td>${formatTime(run.startedAt)}</td>
             <td>${formatTime(run.completedAt)}</td>

@@ -1,0 +1,106 @@
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { until } from '../../helpers/until.ts';
+import { runAthanor, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+
+const STACK_LINE = /^\s+at /m;
+
+/** inotify watches held by a process (a line per watch in its inotify descriptors' fdinfo). */
+async function inotifyWatches(pid: number): Promise<number> {
+  let count = 0;
+  for (const fd of await readdir(`/proc/${pid}/fdinfo`)) {
+    const info = await readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8').catch(() => '');
+    count += info.split('\n').filter((line) => line.startsWith('inotify wd:')).length;
+  }
+  return count;
+}
+
+async function stop(workbench: WorkbenchProcess): Promise<void> {
+  workbench.child.kill('SIGTERM');
+  await workbench.exited;
+}
+
+const test = suite('athanor: an experiments folder that cannot be read, or holds unreadable or needless parts');
+let experimentsDir: string;
+
+test.before.each(async () => {
+  experimentsDir = await tempExperimentsDir();
+});
+test.after.each(async () => {
+  await chmod(experimentsDir, 0o755).catch(() => {});
+  await chmod(join(experimentsDir, 'secret'), 0o755).catch(() => {});
+  await rm(experimentsDir, { recursive: true, force: true });
+});
+
+test('an unreadable experiments folder: one line naming it and what to do, exit 2, for dev, run and list', async () => {
+  await chmod(experimentsDir, 0o000);
+  const message =
+    `the experiments folder ${experimentsDir} cannot be read (permission denied): ` +
+    'give read access to it, or pass --experiments DIR naming a folder you can read\n';
+  const athanor = (args: string[]) => runAthanor([...args, '--experiments', experimentsDir, '--db', 'memory'], { permissions: 'enforced', timeoutMs: 60_000 });
+  for (const command of [['dev', '--port', '0'], ['run', 'my_experiment']]) {
+    const result = await athanor(command);
+    assert.is(result.code, 2, `${command[0]}: ${result.stdout}${result.stderr}`);
+    assert.is(result.stderr, `athanor: ${message}`, command[0]);
+    assert.is(result.stdout, '', command[0]);
+  }
+  const list = await athanor(['list']); // list reports on stdout, as for a missing folder
+  assert.is(list.code, 2, list.stdout + list.stderr);
+  assert.is(list.stdout, `athanor list: ${message}`);
+});
+
+test('an unreadable subfolder is skipped quietly: the workbench starts, lists and hot-reloads the rest', async () => {
+  await mkdir(join(experimentsDir, 'secret', 'deep'), { recursive: true });
+  await writeFile(join(experimentsDir, 'secret', 'deep', 'hidden.ts'), await readFile(join(experimentsDir, 'my_experiment.ts')));
+  await chmod(join(experimentsDir, 'secret'), 0o000);
+  const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', 'memory'], { permissions: 'enforced' });
+  try {
+    const names = async () => ((await workbench.api('GET', '/api/experiments')) as { name: string }[]).map((e) => e.name).sort();
+    assert.equal(await names(), ['kernel_fixture', 'my_experiment']);
+    // A new experiment beside the unreadable folder is still picked up.
+    await mkdir(join(experimentsDir, 'more'));
+    const source = (await readFile(join(experimentsDir, 'my_experiment.ts'), 'utf8')).replace("name('my_experiment')", "name('added_later')");
+    await writeFile(join(experimentsDir, 'more', 'added.ts'), source);
+    await until(async () => (await names()).includes('added_later'), 'added_later to be listed');
+    assert.not.match(workbench.output(), 'EACCES');
+    assert.not.match(workbench.output(), STACK_LINE);
+  } finally {
+    await stop(workbench);
+  }
+});
+
+test('--experiments / is refused in one line, exit 2, before anything walks or watches the machine', async () => {
+  const result = await runAthanor(['dev', '--port', '0', '--experiments', '/', '--db', 'memory'], { permissions: 'enforced', timeoutMs: 120_000 });
+  assert.is(result.code, 2, result.stdout + result.stderr.slice(0, 2000));
+  assert.is(
+    result.stderr,
+    'athanor: the experiments folder / holds more than 10,000 folders (node_modules and dot-folders aside): ' +
+      'is it the right folder? Pass --experiments DIR naming the folder of your experiments\n',
+  );
+  assert.is(result.stdout, '');
+});
+
+/** inotify watches of `athanor dev` over the experiments folder, once started. */
+async function watchesOfWorkbench(): Promise<number> {
+  const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', 'memory']);
+  try {
+    return await inotifyWatches(workbench.child.pid!);
+  } finally {
+    await stop(workbench);
+  }
+}
+
+test('the watcher watches folders and source files only, not the data beside them', async () => {
+  const baseline = await watchesOfWorkbench(); // Vite watches the UI's sources too
+  await mkdir(join(experimentsDir, 'data'));
+  await Promise.all(Array.from({ length: 1_500 }, (_, i) => writeFile(join(experimentsDir, 'data', `sample-${i}.csv`), `${i}\n`)));
+  await mkdir(join(experimentsDir, 'node_modules', 'pkg'), { recursive: true });
+  await writeFile(join(experimentsDir, 'node_modules', 'pkg', 'index.js'), 'export {};\n');
+  const watches = await watchesOfWorkbench();
+  assert.ok(watches - baseline <= 5, `${watches - baseline} more inotify watches for 1,500 data files (${baseline} without them)`);
+});
+
+test.run();
