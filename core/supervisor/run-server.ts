@@ -335,10 +335,7 @@ export class RunServer {
     this.#outageSince ??= Date.now();
     return retryWhileUnavailable(
       async () => {
-        if (this.#writer === failed) {
-          this.#afterOutage = true;
-          this.#writer = service.createRunWriter(run.id);
-        }
+        if (this.#writer === failed) this.#replaceWriter();
         const writer = this.#writer;
         const counts = await service.getRun(run.id);
         const already = (count: number, stored: number, length: number) =>
@@ -349,12 +346,21 @@ export class RunServer {
           logsDone ?? (logs.length ? writer.appendLogs(logs) : undefined),
           resultsDone ?? (results.length ? writer.appendResults(results) : undefined),
           progress ? service.saveProgress(run.id, progress) : undefined,
-        ]);
+        ]).catch((error: unknown) => {
+          // A writer that failed once fails every later batch: the next attempt takes a new one.
+          if (this.#writer === writer) this.#replaceWriter();
+          throw error;
+        });
         this.#outageSince = undefined;
         return stored;
       },
       { boundMs: this.#o.databaseOutageMs ?? 60_000, since: this.#outageSince },
     );
+  }
+
+  #replaceWriter(): void {
+    this.#afterOutage = true;
+    this.#writer = this.#o.service.createRunWriter(this.runId);
   }
 
   async #onExit(exit: ExitInfo): Promise<void> {
