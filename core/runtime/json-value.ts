@@ -57,7 +57,32 @@ export function toJsonText(value: unknown, label: string): string {
   return text.includes('\\u0000') ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : text;
 }
 
-/** Postgres text cannot hold NUL: it becomes U+FFFD. */
+/** Postgres text cannot hold NUL nor a lone surrogate: each becomes U+FFFD. */
 export function toStorableText(text: string): string {
-  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+  const clean = text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+  return LONE_SURROGATE.test(clean) ? clean.replace(LONE_SURROGATE_ALL, '\uFFFD') : clean;
+}
+
+const LONE_SURROGATE_SOURCE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
+const LONE_SURROGATE = new RegExp(LONE_SURROGATE_SOURCE);
+const LONE_SURROGATE_ALL = new RegExp(LONE_SURROGATE_SOURCE, 'g');
+
+/** A NUL or a lone surrogate written as a JSON escape (jsonb refuses both). */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+
+function storableValue(value: unknown): unknown {
+  if (typeof value === 'string') return toStorableText(value);
+  if (Array.isArray(value)) return value.map(storableValue);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [toStorableText(key), storableValue(item)]));
+  }
+  return value;
+}
+
+/**
+ * JSON text that Postgres' jsonb takes: NUL and lone surrogates in its strings and keys
+ * become U+FFFD. Text without such an escape (nearly all) is returned as it is.
+ */
+export function toStorableJson(text: string): string {
+  return UNSTORABLE_ESCAPE.test(text) ? JSON.stringify(storableValue(JSON.parse(text))) : text;
 }

@@ -17,6 +17,7 @@ import type { LoadGovernor } from './load-governor.ts';
 import type { StoreSlots } from './store-slots.ts';
 import type { ExitInfo, RunDispatcher, RunProcess } from './run-dispatcher.ts';
 import { describeExit, describeWireError } from './run-outcome.ts';
+import { toStorableJson, toStorableText } from '../runtime/json-value.ts';
 import { isConnectionError } from '../../storage/storage-errors.ts';
 import { DatabaseUnavailableError, retryWhileUnavailable } from './database-retry.ts';
 
@@ -226,14 +227,22 @@ export class RunServer {
     if (broken) return this.#fail(`the run broke a limit: ${broken}`);
     switch (frame.t) {
       case 'batch': {
-        const logs = (frame.logs ?? []).map(([level, message, metadata, timestamp]) => ({ level, message, metadata, timestamp: new Date(timestamp) }));
-        const results = (frame.results ?? []).map(([key, value, timestamp]) => ({ key, value, recordedAt: new Date(timestamp) }));
-        this.#buffer.add(logs, results, frame.progress);
-        if (frame.progress) this.#progressChanged(frame.progress);
+        // The child's Runtime cleans what it sends, but a frame may come from behind its back:
+        // text Postgres cannot hold (NUL, lone surrogates) is made storable here, once.
+        const logs = (frame.logs ?? []).map(([level, message, metadata, timestamp]) => ({
+          level,
+          message: toStorableText(message),
+          metadata: metadata === null ? null : toStorableJson(metadata),
+          timestamp: new Date(timestamp),
+        }));
+        const results = (frame.results ?? []).map(([key, value, timestamp]) => ({ key: toStorableText(key), value: toStorableJson(value), recordedAt: new Date(timestamp) }));
+        const progress = frame.progress?.message === undefined ? frame.progress : { ...frame.progress, message: toStorableText(frame.progress.message) };
+        this.#buffer.add(logs, results, progress);
+        if (progress) this.#progressChanged(progress);
         return;
       }
       case 'warning':
-        this.#buffer.add([{ level: 'warn', message: frame.message, metadata: null, timestamp: new Date() }], []);
+        this.#buffer.add([{ level: 'warn', message: toStorableText(frame.message), metadata: null, timestamp: new Date() }], []);
         return;
       case 'end':
         this.#end ??= frame;
@@ -249,7 +258,8 @@ export class RunServer {
    * What the experiment printed becomes log entries: stdout as info, stderr as error. A line
    * cut at the entry limit says so, in its text and its metadata.
    */
-  #onOutput(stream: 'stdout' | 'stderr', line: string, droppedBytes = 0): void {
+  #onOutput(stream: 'stdout' | 'stderr', printed: string, droppedBytes = 0): void {
+    const line = toStorableText(printed);
     const level = stream === 'stdout' ? 'info' : 'error';
     if (droppedBytes === 0) {
       this.#buffer.add([{ level, message: line, metadata: OUTPUT_METADATA[stream], timestamp: new Date() }], []);
@@ -385,8 +395,9 @@ export class RunServer {
     if (before > 0 && this.#pausedBy.size === 0) this.#process?.resumeOutput();
   }
 
-  async #finish(status: RunStatus, error: string | null): Promise<void> {
+  async #finish(status: RunStatus, reason: string | null): Promise<void> {
     if (this.#finished) return;
+    const error = reason === null ? null : toStorableText(reason);
     this.#finished = true;
     this.#unsubscribe?.();
     for (const timer of this.#timers) clearTimeout(timer);
