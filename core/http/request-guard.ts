@@ -50,18 +50,22 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** A cookie's value; a malformed escape (`%E0%A4%A`) is no value, not an error. */
-function cookie(request: IncomingMessage, name: string): string | undefined {
+/**
+ * Every value of cookie `name` the request carries (a browser may send two of one name); a
+ * malformed escape (`%E0%A4%A`) is no value, not an error.
+ */
+function cookies(request: IncomingMessage, name: string): string[] {
+  const values: string[] = [];
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key !== name) continue;
     try {
-      return decodeURIComponent(value.join('='));
+      values.push(decodeURIComponent(value.join('=')));
     } catch {
-      return undefined;
+      // Not a value we ever set: no token.
     }
   }
-  return undefined;
+  return values;
 }
 
 export interface GuardOptions {
@@ -159,7 +163,7 @@ function refuseOtherSites(request: IncomingMessage, url: URL): void {
 function checkToken(request: IncomingMessage, url: URL, token: string, port: number): GuardResult {
   const name = tokenCookieName(port);
   const fromUrl = url.searchParams.get('token') ?? undefined;
-  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+  const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]; // the scheme is case-insensitive (RFC 9110)
   const valid = (given: string | undefined) => given !== undefined && tokensEqual(given, token);
   if (valid(fromUrl)) {
     // Lax, not Strict: a link followed from another site (a chat, a mail) reaches the
@@ -168,7 +172,7 @@ function checkToken(request: IncomingMessage, url: URL, token: string, port: num
     const setCookie = `${name}=${encodeURIComponent(token)}; HttpOnly; SameSite=Lax; Path=/`;
     return isPageRequest(request, url) ? { setCookie, redirect: withoutToken(url) } : { setCookie };
   }
-  if (valid(bearer) || valid(cookie(request, name))) return {};
+  if (valid(bearer) || cookies(request, name).some(valid)) return {};
   throw new HttpError(401, 'ERR_TOKEN', 'this workbench needs its access token: open the URL it printed at start');
 }
 

@@ -78,6 +78,19 @@ token('a malformed cookie is no token: 401 off loopback, ignored on loopback —
   });
 });
 
+token('any valid token lets in: a lowercase bearer scheme, or the right cookie after a wrong one of the same name', async () => {
+  await withServer(async ({ server }) => {
+    const host = `127.0.0.1:${server.port}`;
+    const lower = await raw(server.port, { path: '/api/instances', headers: { host, authorization: `bearer ${TOKEN}` } });
+    assert.is(lower.status, 200, lower.body);
+    const cookie = `athanor_token_${server.port}=stale; athanor_token_${server.port}=${TOKEN}`;
+    const second = await raw(server.port, { path: '/api/instances', headers: { host, cookie } });
+    assert.is(second.status, 200, second.body);
+    const wrong = await raw(server.port, { path: '/api/instances', headers: { host, authorization: 'bearer nope' } });
+    assert.is(wrong.status, 401);
+  }, offLoopback);
+});
+
 token('bound to :: as to 0.0.0.0, the UI opened by the machine’s address may write', async () => {
   for (const bound of ['0.0.0.0', '::']) {
     await withServer(async ({ server, api }) => {
