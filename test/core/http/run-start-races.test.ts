@@ -8,7 +8,7 @@ import { createPgliteFolder, createScratchSchema, requirePostgresUrl } from '../
 import { withServer, type ServerContext } from '../../helpers/http-workbench.ts';
 import { until } from '../../helpers/until.ts';
 
-const ROUNDS = Number(process.env.ATHANOR_RACE_ROUNDS ?? 8);
+const ROUNDS = Number(process.env.ATHANOR_RACE_ROUNDS ?? 5);
 const CONCURRENCY = 2;
 
 /** Run hosts this process has forked that are still alive. */
