@@ -10,7 +10,7 @@
  */
 import { MAX_RESULT_KEY_CHARS } from '../ipc/ipc-protocol.ts';
 import type { LogLevel } from '../records.ts';
-import { toJsonText, toStorableText } from './json-value.ts';
+import { toJsonText } from './json-value.ts';
 import { SINK, type RunContext, type RuntimeSink } from './run-context.ts';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -58,7 +58,7 @@ function encodeLog(sink: RuntimeSink, level: unknown, message: unknown, metadata
   if (typeof message !== 'string') throw new TypeError(`${where}: message must be a string, got ${typeof message}`);
   const meta = metadata === undefined || metadata === null ? null : toJsonText(metadata, `${where} metadata`);
   checkSize(sink, message.length + (meta?.length ?? 0), `${where} (message and metadata)`);
-  return [level as LogLevel, toStorableText(message), meta, Date.now()] as const;
+  return [level as LogLevel, message, meta, Date.now()] as const;
 }
 
 /** The configuration, string keys, defaults applied. */
@@ -95,7 +95,7 @@ function result(ctx: RunContext<object>, key: string, value: unknown): void {
   }
   const text = toJsonText(value, `result "${key}"`);
   checkSize(sink, text.length, `result "${key}"`);
-  sink.result([toStorableText(key), text, Date.now()]);
+  sink.result([key, text, Date.now()]);
 }
 
 /** Reports progress (sent live; the latest is kept on the run). */
