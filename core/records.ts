@@ -72,3 +72,18 @@ export interface Page<T> {
   items: T[];
   next: string | null;
 }
+
+/** Whether the workbench can reach its database (`GET /api/health`, the `database.status` event). */
+export type DatabaseStatus =
+  | { status: 'ok' }
+  /** `since`: when it was first seen away (ISO); `error`: what the last attempt said. */
+  | { status: 'unavailable'; since: string; error: string };
+
+/** `GET /api/health`: what the workbench can reach and holds open now. */
+export interface WorkbenchHealth {
+  database: DatabaseStatus;
+  /** Open `/api/events` streams. */
+  eventClients: number;
+  activeRuns: number;
+  queuedRuns: number;
+}

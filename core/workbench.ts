@@ -12,6 +12,7 @@
 import { resolve } from 'node:path';
 import { createExperimentRegistry, type ExperimentRegistry } from '../plugins/experiment-registry.ts';
 import { openDatabase, resolveDatabaseSpec, type Database } from '../storage/open-database.ts';
+import { alwaysAvailable, createDatabaseMonitor, type DatabaseMonitor } from './database-monitor.ts';
 import { createEventBus, type EventBus } from './events/event-bus.ts';
 import { createExperimentsService, type ExperimentsService } from './experiments-service.ts';
 import type { Instance, Run } from './records.ts';
@@ -49,6 +50,8 @@ export type WorkbenchExperiments = ExperimentsService & {
 export interface Workbench {
   readonly experimentsDir: string;
   readonly database: Database;
+  /** Whether the database can be reached now; changes are published as `database.status`. */
+  readonly databaseMonitor: DatabaseMonitor;
   readonly registry: ExperimentRegistry;
   readonly bus: EventBus;
   readonly experiments: WorkbenchExperiments;
@@ -117,9 +120,12 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
     ...options.supervisor,
   });
   const { recovered } = await supervisor.start();
+  const databaseMonitor = database.kind === 'postgres' ? createDatabaseMonitor(database.db) : alwaysAvailable();
+  databaseMonitor.subscribe((status) => bus.publish('database.status', status));
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      databaseMonitor.stop();
       await supervisor.stop();
       unsubscribe();
       await registry.stop();
@@ -128,6 +134,7 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
   return {
     experimentsDir,
     database,
+    databaseMonitor,
     registry,
     bus,
     experiments: withEvents(service, supervisor, bus),

@@ -2,7 +2,7 @@
  * Every live event, by name (`noun.verb`), with its payload. The event bus carries them
  * in-process; the HTTP server streams them to the browser.
  */
-import type { Instance, LogEntry, ResultEntry, Run, RunProgress } from '../records.ts';
+import type { DatabaseStatus, Instance, LogEntry, ResultEntry, Run, RunProgress } from '../records.ts';
 import type { JSONSchema } from '../experiment/config-schema.ts';
 
 /** An experiment as the registry knows it (mirrors plugins' ExperimentEntry). */
@@ -34,6 +34,8 @@ export interface AthanorEventMap {
   /** An experiment was added or reloaded: its new definition, or its error. */
   'experiment.changed': { experiment: ExperimentInfo };
   'experiment.removed': { name: string; file: string };
+  /** The database went away or came back (Postgres only: the embedded ones cannot). */
+  'database.status': DatabaseStatus;
 }
 
 export type AthanorEventType = keyof AthanorEventMap;

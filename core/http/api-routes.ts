@@ -3,7 +3,7 @@
  * (runs of an instance, logs, results); the others are plain arrays.
  */
 import type { Workbench } from '../workbench.ts';
-import { LOG_LEVELS, RUN_STATUSES, type LogLevel, type RunStatus } from '../records.ts';
+import { LOG_LEVELS, RUN_STATUSES, type LogLevel, type RunStatus, type WorkbenchHealth } from '../records.ts';
 import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
 import { Router, type RouteContext } from './http-router.ts';
@@ -13,6 +13,8 @@ import { validatorModule } from '../experiment/validator-module.ts';
 export interface ApiOptions {
   /** Largest JSON body (bytes); a source file may be up to this too. */
   bodyLimit: number;
+  /** Open `/api/events` streams, for `/api/health`. */
+  eventClients: () => number;
 }
 
 function levelsParam(url: URL): LogLevel[] | undefined {
@@ -163,6 +165,15 @@ function runRoutes(router: Router, workbench: Workbench): void {
 /** The API router. */
 export function createApiRouter(workbench: Workbench, options: ApiOptions): Router {
   const router = new Router();
+  // Answers without the database (a fresh probe, bounded to 1 s), so it tells when it is away.
+  router.on('GET', '/api/health', async ({ response }) =>
+    sendJson(response, 200, {
+      database: await workbench.databaseMonitor.check(),
+      eventClients: options.eventClients(),
+      activeRuns: workbench.supervisor.activeCount,
+      queuedRuns: workbench.supervisor.queuedCount,
+    } satisfies WorkbenchHealth),
+  );
   experimentRoutes(router, workbench, options);
   instanceRoutes(router, workbench, options);
   runRoutes(router, workbench);

@@ -4,6 +4,7 @@
  */
 import { AthanorError } from '../errors.ts';
 import { ConfigValidationError } from '../experiment/config-validator.ts';
+import { describeError, isConnectionError } from '../../storage/storage-errors.ts';
 
 /** An error raised by the HTTP layer itself (bad JSON, a body too large), with its status. */
 export class HttpError extends AthanorError {
@@ -43,6 +44,10 @@ export function toErrorResponse(error: unknown, log: (error: unknown) => void): 
     return { status: 422, body: { error: error.message, code: error.code, errors: error.errors } };
   }
   const code = (error as { code?: unknown })?.code;
+  // A database that is away: the same request may succeed once it is back.
+  if (code === 'ERR_DATABASE_UNAVAILABLE' || isConnectionError(error)) {
+    return { status: 503, body: { error: `the database is unavailable: ${describeError(error)}`, code: 'ERR_DATABASE_UNAVAILABLE' } };
+  }
   if (typeof code === 'string' && STATUS_BY_CODE[code]) {
     return { status: STATUS_BY_CODE[code]!, body: { error: (error as Error).message, code } };
   }

@@ -49,12 +49,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     throw new Error(`binding ${host} (off loopback) needs an access token`);
   }
   const log = options.log ?? ((error: unknown) => console.error('athanor: request failed:', error));
-  const router = createApiRouter(options.workbench, { bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024 });
   const events = new EventHub(options.workbench.bus, options.events);
+  const router = createApiRouter(options.workbench, { bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024, eventClients: () => events.clientCount });
   let port = 0;
 
   const fail = (response: ServerResponse, error: unknown) => {
     const { status, body } = toErrorResponse(error, log);
+    // The database failed this request: probe now, so the header and /api/health follow.
+    if (body.code === 'ERR_DATABASE_UNAVAILABLE') void options.workbench.databaseMonitor.check();
     if (response.headersSent) response.destroy();
     else sendJson(response, status, body);
   };

@@ -132,9 +132,10 @@ export class RunServer {
 
   async #start(): Promise<void> {
     const { run, service } = this.#o;
+    const boundMs = this.#o.databaseOutageMs ?? 60_000;
     let prepared: PreparedRun;
     try {
-      prepared = await this.#o.prepare();
+      prepared = await retryWhileUnavailable(() => this.#o.prepare(), { boundMs });
     } catch (error) {
       return this.#finish('failed', `could not start the run: ${errorText(error)}`);
     }
@@ -156,15 +157,29 @@ export class RunServer {
     if (this.#pausedBy.size) process.pauseOutput();
     this.#unsubscribe = this.#o.governor?.subscribe((paused) => this.#pauseOutput('load', paused));
     let running: Run | undefined;
+    let unavailable: string | undefined;
     if (!this.#stopReason) {
       const { experiment } = prepared;
-      running = await service.transitionRun(run.id, 'running', { codeHash: experiment.codeHash, owner: this.#o.owner }).catch(() => undefined);
+      const markRunning = async (attempt: number) => {
+        try {
+          return await service.transitionRun(run.id, 'running', { codeHash: experiment.codeHash, owner: this.#o.owner });
+        } catch (error) {
+          // A retry after a connection lost with the answer: the first attempt may have committed.
+          const row = attempt > 0 && !isConnectionError(error) ? await service.getRun(run.id) : undefined;
+          if (row?.status === 'running') return row;
+          throw error;
+        }
+      };
+      running = await retryWhileUnavailable(markRunning, { boundMs }).catch((error) => {
+        if (error instanceof DatabaseUnavailableError) unavailable = `could not start the run: ${error.message}`;
+        return undefined;
+      });
     }
     if (!running) {
-      // Cancelled while launching, or the row was cancelled, ended or deleted meanwhile.
+      // Cancelled while launching, the database away, or the row cancelled, ended or deleted meanwhile.
       process.kill('SIGKILL');
       await process.finished;
-      const reason = this.#stopReason ?? { status: 'failed' as const, error: 'the run was ended or deleted before it started' };
+      const reason = this.#stopReason ?? { status: 'failed' as const, error: unavailable ?? 'the run was ended or deleted before it started' };
       return this.#finish(reason.status, reason.error);
     }
     this.#publishStatus(running);
@@ -404,7 +419,11 @@ export class RunServer {
     clearTimeout(this.#progressTimer);
     const { service, run } = this.#o;
     try {
-      const final = await retryWhileUnavailable(() => service.transitionRun(this.runId, status, { error }), { boundMs: this.#o.databaseOutageMs ?? 60_000 });
+      // An outage the run already waited out counts: the slot is not held for a second bound.
+      const final = await retryWhileUnavailable(() => service.transitionRun(this.runId, status, { error }), {
+        boundMs: this.#o.databaseOutageMs ?? 60_000,
+        since: this.#outageSince,
+      });
       this.#publishStatus(final);
       this.#resolveDone(final);
     } catch (failure) {

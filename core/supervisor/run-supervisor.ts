@@ -124,6 +124,11 @@ export class RunSupervisor {
     return this.#active.size;
   }
 
+  /** Runs waiting for a slot. */
+  get queuedCount(): number {
+    return this.#queue.length;
+  }
+
   /** Starts a pending run now, or queues it behind the concurrency limit. */
   async startRun(runId: string): Promise<Run> {
     if (this.#stopped) throw new Error('the supervisor is stopping; no new runs');

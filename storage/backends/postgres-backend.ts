@@ -56,6 +56,8 @@ export function createPostgresBackend(url: string, options: PostgresBackendOptio
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    // A server that does not answer (a network cut) fails the query after 5 s instead of hanging.
+    connectionTimeoutMillis: 5000,
     application_name: options.applicationName ?? 'athanor',
     types: postgresTypeParsers,
     // Clients that can also COPY FROM STDIN for the batched inserts (postgres-copy.ts).

@@ -6,7 +6,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { SignalWatcher } from '@lit-labs/signals';
 import { theme } from '../styles/theme.ts';
-import { liveConnection } from '../state/live-events.ts';
+import { LiveEventsController, liveConnection } from '../state/live-events.ts';
+import { databaseStatus, refreshDatabaseStatus } from '../state/database-status.ts';
 import { isAppPath, matchRoute, type Route } from './app-routes.ts';
 import { isTyping, SHORTCUTS } from './keyboard-shortcuts.ts';
 import { NAVIGATE_EVENT, type NavigateDetail } from './navigation.ts';
@@ -69,6 +70,11 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         background: var(--ath-bg-raised);
         border: 1px solid var(--ath-border);
       }
+      .database-down {
+        font-size: var(--ath-small);
+        font-weight: 600;
+        color: var(--ath-failed);
+      }
       .live {
         font-size: var(--ath-small);
         color: var(--ath-text-muted);
@@ -113,6 +119,11 @@ export class AthanorApp extends SignalWatcher(LitElement) {
   declare api: string;
   declare route: Route;
   #pendingG = 0;
+  // The header's database status follows the workbench's `database.status` events.
+  readonly #live = new LiveEventsController(this, () => ({ api: this.api }), {
+    'database.status': ({ type: _, ...status }) => databaseStatus.set(status),
+    reset: () => void refreshDatabaseStatus(this.api),
+  });
 
   constructor() {
     super();
@@ -122,6 +133,7 @@ export class AthanorApp extends SignalWatcher(LitElement) {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    void refreshDatabaseStatus(this.api);
     window.addEventListener('popstate', this.#onPopState);
     window.addEventListener('keydown', this.#onKeyDown);
     document.addEventListener('click', this.#onClick);
@@ -144,8 +156,9 @@ export class AthanorApp extends SignalWatcher(LitElement) {
     window.scrollTo(0, 0);
   }
 
-  protected override updated(): void {
+  protected override updated(changed: Map<string, unknown>): void {
     document.title = `${TITLES[this.route.view]} · Athanor`;
+    if (changed.has('api')) this.#live.retarget();
   }
 
   #onPopState = () => {
@@ -213,6 +226,7 @@ export class AthanorApp extends SignalWatcher(LitElement) {
   override render() {
     const view = this.route.view;
     const live = liveConnection.get();
+    const database = databaseStatus.get();
     const current = (section: 'instances' | 'source') =>
       (section === 'source' ? view === 'source' : view !== 'source') ? 'page' : nothing;
     return html`
@@ -223,6 +237,9 @@ export class AthanorApp extends SignalWatcher(LitElement) {
           <a href="/source" aria-current=${current('source')}>Experiments</a>
         </nav>
         <span class="spacer"></span>
+        ${database.status === 'unavailable'
+          ? html`<span class="database-down" role="status" title=${`since ${database.since}: ${database.error}`}>database unavailable</span>`
+          : nothing}
         <span class="live ${live}" title="Live updates">${live === 'open' ? 'live' : live}</span>
         <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
           @click=${() => this.shadowRoot?.querySelector<HTMLDialogElement>('#shortcuts')?.showModal()}>?</button>

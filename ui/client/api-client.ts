@@ -7,11 +7,11 @@
  * const api = apiClient('http://127.0.0.1:4000');
  * const run = await api.startRun(instanceId);
  */
-import type { Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus } from '../../core/records.ts';
+import type { Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { loadValidator } from './experiment-validators.ts';
 
-export type { ExperimentInfo, Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus };
+export type { ExperimentInfo, Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
 
 /** One problem with a configuration, as the server reports it. */
 export interface FieldError {
@@ -97,6 +97,8 @@ export interface ApiClient {
   readResults(runId: string, query?: ResultQuery): Promise<Page<ResultEntry>>;
   /** The URL of a run's export (a download link). */
   exportUrl(runId: string, format: 'json' | 'csv'): string;
+  /** Whether the workbench reaches its database, and what it holds open. */
+  health(): Promise<WorkbenchHealth>;
   /** The URL of the live event stream, with optional filters. */
   eventsUrl(filter?: { run?: string; instance?: string }): string;
 }
@@ -158,6 +160,7 @@ export function apiClient(base = ''): ApiClient {
       request<Page<LogEntry>>('GET', `/api/runs/${enc(id)}/logs${query({ after: q.after, level: q.levels?.join(','), limit: q.limit })}`),
     readResults: (id, q = {}) => request<Page<ResultEntry>>('GET', `/api/runs/${enc(id)}/results${query({ ...q })}`),
     exportUrl: (id, format) => `${root}/api/runs/${enc(id)}/export?format=${format}`,
+    health: () => request<WorkbenchHealth>('GET', '/api/health'),
     eventsUrl: (filter = {}) => `${root}/api/events${query(filter)}`,
   } satisfies ApiClient);
 }

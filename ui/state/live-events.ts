@@ -35,6 +35,7 @@ const EVENT_TYPES: readonly AthanorEventType[] = [
   'instance.deleted',
   'experiment.changed',
   'experiment.removed',
+  'database.status',
 ];
 
 /** Whether the page holds a live connection: shown in the app's header. */

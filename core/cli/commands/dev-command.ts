@@ -14,7 +14,8 @@ import { parseCommandArgs } from '../cli-args.ts';
 import { listeningOn, openingDatabase } from '../environment-error.ts';
 import { InputError } from '../../errors.ts';
 
-export const DEV_USAGE = 'athanor dev [--port 4000] [--host 127.0.0.1] [--token TOKEN] [--allow-origin URL]... [--open] [--experiments DIR] [--db SPEC]';
+export const DEV_USAGE =
+  'athanor dev [--port 4000] [--host 127.0.0.1] [--token TOKEN] [--allow-origin URL]... [--open] [--database-outage 60] [--experiments DIR] [--db SPEC]';
 export const SERVE_USAGE = 'athanor serve [same options as dev]: the workbench for production: built UI, no watching';
 
 function openBrowser(url: string): void {
@@ -40,6 +41,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     token: { type: 'string' },
     open: { type: 'boolean', default: false },
     'allow-origin': { type: 'string', multiple: true, default: [] },
+    'database-outage': { type: 'string', default: '60' },
   });
   if (values.help) {
     out(mode === 'dev' ? DEV_USAGE : SERVE_USAGE);
@@ -47,6 +49,11 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port must be 0 to 65535, got ${JSON.stringify(values.port)}`);
+  // How long runs wait for a database that went away before they fail naming it.
+  const outage = Number(values['database-outage']);
+  if (!(outage > 0 && outage <= 86_400)) {
+    throw new InputError(`--database-outage must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(values['database-outage'])}`);
+  }
   const host = values.host as string;
   const token = (values.token as string | undefined) ?? (isLoopback(host) ? undefined : randomBytes(24).toString('base64url'));
   const allowedOrigins = (values['allow-origin'] as string[]).map((origin) => {
@@ -59,7 +66,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
   const database = resolveDatabaseSpec(values.db);
   const ui = await openUi(mode, out);
   const workbench = await openingDatabase(database, () =>
-    createWorkbench({ experimentsDir: values.experiments, database, watch: mode === 'dev' }),
+    createWorkbench({ experimentsDir: values.experiments, database, watch: mode === 'dev', supervisor: { databaseOutageMs: outage * 1000 } }),
   ).catch(async (error) => {
     await ui.close();
     throw error;
@@ -74,6 +81,13 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
   out(`athanor workbench: ${server.url}`);
   out(`experiments: ${workbench.experimentsDir} (${workbench.registry.list().length} found) · database: ${workbench.database.kind}`);
   if (values.open) openBrowser(server.url);
+  workbench.databaseMonitor.subscribe((status) =>
+    out(
+      status.status === 'ok'
+        ? 'database: back'
+        : `database: unavailable (${status.error}); runs wait up to ${outage} s for it, the API answers 503 meanwhile`,
+    ),
+  );
 
   await new Promise<void>((resolve) => {
     const stop = () => {
