@@ -23,9 +23,14 @@ function runGroup(group) {
     );
     let output = '';
     let reaper;
+    let partial = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       output += chunk;
+      // uvu prints each file's path as it starts it: time from one to the next.
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop();
+      for (const line of lines) if (/^\S+\.test\.ts$/.test(line.trim())) startFile(line.trim());
       if (output.length > 1_000_000) output = output.slice(-100_000); // only the tail holds the totals
       // uvu has printed its totals: whatever the suites left open (the browser suites share
       // one Chromium and one Vite server) must not keep the run waiting.
@@ -49,10 +54,22 @@ function runGroup(group) {
   });
 }
 
+/** Seconds per test file (the slowest are printed at the end: where the suite's time goes). */
+const fileTimes = [];
+let current;
+function startFile(file) {
+  const now = performance.now();
+  if (current) fileTimes.push([current.file, (now - current.at) / 1000]);
+  current = file ? { file, at: now } : undefined;
+}
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const group of groups) {
   const result = await runGroup(group);
+  startFile(undefined);
   for (const key of Object.keys(totals)) totals[key] += result[key];
 }
+const slowest = fileTimes.sort((a, b) => b[1] - a[1]).slice(0, 12);
+if (slowest.length > 1) console.log(`\nslowest files:\n${slowest.map(([file, s]) => `  ${s.toFixed(1).padStart(6)} s  ${file}`).join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed > 0 ? 1 : 0);
