@@ -1,6 +1,7 @@
 /**
  * Runs an experiment module's `run(ctx)` and decides the outcome: returned → completed
- * (unless `complete`/`fail` decided first), threw → failed with message and stack,
+ * (unless `complete`/`fail` decided first), threw → failed with message and stack (also
+ * after `complete`),
  * cancelled by request (whatever happened next) → cancelled.
  */
 import type { WireError } from '../ipc/ipc-protocol.ts';
@@ -48,6 +49,11 @@ function safeJson(value: unknown): string {
   }
 }
 
+/** The error of a run that threw after it had called `Runtime.complete(ctx)`. */
+export function afterCompletion(error: WireError): WireError {
+  return { ...error, message: `run() threw after Runtime.complete(ctx): ${error.message}` };
+}
+
 /** Calls `run(ctx)`; `state` reports cancellation and a decided outcome. */
 export async function executeRun(
   module: ExperimentModule,
@@ -57,6 +63,9 @@ export async function executeRun(
   try {
     await module.run(ctx);
   } catch (error) {
+    // `Runtime.complete(ctx)` and then a throw: the run fails with it (the original's rule),
+    // never a `completed` run that hides an exception.
+    if (state.outcome?.outcome === 'completed' && !state.cancelled) return { outcome: 'failed', error: afterCompletion(toWireError(error)) };
     if (state.outcome) return state.outcome;
     if (state.cancelled || (error as Error)?.name === 'Cancelled') return { outcome: 'cancelled' };
     return { outcome: 'failed', error: toWireError(error) };

@@ -84,9 +84,12 @@ export class FrameSink implements RuntimeSink {
     this.end(outcome, error);
   }
 
-  /** Writes everything buffered, then the end frame. Later calls do nothing. */
+  /**
+   * Writes everything buffered, then the end frame. Later calls do nothing, but for a failure
+   * after `completed` (the run threw after `Runtime.complete`): its end frame replaces the first.
+   */
   end(outcome: 'completed' | 'failed' | 'cancelled', error?: WireError): void {
-    if (this.#outcome) return;
+    if (this.#outcome && !(this.#outcome.outcome === 'completed' && outcome === 'failed' && error)) return;
     this.#outcome = error ? { outcome, error } : { outcome };
     this.flush();
     this.#write({ t: 'end', ...this.#outcome });

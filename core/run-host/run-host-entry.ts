@@ -11,7 +11,7 @@ import { createFrameWriter } from '../ipc/ipc-channel.ts';
 import { FRAME_FD, PROTOCOL_VERSION, type ParentMessage, type StartMessage } from '../ipc/ipc-protocol.ts';
 import { Cancelled } from '../runtime/runtime.ts';
 import { createRunContext } from '../runtime/run-context.ts';
-import { executeRun, experimentModuleOf, toWireError } from './execute-run.ts';
+import { afterCompletion, executeRun, experimentModuleOf, toWireError } from './execute-run.ts';
 import { FrameSink } from './frame-sink.ts';
 
 const writer = createFrameWriter(FRAME_FD);
@@ -39,7 +39,8 @@ function failFromProcess(prefix: string, error: unknown): void {
   if (sink?.cancelled) void finish('cancelled', undefined, 1);
   else {
     const wire = toWireError(error);
-    void finish('failed', { ...wire, message: `${prefix}: ${wire.message}` }, 1);
+    const failure = { ...wire, message: `${prefix}: ${wire.message}` };
+    void finish('failed', sink?.outcome?.outcome === 'completed' ? afterCompletion(failure) : failure, 1);
   }
 }
 

@@ -260,7 +260,8 @@ export class RunServer {
         this.#buffer.add([{ level: 'warn', message: toStorableText(frame.message), metadata: null, timestamp: new Date() }], []);
         return;
       case 'end':
-        this.#end ??= frame;
+        // A failure after `completed` (the run threw after Runtime.complete) replaces it.
+        if (!this.#end || (this.#end.outcome === 'completed' && frame.outcome === 'failed')) this.#end = frame;
         // The outcome is decided; a process that lingers past that is not waited for.
         this.#timers.push(setTimeout(() => this.#process?.kill('SIGKILL'), 2000));
         return;

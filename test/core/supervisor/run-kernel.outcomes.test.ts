@@ -107,6 +107,21 @@ suiteForEachBackend('run kernel: how runs end', (outcomes, database) => {
     });
   });
 
+  outcomes('a run that throws after Runtime.complete fails with that error: thrown, awaited or left unhandled', async () => {
+    await withKernel(database(), async ({ runToEnd }) => {
+      const cases = [
+        ['throw_after_complete', 'run() threw after Runtime.complete(ctx): broke after completing'],
+        ['reject_after_complete', 'run() threw after Runtime.complete(ctx): rejected after completing'],
+        ['unhandled_after_complete', 'run() threw after Runtime.complete(ctx): unhandled promise rejection: nobody awaited this'],
+      ] as const;
+      for (const [mode, error] of cases) {
+        const run = await runToEnd({ mode });
+        assert.is(run.status, 'failed', mode);
+        assert.match(run.error!, error);
+      }
+    });
+  });
+
   outcomes("what the experiment prints becomes logs", async () => {
     await withKernel(database(), async ({ runToEnd, service }) => {
       const run = await runToEnd({ mode: 'print' });
