@@ -10,6 +10,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import type { UiHandler } from './http-server.ts';
+// The app's route table, a pure module shared with the browser: which paths are pages.
+import { isAppPath } from '../../ui/app/app-routes.ts';
 
 /** The package's root, where vite.config.ts and ui/ are. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,6 +45,7 @@ function withEmbedRoutes(handler: UiHandler, elementsModule: (response: Paramete
   return (request, response, next) => {
     const pathname = new URL(request.url ?? '/', 'http://ui').pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') return handler(request, response, next);
+    if (!isAppPath(pathname) && !/\.[^/]*$/.test(pathname)) answerPageAsNotFound(response);
     const served =
       pathname === '/athanor-ui.js' ? elementsModule(response)
       : pathname === '/embed.html' ? sendFile(join(UI_SOURCE, 'embed.html'), response)
@@ -51,6 +54,18 @@ function withEmbedRoutes(handler: UiHandler, elementsModule: (response: Paramete
     if (!served) return handler(request, response, next);
     void served.then((sent) => sent || next(), () => next());
   };
+}
+
+/**
+ * A path that is no page of the app still gets the app's page (it says "Not found" and links
+ * home), but with status 404, so scripts, link checkers and monitors see it is missing.
+ */
+function answerPageAsNotFound(response: Parameters<UiHandler>[1]): void {
+  const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => typeof response;
+  response.writeHead = ((status: number, ...rest: unknown[]) => {
+    const html = /text\/html/.test(String(response.getHeader('content-type') ?? JSON.stringify(rest)));
+    return writeHead(status === 200 && html ? 404 : status, ...rest);
+  }) as typeof response.writeHead;
 }
 
 async function sendFile(file: string, response: Parameters<UiHandler>[1], cache = 'no-cache'): Promise<boolean> {

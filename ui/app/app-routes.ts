@@ -25,7 +25,10 @@ export function matchRoute(pathname: string, search = ''): Route {
     const experiment = params.get('experiment');
     return experiment ? { view: 'new-instance', experiment } : { view: 'new-instance' };
   }
-  let m = /^\/experiments\/([^/]+)$/.exec(path);
+  // The original's edit page, `/experiments/:id/edit`: the instance, editing.
+  let m = /^\/experiments\/([^/]+)\/edit$/.exec(path);
+  if (m) return { view: 'instance', instanceId: decode(m[1]!), edit: true };
+  m = /^\/experiments\/([^/]+)$/.exec(path);
   if (m) return params.has('edit') ? { view: 'instance', instanceId: decode(m[1]!), edit: true } : { view: 'instance', instanceId: decode(m[1]!) };
   m = /^\/runs\/([^/]+)$/.exec(path);
   if (m) return { view: 'run', runId: decode(m[1]!) };

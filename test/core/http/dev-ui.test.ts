@@ -50,6 +50,20 @@ dev('the UI and its dependencies load; project files, the database and the packa
   }
 });
 
+dev('a path that is no page answers 404 with the app page, as the built UI does; the original\'s edit link is a page', async () => {
+  await withServer(
+    async ({ base }) => {
+      for (const [path, status] of [['/experiments/0b8c6f52-0000-4000-8000-000000000000/edit', 200], ['/nope', 404], ['/experiments/a/b', 404]] as const) {
+        const page = await fetch(base + path, { headers: { accept: 'text/html' } });
+        assert.is(page.status, status, path);
+        assert.match(await page.text(), '<athanor-app', path);
+      }
+      assert.is((await fetch(`${base}/main.ts`)).status, 200, 'modules are not pages');
+    },
+    { server: { ui: ui.handler } },
+  );
+});
+
 dev('Vite adds no CORS headers: a page on another local port cannot read what it serves', async () => {
   await withServer(
     async ({ base }) => {

@@ -48,6 +48,29 @@ built('serves index.html for every app page, hashed assets cached for good, with
   );
 });
 
+/** Old links and unknown paths: what status and page each gets. */
+async function checkPageStatuses(base: string): Promise<void> {
+  const pages = {
+    '/experiments/0b8c6f52-0000-4000-8000-000000000000/edit': 200, // the original's edit page
+    '/runs/0b8c6f52-0000-4000-8000-000000000000?tab=logs': 200,
+    '/experiments/0b8c6f52-0000-4000-8000-000000000000?tab=runs': 200,
+    '/nope': 404,
+    '/experiments/a/b/c': 404,
+    '/runs': 404,
+  };
+  for (const [path, status] of Object.entries(pages)) {
+    const page = await fetch(base + path, { headers: { accept: 'text/html' } });
+    assert.is(page.status, status, path);
+    assert.match(await page.text(), '<athanor-app', `${path}: the app's page, which says what is missing`);
+  }
+}
+
+built('a path that is no page answers 404 with the app page; the original\'s links are pages', async () => {
+  await withBuiltDir((dir, embedModule) =>
+    withServer(async ({ base }) => checkPageStatuses(base), { server: { ui: createBuiltUi(dir, embedModule).handler } }),
+  );
+});
+
 built('never serves a file outside the build folder, however the path is spelled', async () => {
   await withBuiltDir((dir, embedModule) =>
     withServer(
