@@ -9,8 +9,12 @@ import { ProtocolError, parseChildFrame, type ChildFrame } from './ipc-protocol.
 const NEWLINE = 0x0a;
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes frames to `fd`, blocking while the reader is behind. */
-export function createFrameWriter(fd: number): { write(frame: ChildFrame): void } {
+/**
+ * Writes frames to `fd`, blocking while the reader is behind. A write that fails otherwise
+ * (EPIPE: the reader is gone) calls `onReaderGone`, which must not return: a run whose
+ * workbench died has nobody to report to, and retrying would spin for ever.
+ */
+export function createFrameWriter(fd: number, onReaderGone: (error: Error) => never): { write(frame: ChildFrame): void } {
   return {
     write(frame) {
       // JSON never contains a raw newline, so one frame is one line.
@@ -21,7 +25,7 @@ export function createFrameWriter(fd: number): { write(frame: ChildFrame): void 
           offset += writeSync(fd, bytes, offset);
         } catch (error) {
           // A non-blocking pipe says EAGAIN when full: wait a little and retry.
-          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') onReaderGone(error as Error);
           Atomics.wait(sleepCell, 0, 0, 1);
         }
       }

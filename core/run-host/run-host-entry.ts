@@ -14,7 +14,8 @@ import { createRunContext } from '../runtime/run-context.ts';
 import { afterCompletion, executeRun, experimentModuleOf, toWireError } from './execute-run.ts';
 import { FrameSink } from './frame-sink.ts';
 
-const writer = createFrameWriter(FRAME_FD);
+// The frame pipe broke: the workbench is gone (killed), so is everyone this run reports to.
+const writer = createFrameWriter(FRAME_FD, () => process.exit(1));
 const controller = new AbortController();
 let sink: FrameSink | undefined;
 
@@ -104,10 +105,9 @@ process.on('exit', (code) => {
     sink.end('failed', { message: `the experiment ended its process (process.exit(${code})) before run() finished` });
   }
 });
-// The workbench went away: nobody will read our output, so stop.
-process.on('disconnect', () => {
-  if (!sink?.ended) process.exit(1);
-});
+// The workbench went away (it never disconnects on purpose): nobody will read our output,
+// so stop, even mid-way through ending (an ending that cannot write would never finish).
+process.on('disconnect', () => process.exit(1));
 
 // Load the authoring API while warm, so the experiment's `import 'athanor'` costs nothing.
 await import('../index.ts');

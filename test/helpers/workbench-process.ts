@@ -2,7 +2,7 @@
  * `athanor dev` as a real process, as a user starts it: spawned from bin/athanor.js on a
  * free port, read until it prints its URL. `stop()` kills whatever is left.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/athanor.js', import.meta.url));
@@ -81,4 +81,22 @@ export function runAthanor(args: string[], options: AthanorProcessOptions = {}):
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The processes `pid` started (its run hosts, warm or running), as `ps` lists them now. */
+export function childPids(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+}
+
+/** Whether a process is alive (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    return process.kill(pid, 0);
+  } catch {
+    return false;
+  }
 }

@@ -12,7 +12,7 @@ import { createScratchSchema, requirePostgresUrl } from '../../helpers/databases
 import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
 import { startTcpProxy } from '../../helpers/tcp-proxy.ts';
 import { until } from '../../helpers/until.ts';
-import { startWorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { childPids, isAlive, startWorkbenchProcess } from '../../helpers/workbench-process.ts';
 
 const url = requirePostgresUrl('athanor dev: a database that stops');
 const OUTAGE_S = Number(process.env.ATHANOR_OUTAGE_SECONDS ?? 5);
@@ -86,6 +86,39 @@ if (url) {
       assert.match(workbench.output(), 'database: unavailable');
       assert.match(workbench.output(), 'database: back');
     } finally {
+      await proxy.start().catch(() => {});
+      workbench.child.kill('SIGKILL');
+      await workbench.exited;
+      await proxy.close();
+      await schema.drop();
+      await rm(experimentsDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a workbench killed while its run waits for the database leaves no run process behind', async () => {
+    const schema = await createScratchSchema(url);
+    const target = new URL(url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const viaProxy = new URL(schema.url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const experimentsDir = await tempExperimentsDir();
+    const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', viaProxy.toString()]);
+    let hosts: number[] = [];
+    try {
+      const instance = await workbench.api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'loud', configuration: { mode: 'log_many', count: 50_000_000 } });
+      const run = await workbench.api('POST', `/api/instances/${instance.id}/runs`, {});
+      const hostPid = await until(async () => (await workbench.api('GET', `/api/runs/${run.id}/logs?limit=1`)).items[0]?.metadata.pid as number | undefined, 'the run to log');
+      await proxy.stop();
+      // Its output backs up (the workbench stops reading it) until the workbench is killed.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      hosts = childPids(workbench.child.pid!);
+      assert.ok(hosts.includes(hostPid) && isAlive(hostPid), 'the run waits');
+      workbench.child.kill('SIGKILL');
+      await workbench.exited;
+      // Its run's process and the warm one waiting for the next run: none lives on (one did, spinning).
+      await until(() => hosts.every((pid) => !isAlive(pid)), `the workbench's processes to end with it (${hosts.filter(isAlive)} left)`, 10_000);
+    } finally {
+      for (const pid of hosts.filter(isAlive)) process.kill(pid, 'SIGKILL');
       await proxy.start().catch(() => {});
       workbench.child.kill('SIGKILL');
       await workbench.exited;

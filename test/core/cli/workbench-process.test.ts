@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
-import { startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { childPids, isAlive, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
 import { until } from '../../helpers/until.ts';
 
 const lifecycle = suite('athanor dev as a process: shutdown and crash recovery');
@@ -48,11 +48,16 @@ lifecycle('SIGTERM cancels the running run, flushes it, and exits 0', async () =
   }
 });
 
-lifecycle('after SIGKILL of the workbench, the next start ends its run failed and keeps its logs', async () => {
+lifecycle('after SIGKILL of the workbench, its run processes end, and the next start ends its run failed and keeps its logs', async () => {
   const workbench = await startWorkbenchProcess(args());
   const runId = await startLongRun(workbench);
+  const hostPid = (await workbench.api('GET', `/api/runs/${runId}/logs`)).items[0].metadata.pid as number;
+  const hosts = childPids(workbench.child.pid!);
+  assert.ok(hosts.includes(hostPid));
   workbench.child.kill('SIGKILL');
   await workbench.exited;
+  // Nobody reads their output any more: neither the run's process nor the warm one lives on.
+  await until(() => hosts.every((pid) => !isAlive(pid)), `the workbench's processes to end with it (${hosts.filter(isAlive)} left)`, 10_000);
   const again = await startWorkbenchProcess(args());
   try {
     assert.match(again.output(), 'ended 1 run(s) left active');

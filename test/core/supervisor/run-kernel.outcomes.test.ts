@@ -28,7 +28,7 @@ suiteForEachBackend('run kernel: how runs end', (outcomes, database) => {
       const run = await runToEnd({ mode: 'return' });
       assert.is(run.status, 'completed');
       const [first] = await allLogs(service, run.id);
-      assert.equal(first!.metadata, { run: run.id, instance: (await service.getInstance(run.instanceId)).name });
+      assert.equal(first!.metadata, { run: run.id, instance: (await service.getInstance(run.instanceId)).name, pid: (first!.metadata as { pid: number }).pid });
     });
   });
 
