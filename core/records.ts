@@ -20,8 +20,28 @@ export interface Instance {
   /** The configuration snapshotted at creation, defaults applied. */
   configuration: Record<string, unknown>;
   runCounts: RunCounts;
+  /** When its latest run was created, or null before its first run. */
+  lastRunAt: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** How instances are listed: latest activity first (the default), by name, or newest first. */
+export const INSTANCE_SORTS = ['activity', 'name', 'created'] as const;
+export type InstanceSort = (typeof INSTANCE_SORTS)[number];
+
+/**
+ * Orders instances for `sort` (a new array). Activity is the latest run, else the creation;
+ * names compare as people read them (case and accents aside, numbers by value).
+ */
+export function sortInstances(instances: readonly Instance[], sort: InstanceSort = 'activity'): Instance[] {
+  const byName = (a: Instance, b: Instance) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }) || a.id.localeCompare(b.id);
+  const newest = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
+  const compare =
+    sort === 'name' ? byName
+    : sort === 'created' ? (a: Instance, b: Instance) => newest(a.createdAt, b.createdAt) || byName(a, b)
+    : (a: Instance, b: Instance) => newest(a.lastRunAt ?? a.createdAt, b.lastRunAt ?? b.createdAt) || byName(a, b);
+  return [...instances].sort(compare);
 }
 
 export interface RunProgress {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { ConfigValidationError, validateConfig } from '../experiment/index.ts';
 import { ConflictError, InputError, NotFoundError } from '../errors.ts';
-import type { Instance, RunCounts } from '../records.ts';
+import { sortInstances, type Instance, type InstanceSort, type RunCounts } from '../records.ts';
 import { emptyRunCounts, toInstance } from './row-mappers.ts';
 import { checkId, definitionOf, type ServiceContext } from './service-context.ts';
 
@@ -102,8 +102,8 @@ export async function getInstance(context: ServiceContext, id: string): Promise<
   return instance;
 }
 
-export function listInstances(context: ServiceContext, filter: { experiment?: string } = {}): Promise<Instance[]> {
-  return queryInstances(context, filter);
+export async function listInstances(context: ServiceContext, filter: { experiment?: string; sort?: InstanceSort } = {}): Promise<Instance[]> {
+  return sortInstances(await queryInstances(context, { experiment: filter.experiment }), filter.sort);
 }
 
 /** Instances with their run counts by status, in one query. */
@@ -120,6 +120,7 @@ async function queryInstances(context: ServiceContext, filter: { id?: string; ex
       count('completed').as('completed'),
       count('failed').as('failed'),
       count('cancelled').as('cancelled'),
+      sql<Date | string | null>`max(created_at)`.as('last_run_at'),
     ])
     .groupBy('instance_id')
     .as('c');
@@ -127,7 +128,7 @@ async function queryInstances(context: ServiceContext, filter: { id?: string; ex
     .selectFrom('instances as i')
     .leftJoin(counts, 'c.instance_id', 'i.id')
     .selectAll('i')
-    .select(['c.pending', 'c.running', 'c.completed', 'c.failed', 'c.cancelled'])
+    .select(['c.pending', 'c.running', 'c.completed', 'c.failed', 'c.cancelled', 'c.last_run_at'])
     .$if(filter.id !== undefined, (q) => q.where('i.id', '=', filter.id!))
     .$if(filter.experiment !== undefined, (q) => q.where('i.experiment', '=', filter.experiment!))
     .orderBy('i.created_at', 'desc')
@@ -139,7 +140,7 @@ async function queryInstances(context: ServiceContext, filter: { id?: string; ex
       runCounts[status] = Number(row[status] ?? 0);
       runCounts.total += runCounts[status];
     }
-    return toInstance(row, runCounts);
+    return toInstance(row, runCounts, row.last_run_at ?? null);
   });
 }
 

@@ -9,7 +9,7 @@ export function emptyRunCounts(): RunCounts {
   return { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, total: 0 };
 }
 
-export function toInstance(row: InstanceRow, runCounts: RunCounts = emptyRunCounts()): Instance {
+export function toInstance(row: InstanceRow, runCounts: RunCounts = emptyRunCounts(), lastRunAt: Date | string | null = null): Instance {
   return {
     id: row.id,
     name: row.name,
@@ -17,6 +17,7 @@ export function toInstance(row: InstanceRow, runCounts: RunCounts = emptyRunCoun
     experiment: row.experiment,
     configuration: row.configuration as Record<string, unknown>,
     runCounts,
+    lastRunAt: lastRunAt === null ? null : iso(lastRunAt),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };

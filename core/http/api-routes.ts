@@ -3,7 +3,7 @@
  * (runs of an instance, logs, results); the others are plain arrays.
  */
 import type { Workbench } from '../workbench.ts';
-import { LOG_LEVELS, RUN_STATUSES, type LogLevel, type RunStatus, type WorkbenchHealth } from '../records.ts';
+import { INSTANCE_SORTS, LOG_LEVELS, RUN_STATUSES, type InstanceSort, type LogLevel, type RunStatus, type WorkbenchHealth } from '../records.ts';
 import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
 import { Router, type RouteContext } from './http-router.ts';
@@ -99,7 +99,11 @@ function instanceRoutes(router: Router, workbench: Workbench, options: ApiOption
   router
     .on('GET', '/api/instances', async ({ response, url }) => {
       const experiment = url.searchParams.get('experiment') ?? undefined;
-      sendJson(response, 200, await experiments.listInstances(experiment ? { experiment } : {}));
+      const sort = url.searchParams.get('sort') ?? 'activity';
+      if (!INSTANCE_SORTS.includes(sort as InstanceSort)) {
+        throw new HttpError(400, 'ERR_BAD_INPUT', `sort must be one of ${INSTANCE_SORTS.join(', ')}, got ${JSON.stringify(sort)}`);
+      }
+      sendJson(response, 200, await experiments.listInstances({ ...(experiment ? { experiment } : {}), sort: sort as InstanceSort }));
     })
     .on('POST', '/api/instances', async ({ request, response }) => {
       const body = await readJsonObject(request, options.bodyLimit);

@@ -105,6 +105,21 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     assert.is((await service.getInstance(b.id)).runCounts.total, 0);
   });
 
+  test('listInstances: latest activity first (the latest run, else creation), or by name, or newest', async () => {
+    const { service } = ctx();
+    const older = await newInstance('b older, ran');
+    const middle = await newInstance('A middle, never ran');
+    await newInstance('c newest, never ran');
+    await service.createRun(older.id);
+    const names = async (sort?: 'activity' | 'name' | 'created') => (await service.listInstances(sort ? { sort } : {})).map((i) => i.name);
+    assert.equal(await names(), ['b older, ran', 'c newest, never ran', 'A middle, never ran']);
+    assert.equal(await names('name'), ['A middle, never ran', 'b older, ran', 'c newest, never ran']);
+    assert.equal(await names('created'), ['c newest, never ran', 'A middle, never ran', 'b older, ran']);
+    const [run] = (await service.listRuns(older.id)).items;
+    assert.is((await service.getInstance(older.id)).lastRunAt, run!.createdAt);
+    assert.is((await service.getInstance(middle.id)).lastRunAt, null);
+  });
+
   test('updateInstance re-validates and changes nothing on error', async () => {
     const { service } = ctx();
     const instance = await newInstance('Up');

@@ -91,6 +91,41 @@ test('lists instances with their counts, follows new instances and runs live, fi
   });
 });
 
+test('latest activity first: a run moves its instance to the top, live; Sort by name or newest, in the URL', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const make = async (name: string) => (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name, configuration: { mode: 'return' } })).body;
+    const older = await make('b-older');
+    const newer = await make('A-newer');
+    const el = await mount(base);
+    const order = () => rows(el).map((r) => r.querySelector('a.name')!.textContent);
+    assert.equal(order(), ['A-newer', 'b-older'], 'never run: newest first');
+    assert.match(rows(el)[0]!.textContent!, 'never run');
+
+    await api('POST', `/api/instances/${older.id}/runs`, {});
+    await until(async () => (await el.updateComplete, order()[0] === 'b-older'), 'the instance that ran to move up');
+
+    const urls: { path: string; replace?: boolean }[] = [];
+    const record = (event: Event) => urls.push((event as CustomEvent).detail);
+    document.addEventListener('athanor-navigate', record);
+    try {
+      const sort = el.shadowRoot!.querySelector<HTMLSelectElement>('#sort')!;
+      sort.value = 'name';
+      sort.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      assert.equal(order(), ['A-newer', 'b-older']);
+      sort.value = 'created';
+      sort.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      assert.equal(order(), ['A-newer', 'b-older']);
+      assert.equal(urls, [{ path: '/experiments?sort=name', replace: true }, { path: '/experiments?sort=created', replace: true }]);
+    } finally {
+      document.removeEventListener('athanor-navigate', record);
+    }
+    assert.ok(newer.id);
+    el.remove();
+  });
+});
+
 test('an unreachable API shows an error with a retry', async () => {
   const el = document.createElement('athanor-dashboard');
   el.setAttribute('api', 'http://127.0.0.1:9');

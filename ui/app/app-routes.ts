@@ -1,7 +1,8 @@
 /** The workbench's pages: a path → which view shows it, with what ids. */
+import { INSTANCE_SORTS, type InstanceSort } from '../../core/records.ts';
 
 export type Route =
-  | { view: 'dashboard' }
+  | { view: 'dashboard'; experiment?: string; sort?: InstanceSort }
   | { view: 'new-instance'; experiment?: string }
   | { view: 'instance'; instanceId: string; edit?: boolean }
   | { view: 'run'; runId: string }
@@ -20,7 +21,11 @@ const decode = (part: string) => {
 export function matchRoute(pathname: string, search = ''): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   const params = new URLSearchParams(search);
-  if (path === '/' || path === '/experiments') return { view: 'dashboard' };
+  if (path === '/' || path === '/experiments') {
+    const experiment = params.get('experiment');
+    const sort = params.get('sort') as InstanceSort | null;
+    return { view: 'dashboard', ...(experiment ? { experiment } : {}), ...(sort && INSTANCE_SORTS.includes(sort) ? { sort } : {}) };
+  }
   if (path === '/experiments/new') {
     const experiment = params.get('experiment');
     return experiment ? { view: 'new-instance', experiment } : { view: 'new-instance' };

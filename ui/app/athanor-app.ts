@@ -149,8 +149,14 @@ export class AthanorApp extends SignalWatcher(LitElement) {
   }
 
   /** Shows `path` (a page of the app) and records it in the history. */
-  go(path: string): void {
+  go(path: string, options: { replace?: boolean } = {}): void {
     const url = new URL(path, location.origin);
+    if (options.replace) {
+      // The same page, its state changed (a sort): no new history entry, no scroll.
+      history.replaceState(null, '', url.pathname + url.search);
+      this.route = matchRoute(url.pathname, url.search);
+      return;
+    }
     history.pushState(null, '', url.pathname + url.search);
     this.route = matchRoute(url.pathname, url.search);
     window.scrollTo(0, 0);
@@ -167,7 +173,7 @@ export class AthanorApp extends SignalWatcher(LitElement) {
 
   #onNavigate = (event: CustomEvent<NavigateDetail>) => {
     event.preventDefault();
-    this.go(event.detail.path);
+    this.go(event.detail.path, { replace: event.detail.replace });
   };
 
   /** Same-origin links to app pages route in place, from any shadow root. */
@@ -208,7 +214,7 @@ export class AthanorApp extends SignalWatcher(LitElement) {
     const route = this.route;
     switch (route.view) {
       case 'dashboard':
-        return html`<athanor-dashboard api=${this.api}></athanor-dashboard>`;
+        return html`<athanor-dashboard api=${this.api} experiment=${route.experiment ?? nothing} sort=${route.sort ?? 'activity'}></athanor-dashboard>`;
       case 'new-instance':
         return html`<athanor-new-instance api=${this.api} experiment=${route.experiment ?? nothing}></athanor-new-instance>`;
       case 'instance':

@@ -9,6 +9,8 @@ export const NAVIGATE_EVENT = 'athanor-navigate';
 
 export interface NavigateDetail {
   path: string;
+  /** Replace the current history entry (a view's own state, such as a sort) instead of adding one. */
+  replace?: boolean;
 }
 
 /** The href for a workbench page, from an element whose API base is `api`. */
@@ -20,4 +22,9 @@ export function pageHref(api: string, path: string): string {
 export function navigate(from: EventTarget, api: string, path: string): void {
   const event = new CustomEvent<NavigateDetail>(NAVIGATE_EVENT, { detail: { path }, bubbles: true, composed: true, cancelable: true });
   if (from.dispatchEvent(event)) window.location.assign(pageHref(api, path));
+}
+
+/** Puts a view's state in the app's URL (`path` with its query), replacing the entry; embedded, nothing. */
+export function replaceInApp(from: EventTarget, path: string): void {
+  from.dispatchEvent(new CustomEvent<NavigateDetail>(NAVIGATE_EVENT, { detail: { path, replace: true }, bubbles: true, composed: true, cancelable: true }));
 }

@@ -81,7 +81,7 @@ export interface ApiClient {
   readSource(name: string): Promise<SourceFile>;
   /** Saves the source; `experiment` is the reloaded entry (with its load error, if any). */
   writeSource(name: string, source: string): Promise<SavedSource>;
-  listInstances(query?: { experiment?: string }): Promise<Instance[]>;
+  listInstances(query?: { experiment?: string; sort?: 'activity' | 'name' | 'created' }): Promise<Instance[]>;
   getInstance(id: string): Promise<Instance>;
   createInstance(input: NewInstance): Promise<Instance>;
   updateInstance(id: string, change: Partial<Omit<NewInstance, 'experiment'>>): Promise<Instance>;

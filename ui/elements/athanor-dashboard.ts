@@ -5,7 +5,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { apiClient, type Instance, type Run } from '../client/api-client.ts';
-import { pageHref } from '../app/navigation.ts';
+import { INSTANCE_SORTS, sortInstances, type InstanceSort } from '../../core/records.ts';
+import { pageHref, replaceInApp } from '../app/navigation.ts';
 import { formatTime, shortId } from '../app/format.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
@@ -20,11 +21,19 @@ import { userText } from './user-text.ts';
  *
  * @attr api - the workbench's API base ('' for this page's origin)
  * @attr experiment - show only this experiment's instances (the filter's initial value)
+ * @attr sort - `activity` (latest run, else creation: the default), `name` or `created`
  */
+const SORT_LABELS: readonly (readonly [InstanceSort, string])[] = [
+  ['activity', 'Latest activity'],
+  ['name', 'Name'],
+  ['created', 'Newest'],
+];
+
 export class AthanorDashboard extends LitElement {
   static override properties = {
     api: {},
     experiment: {},
+    sort: {},
     instances: { state: true },
     experimentNames: { state: true },
     loadError: { state: true },
@@ -85,6 +94,7 @@ export class AthanorDashboard extends LitElement {
 
   declare api: string;
   declare experiment: string | undefined;
+  declare sort: InstanceSort;
   declare instances: Instance[] | undefined;
   declare experimentNames: string[];
   declare loadError: string | undefined;
@@ -98,6 +108,7 @@ export class AthanorDashboard extends LitElement {
   constructor() {
     super();
     this.api = '';
+    this.sort = 'activity';
     this.experimentNames = [];
     this.starting = new Set();
     this.#live = new LiveEventsController(this, () => ({ api: this.api }), {
@@ -131,6 +142,21 @@ export class AthanorDashboard extends LitElement {
       this.#live.retarget();
       void this.load();
     }
+    if (changed.has('sort') && this.instances) this.instances = sortInstances(this.instances, this.#order);
+  }
+
+  get #order(): InstanceSort {
+    return INSTANCE_SORTS.includes(this.sort) ? this.sort : 'activity';
+  }
+
+  /** The filter and order live in the page's URL (in the app), so a reload or a link keeps them. */
+  #choose(change: { experiment?: string | undefined; sort?: InstanceSort }): void {
+    if ('experiment' in change) this.experiment = change.experiment;
+    if (change.sort) this.sort = change.sort;
+    const query = new URLSearchParams();
+    if (this.experiment) query.set('experiment', this.experiment);
+    if (this.#order !== 'activity') query.set('sort', this.#order);
+    replaceInApp(this, `/experiments${query.size ? `?${query}` : ''}`);
   }
 
   /** (Re)loads every instance and the experiments' names. */
@@ -140,7 +166,7 @@ export class AthanorDashboard extends LitElement {
         this.#client.listInstances(),
         this.#client.listExperiments().catch(() => []),
       ]);
-      this.instances = instances;
+      this.instances = sortInstances(instances, this.#order);
       this.experimentNames = [...new Set([...experiments.map((e) => e.name), ...instances.map((i) => i.experiment)])].sort();
       this.loadError = undefined;
     } catch (error) {
@@ -156,8 +182,8 @@ export class AthanorDashboard extends LitElement {
     if (!this.instances) return;
     this.#addName(instance.experiment);
     const index = this.instances.findIndex((i) => i.id === instance.id);
-    if (index !== -1) this.instances = this.instances.map((i, n) => (n === index ? instance : i));
-    else if (created) this.instances = [instance, ...this.instances];
+    if (index !== -1) this.instances = sortInstances(this.instances.map((i, n) => (n === index ? instance : i)), this.#order);
+    else if (created) this.instances = sortInstances([instance, ...this.instances], this.#order);
   }
 
   /** Run events come in bursts: re-read each touched instance's counts once per burst. */
@@ -203,7 +229,9 @@ export class AthanorDashboard extends LitElement {
       <td>
         <athanor-run-counts .counts=${instance.runCounts}></athanor-run-counts>
       </td>
-      <td><time datetime=${instance.updatedAt} title="Created ${formatTime(instance.createdAt)}">${formatTime(instance.updatedAt)}</time></td>
+      <td>${instance.lastRunAt
+        ? html`<time datetime=${instance.lastRunAt} title="Created ${formatTime(instance.createdAt)}, edited ${formatTime(instance.updatedAt)}">${formatTime(instance.lastRunAt)}</time>`
+        : html`<span class="muted" title="Created ${formatTime(instance.createdAt)}">never run</span>`}</td>
       <td class="actions">
         <button type="button" aria-label="Start run of ${instance.name}" ?disabled=${this.starting.has(instance.id)}
           @click=${() => this.startRun(instance.id)}><span aria-hidden="true">▶</span> Start run</button>
@@ -234,9 +262,13 @@ export class AthanorDashboard extends LitElement {
       <h1>Instances</h1>
       <span class="spacer"></span>
       <label for="filter">Experiment</label>
-      <select id="filter" @change=${(e: Event) => (this.experiment = (e.target as HTMLSelectElement).value || undefined)}>
+      <select id="filter" @change=${(e: Event) => this.#choose({ experiment: (e.target as HTMLSelectElement).value || undefined })}>
         <option value="" ?selected=${!filter}>All experiments</option>
         ${this.experimentNames.map((name) => html`<option value=${name} ?selected=${name === filter}>${name}</option>`)}
+      </select>
+      <label for="sort">Sort by</label>
+      <select id="sort" @change=${(e: Event) => this.#choose({ sort: (e.target as HTMLSelectElement).value as InstanceSort })}>
+        ${SORT_LABELS.map(([value, label]) => html`<option value=${value} ?selected=${value === this.#order}>${label}</option>`)}
       </select>
       <a class="button primary" href=${pageHref(this.api, `/experiments/new${filter ? `?experiment=${encodeURIComponent(filter)}` : ''}`)}
         aria-keyshortcuts="n">New instance <kbd aria-hidden="true">n</kbd></a>
@@ -265,7 +297,7 @@ export class AthanorDashboard extends LitElement {
                 <th scope="col">Instance</th>
                 <th scope="col">Experiment</th>
                 <th scope="col">Runs</th>
-                <th scope="col">Last updated</th>
+                <th scope="col">Last run</th>
                 <th scope="col"><span class="visually-hidden">Actions</span></th>
               </tr>
             </thead>

@@ -25,6 +25,18 @@ api('experiments are listed with their schema', async () => {
   });
 });
 
+api('instances list by latest activity, or ?sort=name|created; another sort is refused naming the choices', async () => {
+  await withServer(async ({ api }) => {
+    await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'zeta', configuration: {} });
+    await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'alpha', configuration: {} });
+    assert.equal((await api('GET', '/api/instances?sort=name')).body.map((i: { name: string }) => i.name), ['alpha', 'zeta']);
+    assert.equal((await api('GET', '/api/instances')).body.map((i: { name: string; lastRunAt: null }) => [i.name, i.lastRunAt]), [['alpha', null], ['zeta', null]]);
+    const bad = await api('GET', '/api/instances?sort=newest');
+    assert.is(bad.status, 400);
+    assert.is(bad.body.error, 'sort must be one of activity, name, created, got "newest"');
+  });
+});
+
 api('instances: create, read, list, update, clone, delete, with clear errors', async () => {
   await withServer(async ({ api }) => {
     const created = await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'Baseline', configuration: { iterations: 3 } });
