@@ -69,7 +69,7 @@ test('a running run shows its progress live, and Cancel ends it cancelled', () =
     const { run } = await startRun(api, 'kernel_fixture', { mode: 'progress', count: 600, delay_ms: 50 });
     const el = mount(base, run.id);
     await until(() => el.shadowRoot!.querySelector('progress[value]') !== null, 'a progress bar', 15_000);
-    assert.match(deepText(el), /\d+ \/ 600 · step \d+/);
+    assert.match(deepText(el), /\d+\/600 \(\d+%\)( · ~\d+ (s|min) left)? · step \d+/);
     await until(() => deepText(el).includes('mode progress'), 'the first log line, live', 10_000);
     const cancel = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!;
     cancel.click();

@@ -34,3 +34,26 @@ export function previewValue(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** Milliseconds as a short estimate: `~40 s`, `~3 min`, `~2 h`. */
+function roughly(ms: number): string {
+  if (ms < 60_000) return `~${Math.max(1, Math.round(ms / 1000))} s`;
+  if (ms < 3_600_000) return `~${Math.round(ms / 60_000)} min`;
+  return `~${(ms / 3_600_000).toFixed(ms < 36_000_000 ? 1 : 0)} h`;
+}
+
+/**
+ * `3/4 (75%)`, and while it runs `· ~12 s left`, from the rate so far (elapsed × what is
+ * left ÷ what is done): the original showed the count and percentage; the estimate is ours.
+ * The experiment's message is shown beside it by the view.
+ */
+export function formatProgress(progress: { current: number; total: number }, startedAt: string | null, now = Date.now()): string {
+  const { current, total } = progress;
+  if (!(total > 0)) return `${current}`;
+  const percent = Math.floor((Math.min(current, total) / total) * 100);
+  const text = `${current}/${total} (${percent}%)`;
+  const elapsed = startedAt ? now - Date.parse(startedAt) : NaN;
+  // No estimate before there is a rate to go by (a second in, a step done) or once done.
+  if (!(elapsed >= 1000) || current <= 0 || current >= total) return text;
+  return `${text} · ${roughly((elapsed * (total - current)) / current)} left`;
+}

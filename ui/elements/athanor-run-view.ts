@@ -6,7 +6,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { ApiError, apiClient, type ApiClient, type Instance, type Run } from '../client/api-client.ts';
-import { formatDuration, formatTime, shortId } from '../app/format.ts';
+import { formatDuration, formatProgress, formatTime, shortId } from '../app/format.ts';
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { fresherRun } from '../state/fresher-run.ts';
@@ -187,10 +187,11 @@ export class AthanorRunView extends LitElement {
   #progress(run: Run) {
     if (run.status !== 'running') return nothing;
     const p = run.progress;
-    const text = p ? `${p.current} / ${p.total}${p.message ? ` · ${p.message}` : ''}` : 'running…';
+    const counted = p ? formatProgress(p, run.startedAt, this.now) : '';
+    const text = p ? `${counted}${p.message ? ` · ${p.message}` : ''}` : 'running…';
     return html`<div class="progress">
       <div class="row"><span class="muted">Progress</span><span class="spacer"></span><span class="progress-text">${p
-        ? html`${p.current} / ${p.total}${p.message ? html` · ${userText(p.message)}` : nothing}`
+        ? html`${counted}${p.message ? html` · ${userText(p.message)}` : nothing}`
         : text}</span></div>
       ${p && p.total > 0
         ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Progress: ${showDirectionControls(text)}"></progress>`

@@ -5,7 +5,7 @@
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Run } from '../../client/api-client.ts';
-import { formatDuration, formatTime, shortId } from '../../app/format.ts';
+import { formatDuration, formatProgress, formatTime, shortId } from '../../app/format.ts';
 import { pageHref } from '../../app/navigation.ts';
 import '../athanor-status-badge.ts';
 import { userText } from '../user-text.ts';
@@ -69,7 +69,7 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
             <td>
               <athanor-status-badge status=${run.status}></athanor-status-badge>
               ${progress
-                ? html`<span class="progress muted">${progress.current}/${progress.total}${progress.message ? html` · ${userText(progress.message)}` : ''}</span>`
+                ? html`<span class="progress muted">${formatProgress(progress, run.startedAt, now)}${progress.message ? html` · ${userText(progress.message)}` : ''}</span>`
                 : nothing}
               ${run.error ? html`<div class="run-error error-text">${userText(run.error)}</div>` : nothing}
             </td>
