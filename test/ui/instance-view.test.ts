@@ -5,6 +5,7 @@ import type { AthanorInstanceView } from '../../ui/elements/athanor-instance-vie
 import { NAVIGATE_EVENT, type NavigateDetail } from '../../ui/app/navigation.ts';
 import { withServer } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
+import { appendEntries, publishLogs, runningRun } from './run-data.helpers.ts';
 
 const test = suite('instance view');
 test.after.each(() => document.body.replaceChildren());
@@ -183,6 +184,27 @@ test('edit the configuration in a dialog, clone and delete with confirmation', a
     await until(() => navigations.length === 2, 'the navigation to the instances');
     assert.is(navigations[1], '/experiments');
     assert.is((await api('GET', `/api/instances/${instance.id}`)).status, 404);
+  });
+});
+
+test('counters follow live events: "Runs (N)" counts runs started elsewhere, a run\'s "Logs (N)" its output', async () => {
+  await withWorkbench(async ({ base, api, workbench }) => {
+    const ids = await runningRun(workbench);
+    const { el } = mount(base, ids.instanceId);
+    await loaded(el);
+    const heading = () => text(el.shadowRoot!.querySelector('#runs-title'));
+    const logsLink = (runId: string) => text(el.shadowRoot!.querySelector(`tr[data-id="${runId}"] a[aria-label^="Logs"]`));
+    assert.is(heading(), 'Runs (1)');
+    assert.is(logsLink(ids.runId), 'Logs (0)');
+    await appendEntries(workbench, ids.runId, 139);
+    await publishLogs(workbench, ids, 1, 139);
+    await until(() => logsLink(ids.runId) === 'Logs (139)', `the run's log count, live (shows ${logsLink(ids.runId)})`);
+    // Two runs started from another tab (through the API).
+    const started = [];
+    for (let i = 0; i < 2; i++) started.push((await api('POST', `/api/instances/${ids.instanceId}/runs`, {})).body);
+    await until(() => rows(el).length === 3, 'the new runs, live', 20000);
+    await until(() => heading() === 'Runs (3)', `the runs counted (heading: ${heading()})`);
+    for (const run of started) await workbench.experiments.waitForRun(run.id);
   });
 });
 

@@ -4,6 +4,7 @@ import '../../ui/elements/athanor-run-view.ts';
 import type { AthanorRunView } from '../../ui/elements/athanor-run-view.ts';
 import { withServer, type ServerContext } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
+import { appendEntries, publishLogs, runningRun } from './run-data.helpers.ts';
 
 /** Everything the element shows, shadow roots included. */
 function deepText(node: Node): string {
@@ -87,6 +88,22 @@ test('a failed run shows its error; an unknown run says it is not found', () =>
     assert.is(el.shadowRoot!.querySelector('athanor-status-badge')?.getAttribute('status'), 'failed');
     const missing = mount(base, '00000000-0000-4000-8000-000000000000');
     await until(() => deepText(missing).includes('not found'), 'not found');
+  }),
+);
+
+test('the header\'s log and result counts follow the live output, not the status they were read with', () =>
+  withServer(async ({ base, workbench }) => {
+    const ids = await runningRun(workbench);
+    await appendEntries(workbench, ids.runId, 8);
+    const el = mount(base, ids.runId);
+    const counts = () => el.shadowRoot!.querySelector('dl > div:last-child dd')?.textContent?.trim();
+    await until(() => counts() === '8 · 0', 'the counts as read');
+    await appendEntries(workbench, ids.runId, 131, 9);
+    await publishLogs(workbench, ids, 9, 139);
+    await workbench.experiments.appendResults(ids.runId, [{ key: 'loss', value: 0.5 }, { key: 'loss', value: 0.25 }]);
+    const results = await workbench.experiments.readResults(ids.runId, {});
+    workbench.bus.publish('run.result', { ...ids, entries: results.items });
+    await until(() => counts() === '139 · 2', `139 logs and 2 results in the header (it shows ${counts()})`);
   }),
 );
 

@@ -9,7 +9,7 @@ import { ApiError, apiClient, type ApiClient, type Instance, type Run } from '..
 import { formatDuration, formatTime, shortId } from '../app/format.ts';
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
-import { fresherRun } from '../state/fresher-run.ts';
+import { fresherRun, withOutput } from '../state/fresher-run.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
 import './athanor-log-view.ts';
@@ -105,6 +105,12 @@ export class AthanorRunView extends LitElement {
     },
     'run.progress': (event) => {
       if (event.runId === this.runId && this.run) this.run = { ...this.run, progress: event.progress };
+    },
+    'run.log': (event) => {
+      if (event.runId === this.runId && this.run) this.run = withOutput(this.run, 'log', event.entries, event.omitted);
+    },
+    'run.result': (event) => {
+      if (event.runId === this.runId && this.run) this.run = withOutput(this.run, 'result', event.entries);
     },
     reset: () => void this.#load(),
   });
