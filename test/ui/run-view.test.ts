@@ -65,7 +65,7 @@ test('a completed run: status, timing, code version, instance link, logs and res
   }),
 );
 
-test('a running run shows its progress live, and Cancel ends it cancelled', () =>
+test('a running run shows its progress live; Cancel ends it cancelled, saying why and where it stopped', () =>
   withServer(async ({ base, api }) => {
     const { run } = await startRun(api, 'kernel_fixture', { mode: 'progress', count: 600, delay_ms: 50 });
     const el = mount(base, run.id);
@@ -75,7 +75,12 @@ test('a running run shows its progress live, and Cancel ends it cancelled', () =
     const cancel = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!;
     cancel.click();
     await until(() => el.shadowRoot!.querySelector('athanor-status-badge')?.getAttribute('status') === 'cancelled', 'cancelled', 15_000);
-    assert.is(el.shadowRoot!.querySelector('progress'), null);
+    await el.updateComplete;
+    assert.match(el.shadowRoot!.querySelector('.cancel-reason')?.textContent ?? '', /^\s*Cancelled: cancelled by request/);
+    const stopped = el.shadowRoot!.querySelector('.progress.stopped');
+    assert.match(stopped?.textContent?.replace(/\s+/g, ' ') ?? '', /Stopped at\s*\d+ \/ 600 · step \d+/);
+    const bar = el.shadowRoot!.querySelector('progress')!;
+    assert.ok(Number(bar.getAttribute('value')) > 0 && bar.getAttribute('max') === '600', 'the bar stays where the run stopped');
   }),
 );
 

@@ -81,6 +81,16 @@ export class AthanorRunView extends LitElement {
         max-height: 200px;
         overflow: auto;
       }
+      .cancel-reason {
+        border-left: 3px solid var(--ath-cancelled, var(--ath-border));
+        padding: var(--ath-space-2) var(--ath-space-3);
+        background: var(--ath-bg-subtle);
+        margin: 0 0 var(--ath-space-4);
+        overflow-wrap: anywhere;
+      }
+      .stopped progress {
+        accent-color: var(--ath-text-muted);
+      }
       section {
         margin-bottom: var(--ath-space-4);
       }
@@ -191,7 +201,7 @@ export class AthanorRunView extends LitElement {
   }
 
   #progress(run: Run) {
-    if (run.status !== 'running') return nothing;
+    if (run.status !== 'running') return this.#stoppedAt(run);
     const p = run.progress;
     const text = p ? `${p.current} / ${p.total}${p.message ? ` · ${p.message}` : ''}` : 'running…';
     return html`<div class="progress">
@@ -202,6 +212,27 @@ export class AthanorRunView extends LitElement {
         ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Progress: ${showDirectionControls(text)}"></progress>`
         : html`<progress aria-label="Progress: running"></progress>`}
     </div>`;
+  }
+
+  /** Where a run that did not complete stopped: its last progress, kept in view. */
+  #stoppedAt(run: Run) {
+    const p = run.progress;
+    if (!p || (run.status !== 'cancelled' && run.status !== 'failed')) return nothing;
+    const text = `${p.current} / ${p.total}${p.message ? ` · ${p.message}` : ''}`;
+    return html`<div class="progress stopped">
+      <div class="row"><span class="muted">Stopped at</span><span class="spacer"></span><span class="progress-text">${p.current} / ${p.total}${p.message
+        ? html` · ${userText(p.message)}`
+        : nothing}</span></div>
+      ${p.total > 0 ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Stopped at ${showDirectionControls(text)}"></progress>` : nothing}
+    </div>`;
+  }
+
+  /** Why the run ended without completing: a failure's error, or who or what cancelled it. */
+  #ending(run: Run) {
+    if (!run.error) return nothing;
+    if (run.status === 'failed') return html`<pre class="failure" tabindex="0" aria-label="Error">${userText(run.error)}</pre>`;
+    if (run.status === 'cancelled') return html`<p class="cancel-reason" role="note"><strong>Cancelled:</strong> ${userText(run.error)}</p>`;
+    return nothing;
   }
 
   #details(run: Run) {
@@ -238,7 +269,7 @@ export class AthanorRunView extends LitElement {
       </header>
       ${this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : nothing}
       ${this.#progress(run)}
-      ${run.status === 'failed' && run.error ? html`<pre class="failure" tabindex="0" aria-label="Error">${userText(run.error)}</pre>` : nothing}
+      ${this.#ending(run)}
       ${this.#details(run)}
       <section aria-labelledby="logs-title">
         <h2 id="logs-title">Logs</h2>
