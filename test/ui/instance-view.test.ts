@@ -208,6 +208,21 @@ test('counters follow live events: "Runs (N)" counts runs started elsewhere, a r
   });
 });
 
+test('the configuration card lists keys in the schema\'s order, every value in one style', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'ordered', configuration: { delay_ms: 5, mode: 'return' } })).body;
+    const { el } = mount(base, instance.id);
+    await loaded(el);
+    await until(() => el.experimentInfo, 'the experiment');
+    await el.updateComplete;
+    const keys = [...el.shadowRoot!.querySelectorAll('.columns section > dl.config > dt')].map(text);
+    assert.equal(keys, Object.keys(el.experimentInfo!.schema!.properties as object), 'the order the experiment declares');
+    assert.equal(keys, ['mode', 'count', 'delay_ms']);
+    const values = [...el.shadowRoot!.querySelectorAll('.columns section > dl.config > dd')];
+    assert.ok(values.every((dd) => dd.children.length === 1 && dd.firstElementChild!.matches('span.value')), values.map((dd) => dd.innerHTML).join(' | '));
+  });
+});
+
 test('an unknown instance says it was not found', async () => {
   await withWorkbench(async ({ base }) => {
     const { el } = mount(base, '00000000-0000-4000-8000-000000000000');

@@ -317,7 +317,7 @@ export class AthanorInstanceView extends LitElement {
         </section>
         <section class="card" aria-labelledby="config-title">
           <h2 id="config-title">Configuration</h2>
-          ${configValue(instance.configuration)}
+          ${configValue(instance.configuration, this.experimentInfo?.schema ?? undefined)}
         </section>
       </div>
       <section aria-labelledby="runs-title" class="runs-section">
