@@ -258,7 +258,8 @@ export class AthanorDashboard extends LitElement {
       </div>
       ${shown.length === 0
         ? this.#renderEmpty()
-        : html`<table>
+        : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Instances">
+          <table>
             <caption class="visually-hidden">Instances${filter ? ` of ${filter}` : ''}</caption>
             <thead>
               <tr>
@@ -272,7 +273,8 @@ export class AthanorDashboard extends LitElement {
             <tbody>
               ${repeat(shown, (i) => i.id, (i) => this.#renderRow(i))}
             </tbody>
-          </table>`}`;
+          </table>
+          </div>`}`;
   }
 }
 

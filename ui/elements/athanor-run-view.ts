@@ -19,7 +19,8 @@ import { showDirectionControls, userText } from './user-text.ts';
 const ACTIVE = new Set(['pending', 'running']);
 
 /**
- * Attributes: `api` (the workbench's API base, '' for this origin), `run-id`.
+ * Attributes: `api` (the workbench's API base, '' for this origin), `run-id`. Without a
+ * `run-id` it shows its content (or a line saying what to add) instead of loading.
  * Navigates (NAVIGATE_EVENT) to the new run after Re-run.
  */
 export class AthanorRunView extends LitElement {
@@ -251,6 +252,8 @@ export class AthanorRunView extends LitElement {
 
   override render() {
     const run = this.run;
+    // Nothing to load: say what to add (a page can say it its own way, as the element's content).
+    if (!this.runId) return html`<slot><p class="muted">No run chosen: set this element's <code>run-id</code> attribute.</p></slot>`;
     if (!run) {
       return this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : html`<p class="muted">Loading run…</p>`;
     }

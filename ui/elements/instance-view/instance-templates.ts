@@ -59,7 +59,7 @@ export interface RunsTableOptions {
 
 /** The instance's runs: status, times, duration, code version and links to logs and results. */
 export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
-  return html`<table class="runs">
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table class="runs">
     <caption class="visually-hidden">Runs, newest first</caption>
     <thead>
       <tr>
@@ -104,5 +104,5 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
         },
       )}
     </tbody>
-  </table>`;
+  </table></div>`;
 }
