@@ -33,6 +33,8 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     await page.goto('/experiments');
     await page.locator('athanor-dashboard').getByText('a phone-sized instance').first().waitFor();
     await assertFits(page, 'dashboard');
+    const start = await page.getByRole('button', { name: 'Start run of a phone-sized instance' }).boundingBox();
+    assert.ok(start && start.x >= 0 && start.x + start.width <= PHONE.width, `Start run is on screen (at x ${start?.x})`);
 
     await page.goto('/experiments/new?experiment=my_experiment');
     await page.locator('athanor-new-instance #f-iterations, athanor-new-instance athanor-config-form').first().waitFor();
