@@ -223,6 +223,21 @@ test('the configuration card lists keys in the schema\'s order, every value in o
   });
 });
 
+test('a cancelled run in the list says why it was cancelled, as a note rather than an error', async () => {
+  await withWorkbench(async ({ base, workbench }) => {
+    // A run created but never started: cancelling it records the reason and says so live.
+    const instance = await workbench.experiments.createInstance({ experiment: 'my_experiment', name: 'to cancel', configuration: {} });
+    const run = await workbench.experiments.createRun(instance.id);
+    const ids = { runId: run.id, instanceId: instance.id };
+    const { el } = mount(base, ids.instanceId);
+    await loaded(el);
+    await workbench.experiments.cancelRun(ids.runId);
+    const note = await until(() => el.shadowRoot!.querySelector(`tr[data-id="${ids.runId}"][data-status="cancelled"] .run-error`) ?? undefined, 'the cancelled run, live');
+    assert.is(text(note), 'Cancelled: cancelled by request');
+    assert.not.ok(note.classList.contains('error-text'), 'not shown as a failure');
+  });
+});
+
 test('an unknown instance says it was not found', async () => {
   await withWorkbench(async ({ base }) => {
     const { el } = mount(base, '00000000-0000-4000-8000-000000000000');

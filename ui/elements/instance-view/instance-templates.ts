@@ -87,7 +87,9 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
               ${progress
                 ? html`<span class="progress muted">${progress.current}/${progress.total}${progress.message ? html` · ${userText(progress.message)}` : ''}</span>`
                 : nothing}
-              ${run.error ? html`<div class="run-error error-text">${userText(run.error)}</div>` : nothing}
+              ${run.error
+                ? html`<div class="run-error ${run.status === 'failed' ? 'error-text' : 'muted'}">${run.status === 'cancelled' ? 'Cancelled: ' : ''}${userText(run.error)}</div>`
+                : nothing}
             </td>
             <td>${formatTime(run.startedAt)}</td>
             <td>${formatTime(run.completedAt)}</td>
