@@ -3,5 +3,5 @@
 const params = new URLSearchParams(location.search);
 const view = document.getElementById('embedded-run');
 if (params.get('api')) view.setAttribute('api', params.get('api'));
+// Without ?run= the element shows what the page put inside it (see embed.html).
 if (params.get('run')) view.setAttribute('run-id', params.get('run'));
-else view.insertAdjacentHTML('beforebegin', '<p><strong>Add ?run=RUN_ID to this page\'s URL to show a run.</strong></p>');

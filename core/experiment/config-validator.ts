@@ -95,7 +95,16 @@ export function validateConfig<C = Record<string, unknown>>(
   const value = input === undefined ? {} : structuredClone(input);
   const validate = validatorFor(schema, options.coerce ?? false);
   if (validate(value)) return { ok: true, value: value as C };
-  return { ok: false, errors: dedupe((validate.errors ?? []).map(describeError)) };
+  return { ok: false, errors: dedupe(oneProblemEach(validate.errors ?? []).map(describeError)) };
+}
+
+/**
+ * A value out of range or of the wrong type is one problem, however many rules it breaks:
+ * -5 for a field with min 0 and step 10 is "below the minimum 0", not also "not on the step".
+ */
+function oneProblemEach(errors: readonly ErrorObject[]): ErrorObject[] {
+  const decisive = new Set(errors.filter((e) => ['type', 'minimum', 'maximum'].includes(e.keyword)).map((e) => e.instancePath));
+  return errors.filter((e) => e.keyword !== 'x-step' || !decisive.has(e.instancePath));
 }
 
 function dedupe(errors: ConfigError[]): ConfigError[] {

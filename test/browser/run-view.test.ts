@@ -60,7 +60,11 @@ view('Cancel on the page stops a long run: it ends cancelled', async () => {
     assert.equal(await axe(page), []);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await waitStatus(page, 'cancelled');
-    assert.is(await page.locator('athanor-run-view progress').count(), 0);
+    // Why it ended and where it stopped stay in view.
+    await page.locator('athanor-run-view .cancel-reason').filter({ hasText: 'Cancelled: cancelled by request' }).waitFor();
+    await page.locator('athanor-run-view .progress.stopped').filter({ hasText: /Stopped at\s*\d+ \/ 100000/ }).waitFor();
+    await shot('run-view-cancelled');
+    assert.equal(await axe(page), []);
     assert.is((await api('GET', `/api/runs/${runId}`)).body.status, 'cancelled');
   });
 });

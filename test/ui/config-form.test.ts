@@ -48,6 +48,57 @@ async function type(form: AthanorConfigForm, selector: string, text: string) {
 }
 const errorOf = (form: AthanorConfigForm, id: string) => form.shadowRoot!.querySelector(`#${id}-error`)?.textContent?.trim() ?? '';
 
+test('beside its field an error does not repeat the path; a value out of range is one problem, not two', async ({ form }) => {
+  form.schema = ConfigSchema.new()
+    .field('latency_ms', 'integer', { default: 50, min: 0, max: 5000, step: 10, label: 'Simulated latency (ms)' })
+    .field('trials', 'integer', { default: 6, min: 1, max: 60 })
+    .toJSONSchema();
+  await form.updateComplete;
+  await type(form, '#f-latency_ms', '-5');
+  assert.is(errorOf(form, 'f-latency_ms'), '-5 is below the minimum 0');
+  assert.is(form.shadowRoot!.querySelectorAll('#f-latency_ms-error > div').length, 1);
+  assert.is(form.errors.length, 1, JSON.stringify(form.errors));
+  await type(form, '#f-trials', '0');
+  assert.is(errorOf(form, 'f-trials'), '0 is below the minimum 1');
+  await type(form, '#f-latency_ms', '15');
+  assert.is(errorOf(form, 'f-latency_ms'), '15 is not on the step 10 from 0', 'in range but off its step: that is the problem');
+});
+
+test('hints and buttons read as words: "at least 1 character", "+ Add prompt"', async ({ form }) => {
+  form.schema = ConfigSchema.new()
+    .field('name', 'string', { min: 1 })
+    .field('code', 'string', { min: 3, max: 3 })
+    .field('title', 'string', { min: 2, max: 20 })
+    .field('rate', 'float', { min: 0, max: 1 })
+    .list('prompts', ConfigSchema.new().field('text', 'string'), { min: 1 })
+    .list('categories', ConfigSchema.new().field('text', 'string'), { max: 4 })
+    .list('data', ConfigSchema.new().field('text', 'string'))
+    .toJSONSchema();
+  await form.updateComplete;
+  assert.is($(form, '#f-name-help').textContent, 'at least 1 character');
+  assert.is($(form, '#f-code-help').textContent, 'exactly 3 characters');
+  assert.is($(form, '#f-title-help').textContent, '2 to 20 characters');
+  assert.is($(form, '#f-rate-help').textContent, '0 to 1');
+  assert.is($(form, '#f-prompts-help').textContent, 'at least 1 item');
+  assert.is($(form, '#f-prompts-add').textContent!.trim(), '+ Add prompt');
+  assert.is($(form, '#f-categories-add').textContent!.trim(), '+ Add category');
+  assert.is($(form, '#f-data-add').textContent!.trim(), '+ Add item');
+  assert.not.match(form.shadowRoot!.textContent!, '∞');
+  $<HTMLButtonElement>(form, '#f-prompts-add').click();
+  await form.updateComplete;
+  assert.is($(form, '#f-prompts_5b0_5d legend').textContent, 'Prompt 1');
+  assert.ok(form.shadowRoot!.querySelector('button[aria-label="Remove prompt 1"]'));
+});
+
+test('a list below its minimum is marked at once: nothing to type into, so nothing to wait for', async ({ form }) => {
+  form.schema = ConfigSchema.new().list('prompts', ConfigSchema.new().field('text', 'string'), { min: 1 }).toJSONSchema();
+  await form.updateComplete;
+  assert.is(form.errors.length, 1);
+  assert.is(errorOf(form, 'f-prompts'), '0 items, fewer than the minimum 1');
+  assert.is($(form, '#f-prompts').getAttribute('aria-describedby'), 'f-prompts-help f-prompts-error');
+  assert.equal(form.problemFields(), ['prompts']);
+});
+
 test('every field kind renders with its label, bounds, step and default', async ({ form }) => {
   const iterations = $<HTMLInputElement>(form, '#f-iterations');
   assert.is(iterations.type, 'number');
@@ -96,7 +147,7 @@ test('errors show beside their field as it is edited, before any submit', async 
   const iterations = $<HTMLInputElement>(form, '#f-iterations');
   assert.is(iterations.getAttribute('aria-invalid'), 'true');
   assert.match(iterations.getAttribute('aria-describedby')!, 'f-iterations-error');
-  assert.is(errorOf(form, 'f-iterations'), 'config.iterations: 1000 is above the maximum 100');
+  assert.is(errorOf(form, 'f-iterations'), '1000 is above the maximum 100');
   // The untouched required title is not flagged yet…
   assert.is(errorOf(form, 'f-title'), '');
   const last = changes.at(-1)!;
@@ -104,28 +155,28 @@ test('errors show beside their field as it is edited, before any submit', async 
   assert.ok(last.errors.some((e) => e.path === 'title'));
 
   await type(form, '#f-temperature', '0.75');
-  assert.is(errorOf(form, 'f-temperature'), 'config.temperature: 0.75 is not on the step 0.1 from 0');
+  assert.is(errorOf(form, 'f-temperature'), '0.75 is not on the step 0.1 from 0');
   await type(form, '#f-iterations', '2.5');
-  assert.is(errorOf(form, 'f-iterations'), 'config.iterations: 2.5 is not an integer');
+  assert.is(errorOf(form, 'f-iterations'), '2.5 is not an integer');
   await type(form, '#f-iterations', '0');
-  assert.is(errorOf(form, 'f-iterations'), 'config.iterations: 0 is below the minimum 1');
+  assert.is(errorOf(form, 'f-iterations'), '0 is below the minimum 1');
   await type(form, '#f-iterations', '42');
   assert.is(errorOf(form, 'f-iterations'), '');
   assert.is($(form, '#f-iterations').getAttribute('aria-invalid'), 'false');
 
   await type(form, '#f-title', 'x');
-  assert.is(errorOf(form, 'f-title'), 'config.title: "x" is shorter than the minimum length 2');
+  assert.is(errorOf(form, 'f-title'), '"x" is shorter than the minimum length 2');
   await type(form, '#f-title', '');
-  assert.is(errorOf(form, 'f-title'), 'config.title is required');
+  assert.is(errorOf(form, 'f-title'), 'Required');
   await type(form, '#f-contact', 'not an email');
-  assert.is(errorOf(form, 'f-contact'), 'config.contact: "not an email" is not a valid email');
+  assert.is(errorOf(form, 'f-contact'), '"not an email" is not a valid email');
 });
 
 test('validate() shows every error; a valid form reports valid', async ({ form, changes }) => {
   const errors = form.validate();
   await form.updateComplete;
   assert.equal(errors.map((e) => e.path), ['title']);
-  assert.is(errorOf(form, 'f-title'), 'config.title is required');
+  assert.is(errorOf(form, 'f-title'), 'Required');
   await type(form, '#f-title', 'A title');
   assert.is(changes.at(-1)!.valid, true);
   assert.equal(form.validate(), []);
@@ -139,7 +190,7 @@ test('lists add, reorder and remove rows by keyboard-reachable buttons; items va
   add.click();
   await form.updateComplete;
   assert.equal(form.value.prompts, [{ weight: 1 }, { weight: 1 }]);
-  assert.is($(form, '#f-prompts_5b0_5d').querySelector('legend')!.textContent, 'prompts item 1');
+  assert.is($(form, '#f-prompts_5b0_5d').querySelector('legend')!.textContent, 'Prompt 1');
   await type(form, '#f-prompts_5b0_5d_2etext', 'first');
   await type(form, '#f-prompts_5b1_5d_2etext', 'second');
   await type(form, '#f-title', 'title');
@@ -170,7 +221,7 @@ test('lists add, reorder and remove rows by keyboard-reachable buttons; items va
   await form.updateComplete;
   assert.is(add.disabled, true, 'a list at its max takes no more');
   // validate() ran before: from then on every problem shows at once.
-  assert.is(errorOf(form, 'f-prompts_5b1_5d_2etext'), 'config.prompts[1].text is required');
+  assert.is(errorOf(form, 'f-prompts_5b1_5d_2etext'), 'Required');
 });
 
 test('a changed schema keeps the values of fields that still exist', async ({ form }) => {
@@ -198,7 +249,7 @@ test('setting value fills defaults; server errors show beside fields until edite
   assert.equal(form.value.sampling, { top_k: 40 });
   form.serverErrors = [{ path: 'iterations', message: 'config.iterations: from the server' }, { path: 'ghost', message: 'config.ghost is not a field of this experiment' }];
   await form.updateComplete;
-  assert.is(errorOf(form, 'f-iterations'), 'config.iterations: from the server');
+  assert.is(errorOf(form, 'f-iterations'), 'From the server');
   assert.match($(form, '.orphans').textContent!, 'config.ghost is not a field');
   await type(form, '#f-iterations', '4');
   assert.is(errorOf(form, 'f-iterations'), '');

@@ -5,6 +5,7 @@ import type { AthanorInstanceView } from '../../ui/elements/athanor-instance-vie
 import { NAVIGATE_EVENT, type NavigateDetail } from '../../ui/app/navigation.ts';
 import { withServer } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
+import { appendEntries, publishLogs, runningRun } from './run-data.helpers.ts';
 
 const test = suite('instance view');
 test.after.each(() => document.body.replaceChildren());
@@ -183,6 +184,57 @@ test('edit the configuration in a dialog, clone and delete with confirmation', a
     await until(() => navigations.length === 2, 'the navigation to the instances');
     assert.is(navigations[1], '/experiments');
     assert.is((await api('GET', `/api/instances/${instance.id}`)).status, 404);
+  });
+});
+
+test('counters follow live events: "Runs (N)" counts runs started elsewhere, a run\'s "Logs (N)" its output', async () => {
+  await withWorkbench(async ({ base, api, workbench }) => {
+    const ids = await runningRun(workbench);
+    const { el } = mount(base, ids.instanceId);
+    await loaded(el);
+    const heading = () => text(el.shadowRoot!.querySelector('#runs-title'));
+    const logsLink = (runId: string) => text(el.shadowRoot!.querySelector(`tr[data-id="${runId}"] a[aria-label^="Logs"]`));
+    assert.is(heading(), 'Runs (1)');
+    assert.is(logsLink(ids.runId), 'Logs (0)');
+    await appendEntries(workbench, ids.runId, 139);
+    await publishLogs(workbench, ids, 1, 139);
+    await until(() => logsLink(ids.runId) === 'Logs (139)', `the run's log count, live (shows ${logsLink(ids.runId)})`);
+    // Two runs started from another tab (through the API).
+    const started = [];
+    for (let i = 0; i < 2; i++) started.push((await api('POST', `/api/instances/${ids.instanceId}/runs`, {})).body);
+    await until(() => rows(el).length === 3, 'the new runs, live', 20000);
+    await until(() => heading() === 'Runs (3)', `the runs counted (heading: ${heading()})`);
+    for (const run of started) await workbench.experiments.waitForRun(run.id);
+  });
+});
+
+test('the configuration card lists keys in the schema\'s order, every value in one style', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'ordered', configuration: { delay_ms: 5, mode: 'return' } })).body;
+    const { el } = mount(base, instance.id);
+    await loaded(el);
+    await until(() => el.experimentInfo, 'the experiment');
+    await el.updateComplete;
+    const keys = [...el.shadowRoot!.querySelectorAll('.columns section > dl.config > dt')].map(text);
+    assert.equal(keys, Object.keys(el.experimentInfo!.schema!.properties as object), 'the order the experiment declares');
+    assert.equal(keys, ['mode', 'count', 'delay_ms']);
+    const values = [...el.shadowRoot!.querySelectorAll('.columns section > dl.config > dd')];
+    assert.ok(values.every((dd) => dd.children.length === 1 && dd.firstElementChild!.matches('span.value')), values.map((dd) => dd.innerHTML).join(' | '));
+  });
+});
+
+test('a cancelled run in the list says why it was cancelled, as a note rather than an error', async () => {
+  await withWorkbench(async ({ base, workbench }) => {
+    // A run created but never started: cancelling it records the reason and says so live.
+    const instance = await workbench.experiments.createInstance({ experiment: 'my_experiment', name: 'to cancel', configuration: {} });
+    const run = await workbench.experiments.createRun(instance.id);
+    const ids = { runId: run.id, instanceId: instance.id };
+    const { el } = mount(base, ids.instanceId);
+    await loaded(el);
+    await workbench.experiments.cancelRun(ids.runId);
+    const note = await until(() => el.shadowRoot!.querySelector(`tr[data-id="${ids.runId}"][data-status="cancelled"] .run-error`) ?? undefined, 'the cancelled run, live');
+    assert.is(text(note), 'Cancelled: cancelled by request');
+    assert.not.ok(note.classList.contains('error-text'), 'not shown as a failure');
   });
 });
 

@@ -99,6 +99,26 @@ test('a row\'s metadata opens in the inspector, folded past three levels', () =>
   }),
 );
 
+test('a 10,000-line log reads every page it scrolls through, with no error (never asks for 0 entries)', () =>
+  withServer(async ({ base, workbench }) => {
+    const ids = await runningRun(workbench);
+    await appendEntries(workbench, ids.runId, 10_000);
+    await workbench.database.db.updateTable('runs').set({ status: 'completed', completed_at: new Date() }).where('id', '=', ids.runId).execute();
+    const el = mount(base, ids.runId);
+    await until(() => seqs(el).includes(1), 'the first rows');
+    // Quick moves, each before the previous pages arrived, as a reader dragging the scrollbar does.
+    for (const row of [0, 10, 990, 1990, 5000, 9970, 4000, 0]) {
+      el.scrollToRow(row);
+      await el.updateComplete;
+    }
+    for (const row of [990, 1995, 5500, 9960]) {
+      el.scrollToRow(row);
+      await until(() => seqs(el).includes(row + 1), `row ${row + 1}`);
+    }
+    assert.is(el.shadowRoot!.querySelector('[role="alert"]')?.textContent ?? null, null, 'no error shown');
+  }),
+);
+
 test('an unknown run says so', () =>
   withServer(async ({ base }) => {
     const el = mount(base, '00000000-0000-4000-8000-000000000000');

@@ -133,4 +133,15 @@ test('no level selected shows nothing; stale reads after a filter change are dro
   assert.is(window.pagesHeld, 0);
 });
 
+test('a page read again while its first read is under way is not asked for once it is full (no limit=0)', async () => {
+  const { log, fetch } = fakeLog(10_000);
+  const window = new LogWindow({ fetch, onChange: () => {}, pageSize: 1000 });
+  window.setTotal(10_000);
+  window.show(0, 30);
+  window.show(0, 30); // a second render before the first reads came back
+  await settle();
+  assert.ok(log.reads.every((read) => read.limit > 0), JSON.stringify(log.reads));
+  assert.equal(log.reads.map((read) => read.after), [0, 1000, 2000]);
+});
+
 test.run();

@@ -100,7 +100,7 @@ test("the server's errors show beside their fields (422) and beside the name (40
     await until(() => form(el).serverErrors.length > 0, 'the 422 errors');
     await settle(el);
     const error = form(el).shadowRoot!.querySelector('#f-iterations-error')!.textContent!;
-    assert.match(error, 'config.iterations: 1000 is above the maximum 100');
+    assert.is(error.trim(), '1000 is above the maximum 100', 'the field is named by its label: the message does not repeat its path');
     assert.is(form(el).shadowRoot!.querySelector('#f-iterations')!.getAttribute('aria-invalid'), 'true');
 
     await type(form(el).shadowRoot!.querySelector<HTMLInputElement>('#f-iterations')!, '5');
@@ -128,6 +128,45 @@ test('an experiment that fails to load is listed disabled with its error, live',
       return [...root.querySelectorAll<HTMLOptionElement>('#experiment option')].find((o) => o.value === name && o.disabled);
     }, 'the broken experiment, disabled');
     assert.match(option.textContent!, 'failed to load');
+    el.remove();
+  });
+});
+
+test('a list below its minimum: the hint names it and the list says what is wrong, before any submit', async () => {
+  await withWorkbench(async ({ base }) => {
+    const { el, root } = await mount(base, 'my_experiment');
+    el.experiments = el.experiments!.map((e) =>
+      e.name === 'my_experiment'
+        ? { ...e, schema: { type: 'object', additionalProperties: false, properties: { prompts: { type: 'array', title: 'Prompts', minItems: 1, default: [], items: { type: 'object', properties: { text: { type: 'string' } } } } } } }
+        : e,
+    );
+    await settle(el);
+    await type(root.querySelector<HTMLInputElement>('#name')!, 'named');
+    await settle(el);
+    assert.is(root.querySelector('#submit-hint')!.textContent!.trim(), 'To create it: fix 1 configuration problem (Prompts).');
+    assert.is(form(el).shadowRoot!.querySelector('#f-prompts-error')?.textContent?.trim(), '0 items, fewer than the minimum 1');
+    assert.is(form(el).shadowRoot!.querySelector('#f-prompts-add')!.textContent!.trim(), '+ Add prompt');
+    el.remove();
+  });
+});
+
+test('the chosen experiment breaking while the form is open: it is named as failing, the others stay choosable', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const { el, root } = await mount(base);
+    const select = root.querySelector<HTMLSelectElement>('#experiment')!;
+    select.value = 'my_experiment';
+    select.dispatchEvent(new Event('change'));
+    await settle(el);
+    assert.is(el.selected?.name, 'my_experiment');
+    await api('PUT', '/api/experiments/my_experiment/source', { source: 'export function experiment( {' });
+    await until(() => el.experiments!.find((e) => e.name === 'my_experiment')?.error, 'the experiment broken, live');
+    await settle(el);
+    const help = root.querySelector('#experiment-help')!.textContent!.replace(/\s+/g, ' ').trim();
+    assert.not.match(help, 'Every experiment');
+    assert.match(help, /^my_experiment fails to load: .+ Fix its source, or choose another experiment\. 1 experiment fails to load and cannot be chosen: my_experiment\.$/);
+    const options = [...root.querySelectorAll<HTMLOptionElement>('#experiment option')];
+    assert.ok(options.find((o) => o.value === 'kernel_fixture' && !o.disabled), 'the others can be chosen');
+    assert.ok(options.find((o) => o.value === 'my_experiment' && o.disabled));
     el.remove();
   });
 });

@@ -4,6 +4,7 @@ import '../../ui/elements/athanor-run-view.ts';
 import type { AthanorRunView } from '../../ui/elements/athanor-run-view.ts';
 import { withServer, type ServerContext } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
+import { appendEntries, publishLogs, runningRun } from './run-data.helpers.ts';
 
 /** Everything the element shows, shadow roots included. */
 function deepText(node: Node): string {
@@ -64,7 +65,7 @@ test('a completed run: status, timing, code version, instance link, logs and res
   }),
 );
 
-test('a running run shows its progress live, and Cancel ends it cancelled', () =>
+test('a running run shows its progress live; Cancel ends it cancelled, saying why and where it stopped', () =>
   withServer(async ({ base, api }) => {
     const { run } = await startRun(api, 'kernel_fixture', { mode: 'progress', count: 600, delay_ms: 50 });
     const el = mount(base, run.id);
@@ -74,7 +75,12 @@ test('a running run shows its progress live, and Cancel ends it cancelled', () =
     const cancel = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!;
     cancel.click();
     await until(() => el.shadowRoot!.querySelector('athanor-status-badge')?.getAttribute('status') === 'cancelled', 'cancelled', 15_000);
-    assert.is(el.shadowRoot!.querySelector('progress'), null);
+    await el.updateComplete;
+    assert.match(el.shadowRoot!.querySelector('.cancel-reason')?.textContent ?? '', /^\s*Cancelled: cancelled by request/);
+    const stopped = el.shadowRoot!.querySelector('.progress.stopped');
+    assert.match(stopped?.textContent?.replace(/\s+/g, ' ') ?? '', /Stopped at\s*\d+ \/ 600 · step \d+/);
+    const bar = el.shadowRoot!.querySelector('progress')!;
+    assert.ok(Number(bar.getAttribute('value')) > 0 && bar.getAttribute('max') === '600', 'the bar stays where the run stopped');
   }),
 );
 
@@ -87,6 +93,22 @@ test('a failed run shows its error; an unknown run says it is not found', () =>
     assert.is(el.shadowRoot!.querySelector('athanor-status-badge')?.getAttribute('status'), 'failed');
     const missing = mount(base, '00000000-0000-4000-8000-000000000000');
     await until(() => deepText(missing).includes('not found'), 'not found');
+  }),
+);
+
+test('the header\'s log and result counts follow the live output, not the status they were read with', () =>
+  withServer(async ({ base, workbench }) => {
+    const ids = await runningRun(workbench);
+    await appendEntries(workbench, ids.runId, 8);
+    const el = mount(base, ids.runId);
+    const counts = () => el.shadowRoot!.querySelector('dl > div:last-child dd')?.textContent?.trim();
+    await until(() => counts() === '8 · 0', 'the counts as read');
+    await appendEntries(workbench, ids.runId, 131, 9);
+    await publishLogs(workbench, ids, 9, 139);
+    await workbench.experiments.appendResults(ids.runId, [{ key: 'loss', value: 0.5 }, { key: 'loss', value: 0.25 }]);
+    const results = await workbench.experiments.readResults(ids.runId, {});
+    workbench.bus.publish('run.result', { ...ids, entries: results.items });
+    await until(() => counts() === '139 · 2', `139 logs and 2 results in the header (it shows ${counts()})`);
   }),
 );
 

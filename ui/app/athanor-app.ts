@@ -50,6 +50,7 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         z-index: 10;
       }
       .brand {
+        white-space: nowrap;
         font-weight: 700;
         letter-spacing: 0.02em;
         color: var(--ath-text);
@@ -100,10 +101,31 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         border-radius: var(--ath-radius);
         background: var(--ath-bg-raised);
         color: var(--ath-text);
-        min-width: 360px;
+        min-width: min(360px, calc(100vw - 48px));
+        max-width: calc(100vw - 32px);
       }
       dialog::backdrop {
         background: rgb(0 0 0 / 0.35);
+      }
+      /* A phone-sized screen: the header keeps to one line (the live dot stays, its word goes). */
+      @media (max-width: 600px) {
+        header {
+          gap: var(--ath-space-2);
+          padding: 0 var(--ath-space-3);
+        }
+        nav a {
+          padding: 4px 6px;
+        }
+        .live-text {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+        }
+        main {
+          padding: var(--ath-space-3);
+        }
       }
       kbd {
         font-family: var(--ath-mono);
@@ -246,7 +268,7 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         ${database.status === 'unavailable'
           ? html`<span class="database-down" role="status" title=${`since ${database.since}: ${database.error}`}>database unavailable</span>`
           : nothing}
-        <span class="live ${live}" title="Live updates">${live === 'open' ? 'live' : live}</span>
+        <span class="live ${live}" title="Live updates"><span class="live-text">${live === 'open' ? 'live' : live}</span></span>
         <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
           @click=${() => this.shadowRoot?.querySelector<HTMLDialogElement>('#shortcuts')?.showModal()}>?</button>
       </header>

@@ -10,11 +10,14 @@ import { configFormStyles } from './config-form/config-form-styles.ts';
 import { formStyles } from '../styles/form-styles.ts';
 import { renderProperties, UNREADABLE, type FieldHost, type ListAction } from './config-form/config-fields.ts';
 import { userText } from './user-text.ts';
+import { besideField, capitalise, itemNoun } from './config-form/field-words.ts';
 import {
   carryOver,
   defaultOf,
   defaultsFor,
   getAt,
+  labelOf,
+  parsePath,
   pathId,
   pathText,
   setAt,
@@ -153,11 +156,42 @@ export class AthanorConfigForm extends LitElement implements FieldHost {
 
   errorsAt(path: FieldPath): string[] {
     const key = pathText(path);
-    const shown = this.#showAll || this.#touched.has(key);
-    return [
-      ...(shown ? this.#errors.filter((e) => e.path === key) : []),
-      ...this.#serverErrors.filter((e) => e.path === key),
-    ].map((e) => e.message);
+    return [...this.#errors.filter((e) => e.path === key && this.#shown(e)), ...this.#serverErrors.filter((e) => e.path === key)].map(besideField);
+  }
+
+  /**
+   * Whether an error shows yet: once its field was touched or after `validate()`; at once
+   * for a list or group (too few items, say), which nothing is typed into: a problem
+   * counted in the host's hint must show somewhere.
+   */
+  #shown(error: ConfigError): boolean {
+    if (this.#showAll || this.#touched.has(error.path)) return true;
+    const type = this.#schemaAt(parsePath(error.path))?.type;
+    return type === 'array' || type === 'object';
+  }
+
+  /** The labels of the fields with a problem, as a reader finds them ("Prompts", "Prompt 2 › text"). */
+  problemFields(): string[] {
+    const labels = this.errors.map((e) => this.#labelAt(parsePath(e.path)));
+    return [...new Set(labels.filter((label) => label !== ''))];
+  }
+
+  #labelAt(path: FieldPath): string {
+    const parts: string[] = [];
+    let schema: PropertySchema | undefined = this.#schema as PropertySchema | undefined;
+    let label = '';
+    for (const part of path) {
+      if (typeof part === 'number') {
+        const noun = itemNoun(label, (schema?.items ?? {}) as PropertySchema);
+        parts[parts.length - 1] = `${capitalise(noun)} ${part + 1}`;
+        schema = schema?.items as PropertySchema | undefined;
+      } else {
+        schema = schema?.properties?.[part] as PropertySchema | undefined;
+        label = schema ? labelOf(part, schema) : part;
+        parts.push(label);
+      }
+    }
+    return parts.join(' › ');
   }
 
   edit(path: FieldPath, next: unknown): void {
@@ -249,7 +283,7 @@ export class AthanorConfigForm extends LitElement implements FieldHost {
     const fields = renderProperties(this, this.#schema, []);
     const hasFields = Object.keys((this.#schema.properties as object | undefined) ?? {}).length > 0;
     // Read after the fields rendered: errors whose path names no field.
-    const shown = this.#showAll ? this.#errors : this.#errors.filter((e) => this.#touched.has(e.path));
+    const shown = this.#errors.filter((e) => this.#shown(e));
     const orphans = [...shown, ...this.#serverErrors].filter((e) => !this.#renderedPaths.has(e.path));
     return html`<div class="form" @keydown=${this.#onKeyDown}>
       ${orphans.length

@@ -80,6 +80,35 @@ export class AthanorDashboard extends LitElement {
       .empty {
         max-width: 640px;
       }
+      /* A phone: each instance is a block (name, experiment, runs, time, then its buttons),
+         so Start run is on screen, not at the end of a table scrolled sideways. */
+      @media (max-width: 600px) {
+        table,
+        tbody,
+        tr,
+        td {
+          display: block;
+        }
+        thead {
+          display: none;
+        }
+        tbody tr {
+          padding: var(--ath-space-2) 0;
+          border-bottom: 1px solid var(--ath-border);
+        }
+        td {
+          border: none;
+          padding: 2px 0;
+        }
+        td.actions {
+          text-align: left;
+          white-space: normal;
+          padding-top: var(--ath-space-1);
+        }
+        td.actions > :first-child {
+          margin-left: 0;
+        }
+      }
       .empty ol {
         padding-left: 20px;
       }
@@ -290,7 +319,8 @@ export class AthanorDashboard extends LitElement {
       </div>
       ${shown.length === 0
         ? this.#renderEmpty()
-        : html`<table>
+        : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Instances">
+          <table>
             <caption class="visually-hidden">Instances${filter ? ` of ${filter}` : ''}</caption>
             <thead>
               <tr>
@@ -304,7 +334,8 @@ export class AthanorDashboard extends LitElement {
             <tbody>
               ${repeat(shown, (i) => i.id, (i) => this.#renderRow(i))}
             </tbody>
-          </table>`}`;
+          </table>
+          </div>`}`;
   }
 }
 

@@ -7,7 +7,7 @@ import { apiClient, ApiError, type ExperimentInfo, type Instance, type Run } fro
 import { formatTime } from '../app/format.ts';
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
-import { fresherRun, mergeFetchedRuns } from '../state/fresher-run.ts';
+import { fresherRun, mergeFetchedRuns, withOutput } from '../state/fresher-run.ts';
 import { theme } from '../styles/theme.ts';
 import { instanceViewStyles } from './instance-view/instance-view-styles.ts';
 import { configValue, runsTable, shortHash } from './instance-view/instance-templates.ts';
@@ -64,6 +64,8 @@ export class AthanorInstanceView extends LitElement {
   #experimentsLive: LiveEventsController;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #loadToken = 0;
+  #counting = false;
+  #countAgain = false;
 
   constructor() {
     super();
@@ -80,6 +82,8 @@ export class AthanorInstanceView extends LitElement {
       'run.progress': ({ runId, progress }) => {
         this.runs = this.runs.map((r) => (r.id === runId && r.status === 'running' ? { ...r, progress } : r));
       },
+      'run.log': ({ runId, entries, omitted }) => this.#updateRun(runId, (r) => withOutput(r, 'log', entries, omitted)),
+      'run.result': ({ runId, entries }) => this.#updateRun(runId, (r) => withOutput(r, 'result', entries)),
       'instance.updated': ({ instance }) => (this.instance = instance),
       'instance.deleted': () => (this.problem = { kind: 'deleted', message: 'This instance was deleted.' }),
       reset: () => void this.load(),
@@ -163,8 +167,29 @@ export class AthanorInstanceView extends LitElement {
   }
 
   #upsertRun(run: Run): void {
-    if (this.runs.some((r) => r.id === run.id)) this.runs = this.runs.map((r) => (r.id === run.id ? fresherRun(r, run) : r));
-    else this.runs = [run, ...this.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    if (this.runs.some((r) => r.id === run.id)) return this.#updateRun(run.id, (r) => fresherRun(r, run));
+    this.runs = [run, ...this.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    // A new run: its instance's counts changed, but no instance event says so. Read them.
+    void this.#refreshCounts();
+  }
+
+  /** Re-reads the instance's run counts; calls while a read is under way coalesce into one more. */
+  async #refreshCounts(): Promise<void> {
+    if (this.#counting) return void (this.#countAgain = true);
+    this.#counting = true;
+    try {
+      do {
+        this.#countAgain = false;
+        const fresh = await this.#client.getInstance(this.instanceId).catch(() => undefined);
+        if (fresh && fresh.id === this.instance?.id) this.instance = { ...this.instance, runCounts: fresh.runCounts };
+      } while (this.#countAgain);
+    } finally {
+      this.#counting = false;
+    }
+  }
+
+  #updateRun(runId: string, change: (run: Run) => Run): void {
+    if (this.runs.some((r) => r.id === runId)) this.runs = this.runs.map((r) => (r.id === runId ? change(r) : r));
   }
 
   /** Starts a run of this instance and shows it at the top of the runs. */
@@ -292,11 +317,11 @@ export class AthanorInstanceView extends LitElement {
         </section>
         <section class="card" aria-labelledby="config-title">
           <h2 id="config-title">Configuration</h2>
-          ${configValue(instance.configuration)}
+          ${configValue(instance.configuration, this.experimentInfo?.schema ?? undefined)}
         </section>
       </div>
       <section aria-labelledby="runs-title" class="runs-section">
-        <h2 id="runs-title">Runs <span class="muted">(${counts.total})</span></h2>
+        <h2 id="runs-title">Runs <span class="muted">(${Math.max(counts.total, this.runs.length)})</span></h2>
         ${this.runs.length
           ? runsTable({ api: this.api, runs: this.runs, currentHash: this.experimentInfo?.codeHash, now: this.now })
           : html`<p class="muted">No runs yet. Start one with <strong>Start run</strong> (or press <kbd>r</kbd>).</p>`}

@@ -46,6 +46,7 @@ export const logViewStyles = [
       border-radius: var(--ath-radius);
       background: var(--ath-bg-subtle);
       contain: strict;
+      container-type: inline-size;
       overscroll-behavior: contain;
       overflow-anchor: none;
     }
@@ -135,6 +136,19 @@ export const logViewStyles = [
       font-family: var(--ath-mono);
       font-size: 11px;
       color: var(--ath-text-muted);
+    }
+    /* A narrow list (a phone, a side column): the message keeps the room. The clock goes
+       (the inspector and the row's tooltip keep it), the number and the chip shrink. */
+    @container (max-width: 560px) {
+      .line time {
+        display: none;
+      }
+      .seq {
+        width: 5ch;
+      }
+      .meta {
+        max-width: 25%;
+      }
     }
     .meta[aria-expanded='true'] {
       border-color: var(--ath-accent);

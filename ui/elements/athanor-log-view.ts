@@ -237,7 +237,7 @@ export class AthanorLogView extends LitElement {
     if (!entry) return html`<div class="line loading" style=${at} ?hidden=${!used} aria-hidden="true"><span class="seq">…</span></div>`;
     const hasMeta = entry.metadata !== null && entry.metadata !== undefined;
     return html`<div class="line" style=${at} data-seq=${entry.seq}>
-      <span class="seq">${entry.seq}</span><time datetime=${entry.timestamp} title=${formatTime(entry.timestamp)}>${formatClock(entry.timestamp)}</time
+      <span class="seq" title=${formatTime(entry.timestamp)}>${entry.seq}</span><time datetime=${entry.timestamp} title=${formatTime(entry.timestamp)}>${formatClock(entry.timestamp)}</time
       ><span class="level ${entry.level}">${entry.level}</span><bdi class="message">${showDirectionControls(entry.message)}</bdi>${hasMeta
         ? html`<button class="meta" aria-expanded=${this.#selected?.seq === entry.seq ? 'true' : 'false'} @click=${() => this.#select(entry)}
             ><span class="visually-hidden">Metadata of entry ${entry.seq}: </span>${userText(previewValue(entry.metadata, 60))}</button>`

@@ -118,9 +118,19 @@ export class AthanorNewInstance extends LitElement {
 
   /** The experiment chosen in the dropdown. */
   get selected(): ExperimentInfo | undefined {
-    const usable = (this.experiments ?? []).filter((e) => !e.error && e.schema);
-    const wanted = this.#selected ?? this.experiment;
-    return usable.find((e) => e.name === wanted) ?? (this.#selected ? undefined : usable[0]);
+    const list = this.experiments ?? [];
+    const usable = list.filter((e) => !e.error && e.schema);
+    const wanted = this.#wanted();
+    // One that is chosen but broken stays chosen (and says why) rather than silently
+    // becoming another experiment.
+    if (wanted) return usable.find((e) => e.name === wanted);
+    return this.#selected === undefined ? usable[0] : undefined;
+  }
+
+  /** The experiment asked for (picked, else the attribute), when the workbench knows it. */
+  #wanted(): string | undefined {
+    const wanted = this.#selected || this.experiment;
+    return (this.experiments ?? []).some((e) => e.name === wanted) ? wanted : undefined;
   }
 
   override connectedCallback(): void {
@@ -157,7 +167,11 @@ export class AthanorNewInstance extends LitElement {
     if (!this.selected) problems.push('choose an experiment');
     if (!this.name.trim()) problems.push('name the instance');
     const count = this.configErrors.length;
-    if (count) problems.push(`fix ${count} configuration ${count === 1 ? 'problem' : 'problems'}`);
+    if (count) {
+      // Name where they are: a problem the reader cannot find is no help.
+      const where = this.#form?.problemFields() ?? [];
+      problems.push(`fix ${count} configuration ${count === 1 ? 'problem' : 'problems'}${where.length ? ` (${where.join(', ')})` : ''}`);
+    }
     return problems;
   }
 
@@ -207,6 +221,18 @@ export class AthanorNewInstance extends LitElement {
     this.configErrors = event.detail.errors;
   };
 
+  /** What the experiment field says when none can be configured: which, and why. */
+  #noExperiment(list: ExperimentInfo[]) {
+    const wanted = list.find((e) => e.name === this.#wanted());
+    if (wanted?.error) {
+      return html`<span class="error-text"><strong>${userText(wanted.name)}</strong> fails to load: ${userText(wanted.error.message)}</span><br />
+        Fix <a href=${pageHref(this.api, `/source/${encodeURIComponent(wanted.name)}`)}>its source</a>${list.some((e) => !e.error && e.schema)
+          ? ', or choose another experiment'
+          : ''}.`;
+    }
+    return list.some((e) => !e.error && e.schema) ? 'Choose an experiment.' : 'Every experiment fails to load: fix one to configure it.';
+  }
+
   #renderExperimentField(experiment: ExperimentInfo | undefined) {
     const list = this.experiments ?? [];
     const broken = list.filter((e) => e.error);
@@ -228,9 +254,11 @@ export class AthanorNewInstance extends LitElement {
         ${experiment
           ? html`${experiment.description ? userText(experiment.description) : 'No description.'} ·
               <a href=${pageHref(this.api, `/source/${encodeURIComponent(experiment.name)}`)}>source</a>`
-          : 'Every experiment failed to load or none exists.'}
-        ${broken.length ? html`<br />${broken.length} ${broken.length === 1 ? 'experiment fails' : 'experiments fail'} to load and
-          cannot be chosen.` : nothing}
+          : this.#noExperiment(list)}
+        ${broken.length
+          ? html`<br />${broken.length} ${broken.length === 1 ? 'experiment fails' : 'experiments fail'} to load and cannot be chosen:
+              ${broken.map((e, i) => html`${i ? ', ' : ''}<code>${userText(e.name)}</code>`)}.`
+          : nothing}
       </div>
     </div>`;
   }

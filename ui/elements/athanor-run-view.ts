@@ -9,7 +9,7 @@ import { ApiError, apiClient, type ApiClient, type Instance, type Run } from '..
 import { formatDuration, formatProgress, formatTime, shortId } from '../app/format.ts';
 import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
-import { fresherRun } from '../state/fresher-run.ts';
+import { fresherRun, withOutput } from '../state/fresher-run.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
 import './athanor-log-view.ts';
@@ -19,7 +19,8 @@ import { showDirectionControls, userText } from './user-text.ts';
 const ACTIVE = new Set(['pending', 'running']);
 
 /**
- * Attributes: `api` (the workbench's API base, '' for this origin), `run-id`.
+ * Attributes: `api` (the workbench's API base, '' for this origin), `run-id`. Without a
+ * `run-id` it shows its content (or a line saying what to add) instead of loading.
  * Navigates (NAVIGATE_EVENT) to the new run after Re-run.
  */
 export class AthanorRunView extends LitElement {
@@ -81,6 +82,16 @@ export class AthanorRunView extends LitElement {
         max-height: 200px;
         overflow: auto;
       }
+      .cancel-reason {
+        border-left: 3px solid var(--ath-cancelled, var(--ath-border));
+        padding: var(--ath-space-2) var(--ath-space-3);
+        background: var(--ath-bg-subtle);
+        margin: 0 0 var(--ath-space-4);
+        overflow-wrap: anywhere;
+      }
+      .stopped progress {
+        accent-color: var(--ath-text-muted);
+      }
       section {
         margin-bottom: var(--ath-space-4);
       }
@@ -105,6 +116,12 @@ export class AthanorRunView extends LitElement {
     },
     'run.progress': (event) => {
       if (event.runId === this.runId && this.run) this.run = { ...this.run, progress: event.progress };
+    },
+    'run.log': (event) => {
+      if (event.runId === this.runId && this.run) this.run = withOutput(this.run, 'log', event.entries, event.omitted);
+    },
+    'run.result': (event) => {
+      if (event.runId === this.runId && this.run) this.run = withOutput(this.run, 'result', event.entries);
     },
     reset: () => void this.#load(),
   });
@@ -185,7 +202,7 @@ export class AthanorRunView extends LitElement {
   }
 
   #progress(run: Run) {
-    if (run.status !== 'running') return nothing;
+    if (run.status !== 'running') return this.#stoppedAt(run);
     const p = run.progress;
     const counted = p ? formatProgress(p, run.startedAt, this.now) : '';
     const text = p ? `${counted}${p.message ? ` · ${p.message}` : ''}` : 'running…';
@@ -197,6 +214,27 @@ export class AthanorRunView extends LitElement {
         ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Progress: ${showDirectionControls(text)}"></progress>`
         : html`<progress aria-label="Progress: running"></progress>`}
     </div>`;
+  }
+
+  /** Where a run that did not complete stopped: its last progress, kept in view. */
+  #stoppedAt(run: Run) {
+    const p = run.progress;
+    if (!p || (run.status !== 'cancelled' && run.status !== 'failed')) return nothing;
+    const text = `${p.current} / ${p.total}${p.message ? ` · ${p.message}` : ''}`;
+    return html`<div class="progress stopped">
+      <div class="row"><span class="muted">Stopped at</span><span class="spacer"></span><span class="progress-text">${p.current} / ${p.total}${p.message
+        ? html` · ${userText(p.message)}`
+        : nothing}</span></div>
+      ${p.total > 0 ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Stopped at ${showDirectionControls(text)}"></progress>` : nothing}
+    </div>`;
+  }
+
+  /** Why the run ended without completing: a failure's error, or who or what cancelled it. */
+  #ending(run: Run) {
+    if (!run.error) return nothing;
+    if (run.status === 'failed') return html`<pre class="failure" tabindex="0" aria-label="Error">${userText(run.error)}</pre>`;
+    if (run.status === 'cancelled') return html`<p class="cancel-reason" role="note"><strong>Cancelled:</strong> ${userText(run.error)}</p>`;
+    return nothing;
   }
 
   #details(run: Run) {
@@ -215,6 +253,8 @@ export class AthanorRunView extends LitElement {
 
   override render() {
     const run = this.run;
+    // Nothing to load: say what to add (a page can say it its own way, as the element's content).
+    if (!this.runId) return html`<slot><p class="muted">No run chosen: set this element's <code>run-id</code> attribute.</p></slot>`;
     if (!run) {
       return this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : html`<p class="muted">Loading run…</p>`;
     }
@@ -233,7 +273,7 @@ export class AthanorRunView extends LitElement {
       </header>
       ${this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : nothing}
       ${this.#progress(run)}
-      ${run.status === 'failed' && run.error ? html`<pre class="failure" tabindex="0" aria-label="Error">${userText(run.error)}</pre>` : nothing}
+      ${this.#ending(run)}
       ${this.#details(run)}
       <section aria-labelledby="logs-title">
         <h2 id="logs-title">Logs</h2>

@@ -11,7 +11,20 @@ const STAGE: Record<RunStatus, number> = { pending: 0, running: 1, completed: 2,
 /** The fresher of what is shown (`current`) and what just arrived (`incoming`). */
 export function fresherRun(current: Run | undefined, incoming: Run): Run {
   if (!current || current.id !== incoming.id) return incoming;
-  return STAGE[incoming.status] < STAGE[current.status] ? current : { ...current, ...incoming };
+  if (STAGE[incoming.status] < STAGE[current.status]) return current;
+  // Counts only grow: a snapshot taken before the last live output must not lower them.
+  return { ...current, ...incoming, logCount: Math.max(current.logCount, incoming.logCount), resultCount: Math.max(current.resultCount, incoming.resultCount) };
+}
+
+/**
+ * `run` with its log or result count raised to what a `run.log` / `run.result` event
+ * shows (sequence numbers are dense per run, so the last one is the count), so counters
+ * follow the output between status changes.
+ */
+export function withOutput(run: Run, kind: 'log' | 'result', entries: readonly { seq: number }[], omitted?: { upTo: number }): Run {
+  const last = Math.max(entries.at(-1)?.seq ?? 0, omitted?.upTo ?? 0);
+  const key = kind === 'log' ? 'logCount' : 'resultCount';
+  return last > run[key] ? { ...run, [key]: last } : run;
 }
 
 /**

@@ -233,7 +233,9 @@ export class LogWindow {
   #pump(): void {
     while (this.#inFlight.size < this.#concurrency && this.#wanted.length) {
       const k = this.#wanted.shift()!;
-      if (this.#inFlight.has(k)) continue;
+      // A page wanted when the list was made may have been filled since (its read came
+      // back, or live entries completed it): asking again would ask for nothing.
+      if (this.#inFlight.has(k) || !this.#needs(k, this.#pages.get(k), this.rowCount)) continue;
       this.#load(k);
     }
   }

@@ -195,6 +195,11 @@ export const theme = css`
   .error-text {
     color: var(--ath-failed);
   }
+  /* A table wider than a narrow screen scrolls inside its box, never the page sideways. */
+  .table-scroll {
+    overflow-x: auto;
+    max-width: 100%;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

@@ -79,4 +79,16 @@ validator('compiles once per schema (fast on repeated calls)', () => {
   assert.ok(performance.now() - started < 1000);
 });
 
+validator('a value out of range or of the wrong type is one problem, not also "not on the step"', () => {
+  const stepped = ConfigSchema.new().field('latency_ms', 'integer', { default: 50, min: 0, max: 5000, step: 10 }).toJSONSchema();
+  const messages = (value: unknown) => {
+    const result = validateConfig(stepped, { latency_ms: value });
+    return result.ok ? [] : result.errors.map((e) => e.message);
+  };
+  assert.equal(messages(-5), ['config.latency_ms: -5 is below the minimum 0']);
+  assert.equal(messages(5005), ['config.latency_ms: 5005 is above the maximum 5000']);
+  assert.equal(messages(2.5), ['config.latency_ms: 2.5 is not an integer']);
+  assert.equal(messages(15), ['config.latency_ms: 15 is not on the step 10 from 0']);
+});
+
 validator.run();

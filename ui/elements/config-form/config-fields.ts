@@ -20,6 +20,7 @@ import {
   type PropertySchema,
 } from './config-model.ts';
 import { showDirectionControls, userText } from '../user-text.ts';
+import { capitalise, fieldHint, itemNoun, listHint } from './field-words.ts';
 
 /** A value an input could not read (a number field holding text). */
 export const UNREADABLE = Symbol('unreadable');
@@ -40,22 +41,6 @@ export interface FieldHost {
 
 const describedBy = (id: string, hasHelp: boolean, hasError: boolean) =>
   [hasHelp ? `${id}-help` : '', hasError ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-
-function help(schema: PropertySchema): string {
-  const parts: string[] = [];
-  if (schema.description) parts.push(schema.description);
-  const { minimum: min, maximum: max } = schema;
-  if (min !== undefined && max !== undefined) parts.push(`${min} – ${max}`);
-  else if (min !== undefined) parts.push(`≥ ${min}`);
-  else if (max !== undefined) parts.push(`≤ ${max}`);
-  const step = schema['x-step'];
-  if (step) parts.push(`step ${step.step}${step.base ? ` from ${step.base}` : ''}`);
-  if (schema.minLength !== undefined || schema.maxLength !== undefined) {
-    parts.push(`${schema.minLength ?? 0} – ${schema.maxLength ?? '∞'} characters`);
-  }
-  if (schema.format && !['textarea', 'multiline'].includes(schema.format)) parts.push(schema.format);
-  return parts.join(' · ');
-}
 
 function errorsBlock(id: string, errors: string[]) {
   return errors.length
@@ -81,7 +66,7 @@ function renderProperty(host: FieldHost, name: string, schema: PropertySchema, p
 function renderGroup(host: FieldHost, name: string, schema: PropertySchema, path: FieldPath) {
   const id = pathId(path);
   const errors = host.errorsAt(path);
-  const text = help(schema);
+  const text = fieldHint(schema);
   return html`<fieldset class="group" id=${id} aria-describedby=${ifDefined(describedBy(id, !!text, errors.length > 0))}>
     <legend>${userText(labelOf(name, schema))}</legend>
     ${text ? html`<div class="help" id="${id}-help">${userText(text)}</div>` : nothing} ${errorsBlock(id, errors)}
@@ -94,11 +79,8 @@ function renderList(host: FieldHost, name: string, schema: PropertySchema, path:
   const label = labelOf(name, schema);
   const items = (getAt(host.value, path) as unknown[] | undefined) ?? [];
   const errors = host.errorsAt(path);
-  const limits = [
-    schema.minItems !== undefined ? `at least ${schema.minItems}` : '',
-    schema.maxItems !== undefined ? `at most ${schema.maxItems}` : '',
-  ].filter(Boolean);
-  const text = [schema.description, limits.length ? `${limits.join(', ')} items` : ''].filter(Boolean).join(' · ');
+  const text = listHint(schema);
+  const noun = itemNoun(label, (schema.items ?? {}) as PropertySchema);
   const full = schema.maxItems !== undefined && items.length >= schema.maxItems;
   return html`<fieldset class="list" id=${id} aria-describedby=${ifDefined(describedBy(id, !!text, errors.length > 0))}>
     <legend>${userText(label)} <span class="count">(${items.length} ${items.length === 1 ? 'item' : 'items'})</span></legend>
@@ -108,21 +90,21 @@ function renderList(host: FieldHost, name: string, schema: PropertySchema, path:
           ${repeat(
             items,
             (_item, index) => index,
-            (_item, index) => renderListItem(host, label, schema, path, index, items.length),
+            (_item, index) => renderListItem(host, noun, schema, path, index, items.length),
           )}
         </ol>`
       : html`<p class="empty">No items.</p>`}
     <button type="button" class="add" id="${id}-add" ?disabled=${full} @click=${() => host.listAction(path, 'add', items.length)}>
-      + Add ${userText(label)} item
+      + Add ${userText(noun)}
     </button>
   </fieldset>`;
 }
 
-function renderListItem(host: FieldHost, label: string, schema: PropertySchema, path: FieldPath, index: number, count: number) {
+function renderListItem(host: FieldHost, noun: string, schema: PropertySchema, path: FieldPath, index: number, count: number) {
   const itemPath = [...path, index];
   const id = pathId(itemPath);
   const itemSchema = (schema.items ?? {}) as PropertySchema;
-  const name = `${label} item ${index + 1}`;
+  const name = `${noun} ${index + 1}`;
   const atMin = schema.minItems !== undefined && count <= schema.minItems;
   const onKeyDown = (event: KeyboardEvent) => {
     if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
@@ -133,14 +115,14 @@ function renderListItem(host: FieldHost, label: string, schema: PropertySchema, 
   const errors = host.errorsAt(itemPath);
   return html`<li>
     <fieldset class="item" id=${id} @keydown=${onKeyDown} aria-describedby=${ifDefined(describedBy(id, false, errors.length > 0))}>
-      <legend>${userText(name)}</legend>
+      <legend>${userText(capitalise(name))}</legend>
       <div class="item-body">
         ${errorsBlock(id, errors)}
         ${itemSchema.type === 'object'
           ? renderProperties(host, itemSchema as JSONSchema, itemPath)
           : renderField(host, `Value of ${name}`, itemSchema, itemPath, false)}
       </div>
-      <div class="item-actions" role="group" aria-label="${name} actions">
+      <div class="item-actions" role="group" aria-label="${capitalise(name)} actions">
         <button type="button" id="${id}-up" aria-label="Move ${name} up" title="Move up (Alt+↑)" ?disabled=${index === 0}
           @click=${() => host.listAction(path, 'up', index)}>↑</button>
         <button type="button" id="${id}-down" aria-label="Move ${name} down" title="Move down (Alt+↓)" ?disabled=${index === count - 1}
@@ -159,7 +141,7 @@ function renderField(host: FieldHost, label: string, schema: PropertySchema, pat
   const kind = kindOf(schema);
   const value = getAt(host.value, path);
   const errors = host.errorsAt(path);
-  const text = help(schema);
+  const text = fieldHint(schema);
   const common = {
     id,
     invalid: errors.length > 0 ? 'true' : 'false',

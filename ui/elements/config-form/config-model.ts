@@ -66,6 +66,13 @@ export function pathText(path: FieldPath): string {
   );
 }
 
+/** `prompts[0].text` → `['prompts', 0, 'text']`: the inverse of {@link pathText}. */
+export function parsePath(text: string): PathSegment[] {
+  const path: PathSegment[] = [];
+  for (const match of text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) path.push(match[2] !== undefined ? Number(match[2]) : match[1]!);
+  return path;
+}
+
 /** A DOM id for a path, unique within one form. */
 export function pathId(path: FieldPath): string {
   return `f-${pathText(path).replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`)}`;

@@ -16,22 +16,38 @@ export const shortHash = (hash: string | null | undefined): string => (hash ? ha
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A configuration value, nested objects and lists included, as key → value. */
-export function configValue(value: unknown): unknown {
+/** A schema's properties, by name (what the configuration card reads of it). */
+interface ShapeSchema {
+  properties?: Record<string, ShapeSchema>;
+  items?: ShapeSchema;
+}
+
+/** The keys of `value` in the schema's order (the experiment's declaration order), then any others. */
+function orderedEntries(value: Record<string, unknown>, schema: ShapeSchema | undefined): [string, unknown][] {
+  const declared = Object.keys(schema?.properties ?? {}).filter((key) => key in value);
+  const rest = Object.keys(value).filter((key) => !declared.includes(key));
+  return [...declared, ...rest].map((key) => [key, value[key]]);
+}
+
+/**
+ * A configuration value, nested objects and lists included, as key → value: keys in the
+ * order the experiment's schema declares them, every value in the same style.
+ */
+export function configValue(value: unknown, schema?: ShapeSchema): unknown {
   if (isObject(value)) {
-    const entries = Object.entries(value);
+    const entries = orderedEntries(value, schema);
     if (entries.length === 0) return html`<span class="muted">(empty)</span>`;
     return html`<dl class="config">
-      ${entries.map(([key, inner]) => html`<dt>${userText(key)}</dt><dd>${configValue(inner)}</dd>`)}
+      ${entries.map(([key, inner]) => html`<dt>${userText(key)}</dt><dd>${configValue(inner, schema?.properties?.[key])}</dd>`)}
     </dl>`;
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return html`<span class="muted">(no items)</span>`;
-    return html`<ol class="config-list">${value.map((item) => html`<li>${configValue(item)}</li>`)}</ol>`;
+    return html`<ol class="config-list">${value.map((item) => html`<li>${configValue(item, schema?.items)}</li>`)}</ol>`;
   }
-  if (typeof value === 'string') return value === '' ? html`<span class="muted">(empty text)</span>` : html`<span class="string">${userText(value)}</span>`;
+  if (typeof value === 'string') return value === '' ? html`<span class="muted">(empty text)</span>` : html`<span class="value string">${userText(value)}</span>`;
   if (value === null || value === undefined) return html`<span class="muted">—</span>`;
-  return html`<code>${String(value)}</code>`;
+  return html`<span class="value">${String(value)}</span>`;
 }
 
 export interface RunsTableOptions {
@@ -43,7 +59,7 @@ export interface RunsTableOptions {
 
 /** The instance's runs: status, times, duration, code version and links to logs and results. */
 export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
-  return html`<table class="runs">
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table class="runs">
     <caption class="visually-hidden">Runs, newest first</caption>
     <thead>
       <tr>
@@ -71,7 +87,9 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
               ${progress
                 ? html`<span class="progress muted">${formatProgress(progress, run.startedAt, now)}${progress.message ? html` · ${userText(progress.message)}` : ''}</span>`
                 : nothing}
-              ${run.error ? html`<div class="run-error error-text">${userText(run.error)}</div>` : nothing}
+              ${run.error
+                ? html`<div class="run-error ${run.status === 'failed' ? 'error-text' : 'muted'}">${run.status === 'cancelled' ? 'Cancelled: ' : ''}${userText(run.error)}</div>`
+                : nothing}
             </td>
             <td>${formatTime(run.startedAt)}</td>
             <td>${formatTime(run.completedAt)}</td>
@@ -88,5 +106,5 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
         },
       )}
     </tbody>
-  </table>`;
+  </table></div>`;
 }

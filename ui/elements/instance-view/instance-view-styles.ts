@@ -84,6 +84,12 @@ export const instanceViewStyles = css`
     margin: 0;
     padding-left: 22px;
   }
+  /* Keys and values of the configuration in one face and size, whatever their type. */
+  dl.config dd {
+    font-family: var(--ath-mono);
+    font-size: var(--ath-small);
+    padding-top: 2px;
+  }
   .string {
     white-space: pre-wrap;
   }

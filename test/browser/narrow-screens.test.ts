@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { requireChromium, withBrowserWorkbench } from '../helpers/browser.ts';
+import { until } from '../helpers/until.ts';
+
+const chromium = requireChromium('UI in Chromium: a phone-sized screen, and the embed page');
+const test = suite('UI in Chromium: a phone-sized screen, and the embed page');
+
+/** A phone held upright (an iPhone 12 to 15's CSS pixels). */
+const PHONE = { width: 390, height: 844 };
+/** Screenshots of each page at that size, to look at (test-output/ keeps the suite's own). */
+const SHOTS = process.env.ATHANOR_NARROW_SHOTS ?? '/tmp';
+
+/** How far the page scrolls sideways (0: nothing is wider than the window). */
+const sideways = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
+
+async function assertFits(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `narrow-${name}.png`), fullPage: true });
+  const overflow = await sideways(page);
+  assert.ok(overflow <= 0, `${name}: the page scrolls ${overflow} px sideways at ${PHONE.width} px`);
+}
+
+test('every page is usable 390 px wide: no sideways scroll, log messages readable beside their metadata', async () => {
+  await withBrowserWorkbench(async ({ page, api, workbench }) => {
+    await page.setViewportSize(PHONE);
+    // Its first log line carries metadata (the run's id and its instance's name): a wide chip.
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'a phone-sized instance', configuration: { mode: 'complete', count: 3 } })).body;
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    await workbench.experiments.waitForRun(run.id);
+
+    await page.goto('/experiments');
+    await page.locator('athanor-dashboard').getByText('a phone-sized instance').first().waitFor();
+    await assertFits(page, 'dashboard');
+    const start = await page.getByRole('button', { name: 'Start run of a phone-sized instance' }).boundingBox();
+    assert.ok(start && start.x >= 0 && start.x + start.width <= PHONE.width, `Start run is on screen (at x ${start?.x})`);
+
+    await page.goto('/experiments/new?experiment=my_experiment');
+    await page.locator('athanor-new-instance #f-iterations, athanor-new-instance athanor-config-form').first().waitFor();
+    await page.locator('athanor-config-form input').first().waitFor();
+    await assertFits(page, 'new-instance');
+
+    await page.goto(`/experiments/${instance.id}`);
+    await page.locator(`athanor-instance-view tr[data-id="${run.id}"]`).waitFor();
+    await assertFits(page, 'instance');
+
+    await page.goto(`/runs/${run.id}`);
+    const line = page.locator('athanor-log-view .line[data-seq="1"]');
+    await line.waitFor();
+    await assertFits(page, 'run');
+    // The message of a line with metadata shows, not hidden behind the metadata's chip.
+    const geometry = await line.evaluate((el) => {
+      const message = el.querySelector('.message')!.getBoundingClientRect();
+      const meta = el.querySelector('.meta')?.getBoundingClientRect();
+      const text = el.querySelector('.message')!;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      const textWidth = range.getBoundingClientRect().width;
+      return { message: { left: message.left, right: message.right, width: message.width }, meta: meta && { left: meta.left, right: meta.right }, textWidth };
+    });
+    assert.ok(geometry.meta, 'the line has its metadata chip');
+    assert.ok(geometry.message.width >= Math.min(geometry.textWidth, 150), `the message is ${Math.round(geometry.message.width)} px wide (its text needs ${Math.round(geometry.textWidth)})`);
+    assert.ok(geometry.message.right <= geometry.meta!.left + 1, `the message (to x ${Math.round(geometry.message.right)}) runs under the chip (from x ${Math.round(geometry.meta!.left)})`);
+    assert.ok(geometry.meta!.right <= PHONE.width, 'the chip is on screen');
+
+    await page.goto('/source/my_experiment');
+    await page.locator('athanor-source-pane .cm-content').first().waitFor();
+    await assertFits(page, 'source');
+  });
+});
+
+test('/embed.html without ?run= says what to add, and does not load forever', async () => {
+  await withBrowserWorkbench(async ({ page }) => {
+    await page.goto('/embed.html');
+    await page.getByText('Add ?run=RUN_ID to this page').waitFor();
+    const view = page.locator('athanor-run-view');
+    await until(() => view.evaluate((el) => customElements.get('athanor-run-view') !== undefined && (el as HTMLElement).shadowRoot !== null), 'the element to upgrade');
+    await view.evaluate((el) => (el as HTMLElement & { updateComplete: Promise<boolean> }).updateComplete);
+    assert.is(await page.getByText('Loading run').count(), 0, 'nothing is loading');
+    assert.is(await page.getByText('Add ?run=').count(), 1, 'one message');
+    assert.ok(await view.getByText('Add ?run=').isVisible(), 'shown by the element, in its place');
+    await page.screenshot({ path: join(SHOTS, 'embed-without-run.png'), fullPage: true });
+  });
+});
+
+if (chromium) test.run();
