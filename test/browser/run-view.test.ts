@@ -62,7 +62,7 @@ view('Cancel on the page stops a long run: it ends cancelled', async () => {
     await waitStatus(page, 'cancelled');
     // Why it ended and where it stopped stay in view.
     await page.locator('athanor-run-view .cancel-reason').filter({ hasText: 'Cancelled: cancelled by request' }).waitFor();
-    await page.locator('athanor-run-view .progress.stopped').filter({ hasText: /Stopped at\s*\d+ \/ 100000/ }).waitFor();
+    await page.locator('athanor-run-view .progress.stopped').filter({ hasText: /Stopped at\s*\d+\/100000 \(\d+%\)/ }).waitFor();
     await shot('run-view-cancelled');
     assert.equal(await axe(page), []);
     assert.is((await api('GET', `/api/runs/${runId}`)).body.status, 'cancelled');

@@ -78,7 +78,7 @@ test('a running run shows its progress live; Cancel ends it cancelled, saying wh
     await el.updateComplete;
     assert.match(el.shadowRoot!.querySelector('.cancel-reason')?.textContent ?? '', /^\s*Cancelled: cancelled by request/);
     const stopped = el.shadowRoot!.querySelector('.progress.stopped');
-    assert.match(stopped?.textContent?.replace(/\s+/g, ' ') ?? '', /Stopped at\s*\d+ \/ 600 · step \d+/);
+    assert.match(stopped?.textContent?.replace(/\s+/g, ' ') ?? '', /Stopped at\s*\d+\/600 \(\d+%\) · step \d+/);
     const bar = el.shadowRoot!.querySelector('progress')!;
     assert.ok(Number(bar.getAttribute('value')) > 0 && bar.getAttribute('max') === '600', 'the bar stays where the run stopped');
   }),

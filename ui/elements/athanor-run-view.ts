@@ -220,9 +220,10 @@ export class AthanorRunView extends LitElement {
   #stoppedAt(run: Run) {
     const p = run.progress;
     if (!p || (run.status !== 'cancelled' && run.status !== 'failed')) return nothing;
-    const text = `${p.current} / ${p.total}${p.message ? ` · ${p.message}` : ''}`;
+    const counted = formatProgress(p, null); // no estimate: it has stopped
+    const text = `${counted}${p.message ? ` · ${p.message}` : ''}`;
     return html`<div class="progress stopped">
-      <div class="row"><span class="muted">Stopped at</span><span class="spacer"></span><span class="progress-text">${p.current} / ${p.total}${p.message
+      <div class="row"><span class="muted">Stopped at</span><span class="spacer"></span><span class="progress-text">${counted}${p.message
         ? html` · ${userText(p.message)}`
         : nothing}</span></div>
       ${p.total > 0 ? html`<progress max=${p.total} value=${Math.min(p.current, p.total)} aria-label="Stopped at ${showDirectionControls(text)}"></progress>` : nothing}
