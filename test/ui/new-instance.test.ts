@@ -110,6 +110,9 @@ test("the server's errors show beside their fields (422) and beside the name (40
     await until(() => el.nameError, 'the name conflict');
     await el.updateComplete;
     assert.match(root.querySelector('#name-error')!.textContent!, 'already exists');
+    // The rule is said before it is broken: names are unique within an experiment.
+    assert.is(root.querySelector('#name-hint')!.textContent, "Unique among this experiment's instances");
+    assert.match(root.querySelector('#name')!.getAttribute('aria-describedby')!, 'name-hint');
     assert.equal(navigations, []);
     el.remove();
   });

@@ -26,8 +26,9 @@ export function nameFields(o: NameFieldsOptions) {
   return html`<div class="field">
       <label for=${nameId}>Name${o.required ? html`<span class="required" aria-hidden="true"> *</span>` : nothing}</label>
       <input id=${nameId} ?required=${o.required} autocomplete="off" .value=${o.name} aria-invalid=${o.nameError ? 'true' : 'false'}
-        aria-describedby=${o.nameError ? `${nameId}-error` : nothing}
+        aria-describedby=${o.nameError ? `${nameId}-error ${nameId}-hint` : `${nameId}-hint`}
         @input=${(e: Event) => o.onName((e.target as HTMLInputElement).value)} />
+      <div class="help muted" id="${nameId}-hint">Unique among this experiment's instances</div>
       ${o.nameError ? html`<div class="error-text" id="${nameId}-error">${userText(o.nameError)}</div>` : nothing}
     </div>
     <div class="field">
