@@ -99,7 +99,8 @@ for (const [how, end] of [
       const run = await startRun({ mode: 'spawn_children', count: 20, delay_ms: 20 });
       let pids: number[] = [];
       for (const deadline = Date.now() + 15_000; pids.length < 20 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-        pids = (await allLogs(service, run.id)).flatMap((entry) => ((entry.metadata as { pid?: number })?.pid ? [(entry.metadata as { pid: number }).pid] : []));
+        // The "child <pid>" lines; the first line's pid is the run host's own.
+        pids = (await allLogs(service, run.id)).flatMap((entry) => (entry.message.startsWith('child ') ? [(entry.metadata as { pid: number }).pid] : []));
       }
       assert.is(pids.length, 20);
       assert.ok(pids.every(alive));
