@@ -8,6 +8,7 @@
  * const run = await service.createRun(instance.id);
  */
 import * as instances from './experiments/instances.ts';
+import * as instanceVersions from './experiments/instance-versions.ts';
 import * as runData from './experiments/run-data.ts';
 import * as runs from './experiments/runs.ts';
 import * as runWriter from './experiments/run-writer.ts';
@@ -15,6 +16,7 @@ import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experim
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
 export type { NewInstance, InstanceChanges, CloneOptions } from './experiments/instances.ts';
+export type { ListVersionsOptions } from './experiments/instance-versions.ts';
 export type { ListRunsOptions, RunTransition } from './experiments/runs.ts';
 export type {
   NewLogEntry,
@@ -56,6 +58,8 @@ const instanceApi = {
   updateInstance: instances.updateInstance,
   deleteInstance: instances.deleteInstance,
   cloneInstance: instances.cloneInstance,
+  listInstanceVersions: instanceVersions.listInstanceVersions,
+  getInstanceVersion: instanceVersions.getInstanceVersion,
 };
 
 const runApi = {

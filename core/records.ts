@@ -17,13 +17,30 @@ export interface Instance {
   name: string;
   description: string | null;
   experiment: string;
-  /** The configuration snapshotted at creation, defaults applied. */
+  /** The configuration snapshotted at creation (or the latest edit), defaults applied. */
   configuration: Record<string, unknown>;
+  /** The current version: 1 at creation, one more per saved change ({@link InstanceVersion}). */
+  version: number;
   runCounts: RunCounts;
   /** When its latest run was created, or null before its first run. */
   lastRunAt: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * One saved state of an instance (`GET /api/instances/:id/versions`): version 1 is the
+ * state it was created with, each later one a change of name, description or
+ * configuration. Written once, never changed; runs name the version they ran
+ * ({@link Run.instanceVersion}).
+ */
+export interface InstanceVersion {
+  version: number;
+  name: string;
+  description: string | null;
+  configuration: Record<string, unknown>;
+  /** When this state was saved. */
+  createdAt: string;
 }
 
 /** How instances are listed: latest activity first (the default), by name, or newest first. */
@@ -70,6 +87,8 @@ export interface Run {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** The instance's version the run was created from; null for runs older than instance history. */
+  instanceVersion: number | null;
 }
 
 export interface LogEntry {

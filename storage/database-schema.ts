@@ -25,6 +25,19 @@ export interface InstancesTable {
   configuration: Json;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The current version: the latest row of `instance_versions` for this instance. */
+  version: Generated<number>;
+}
+
+/** One saved state of an instance; written once, never changed (migration 0003). */
+export interface InstanceVersionsTable {
+  instance_id: string;
+  /** 1 at creation, then one more per change of name, description or configuration. */
+  version: number;
+  name: string;
+  description: string | null;
+  configuration: Json;
+  created_at: Timestamp;
 }
 
 export interface RunsTable {
@@ -47,6 +60,8 @@ export interface RunsTable {
   created_at: Timestamp;
   started_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   completed_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  /** The instance's version when the run was created; null for runs older than migration 0003. */
+  instance_version: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface RunLogsTable {
@@ -68,12 +83,14 @@ export interface RunResultsTable {
 
 export interface DatabaseSchema {
   instances: InstancesTable;
+  instance_versions: InstanceVersionsTable;
   runs: RunsTable;
   run_logs: RunLogsTable;
   run_results: RunResultsTable;
 }
 
 export type InstanceRow = Selectable<InstancesTable>;
+export type InstanceVersionRow = Selectable<InstanceVersionsTable>;
 export type RunRow = Selectable<RunsTable>;
 export type RunLogRow = Selectable<RunLogsTable>;
 export type RunResultRow = Selectable<RunResultsTable>;

@@ -1,13 +1,16 @@
 /**
  * Instances: named, snapshotted configurations of an experiment. The configuration is
  * validated against the experiment's schema and stored with its defaults applied, so a
- * later change to the schema never alters an existing instance.
+ * later change to the schema never alters an existing instance. Every saved state is kept
+ * as a version (instance-versions.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import { ConfigValidationError, validateConfig } from '../experiment/index.ts';
 import { ConflictError, InputError, NotFoundError } from '../errors.ts';
 import { sortInstances, type Instance, type InstanceSort, type RunCounts } from '../records.ts';
+import { recordVersion } from './instance-versions.ts';
 import { emptyRunCounts, toInstance } from './row-mappers.ts';
 import { checkId, definitionOf, type ServiceContext } from './service-context.ts';
 
@@ -31,6 +34,9 @@ export interface CloneOptions {
   /** Fields to change in the copy, merged over the original's configuration. */
   configuration?: Record<string, unknown>;
 }
+
+/** Whether two JSON values read the same once stored (key order aside; -0 is stored as 0). */
+const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 
 function checkName(name: unknown): string {
   if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
@@ -80,19 +86,24 @@ export async function createInstance(context: ServiceContext, input: NewInstance
   const configuration = snapshot(context, input.experiment, input.configuration);
   await checkNameFree(context, input.experiment, name);
   const now = context.now();
-  const row = await context.database.db
-    .insertInto('instances')
-    .values({
-      id: randomUUID(),
-      experiment: input.experiment,
-      name,
-      description,
-      configuration: JSON.stringify(configuration),
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await context.database.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('instances')
+      .values({
+        id: randomUUID(),
+        experiment: input.experiment,
+        name,
+        description,
+        configuration: JSON.stringify(configuration),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordVersion(trx, inserted);
+    return inserted;
+  });
   return toInstance(row);
 }
 
@@ -156,16 +167,30 @@ export async function updateInstance(context: ServiceContext, id: string, change
   if (name !== undefined && name !== current.name) await checkNameFree(context, current.experiment, name, current.id);
   const configuration =
     changes.configuration === undefined ? undefined : snapshot(context, current.experiment, changes.configuration);
-  await context.database.db
-    .updateTable('instances')
-    .set({
-      ...(name !== undefined ? { name } : {}),
-      ...('description' in changes ? { description: checkDescription(changes.description) } : {}),
-      ...(configuration !== undefined ? { configuration: JSON.stringify(configuration) } : {}),
-      updated_at: context.now(),
-    })
-    .where('id', '=', current.id)
-    .execute();
+  const description = 'description' in changes ? checkDescription(changes.description) : undefined;
+  const changed =
+    (name !== undefined && name !== current.name) ||
+    (description !== undefined && description !== current.description) ||
+    (configuration !== undefined && !sameJson(configuration, current.configuration));
+  // Saving the same values again is no change: no new version, and updatedAt stays.
+  if (!changed) return current;
+  await context.database.db.transaction().execute(async (trx) => {
+    // `version + 1` in the update itself: two concurrent saves get two numbers (the row lock orders them).
+    const row = await trx
+      .updateTable('instances')
+      .set((eb) => ({
+        ...(name !== undefined ? { name } : {}),
+        ...(description !== undefined ? { description } : {}),
+        ...(configuration !== undefined ? { configuration: JSON.stringify(configuration) } : {}),
+        updated_at: context.now(),
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', current.id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError(`instance ${id} not found`);
+    await recordVersion(trx, row);
+  });
   return getInstance(context, current.id);
 }
 

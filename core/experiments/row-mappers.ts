@@ -1,6 +1,6 @@
 /** Storage rows (snake_case, Dates) → records (camelCase, ISO strings). */
-import type { InstanceRow, RunLogRow, RunResultRow, RunRow } from '../../storage/database-schema.ts';
-import type { Instance, LogEntry, ResultEntry, Run, RunCounts, RunOptions, RunProgress } from '../records.ts';
+import type { InstanceRow, InstanceVersionRow, RunLogRow, RunResultRow, RunRow } from '../../storage/database-schema.ts';
+import type { Instance, InstanceVersion, LogEntry, ResultEntry, Run, RunCounts, RunOptions, RunProgress } from '../records.ts';
 
 const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
@@ -16,6 +16,7 @@ export function toInstance(row: InstanceRow, runCounts: RunCounts = emptyRunCoun
     description: row.description,
     experiment: row.experiment,
     configuration: row.configuration as Record<string, unknown>,
+    version: Number(row.version),
     runCounts,
     lastRunAt: lastRunAt === null ? null : iso(lastRunAt),
     createdAt: iso(row.created_at),
@@ -37,6 +38,17 @@ export function toRun(row: RunRow): Run {
     createdAt: iso(row.created_at),
     startedAt: isoOrNull(row.started_at),
     completedAt: isoOrNull(row.completed_at),
+    instanceVersion: row.instance_version ?? null,
+  };
+}
+
+export function toInstanceVersion(row: InstanceVersionRow): InstanceVersion {
+  return {
+    version: Number(row.version),
+    name: row.name,
+    description: row.description,
+    configuration: row.configuration as Record<string, unknown>,
+    createdAt: iso(row.created_at),
   };
 }
 

@@ -52,7 +52,8 @@ function creationTime(context: ServiceContext): Date {
 export async function createRun(context: ServiceContext, instanceId: string, options?: RunOptions): Promise<Run> {
   const id = checkId(instanceId, 'instance');
   const checked = checkOptions(options);
-  const exists = await context.database.db.selectFrom('instances').select('id').where('id', '=', id).executeTakeFirst();
+  // Its version now is the one the run links to (instance history).
+  const exists = await context.database.db.selectFrom('instances').select(['id', 'version']).where('id', '=', id).executeTakeFirst();
   if (!exists) throw new NotFoundError(`instance ${instanceId} not found`);
   const row = await context.database.db
     .insertInto('runs')
@@ -69,6 +70,7 @@ export async function createRun(context: ServiceContext, instanceId: string, opt
       created_at: creationTime(context),
       started_at: null,
       completed_at: null,
+      instance_version: exists.version,
     })
     .returningAll()
     .executeTakeFirstOrThrow()

@@ -231,10 +231,10 @@ export async function truncateAll(database: DatabaseHandle): Promise<void> {
   const { db } = database;
   if (database.kind === 'memory') {
     // pg-mem truncates one table a statement; delete children first.
-    for (const table of ['run_logs', 'run_results', 'runs', 'instances'] as const) await db.deleteFrom(table).execute();
+    for (const table of ['run_logs', 'run_results', 'runs', 'instance_versions', 'instances'] as const) await db.deleteFrom(table).execute();
     return;
   }
-  await sql`truncate table run_logs, run_results, runs, instances`.execute(db);
+  await sql`truncate table run_logs, run_results, runs, instance_versions, instances`.execute(db);
 }
 
 /** Options of {@link suiteForEachBackend}. */

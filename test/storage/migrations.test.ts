@@ -9,9 +9,10 @@ import { suiteForEachBackend } from '../helpers/databases.ts';
 import { insertInstance, insertRun, seedRun } from '../helpers/storage-rows.ts';
 
 const COLUMNS: Record<string, string[]> = {
-  instances: ['configuration', 'created_at', 'description', 'experiment', 'id', 'name', 'updated_at'],
+  instances: ['configuration', 'created_at', 'description', 'experiment', 'id', 'name', 'updated_at', 'version'],
+  instance_versions: ['configuration', 'created_at', 'description', 'instance_id', 'name', 'version'],
   runs: [
-    'code_hash', 'completed_at', 'created_at', 'error', 'heartbeat_at', 'id', 'instance_id', 'log_count',
+    'code_hash', 'completed_at', 'created_at', 'error', 'heartbeat_at', 'id', 'instance_id', 'instance_version', 'log_count',
     'options', 'owner', 'progress', 'result_count', 'started_at', 'status',
   ],
   run_logs: ['level', 'message', 'metadata', 'run_id', 'seq', 'timestamp'],
@@ -123,14 +124,16 @@ suiteForEachBackend('migrations', (test, database, backend) => {
       assert.is(definitions.run_results_pkey, '(run_id, seq)');
       assert.is(definitions.run_results_run_id_key_seq_idx, '(run_id, key, seq)');
       assert.is(definitions.instances_experiment_name_key, '(experiment, name)');
+      assert.is(definitions.instance_versions_pkey, '(instance_id, version)');
     });
   }
 
   test('a failing migration is reported, not thrown, and names itself', async () => {
     const { db } = database();
+    // Named to sort after every real migration: Kysely refuses a pending one before an applied one.
     const broken = {
       ...migrations,
-      '0002-broken': {
+      '9999-broken': {
         async up(trx: Kysely<any>) {
           await trx.schema.createTable('half_done').addColumn('id', 'integer').execute();
           await sql`select * from no_such_table`.execute(trx);
@@ -140,9 +143,9 @@ suiteForEachBackend('migrations', (test, database, backend) => {
     const outcome = await migrateToLatest(db, { migrations: broken });
     assert.equal(outcome.applied, []);
     assert.instance(outcome.error, MigrationError);
-    assert.is(outcome.error!.failed, '0002-broken');
-    assert.match(outcome.error!.message, /^migration 0002-broken failed: .*no_such_table/);
-    assert.equal(await pendingMigrations(db, { migrations: broken }), ['0002-broken']);
+    assert.is(outcome.error!.failed, '9999-broken');
+    assert.match(outcome.error!.message, /^migration 9999-broken failed: .*no_such_table/);
+    assert.equal(await pendingMigrations(db, { migrations: broken }), ['9999-broken']);
     if (backend !== 'memory') {
       // Transactional DDL: the half-done migration left nothing behind (pg-mem cannot undo DDL).
       const { rows } = await sql`select 1 from information_schema.tables where table_name = 'half_done'`.execute(db);
