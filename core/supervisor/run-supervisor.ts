@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ExperimentsService } from '../experiments-service.ts';
 import { InvalidTransitionError } from '../errors.ts';
-import type { Run } from '../records.ts';
+import type { Instance, Run } from '../records.ts';
 import type { RunDispatcher } from './run-dispatcher.ts';
 import { RunServer } from './run-server.ts';
 import { StoreSlots } from './store-slots.ts';
@@ -20,6 +20,18 @@ import { defaultRunMemoryMb } from './memory-limit.ts';
 
 /** Where an experiment's code is, read right before a run starts. */
 export type ExperimentResolver = (name: string) => Promise<{ file: string; absoluteFile: string; codeHash: string }>;
+
+/**
+ * The instance as the run was created from it: a run waiting in the queue while the
+ * instance is edited still runs the version it links to (runs without one, from before
+ * instance history, run the instance as it is).
+ */
+async function pinnedInstance(service: ExperimentsService, run: Run): Promise<Instance> {
+  const instance = await service.getInstance(run.instanceId);
+  if (run.instanceVersion === null || run.instanceVersion === instance.version) return instance;
+  const { name, description, configuration, version } = await service.getInstanceVersion(run.instanceId, run.instanceVersion);
+  return { ...instance, name, description, configuration, version };
+}
 
 export interface RunSupervisorOptions {
   service: ExperimentsService;
@@ -223,7 +235,7 @@ export class RunSupervisor {
     return new RunServer({
       run,
       prepare: async () => {
-        const instance = await service.getInstance(run.instanceId);
+        const instance = await pinnedInstance(service, run);
         const code = await this.#o.resolveExperiment(instance.experiment);
         return { instance, experiment: { name: instance.experiment, ...code } };
       },
