@@ -122,6 +122,16 @@ function instanceRoutes(router: Router, workbench: Workbench, options: ApiOption
       const body = await readJsonObject(request, options.bodyLimit);
       sendJson(response, 201, await experiments.cloneInstance(params.id!, body as never));
     })
+    .on('GET', '/api/instances/:id/versions', async ({ response, params, url }) => {
+      const page = await experiments.listInstanceVersions(params.id!, { limit: intParam(url, 'limit'), cursor: url.searchParams.get('cursor') });
+      sendJson(response, 200, page);
+    })
+    .on('GET', '/api/instances/:id/versions/:version', async ({ response, params }) => {
+      // A number when it reads as one; anything else reaches the service as given, which names it.
+      const raw = params.version!;
+      const version = /^\d{1,10}$/.test(raw) ? Number(raw) : raw;
+      sendJson(response, 200, await experiments.getInstanceVersion(params.id!, version as number));
+    })
     .on('GET', '/api/instances/:id/runs', async ({ response, params, url }) => {
       const page = await experiments.listRuns(params.id!, {
         limit: intParam(url, 'limit'),

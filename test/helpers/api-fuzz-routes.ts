@@ -108,6 +108,8 @@ function instanceRoutes(): RouteSpec[] {
   const changes = anyOf(fc.record({ name: validText, description: validText, configuration: validConfiguration }, { requiredKeys: [] }), bodyOf({ name: json, description: json, configuration }));
   const clone = anyOf(fc.record({ name: validText, configuration: validConfiguration }, { requiredKeys: [] }), bodyOf({ name: json, configuration }));
   const runsQuery = queryOf({ limit: intText, cursor: text, status: fc.oneof(fc.constantFrom('pending', 'completed', 'failed'), text) });
+  const versionsQuery = queryOf({ limit: intText, cursor: intText });
+  const version = segment(fc.oneof(fc.integer({ min: 1, max: 4 }).map(String), intText));
   return [
     { route: 'GET /api/instances', request: (s) => request('GET', queryOf({ experiment: experimentName(s) }).map((q) => `/api/instances${q}`)) },
     { route: 'POST /api/instances', request: (s) => request('POST', fc.constant('/api/instances'), newInstance(s)) },
@@ -117,6 +119,8 @@ function instanceRoutes(): RouteSpec[] {
     { route: 'DELETE /api/instances/:id', request: (s) => request('DELETE', base(s, 1)) },
     { route: 'POST /api/instances/:id/clone', request: (s) => request('POST', base(s).map((p) => `${p}/clone`), clone) },
     { route: 'GET /api/instances/:id/runs', request: (s) => request('GET', at([base(s), runsQuery], (p, q) => `${p}/runs${q}`)) },
+    { route: 'GET /api/instances/:id/versions', request: (s) => request('GET', at([base(s), versionsQuery], (p, q) => `${p}/versions${q}`)) },
+    { route: 'GET /api/instances/:id/versions/:version', request: (s) => request('GET', at([base(s), version], (p, v) => `${p}/versions/${v}`)) },
     {
       // Runs cost a process each: a third of these reach an instance.
       route: 'POST /api/instances/:id/runs',

@@ -60,18 +60,19 @@ async function send(base: string, request: FuzzRequest): Promise<Answer> {
   }
 }
 
-/** Instances, runs, experiments and files: what a refused write must leave as it was. */
+/** Instances and their versions, runs, experiments and files: what a refused write must leave as it was. */
 async function snapshot({ workbench }: ServerContext) {
   await workbench.registry.whenIdle();
   const instances = await workbench.experiments.listInstances();
   const runs = await Promise.all(instances.map((i) => workbench.experiments.listRuns(i.id, { limit: 500 })));
+  const versions = await Promise.all(instances.map((i) => workbench.experiments.listInstanceVersions(i.id, { limit: 500 })));
   const experiments = workbench.registry.list().map((e) => [e.name, e.file, e.codeHash, e.error?.message]);
   const files: [string, string][] = [];
   for (const file of (await readdir(workbench.experimentsDir, { recursive: true })).sort()) {
     const content = await readFile(join(workbench.experimentsDir, file)).catch(() => 'a folder');
     files.push([file, createHash('sha256').update(content).digest('hex')]);
   }
-  return { instances, runs: runs.flatMap((page) => page.items), experiments, files };
+  return { instances, runs: runs.flatMap((page) => page.items), versions: versions.map((page) => page.items), experiments, files };
 }
 
 type Snapshot = Awaited<ReturnType<typeof snapshot>>;
