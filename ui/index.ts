@@ -9,6 +9,7 @@
  */
 export { AthanorDashboard } from './elements/athanor-dashboard.ts';
 export { AthanorInstanceView } from './elements/athanor-instance-view.ts';
+export { AthanorInstanceHistory } from './elements/athanor-instance-history.ts';
 export { AthanorRunView } from './elements/athanor-run-view.ts';
 export { AthanorNewInstance } from './elements/athanor-new-instance.ts';
 export { AthanorSourcePane } from './elements/athanor-source-pane.ts';

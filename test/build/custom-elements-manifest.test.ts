@@ -12,6 +12,7 @@ test('custom-elements.json describes every embeddable view with the attributes i
   const expected: Record<string, string[]> = {
     'athanor-dashboard': ['api'],
     'athanor-instance-view': ['api', 'instance-id'],
+    'athanor-instance-history': ['api', 'instance-id', 'version'],
     'athanor-run-view': ['api', 'run-id'],
     'athanor-new-instance': ['api', 'experiment'],
     'athanor-source-pane': ['api', 'experiment'],

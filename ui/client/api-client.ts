@@ -7,11 +7,11 @@
  * const api = apiClient('http://127.0.0.1:4000');
  * const run = await api.startRun(instanceId);
  */
-import type { Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
+import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { loadValidator } from './experiment-validators.ts';
 
-export type { ExperimentInfo, Instance, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
+export type { ExperimentInfo, Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
 
 /** One problem with a configuration, as the server reports it. */
 export interface FieldError {
@@ -87,6 +87,9 @@ export interface ApiClient {
   updateInstance(id: string, change: Partial<Omit<NewInstance, 'experiment'>>): Promise<Instance>;
   deleteInstance(id: string): Promise<void>;
   cloneInstance(id: string, input: { name: string; description?: string | null; configuration?: Record<string, unknown> }): Promise<Instance>;
+  /** An instance's saved states, newest first, a page at a time. */
+  listInstanceVersions(instanceId: string, query?: { limit?: number; cursor?: string | null }): Promise<Page<InstanceVersion>>;
+  getInstanceVersion(instanceId: string, version: number): Promise<InstanceVersion>;
   listRuns(instanceId: string, query?: { limit?: number; cursor?: string | null; status?: RunStatus }): Promise<Page<Run>>;
   startRun(instanceId: string): Promise<Run>;
   getRun(id: string): Promise<Run>;
@@ -151,6 +154,8 @@ export function apiClient(base = ''): ApiClient {
     updateInstance: (id, change) => request<Instance>('PATCH', `/api/instances/${enc(id)}`, change),
     deleteInstance: async (id) => void (await request<unknown>('DELETE', `/api/instances/${enc(id)}`)),
     cloneInstance: (id, input) => request<Instance>('POST', `/api/instances/${enc(id)}/clone`, input),
+    listInstanceVersions: (id, q = {}) => request<Page<InstanceVersion>>('GET', `/api/instances/${enc(id)}/versions${query(q)}`),
+    getInstanceVersion: (id, version) => request<InstanceVersion>('GET', `/api/instances/${enc(id)}/versions/${version}`),
     listRuns: (id, q = {}) => request<Page<Run>>('GET', `/api/instances/${enc(id)}/runs${query(q)}`),
     startRun: (id) => request<Run>('POST', `/api/instances/${enc(id)}/runs`, {}),
     getRun: (id) => request<Run>('GET', `/api/runs/${enc(id)}`),

@@ -50,6 +50,10 @@ export class AthanorInstanceEditor extends LitElement {
       .actions {
         justify-content: flex-end;
       }
+      .note {
+        margin: var(--ath-space-2) 0 0;
+        font-size: var(--ath-small);
+      }
     `,
   ];
 
@@ -154,12 +158,13 @@ export class AthanorInstanceEditor extends LitElement {
             @athanor-config-submit=${() => this.#save()}></athanor-config-form>`
         : html`<p class="muted">The experiment does not load, so its configuration cannot be edited now.</p>`}
       ${this.formError ? html`<p class="error-text" role="alert">${userText(this.formError)}</p>` : nothing}
+      <p class="muted note" id="edit-history-note">Saving changes future runs only; past runs keep the configuration they ran with.</p>
       <div class="actions row">
         <span class="muted" role="status">${this.problemCount ? `${this.problemCount} configuration ${this.problemCount === 1 ? 'problem' : 'problems'} to fix` : ''}</span>
         <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('athanor-edit-cancel', { bubbles: true, composed: true }))}>
           Cancel
         </button>
-        <button type="submit" class="primary" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save changes'}</button>
+        <button type="submit" class="primary" aria-describedby="edit-history-note" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save changes'}</button>
       </div>
     </form>`;
   }

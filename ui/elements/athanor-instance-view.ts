@@ -13,13 +13,15 @@ import { instanceViewStyles } from './instance-view/instance-view-styles.ts';
 import { configValue, runsTable, shortHash } from './instance-view/instance-templates.ts';
 import { cloneDialog, deleteDialog } from './instance-view/instance-dialogs.ts';
 import './athanor-instance-editor.ts';
+import './athanor-instance-history.ts';
 import { userText } from './user-text.ts';
 
 /**
  * An instance's page: name, description, experiment (linked to its source), configuration,
- * timestamps and its runs (status, times, duration, code version, links to logs and
- * results; paged). Says when the experiment's code changed since the last run. Runs'
- * statuses and progress, the instance and its experiment follow live.
+ * timestamps, its runs (status, times, duration, code and configuration versions, links to
+ * logs and results; paged) and its history of versions. Says when the experiment's code
+ * changed since the last run. Runs' statuses and progress, the instance and its experiment
+ * follow live. A `#version-N` fragment in the page's address shows that version.
  *
  * @attr api - the workbench's API base ('' for this page's origin)
  * @attr instance-id - the instance to show
@@ -66,6 +68,7 @@ export class AthanorInstanceView extends LitElement {
   #loadToken = 0;
   #counting = false;
   #countAgain = false;
+  #linkShownFor = '';
 
   constructor() {
     super();
@@ -142,6 +145,12 @@ export class AthanorInstanceView extends LitElement {
       const shown = this.runs.filter((run) => run.instanceId === instance.id);
       this.runs = mergeFetchedRuns(page.items, shown);
       this.next = page.next;
+      // Opened from a run's version link in a new tab: show that version, once.
+      const linked = /^#version-(\d+)$/.exec(location.hash)?.[1];
+      if (linked && this.#linkShownFor !== instance.id) {
+        this.#linkShownFor = instance.id;
+        void this.showVersion(Number(linked));
+      }
     } catch (error) {
       if (token !== this.#loadToken) return;
       this.problem =
@@ -207,6 +216,13 @@ export class AthanorInstanceView extends LitElement {
     } finally {
       this.busy = '';
     }
+  }
+
+  /** Shows version `version` in the history: scrolled to, highlighted, focused. */
+  async showVersion(version: number): Promise<void> {
+    await this.updateComplete;
+    const history = this.renderRoot.querySelector('athanor-instance-history');
+    if (history && !(await history.show(version))) this.notice = { text: `This instance has no version ${version}.`, error: true };
   }
 
   /** Opens the configuration editor. */
@@ -323,7 +339,15 @@ export class AthanorInstanceView extends LitElement {
       <section aria-labelledby="runs-title" class="runs-section">
         <h2 id="runs-title">Runs <span class="muted">(${Math.max(counts.total, this.runs.length)})</span></h2>
         ${this.runs.length
-          ? runsTable({ api: this.api, runs: this.runs, currentHash: this.experimentInfo?.codeHash, now: this.now })
+          ? runsTable({
+              api: this.api,
+              runs: this.runs,
+              currentHash: this.experimentInfo?.codeHash,
+              now: this.now,
+              instanceId: instance.id,
+              currentVersion: instance.version,
+              onVersion: (version) => void this.showVersion(version),
+            })
           : html`<p class="muted">No runs yet. Start one with <strong>Start run</strong> (or press <kbd>r</kbd>).</p>`}
         ${this.next
           ? html`<button type="button" class="more" ?disabled=${this.busy === 'more'} @click=${() => this.#loadMore()}>
@@ -331,6 +355,8 @@ export class AthanorInstanceView extends LitElement {
             </button>`
           : nothing}
       </section>
+      <athanor-instance-history class="history" api=${this.api} instance-id=${instance.id} version=${instance.version}
+        .schema=${this.experimentInfo?.schema ?? undefined}></athanor-instance-history>
       <dialog id="edit-dialog" class="wide" aria-labelledby="edit-title">
         <h2 id="edit-title">Edit ${userText(instance.name)}</h2>
         <athanor-instance-editor api=${this.api} .instance=${instance} .schema=${this.experimentInfo?.schema ?? undefined}

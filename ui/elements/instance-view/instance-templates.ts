@@ -55,10 +55,31 @@ export interface RunsTableOptions {
   runs: Run[];
   currentHash: string | null | undefined;
   now: number;
+  /** The instance's id and current version: each run links to the version it ran. */
+  instanceId: string;
+  currentVersion: number;
+  /** Shows a version in the history (the link's click, so the page need not reload). */
+  onVersion: (version: number) => void;
 }
 
-/** The instance's runs: status, times, duration, code version and links to logs and results. */
-export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
+/** The run's configuration version, linked to the history; '—' for runs from before history was kept. */
+function versionCell(run: Run, { api, instanceId, currentVersion, onVersion }: RunsTableOptions) {
+  const version = run.instanceVersion;
+  if (version === null) return html`<span class="muted" title="Run before instance history was kept">—</span>`;
+  const href = pageHref(api, `/experiments/${encodeURIComponent(instanceId)}#version-${version}`);
+  const older = version < currentVersion;
+  return html`<a class="mono version-link" href=${href} aria-label="v${version}, the configuration run ${shortId(run.id)} ran"
+    title=${older ? `An earlier configuration than the current v${currentVersion}` : 'The current configuration'}
+    @click=${(event: MouseEvent) => {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      onVersion(version);
+    }}>v${version}</a>`;
+}
+
+/** The instance's runs: status, times, duration, code and configuration versions, and links to logs and results. */
+export function runsTable(options: RunsTableOptions) {
+  const { api, runs, currentHash, now } = options;
   return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table class="runs">
     <caption class="visually-hidden">Runs, newest first</caption>
     <thead>
@@ -69,6 +90,7 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
         <th scope="col">Completed</th>
         <th scope="col">Duration</th>
         <th scope="col">Code</th>
+        <th scope="col">Config</th>
         <th scope="col">Output</th>
       </tr>
     </thead>
@@ -98,6 +120,7 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
               <code title=${run.codeHash ?? 'unknown'}>${shortHash(run.codeHash)}</code>
               ${stale ? html`<span class="stale" title="An older version of the experiment's code">older code</span>` : nothing}
             </td>
+            <td>${versionCell(run, options)}</td>
             <td class="links">
               <a href="${href}#logs" aria-label="Logs of run ${shortId(run.id)}">Logs (${run.logCount})</a>
               <a href="${href}#results" aria-label="Results of run ${shortId(run.id)}">Results (${run.resultCount})</a>

@@ -122,6 +122,9 @@ export const instanceViewStyles = css`
   button.more {
     margin-top: var(--ath-space-3);
   }
+  athanor-instance-history {
+    margin-top: var(--ath-space-6);
+  }
   dialog {
     border: 1px solid var(--ath-border);
     border-radius: var(--ath-radius);
