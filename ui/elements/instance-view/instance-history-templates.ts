@@ -68,12 +68,15 @@ export const instanceHistoryStyles = css`
     border-radius: 999px;
     padding: 0 6px;
   }
+  /* Every line of a version in one size: changes, summaries, configurations. */
   .summary {
     margin: var(--ath-space-1) 0;
+    font-size: var(--ath-small);
   }
   ul.changes {
     margin: var(--ath-space-1) 0;
     padding-left: 20px;
+    font-size: var(--ath-small);
   }
   ul.changes li {
     overflow-wrap: anywhere;
