@@ -28,7 +28,7 @@ export type ExperimentResolver = (name: string) => Promise<{ file: string; absol
  */
 async function pinnedInstance(service: ExperimentsService, run: Run): Promise<Instance> {
   const instance = await service.getInstance(run.instanceId);
-  if (run.instanceVersion === null || run.instanceVersion === instance.version) return instance;
+  if (run.instanceVersion == null || run.instanceVersion === instance.version) return instance;
   const { name, description, configuration, version } = await service.getInstanceVersion(run.instanceId, run.instanceVersion);
   return { ...instance, name, description, configuration, version };
 }
