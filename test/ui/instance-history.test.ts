@@ -168,4 +168,21 @@ test('a save elsewhere shows as a new version, live; the editor says past runs k
   });
 });
 
+test('a run from before history was kept names no version', async () => {
+  await withWorkbench(async ({ base, workbench }) => {
+    const instance = await workbench.experiments.createInstance({ experiment: 'my_experiment', name: 'Old', configuration: {} });
+    const run = await workbench.experiments.createRun(instance.id);
+    // As migration 0003 leaves the runs it finds.
+    await workbench.database.db.updateTable('runs').set({ instance_version: null }).where('id', '=', run.id).execute();
+    const el = mountView(base, instance.id);
+    await until(() => el.runs.length === 1, 'the run');
+    await el.updateComplete;
+    const cell = el.shadowRoot!.querySelectorAll(`tr[data-id="${run.id}"] td`)[6]!;
+    assert.is(text(cell), '—');
+    assert.not.ok(cell.querySelector('a'), 'no link');
+    assert.is(cell.querySelector('span')!.getAttribute('title'), 'Run before instance history was kept');
+    assert.is(text(el.shadowRoot!.querySelector('table.runs thead th:nth-child(7)')), 'Config');
+  });
+});
+
 test.run();

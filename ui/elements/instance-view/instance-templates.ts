@@ -65,7 +65,7 @@ export interface RunsTableOptions {
 /** The run's configuration version, linked to the history; '—' for runs from before history was kept. */
 function versionCell(run: Run, { api, instanceId, currentVersion, onVersion }: RunsTableOptions) {
   const version = run.instanceVersion;
-  if (version === null) return html`<span class="muted" title="Run before instance history was kept">—</span>`;
+  if (version == null) return html`<span class="muted" title="Run before instance history was kept">—</span>`;
   const href = pageHref(api, `/experiments/${encodeURIComponent(instanceId)}#version-${version}`);
   const older = version < currentVersion;
   return html`<a class="mono version-link" href=${href} aria-label="v${version}, the configuration run ${shortId(run.id)} ran"
