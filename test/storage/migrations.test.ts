@@ -5,15 +5,17 @@ import type { DatabaseSchema } from '../../storage/database-schema.ts';
 import { assertMigrated, migrateToLatest, pendingMigrations } from '../../storage/migrator.ts';
 import { migrations } from '../../storage/migrations/index.ts';
 import { MigrationError } from '../../storage/storage-errors.ts';
-import { suiteForEachBackend } from '../helpers/databases.ts';
+import { openTestDatabase, suiteForEachBackend } from '../helpers/databases.ts';
 import { insertInstance, insertRun, seedRun } from '../helpers/storage-rows.ts';
 
 const COLUMNS: Record<string, string[]> = {
   instances: ['configuration', 'created_at', 'description', 'experiment', 'id', 'name', 'updated_at'],
   runs: [
-    'code_hash', 'completed_at', 'created_at', 'error', 'heartbeat_at', 'id', 'instance_id', 'log_count',
-    'options', 'owner', 'progress', 'result_count', 'started_at', 'status',
+    'code_hash', 'code_snapshot', 'completed_at', 'configuration', 'configuration_inferred', 'created_at', 'environment', 'error',
+    'heartbeat_at', 'id', 'instance_id', 'log_count', 'options', 'owner', 'progress', 'rerun_of', 'result_count', 'started_at', 'status',
   ],
+  code_snapshots: ['bytes', 'created_at', 'entry', 'files', 'hash', 'note'],
+  code_diffs: ['commit', 'diff', 'snapshot_hash'],
   run_logs: ['level', 'message', 'metadata', 'run_id', 'seq', 'timestamp'],
   run_results: ['key', 'recorded_at', 'run_id', 'seq', 'value'],
 };
@@ -126,11 +128,27 @@ suiteForEachBackend('migrations', (test, database, backend) => {
     });
   }
 
+  test('0002 gives runs from before it their instance configuration, marked inferred; pending runs none', async () => {
+    // A database at 0001 with a finished and a pending run.
+    await using old = await openTestDatabase(backend, { migrate: false });
+    assert.equal((await migrateToLatest(old.db, { migrations: { '0001-initial': migrations['0001-initial']! } })).applied, ['0001-initial']);
+    const instanceId = await insertInstance(old.db);
+    const finished = await insertRun(old.db, instanceId, 'completed');
+    const pending = await insertRun(old.db, instanceId, 'pending');
+    assert.equal((await migrateToLatest(old.db)).applied, ['0002-run-records']);
+    const rows = await old.db.selectFrom('runs').select(['id', 'configuration', 'configuration_inferred']).execute();
+    const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
+    assert.equal(byId[finished]!.configuration, { iterations: 10 });
+    assert.is(byId[finished]!.configuration_inferred, true);
+    assert.is(byId[pending]!.configuration, null);
+    assert.is(byId[pending]!.configuration_inferred, false);
+  });
+
   test('a failing migration is reported, not thrown, and names itself', async () => {
     const { db } = database();
     const broken = {
       ...migrations,
-      '0002-broken': {
+      '9999-broken': {
         async up(trx: Kysely<any>) {
           await trx.schema.createTable('half_done').addColumn('id', 'integer').execute();
           await sql`select * from no_such_table`.execute(trx);
@@ -140,9 +158,9 @@ suiteForEachBackend('migrations', (test, database, backend) => {
     const outcome = await migrateToLatest(db, { migrations: broken });
     assert.equal(outcome.applied, []);
     assert.instance(outcome.error, MigrationError);
-    assert.is(outcome.error!.failed, '0002-broken');
-    assert.match(outcome.error!.message, /^migration 0002-broken failed: .*no_such_table/);
-    assert.equal(await pendingMigrations(db, { migrations: broken }), ['0002-broken']);
+    assert.is(outcome.error!.failed, '9999-broken');
+    assert.match(outcome.error!.message, /^migration 9999-broken failed: .*no_such_table/);
+    assert.equal(await pendingMigrations(db, { migrations: broken }), ['9999-broken']);
     if (backend !== 'memory') {
       // Transactional DDL: the half-done migration left nothing behind (pg-mem cannot undo DDL).
       const { rows } = await sql`select 1 from information_schema.tables where table_name = 'half_done'`.execute(db);
