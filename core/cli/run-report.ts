@@ -63,9 +63,16 @@ export function onInterrupts(out: TerminalProgress, cancel: () => void, again: {
 }
 
 /** Prints how `run` ended with its latest results (key → value); returns the exit code. */
-export function reportRunEnd(io: RunCommandIO, run: Pick<Run, 'id' | 'status' | 'error'>, results: Record<string, unknown>, json: boolean): number {
+export function reportRunEnd(
+  io: RunCommandIO,
+  run: Pick<Run, 'id' | 'status' | 'error'> & Partial<Pick<Run, 'configuration' | 'codeHash' | 'environment'>>,
+  results: Record<string, unknown>,
+  json: boolean,
+): number {
   if (json) {
-    io.stdout.write(`${stringifyForTerminal({ runId: run.id, status: run.status, error: run.error, results })}\n`);
+    // What the run ran with goes with what it produced (issue 13): enough to reproduce it.
+    const { configuration = null, codeHash = null, environment = null } = run;
+    io.stdout.write(`${stringifyForTerminal({ runId: run.id, status: run.status, error: run.error, results, configuration, codeHash, environment })}\n`);
   } else {
     io.stdout.write(`run ${run.id} ${run.status}${run.error ? `: ${escapeControls(run.error)}` : ''}\n`);
     for (const line of formatResultsTable(results, { columns: io.stdout.isTTY ? io.stdout.columns : undefined })) io.stdout.write(`${line}\n`);

@@ -53,7 +53,7 @@ handoff('the same exit codes and --json as a local run; bad input is refused bef
   const json = await athanor(['run', 'kernel_fixture', '--set', 'mode=complete', '--set', 'count=2', '--json']);
   assert.is(json.code, 0, json.stderr);
   const printed = JSON.parse(json.stdout);
-  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results']);
+  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results', 'configuration', 'codeHash', 'environment']);
   assert.equal([printed.status, printed.error, printed.results], ['completed', null, { r1: { i: 1 }, r2: { i: 2 } }]);
 
   const instances = (await workbench.api('GET', '/api/instances')).length;

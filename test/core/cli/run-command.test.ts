@@ -75,12 +75,15 @@ cli('a run ends with its results: the latest value per key, numbers first', asyn
   assert.match(result.stdout, / completed\nresults:\n/);
 });
 
-cli('--json prints one object with the run id, status, error and results', async () => {
+cli('--json prints one object with the run id, status, error, results, and what it ran with', async () => {
   const result = await athanor(['run', 'kernel_fixture', '--set', 'mode=complete', '--set', 'count=2', '--json']);
   assert.is(result.code, 0, result.stderr);
   const printed = JSON.parse(result.stdout);
-  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results']);
+  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results', 'configuration', 'codeHash', 'environment']);
   assert.equal([printed.status, printed.error, printed.results], ['completed', null, { r1: { i: 1 }, r2: { i: 2 } }]);
+  assert.equal(printed.configuration, { mode: 'complete', count: 2, delay_ms: 10 });
+  assert.match(printed.codeHash, /^[0-9a-f]{64}$/);
+  assert.equal([printed.environment.node, printed.environment.platform], [process.version, process.platform]);
 });
 
 cli('a failed run exits 1 with its error', async () => {
