@@ -29,10 +29,18 @@ async function git(cwd: string, args: string[]): Promise<string> {
 }
 
 /**
- * Reads the environment of a run whose code is `files` (relative to `root`, the
- * experiments folder). Git facts are left out when git or a repository is missing.
+ * Whether a snapshot's files differ from a commit, and how, depends on nothing else: kept
+ * per (folder, code hash, commit), so a sweep of unchanged code asks git once, not per run.
  */
-export async function readRunEnvironment(root: string, files: readonly string[]): Promise<EnvironmentReading> {
+const known = new Map<string, { dirty: boolean; diff?: string }>();
+const MAX_KNOWN = 100;
+
+/**
+ * Reads the environment of a run whose code is `files` (relative to `root`, the
+ * experiments folder) with content hash `codeHash`. Git facts are left out when git or a
+ * repository is missing.
+ */
+export async function readRunEnvironment(root: string, files: readonly string[], codeHash?: string): Promise<EnvironmentReading> {
   const environment: RunEnvironment = { node: process.version, athanor: ATHANOR_VERSION, platform: platform(), arch: arch(), host: hostname() };
   let head: string[];
   try {
@@ -42,6 +50,21 @@ export async function readRunEnvironment(root: string, files: readonly string[])
   }
   const [commit, branch] = head;
   if (!commit) return { environment };
+  const key = codeHash && `${root}\0${codeHash}\0${commit}`;
+  const seen = key ? known.get(key) : undefined;
+  if (seen) {
+    environment.git = { commit, branch: branch && branch !== 'HEAD' ? branch : null, dirty: seen.dirty };
+    return { environment, ...(seen.diff === undefined ? {} : { diff: seen.diff }) };
+  }
+  const reading = await compareWithCommit(root, files, environment, commit, branch);
+  if (key) {
+    if (known.size >= MAX_KNOWN) known.delete(known.keys().next().value!);
+    known.set(key, { dirty: environment.git!.dirty, ...(reading.diff === undefined ? {} : { diff: reading.diff }) });
+  }
+  return reading;
+}
+
+async function compareWithCommit(root: string, files: readonly string[], environment: RunEnvironment, commit: string, branch: string | undefined): Promise<EnvironmentReading> {
   const status = files.length ? (await git(root, ['status', '--porcelain', '--untracked-files=all', '--', ...files])).split('\n').filter(Boolean) : [];
   environment.git = { commit, branch: branch && branch !== 'HEAD' ? branch : null, dirty: status.length > 0 };
   if (status.length === 0) return { environment };

@@ -284,7 +284,9 @@ export class RunSupervisor {
       configuration,
       experiment: { name: instance.experiment, ...code },
       environment: async () => {
-        const reading = await readRunEnvironment(keepCode && root ? root : process.cwd(), keepCode && snapshot ? snapshot.files.map((file) => file.path) : []);
+        const reading = keepCode && root && snapshot
+          ? await readRunEnvironment(root, snapshot.files.map((file) => file.path), snapshot.hash)
+          : await readRunEnvironment(process.cwd(), []);
         if (!keepCode) delete reading.environment.git;
         if (reading.diff && reading.environment.git && snapshot) await service.storeCodeDiff(snapshot.hash, reading.environment.git.commit, reading.diff);
         return reading.environment;

@@ -7,7 +7,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { withServer, type ServerContext } from '../../helpers/http-workbench.ts';
+import { rm } from 'node:fs/promises';
+import { createInProcessDispatcher } from '../../../core/testing/in-process-dispatcher.ts';
+import { createWorkbench } from '../../../core/workbench.ts';
+import { tempExperimentsDir, withServer, type ServerContext } from '../../helpers/http-workbench.ts';
 
 const records = suite('run records: what a run ran with is kept');
 
@@ -147,6 +150,26 @@ records('in a git repository a run records the commit, the branch, and a diff wh
     assert.match(dirty.environment.git.diff, '+    Runtime.log(ctx, \'info\', `Edited ${i}`);');
     assert.match(dirty.environment.git.diff, '-    Runtime.log(ctx, \'info\', `Running iteration ${i}`);');
   });
+});
+
+// 100 runs through the whole start path (1,000 stores on each backend: the service conformance suite).
+records('100 runs of unchanged code keep exactly one snapshot', async () => {
+  const experimentsDir = await tempExperimentsDir();
+  const workbench = await createWorkbench({ experimentsDir, database: 'memory', watch: false, runDispatcher: createInProcessDispatcher(), supervisor: { concurrency: 8 } });
+  try {
+    const instance = await workbench.experiments.createInstance({ experiment: 'my_experiment', name: 'many', configuration: { iterations: 1 } });
+    const runs = await Promise.all(Array.from({ length: 100 }, async () => {
+      const run = await workbench.experiments.createRun(instance.id);
+      await workbench.experiments.startRun(run.id);
+      return workbench.experiments.waitForRun(run.id);
+    }));
+    assert.ok(runs.every((run) => run.status === 'completed' && run.codeHash === runs[0]!.codeHash));
+    const stored = await workbench.database.db.selectFrom('code_snapshots').select('hash').execute();
+    assert.equal(stored, [{ hash: runs[0]!.codeHash! }]);
+  } finally {
+    await workbench.close();
+    await rm(experimentsDir, { recursive: true, force: true });
+  }
 });
 
 records.run();
