@@ -8,6 +8,7 @@
  * const run = await service.createRun(instance.id);
  */
 import * as instances from './experiments/instances.ts';
+import * as runCode from './experiments/run-code.ts';
 import * as instanceVersions from './experiments/instance-versions.ts';
 import * as runData from './experiments/run-data.ts';
 import * as runs from './experiments/runs.ts';
@@ -17,7 +18,7 @@ import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experim
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
 export type { NewInstance, InstanceChanges, CloneOptions } from './experiments/instances.ts';
 export type { ListVersionsOptions } from './experiments/instance-versions.ts';
-export type { ListRunsOptions, RunTransition } from './experiments/runs.ts';
+export type { ListRunsOptions, RerunCode, RunTransition } from './experiments/runs.ts';
 export type {
   NewLogEntry,
   NewResultEntry,
@@ -58,13 +59,20 @@ const instanceApi = {
   updateInstance: instances.updateInstance,
   deleteInstance: instances.deleteInstance,
   cloneInstance: instances.cloneInstance,
+  runConfiguration: instances.runConfiguration,
   listInstanceVersions: instanceVersions.listInstanceVersions,
   getInstanceVersion: instanceVersions.getInstanceVersion,
 };
 
 const runApi = {
   createRun: runs.createRun,
+  createRerun: runs.createRerun,
   getRun: runs.getRun,
+  getRunDetail: runCode.getRunDetail,
+  getRunSource: runCode.getRunSource,
+  getCodeSnapshot: runCode.getCodeSnapshot,
+  storeCodeSnapshot: runCode.storeCodeSnapshot,
+  storeCodeDiff: runCode.storeCodeDiff,
   listRuns: runs.listRuns,
   transitionRun: runs.transitionRun,
   saveProgress: runs.saveProgress,

@@ -74,6 +74,45 @@ export interface RunOptions {
   memoryMb?: number;
 }
 
+/** Where a run ran: kept with it, so a result can be traced to the machine and commit. */
+export interface RunEnvironment {
+  node: string;
+  athanor: string;
+  platform: string;
+  arch: string;
+  host: string;
+  /** When the experiments folder is in a git repository. */
+  git?: {
+    commit: string;
+    /** Null on a detached HEAD. */
+    branch: string | null;
+    /** Whether the snapshot's files differed from the commit. */
+    dirty: boolean;
+    /** The diff of the snapshot's files against the commit, when dirty (`GET /api/runs/:id` only). */
+    diff?: string;
+  };
+}
+
+/** One file of a code snapshot: its source, or why it was not kept. */
+export interface SnapshotFile {
+  /** Relative to the experiments folder, `/`-separated. */
+  path: string;
+  bytes: number;
+  source?: string;
+  omitted?: string;
+}
+
+/** A run's code: the experiment module and its local imports, addressed by the code hash. */
+export interface CodeSnapshot {
+  hash: string;
+  /** The experiment module's path among `files`. */
+  entry: string;
+  files: SnapshotFile[];
+  bytes: number;
+  /** Set when some source was not kept (over a size bound). */
+  note: string | null;
+}
+
 export interface Run {
   id: string;
   instanceId: string;
@@ -81,6 +120,19 @@ export interface Run {
   error: string | null;
   progress: RunProgress | null;
   codeHash: string | null;
+  /**
+   * What `Runtime.config(ctx)` returned to the run (null until it starts); never changed by
+   * later edits of the instance or the schema.
+   */
+  configuration: Record<string, unknown> | null;
+  /** True for runs from before runs kept their configuration: it is their instance's, as it was then. */
+  configurationInferred: boolean;
+  /** Where it ran (null until it starts). */
+  environment: RunEnvironment | null;
+  /** The run this one reruns, if any. */
+  rerunOf: string | null;
+  /** Set on a rerun of stored code: the snapshot it executes instead of the current file. */
+  codeSnapshot: string | null;
   options: RunOptions;
   logCount: number;
   resultCount: number;
@@ -89,6 +141,11 @@ export interface Run {
   completedAt: string | null;
   /** The instance's version the run was created from; null for runs older than instance history. */
   instanceVersion: number | null;
+}
+
+/** `GET /api/runs/:id`: the run with its code's files (paths) and its environment's diff. */
+export interface RunDetail extends Run {
+  code: { hash: string; entry: string; files: string[]; note: string | null } | null;
 }
 
 export interface LogEntry {

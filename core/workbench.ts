@@ -11,6 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { createExperimentRegistry, type ExperimentRegistry } from '../plugins/experiment-registry.ts';
+import { materializeSnapshot, snapshotCacheDir } from '../plugins/graph/snapshot-cache.ts';
 import { openDatabase, resolveDatabaseSpec, type Database } from '../storage/open-database.ts';
 import { alwaysAvailable, createDatabaseMonitor, type DatabaseMonitor } from './database-monitor.ts';
 import { createEventBus, type EventBus } from './events/event-bus.ts';
@@ -28,7 +29,7 @@ export interface WorkbenchOptions {
   /** Watch the experiments folder and hot-reload (default true). */
   watch?: boolean;
   supervisor?: Partial<
-    Pick<RunSupervisorOptions, 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'heartbeatMs' | 'staleAfterMs' | 'memoryMb' | 'databaseOutageMs'>
+    Pick<RunSupervisorOptions, 'keepCode' | 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'heartbeatMs' | 'staleAfterMs' | 'memoryMb' | 'databaseOutageMs'>
   >;
   /** Tunes the default run dispatcher (child processes on this machine). */
   dispatcher?: LocalDispatcherOptions;
@@ -112,9 +113,10 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
     bus,
     dispatcher: options.runDispatcher ?? createLocalDispatcher(options.dispatcher),
     resolveExperiment: async (name) => {
-      const { file, codeHash } = await registry.resolveForRun(name);
-      return { absoluteFile: file, file: registry.get(name)?.file ?? file, codeHash };
+      const { file, ...code } = await registry.resolveForRun(name);
+      return { absoluteFile: file, file: registry.get(name)?.file ?? file, ...code };
     },
+    materializeSnapshot: (snapshot) => materializeSnapshot(snapshot, snapshotCacheDir(experimentsDir)),
     // PGlite and pg-mem have one connection: stores queued for it only make reads wait longer.
     ...(database.kind === 'postgres' ? {} : { storeSlots: 1 }),
     ...options.supervisor,

@@ -9,14 +9,14 @@
  * await using registry = createExperimentRegistry({ experimentsDir: 'experiments' });
  * await registry.start();
  * const off = registry.subscribe((event) => console.log(event.type));
- * const { file, codeHash } = await registry.resolveForRun('my_experiment');
+ * const { file, codeHash, snapshot } = await registry.resolveForRun('my_experiment');
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DefinitionData } from '../core/experiment/index.ts';
 import { scanModuleFiles, TooManyFoldersError } from './discovery/experiment-files.ts';
-import { computeCodeHash, readNodeFromDisk } from './graph/module-graph.ts';
+import { takeCodeSnapshot, type CodeSnapshot } from './graph/code-snapshot.ts';
 import { createDefinitionLoader, type DefinitionLoader, type DefinitionLoaderOptions } from './loader/definition-loader.ts';
 import { ExperimentLoadError } from './registry/experiment-load-error.ts';
 import { ReloadPipeline } from './registry/reload-pipeline.ts';
@@ -210,13 +210,13 @@ class FolderExperimentRegistry implements ExperimentRegistry {
     return () => void this.#listeners.delete(listener);
   }
 
-  async resolveForRun(name: string): Promise<{ file: string; codeHash: string }> {
+  async resolveForRun(name: string): Promise<{ file: string; codeHash: string; snapshot: CodeSnapshot; root: string }> {
     const entry = this.get(name);
     if (!entry) throw new SourceAccessError('ERR_NOT_FOUND', `no experiment named ${JSON.stringify(name)} in ${this.#root}`);
     const file = path.join(this.#root, entry.file);
-    const codeHash = await computeCodeHash(file, this.#root, readNodeFromDisk);
-    if (codeHash === undefined) throw new SourceAccessError('ERR_NOT_FOUND', `${entry.file} (experiment "${name}") no longer exists`);
-    return { file, codeHash };
+    const snapshot = await takeCodeSnapshot(file, this.#root);
+    if (!snapshot) throw new SourceAccessError('ERR_NOT_FOUND', `${entry.file} (experiment "${name}") no longer exists`);
+    return { file, codeHash: snapshot.hash, snapshot, root: this.#root };
   }
 
   readSource(name: string): Promise<{ file: string; source: string }> {

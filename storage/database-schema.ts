@@ -60,8 +60,37 @@ export interface RunsTable {
   created_at: Timestamp;
   started_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   completed_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  /** What the run ran with: set when it starts (a rerun sets it when created), never changed after. */
+  configuration: ColumnType<unknown, string | null | undefined, string | null>;
+  /** True for runs from before runs kept their configuration: it is their instance's, as it was then. */
+  configuration_inferred: Generated<boolean>;
+  /** Node, athanor, platform, host and git facts of where the run ran. */
+  environment: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The code snapshot (hash) a rerun executes instead of the experiment's current file. */
+  code_snapshot: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The run this one reruns. */
+  rerun_of: ColumnType<string | null, string | null | undefined, string | null>;
   /** The instance's version when the run was created; null for runs older than migration 0003. */
   instance_version: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface CodeSnapshotsTable {
+  /** The code hash (see plugins/graph/module-graph.ts: computeCodeHash). */
+  hash: string;
+  /** The experiment module's path, relative to the experiments folder. */
+  entry: string;
+  /** `[{path, bytes, source?, omitted?}]` (SnapshotFile in core/records.ts). */
+  files: Json;
+  bytes: number;
+  /** Why some of the code was not kept (over a size bound), or null. */
+  note: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CodeDiffsTable {
+  snapshot_hash: string;
+  commit: string;
+  diff: string;
 }
 
 export interface RunLogsTable {
@@ -87,6 +116,8 @@ export interface DatabaseSchema {
   runs: RunsTable;
   run_logs: RunLogsTable;
   run_results: RunResultsTable;
+  code_snapshots: CodeSnapshotsTable;
+  code_diffs: CodeDiffsTable;
 }
 
 export type InstanceRow = Selectable<InstancesTable>;

@@ -9,6 +9,7 @@ import { _, Ajv, type ErrorObject, type KeywordCxt, type Options, type ValidateF
 import addFormats from 'ajv-formats';
 import type { JSONSchema } from './config-schema.ts';
 import { UI_HINT_FORMATS } from './config-formats.ts';
+import { didYouMean } from './closest-name.ts';
 
 /** One problem with a configuration. `path` is dotted: `sampling.temperature`, `prompts[0].text`. */
 export interface ConfigError {
@@ -148,8 +149,11 @@ function describeError(error: ErrorObject): ConfigError {
   switch (error.keyword) {
     case 'required':
       return at(join(params.missingProperty), 'is required', ' ');
-    case 'additionalProperties':
-      return at(join(params.additionalProperty), 'is not a field of this experiment', ' ');
+    case 'additionalProperties': {
+      // A typo (`iteratons`) is named with the field it most likely meant.
+      const fields = Object.keys((error.parentSchema?.properties ?? {}) as Record<string, unknown>);
+      return at(join(params.additionalProperty), `is not a field of this experiment${didYouMean(String(params.additionalProperty), fields)}`, ' ');
+    }
     case 'type':
       return at(base, `${value} is not ${TYPE_NAMES[String(params.type)] ?? params.type}`);
     case 'minimum':

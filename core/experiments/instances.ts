@@ -229,3 +229,12 @@ async function freeCopyName(context: ServiceContext, original: Instance): Promis
     if (!names.has(candidate)) return candidate;
   }
 }
+
+/**
+ * The configuration a run of `instance` starts with: the instance's, validated against its
+ * experiment's schema now, defaults applied (a field added since gets its default; one that
+ * no longer fits stops the run, naming it).
+ */
+export function runConfiguration(context: ServiceContext, instance: Instance): Record<string, unknown> {
+  return snapshot(context, instance.experiment, instance.configuration);
+}

@@ -1,6 +1,6 @@
 /** Storage rows (snake_case, Dates) → records (camelCase, ISO strings). */
 import type { InstanceRow, InstanceVersionRow, RunLogRow, RunResultRow, RunRow } from '../../storage/database-schema.ts';
-import type { Instance, InstanceVersion, LogEntry, ResultEntry, Run, RunCounts, RunOptions, RunProgress } from '../records.ts';
+import type { Instance, InstanceVersion, LogEntry, ResultEntry, Run, RunCounts, RunEnvironment, RunOptions, RunProgress } from '../records.ts';
 
 const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
@@ -32,6 +32,11 @@ export function toRun(row: RunRow): Run {
     error: row.error,
     progress: (row.progress as RunProgress | null) ?? null,
     codeHash: row.code_hash,
+    configuration: (row.configuration as Record<string, unknown> | null) ?? null,
+    configurationInferred: Boolean(row.configuration_inferred),
+    environment: (row.environment as RunEnvironment | null) ?? null,
+    rerunOf: row.rerun_of ?? null,
+    codeSnapshot: row.code_snapshot ?? null,
     options: (row.options as RunOptions | null) ?? {},
     logCount: Number(row.log_count),
     resultCount: Number(row.result_count),

@@ -1,7 +1,7 @@
 /** Runs: executions of an instance, their status transitions, progress and heartbeat. */
 import { randomUUID } from 'node:crypto';
-import { InputError, InvalidTransitionError, NotFoundError } from '../errors.ts';
-import { FINISHED_STATUSES, RUN_STATUSES, type Page, type Run, type RunOptions, type RunProgress, type RunStatus } from '../records.ts';
+import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../errors.ts';
+import { FINISHED_STATUSES, RUN_STATUSES, type Page, type Run, type RunEnvironment, type RunOptions, type RunProgress, type RunStatus } from '../records.ts';
 import { toRun } from './row-mappers.ts';
 import { statusesBefore } from './run-lifecycle.ts';
 import { checkId, type ServiceContext } from './service-context.ts';
@@ -13,6 +13,9 @@ export interface RunTransition {
   codeHash?: string;
   /** The workbench process that owns the run while active. */
   owner?: string | null;
+  /** What the run executes with (set when it starts). */
+  configuration?: Record<string, unknown>;
+  environment?: RunEnvironment;
 }
 
 /** The longest run timeout: the longest delay a Node timer takes (2^31-1 ms); a longer one fires at once. */
@@ -79,6 +82,52 @@ export async function createRun(context: ServiceContext, instanceId: string, opt
       const still = await context.database.db.selectFrom('instances').select('id').where('id', '=', id).executeTakeFirst();
       throw still ? error : new NotFoundError(`instance ${instanceId} not found`);
     });
+  return toRun(row);
+}
+
+/** Which code a rerun executes: the experiment's file as it is now, or the code the run kept. */
+export type RerunCode = 'current' | 'snapshot';
+
+/**
+ * A new pending run of `runId`'s instance with the configuration that run ran with (and its
+ * options); with `code: 'snapshot'`, it will execute the code that run kept, whatever the
+ * file says now.
+ */
+export async function createRerun(context: ServiceContext, runId: string, code: RerunCode = 'current'): Promise<Run> {
+  if (code !== 'current' && code !== 'snapshot') throw new InputError(`code must be "current" or "snapshot", got ${JSON.stringify(code)}`);
+  const previous = await getRun(context, runId);
+  if (!previous.configuration) throw new ConflictError(`run ${previous.id} never started: it has no configuration to run again`);
+  let snapshot: string | null = null;
+  if (code === 'snapshot') {
+    const kept = previous.codeHash
+      ? await context.database.db.selectFrom('code_snapshots').select(['hash', 'note']).where('hash', '=', previous.codeHash).executeTakeFirst()
+      : undefined;
+    if (!kept) throw new ConflictError(`run ${previous.id} kept no code snapshot (it ran before runs kept their code): rerun it with code "current"`);
+    if (kept.note) throw new ConflictError(`run ${previous.id}'s code snapshot is incomplete (${kept.note}): rerun it with code "current"`);
+    snapshot = kept.hash;
+  }
+  const row = await context.database.db
+    .insertInto('runs')
+    .values({
+      id: randomUUID(),
+      instance_id: previous.instanceId,
+      status: 'pending',
+      error: null,
+      progress: null,
+      code_hash: snapshot,
+      code_snapshot: snapshot,
+      configuration: JSON.stringify(previous.configuration),
+      configuration_inferred: previous.configurationInferred,
+      rerun_of: previous.id,
+      options: JSON.stringify(previous.options),
+      owner: null,
+      heartbeat_at: null,
+      created_at: creationTime(context),
+      started_at: null,
+      completed_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return toRun(row);
 }
 
@@ -155,6 +204,8 @@ export async function transitionRun(context: ServiceContext, runId: string, to: 
       status: to,
       ...(change.error !== undefined ? { error: change.error } : {}),
       ...(change.codeHash !== undefined ? { code_hash: change.codeHash } : {}),
+      ...(change.configuration !== undefined ? { configuration: JSON.stringify(change.configuration) } : {}),
+      ...(change.environment !== undefined ? { environment: JSON.stringify(change.environment) } : {}),
       ...(to === 'running' ? { started_at: now, heartbeat_at: now, owner: change.owner ?? null } : {}),
       ...(finished ? { completed_at: now, owner: null } : {}),
     })

@@ -148,10 +148,12 @@ function instanceRoutes(router: Router, workbench: Workbench, options: ApiOption
     });
 }
 
-function runRoutes(router: Router, workbench: Workbench): void {
+function runRoutes(router: Router, workbench: Workbench, options: ApiOptions): void {
   const { experiments } = workbench;
   router
-    .on('GET', '/api/runs/:id', async ({ response, params }) => sendJson(response, 200, await experiments.getRun(params.id!)))
+    .on('GET', '/api/runs/:id', async ({ response, params }) => sendJson(response, 200, await experiments.getRunDetail(params.id!)))
+    .on('GET', '/api/runs/:id/source', async ({ response, params }) => sendJson(response, 200, await experiments.getRunSource(params.id!)))
+    .on('GET', '/api/code/:hash', async ({ response, params }) => sendJson(response, 200, await experiments.getCodeSnapshot(params.hash!)))
     .on('GET', '/api/runs/:id/logs', async ({ response, params, url }) => {
       const page = await experiments.readLogs(params.id!, { after: intParam(url, 'after'), levels: levelsParam(url), limit: intParam(url, 'limit') });
       sendJson(response, 200, page);
@@ -163,10 +165,14 @@ function runRoutes(router: Router, workbench: Workbench): void {
       sendJson(response, 200, page);
     })
     .on('POST', '/api/runs/:id/cancel', async ({ response, params }) => sendJson(response, 200, await experiments.cancelRun(params.id!)))
-    .on('POST', '/api/runs/:id/rerun', async ({ response, params }) => {
+    .on('POST', '/api/runs/:id/rerun', async ({ request, response, params }) => {
+      const { code = 'current', ...rest } = await readJsonObject(request, options.bodyLimit);
+      if (Object.keys(rest).length > 0) throw new HttpError(400, 'ERR_BAD_INPUT', `unknown field ${Object.keys(rest).join(', ')}; a rerun takes {code: "current" | "snapshot"}`);
+      if (code !== 'current' && code !== 'snapshot') throw new HttpError(400, 'ERR_BAD_INPUT', `code must be "current" or "snapshot", got ${JSON.stringify(code)}`);
       const previous = await experiments.getRun(params.id!);
-      await checkRunnable(workbench, previous.instanceId);
-      const run = await experiments.createRun(previous.instanceId, previous.options);
+      // Kept code runs whatever the file says now; the current code needs the file to load.
+      if (code === 'current') await checkRunnable(workbench, previous.instanceId);
+      const run = await experiments.createRerun(previous.id, code);
       sendJson(response, 201, await experiments.startRun(run.id));
     })
     .on('GET', '/api/runs/:id/export', async (context: RouteContext) => {
@@ -190,6 +196,6 @@ export function createApiRouter(workbench: Workbench, options: ApiOptions): Rout
   );
   experimentRoutes(router, workbench, options);
   instanceRoutes(router, workbench, options);
-  runRoutes(router, workbench);
+  runRoutes(router, workbench, options);
   return router;
 }

@@ -64,6 +64,10 @@ export class LoadGovernor {
 
   #set(pausedAt: number | undefined): void {
     this.#pausedAt = pausedAt;
+    // While output is paused the timer must keep the process alive to resume it: a run in
+    // this process (the test harness) has no child whose pipe would, and would wait for ever.
+    if (pausedAt === undefined) this.#timer?.unref();
+    else this.#timer?.ref();
     for (const listener of this.#listeners) listener(pausedAt !== undefined);
   }
 }

@@ -10,7 +10,7 @@
 import type { EventBus } from '../events/event-bus.ts';
 import type { EncodedLogEntry, EncodedResultEntry, ExperimentsService, RunWriter } from '../experiments-service.ts';
 import { frameLimitBroken, PROTOCOL_VERSION, type ChildFrame, type EndFrame } from '../ipc/ipc-protocol.ts';
-import type { Instance, Run, RunProgress, RunStatus } from '../records.ts';
+import type { Instance, Run, RunEnvironment, RunProgress, RunStatus } from '../records.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import type { LiveBudget } from './live-budget.ts';
 import type { LoadGovernor } from './load-governor.ts';
@@ -30,6 +30,10 @@ const OUTPUT_METADATA = { stdout: '{"stream":"stdout"}', stderr: '{"stream":"std
 export interface PreparedRun {
   instance: Instance;
   experiment: { name: string; file: string; absoluteFile: string; codeHash: string };
+  /** What `Runtime.config(ctx)` returns to the run: kept with it. */
+  configuration: Record<string, unknown>;
+  /** Reads where the run runs (git included), while its process starts. */
+  environment(): Promise<RunEnvironment>;
 }
 
 export interface RunServerOptions {
@@ -140,6 +144,11 @@ export class RunServer {
       return this.#finish('failed', `could not start the run: ${errorText(error)}`);
     }
     if (this.#stopReason) return this.#finish(this.#stopReason.status, this.#stopReason.error);
+    // Read while the process starts; a failure to read it never stops the run.
+    const environment = prepared.environment().catch((error): RunEnvironment | undefined => {
+      console.error(`athanor: could not read run ${run.id}'s environment: ${errorText(error)}`);
+      return undefined;
+    });
     let process: RunProcess;
     try {
       process = await this.#o.dispatcher.launch(
@@ -159,10 +168,16 @@ export class RunServer {
     let running: Run | undefined;
     let unavailable: string | undefined;
     if (!this.#stopReason) {
-      const { experiment } = prepared;
+      const { experiment, configuration } = prepared;
+      const ranIn = await environment;
       const markRunning = async (attempt: number) => {
         try {
-          return await service.transitionRun(run.id, 'running', { codeHash: experiment.codeHash, owner: this.#o.owner });
+          return await service.transitionRun(run.id, 'running', {
+            codeHash: experiment.codeHash,
+            owner: this.#o.owner,
+            configuration,
+            ...(ranIn ? { environment: ranIn } : {}),
+          });
         } catch (error) {
           // A retry after a connection lost with the answer: the first attempt may have committed.
           const row = attempt > 0 && !isConnectionError(error) ? await service.getRun(run.id) : undefined;
@@ -189,7 +204,7 @@ export class RunServer {
     void process.finished.then((exit) => this.#onExit(exit));
   }
 
-  #send(process: RunProcess, { instance, experiment }: PreparedRun, running: Run): void {
+  #send(process: RunProcess, { instance, experiment, configuration }: PreparedRun, running: Run): void {
     process.send({
       type: 'start',
       version: PROTOCOL_VERSION,
@@ -197,7 +212,7 @@ export class RunServer {
       context: {
         run: running,
         instance: { id: instance.id, name: instance.name, description: instance.description, experiment: instance.experiment },
-        configuration: instance.configuration,
+        configuration,
         experiment: { name: experiment.name, file: experiment.file },
       },
       limits: { maxEntryBytes: this.#o.maxEntryBytes },

@@ -9,17 +9,26 @@ import { randomBytes } from 'node:crypto';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ExperimentsService } from '../experiments-service.ts';
 import { InvalidTransitionError } from '../errors.ts';
-import type { Instance, Run } from '../records.ts';
+import type { CodeSnapshot, Instance, Run } from '../records.ts';
 import type { RunDispatcher } from './run-dispatcher.ts';
-import { RunServer } from './run-server.ts';
+import { RunServer, type PreparedRun } from './run-server.ts';
 import { StoreSlots } from './store-slots.ts';
 import { LiveBudget } from './live-budget.ts';
 import { LoadGovernor, type LoadGovernorOptions } from './load-governor.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
 import { defaultRunMemoryMb } from './memory-limit.ts';
+import { readRunEnvironment } from './run-environment.ts';
 
-/** Where an experiment's code is, read right before a run starts. */
-export type ExperimentResolver = (name: string) => Promise<{ file: string; absoluteFile: string; codeHash: string }>;
+/**
+ * Where an experiment's code is, read right before a run starts: its module, the code hash,
+ * and the code itself to keep with the run (with `root`, the folder its paths are relative to).
+ */
+export type ExperimentResolver = (
+  name: string,
+) => Promise<{ file: string; absoluteFile: string; codeHash: string; snapshot?: CodeSnapshot; root?: string }>;
+
+/** Writes kept code to disk to run it again; returns the path of its experiment module. */
+export type SnapshotMaterializer = (snapshot: CodeSnapshot) => Promise<string>;
 
 /**
  * The instance as the run was created from it: a run waiting in the queue while the
@@ -38,6 +47,10 @@ export interface RunSupervisorOptions {
   bus: EventBus;
   dispatcher: RunDispatcher;
   resolveExperiment: ExperimentResolver;
+  /** Runs a rerun of kept code from disk; without it such reruns fail to start, naming why. */
+  materializeSnapshot?: SnapshotMaterializer;
+  /** Keep each run's code and environment (default true; `false` only to measure what keeping costs). */
+  keepCode?: boolean;
   /** Runs executing at once (default: the number of cores). */
   concurrency?: number;
   /** Cancel → SIGTERM delay (default 5,000 ms). */
@@ -102,6 +115,10 @@ export class RunSupervisor {
       governor: {},
       bufferedEntries: 40_000,
       databaseOutageMs: 60_000,
+      keepCode: true,
+      materializeSnapshot: async (snapshot) => {
+        throw new Error(`this workbench cannot run kept code (${snapshot.hash.slice(0, 12)})`);
+      },
       ...options,
       memoryMb: options.memoryMb ?? defaultRunMemoryMb(options.concurrency ?? availableParallelism()),
     };
@@ -234,11 +251,7 @@ export class RunSupervisor {
     const { service } = this.#o;
     return new RunServer({
       run,
-      prepare: async () => {
-        const instance = await pinnedInstance(service, run);
-        const code = await this.#o.resolveExperiment(instance.experiment);
-        return { instance, experiment: { name: instance.experiment, ...code } };
-      },
+      prepare: () => this.#prepare(run),
       service,
       bus: this.#o.bus,
       dispatcher: this.#o.dispatcher,
@@ -253,6 +266,44 @@ export class RunSupervisor {
       governor: this.#governor,
       bufferShare: () => Math.max(2_000, Math.min(20_000, Math.floor(this.#o.bufferedEntries / Math.max(1, this.#active.size)))),
     });
+  }
+
+  /**
+   * What a run starts with: its instance, its code (the experiment's file now, or for a
+   * rerun of kept code that code written to disk), its configuration (a rerun's own, else
+   * the instance's validated against the experiment now, defaults applied) and a reader of
+   * its environment. The code is kept before the run starts (a lookup when unchanged).
+   */
+  async #prepare(run: Run): Promise<PreparedRun> {
+    const { service, keepCode } = this.#o;
+    const instance = await pinnedInstance(service, run);
+    if (run.codeSnapshot) {
+      const snapshot = await service.getCodeSnapshot(run.codeSnapshot);
+      const absoluteFile = await this.#o.materializeSnapshot(snapshot);
+      return {
+        instance,
+        configuration: run.configuration ?? instance.configuration,
+        experiment: { name: instance.experiment, file: snapshot.entry, absoluteFile, codeHash: snapshot.hash },
+        // The code is the kept one: the folder's git state says nothing about it.
+        environment: async () => (await readRunEnvironment(process.cwd(), [])).environment,
+      };
+    }
+    const { snapshot, root, ...code } = await this.#o.resolveExperiment(instance.experiment);
+    if (snapshot && keepCode) await service.storeCodeSnapshot(snapshot);
+    const configuration = run.configuration ?? service.runConfiguration(instance);
+    return {
+      instance,
+      configuration,
+      experiment: { name: instance.experiment, ...code },
+      environment: async () => {
+        const reading = keepCode && root && snapshot
+          ? await readRunEnvironment(root, snapshot.files.map((file) => file.path), snapshot.hash)
+          : await readRunEnvironment(process.cwd(), []);
+        if (!keepCode) delete reading.environment.git;
+        if (reading.diff && reading.environment.git && snapshot) await service.storeCodeDiff(snapshot.hash, reading.environment.git.commit, reading.diff);
+        return reading.environment;
+      },
+    };
   }
 
   #settle(runId: string, run: Run): void {

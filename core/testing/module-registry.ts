@@ -12,7 +12,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { computeCodeHash, readNodeFromDisk } from '../../plugins/graph/module-graph.ts';
+import { takeCodeSnapshot } from '../../plugins/graph/code-snapshot.ts';
 import type { ExperimentEntry, ExperimentRegistry } from '../../plugins/experiment-registry.ts';
 import { AthanorError, NotFoundError } from '../errors.ts';
 import type { DefinitionData } from '../experiment/index.ts';
@@ -127,9 +127,10 @@ export function createModuleRegistry(source: ExperimentSource): ModuleRegistry {
     async resolveForRun(name) {
       if (!known(name)) throw notFound(name);
       if (!file) return { file: entry().file, codeHash: 'module' };
-      const codeHash = await computeCodeHash(file, path.dirname(file), readNodeFromDisk);
-      if (codeHash === undefined) throw new NotFoundError(`${file} (experiment "${name}") no longer exists`);
-      return { file, codeHash };
+      const root = path.dirname(file);
+      const snapshot = await takeCodeSnapshot(file, root);
+      if (!snapshot) throw new NotFoundError(`${file} (experiment "${name}") no longer exists`);
+      return { file, codeHash: snapshot.hash, snapshot, root };
     },
     async readSource(name) {
       if (!known(name)) throw notFound(name);

@@ -95,11 +95,10 @@ export class ModuleGraph {
 }
 
 /**
- * The code hash of a module: sha256 over the path and content hash of the module and every
- * local module it imports, transitively. Paths are relative to `root`, so moving the
- * folder keeps the hashes.
+ * A module and every local module it imports, transitively: file → content hash. Undefined
+ * when the module itself does not exist.
  */
-export async function computeCodeHash(file: string, root: string, read: NodeReader): Promise<string | undefined> {
+export async function codeMembers(file: string, read: NodeReader): Promise<Map<string, string> | undefined> {
   const seen = new Map<string, string>();
   const queue = [file];
   while (queue.length > 0) {
@@ -115,11 +114,26 @@ export async function computeCodeHash(file: string, root: string, read: NodeRead
       if (target && !seen.has(target) && !queue.includes(target)) queue.push(target);
     }
   }
+  return seen;
+}
+
+/** The code hash of a set of members: sha256 over each one's path (relative to `root`) and content hash. */
+export function hashMembers(members: ReadonlyMap<string, string>, root: string): string {
   const hash = createHash('sha256');
-  for (const [member, memberHash] of [...seen].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [member, memberHash] of [...members].sort(([a], [b]) => (a < b ? -1 : 1))) {
     hash.update(`${toPosix(path.relative(root, member))}\0${memberHash}\n`);
   }
   return hash.digest('hex');
+}
+
+/**
+ * The code hash of a module: sha256 over the path and content hash of the module and every
+ * local module it imports, transitively. Paths are relative to `root`, so moving the
+ * folder keeps the hashes.
+ */
+export async function computeCodeHash(file: string, root: string, read: NodeReader): Promise<string | undefined> {
+  const members = await codeMembers(file, read);
+  return members && hashMembers(members, root);
 }
 
 async function firstExisting(candidates: readonly string[], read: NodeReader): Promise<string | undefined> {

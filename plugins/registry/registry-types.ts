@@ -2,6 +2,7 @@
  * The registry's public shapes: what the rest of Athanor (the service, HTTP, CLI, UI)
  * codes against. Everything here is plain data that crosses processes and HTTP as JSON.
  */
+import type { CodeSnapshot } from '../../core/records.ts';
 import type { DefinitionData, JSONSchema } from '../../core/experiment/index.ts';
 
 /**
@@ -86,8 +87,11 @@ export interface ExperimentRegistry {
   definition(name: string): DefinitionData | Error | undefined;
   /** Listens to every registry event; returns the unsubscribe function. */
   subscribe(listener: (event: RegistryEvent) => void): () => void;
-  /** Absolute path of the experiment's file and a fresh code hash, read at call time (right before a run starts). */
-  resolveForRun(name: string): Promise<{ file: string; codeHash: string }>;
+  /**
+   * Absolute path of the experiment's file, a fresh code hash, and the code itself (the
+   * module and its local imports, relative to `root`), read at call time (right before a run starts).
+   */
+  resolveForRun(name: string): Promise<{ file: string; codeHash: string; snapshot?: CodeSnapshot; root?: string }>;
   /** The experiment's source, by name. */
   readSource(name: string): Promise<{ file: string; source: string }>;
   /** Saves the source atomically, waits for the reload, and returns the resulting entry (with its error, if any). */

@@ -11,6 +11,11 @@
  * is respected. Taking over renames the stale file aside and checks it was
  * the stale one, so two processes racing for one stale lock cannot both win. The lock is
  * released on close, and on process exit if the process forgets to close.
+ *
+ * A workbench serving the folder adds its address to its lock ({@link advertiseWorkbench}):
+ * `{…, workbench: {url, token?, experimentsDir}}`, so that commands run beside it
+ * (`athanor run`) can hand it their work over HTTP instead of failing. The token makes the
+ * file a secret: it is written 0600, and replaced whole (a private file renamed over it).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
@@ -21,6 +26,26 @@ import { DatabaseLockedError, type LockOwner } from '../storage-errors.ts';
 
 /** The lock file's name inside a PGlite folder. */
 export const LOCK_FILE_NAME = 'athanor.lock';
+
+/** Where the workbench holding a folder answers, as its lock file says. */
+export interface WorkbenchAddress {
+  /** The origin to call its HTTP API at (`http://127.0.0.1:4000`). */
+  url: string;
+  /** Its access token, when it requires one. */
+  token?: string;
+  /** The experiments folder it serves (absolute). */
+  experimentsDir: string;
+}
+
+/** What a folder's lock file says (see {@link readDirectoryLock}). */
+export interface LockState {
+  readonly file: string;
+  readonly owner: LockOwner;
+  /** Whether the owner may still be running (always true for another host's: it cannot be checked). */
+  readonly alive: boolean;
+  /** Set when the owner is a workbench that advertised its address. */
+  readonly workbench?: WorkbenchAddress;
+}
 
 /** A held lock on a folder. */
 export interface DirectoryLock {
@@ -37,10 +62,13 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
 }
 
+/** Lock files are private: one may hold a workbench's access token. */
+const LOCK_MODE = 0o600;
+
 /** Creates `file` with `content` unless it exists; false when it does. */
 async function createExclusive(file: string, content: string): Promise<boolean> {
   const temporary = `${file}.${suffix()}.tmp`;
-  await writeFile(temporary, content, { flag: 'wx' });
+  await writeFile(temporary, content, { flag: 'wx', mode: LOCK_MODE });
   try {
     await link(temporary, file);
     return true;
@@ -49,7 +77,7 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
     // A filesystem without hard links: fall back to an exclusive create.
     if (errorCode(error) !== 'EPERM' && errorCode(error) !== 'ENOTSUP') throw error;
     try {
-      await writeFile(file, content, { flag: 'wx' });
+      await writeFile(file, content, { flag: 'wx', mode: LOCK_MODE });
       return true;
     } catch (fallbackError) {
       if (errorCode(fallbackError) === 'EEXIST') return false;
@@ -60,7 +88,16 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
   }
 }
 
-type LockContent = { owner: LockOwner; text: string } | { owner: undefined; text: string } | undefined;
+type LockContent =
+  | { owner: LockOwner; workbench?: WorkbenchAddress; text: string }
+  | { owner: undefined; workbench?: undefined; text: string }
+  | undefined;
+
+function parseAddress(value: unknown): WorkbenchAddress | undefined {
+  const { url, token, experimentsDir } = (value ?? {}) as Partial<WorkbenchAddress>;
+  if (typeof url !== 'string' || typeof experimentsDir !== 'string' || (token !== undefined && typeof token !== 'string')) return undefined;
+  return { url, experimentsDir, ...(token === undefined ? {} : { token }) };
+}
 
 /** The lock's content: its owner, or no owner when unreadable; undefined when gone. */
 async function readLock(file: string): Promise<LockContent> {
@@ -72,9 +109,10 @@ async function readLock(file: string): Promise<LockContent> {
     throw error;
   }
   try {
-    const value = JSON.parse(text) as Partial<LockOwner>;
+    const value = JSON.parse(text) as Partial<LockOwner> & { workbench?: unknown };
     if (Number.isInteger(value.pid) && typeof value.hostname === 'string' && typeof value.startedAt === 'string') {
-      return { owner: { pid: value.pid!, hostname: value.hostname, startedAt: value.startedAt }, text };
+      const workbench = parseAddress(value.workbench);
+      return { owner: { pid: value.pid!, hostname: value.hostname, startedAt: value.startedAt }, ...(workbench ? { workbench } : {}), text };
     }
   } catch {
     // fall through: not ours, or written by hand
@@ -82,8 +120,11 @@ async function readLock(file: string): Promise<LockContent> {
   return { owner: undefined, text };
 }
 
-/** Lock files this process holds (a pid can repeat across restarts, e.g. in a container). */
-const heldByThisProcess = new Set<string>();
+/**
+ * Lock files this process holds, with their current text (a pid can repeat across
+ * restarts, e.g. in a container; the text changes when a workbench advertises itself).
+ */
+const heldByThisProcess = new Map<string, { text: string }>();
 
 /**
  * When process `pid` started (ms since the epoch), from `/proc` on Linux; undefined
@@ -186,11 +227,12 @@ export async function acquireDirectoryLock(dir: string, spec: string): Promise<D
 
 function heldLock(file: string, owner: LockOwner, text: string): DirectoryLock {
   let held = true;
-  heldByThisProcess.add(file);
+  const state = { text };
+  heldByThisProcess.set(file, state);
   // A process that exits without closing leaves no lock behind (a crash leaves a stale one).
   const releaseOnExit = () => {
     try {
-      if (readFileSync(file, 'utf8') === text) unlinkSync(file);
+      if (readFileSync(file, 'utf8') === state.text) unlinkSync(file);
     } catch {
       // gone already
     }
@@ -205,7 +247,44 @@ function heldLock(file: string, owner: LockOwner, text: string): DirectoryLock {
       heldByThisProcess.delete(file);
       process.removeListener('exit', releaseOnExit);
       const current = await readLock(file);
-      if (current?.text === text) await unlink(file).catch(() => {});
+      if (current?.text === state.text) await unlink(file).catch(() => {});
     },
   });
+}
+
+/**
+ * Adds the address of the workbench serving folder `dir` to the lock this process holds
+ * on it, so that commands run beside it can reach it (see `athanor run`). Throws when this
+ * process does not hold the lock.
+ *
+ * @example
+ * await advertiseWorkbench('.athanor/db', { url: 'http://127.0.0.1:4000', experimentsDir: '/home/me/lab/experiments' });
+ */
+export async function advertiseWorkbench(dir: string, address: WorkbenchAddress): Promise<void> {
+  const file = join(dir, LOCK_FILE_NAME);
+  const state = heldByThisProcess.get(file);
+  const current = await readLock(file);
+  if (!state || current?.text !== state.text || !current.owner) throw new Error(`${file} is not held by this process: cannot advertise the workbench in it`);
+  const text = `${JSON.stringify({ ...current.owner, workbench: address })}\n`;
+  const temporary = `${file}.${suffix()}.tmp`;
+  await writeFile(temporary, text, { flag: 'wx', mode: LOCK_MODE });
+  try {
+    await rename(temporary, file);
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    throw error;
+  }
+  state.text = text;
+}
+
+/**
+ * What the lock file of folder `dir` says — its owner, whether the owner may be running,
+ * and the address of the workbench it advertised — or undefined when nothing holds it.
+ */
+export async function readDirectoryLock(dir: string): Promise<LockState | undefined> {
+  const file = join(dir, LOCK_FILE_NAME);
+  const current = await readLock(file);
+  if (!current?.owner) return undefined;
+  const alive = isOwnerAlive(current.owner, file);
+  return { file, owner: current.owner, alive, ...(current.workbench ? { workbench: current.workbench } : {}) };
 }

@@ -206,6 +206,70 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     await rejects(service.createRun(instance.id, { timeoutMs: -1 }), InputError, /timeoutMs/);
   });
 
+  test('a run keeps the configuration and environment it started with, whatever the instance becomes', async () => {
+    const { service } = ctx();
+    const instance = await newInstance('Kept', { iterations: 4 });
+    const run = await service.createRun(instance.id);
+    assert.is(run.configuration, null, 'a pending run has not run with anything yet');
+    const configuration = service.runConfiguration(instance);
+    const environment = { node: 'v20.0.0', athanor: '0.1.0', platform: 'linux', arch: 'x64', host: 'lab', git: { commit: 'c0ffee', branch: 'main', dirty: false } };
+    const running = await service.transitionRun(run.id, 'running', { codeHash: 'h', configuration, environment });
+    assert.equal(running.configuration, { iterations: 4, model: 'small', sampling: { temperature: 0.7 } });
+    assert.equal(running.environment, environment);
+    await service.updateInstance(instance.id, { configuration: { iterations: 9 } });
+    await service.transitionRun(run.id, 'completed');
+    const later = await service.getRun(run.id);
+    assert.equal(later.configuration, configuration);
+    assert.is(later.configurationInferred, false);
+  });
+
+  test('code snapshots are stored once per hash and read back exactly; diffs once per commit', async () => {
+    const { service, database } = ctx();
+    const hash = 'a'.repeat(64);
+    const snapshot = {
+      hash,
+      entry: 'exp.ts',
+      files: [{ path: 'exp.ts', bytes: 20, source: 'export const π = "✓";\n' }, { path: 'big.json', bytes: 2_000_000, omitted: 'over 1 MiB a file' }],
+      bytes: 2_000_020,
+      note: 'not kept: big.json (1.9 MiB, over 1 MiB a file)',
+    };
+    assert.is(await service.storeCodeSnapshot(snapshot), true);
+    for (let i = 0; i < 999; i++) await service.storeCodeSnapshot(snapshot);
+    // Another service over the same database (another workbench) stores nothing either.
+    const other = createExperimentsService({ database, definitions: () => undefined });
+    await other.storeCodeSnapshot(snapshot);
+    const rows = await database.db.selectFrom('code_snapshots').select('hash').execute();
+    assert.equal(rows, [{ hash }]);
+    assert.equal(await service.getCodeSnapshot(hash), snapshot);
+    await rejects(service.getCodeSnapshot('b'.repeat(64)), NotFoundError, /not found/);
+    await rejects(service.getCodeSnapshot('../etc'), NotFoundError, /64 hex characters/);
+    await service.storeCodeDiff(hash, 'c0ffee', '-a\n+b\n');
+    await service.storeCodeDiff(hash, 'c0ffee', '-a\n+b\n');
+    assert.is((await database.db.selectFrom('code_diffs').selectAll().execute()).length, 1);
+  });
+
+  test('a rerun takes the configuration and options its run ran with; kept code only when complete', async () => {
+    const { service } = ctx();
+    const instance = await newInstance('Again', { iterations: 2 });
+    const never = await service.createRun(instance.id);
+    await rejects(service.createRerun(never.id), ConflictError, /never started/);
+    const hash = 'c'.repeat(64);
+    await service.storeCodeSnapshot({ hash, entry: 'e.ts', files: [{ path: 'e.ts', bytes: 1, source: 'x' }], bytes: 1, note: null });
+    const run = await service.createRun(instance.id, { timeoutMs: 9000 });
+    await service.transitionRun(run.id, 'running', { codeHash: hash, configuration: service.runConfiguration(instance) });
+    await service.transitionRun(run.id, 'completed');
+    await service.updateInstance(instance.id, { configuration: { iterations: 7 } });
+    const current = await service.createRerun(run.id, 'current');
+    assert.equal([current.status, current.rerunOf, current.codeSnapshot, current.options], ['pending', run.id, null, { timeoutMs: 9000 }]);
+    assert.equal(current.configuration, { iterations: 2, model: 'small', sampling: { temperature: 0.7 } });
+    const kept = await service.createRerun(run.id, 'snapshot');
+    assert.equal([kept.codeSnapshot, kept.codeHash], [hash, hash]);
+    await rejects(service.createRerun(run.id, 'tomorrow' as never), InputError, /"current" or "snapshot"/);
+    const unkept = await service.createRun(instance.id);
+    await service.transitionRun(unkept.id, 'running', { codeHash: 'd'.repeat(64), configuration: {} });
+    await rejects(service.createRerun(unkept.id, 'snapshot'), ConflictError, /kept no code snapshot/);
+  });
+
   test('progress is kept on the run row', async () => {
     const { service } = ctx();
     const run = await runningRun();

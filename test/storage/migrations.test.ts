@@ -5,16 +5,19 @@ import type { DatabaseSchema } from '../../storage/database-schema.ts';
 import { assertMigrated, migrateToLatest, pendingMigrations } from '../../storage/migrator.ts';
 import { migrations } from '../../storage/migrations/index.ts';
 import { MigrationError } from '../../storage/storage-errors.ts';
-import { suiteForEachBackend } from '../helpers/databases.ts';
+import { openTestDatabase, suiteForEachBackend } from '../helpers/databases.ts';
 import { insertInstance, insertRun, seedRun } from '../helpers/storage-rows.ts';
 
 const COLUMNS: Record<string, string[]> = {
   instances: ['configuration', 'created_at', 'description', 'experiment', 'id', 'name', 'updated_at', 'version'],
   instance_versions: ['configuration', 'created_at', 'description', 'instance_id', 'name', 'version'],
   runs: [
-    'code_hash', 'completed_at', 'created_at', 'error', 'heartbeat_at', 'id', 'instance_id', 'instance_version', 'log_count',
-    'options', 'owner', 'progress', 'result_count', 'started_at', 'status',
+    'code_hash', 'code_snapshot', 'completed_at', 'configuration', 'configuration_inferred', 'created_at', 'environment', 'error',
+    'heartbeat_at', 'id', 'instance_id', 'instance_version', 'log_count', 'options', 'owner', 'progress', 'rerun_of', 'result_count',
+    'started_at', 'status',
   ],
+  code_snapshots: ['bytes', 'created_at', 'entry', 'files', 'hash', 'note'],
+  code_diffs: ['commit', 'diff', 'snapshot_hash'],
   run_logs: ['level', 'message', 'metadata', 'run_id', 'seq', 'timestamp'],
   run_results: ['key', 'recorded_at', 'run_id', 'seq', 'value'],
 };
@@ -127,6 +130,22 @@ suiteForEachBackend('migrations', (test, database, backend) => {
       assert.is(definitions.instance_versions_pkey, '(instance_id, version)');
     });
   }
+
+  test('0002 gives runs from before it their instance configuration, marked inferred; pending runs none', async () => {
+    // A database at 0001 with a finished and a pending run.
+    await using old = await openTestDatabase(backend, { migrate: false });
+    assert.equal((await migrateToLatest(old.db, { migrations: { '0001-initial': migrations['0001-initial']! } })).applied, ['0001-initial']);
+    const instanceId = await insertInstance(old.db);
+    const finished = await insertRun(old.db, instanceId, 'completed');
+    const pending = await insertRun(old.db, instanceId, 'pending');
+    assert.equal((await migrateToLatest(old.db)).applied, ['0002-run-records']);
+    const rows = await old.db.selectFrom('runs').select(['id', 'configuration', 'configuration_inferred']).execute();
+    const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
+    assert.equal(byId[finished]!.configuration, { iterations: 10 });
+    assert.is(byId[finished]!.configuration_inferred, true);
+    assert.is(byId[pending]!.configuration, null);
+    assert.is(byId[pending]!.configuration_inferred, false);
+  });
 
   test('a failing migration is reported, not thrown, and names itself', async () => {
     const { db } = database();

@@ -5,14 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { acquireDirectoryLock, LOCK_FILE_NAME } from '../../storage/backends/pglite-lock.ts';
+import { acquireDirectoryLock, advertiseWorkbench, LOCK_FILE_NAME, readDirectoryLock } from '../../storage/backends/pglite-lock.ts';
 import { openDatabase } from '../../storage/open-database.ts';
 import { DatabaseLockedError } from '../../storage/storage-errors.ts';
 import { createPgliteFolder } from '../helpers/databases.ts';
@@ -196,6 +196,42 @@ test('two takeovers racing for one stale lock: exactly one wins', async () => {
   assert.is(won.length, 1);
   assert.instance(lost[0]?.reason, DatabaseLockedError);
   await won[0]!.value.release();
+});
+
+test('a workbench advertises its address in its lock, readable by its user only, and it goes with the lock', async () => {
+  const lock = await acquireDirectoryLock(folder.dir, spec);
+  try {
+    assert.is((await stat(lock.file)).mode & 0o777, 0o600);
+    assert.equal(await readDirectoryLock(folder.dir), { file: lock.file, owner: lock.owner, alive: true });
+    const address = { url: 'http://127.0.0.1:4123', token: 'secret', experimentsDir: '/lab/experiments' };
+    await advertiseWorkbench(folder.dir, address);
+    assert.is((await stat(lock.file)).mode & 0o777, 0o600);
+    assert.equal(await readDirectoryLock(folder.dir), { file: lock.file, owner: lock.owner, alive: true, workbench: address });
+    // Still held: a second open is refused, naming the same owner.
+    assert.equal((await rejectsLocked(acquireDirectoryLock(folder.dir, spec))).owner, lock.owner);
+  } finally {
+    await lock.release();
+  }
+  assert.not.ok(existsSync(lockFile(folder.dir)), 'the advertised lock is released on close');
+  assert.is(await readDirectoryLock(folder.dir), undefined);
+});
+
+test('only the process holding a lock may advertise in it; a dead owner reads as not alive', async () => {
+  try {
+    await advertiseWorkbench(folder.dir, { url: 'http://127.0.0.1:1', experimentsDir: '/x' });
+    assert.unreachable('advertised in a lock it does not hold');
+  } catch (error) {
+    assert.match((error as Error).message, 'is not held by this process');
+  }
+  const pid = await deadPid();
+  await writeFile(lockFile(folder.dir), JSON.stringify({ pid, hostname: hostname(), startedAt: new Date().toISOString(), workbench: { url: 'http://127.0.0.1:1', experimentsDir: '/x' } }));
+  try {
+    const state = await readDirectoryLock(folder.dir);
+    assert.is(state?.alive, false);
+    assert.is(state?.workbench?.url, 'http://127.0.0.1:1');
+  } finally {
+    await rm(lockFile(folder.dir), { force: true });
+  }
 });
 
 test.run();

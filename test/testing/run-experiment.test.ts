@@ -61,6 +61,22 @@ basics('defaults apply when no configuration is given', async () => {
   assert.is(Object.keys(outcome.results).length, 10);
 });
 
+basics('the run records the configuration and code hash a workbench run of the same file records', async () => {
+  const outcome = await runExperiment(MY_EXPERIMENT, { iterations: 2 });
+  assert.equal(outcome.run.configuration, { iterations: 2 });
+  assert.match(outcome.run.codeHash ?? '', /^[0-9a-f]{64}$/);
+  const workbench = await createWorkbench({ experimentsDir: 'experiments', database: 'memory', watch: false });
+  try {
+    const instance = await workbench.experiments.createInstance({ experiment: 'my_experiment', name: 'same', configuration: { iterations: 2 } });
+    const run = await workbench.experiments.createRun(instance.id);
+    await workbench.experiments.startRun(run.id);
+    const ran = await workbench.experiments.waitForRun(run.id);
+    assert.equal([ran.configuration, ran.codeHash], [outcome.run.configuration, outcome.run.codeHash]);
+  } finally {
+    await workbench.close();
+  }
+});
+
 basics('a path runs in this process with inProcess: true', async () => {
   const outcome = await runExperiment(FIXTURE, { mode: 'complete', count: 2 }, { inProcess: true });
   assert.is(outcome.status, 'completed');

@@ -6,10 +6,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { startHttpServer } from '../../http/http-server.ts';
-import { isLoopback, normalizeOrigin } from '../../http/request-guard.ts';
+import { isAnyAddress, isLoopback, normalizeOrigin } from '../../http/request-guard.ts';
 import { buildUi, createBuiltUi, createDevUi, hasBuiltUi, type UiAssets } from '../../http/ui-assets.ts';
 import { createWorkbench } from '../../workbench.ts';
-import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import { advertiseWorkbench } from '../../../storage/backends/pglite-lock.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import { listeningOn, openingDatabase } from '../environment-error.ts';
 import { InputError } from '../../errors.ts';
@@ -21,6 +22,24 @@ export const SERVE_USAGE = 'athanor serve [same options as dev]: the workbench f
 function openBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   spawn(command, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+}
+
+/** The origin commands on this machine reach the server at: one bound to every interface answers on loopback. */
+function localOrigin(host: string, port: number): string {
+  const reachable = isAnyAddress(host) ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
+}
+
+/**
+ * Writes the workbench's address and token into the lock of the pglite folder it holds, so
+ * that `athanor run` beside it hands its run over instead of failing on the lock.
+ */
+async function advertise(database: string, address: { url: string; token?: string; experimentsDir: string }, out: (line: string) => void) {
+  const parsed = parseDatabaseSpec(database);
+  if (parsed.kind !== 'pglite') return;
+  await advertiseWorkbench(parsed.dir, address).catch((error: Error) =>
+    out(`could not write this workbench's address into ${parsed.dir}'s lock (${error.message}): \`athanor run\` beside it will say the database is in use`),
+  );
 }
 
 /** `dev` serves the UI from source through Vite; `serve` the built files, building them once if missing. */
@@ -77,6 +96,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     await Promise.all([workbench.close(), ui.close()]);
     throw error;
   });
+  await advertise(database, { url: localOrigin(host, server.port), ...(token ? { token } : {}), experimentsDir: workbench.experimentsDir }, out);
   if (workbench.recovered.length) out(`ended ${workbench.recovered.length} run(s) left active by a workbench that stopped`);
   out(`athanor workbench: ${server.url}`);
   out(`experiments: ${workbench.experimentsDir} (${workbench.registry.list().length} found) · database: ${workbench.database.kind}`);

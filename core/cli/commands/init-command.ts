@@ -11,6 +11,7 @@ import path from 'node:path';
 import { experimentTemplate } from '../../../plugins/source/experiment-template.ts';
 import { InputError } from '../../errors.ts';
 import { parseCommandArgs } from '../cli-args.ts';
+import { dependencySpec, installSource } from '../install-source.ts';
 
 export const INIT_USAGE = 'athanor init [dir]                    scaffold a project (package.json, tsconfig.json, experiments/, test/) in a new or empty folder';
 
@@ -57,8 +58,12 @@ function versionOf(athanor: PackageManifest, name: string): string {
   return version;
 }
 
-/** The project's package.json: athanor at this version, and the tools the test script uses at the versions athanor itself uses. */
-async function packageJson(name: string): Promise<string> {
+/**
+ * The project's package.json: athanor from where this one came from (its checkout or
+ * tarball, else the registry at this version), and the tools the test script uses at the
+ * versions athanor itself uses.
+ */
+async function packageJson(name: string, athanorSpec: string): Promise<string> {
   const athanor = JSON.parse(await readFile(ATHANOR_PACKAGE, 'utf8')) as PackageManifest;
   const manifest = {
     name,
@@ -71,7 +76,7 @@ async function packageJson(name: string): Promise<string> {
       test: 'node --import tsx --test test/*.test.ts',
       typecheck: 'tsc --noEmit',
     },
-    dependencies: { athanor: `^${athanor.version}` },
+    dependencies: { athanor: athanorSpec },
     // athanor ships TypeScript sources, so `tsc` checks those a project imports too, and
     // they import pg: its types are needed for `npm run typecheck` to pass.
     devDependencies: Object.fromEntries(
@@ -81,11 +86,11 @@ async function packageJson(name: string): Promise<string> {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-/** The files of a new project, by relative path. */
-export async function projectFiles(name: string): Promise<Map<string, string>> {
+/** The files of a new project, by relative path; `athanorSpec` is its dependency on athanor. */
+export async function projectFiles(name: string, athanorSpec: string): Promise<Map<string, string>> {
   const values = { name, file: EXPERIMENT.file };
   return new Map([
-    ['package.json', await packageJson(name)],
+    ['package.json', await packageJson(name, athanorSpec)],
     ['tsconfig.json', await template('tsconfig.json.tpl', values)],
     ['.gitignore', await template('gitignore.tpl', values)],
     ['README.md', await template('README.md.tpl', values)],
@@ -105,7 +110,10 @@ export async function initCommand(args: string[], out: (line: string) => void): 
   const dir = positionals[0] ?? '.';
   const root = path.resolve(dir);
   await checkTarget(root);
-  const files = await projectFiles(packageNameFor(root));
+  const source = await installSource();
+  const { version } = JSON.parse(await readFile(ATHANOR_PACKAGE, 'utf8')) as PackageManifest;
+  const athanorSpec = dependencySpec(source, version, root);
+  const files = await projectFiles(packageNameFor(root), athanorSpec);
   for (const [relative, content] of files) {
     const target = path.join(root, relative);
     await mkdir(path.dirname(target), { recursive: true });
@@ -117,7 +125,8 @@ export async function initCommand(args: string[], out: (line: string) => void): 
   out('');
   out(`A new Athanor project in ${root}. Next:`);
   if (cd !== '') out(`  cd ${cd.includes(' ') ? JSON.stringify(cd) : cd}`);
-  out('  npm install');
+  // Not from a registry: say where athanor will come from, so that moving it is no surprise.
+  out(source.kind === 'registry' ? '  npm install' : `  npm install         # athanor from ${source.path}`);
   out('  npm test            # runs test/my_experiment.test.ts');
   out('  npx athanor dev     # the workbench on http://127.0.0.1:4000');
   return 0;

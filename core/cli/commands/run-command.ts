@@ -1,87 +1,75 @@
 /**
  * `athanor run <experiment>`: one run, headless. Exit 0 completed, 1 failed, 2 bad input
  * (nothing written), 130 cancelled (Ctrl-C cancels the run through the ladder).
+ *
+ * When the embedded database is held by a workbench on this machine (`athanor dev`), the
+ * run is handed to that workbench over its HTTP API (remote-run.ts) and followed as if it
+ * ran here; otherwise it runs in this process's own workbench.
  */
-import { ConfigValidationError, validateConfig, type JSONSchema } from '../../experiment/index.ts';
 import { InputError } from '../../errors.ts';
 import type { Run } from '../../records.ts';
 import { createWorkbench, type Workbench } from '../../workbench.ts';
 import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import { openingDatabase } from '../environment-error.ts';
+import { runInWorkbench } from '../remote-run.ts';
+import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from '../run-report.ts';
+import { checkExperiment, cliInstanceName, configurationFrom, refuseSetsOnExisting, RUN_USAGE, type RunRequest } from '../run-input.ts';
 import { parseSetOptions } from '../set-options.ts';
-import { TerminalProgress } from '../terminal-progress.ts';
-import { escapeControls, stringifyForTerminal } from '../terminal-text.ts';
+import { findHoldingWorkbench } from '../workbench-handoff.ts';
 
-export const RUN_USAGE = `athanor run <experiment> [--set key=value]... [--instance NAME] [--json] [--experiments DIR] [--db SPEC]`;
-
-const EXIT: Record<string, number> = { completed: 0, failed: 1, cancelled: 130 };
-
-export interface RunCommandIO {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-}
-
-function checkExperiment(workbench: Workbench, name: string | undefined) {
-  if (!name) throw new InputError(`which experiment? ${RUN_USAGE}`);
-  const entry = workbench.registry.get(name);
-  if (!entry) {
-    const known = workbench.registry.list().map((e) => e.name);
-    throw new InputError(`unknown experiment "${name}"; known: ${known.join(', ') || 'none'}`);
-  }
-  if (entry.error || !entry.schema) {
-    throw new InputError(`experiment "${name}" cannot run: ${entry.error?.message ?? 'it did not load'}`);
-  }
-  return entry;
-}
+export type { RunCommandIO } from '../run-report.ts';
+export { RUN_USAGE } from '../run-input.ts';
 
 /** Finds or creates the instance to run, before anything is written for bad input. */
-async function prepareInstance(workbench: Workbench, experiment: string, schema: JSONSchema, sets: string[], instanceName?: string) {
+async function prepareInstance(workbench: Workbench, request: RunRequest) {
+  const entry = checkExperiment(workbench.registry.list(), request.experiment, RUN_USAGE);
   const { experiments } = workbench;
-  if (instanceName !== undefined) {
-    const existing = (await experiments.listInstances({ experiment })).find((i) => i.name === instanceName);
+  if (request.instance !== undefined) {
+    const existing = (await experiments.listInstances({ experiment: entry.name })).find((i) => i.name === request.instance);
     if (existing) {
-      if (sets.length > 0) {
-        throw new InputError(`--set cannot change instance "${instanceName}": its configuration is a snapshot; use another --instance name`);
-      }
+      refuseSetsOnExisting(request.instance, request.sets);
       return existing;
     }
   }
-  // No ajv coercion: --set converts bare scalars itself, strictly, and JSON is taken as the API takes it.
-  const result = validateConfig<Record<string, unknown>>(schema, parseSetOptions(sets, schema));
-  if (!result.ok) throw new ConfigValidationError(result.errors, `configuration for "${experiment}"`);
-  const name = instanceName ?? `cli ${new Date().toISOString()}`;
-  return experiments.createInstance({ experiment, name, configuration: result.value });
+  const configuration = configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name);
+  return experiments.createInstance({ experiment: entry.name, name: request.instance ?? cliInstanceName(), configuration });
 }
 
-async function execute(workbench: Workbench, run: Run, json: boolean, io: RunCommandIO): Promise<Run> {
-  const out = new TerminalProgress(json ? io.stderr : io.stdout);
+async function execute(workbench: Workbench, run: Run, follower: RunFollower): Promise<Run> {
   const offs = [
     workbench.bus.subscribe('run.log', (event) => {
-      if (event.runId !== run.id) return;
-      for (const entry of event.entries) out.line(`[${entry.level}] ${entry.message}`);
+      if (event.runId === run.id) follower.logs(event.entries);
     }),
     workbench.bus.subscribe('run.progress', (event) => {
-      if (event.runId === run.id) out.progress(event.progress.current, event.progress.total, event.progress.message);
+      if (event.runId === run.id) follower.progress(event.progress);
+    }),
+    onInterrupts(follower.out, () => void workbench.experiments.cancelRun(run.id), {
+      message: 'stopping now',
+      action: () => void workbench.experiments.cancelRun(run.id).then(() => workbench.supervisor.whereis(run.id)?.cancel()),
     }),
   ];
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    out.line(interrupts === 1 ? 'cancelling the run (Ctrl-C again to stop waiting for it)…' : 'stopping now');
-    if (interrupts === 1) void workbench.experiments.cancelRun(run.id);
-    else void workbench.experiments.cancelRun(run.id).then(() => workbench.supervisor.whereis(run.id)?.cancel());
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
   try {
     await workbench.experiments.startRun(run.id);
     return await workbench.experiments.waitForRun(run.id);
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
     for (const off of offs) off();
-    out.done();
+    follower.done();
+  }
+}
+
+async function runHere(database: string, experimentsDir: string, request: RunRequest, io: RunCommandIO): Promise<number> {
+  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir, database, watch: false }));
+  try {
+    const instance = await prepareInstance(workbench, request);
+    const created = await workbench.experiments.createRun(instance.id);
+    const final = await execute(workbench, created, new RunFollower(io, request.json));
+    const results = Object.fromEntries(
+      (await workbench.experiments.readResults(final.id, { view: 'latest' })).items.map((r) => [r.key, r.value]),
+    );
+    return reportRunEnd(io, final, results, request.json);
+  } finally {
+    await workbench.close();
   }
 }
 
@@ -96,23 +84,9 @@ export async function runCommand(args: string[], io: RunCommandIO): Promise<numb
     return 0;
   }
   if (positionals.length > 1) throw new InputError(`one experiment at a time, got ${positionals.join(', ')}`);
+  const request: RunRequest = { experiment: positionals[0], sets: values.set as string[], instance: values.instance, json: values.json as boolean };
   const database = resolveDatabaseSpec(values.db);
-  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir: values.experiments, database, watch: false }));
-  try {
-    const entry = checkExperiment(workbench, positionals[0]);
-    const instance = await prepareInstance(workbench, entry.name, entry.schema!, values.set as string[], values.instance);
-    const created = await workbench.experiments.createRun(instance.id);
-    const final = await execute(workbench, created, values.json as boolean, io);
-    const results = Object.fromEntries(
-      (await workbench.experiments.readResults(final.id, { view: 'latest' })).items.map((r) => [r.key, r.value]),
-    );
-    if (values.json) {
-      io.stdout.write(`${stringifyForTerminal({ runId: final.id, status: final.status, error: final.error, results })}\n`);
-    } else {
-      io.stdout.write(`run ${final.id} ${final.status}${final.error ? `: ${escapeControls(final.error)}` : ''}\n`);
-    }
-    return EXIT[final.status] ?? 1;
-  } finally {
-    await workbench.close();
-  }
+  const holder = await findHoldingWorkbench(database, values.experiments);
+  if (holder) return runInWorkbench(holder, request, io);
+  return runHere(database, values.experiments, request, io);
 }

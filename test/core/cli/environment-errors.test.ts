@@ -7,39 +7,39 @@ import * as assert from 'uvu/assert';
 import { EnvironmentError, explainDatabaseError, listeningOn } from '../../../core/cli/environment-error.ts';
 import { MigrationError } from '../../../storage/storage-errors.ts';
 import { createScratchSchema, requirePostgresUrl } from '../../helpers/databases.ts';
-import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { startWorkbenchProcess, runAthanor } from '../../helpers/workbench-process.ts';
 
 const STACK_LINE = /^\s+at /m;
 
 const cli = suite('athanor: a held database or port is exit 2 with one line, no stack');
+let project: TempProject;
 let experimentsDir: string;
 let dataDir: string;
 
 cli.before.each(async () => {
-  experimentsDir = await tempExperimentsDir();
+  project = await tempProject('athanor-env-experiments-');
+  experimentsDir = project.experimentsDir;
   dataDir = await mkdtemp(join(tmpdir(), 'athanor-env-'));
 });
 cli.after.each(async () => {
-  await rm(experimentsDir, { recursive: true, force: true });
+  await project.remove();
   await rm(dataDir, { recursive: true, force: true });
 });
 
 const athanor = (args: string[]) => runAthanor([...args, '--experiments', experimentsDir]);
 
-cli('while `athanor dev` holds the pglite folder, run and migrate say so and suggest --db memory', async () => {
+cli('while `athanor dev` holds the pglite folder, migrate says so and suggests --db memory (run hands it the run)', async () => {
   const db = `pglite:${join(dataDir, 'db')}`;
   const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', db]);
   try {
-    for (const command of [['run', 'my_experiment', '--set', 'iterations=5'], ['migrate']]) {
-      const result = await athanor([...command, '--db', db]);
-      assert.is(result.code, 2, result.stderr);
-      assert.is(
-        result.stderr,
-        `athanor: cannot open ${db}: it is in use by process ${workbench.child.pid} (a running workbench?). ` +
-          'Stop it, or pass --db memory (or another folder) to run from the shell.\n',
-      );
-    }
+    const result = await athanor(['migrate', '--db', db]);
+    assert.is(result.code, 2, result.stderr);
+    assert.is(
+      result.stderr,
+      `athanor: cannot open ${db}: it is in use by process ${workbench.child.pid} (a running workbench?). ` +
+        'Stop it, or pass --db memory (or another folder) to run from the shell.\n',
+    );
   } finally {
     workbench.child.kill('SIGTERM');
     await workbench.exited;

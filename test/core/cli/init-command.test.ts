@@ -4,15 +4,17 @@
  * init.pack.test.ts's job.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { packageNameFor } from '../../../core/cli/commands/init-command.ts';
+import { dependencySpec, installSource } from '../../../core/cli/install-source.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const PACKAGE = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
 
 function athanor(args: string[], cwd: string) {
@@ -51,12 +53,14 @@ init('scaffolds a new folder and says what to do next', async () => {
   const root = path.join(scratch, 'My Lab');
   assert.equal(await tree(root), ['.gitignore', 'README.md', 'experiments/my_experiment.ts', 'package.json', 'test/my_experiment.test.ts', 'tsconfig.json']);
   assert.match(result.stdout, '  created experiments/my_experiment.ts\n');
-  assert.match(result.stdout, `A new Athanor project in ${root}. Next:\n  cd "My Lab"\n  npm install\n  npm test`);
+  const checkout = path.resolve(ROOT);
+  assert.match(result.stdout, `A new Athanor project in ${root}. Next:\n  cd "My Lab"\n  npm install         # athanor from ${checkout}\n  npm test`);
 
   const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
   assert.is(manifest.name, 'my-lab');
   assert.is(manifest.type, 'module');
-  assert.equal(manifest.dependencies, { athanor: `^${PACKAGE.version}` });
+  // Run from this checkout, the project installs athanor from it: no registry has it.
+  assert.equal(manifest.dependencies, { athanor: `file:${path.relative(root, checkout)}` });
   assert.is(manifest.devDependencies.tsx, PACKAGE.dependencies.tsx);
   assert.is(manifest.devDependencies.typescript, PACKAGE.devDependencies.typescript);
   assert.is(manifest.scripts.test, 'node --import tsx --test test/*.test.ts');
@@ -108,3 +112,50 @@ init('package names follow npm rules', () => {
 });
 
 init.run();
+
+const source = suite('athanor init: where the new project gets athanor from');
+let treeDir: string;
+
+source.before.each(async () => {
+  treeDir = await mkdtemp(path.join(tmpdir(), 'athanor-source-'));
+});
+source.after.each(async () => {
+  await rm(treeDir, { recursive: true, force: true });
+});
+
+/** An athanor installed into `treeDir/install` as npm (or npx's cache) leaves it, with `resolved` as npm recorded it. */
+async function installed(resolved: string | undefined): Promise<string> {
+  const packageRoot = path.join(treeDir, 'install', 'node_modules', 'athanor');
+  await mkdir(packageRoot, { recursive: true });
+  await writeFile(path.join(packageRoot, 'package.json'), JSON.stringify({ name: 'athanor', version: PACKAGE.version }));
+  const lock = { lockfileVersion: 3, packages: { 'node_modules/athanor': { version: PACKAGE.version, ...(resolved ? { resolved } : {}) } } };
+  await writeFile(path.join(treeDir, 'install', 'node_modules', '.package-lock.json'), JSON.stringify(lock));
+  return packageRoot;
+}
+
+source('from a tarball (npx ./athanor-x.tgz): file: the tarball, relative to the project', async () => {
+  await writeFile(path.join(treeDir, 'athanor-0.1.0.tgz'), 'a tarball');
+  const found = await installSource(await installed('file:../athanor-0.1.0.tgz'));
+  assert.equal(found, { kind: 'file', path: path.join(await realpath(treeDir), 'athanor-0.1.0.tgz') });
+  assert.is(dependencySpec(found, '0.1.0', path.join(await realpath(treeDir), 'my-lab')), 'file:../athanor-0.1.0.tgz');
+});
+
+source('from a registry, or a tarball gone since, or no record: ^version', async () => {
+  assert.equal(await installSource(await installed('https://registry.npmjs.org/athanor/-/athanor-0.1.0.tgz')), { kind: 'registry' });
+  await rm(path.join(treeDir, 'install'), { recursive: true });
+  assert.equal(await installSource(await installed('file:../gone.tgz')), { kind: 'registry' });
+  await rm(path.join(treeDir, 'install'), { recursive: true });
+  assert.equal(await installSource(await installed(undefined)), { kind: 'registry' });
+  assert.is(dependencySpec({ kind: 'registry' }, '0.1.0', treeDir), '^0.1.0');
+});
+
+source('from a checkout, or a folder npm linked into node_modules: file: the checkout', async () => {
+  const checkout = path.join(treeDir, 'athanor');
+  await mkdir(checkout);
+  assert.equal(await installSource(checkout), { kind: 'checkout', path: await realpath(checkout) });
+  await mkdir(path.join(treeDir, 'app', 'node_modules'), { recursive: true });
+  await symlink(checkout, path.join(treeDir, 'app', 'node_modules', 'athanor'));
+  assert.equal(await installSource(path.join(treeDir, 'app', 'node_modules', 'athanor')), { kind: 'checkout', path: await realpath(checkout) });
+});
+
+source.run();

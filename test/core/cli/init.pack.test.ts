@@ -1,13 +1,15 @@
 /**
- * SLOW (~30–60 s; it packs and installs athanor): `athanor init` as a new user meets it.
- * The package is packed with `npm pack`, a project is scaffolded in a temporary folder far
- * from this repository (so nothing resolves to our own node_modules), the tarball is
- * installed there (`--prefer-offline`: from the npm cache, the registry for what is
- * missing), and then, as generated: `npm test` passes, `npm run typecheck` passes, and
+ * SLOW (~100 s; it packs athanor and installs it twice, with npx and in the project): `athanor init` as a new user meets it.
+ * The package is packed with `npm pack` from a copy of this checkout (packing builds the
+ * UI and the elements' manifest, which must not touch the repository), and then, as the
+ * README says, in a temporary folder far from this repository (so nothing resolves to our
+ * own node_modules): `npx --yes athanor-0.1.0.tgz init lab` scaffolds a project, a plain
+ * `npm install` installs it (`--prefer-offline`: from the npm cache, the registry for what
+ * is missing), and, as generated, `npm test` passes, `npm run typecheck` passes, and
  * `npx athanor dev` serves the project's experiment.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +44,9 @@ const pack = suite('athanor init → npm pack → install → npm test, typechec
 let scratch: string;
 let project: string;
 
+/** What packing needs of the checkout: not its dependencies (linked), history or build output. */
+const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'test-output', '.athanor', '.scratch']);
+
 pack.before(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'athanor-pack-'));
   project = path.join(scratch, 'lab');
@@ -50,16 +55,25 @@ pack.after(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-pack('the packed athanor installs into a project athanor init made', async () => {
-  const packed = await run(NPM, ['pack', '--pack-destination', scratch, '--loglevel=error'], { cwd: ROOT });
+pack('npx of the packed tarball scaffolds a project that a plain npm install installs', async () => {
+  const checkout = path.join(scratch, 'checkout');
+  await cp(ROOT, checkout, { recursive: true, filter: (source) => !NOT_COPIED.has(path.relative(ROOT, source).split(path.sep)[0]!) });
+  await symlink(path.join(ROOT, 'node_modules'), path.join(checkout, 'node_modules'));
+  const packed = await run(NPM, ['pack', '--pack-destination', scratch, '--loglevel=error'], { cwd: checkout });
   assert.is(packed.code, 0, packed.output);
   const tarball = (await readdir(scratch)).find((name) => name.endsWith('.tgz'));
   assert.ok(tarball, `npm pack left no tarball: ${packed.output}`);
+  const listing = await run('tar', ['-tvzf', path.join(scratch, tarball!), 'package/bin/athanor.js']);
+  assert.match(listing.output, /^-rwxr-xr-x /, `the bin is executable in the tarball: ${listing.output}`);
 
-  const init = await run(process.execPath, [path.join(ROOT, 'bin/athanor.js'), 'init', project], { cwd: scratch });
+  // As the README says, from the tarball's folder: npx installs it and runs its bin.
+  const init = await run('npx', ['--yes', tarball!, 'init', 'lab'], { cwd: scratch, timeoutMs: 300_000 });
   assert.is(init.code, 0, init.output);
+  assert.match(init.output, `npm install         # athanor from ${path.join(scratch, tarball!)}`);
+  const generated = JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8'));
+  assert.equal(generated.dependencies, { athanor: `file:../${tarball}` });
 
-  const installed = await run(NPM, ['install', path.join(scratch, tarball!), '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+  const installed = await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: project,
     timeoutMs: 300_000,
   });

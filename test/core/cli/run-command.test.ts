@@ -1,19 +1,36 @@
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
-const cli = suite('athanor run: exit codes, --json, Ctrl-C');
+const cli = suite('athanor run: exit codes, --json, Ctrl-C, the results at the end');
+let project: TempProject;
 let experimentsDir: string;
 
+/** Results of every kind, for the table at the end of a run. */
+const METRICS = `import { ConfigSchema, Definition, Runtime, type RunContext } from 'athanor';
+export function experiment() {
+  return Definition.new().name('metrics').configuration(ConfigSchema.new().field('steps', 'integer', { default: 3 }));
+}
+export async function run(ctx: RunContext) {
+  for (let step = 1; step <= Runtime.config(ctx).steps; step++) {
+    Runtime.result(ctx, \`step_\${step}\`, { step });
+    Runtime.result(ctx, 'loss', 1 / step);
+  }
+  Runtime.result(ctx, 'sample', 'a cat on a mat');
+  Runtime.result(ctx, 'accuracy', 0.75);
+}
+`;
+
 cli.before(async () => {
-  experimentsDir = await tempExperimentsDir();
+  project = await tempProject('athanor-run-');
+  experimentsDir = project.experimentsDir;
+  await project.addExperiment('metrics.ts', METRICS);
 });
 cli.after(async () => {
-  await rm(experimentsDir, { recursive: true, force: true });
+  await project.remove();
 });
 
 function athanor(args: string[], options: { interruptAfter?: string } = {}) {
@@ -37,15 +54,36 @@ cli('a completed run exits 0 and prints its logs', async () => {
   const result = await athanor(['run', 'my_experiment', '--set', 'iterations=3']);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, '[info] Running iteration 3');
-  assert.match(result.stdout, / completed\n$/);
+  assert.match(result.stdout, / completed\nresults:\n {2}iteration_1 {2}\{/);
 });
 
-cli('--json prints one object with the run id, status, error and results', async () => {
+cli('a run ends with its results: the latest value per key, numbers first', async () => {
+  const result = await athanor(['run', 'metrics', '--set', 'steps=10']);
+  assert.is(result.code, 0, result.stderr);
+  const end = result.stdout.slice(result.stdout.indexOf('results:\n'));
+  assert.is(
+    end,
+    [
+      'results:',
+      '  accuracy  0.75',
+      '  loss      0.1',
+      '  sample    a cat on a mat',
+      ...Array.from({ length: 10 }, (_, i) => `  ${`step_${i + 1}`.padEnd(8)}  {"step":${i + 1}}`),
+      '',
+    ].join('\n'),
+  );
+  assert.match(result.stdout, / completed\nresults:\n/);
+});
+
+cli('--json prints one object with the run id, status, error, results, and what it ran with', async () => {
   const result = await athanor(['run', 'kernel_fixture', '--set', 'mode=complete', '--set', 'count=2', '--json']);
   assert.is(result.code, 0, result.stderr);
   const printed = JSON.parse(result.stdout);
-  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results']);
+  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results', 'configuration', 'codeHash', 'environment']);
   assert.equal([printed.status, printed.error, printed.results], ['completed', null, { r1: { i: 1 }, r2: { i: 2 } }]);
+  assert.equal(printed.configuration, { mode: 'complete', count: 2, delay_ms: 10 });
+  assert.match(printed.codeHash, /^[0-9a-f]{64}$/);
+  assert.equal([printed.environment.node, printed.environment.platform], [process.version, process.platform]);
 });
 
 cli('a failed run exits 1 with its error', async () => {
@@ -60,7 +98,13 @@ cli('bad input exits 2 naming the field, the rule and the value', async () => {
   assert.match(outOfRange.stderr, 'config.iterations: 1000 is above the maximum 100');
   const unknown = await athanor(['run', 'no_such_experiment']);
   assert.is(unknown.code, 2);
-  assert.match(unknown.stderr, 'unknown experiment "no_such_experiment"');
+  assert.match(unknown.stderr, 'unknown experiment "no_such_experiment"; known: kernel_fixture, metrics, my_experiment');
+  const typo = await athanor(['run', 'my_experimnet']);
+  assert.is(typo.code, 2);
+  assert.is(typo.stderr, 'athanor: unknown experiment "my_experimnet"; did you mean "my_experiment"? (known: kernel_fixture, metrics, my_experiment)\n');
+  const field = await athanor(['run', 'my_experiment', '--set', 'iteratons=3']);
+  assert.is(field.code, 2);
+  assert.match(field.stderr, 'config.iteratons is not a field of this experiment; did you mean "iterations"?');
   const malformed = await athanor(['run', 'my_experiment', '--set', 'iterations']);
   assert.is(malformed.code, 2);
   assert.match(malformed.stderr, '--set expects key=value, got "iterations"');

@@ -52,6 +52,15 @@ validator('reports every problem with field, rule and value', () => {
   });
 });
 
+validator('a mistyped field is named with the field it most likely meant, in groups too', () => {
+  const result = validateConfig(schema, { iteratons: 5, sampling: { temprature: 1 }, colour: 'red' });
+  assert.equal(result.ok ? [] : result.errors.map((e) => e.message), [
+    'config.iteratons is not a field of this experiment; did you mean "iterations"?',
+    'config.colour is not a field of this experiment',
+    'config.sampling.temprature is not a field of this experiment; did you mean "temperature"?',
+  ]);
+});
+
 validator('a number JSON cannot hold (1e400 parses to Infinity) is named as such, not as null', () => {
   const result = validateConfig(schema, { iterations: Infinity });
   assert.equal(result.ok ? [] : result.errors.map((e) => e.message), ['config.iterations: Infinity is not an integer']);

@@ -47,6 +47,8 @@ api('instances: create, read, list, update, clone, delete, with clear errors', a
     assert.is(invalid.status, 422);
     assert.equal(invalid.body.errors, [{ path: 'iterations', message: 'config.iterations: 1000 is above the maximum 100' }]);
     assert.is(invalid.body.code, 'ERR_INVALID_CONFIG');
+    const typo = await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'Typo', configuration: { iteratons: 3 } });
+    assert.equal([typo.status, typo.body.errors], [422, [{ path: 'iteratons', message: 'config.iteratons is not a field of this experiment; did you mean "iterations"?' }]]);
     assert.is((await api('POST', '/api/instances', { experiment: 'nope', name: 'x' })).status, 404);
     assert.is((await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'Baseline' })).status, 409);
     assert.is((await api('POST', '/api/instances', '{"broken json')).status, 400);

@@ -17,6 +17,26 @@ const busy = (ms: number) => {
 };
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+test('while it pauses output it keeps the process alive until it resumes (a run in this process has no pipe that would)', async () => {
+  // A process whose only work left is the governor's resume: before, its timer did not hold
+  // the event loop and the process exited with the output still paused.
+  const script = `
+    import { LoadGovernor } from ${JSON.stringify(new URL('../../../core/supervisor/load-governor.ts', import.meta.url).href)};
+    const governor = new LoadGovernor({ intervalMs: 10, pauseAboveMs: 15, resumeBelowMs: 5 });
+    const seen = [];
+    const hold = setTimeout(() => console.log('never paused'), 10_000); // the run's work, until it pauses
+    const stop = governor.subscribe((paused) => {
+      seen.push(paused);
+      if (paused) clearTimeout(hold); // from here on only the governor can bring it back
+      else { stop(); console.log(JSON.stringify(seen)); }
+    });
+    setTimeout(() => { const end = performance.now() + 80; while (performance.now() < end) {} }, 20);
+  `;
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.is(out.trim(), '[true,false]');
+});
+
 test('a lagging event loop pauses the runs, which resume once it catches up', async () => {
   const governor = new LoadGovernor({ intervalMs: 10, pauseAboveMs: 15, resumeBelowMs: 5 });
   const changes: boolean[] = [];

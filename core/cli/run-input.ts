@@ -1,0 +1,59 @@
+/**
+ * What `athanor run` checks before anything is written, the same whether the run happens
+ * here or in the workbench that holds the database: the experiment exists and loads, and
+ * the `--set` pairs make a valid configuration.
+ */
+import { ConfigValidationError, validateConfig, type JSONSchema } from '../experiment/index.ts';
+import { didYouMean } from '../experiment/closest-name.ts';
+import { InputError } from '../errors.ts';
+
+export const RUN_USAGE = `athanor run <experiment> [--set key=value]... [--instance NAME] [--json] [--experiments DIR] [--db SPEC]`;
+
+/** What `athanor run` was asked. */
+export interface RunRequest {
+  experiment: string | undefined;
+  sets: string[];
+  instance: string | undefined;
+  json: boolean;
+}
+
+/** What the check needs of a listed experiment (a registry entry, or one from `GET /api/experiments`). */
+export interface RunnableEntry {
+  name: string;
+  schema: JSONSchema | null;
+  error?: { message: string };
+}
+
+/** The entry of experiment `name`, ready to run; an InputError naming the closest known name otherwise. */
+export function checkExperiment<E extends RunnableEntry>(entries: readonly E[], name: string | undefined, usage: string): E & { schema: JSONSchema } {
+  if (!name) throw new InputError(`which experiment? ${usage}`);
+  const entry = entries.find((e) => e.name === name);
+  if (!entry) {
+    const known = entries.map((e) => e.name);
+    const suggestion = didYouMean(name, known);
+    const list = known.join(', ') || 'none';
+    throw new InputError(`unknown experiment "${name}"${suggestion ? `${suggestion} (known: ${list})` : `; known: ${list}`}`);
+  }
+  if (entry.error || !entry.schema) {
+    throw new InputError(`experiment "${name}" cannot run: ${entry.error?.message ?? 'it did not load'}`);
+  }
+  return entry as E & { schema: JSONSchema };
+}
+
+/** The validated configuration (defaults applied) that `--set` pairs make for `schema`. */
+export function configurationFrom(schema: JSONSchema, configuration: Record<string, unknown>, experiment: string): Record<string, unknown> {
+  // No ajv coercion: --set converts bare scalars itself, strictly, and JSON is taken as the API takes it.
+  const result = validateConfig<Record<string, unknown>>(schema, configuration);
+  if (!result.ok) throw new ConfigValidationError(result.errors, `configuration for "${experiment}"`);
+  return result.value;
+}
+
+/** `--set` cannot change an existing instance: its configuration is a snapshot. */
+export function refuseSetsOnExisting(instanceName: string, sets: readonly string[]): void {
+  if (sets.length > 0) {
+    throw new InputError(`--set cannot change instance "${instanceName}": its configuration is a snapshot; use another --instance name`);
+  }
+}
+
+/** The name of an instance the CLI creates when no `--instance` is given. */
+export const cliInstanceName = () => `cli ${new Date().toISOString()}`;

@@ -1,0 +1,81 @@
+/**
+ * How `athanor run` follows and ends a run, the same for a run here and one handed to
+ * the workbench that holds the database: log lines and a progress bar while it runs (on
+ * stderr with `--json`), Ctrl-C to cancel, and at the end the status line and the results
+ * table, or the one JSON object; the exit code says how it ended.
+ */
+import type { LogEntry, Run, RunProgress } from '../records.ts';
+import { TerminalProgress } from './terminal-progress.ts';
+import { formatResultsTable } from './terminal-results.ts';
+import { escapeControls, stringifyForTerminal } from './terminal-text.ts';
+
+/** Exit codes of `athanor run` by the run's final status. */
+export const RUN_EXIT_CODES: Readonly<Record<string, number>> = { completed: 0, failed: 1, cancelled: 130 };
+
+export interface RunCommandIO {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** What is printed while a run goes. */
+export class RunFollower {
+  readonly out: TerminalProgress;
+
+  constructor(io: RunCommandIO, json: boolean) {
+    this.out = new TerminalProgress(json ? io.stderr : io.stdout);
+  }
+
+  logs(entries: readonly Pick<LogEntry, 'level' | 'message'>[]): void {
+    for (const entry of entries) this.out.line(`[${entry.level}] ${entry.message}`);
+  }
+
+  progress(progress: RunProgress): void {
+    this.out.progress(progress.current, progress.total, progress.message);
+  }
+
+  done(): void {
+    this.out.done();
+  }
+}
+
+/**
+ * Ctrl-C and SIGTERM while a run goes: the first calls `cancel` (the run ends `cancelled`),
+ * the second `again` (`athanor run` stops waiting for it). Returns what stops listening.
+ */
+export function onInterrupts(out: TerminalProgress, cancel: () => void, again: { message: string; action: () => void }): () => void {
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      out.line('cancelling the run (Ctrl-C again to stop waiting for it)…');
+      cancel();
+    } else {
+      out.line(again.message);
+      again.action();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+/** Prints how `run` ended with its latest results (key → value); returns the exit code. */
+export function reportRunEnd(
+  io: RunCommandIO,
+  run: Pick<Run, 'id' | 'status' | 'error'> & Partial<Pick<Run, 'configuration' | 'codeHash' | 'environment'>>,
+  results: Record<string, unknown>,
+  json: boolean,
+): number {
+  if (json) {
+    // What the run ran with goes with what it produced (issue 13): enough to reproduce it.
+    const { configuration = null, codeHash = null, environment = null } = run;
+    io.stdout.write(`${stringifyForTerminal({ runId: run.id, status: run.status, error: run.error, results, configuration, codeHash, environment })}\n`);
+  } else {
+    io.stdout.write(`run ${run.id} ${run.status}${run.error ? `: ${escapeControls(run.error)}` : ''}\n`);
+    for (const line of formatResultsTable(results, { columns: io.stdout.isTTY ? io.stdout.columns : undefined })) io.stdout.write(`${line}\n`);
+  }
+  return RUN_EXIT_CODES[run.status] ?? 1;
+}
