@@ -119,6 +119,8 @@ export async function createRerun(context: ServiceContext, runId: string, code: 
       configuration: JSON.stringify(previous.configuration),
       configuration_inferred: previous.configurationInferred,
       rerun_of: previous.id,
+      // The same configuration as the run it reruns: the same version of the instance.
+      instance_version: previous.instanceVersion,
       options: JSON.stringify(previous.options),
       owner: null,
       heartbeat_at: null,

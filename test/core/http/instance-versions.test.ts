@@ -94,4 +94,18 @@ test('a run created before an edit runs the version it names, even when it start
   });
 });
 
+test('a rerun names the version of the run it reruns, whatever the instance is at now', async () => {
+  await withServer(async ({ api, workbench }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'Again', configuration: { iterations: 2 } })).body;
+    const first = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    await workbench.experiments.waitForRun(first.id);
+    await api('PATCH', `/api/instances/${instance.id}`, { configuration: { iterations: 4 } });
+    const again = await api('POST', `/api/runs/${first.id}/rerun`, {});
+    assert.is(again.status, 201, JSON.stringify(again.body));
+    assert.is(again.body.instanceVersion, 1);
+    const finished = await workbench.experiments.waitForRun(again.body.id);
+    assert.equal([finished.status, finished.instanceVersion, finished.configuration?.iterations], ['completed', 1, 2]);
+  });
+});
+
 test.run();
