@@ -136,9 +136,12 @@ suiteForEachBackend('instance versions', (test, database, backend) => {
         await db.updateTable('instances').set({ configuration: '{"iterations":4}', description: 'tuned', updated_at: edited }).where('id', '=', b).execute();
         const run = await insertRun(db, b, 'completed');
 
-        assert.equal(await pendingMigrations(db), ['0003-instance-versions']);
+        // From 0001 straight to the latest, as an old workbench's database is upgraded.
+        const later = Object.keys(migrations).filter((name) => name !== '0001-initial').sort();
+        assert.ok(later.includes('0003-instance-versions'));
+        assert.equal(await pendingMigrations(db), later);
         const migrated = await migrateToLatest(db);
-        assert.equal(migrated.applied, ['0003-instance-versions'], String(migrated.error?.stack));
+        assert.equal(migrated.applied, later, String(migrated.error?.stack));
 
         const instances = await db.selectFrom('instances').select(['id', 'version']).orderBy('name').execute();
         assert.equal(instances, [{ id: a, version: 1 }, { id: b, version: 1 }]);
