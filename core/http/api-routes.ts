@@ -7,7 +7,7 @@ import { INSTANCE_SORTS, LOG_LEVELS, RUN_STATUSES, type InstanceSort, type LogLe
 import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
 import { Router, type RouteContext } from './http-router.ts';
-import { streamRunExport } from './run-export.ts';
+import { exportRequest, streamRunExport } from './run-export.ts';
 import { validatorModule } from '../experiment/validator-module.ts';
 
 export interface ApiOptions {
@@ -171,9 +171,7 @@ function runRoutes(router: Router, workbench: Workbench): void {
     sendJson(response, 201, await experiments.startRun(run.id));
   });
   on('GET', '/api/runs/:id/export', async ({ params, url, response }) => {
-    const format = url.searchParams.get('format') ?? 'json';
-    if (format !== 'json' && format !== 'csv') throw new HttpError(400, 'ERR_BAD_INPUT', `format must be json or csv, got ${JSON.stringify(format)}`);
-    await streamRunExport(experiments, params.id!, format, response);
+    await streamRunExport(experiments, params.id!, exportRequest(url), response);
   });
 }
 

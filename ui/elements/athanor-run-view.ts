@@ -282,7 +282,8 @@ export class AthanorRunView extends LitElement {
           : nothing}
         <button @click=${() => this.rerun()} ?disabled=${this.busy === 'rerun'}>Re-run</button>
         <a class="button" href=${this.#client.exportUrl(run.id, 'json')} download>Export JSON</a>
-        <a class="button" href=${this.#client.exportUrl(run.id, 'csv')} download>Export CSV</a>
+        <a class="button" href=${this.#client.exportUrl(run.id, 'csv', 'logs')} download>Logs CSV</a>
+        <a class="button" href=${this.#client.exportUrl(run.id, 'csv', 'results')} download>Results CSV</a>
       </header>
       ${this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : nothing}
       ${this.#progress(run)}
