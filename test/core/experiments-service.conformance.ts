@@ -5,7 +5,7 @@
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigSchema, ConfigValidationError, Definition } from '../../core/index.ts';
-import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../core/errors.ts';
+import { AmbiguousIdError, ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../core/errors.ts';
 import { createExperimentsService, type ExperimentsService } from '../../core/experiments-service.ts';
 import type { DatabaseHandle } from '../../core/experiments-service.ts';
 import { definitionTable, minimalDefinition } from '../helpers/experiment-definitions.ts';
@@ -88,6 +88,40 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     await rejects(service.getRun("'; drop table runs; --"), NotFoundError);
     await rejects(service.createRun(MISSING), NotFoundError);
     await rejects(service.deleteInstance(MISSING), NotFoundError);
+  });
+
+  test('resolveRunId takes a unique prefix of 8+ hex characters; a short, ambiguous or unknown one is refused by name', async () => {
+    const { service, database } = ctx();
+    const instance = await newInstance();
+    // Ids chosen to share prefixes, with neighbours just outside the range of '3063c6fc'.
+    const ids = [
+      '3063c6fb-ffff-4fff-bfff-ffffffffffff',
+      '3063c6fc-0000-4000-8000-000000000000',
+      '3063c6fc-1a00-4000-8000-000000000001',
+      '3063c6fc-1b00-4000-8000-000000000002',
+      '3063c6fd-0000-4000-8000-000000000000',
+    ];
+    for (const id of ids) {
+      await database.db.insertInto('runs').values({ id, instance_id: instance.id, status: 'pending', options: '{}', created_at: new Date() }).execute();
+    }
+    const created = await service.createRun(instance.id);
+    assert.is(await service.resolveRunId(created.id.slice(0, 8)), created.id);
+    assert.is(await service.resolveRunId(created.id), created.id);
+    assert.is(await service.resolveRunId(created.id.toUpperCase()), created.id);
+    assert.is(await service.resolveRunId('3063c6fc-1a'), ids[2]);
+    assert.is(await service.resolveRunId('3063c6fc1b'), ids[3], 'a prefix without its hyphens');
+    assert.is(await service.resolveRunId('3063C6FD'), ids[4]);
+    assert.is(await service.resolveRunId('3063c6fb'), ids[0]);
+    const ambiguous = await rejects(service.resolveRunId('3063c6fc'), AmbiguousIdError, /prefix 3063c6fc matches 3 runs/);
+    assert.equal(ambiguous.matches, ids.slice(1, 4));
+    assert.match(ambiguous.message, ids[1]!);
+    await rejects(service.resolveRunId('3063c6fc-1'), AmbiguousIdError, /matches 2 runs/);
+    await rejects(service.resolveRunId('3063c6'), InputError, /at least 8 hex characters .*, got "3063c6"/);
+    await rejects(service.resolveRunId('0000000a'), NotFoundError, /run 0000000a not found: no run id starts with 0000000a/);
+    await rejects(service.resolveRunId('not-a-run'), NotFoundError, /run "not-a-run" not found/);
+    await rejects(service.resolveRunId('3063-c6fc'), NotFoundError, /not found/);
+    // A full id is taken as it is: whether it exists is the next query's to say.
+    assert.is(await service.resolveRunId(MISSING), MISSING);
   });
 
   test('listInstances returns run counts by status', async () => {
