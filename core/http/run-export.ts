@@ -1,8 +1,10 @@
 /**
  * A run's export: one JSON document (the run with its instance, experiment, configuration
  * and code hash, then every log line and result), or one CSV table (`logs` or `results`).
- * Streamed page by page from storage and written as the socket drains, so memory stays
- * flat however many lines a run has; a client that goes away stops the reading.
+ * Streamed a window of rows at a time from storage and written as the socket drains, so
+ * memory stays flat however many lines a run has; a client that goes away stops the
+ * reading. It holds the lines its `run` record counts (`logCount`, `resultCount` when the
+ * export began): a running run's later output is left for the next export.
  */
 import type { ServerResponse } from 'node:http';
 import type { ExperimentsService } from '../experiments-service.ts';
@@ -40,6 +42,9 @@ export function exportRequest(url: URL): ExportRequest {
 /** The parts of the service an export reads. */
 export type ExportSource = Pick<ExperimentsService, 'getRun' | 'getInstance' | 'readLogs' | 'readResults'>;
 
+type ExportedRun = Awaited<ReturnType<ExportSource['getRun']>>;
+type ExportedInstance = Awaited<ReturnType<ExportSource['getInstance']>>;
+
 /** Rows read per query: large enough to be quick, small enough to keep memory flat. */
 const PAGE = 5000;
 
@@ -60,22 +65,25 @@ async function write(response: ServerResponse, text: string): Promise<boolean> {
   });
 }
 
-/** Writes every page of a cursor-paged reader, each page as one piece of text; false once the client has gone. */
-async function writePages<T>(
+/**
+ * Writes a run's rows `1..count` (its log or result counter as the export read it) in
+ * windows of {@link PAGE} sequence numbers, each window one query and one piece of text;
+ * false once the client has gone. Windows, not `seq > after` pages: see `ReadLogsOptions.until`.
+ */
+async function writeWindows<T>(
   response: ServerResponse,
-  read: (after: number) => Promise<{ items: T[]; next: string | null }>,
+  count: number,
+  read: (window: { after: number; until: number; limit: number }) => Promise<{ items: T[] }>,
   format: (items: T[], first: boolean) => string,
 ): Promise<boolean> {
   let first = true;
-  for (let after = 0; ; ) {
-    const page = await read(after);
-    if (page.items.length > 0) {
-      if (!(await write(response, format(page.items, first)))) return false;
-      first = false;
-    }
-    if (!page.next) return true;
-    after = Number(page.next);
+  for (let after = 0; after < count; after += PAGE) {
+    const { items } = await read({ after, until: Math.min(after + PAGE, count), limit: PAGE });
+    if (items.length === 0) continue;
+    if (!(await write(response, format(items, first)))) return false;
+    first = false;
   }
+  return true;
 }
 
 /** What a spreadsheet reads as the start of a formula (OWASP's CSV injection list). */
@@ -106,17 +114,14 @@ const csvLines = (rows: unknown[][]) => rows.map((cells) => cells.map(csvCell).j
 /** A page of JSON array items, after a comma unless it is the array's first. */
 const jsonItems = (items: unknown[], first: boolean) => (first ? '' : ',') + items.map((item) => JSON.stringify(item)).join(',');
 
-async function streamCsv(source: ExportSource, runId: string, table: ExportTable, response: ServerResponse): Promise<void> {
+async function streamCsv(source: ExportSource, run: ExportedRun, table: ExportTable, response: ServerResponse): Promise<void> {
   if (!(await write(response, csvLines([[...CSV_TABLES[table].header]])))) return;
   if (table === 'logs') {
-    await writePages(response, (after) => source.readLogs(runId, { after, limit: PAGE }), (items) => csvLines(items.map(CSV_TABLES.logs.row)));
+    await writeWindows(response, run.logCount, (window) => source.readLogs(run.id, window), (items) => csvLines(items.map(CSV_TABLES.logs.row)));
   } else {
-    await writePages(response, (after) => source.readResults(runId, { after, limit: PAGE }), (items) => csvLines(items.map(CSV_TABLES.results.row)));
+    await writeWindows(response, run.resultCount, (window) => source.readResults(run.id, window), (items) => csvLines(items.map(CSV_TABLES.results.row)));
   }
 }
-
-type ExportedRun = Awaited<ReturnType<ExportSource['getRun']>>;
-type ExportedInstance = Awaited<ReturnType<ExportSource['getInstance']>>;
 
 async function streamJson(source: ExportSource, run: ExportedRun, instance: ExportedInstance, response: ServerResponse): Promise<void> {
   const head = {
@@ -129,9 +134,9 @@ async function streamJson(source: ExportSource, run: ExportedRun, instance: Expo
   };
   const open =
     (await write(response, `${JSON.stringify(head).slice(0, -1)},"logs":[`)) &&
-    (await writePages(response, (after) => source.readLogs(run.id, { after, limit: PAGE }), jsonItems)) &&
+    (await writeWindows(response, run.logCount, (window) => source.readLogs(run.id, window), jsonItems)) &&
     (await write(response, '],"results":[')) &&
-    (await writePages(response, (after) => source.readResults(run.id, { after, limit: PAGE }), jsonItems));
+    (await writeWindows(response, run.resultCount, (window) => source.readResults(run.id, window), jsonItems));
   if (open) await write(response, ']}');
 }
 
@@ -152,7 +157,7 @@ export async function streamRunExport(source: ExportSource, runId: string, reque
     await streamJson(source, run, instance, response);
   } else {
     startDownload(response, `run-${run.id}-${request.table}.csv`, 'text/csv; charset=utf-8; header=present');
-    await streamCsv(source, run.id, request.table, response);
+    await streamCsv(source, run, request.table, response);
   }
   response.end();
 }

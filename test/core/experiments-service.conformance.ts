@@ -268,6 +268,10 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     assert.ok(errors.items.every((l) => l.level === 'warn' || l.level === 'error'));
     assert.is(errors.items.length, 12);
     assert.is((await service.getRun(run.id)).logCount, 25);
+    // A window (after, until]: what the export reads, a bounded range of the index.
+    assert.equal((await service.readLogs(run.id, { after: 20, until: 23 })).items.map((l) => l.seq), [21, 22, 23]);
+    assert.equal((await service.readLogs(run.id, { after: 8, until: 16, levels: ['error'] })).items.map((l) => l.seq), [12, 16]);
+    await rejects(service.readLogs(run.id, { until: -1 }), InputError, /until must be a sequence number from 0 to 2147483647, got -1/);
     await rejects(service.readLogs(run.id, { levels: ['loud' as 'info'] }), InputError, /level/);
     await rejects(service.readLogs(MISSING), NotFoundError);
   });
@@ -302,6 +306,8 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     const series = await service.readResults(run.id, { key: 'loss' });
     assert.equal(series.items.map((r) => r.value), [0.9, 0.5, 0.2]);
     assert.equal((await service.readResults(run.id)).items.map((r) => r.seq), [1, 2, 3, 4, 5]);
+    assert.equal((await service.readResults(run.id, { after: 1, until: 3 })).items.map((r) => r.value), [{ top1: 0.5 }, 0.5]);
+    await rejects(service.readResults(run.id, { view: 'latest', until: 3 }), InputError, /view=latest/);
   });
 
   test('unicode and 1 MiB values round-trip exactly', async () => {
