@@ -102,13 +102,13 @@ open('memory: migrated on open, close is idempotent, await using closes', async 
 
 open('migrate: false leaves the schema alone and assertMigrated says so', async () => {
   await using database = await openDatabase('memory', { migrate: false });
-  assert.equal(await pendingMigrations(database.db), ['0001-initial']);
+  assert.equal(await pendingMigrations(database.db), ['0001-initial', '0002-run-records']);
   try {
     await assertMigrated(database.db);
     assert.unreachable();
   } catch (error) {
     assert.instance(error, MigrationError);
-    assert.match((error as Error).message, /not migrated: 0001-initial pending; run `athanor migrate`/);
+    assert.match((error as Error).message, /not migrated: 0001-initial, 0002-run-records pending; run `athanor migrate`/);
   }
 });
 
