@@ -35,6 +35,16 @@ export class ConflictError extends AthanorError {
   }
 }
 
+/** A short id (a prefix) that several records start with (HTTP 409); `matches` lists some of them. */
+export class AmbiguousIdError extends AthanorError {
+  readonly matches: readonly string[];
+
+  constructor(message: string, matches: readonly string[]) {
+    super('ERR_AMBIGUOUS_ID', message);
+    this.matches = Object.freeze([...matches]);
+  }
+}
+
 /** A run status change the lifecycle does not allow (HTTP 409). */
 export class InvalidTransitionError extends AthanorError {
   readonly from: string;

@@ -11,6 +11,7 @@ import * as instances from './experiments/instances.ts';
 import * as runCode from './experiments/run-code.ts';
 import * as instanceVersions from './experiments/instance-versions.ts';
 import * as runData from './experiments/run-data.ts';
+import * as runIds from './experiments/run-ids.ts';
 import * as runs from './experiments/runs.ts';
 import * as runWriter from './experiments/run-writer.ts';
 import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
@@ -28,6 +29,7 @@ export type {
   ReadResultsOptions,
 } from './experiments/run-data.ts';
 export type { ActiveRun } from './experiments/runs.ts';
+export { MIN_RUN_ID_PREFIX, parseRunId, type RunIdInput } from './experiments/run-ids.ts';
 export type { RunWriter, SeqRange } from './experiments/run-writer.ts';
 
 export interface ExperimentsServiceOptions {
@@ -67,6 +69,8 @@ const instanceApi = {
 const runApi = {
   createRun: runs.createRun,
   createRerun: runs.createRerun,
+  /** The full id of a run given by its id or a unique prefix of 8+ hex characters (what the UI shows). */
+  resolveRunId: runIds.resolveRunId,
   getRun: runs.getRun,
   getRunDetail: runCode.getRunDetail,
   getRunSource: runCode.getRunSource,

@@ -144,13 +144,16 @@ async function checkRunExists(context: ServiceContext, id: string): Promise<void
 /** The largest sequence number: the `integer` column's maximum. */
 const MAX_SEQ = 2_147_483_647;
 
-/** A sequence number to read after, 0 to {@link MAX_SEQ} (past it Postgres refuses the query). */
-function checkAfter(after: number): number {
+/** A sequence number to read after (or up to), 0 to {@link MAX_SEQ} (past it Postgres refuses the query). */
+function checkAfter(after: number, name = 'after'): number {
   if (!Number.isInteger(after) || after < 0 || after > MAX_SEQ) {
-    throw new InputError(`after must be a sequence number from 0 to ${MAX_SEQ}, got ${after}`);
+    throw new InputError(`${name} must be a sequence number from 0 to ${MAX_SEQ}, got ${after}`);
   }
   return after;
 }
+
+/** `until`, checked, when given. */
+const checkUntil = (until: number | undefined) => (until === undefined ? undefined : checkAfter(until, 'until'));
 
 function checkLimit(limit: number, max: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new InputError(`limit must be 1 to ${max}, got ${limit}`);
@@ -160,6 +163,13 @@ function checkLimit(limit: number, max: number): number {
 export interface ReadLogsOptions {
   /** Only entries with a sequence number above this (the `next` of the previous page). */
   after?: number;
+  /**
+   * Only entries with a sequence number up to this. A reader that walks a run in windows
+   * (`after`, `after + n`] (the export) asks Postgres for a bounded range, which it answers
+   * from the index even before it has statistics on a freshly written run; `seq > after`
+   * alone then had it read every later row for each page.
+   */
+  until?: number;
   /** Only these levels. */
   levels?: readonly LogLevel[];
   /** Page size, 1 to 10,000 (default 1,000). */
@@ -170,6 +180,7 @@ export interface ReadLogsOptions {
 export async function readLogs(context: ServiceContext, runId: string, options: ReadLogsOptions = {}): Promise<Page<LogEntry>> {
   const id = checkId(runId, 'run');
   const after = checkAfter(options.after ?? 0);
+  const until = checkUntil(options.until);
   const limit = checkLimit(options.limit ?? 1000, 10_000);
   for (const level of options.levels ?? []) {
     if (!LOG_LEVELS.includes(level)) throw new InputError(`level must be among ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
@@ -179,6 +190,7 @@ export async function readLogs(context: ServiceContext, runId: string, options: 
     .select(['seq', 'level', 'message', 'metadata', 'timestamp'])
     .where('run_id', '=', id)
     .where('seq', '>', after)
+    .$if(until !== undefined, (q) => q.where('seq', '<=', until!))
     .$if(options.levels !== undefined && options.levels.length > 0, (q) => q.where('level', 'in', options.levels!))
     .orderBy('seq')
     .limit(limit)
@@ -193,6 +205,8 @@ export interface ReadResultsOptions {
   view?: 'latest' | 'series';
   key?: string;
   after?: number;
+  /** Only points with a sequence number up to this (see {@link ReadLogsOptions.until}). */
+  until?: number;
   limit?: number;
 }
 
@@ -201,7 +215,7 @@ export async function readResults(context: ServiceContext, runId: string, option
   const id = checkId(runId, 'run');
   const { db } = context.database;
   if (options.view === 'latest') {
-    if (options.after !== undefined || options.limit !== undefined) {
+    if (options.after !== undefined || options.limit !== undefined || options.until !== undefined) {
       throw new InputError('view=latest gives the latest value of every key at once: it takes key, not after or limit');
     }
     const rows = await db
@@ -220,12 +234,14 @@ export async function readResults(context: ServiceContext, runId: string, option
     throw new InputError(`view must be "latest" or "series", got ${JSON.stringify(options.view)}`);
   }
   const after = checkAfter(options.after ?? 0);
+  const until = checkUntil(options.until);
   const limit = checkLimit(options.limit ?? 1000, 10_000);
   const rows = await db
     .selectFrom('run_results')
     .select(['seq', 'key', 'value', 'recorded_at'])
     .where('run_id', '=', id)
     .where('seq', '>', after)
+    .$if(until !== undefined, (q) => q.where('seq', '<=', until!))
     .$if(options.key !== undefined, (q) => q.where('key', '=', options.key!))
     .orderBy('seq')
     .limit(limit)

@@ -7,7 +7,7 @@ import { INSTANCE_SORTS, LOG_LEVELS, RUN_STATUSES, type InstanceSort, type LogLe
 import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
 import { Router, type RouteContext } from './http-router.ts';
-import { streamRunExport } from './run-export.ts';
+import { exportRequest, streamRunExport } from './run-export.ts';
 import { validatorModule } from '../experiment/validator-module.ts';
 
 export interface ApiOptions {
@@ -148,38 +148,47 @@ function instanceRoutes(router: Router, workbench: Workbench, options: ApiOption
     });
 }
 
+/**
+ * A run route's handler, given the run's full id in `params.id`: the path may name the run
+ * by a unique prefix of its id (what the UI shows), resolved once here for every run route.
+ */
+function forRun(workbench: Workbench, handler: (context: RouteContext) => Promise<void>) {
+  return async (context: RouteContext) => {
+    const id = await workbench.experiments.resolveRunId(context.params.id!);
+    await handler({ ...context, params: { ...context.params, id } });
+  };
+}
+
 function runRoutes(router: Router, workbench: Workbench, options: ApiOptions): void {
   const { experiments } = workbench;
-  router
-    .on('GET', '/api/runs/:id', async ({ response, params }) => sendJson(response, 200, await experiments.getRunDetail(params.id!)))
-    .on('GET', '/api/runs/:id/source', async ({ response, params }) => sendJson(response, 200, await experiments.getRunSource(params.id!)))
-    .on('GET', '/api/code/:hash', async ({ response, params }) => sendJson(response, 200, await experiments.getCodeSnapshot(params.hash!)))
-    .on('GET', '/api/runs/:id/logs', async ({ response, params, url }) => {
-      const page = await experiments.readLogs(params.id!, { after: intParam(url, 'after'), levels: levelsParam(url), limit: intParam(url, 'limit') });
-      sendJson(response, 200, page);
-    })
-    .on('GET', '/api/runs/:id/results', async ({ response, params, url }) => {
-      const view = url.searchParams.get('view') ?? undefined;
-      const key = url.searchParams.get('key') ?? undefined;
-      const page = await experiments.readResults(params.id!, { view: view as 'latest', key, after: intParam(url, 'after'), limit: intParam(url, 'limit') });
-      sendJson(response, 200, page);
-    })
-    .on('POST', '/api/runs/:id/cancel', async ({ response, params }) => sendJson(response, 200, await experiments.cancelRun(params.id!)))
-    .on('POST', '/api/runs/:id/rerun', async ({ request, response, params }) => {
-      const { code = 'current', ...rest } = await readJsonObject(request, options.bodyLimit);
-      if (Object.keys(rest).length > 0) throw new HttpError(400, 'ERR_BAD_INPUT', `unknown field ${Object.keys(rest).join(', ')}; a rerun takes {code: "current" | "snapshot"}`);
-      if (code !== 'current' && code !== 'snapshot') throw new HttpError(400, 'ERR_BAD_INPUT', `code must be "current" or "snapshot", got ${JSON.stringify(code)}`);
-      const previous = await experiments.getRun(params.id!);
-      // Kept code runs whatever the file says now; the current code needs the file to load.
-      if (code === 'current') await checkRunnable(workbench, previous.instanceId);
-      const run = await experiments.createRerun(previous.id, code);
-      sendJson(response, 201, await experiments.startRun(run.id));
-    })
-    .on('GET', '/api/runs/:id/export', async (context: RouteContext) => {
-      const format = context.url.searchParams.get('format') ?? 'json';
-      if (format !== 'json' && format !== 'csv') throw new HttpError(400, 'ERR_BAD_INPUT', `format must be json or csv, got ${JSON.stringify(format)}`);
-      await streamRunExport(experiments, context.params.id!, format, context.response);
-    });
+  const on = (method: string, path: string, handler: (context: RouteContext) => Promise<void>) => router.on(method, path, forRun(workbench, handler));
+  on('GET', '/api/runs/:id', async ({ response, params }) => sendJson(response, 200, await experiments.getRunDetail(params.id!)));
+  on('GET', '/api/runs/:id/source', async ({ response, params }) => sendJson(response, 200, await experiments.getRunSource(params.id!)));
+  router.on('GET', '/api/code/:hash', async ({ response, params }) => sendJson(response, 200, await experiments.getCodeSnapshot(params.hash!)));
+  on('GET', '/api/runs/:id/logs', async ({ response, params, url }) => {
+    const page = await experiments.readLogs(params.id!, { after: intParam(url, 'after'), levels: levelsParam(url), limit: intParam(url, 'limit') });
+    sendJson(response, 200, page);
+  });
+  on('GET', '/api/runs/:id/results', async ({ response, params, url }) => {
+    const view = url.searchParams.get('view') ?? undefined;
+    const key = url.searchParams.get('key') ?? undefined;
+    const page = await experiments.readResults(params.id!, { view: view as 'latest', key, after: intParam(url, 'after'), limit: intParam(url, 'limit') });
+    sendJson(response, 200, page);
+  });
+  on('POST', '/api/runs/:id/cancel', async ({ response, params }) => sendJson(response, 200, await experiments.cancelRun(params.id!)));
+  on('POST', '/api/runs/:id/rerun', async ({ request, response, params }) => {
+    const { code = 'current', ...rest } = await readJsonObject(request, options.bodyLimit);
+    if (Object.keys(rest).length > 0) throw new HttpError(400, 'ERR_BAD_INPUT', `unknown field ${Object.keys(rest).join(', ')}; a rerun takes {code: "current" | "snapshot"}`);
+    if (code !== 'current' && code !== 'snapshot') throw new HttpError(400, 'ERR_BAD_INPUT', `code must be "current" or "snapshot", got ${JSON.stringify(code)}`);
+    const previous = await experiments.getRun(params.id!);
+    // Kept code runs whatever the file says now; the current code needs the file to load.
+    if (code === 'current') await checkRunnable(workbench, previous.instanceId);
+    const run = await experiments.createRerun(previous.id, code);
+    sendJson(response, 201, await experiments.startRun(run.id));
+  });
+  on('GET', '/api/runs/:id/export', async ({ params, url, response }) => {
+    await streamRunExport(experiments, params.id!, exportRequest(url), response);
+  });
 }
 
 /** The API router. */

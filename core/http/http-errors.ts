@@ -1,8 +1,8 @@
 /**
- * Errors → HTTP responses: `{error, code, errors?}` with the status the contract names.
+ * Errors → HTTP responses: `{error, code, errors?, matches?}` with the status the contract names.
  * Nothing internal (a stack, a path outside the project) ever reaches a client.
  */
-import { AthanorError } from '../errors.ts';
+import { AmbiguousIdError, AthanorError } from '../errors.ts';
 import { ConfigValidationError } from '../experiment/config-validator.ts';
 import { describeError, isConnectionError } from '../../storage/storage-errors.ts';
 
@@ -24,6 +24,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_NOT_FOUND: 404,
   ERR_UNKNOWN_EXPERIMENT: 404,
   ERR_CONFLICT: 409,
+  ERR_AMBIGUOUS_ID: 409,
   ERR_EXISTS: 409,
   ERR_INVALID_TRANSITION: 409,
   ERR_TOO_LARGE: 413,
@@ -35,6 +36,8 @@ export interface ErrorBody {
   error: string;
   code: string;
   errors?: { path: string; message: string }[];
+  /** The ids an ambiguous short id matches (some of them: the message says how many). */
+  matches?: readonly string[];
 }
 
 /** The status and body for any thrown value; unexpected errors are logged, not shown. */
@@ -43,6 +46,7 @@ export function toErrorResponse(error: unknown, log: (error: unknown) => void): 
   if (error instanceof ConfigValidationError) {
     return { status: 422, body: { error: error.message, code: error.code, errors: error.errors } };
   }
+  if (error instanceof AmbiguousIdError) return { status: 409, body: { error: error.message, code: error.code, matches: error.matches } };
   const code = (error as { code?: unknown })?.code;
   // A database that is away: the same request may succeed once it is back.
   if (code === 'ERR_DATABASE_UNAVAILABLE' || isConnectionError(error)) {

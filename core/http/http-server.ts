@@ -83,7 +83,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD', 'the event stream is GET only');
       const filter = { run: url.searchParams.get('run') ?? undefined, instance: url.searchParams.get('instance') ?? undefined };
       // A filter naming nothing would be a stream that stays silent: say so instead.
-      if (filter.run) await options.workbench.experiments.getRun(filter.run);
+      // A run may be named by a prefix of its id; events carry the full id.
+      if (filter.run) filter.run = (await options.workbench.experiments.getRun(await options.workbench.experiments.resolveRunId(filter.run))).id;
       if (filter.instance) await options.workbench.experiments.getInstance(filter.instance);
       return events.attach(request, response, filter);
     }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -36,14 +37,47 @@ view('a run started from the API completes on its page, with its logs and result
     await logLines(page).filter({ hasText: 'Running iteration 5' }).waitFor();
     await page.locator('athanor-results-panel tr[data-key="iteration_5"]').waitFor();
     assert.is(await page.locator('athanor-results-panel tr[data-key]').count(), 5);
-    assert.ok(await page.getByRole('link', { name: 'Export JSON' }).isVisible());
-    assert.ok(await page.getByRole('link', { name: 'Export CSV' }).isVisible());
+    for (const name of ['Export JSON', 'Logs CSV', 'Results CSV']) assert.ok(await page.getByRole('link', { name }).isVisible(), name);
     assert.is(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
     await shot('run-view-completed');
     assert.equal(await axe(page), []);
     // A row's metadata and a result's JSON expand in place.
     await page.getByRole('button', { name: 'Collapse value' }).first().click();
     await page.getByRole('button', { name: 'Expand value' }).first().waitFor();
+  });
+});
+
+/** Clicks a download link; returns the file's suggested name and its text. */
+async function download(page: Page, link: string): Promise<{ name: string; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: link }).click()]);
+  return { name: file.suggestedFilename(), text: await readFile((await file.path())!, 'utf8') };
+}
+
+view('a run opened by the 8 characters the workbench shows: live on its page, the URL given its full id, each export downloads', async () => {
+  await withBrowserWorkbench(async ({ page, api }) => {
+    const runId = await startRun(api, 'kernel_fixture', { mode: 'progress', count: 100_000, delay_ms: 30 });
+    await page.goto(`/runs/${runId.slice(0, 8)}`);
+    await waitStatus(page, 'running');
+    await page.waitForURL(`**/runs/${runId}`);
+    await page.getByRole('heading', { name: `Run ${runId.slice(0, 8)}` }).waitFor();
+    // Live: the progress moves on (the page follows the run's events).
+    const progress = page.locator('athanor-run-view .progress-text');
+    await progress.filter({ hasText: /step \d+/ }).waitFor();
+    const before = await progress.textContent();
+    await until(async () => (await progress.textContent()) !== before, 'the progress to move on');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await waitStatus(page, 'cancelled');
+    const logs = await download(page, 'Logs CSV');
+    assert.is(logs.name, `run-${runId}-logs.csv`);
+    assert.match(logs.text, /^seq,timestamp,level,message,metadata\r\n1,[^,]+,info,mode progress,/);
+    const results = await download(page, 'Results CSV');
+    assert.equal([results.name, results.text.split('\r\n')[0]], [`run-${runId}-results.csv`, 'seq,recordedAt,key,value']);
+    const json = await download(page, 'Export JSON');
+    assert.is(json.name, `run-${runId}.json`);
+    const document = JSON.parse(json.text);
+    assert.equal([document.run.id, document.run.status, document.experiment.name, document.configuration.mode], [runId, 'cancelled', 'kernel_fixture', 'progress']);
+    // Back in history is the page before, not the short URL again.
+    assert.is(await page.evaluate(() => (globalThis as any).history.length), 2);
   });
 });
 

@@ -5,7 +5,7 @@
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigSchema, ConfigValidationError, Definition } from '../../core/index.ts';
-import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../core/errors.ts';
+import { AmbiguousIdError, ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../../core/errors.ts';
 import { createExperimentsService, type ExperimentsService } from '../../core/experiments-service.ts';
 import type { DatabaseHandle } from '../../core/experiments-service.ts';
 import { definitionTable, minimalDefinition } from '../helpers/experiment-definitions.ts';
@@ -88,6 +88,40 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     await rejects(service.getRun("'; drop table runs; --"), NotFoundError);
     await rejects(service.createRun(MISSING), NotFoundError);
     await rejects(service.deleteInstance(MISSING), NotFoundError);
+  });
+
+  test('resolveRunId takes a unique prefix of 8+ hex characters; a short, ambiguous or unknown one is refused by name', async () => {
+    const { service, database } = ctx();
+    const instance = await newInstance();
+    // Ids chosen to share prefixes, with neighbours just outside the range of '3063c6fc'.
+    const ids = [
+      '3063c6fb-ffff-4fff-bfff-ffffffffffff',
+      '3063c6fc-0000-4000-8000-000000000000',
+      '3063c6fc-1a00-4000-8000-000000000001',
+      '3063c6fc-1b00-4000-8000-000000000002',
+      '3063c6fd-0000-4000-8000-000000000000',
+    ];
+    for (const id of ids) {
+      await database.db.insertInto('runs').values({ id, instance_id: instance.id, status: 'pending', options: '{}', created_at: new Date() }).execute();
+    }
+    const created = await service.createRun(instance.id);
+    assert.is(await service.resolveRunId(created.id.slice(0, 8)), created.id);
+    assert.is(await service.resolveRunId(created.id), created.id);
+    assert.is(await service.resolveRunId(created.id.toUpperCase()), created.id);
+    assert.is(await service.resolveRunId('3063c6fc-1a'), ids[2]);
+    assert.is(await service.resolveRunId('3063c6fc1b'), ids[3], 'a prefix without its hyphens');
+    assert.is(await service.resolveRunId('3063C6FD'), ids[4]);
+    assert.is(await service.resolveRunId('3063c6fb'), ids[0]);
+    const ambiguous = await rejects(service.resolveRunId('3063c6fc'), AmbiguousIdError, /prefix 3063c6fc matches 3 runs/);
+    assert.equal(ambiguous.matches, ids.slice(1, 4));
+    assert.match(ambiguous.message, ids[1]!);
+    await rejects(service.resolveRunId('3063c6fc-1'), AmbiguousIdError, /matches 2 runs/);
+    await rejects(service.resolveRunId('3063c6'), InputError, /at least 8 hex characters .*, got "3063c6"/);
+    await rejects(service.resolveRunId('0000000a'), NotFoundError, /run 0000000a not found: no run id starts with 0000000a/);
+    await rejects(service.resolveRunId('not-a-run'), NotFoundError, /run "not-a-run" not found/);
+    await rejects(service.resolveRunId('3063-c6fc'), NotFoundError, /not found/);
+    // A full id is taken as it is: whether it exists is the next query's to say.
+    assert.is(await service.resolveRunId(MISSING), MISSING);
   });
 
   test('listInstances returns run counts by status', async () => {
@@ -298,6 +332,10 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     assert.ok(errors.items.every((l) => l.level === 'warn' || l.level === 'error'));
     assert.is(errors.items.length, 12);
     assert.is((await service.getRun(run.id)).logCount, 25);
+    // A window (after, until]: what the export reads, a bounded range of the index.
+    assert.equal((await service.readLogs(run.id, { after: 20, until: 23 })).items.map((l) => l.seq), [21, 22, 23]);
+    assert.equal((await service.readLogs(run.id, { after: 8, until: 16, levels: ['error'] })).items.map((l) => l.seq), [12, 16]);
+    await rejects(service.readLogs(run.id, { until: -1 }), InputError, /until must be a sequence number from 0 to 2147483647, got -1/);
     await rejects(service.readLogs(run.id, { levels: ['loud' as 'info'] }), InputError, /level/);
     await rejects(service.readLogs(MISSING), NotFoundError);
   });
@@ -332,6 +370,8 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     const series = await service.readResults(run.id, { key: 'loss' });
     assert.equal(series.items.map((r) => r.value), [0.9, 0.5, 0.2]);
     assert.equal((await service.readResults(run.id)).items.map((r) => r.seq), [1, 2, 3, 4, 5]);
+    assert.equal((await service.readResults(run.id, { after: 1, until: 3 })).items.map((r) => r.value), [{ top1: 0.5 }, 0.5]);
+    await rejects(service.readResults(run.id, { view: 'latest', until: 3 }), InputError, /view=latest/);
   });
 
   test('unicode and 1 MiB values round-trip exactly', async () => {

@@ -30,11 +30,25 @@ export interface RouteSpec {
 /** One of `values` when there are any, else a fresh UUID. */
 const oneOf = (values: () => string[]) => fc.constant(null).chain(() => (values().length ? fc.constantFrom(...values()) : fc.uuid()));
 
-/** An id: one the workbench holds `known` times in 8, else another kind's or a UUID; any text sometimes. */
+/**
+ * The start of an id, as people give a run's: 1 to 36 of its characters (under 8 is refused,
+ * 8 or more names it), sometimes upper-cased or without its hyphens.
+ */
+const prefixOf = (ids: () => string[]) =>
+  fc.tuple(oneOf(ids), fc.integer({ min: 1, max: 36 }), fc.constantFrom('as is', 'upper', 'no hyphens')).map(([id, length, form]) => {
+    const start = id.slice(0, length);
+    return form === 'upper' ? start.toUpperCase() : form === 'no hyphens' ? start.replace(/-/g, '') : start;
+  });
+
+/**
+ * An id: one the workbench holds `known` times in 8 (for a run, whole or a prefix of it),
+ * else another kind's or a UUID; any text sometimes.
+ */
 const idOf = (state: FuzzState, kind: 'instance' | 'run', known = 6) => {
   const mine = kind === 'instance' ? () => state.instanceIds : () => state.runIds;
   const other = kind === 'instance' ? () => state.runIds : () => state.instanceIds;
-  return segment(fc.oneof({ weight: known, arbitrary: oneOf(mine) }, { weight: 8 - known, arbitrary: fc.oneof(oneOf(other), fc.uuid()) }));
+  const held = kind === 'run' ? fc.oneof({ weight: 2, arbitrary: oneOf(mine) }, { weight: 1, arbitrary: prefixOf(mine) }) : oneOf(mine);
+  return segment(fc.oneof({ weight: known, arbitrary: held }, { weight: 8 - known, arbitrary: fc.oneof(oneOf(other), fc.uuid()) }));
 };
 
 const fileName = fc.oneof(
@@ -134,17 +148,26 @@ function runRoutes(): RouteSpec[] {
   const levels = fc.oneof(fc.constantFrom('info', 'warn,error', 'debug,info,warn,error', 'loud', ',', ''), text);
   const logs = queryOf({ after: intText, level: levels, limit: intText });
   const results = queryOf({ view: fc.oneof(fc.constantFrom('latest', 'series'), text), key: text, after: intText, limit: intText });
-  const format = queryOf({ format: fc.oneof(fc.constantFrom('json', 'csv', 'xml'), text) });
+  const format = queryOf({ format: fc.oneof(fc.constantFrom('json', 'csv', 'xml'), text), table: fc.oneof(fc.constantFrom('logs', 'results', 'metrics'), text) });
   return [
     { route: 'GET /api/runs/:id', request: (s) => request('GET', base(s)) },
     { route: 'GET /api/runs/:id/logs', request: (s) => request('GET', at([base(s), logs], (p, q) => `${p}/logs${q}`)) },
     { route: 'GET /api/runs/:id/results', request: (s) => request('GET', at([base(s), results], (p, q) => `${p}/results${q}`)) },
     { route: 'POST /api/runs/:id/cancel', request: (s) => request('POST', base(s).map((p) => `${p}/cancel`), fc.option(json)) },
-    { route: 'POST /api/runs/:id/rerun', request: (s) => request('POST', base(s, 3).map((p) => `${p}/rerun`), fc.option(json)) },
+    {
+      route: 'POST /api/runs/:id/rerun',
+      request: (s) => request('POST', base(s, 3).map((p) => `${p}/rerun`), fc.option(anyOf(fc.record({ code: fc.constantFrom('current', 'snapshot') }, { requiredKeys: [] }), bodyOf({ code: json })))),
+    },
+    { route: 'GET /api/runs/:id/source', request: (s) => request('GET', base(s).map((p) => `${p}/source`)) },
+    {
+      route: 'GET /api/code/:hash',
+      request: () => request('GET', fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), segment(text)).map((hash) => `/api/code/${hash}`)),
+    },
     { route: 'GET /api/runs/:id/export', request: (s) => request('GET', at([base(s), format], (p, q) => `${p}/export${q}`)) },
     {
       route: 'GET /api/events',
-      request: (s) => request('GET', queryOf({ run: fc.oneof(oneOf(() => s.runIds), text), instance: fc.oneof(oneOf(() => s.instanceIds), text) }).map((q) => `/api/events${q}`)),
+      request: (s) =>
+        request('GET', queryOf({ run: fc.oneof(oneOf(() => s.runIds), prefixOf(() => s.runIds), text), instance: fc.oneof(oneOf(() => s.instanceIds), text) }).map((q) => `/api/events${q}`)),
     },
   ];
 }

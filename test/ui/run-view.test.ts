@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../../ui/elements/athanor-run-view.ts';
 import type { AthanorRunView } from '../../ui/elements/athanor-run-view.ts';
+import { NAVIGATE_EVENT, type NavigateDetail } from '../../ui/app/navigation.ts';
 import { withServer, type ServerContext } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
 import { appendEntries, publishLogs, runningRun } from './run-data.helpers.ts';
@@ -58,7 +59,12 @@ test('a completed run: status, timing, code version, instance link, logs and res
     assert.not.match(text, 'Progress');
     assert.is(el.shadowRoot!.querySelector('a[href$="/experiments/' + instance.id + '"]')?.textContent, instance.name);
     const exports = [...el.shadowRoot!.querySelectorAll('a[download]')].map((a) => a.getAttribute('href'));
-    assert.equal(exports, [`${base}/api/runs/${run.id}/export?format=json`, `${base}/api/runs/${run.id}/export?format=csv`]);
+    assert.equal(exports, [
+      `${base}/api/runs/${run.id}/export?format=json`,
+      `${base}/api/runs/${run.id}/export?format=csv&table=logs`,
+      `${base}/api/runs/${run.id}/export?format=csv&table=results`,
+    ]);
+    assert.equal([...el.shadowRoot!.querySelectorAll('a[download]')].map((a) => a.textContent), ['Export JSON', 'Logs CSV', 'Results CSV']);
     assert.not.ok([...el.shadowRoot!.querySelectorAll('button')].some((b) => b.textContent === 'Cancel'), 'no Cancel once finished');
     const rows = deepQuery(el.shadowRoot!, 'tr[data-key]').map((tr) => tr.getAttribute('data-key'));
     assert.equal(rows, ['iteration_1', 'iteration_2', 'iteration_3']);
@@ -109,6 +115,49 @@ test('the header\'s log and result counts follow the live output, not the status
     const results = await workbench.experiments.readResults(ids.runId, {});
     workbench.bus.publish('run.result', { ...ids, entries: results.items });
     await until(() => counts() === '139 · 2', `139 logs and 2 results in the header (it shows ${counts()})`);
+  }),
+);
+
+test('a run named by the 8 characters the workbench shows loads, follows its live output, and asks the app for its full id in the URL', () =>
+  withServer(async ({ base, workbench }) => {
+    const ids = await runningRun(workbench);
+    await appendEntries(workbench, ids.runId, 3);
+    const asked: NavigateDetail[] = [];
+    const listener = (event: Event) => asked.push((event as CustomEvent<NavigateDetail>).detail);
+    document.body.addEventListener(NAVIGATE_EVENT, listener);
+    try {
+      const el = mount(base, ids.runId.slice(0, 8));
+      const counts = () => el.shadowRoot!.querySelector('dl > div:last-child dd')?.textContent?.trim();
+      await until(() => counts() === '3 · 0', 'the run, loaded by its prefix');
+      assert.is(el.run?.id, ids.runId);
+      assert.match(deepText(el), `Run ${ids.runId.slice(0, 8)}`);
+      assert.equal(asked, [{ path: `/runs/${ids.runId}`, replace: true }]);
+      assert.is(el.shadowRoot!.querySelector('a[download]')?.getAttribute('href'), `${base}/api/runs/${ids.runId}/export?format=json`);
+      // Live events carry the full id: they still reach a view named by a prefix.
+      await appendEntries(workbench, ids.runId, 2, 4);
+      await publishLogs(workbench, ids, 4, 5);
+      await until(() => counts() === '5 · 0', `the live count (it shows ${counts()})`);
+      // The app then gives the full id: the same run stays on screen, not loaded again.
+      const shown = el.run;
+      el.setAttribute('run-id', ids.runId);
+      await el.updateComplete;
+      assert.is(el.run, shown);
+    } finally {
+      document.body.removeEventListener(NAVIGATE_EVENT, listener);
+    }
+  }),
+);
+
+test('a prefix too short or shared by several runs says why it shows no run', () =>
+  withServer(async ({ base, workbench }) => {
+    const ids = await runningRun(workbench);
+    const short = mount(base, ids.runId.slice(0, 6));
+    await until(() => deepText(short).includes('at least 8 hex characters'), 'the rule');
+    for (const id of ['abcdef12-0000-4000-8000-000000000001', 'abcdef12-0000-4000-8000-000000000002']) {
+      await workbench.database.db.insertInto('runs').values({ id, instance_id: ids.instanceId, status: 'completed', options: '{}', created_at: new Date() }).execute();
+    }
+    const shared = mount(base, 'abcdef12');
+    await until(() => deepText(shared).includes('matches 2 runs'), 'the ids it matches');
   }),
 );
 

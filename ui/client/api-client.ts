@@ -98,13 +98,17 @@ export interface ApiClient {
   rerun(id: string): Promise<Run>;
   readLogs(runId: string, query?: LogQuery): Promise<Page<LogEntry>>;
   readResults(runId: string, query?: ResultQuery): Promise<Page<ResultEntry>>;
-  /** The URL of a run's export (a download link). */
-  exportUrl(runId: string, format: 'json' | 'csv'): string;
+  /** The URL of a run's export (a download link): the JSON document, or one table as CSV. */
+  exportUrl(runId: string, format: 'json'): string;
+  exportUrl(runId: string, format: 'csv', table: ExportTable): string;
   /** Whether the workbench reaches its database, and what it holds open. */
   health(): Promise<WorkbenchHealth>;
   /** The URL of the live event stream, with optional filters. */
   eventsUrl(filter?: { run?: string; instance?: string }): string;
 }
+
+/** The tables a run's CSV export has, one file each. */
+export type ExportTable = 'logs' | 'results';
 
 const enc = encodeURIComponent;
 
@@ -164,7 +168,7 @@ export function apiClient(base = ''): ApiClient {
     readLogs: (id, q = {}) =>
       request<Page<LogEntry>>('GET', `/api/runs/${enc(id)}/logs${query({ after: q.after, level: q.levels?.join(','), limit: q.limit })}`),
     readResults: (id, q = {}) => request<Page<ResultEntry>>('GET', `/api/runs/${enc(id)}/results${query({ ...q })}`),
-    exportUrl: (id, format) => `${root}/api/runs/${enc(id)}/export?format=${format}`,
+    exportUrl: (id: string, format: 'json' | 'csv', table?: ExportTable) => `${root}/api/runs/${enc(id)}/export${query({ format, table })}`,
     health: () => request<WorkbenchHealth>('GET', '/api/health'),
     eventsUrl: (filter = {}) => `${root}/api/events${query(filter)}`,
   } satisfies ApiClient);

@@ -7,7 +7,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { ApiError, apiClient, type ApiClient, type Instance, type Run } from '../client/api-client.ts';
 import { formatDuration, formatProgress, formatTime, shortId } from '../app/format.ts';
-import { navigate, pageHref } from '../app/navigation.ts';
+import { navigate, pageHref, replaceInApp } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { fresherRun, withOutput } from '../state/fresher-run.ts';
 import { theme } from '../styles/theme.ts';
@@ -19,9 +19,11 @@ import { showDirectionControls, userText } from './user-text.ts';
 const ACTIVE = new Set(['pending', 'running']);
 
 /**
- * Attributes: `api` (the workbench's API base, '' for this origin), `run-id`. Without a
+ * Attributes: `api` (the workbench's API base, '' for this origin), `run-id` (the run's id
+ * or a unique prefix of 8+ of its characters, as the workbench shows it). Without a
  * `run-id` it shows its content (or a line saying what to add) instead of loading.
- * Navigates (NAVIGATE_EVENT) to the new run after Re-run.
+ * Navigates (NAVIGATE_EVENT) to the new run after Re-run; in the app, a run opened by a
+ * prefix has its full id put in the URL (replacing the entry).
  */
 export class AthanorRunView extends LitElement {
   static override properties = {
@@ -110,18 +112,19 @@ export class AthanorRunView extends LitElement {
   #ticker: ReturnType<typeof setInterval> | undefined;
   #loadToken = 0;
 
+  // The server resolves a prefix in the filter; the events carry the run's full id.
   #live = new LiveEventsController(this, () => (this.runId ? { api: this.api, filter: { run: this.runId } } : undefined), {
     'run.status': (event) => {
-      if (event.runId === this.runId) this.run = fresherRun(this.run, event.run);
+      if (this.#shows(event.runId)) this.run = fresherRun(this.run, event.run);
     },
     'run.progress': (event) => {
-      if (event.runId === this.runId && this.run) this.run = { ...this.run, progress: event.progress };
+      if (this.#shows(event.runId) && this.run) this.run = { ...this.run, progress: event.progress };
     },
     'run.log': (event) => {
-      if (event.runId === this.runId && this.run) this.run = withOutput(this.run, 'log', event.entries, event.omitted);
+      if (this.#shows(event.runId) && this.run) this.run = withOutput(this.run, 'log', event.entries, event.omitted);
     },
     'run.result': (event) => {
-      if (event.runId === this.runId && this.run) this.run = withOutput(this.run, 'result', event.entries);
+      if (this.#shows(event.runId) && this.run) this.run = withOutput(this.run, 'result', event.entries);
     },
     reset: () => void this.#load(),
   });
@@ -139,6 +142,8 @@ export class AthanorRunView extends LitElement {
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    // The app put the full id of the run shown (opened by a prefix) in its URL: the same run, kept as it is.
+    if (changed.has('runId') && !changed.has('api') && this.run && this.run.id === this.runId.toLowerCase()) return;
     if (changed.has('api') || changed.has('runId')) {
       this.#client = apiClient(this.api);
       this.#live.retarget();
@@ -156,7 +161,7 @@ export class AthanorRunView extends LitElement {
     this.busy = 'cancel';
     try {
       const { run } = await this.#client.cancelRun(this.run.id);
-      if (run.id === this.runId) this.run = fresherRun(this.run, run);
+      if (this.#shows(run.id)) this.run = fresherRun(this.run, run);
     } catch (error) {
       this.error = `Could not cancel: ${(error as Error).message}`;
     } finally {
@@ -186,11 +191,18 @@ export class AthanorRunView extends LitElement {
       const run = await this.#client.getRun(this.runId);
       if (token !== this.#loadToken) return;
       this.run = fresherRun(this.run, run);
+      if (run.id !== this.runId) replaceInApp(this, `/runs/${run.id}`);
       this.instance = await this.#client.getInstance(run.instanceId).catch(() => undefined);
     } catch (error) {
       if (token !== this.#loadToken) return;
       this.error = error instanceof ApiError && error.status === 404 ? `Run ${this.runId} not found.` : `Could not load the run: ${(error as Error).message}`;
     }
+  }
+
+  /** Whether `id` (a full run id) is the run this view shows, however `run-id` names it. */
+  #shows(id: string): boolean {
+    const digits = (text: string) => text.toLowerCase().replace(/-/g, '');
+    return id === this.run?.id || (this.runId !== '' && digits(id).startsWith(digits(this.runId)));
   }
 
   #tick(on: boolean): void {
@@ -270,7 +282,8 @@ export class AthanorRunView extends LitElement {
           : nothing}
         <button @click=${() => this.rerun()} ?disabled=${this.busy === 'rerun'}>Re-run</button>
         <a class="button" href=${this.#client.exportUrl(run.id, 'json')} download>Export JSON</a>
-        <a class="button" href=${this.#client.exportUrl(run.id, 'csv')} download>Export CSV</a>
+        <a class="button" href=${this.#client.exportUrl(run.id, 'csv', 'logs')} download>Logs CSV</a>
+        <a class="button" href=${this.#client.exportUrl(run.id, 'csv', 'results')} download>Results CSV</a>
       </header>
       ${this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : nothing}
       ${this.#progress(run)}

@@ -98,13 +98,14 @@ api('runs: start, read, logs with cursor and level, results, re-run, cancel, exp
     await finished(ctx, again.body.id);
     const cancelFinished = await api('POST', `/api/runs/${run.id}/cancel`);
     assert.equal([cancelFinished.status, cancelFinished.body.changed], [200, false]);
-    const csv = await fetch(`${ctx.base}/api/runs/${run.id}/export?format=csv`);
-    const text = await csv.text();
-    assert.match(csv.headers.get('content-type')!, 'text/csv');
-    assert.match(text, 'kind,seq,time,level,key,message,value\nlog,1,');
-    assert.match(text, /result,5,[^,]+,,r5,,"\{""i"":5\}"/);
+    const logsCsv = await fetch(`${ctx.base}/api/runs/${run.id}/export?format=csv&table=logs`);
+    assert.match(logsCsv.headers.get('content-type')!, 'text/csv');
+    assert.match(await logsCsv.text(), /^seq,timestamp,level,message,metadata\r\n1,[^,]+,info,mode complete,/);
+    const resultsCsv = await fetch(`${ctx.base}/api/runs/${run.id}/export?format=csv&table=results`);
+    assert.match(await resultsCsv.text(), /^seq,recordedAt,key,value\r\n(.*\r\n){4}5,[^,]+,r5,"\{""i"":5\}"\r\n$/);
+    assert.is((await api('GET', `/api/runs/${run.id}/export?format=csv`)).status, 400);
     const json = await api('GET', `/api/runs/${run.id}/export?format=json`);
-    assert.equal([json.body.logs.length, json.body.results.length, json.body.run.id], [6, 5, run.id]);
+    assert.equal([json.body.logs.length, json.body.results.length, json.body.run.id, json.body.instance.name], [6, 5, run.id, 'K']);
     assert.is((await api('GET', `/api/runs/${run.id}/export?format=xml`)).status, 400);
     const long = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'L', configuration: { mode: 'cooperative' } })).body;
     const longRun = (await api('POST', `/api/instances/${long.id}/runs`)).body;
@@ -183,7 +184,7 @@ api('unknown fields, null configurations and filters naming nothing are refused 
     const noFile = await call('POST', '/api/experiments', { file: '' });
     assert.is(noFile.status, 400);
     assert.is(noFile.body.error, 'file must be a file name such as "my_study.ts", got ""');
-    for (const query of ['run=abc', 'instance=00000000-0000-4000-8000-000000000000']) {
+    for (const query of ['run=abcdef12', 'run=not-a-run', 'instance=00000000-0000-4000-8000-000000000000']) {
       const stream = await fetch(`${base}/api/events?${query}`);
       assert.is(stream.status, 404, query);
       assert.match(((await stream.json()) as { error: string }).error, 'not found');
