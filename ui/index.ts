@@ -10,6 +10,10 @@
 export { AthanorDashboard } from './elements/athanor-dashboard.ts';
 export { AthanorInstanceView } from './elements/athanor-instance-view.ts';
 export { AthanorRunView } from './elements/athanor-run-view.ts';
+export { AthanorRunRecord } from './elements/athanor-run-record.ts';
+export { AthanorRunAgain } from './elements/athanor-run-again.ts';
+export { AthanorCodeSnapshot } from './elements/athanor-code-snapshot.ts';
+export { AthanorCodeDiff } from './elements/athanor-code-diff.ts';
 export { AthanorNewInstance } from './elements/athanor-new-instance.ts';
 export { AthanorSourcePane } from './elements/athanor-source-pane.ts';
 export { AthanorStatusBadge } from './elements/athanor-status-badge.ts';
