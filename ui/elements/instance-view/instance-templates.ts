@@ -55,10 +55,12 @@ export interface RunsTableOptions {
   runs: Run[];
   currentHash: string | null | undefined;
   now: number;
+  /** Marks shown under a run's id (what it ran with that a run would not get now). */
+  marks?: (run: Run) => unknown;
 }
 
 /** The instance's runs: status, times, duration, code version and links to logs and results. */
-export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
+export function runsTable({ api, runs, currentHash, now, marks }: RunsTableOptions) {
   return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table class="runs">
     <caption class="visually-hidden">Runs, newest first</caption>
     <thead>
@@ -81,7 +83,7 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
           const stale = !!(currentHash && run.codeHash && run.codeHash !== currentHash);
           const progress = run.status === 'running' && run.progress ? run.progress : undefined;
           return html`<tr data-id=${run.id} data-status=${run.status}>
-            <td><a class="mono" href=${href} aria-label="Run ${shortId(run.id)}">${shortId(run.id)}</a></td>
+            <td><a class="mono" href=${href} aria-label="Run ${shortId(run.id)}">${shortId(run.id)}</a>${marks ? marks(run) : nothing}</td>
             <td>
               <athanor-status-badge status=${run.status}></athanor-status-badge>
               ${progress
@@ -96,7 +98,7 @@ export function runsTable({ api, runs, currentHash, now }: RunsTableOptions) {
             <td>${formatDuration(run.startedAt, run.completedAt, now)}</td>
             <td>
               <code title=${run.codeHash ?? 'unknown'}>${shortHash(run.codeHash)}</code>
-              ${stale ? html`<span class="stale" title="An older version of the experiment's code">older code</span>` : nothing}
+              ${stale && !marks ? html`<span class="stale" title="An older version of the experiment's code">older code</span>` : nothing}
             </td>
             <td class="links">
               <a href="${href}#logs" aria-label="Logs of run ${shortId(run.id)}">Logs (${run.logCount})</a>
