@@ -62,6 +62,7 @@ export class EventHub {
   readonly #clients = new Set<Client>();
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
+  #closed = false;
 
   constructor(bus: EventBus, options: EventHubOptions = {}) {
     this.#options = { ringSize: 10_000, ringBytes: 32 * 1024 * 1024, clientBuffer: 4 * 1024 * 1024, heartbeatMs: 15_000, ...options };
@@ -78,6 +79,12 @@ export class EventHub {
 
   /** Serves one event stream until the client goes away. */
   attach(request: IncomingMessage, response: ServerResponse, filter: EventFilter): void {
+    // A client reconnecting as the server stops (on a kept-alive socket) would otherwise hold
+    // it open: nothing would ever end its stream, and closing the server waits for it.
+    if (this.#closed) {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('the workbench is stopping');
+      return;
+    }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -102,6 +109,7 @@ export class EventHub {
 
   /** Ends every stream (the server is stopping). */
   close(): void {
+    this.#closed = true;
     this.#unsubscribe();
     clearInterval(this.#heartbeat);
     for (const client of this.#clients) client.response.end();

@@ -14,6 +14,10 @@ test('custom-elements.json describes every embeddable view with the attributes i
     'athanor-instance-view': ['api', 'instance-id'],
     'athanor-instance-history': ['api', 'instance-id', 'version'],
     'athanor-run-view': ['api', 'run-id'],
+    'athanor-run-record': ['api', 'run-id'],
+    'athanor-run-again': ['api', 'run-id'],
+    'athanor-code-snapshot': ['api', 'run-id', 'code-hash', 'file'],
+    'athanor-code-diff': ['api', 'run-id', 'experiment', 'layout'],
     'athanor-new-instance': ['api', 'experiment'],
     'athanor-source-pane': ['api', 'experiment'],
   };

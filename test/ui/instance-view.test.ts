@@ -135,7 +135,27 @@ test('startRun() shows the new run at the top at once and follows it to completi
     await until(() => el.experimentInfo?.codeHash !== run!.codeHash, 'the new code version, live', 15000);
     await el.updateComplete;
     assert.match(text(el.shadowRoot!.querySelector('.code-changed')), 'Code changed since the last run');
-    assert.ok(rows(el)[0]!.querySelector('.stale'), 'the run row says it ran older code');
+    const mark = rows(el)[0]!.querySelector('.mark.older-code');
+    assert.match(text(mark), /^older code: Ran an older version of the experiment's code/, 'the run row says it ran older code');
+    assert.match(mark!.getAttribute('title')!, `(${run!.codeHash!.slice(0, 7)}; now ${el.experimentInfo!.codeHash!.slice(0, 7)})`);
+  });
+});
+
+test("a run whose configuration is not the instance's now is marked other config, saying what differs, live", async () => {
+  await withWorkbench(async ({ base, api, workbench }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'tuned', configuration: { iterations: 2 } })).body;
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    await workbench.experiments.waitForRun(run.id);
+    const { el } = mount(base, instance.id);
+    await loaded(el);
+    await until(() => el.runs[0]?.status === 'completed', 'the run, completed');
+    await el.updateComplete;
+    assert.is(rows(el)[0]!.querySelector('.mark'), null, 'a run of the configuration now is not marked');
+    await api('PATCH', `/api/instances/${instance.id}`, { configuration: { iterations: 5 } });
+    const mark = await until(() => rows(el)[0]!.querySelector('.mark.other-config') ?? undefined, 'the mark, live from instance.updated');
+    assert.is(mark.getAttribute('title'), "Ran with a configuration other than the instance's now: iterations 2 → 5");
+    assert.match(text(mark), /^other config: Ran with a configuration/, 'said to screen readers too');
+    assert.is(rows(el)[0]!.querySelector('.mark.older-code'), null, 'the code is the same');
   });
 });
 

@@ -57,3 +57,10 @@ export function formatProgress(progress: { current: number; total: number }, sta
   if (!(elapsed >= 1000) || current <= 0 || current >= total) return text;
   return `${text} · ${roughly((elapsed * (total - current)) / current)} left`;
 }
+
+/** `812 B`, `3.4 kB`, `1.2 MB` (powers of 1000, as file sizes read). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}

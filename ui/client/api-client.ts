@@ -8,10 +8,15 @@
  * const run = await api.startRun(instanceId);
  */
 import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
+import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { loadValidator } from './experiment-validators.ts';
 
 export type { ExperimentInfo, Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
+export type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile };
+
+/** Which code a rerun executes: the experiment's file now, or the code the run kept. */
+export type RerunCode = 'current' | 'snapshot';
 
 /** One problem with a configuration, as the server reports it. */
 export interface FieldError {
@@ -92,10 +97,16 @@ export interface ApiClient {
   getInstanceVersion(instanceId: string, version: number): Promise<InstanceVersion>;
   listRuns(instanceId: string, query?: { limit?: number; cursor?: string | null; status?: RunStatus }): Promise<Page<Run>>;
   startRun(instanceId: string): Promise<Run>;
-  getRun(id: string): Promise<Run>;
+  /** The run with its code's files and, when its files differed from the git commit, the diff. */
+  getRun(id: string): Promise<RunDetail>;
   /** Asks for a cancel: `changed` is false when the run had already finished. */
   cancelRun(id: string): Promise<CancelOutcome>;
-  rerun(id: string): Promise<Run>;
+  /** A new run with the configuration `id` ran with; `code` (default: the server's, current) says which code. */
+  rerun(id: string, code?: RerunCode): Promise<Run>;
+  /** The code a run ran: its files' sources, as they were. */
+  readRunSource(id: string): Promise<CodeSnapshot>;
+  /** Kept code by its hash. */
+  readCode(hash: string): Promise<CodeSnapshot>;
   readLogs(runId: string, query?: LogQuery): Promise<Page<LogEntry>>;
   readResults(runId: string, query?: ResultQuery): Promise<Page<ResultEntry>>;
   /** The URL of a run's export (a download link): the JSON document, or one table as CSV. */
@@ -162,9 +173,11 @@ export function apiClient(base = ''): ApiClient {
     getInstanceVersion: (id, version) => request<InstanceVersion>('GET', `/api/instances/${enc(id)}/versions/${version}`),
     listRuns: (id, q = {}) => request<Page<Run>>('GET', `/api/instances/${enc(id)}/runs${query(q)}`),
     startRun: (id) => request<Run>('POST', `/api/instances/${enc(id)}/runs`, {}),
-    getRun: (id) => request<Run>('GET', `/api/runs/${enc(id)}`),
+    getRun: (id) => request<RunDetail>('GET', `/api/runs/${enc(id)}`),
     cancelRun: (id) => request<CancelOutcome>('POST', `/api/runs/${enc(id)}/cancel`, {}),
-    rerun: (id) => request<Run>('POST', `/api/runs/${enc(id)}/rerun`, {}),
+    rerun: (id, code) => request<Run>('POST', `/api/runs/${enc(id)}/rerun`, code ? { code } : {}),
+    readRunSource: (id) => request<CodeSnapshot>('GET', `/api/runs/${enc(id)}/source`),
+    readCode: (hash) => request<CodeSnapshot>('GET', `/api/code/${enc(hash)}`),
     readLogs: (id, q = {}) =>
       request<Page<LogEntry>>('GET', `/api/runs/${enc(id)}/logs${query({ after: q.after, level: q.levels?.join(','), limit: q.limit })}`),
     readResults: (id, q = {}) => request<Page<ResultEntry>>('GET', `/api/runs/${enc(id)}/results${query({ ...q })}`),

@@ -196,9 +196,12 @@ export class AthanorCodeEditor extends LitElement {
   }
 
   override render() {
+    // Read-only, Tab is not taken by the editor (CodeMirror's indent refuses): it moves on.
     return html`<div class="mount"></div>
       <p class="hint" id="hint">
-        <kbd>Tab</kbd> indents · <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor · <kbd>Ctrl/⌘ S</kbd> saves
+        ${this.readonly
+          ? 'Read-only'
+          : html`<kbd>Tab</kbd> indents · <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor · <kbd>Ctrl/⌘ S</kbd> saves`}
       </p>`;
   }
 

@@ -12,6 +12,8 @@ import { theme } from '../styles/theme.ts';
 import { instanceViewStyles } from './instance-view/instance-view-styles.ts';
 import { configValue, runsTable, shortHash } from './instance-view/instance-templates.ts';
 import { cloneDialog, deleteDialog } from './instance-view/instance-dialogs.ts';
+import { runMarks } from './instance-view/run-marks.ts';
+import { markStyles } from './run-record/run-record-styles.ts';
 import './athanor-instance-editor.ts';
 import './athanor-instance-history.ts';
 import { userText } from './user-text.ts';
@@ -44,7 +46,7 @@ export class AthanorInstanceView extends LitElement {
     dialogError: { state: true },
     now: { state: true },
   };
-  static override styles = [theme, instanceViewStyles];
+  static override styles = [theme, instanceViewStyles, markStyles];
 
   declare api: string;
   declare instanceId: string;
@@ -281,6 +283,12 @@ export class AthanorInstanceView extends LitElement {
     </p>`;
   }
 
+  /** "other config" / "older code": what the run ran with that a run now would not. */
+  #marks(run: Run) {
+    const instance = this.instance;
+    return runMarks(run, { configuration: instance?.configuration, schema: this.experimentInfo?.schema, codeHash: this.experimentInfo?.codeHash });
+  }
+
   #renderDetails(instance: Instance) {
     const info = this.experimentInfo;
     return html`<dl class="details">
@@ -347,6 +355,7 @@ export class AthanorInstanceView extends LitElement {
               instanceId: instance.id,
               currentVersion: instance.version,
               onVersion: (version) => void this.showVersion(version),
+              marks: (run) => this.#marks(run),
             })
           : html`<p class="muted">No runs yet. Start one with <strong>Start run</strong> (or press <kbd>r</kbd>).</p>`}
         ${this.next

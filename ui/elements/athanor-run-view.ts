@@ -1,11 +1,12 @@
 /**
  * `<athanor-run-view api run-id>`: one run — its status, progress, timing, the code
- * version it ran and its instance; its live logs (`<athanor-log-view>`) and results
- * (`<athanor-results-panel>`); Cancel, Re-run and export links. Live from `/api/events`
+ * version it ran and its instance; what it ran with (`<athanor-run-record>`); its live logs
+ * (`<athanor-log-view>`) and results (`<athanor-results-panel>`); Cancel, Run again
+ * (`<athanor-run-again>`) and export links. Live from `/api/events`
  * filtered to the run.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { ApiError, apiClient, type ApiClient, type Instance, type Run } from '../client/api-client.ts';
+import { ApiError, apiClient, type ApiClient, type Instance, type RerunCode, type Run } from '../client/api-client.ts';
 import { formatDuration, formatProgress, formatTime, shortId } from '../app/format.ts';
 import { navigate, pageHref, replaceInApp } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
@@ -14,6 +15,8 @@ import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
 import './athanor-log-view.ts';
 import './athanor-results-panel.ts';
+import './athanor-run-record.ts';
+import './athanor-run-again.ts';
 import { showDirectionControls, userText } from './user-text.ts';
 
 const ACTIVE = new Set(['pending', 'running']);
@@ -169,12 +172,12 @@ export class AthanorRunView extends LitElement {
     }
   }
 
-  /** Starts a new run of the same instance and shows it. */
-  async rerun(): Promise<void> {
+  /** Starts a new run with the configuration this one ran with (and `code`) and shows it. */
+  async rerun(code: RerunCode = 'current'): Promise<void> {
     if (!this.run) return;
     this.busy = 'rerun';
     try {
-      const run = await this.#client.rerun(this.run.id);
+      const run = await this.#client.rerun(this.run.id, code);
       navigate(this, this.api, `/runs/${run.id}`);
     } catch (error) {
       this.error = `Could not start a new run: ${(error as Error).message}`;
@@ -255,6 +258,9 @@ export class AthanorRunView extends LitElement {
     return html`<dl>
       <div><dt>Instance</dt><dd><a href=${pageHref(this.api, `/experiments/${run.instanceId}`)}>${instanceLabel}</a></dd></div>
       <div><dt>Experiment</dt><dd>${this.instance ? userText(this.instance.experiment) : '—'}</dd></div>
+      ${run.rerunOf
+        ? html`<div><dt>Rerun of</dt><dd><a href=${pageHref(this.api, `/runs/${run.rerunOf}`)}>Run <code>${shortId(run.rerunOf)}</code></a>${run.codeSnapshot ? ' · with its code' : ''}</dd></div>`
+        : nothing}
       <div><dt>Code version</dt><dd>${run.codeHash ? html`<code title=${run.codeHash}>${run.codeHash.slice(0, 10)}</code>` : '—'}</dd></div>
       <div><dt>Created</dt><dd>${formatTime(run.createdAt)}</dd></div>
       <div><dt>Started</dt><dd>${formatTime(run.startedAt)}</dd></div>
@@ -280,7 +286,7 @@ export class AthanorRunView extends LitElement {
         ${active
           ? html`<button class="danger" @click=${() => this.cancel()} ?disabled=${this.busy === 'cancel'}>${this.busy === 'cancel' ? 'Cancelling…' : 'Cancel'}</button>`
           : nothing}
-        <button @click=${() => this.rerun()} ?disabled=${this.busy === 'rerun'}>Re-run</button>
+        <athanor-run-again api=${this.api} run-id=${run.id}></athanor-run-again>
         <a class="button" href=${this.#client.exportUrl(run.id, 'json')} download>Export JSON</a>
         <a class="button" href=${this.#client.exportUrl(run.id, 'csv', 'logs')} download>Logs CSV</a>
         <a class="button" href=${this.#client.exportUrl(run.id, 'csv', 'results')} download>Results CSV</a>
@@ -289,6 +295,7 @@ export class AthanorRunView extends LitElement {
       ${this.#progress(run)}
       ${this.#ending(run)}
       ${this.#details(run)}
+      <athanor-run-record api=${this.api} run-id=${run.id}></athanor-run-record>
       <section aria-labelledby="logs-title">
         <h2 id="logs-title">Logs</h2>
         <athanor-log-view api=${this.api} run-id=${run.id} .run=${run}></athanor-log-view>

@@ -60,6 +60,8 @@ export interface RunsTableOptions {
   currentVersion: number;
   /** Shows a version in the history (the link's click, so the page need not reload). */
   onVersion: (version: number) => void;
+  /** Marks shown under a run's id (what it ran with that a run would not get now). */
+  marks?: (run: Run) => unknown;
 }
 
 /** The run's configuration version, linked to the history; '—' for runs from before history was kept. */
@@ -79,7 +81,7 @@ function versionCell(run: Run, { api, instanceId, currentVersion, onVersion }: R
 
 /** The instance's runs: status, times, duration, code and configuration versions, and links to logs and results. */
 export function runsTable(options: RunsTableOptions) {
-  const { api, runs, currentHash, now } = options;
+  const { api, runs, currentHash, now, marks } = options;
   return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table class="runs">
     <caption class="visually-hidden">Runs, newest first</caption>
     <thead>
@@ -103,7 +105,7 @@ export function runsTable(options: RunsTableOptions) {
           const stale = !!(currentHash && run.codeHash && run.codeHash !== currentHash);
           const progress = run.status === 'running' && run.progress ? run.progress : undefined;
           return html`<tr data-id=${run.id} data-status=${run.status}>
-            <td><a class="mono" href=${href} aria-label="Run ${shortId(run.id)}">${shortId(run.id)}</a></td>
+            <td><a class="mono" href=${href} aria-label="Run ${shortId(run.id)}">${shortId(run.id)}</a>${marks ? marks(run) : nothing}</td>
             <td>
               <athanor-status-badge status=${run.status}></athanor-status-badge>
               ${progress
@@ -118,7 +120,7 @@ export function runsTable(options: RunsTableOptions) {
             <td>${formatDuration(run.startedAt, run.completedAt, now)}</td>
             <td>
               <code title=${run.codeHash ?? 'unknown'}>${shortHash(run.codeHash)}</code>
-              ${stale ? html`<span class="stale" title="An older version of the experiment's code">older code</span>` : nothing}
+              ${stale && !marks ? html`<span class="stale" title="An older version of the experiment's code">older code</span>` : nothing}
             </td>
             <td>${versionCell(run, options)}</td>
             <td class="links">

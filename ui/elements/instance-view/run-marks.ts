@@ -1,0 +1,48 @@
+/**
+ * The marks on a run in its instance's list when it ran with something other than what a
+ * run would get now: "other config" (its configuration differs from the instance's now)
+ * and "older code" (its code hash is not the experiment's now). Each says what differs in
+ * its tooltip and, for screen readers, in words beside it.
+ */
+import { html, nothing } from 'lit';
+import type { Run } from '../../client/api-client.ts';
+import { configurationChanges, describeChange, type ConfigShape } from '../../state/config-diff.ts';
+
+/** What a run is compared with: its instance's configuration and the experiment's code now. */
+export interface RunMarksBasis {
+  configuration: Record<string, unknown> | undefined;
+  schema: ConfigShape | null | undefined;
+  codeHash: string | null | undefined;
+}
+
+const MAX_LISTED = 3;
+
+/** Why a run is marked "other config" (undefined: it is not). */
+export function otherConfigReason(run: Pick<Run, 'configuration'>, basis: RunMarksBasis): string | undefined {
+  if (!run.configuration || !basis.configuration) return undefined;
+  const changes = configurationChanges(run.configuration, basis.configuration, basis.schema);
+  if (changes.length === 0) return undefined;
+  const listed = changes.slice(0, MAX_LISTED).map(describeChange).join('; ');
+  const more = changes.length > MAX_LISTED ? `; and ${changes.length - MAX_LISTED} more` : '';
+  return `Ran with a configuration other than the instance's now: ${listed}${more}`;
+}
+
+/** Why a run is marked "older code" (undefined: it is not). */
+export function olderCodeReason(run: Pick<Run, 'codeHash'>, basis: RunMarksBasis): string | undefined {
+  if (!run.codeHash || !basis.codeHash || run.codeHash === basis.codeHash) return undefined;
+  return `Ran an older version of the experiment's code (${run.codeHash.slice(0, 7)}; now ${basis.codeHash.slice(0, 7)})`;
+}
+
+function mark(kind: 'other-config' | 'older-code', label: string, reason: string) {
+  return html`<span class="mark ${kind}" title=${reason}>${label}<span class="visually-hidden">: ${reason}</span></span>`;
+}
+
+/** The run's marks, or nothing when it ran with what a run would get now. */
+export function runMarks(run: Run, basis: RunMarksBasis) {
+  const config = otherConfigReason(run, basis);
+  const code = olderCodeReason(run, basis);
+  if (!config && !code) return nothing;
+  return html`<div class="marks">
+    ${config ? mark('other-config', 'other config', config) : nothing} ${code ? mark('older-code', 'older code', code) : nothing}
+  </div>`;
+}
