@@ -99,7 +99,12 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
   await advertise(database, { url: localOrigin(host, server.port), ...(token ? { token } : {}), experimentsDir: workbench.experimentsDir }, out);
   if (workbench.recovered.length) out(`ended ${workbench.recovered.length} run(s) left active by a workbench that stopped`);
   out(`athanor workbench: ${server.url}`);
-  out(`experiments: ${workbench.experimentsDir} (${workbench.registry.list().length} found) · database: ${workbench.database.kind}`);
+  const experiments = workbench.registry.list();
+  out(`experiments: ${workbench.experimentsDir} (${experiments.length} found) · database: ${workbench.database.kind}`);
+  // A broken file is shown in the UI too; the terminal names it, so a folder that loads nothing is seen at once.
+  for (const broken of experiments.filter((entry) => entry.error)) {
+    out(`  ${broken.file} does not load: ${broken.error!.message.split('\n')[0]}`);
+  }
   if (values.open) openBrowser(server.url);
   workbench.databaseMonitor.subscribe((status) =>
     out(

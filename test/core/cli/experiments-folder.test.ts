@@ -72,6 +72,18 @@ test('an unreadable subfolder is skipped quietly: the workbench starts, lists an
   }
 });
 
+test('at start, each experiment that does not load is named in the terminal with its first line of error', async () => {
+  await writeFile(join(experimentsDir, 'broken.ts'), "import { missing } from './nowhere.ts';\nexport function experiment() { return missing; }\nexport function run() {}\n");
+  const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', 'memory']);
+  try {
+    assert.match(workbench.output(), /experiments: .* \(3 found\)/);
+    assert.match(workbench.output(), /\n {2}broken\.ts does not load: .*nowhere/);
+    assert.not.match(workbench.output(), /my_experiment\.ts does not load/);
+  } finally {
+    await stop(workbench);
+  }
+});
+
 test('--experiments / is refused in one line, exit 2, before anything walks or watches the machine', async () => {
   const result = await runAthanor(['dev', '--port', '0', '--experiments', '/', '--db', 'memory'], { permissions: 'enforced', timeoutMs: 120_000 });
   assert.is(result.code, 2, result.stdout + result.stderr.slice(0, 2000));
