@@ -146,7 +146,7 @@ test('a list below its minimum: the hint names it and the list says what is wron
     await settle(el);
     await type(root.querySelector<HTMLInputElement>('#name')!, 'named');
     await settle(el);
-    assert.is(root.querySelector('#submit-hint')!.textContent!.trim(), 'To create it: fix 1 configuration problem (Prompts).');
+    assert.is(root.querySelector('#submit-hint')!.textContent!.trim(), 'To create it: fix 1 configuration problem (“Prompts”).');
     assert.is(form(el).shadowRoot!.querySelector('#f-prompts-error')?.textContent?.trim(), '0 items, fewer than the minimum 1');
     assert.is(form(el).shadowRoot!.querySelector('#f-prompts-add')!.textContent!.trim(), '+ Add prompt');
     el.remove();

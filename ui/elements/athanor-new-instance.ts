@@ -170,7 +170,8 @@ export class AthanorNewInstance extends LitElement {
     if (count) {
       // Name where they are: a problem the reader cannot find is no help.
       const where = this.#form?.problemFields() ?? [];
-      problems.push(`fix ${count} configuration ${count === 1 ? 'problem' : 'problems'}${where.length ? ` (${where.join(', ')})` : ''}`);
+      // Quoted, so a label with brackets of its own ("Latency (ms)") does not nest in ours.
+      problems.push(`fix ${count} configuration ${count === 1 ? 'problem' : 'problems'}${where.length ? ` (${where.map((label) => `“${label}”`).join(', ')})` : ''}`);
     }
     return problems;
   }
