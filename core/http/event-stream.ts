@@ -99,7 +99,11 @@ export class EventHub {
     response.write('retry: 1000\n\n');
     const client: Client = { response, matches: matcher(filter), catchingUp: false };
     const lastId = Number(request.headers['last-event-id'] ?? new URL(request.url ?? '/', 'http://x').searchParams.get('lastEventId') ?? NaN);
-    if (Number.isInteger(lastId)) this.#replay(client, lastId);
+    const reset = Number.isInteger(lastId) && !this.#replay(client, lastId);
+    // The stream is live from here. Its id (the newest event's, whether or not this stream
+    // carries it) is where a view that saw nothing yet resumes from, so one hidden for a
+    // while (the back/forward cache) gets what it missed, not a gap.
+    if (!reset) response.write(`id: ${this.#nextId - 1}\nevent: stream.open\ndata: {}\n\n`);
     // A resumed client gets its backlog whatever its size (the ring bounds it): dropping it
     // for that would make it reconnect and get the same backlog again, for ever.
     if (response.writableLength > this.#options.clientBuffer) {
@@ -120,7 +124,8 @@ export class EventHub {
     this.#clients.clear();
   }
 
-  #replay(client: Client, lastId: number): void {
+  /** Sends what the client missed after `lastId`; false when it cannot (it sent stream.reset). */
+  #replay(client: Client, lastId: number): boolean {
     const newest = this.#nextId - 1;
     const oldest = this.#ring[0]?.id ?? this.#nextId;
     if (lastId < oldest - 1 || lastId > newest) {
@@ -128,11 +133,12 @@ export class EventHub {
       // it shows. The reset carries the newest id, so its next reconnect resumes from here.
       const reason = lastId > newest ? `event ${lastId} was not sent by this workbench (it restarted?)` : `events after ${lastId} are no longer kept`;
       this.#send(client, `id: ${newest}\nevent: stream.reset\ndata: ${JSON.stringify({ reason })}\n\n`);
-      return;
+      return false;
     }
     for (const stored of this.#ring) {
       if (stored.id > lastId && client.matches(stored)) client.response.write(stored.text);
     }
+    return true;
   }
 
   #publish(event: AthanorEvent): void {

@@ -9,15 +9,18 @@ export interface SseEvent {
 /**
  * A minimal SSE client over fetch: collects events until aborted. Like a browser's
  * EventSource, it reconnects with Last-Event-ID when the server drops it, so a reader the
- * server found too slow on a loaded machine still sees every event once.
+ * server found too slow on a loaded machine still sees every event once. The stream's
+ * `stream.open` (sent as it goes live) sets the id to resume from and is kept apart, in
+ * `opened`.
  */
 export function listen(url: string, headers: Record<string, string> = {}) {
   const received: SseEvent[] = [];
+  const opened: SseEvent[] = [];
+  let lastId: string | undefined;
   const controller = new AbortController();
   let reconnects = 0;
   let connected = false;
   const readOnce = async () => {
-    const lastId = received.findLast((e) => e.id)?.id;
     const response = await fetch(url, { headers: lastId ? { ...headers, 'last-event-id': lastId } : headers, signal: controller.signal });
     connected = true;
     const decoder = new TextDecoder();
@@ -36,7 +39,9 @@ export function listen(url: string, headers: Record<string, string> = {}) {
           if (field === 'event') event.event = value;
           if (field === 'data') event.data = JSON.parse(value);
         }
-        if (event.event) received.push(event);
+        if (event.id) lastId = event.id;
+        if (event.event === 'stream.open') opened.push(event);
+        else if (event.event) received.push(event);
       }
     }
   };
@@ -51,5 +56,5 @@ export function listen(url: string, headers: Record<string, string> = {}) {
       if (!controller.signal.aborted) reconnects++;
     }
   })();
-  return { received, reconnects: () => reconnects, connected: () => connected, close: async () => (controller.abort(), await done) };
+  return { received, opened, reconnects: () => reconnects, connected: () => connected, close: async () => (controller.abort(), await done) };
 }

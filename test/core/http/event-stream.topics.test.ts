@@ -108,6 +108,21 @@ topics('a resumed stream replays only its topics after Last-Event-ID', async () 
   });
 });
 
+topics('stream.open says where the stream went live: a view that saw nothing yet resumes from there', async () => {
+  await withServer(async (context) => {
+    const quiet = listen(`${context.base}/api/events?topics=experiments`);
+    await until(() => quiet.opened.length === 1, 'stream.open');
+    await quiet.close();
+    assert.equal(quiet.received, [], 'nothing else happened');
+    publishEverything(context.workbench); // while the view is away (hidden in the back/forward cache)
+    const back = listen(`${context.base}/api/events?topics=experiments`, { 'last-event-id': quiet.opened[0]!.id! });
+    await until(() => back.received.some((e) => e.event === 'database.status'), 'the missed events');
+    await back.close();
+    assert.equal(back.received.map(describe), ['experiment.changed', 'experiment.removed', 'database.status']);
+    assert.ok(Number(back.opened[0]!.id) > Number(quiet.opened[0]!.id), 'the resumed stream goes live after what it replayed');
+  });
+});
+
 topics('a bad topic is refused naming it and the rule; topics and run= together are refused', async () => {
   await withServer(async ({ api, server }) => {
     for (const [query, expected] of [
