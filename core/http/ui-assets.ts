@@ -141,12 +141,15 @@ export async function createDevUi(): Promise<UiAssets> {
   };
 }
 
-/** Builds the app into `dist/ui/` and the elements into `dist/athanor-ui.js`, as `npm run build` does. */
-export async function buildUi(): Promise<void> {
+/**
+ * Builds the app into `OUT/ui/` and the elements into `OUT/athanor-ui.js`, as `npm run
+ * build` does (OUT: `dist/`, or another folder, e.g. a test's).
+ */
+export async function buildUi(outDir = join(PACKAGE_ROOT, 'dist'), logLevel: 'warn' | 'error' = 'warn'): Promise<void> {
   const { build } = await import('vite');
   const configFile = join(PACKAGE_ROOT, 'vite.config.ts');
-  await build({ configFile, logLevel: 'warn' });
-  await build({ configFile, logLevel: 'warn', mode: 'embed' });
+  await build({ configFile, logLevel, build: { outDir: join(outDir, 'ui'), emptyOutDir: true } });
+  await build({ configFile, logLevel, mode: 'embed', build: { outDir, emptyOutDir: false } });
 }
 
 /** Whether the built app and elements module exist. */
