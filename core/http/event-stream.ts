@@ -72,6 +72,7 @@ export class EventHub {
    */
   #nextId = Date.now() * 1000 + 1;
   readonly #clients = new Set<Client>();
+  #closed = false;
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
 
@@ -90,6 +91,11 @@ export class EventHub {
 
   /** Serves one event stream until the client goes away. */
   attach(request: IncomingMessage, response: ServerResponse, filter: EventFilter): void {
+    if (this.#closed) {
+      // A stream asked for as the server stops (on a kept-alive socket) would hold its close for ever.
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      return void response.end('the workbench is stopping');
+    }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -118,6 +124,7 @@ export class EventHub {
 
   /** Ends every stream (the server is stopping). */
   close(): void {
+    this.#closed = true;
     this.#unsubscribe();
     clearInterval(this.#heartbeat);
     for (const client of this.#clients) client.response.end();

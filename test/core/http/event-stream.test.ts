@@ -1,7 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withServer } from '../../helpers/http-workbench.ts';
 import { until } from '../../helpers/until.ts';
+import { createEventBus } from '../../../core/events/event-bus.ts';
+import { EventHub } from '../../../core/http/event-stream.ts';
 import { listen, type SseEvent } from '../../helpers/sse-client.ts';
 
 const events = suite('HTTP API: live events');
@@ -92,6 +96,18 @@ events('a client that cannot keep up is dropped, never buffered without bound', 
     response.destroy();
     assert.ok(reader.received.some((e) => e.event === 'run.log' && e.data.runId === run.id));
   }, { server: { events: { clientBuffer: 256 * 1024 } } });
+});
+
+events('a stream asked for as the server stops is refused, so it cannot hold the server open', async () => {
+  const hub = new EventHub(createEventBus());
+  const server = createServer((request, response) => hub.attach(request, response, {}));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  hub.close();
+  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`);
+  assert.is(response.status, 503);
+  assert.is(await response.text(), 'the workbench is stopping');
+  assert.is(hub.clientCount, 0);
+  await new Promise((resolve) => server.close(resolve)); // nothing left open to wait for
 });
 
 events.run();
