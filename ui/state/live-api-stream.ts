@@ -84,6 +84,8 @@ export class ApiStream<K> {
     // reopened for it, it comes back asking for what followed this.
     if (cursor !== undefined) this.#options.send(key, { type: 'cursor', api: this.#api, id: cursor });
     if (this.#covers(subscriber)) subscriber.live = true;
+    // The first subscriber opens the stream at once; later ones wait a moment to share a reopen.
+    else if (!this.#source && !this.#timer) this.#reconcile();
     else this.#schedule(this.#options.growDelayMs);
     if (this.#narrower()) this.#schedule(this.#options.shrinkDelayMs);
   }
