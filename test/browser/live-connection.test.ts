@@ -6,6 +6,8 @@
 // Limits: the issue's 3 s per tab and 2 s for the 21st page, scaled by the machine's load
 // (the 1-minute load average per core, at most ×4) because CI shares two cores with other
 // work. What they catch is a page that never loads, which no scaling hides.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { suite } from 'uvu';
@@ -143,6 +145,44 @@ live('12 tabs load at once and follow a run live over at most 2 connections; the
     },
     { ui: 'built', bfcache: true },
   );
+});
+
+live('tabs of a page on another origin share one connection through a leader tab; another takes over when it closes', async () => {
+  let html = '';
+  const other = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(html);
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  // "localhost" and "127.0.0.1" are different origins (and a page on localhost is a secure context: it has Web Locks).
+  const origin = `http://localhost:${(other.address() as AddressInfo).port}`;
+  try {
+    await withBrowserWorkbench(
+      async ({ api, base, context, page }) => {
+        const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'Embedded', configuration: { mode: 'cooperative', delay_ms: 50 } })).body;
+        const run = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+        html = `<!doctype html><html lang="en"><head><title>Team dashboard</title>
+          <script type="module" src="${base}/athanor-ui.js"></script></head>
+          <body><h1>Team dashboard</h1><athanor-run-view api="${base}" run-id="${run.id}"></athanor-run-view></body></html>`;
+        const tabs = [page, await context.newPage(), await context.newPage()];
+        const shows = (tab: Page, status: string) => tab.locator(`athanor-run-view athanor-status-badge[status="${status}"]`).first();
+        for (const tab of tabs) {
+          await tab.goto(`${origin}/`);
+          await shows(tab, 'running').waitFor({ timeout: 30_000 });
+        }
+        await until(async () => (await health(api)).eventClients === 1, 'the tabs to share one connection');
+        const held = await tabs[2]!.evaluate(() => navigator.locks.query().then((snapshot) => snapshot.held?.map((lock) => lock.name)));
+        assert.equal(held, ['athanor-live-leader'], 'one tab of the origin leads');
+        await tabs[0]!.close(); // the first tab asked first: it led
+        await api('POST', `/api/runs/${run.id}/cancel`);
+        for (const tab of tabs.slice(1)) await shows(tab, 'cancelled').waitFor({ timeout: 15_000 });
+        assert.is((await health(api)).eventClients, 1, 'the new leader holds the one connection');
+      },
+      { ui: 'built', server: { allowedOrigins: [origin] } },
+    );
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
+  }
 });
 
 if (chromium) live.run();
