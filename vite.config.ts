@@ -3,7 +3,10 @@
  * - the workbench app (`ui/index.html` → `dist/ui/`), which `athanor serve` serves and
  *   `athanor dev` serves from source through Vite's middleware;
  * - `--mode embed`: one self-contained module, `dist/athanor-ui.js`, that any page
- *   includes with a single `<script type="module">` to use the elements.
+ *   includes with a single `<script type="module">` to use the elements;
+ * - `--mode worker`: the SharedWorker that holds the browser's one live connection for
+ *   every tab, `dist/athanor-live-worker.js` (one self-contained module at a fixed URL, so
+ *   the app and the embed page of one workbench share it).
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -12,8 +15,8 @@ const ui = fileURLToPath(new URL('./ui/', import.meta.url));
 const dist = fileURLToPath(new URL('./dist/', import.meta.url));
 /** Where the dev server keeps the dependencies it bundles (`optimizeDeps`). */
 const DEV_CACHE_DIR = fileURLToPath(new URL('./node_modules/.vite-athanor/', import.meta.url));
-/** The server code the UI imports (the configuration validator it shares with the server). */
-const SHARED_WITH_SERVER = fileURLToPath(new URL('./core/experiment/', import.meta.url));
+/** The server code the UI imports: the configuration validator and the live events' topics. */
+const SHARED_WITH_SERVER = [fileURLToPath(new URL('./core/experiment/', import.meta.url)), fileURLToPath(new URL('./core/events/', import.meta.url))];
 
 const UI_DEPENDENCIES = [
   'lit',
@@ -34,20 +37,25 @@ const UI_DEPENDENCIES = [
   '@lezer/highlight',
 ];
 
+/** A single-file ES module of `entry` into dist/ (the elements, the live worker). */
+const singleModule = (entry: string, fileName: string) => ({
+  root: ui,
+  publicDir: false as const,
+  build: {
+    outDir: dist,
+    emptyOutDir: false,
+    target: 'es2022',
+    lib: { entry, formats: ['es' as const], fileName: () => fileName },
+    rolldownOptions: { output: { codeSplitting: false } },
+  },
+});
+
 export default defineConfig(({ mode }) =>
-  mode === 'embed'
-    ? {
-        root: ui,
-        publicDir: false,
-        build: {
-          outDir: dist,
-          emptyOutDir: false,
-          target: 'es2022',
-          lib: { entry: `${ui}index.ts`, formats: ['es'], fileName: () => 'athanor-ui.js' },
-          rolldownOptions: { output: { codeSplitting: false } },
-        },
-      }
-    : {
+  mode === 'worker'
+    ? singleModule(`${ui}state/live-worker.ts`, 'athanor-live-worker.js')
+    : mode === 'embed'
+      ? singleModule(`${ui}index.ts`, 'athanor-ui.js')
+      : {
         root: ui,
         appType: 'spa',
         publicDir: false,
@@ -62,7 +70,7 @@ export default defineConfig(({ mode }) =>
         // serves), files only from the UI, the code it shares with the server and its
         // bundled dependencies (Vite's default is the whole workspace), and no
         // open-in-editor (any page could make it open any file).
-        server: { cors: false, fs: { strict: true, allow: [ui, SHARED_WITH_SERVER, DEV_CACHE_DIR] } },
+        server: { cors: false, fs: { strict: true, allow: [ui, ...SHARED_WITH_SERVER, DEV_CACHE_DIR] } },
         plugins: [withoutOpenInEditor()],
         build: { outDir: `${dist}ui`, emptyOutDir: true, target: 'es2022' },
       },

@@ -1,6 +1,8 @@
 /**
- * Live events over Server-Sent Events: one multiplexed stream per tab, optionally
- * filtered to a run or an instance. Every event gets an id; a ring of recent events
+ * Live events over Server-Sent Events: one multiplexed stream per browser (the page's
+ * shared worker or leader tab holds it for every tab), carrying the topics its open views
+ * show (core/events/event-topics.ts), or the older filter to one run or instance, or
+ * everything. Every event gets an id; a ring of recent events
  * (bounded by count and bytes) lets a reconnecting client resume after `Last-Event-ID`
  * without gaps or duplicates. A client that cannot keep up is dropped, never buffered
  * without bound: it reconnects and resumes.
@@ -8,10 +10,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventBus } from '../events/event-bus.ts';
 import type { AthanorEvent } from '../events/event-map.ts';
+import { eventTopics, wantsEvent } from '../events/event-topics.ts';
 
+/**
+ * What one stream carries: `topics` (the UI's way), else the events of one `run` or
+ * `instance` (the older filters, kept for scripts), else everything.
+ */
 export interface EventFilter {
   run?: string;
   instance?: string;
+  topics?: readonly string[];
 }
 
 interface StoredEvent {
@@ -19,6 +27,7 @@ interface StoredEvent {
   text: string;
   runId?: string;
   instanceId?: string;
+  topics: string[];
 }
 
 export interface EventHubOptions {
@@ -36,15 +45,18 @@ function scope(event: AthanorEvent): { runId?: string; instanceId?: string } {
   return { runId: fields.runId, instanceId: fields.instanceId ?? fields.instance?.id };
 }
 
-function matches(stored: Pick<StoredEvent, 'runId' | 'instanceId'>, filter: EventFilter): boolean {
-  if (filter.run && stored.runId !== filter.run) return false;
-  if (filter.instance && stored.instanceId !== filter.instance) return false;
-  return true;
+/** The test a stream applies to each event. */
+function matcher(filter: EventFilter): (stored: StoredEvent) => boolean {
+  if (filter.topics) {
+    const subscribed = new Set(filter.topics);
+    return (stored) => wantsEvent(subscribed, stored.topics);
+  }
+  return (stored) => (!filter.run || stored.runId === filter.run) && (!filter.instance || stored.instanceId === filter.instance);
 }
 
 interface Client {
   response: ServerResponse;
-  filter: EventFilter;
+  matches: (stored: StoredEvent) => boolean;
   /** Still reading the backlog it resumed with: not dropped for its size until it drains. */
   catchingUp: boolean;
 }
@@ -60,9 +72,9 @@ export class EventHub {
    */
   #nextId = Date.now() * 1000 + 1;
   readonly #clients = new Set<Client>();
+  #closed = false;
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
-  #closed = false;
 
   constructor(bus: EventBus, options: EventHubOptions = {}) {
     this.#options = { ringSize: 10_000, ringBytes: 32 * 1024 * 1024, clientBuffer: 4 * 1024 * 1024, heartbeatMs: 15_000, ...options };
@@ -79,11 +91,10 @@ export class EventHub {
 
   /** Serves one event stream until the client goes away. */
   attach(request: IncomingMessage, response: ServerResponse, filter: EventFilter): void {
-    // A client reconnecting as the server stops (on a kept-alive socket) would otherwise hold
-    // it open: nothing would ever end its stream, and closing the server waits for it.
     if (this.#closed) {
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('the workbench is stopping');
-      return;
+      // A stream asked for as the server stops (on a kept-alive socket) would hold its close for ever.
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      return void response.end('the workbench is stopping');
     }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -92,9 +103,13 @@ export class EventHub {
       'x-accel-buffering': 'no',
     });
     response.write('retry: 1000\n\n');
-    const client: Client = { response, filter, catchingUp: false };
+    const client: Client = { response, matches: matcher(filter), catchingUp: false };
     const lastId = Number(request.headers['last-event-id'] ?? new URL(request.url ?? '/', 'http://x').searchParams.get('lastEventId') ?? NaN);
-    if (Number.isInteger(lastId)) this.#replay(client, lastId);
+    const reset = Number.isInteger(lastId) && !this.#replay(client, lastId);
+    // The stream is live from here. Its id (the newest event's, whether or not this stream
+    // carries it) is where a view that saw nothing yet resumes from, so one hidden for a
+    // while (the back/forward cache) gets what it missed, not a gap.
+    if (!reset) response.write(`id: ${this.#nextId - 1}\nevent: stream.open\ndata: {}\n\n`);
     // A resumed client gets its backlog whatever its size (the ring bounds it): dropping it
     // for that would make it reconnect and get the same backlog again, for ever.
     if (response.writableLength > this.#options.clientBuffer) {
@@ -116,7 +131,8 @@ export class EventHub {
     this.#clients.clear();
   }
 
-  #replay(client: Client, lastId: number): void {
+  /** Sends what the client missed after `lastId`; false when it cannot (it sent stream.reset). */
+  #replay(client: Client, lastId: number): boolean {
     const newest = this.#nextId - 1;
     const oldest = this.#ring[0]?.id ?? this.#nextId;
     if (lastId < oldest - 1 || lastId > newest) {
@@ -124,22 +140,23 @@ export class EventHub {
       // it shows. The reset carries the newest id, so its next reconnect resumes from here.
       const reason = lastId > newest ? `event ${lastId} was not sent by this workbench (it restarted?)` : `events after ${lastId} are no longer kept`;
       this.#send(client, `id: ${newest}\nevent: stream.reset\ndata: ${JSON.stringify({ reason })}\n\n`);
-      return;
+      return false;
     }
     for (const stored of this.#ring) {
-      if (stored.id > lastId && matches(stored, client.filter)) client.response.write(stored.text);
+      if (stored.id > lastId && client.matches(stored)) client.response.write(stored.text);
     }
+    return true;
   }
 
   #publish(event: AthanorEvent): void {
     const id = this.#nextId++;
-    const stored: StoredEvent = { id, text: `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`, ...scope(event) };
+    const stored: StoredEvent = { id, text: `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`, topics: eventTopics(event), ...scope(event) };
     this.#ring.push(stored);
     this.#ringBytes += stored.text.length;
     while (this.#ring.length > this.#options.ringSize || this.#ringBytes > this.#options.ringBytes) {
       this.#ringBytes -= this.#ring.shift()!.text.length;
     }
-    for (const client of this.#clients) if (matches(stored, client.filter)) this.#send(client, stored.text);
+    for (const client of this.#clients) if (client.matches(stored)) this.#send(client, stored.text);
   }
 
   #send(client: Client, text: string): void {

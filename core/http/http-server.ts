@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Workbench } from '../workbench.ts';
 import { createApiRouter } from './api-routes.ts';
-import { EventHub, type EventHubOptions } from './event-stream.ts';
+import { EventHub, type EventFilter, type EventHubOptions } from './event-stream.ts';
+import { parseTopics } from '../events/event-topics.ts';
 import { HttpError, toErrorResponse } from './http-errors.ts';
 import { sendJson } from './http-io.ts';
 import { corsHeaders, guardRequest, isAnyAddress, isLoopback } from './request-guard.ts';
@@ -41,6 +42,28 @@ export interface HttpServer {
   readonly port: number;
   readonly events: EventHub;
   close(): Promise<void>;
+}
+
+/**
+ * What `/api/events` carries: `?topics=` (a bad topic is a 400 naming it; a topic whose
+ * run or instance is gone stays silent, as a page open on a deleted instance must not lose
+ * its stream), or the older `?run=` / `?instance=` filter, or everything.
+ */
+async function eventFilter(url: URL, workbench: Workbench): Promise<EventFilter> {
+  const topics = url.searchParams.get('topics');
+  const run = url.searchParams.get('run') ?? undefined;
+  const instance = url.searchParams.get('instance') ?? undefined;
+  if (topics !== null) {
+    if (run || instance) throw new HttpError(400, 'ERR_BAD_INPUT', 'topics: give topics, or run= / instance=, not both (run:<id> and instance:<id> are topics)');
+    const parsed = parseTopics(topics);
+    if ('error' in parsed) throw new HttpError(400, 'ERR_BAD_INPUT', parsed.error);
+    return { topics: parsed.topics };
+  }
+  // A filter naming nothing would be a stream that stays silent: say so instead.
+  // A run may be named by a prefix of its id; events carry the full id.
+  const runId = run ? (await workbench.experiments.getRun(await workbench.experiments.resolveRunId(run))).id : undefined;
+  if (instance) await workbench.experiments.getInstance(instance);
+  return { run: runId, instance };
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -81,12 +104,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     if (url.pathname === '/api/events') {
       if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD', 'the event stream is GET only');
-      const filter = { run: url.searchParams.get('run') ?? undefined, instance: url.searchParams.get('instance') ?? undefined };
-      // A filter naming nothing would be a stream that stays silent: say so instead.
-      // A run may be named by a prefix of its id; events carry the full id.
-      if (filter.run) filter.run = (await options.workbench.experiments.getRun(await options.workbench.experiments.resolveRunId(filter.run))).id;
-      if (filter.instance) await options.workbench.experiments.getInstance(filter.instance);
-      return events.attach(request, response, filter);
+      return events.attach(request, response, await eventFilter(url, options.workbench));
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const { handler, params } = router.match(request.method ?? 'GET', url.pathname);

@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import type { UiHandler } from './http-server.ts';
@@ -19,6 +19,8 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUILT_UI_DIR = join(PACKAGE_ROOT, 'dist', 'ui');
 /** Where `vite build --mode embed` puts the single-file module of the elements. */
 export const BUILT_EMBED_MODULE = join(PACKAGE_ROOT, 'dist', 'athanor-ui.js');
+/** The live connection's SharedWorker (`vite build --mode worker`), beside the elements' module. */
+const LIVE_WORKER_FILE = 'athanor-live-worker.js';
 const UI_SOURCE = join(PACKAGE_ROOT, 'ui');
 
 const TYPES: Record<string, string> = {
@@ -37,17 +39,22 @@ export interface UiAssets {
   close(): Promise<void>;
 }
 
+type ModuleSender = (response: Parameters<UiHandler>[1]) => Promise<boolean>;
+
 /**
  * The embedding routes, the same in both modes: `/athanor-ui.js` (every element, one
- * module), `/embed.html` (a plain page showing a run view) and its script.
+ * module), `/athanor-live-worker.js` (the SharedWorker holding the browser's one live
+ * connection, at a fixed URL so every page of the workbench shares it), `/embed.html` (a
+ * plain page showing a run view) and its script.
  */
-function withEmbedRoutes(handler: UiHandler, elementsModule: (response: Parameters<UiHandler>[1]) => Promise<boolean>): UiHandler {
+function withEmbedRoutes(handler: UiHandler, elementsModule: ModuleSender, liveWorker: ModuleSender): UiHandler {
   return (request, response, next) => {
     const pathname = new URL(request.url ?? '/', 'http://ui').pathname;
     if (request.method !== 'GET' && request.method !== 'HEAD') return handler(request, response, next);
     if (!isAppPath(pathname) && !/\.[^/]*$/.test(pathname)) answerPageAsNotFound(response);
     const served =
       pathname === '/athanor-ui.js' ? elementsModule(response)
+      : pathname === '/athanor-live-worker.js' ? liveWorker(response)
       : pathname === '/embed.html' ? sendFile(join(UI_SOURCE, 'embed.html'), response)
       : pathname === '/embed-demo.js' ? sendFile(join(UI_SOURCE, 'embed-demo.js'), response)
       : undefined;
@@ -128,38 +135,46 @@ export async function createDevUi(): Promise<UiAssets> {
     appType: 'spa',
     plugins: [withoutViteClient()],
   });
-  // In dev the elements' module is the source entry, through Vite like everything else.
-  const elementsModule = async (response: Parameters<UiHandler>[1]) => {
-    const text = "export * from '/index.ts';\n";
+  // In dev the elements' module and the live worker are their source, through Vite like everything else.
+  const sourceModule = (text: string) => async (response: Parameters<UiHandler>[1]) => {
     response.writeHead(200, { 'content-type': TYPES['.js']!, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache' });
     response.end(text);
     return true;
   };
   return {
-    handler: withEmbedRoutes((request, response, next) => vite.middlewares(request, response, next), elementsModule),
+    handler: withEmbedRoutes(
+      (request, response, next) => vite.middlewares(request, response, next),
+      sourceModule("export * from '/index.ts';\n"),
+      sourceModule("import '/state/live-worker.ts';\n"),
+    ),
     close: () => vite.close(),
   };
 }
 
-/** Builds the app into `dist/ui/` and the elements into `dist/athanor-ui.js`, as `npm run build` does. */
-export async function buildUi(): Promise<void> {
+/**
+ * Builds the app into `OUT/ui/` and the elements into `OUT/athanor-ui.js`, as `npm run
+ * build` does (OUT: `dist/`, or another folder, e.g. a test's).
+ */
+export async function buildUi(outDir = join(PACKAGE_ROOT, 'dist'), logLevel: 'warn' | 'error' = 'warn'): Promise<void> {
   const { build } = await import('vite');
   const configFile = join(PACKAGE_ROOT, 'vite.config.ts');
-  await build({ configFile, logLevel: 'warn' });
-  await build({ configFile, logLevel: 'warn', mode: 'embed' });
+  await build({ configFile, logLevel, build: { outDir: join(outDir, 'ui'), emptyOutDir: true } });
+  await build({ configFile, logLevel, mode: 'embed', build: { outDir, emptyOutDir: false } });
+  await build({ configFile, logLevel, mode: 'worker', build: { outDir, emptyOutDir: false } });
 }
 
-/** Whether the built app and elements module exist. */
+/** Whether the built app, elements module and live worker exist. */
 export async function hasBuiltUi(dir = BUILT_UI_DIR, embedModule = BUILT_EMBED_MODULE): Promise<boolean> {
   const isFile = (file: string) => stat(file).then((s) => s.isFile(), () => false);
-  return (await isFile(join(dir, 'index.html'))) && (await isFile(embedModule));
+  return (await isFile(join(dir, 'index.html'))) && (await isFile(embedModule)) && (await isFile(join(dirname(embedModule), LIVE_WORKER_FILE)));
 }
 
 /**
  * The built app from `dir`: hashed assets cached for a year, everything else revalidated,
- * and index.html for any path that is not a file (the app routes it).
+ * and index.html for any path that is not a file (the app routes it); the elements' module
+ * and the live worker from beside it.
  */
-export function createBuiltUi(dir = BUILT_UI_DIR, embedModule = BUILT_EMBED_MODULE): UiAssets {
+export function createBuiltUi(dir = BUILT_UI_DIR, embedModule = BUILT_EMBED_MODULE, liveWorker = join(dirname(embedModule), LIVE_WORKER_FILE)): UiAssets {
   const root = normalize(dir + sep);
   const send = (file: string, response: Parameters<UiHandler>[1]) =>
     sendFile(file, response, file.startsWith(join(root, 'assets') + sep) ? 'public, max-age=31536000, immutable' : 'no-cache');
@@ -179,5 +194,8 @@ export function createBuiltUi(dir = BUILT_UI_DIR, embedModule = BUILT_EMBED_MODU
       .then((sent) => sent || next())
       .catch(() => next());
   };
-  return { handler: withEmbedRoutes(handler, (response) => sendFile(embedModule, response)), close: async () => {} };
+  return {
+    handler: withEmbedRoutes(handler, (response) => sendFile(embedModule, response), (response) => sendFile(liveWorker, response)),
+    close: async () => {},
+  };
 }

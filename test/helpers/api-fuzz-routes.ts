@@ -167,7 +167,15 @@ function runRoutes(): RouteSpec[] {
     {
       route: 'GET /api/events',
       request: (s) =>
-        request('GET', queryOf({ run: fc.oneof(oneOf(() => s.runIds), prefixOf(() => s.runIds), text), instance: fc.oneof(oneOf(() => s.instanceIds), text) }).map((q) => `/api/events${q}`)),
+        request(
+          'GET',
+          fc
+            .oneof(
+              queryOf({ run: fc.oneof(oneOf(() => s.runIds), prefixOf(() => s.runIds), text), instance: fc.oneof(oneOf(() => s.instanceIds), text) }),
+              queryOf({ topics: fc.oneof(fc.constantFrom('runs', 'runs,instances,experiments', 'all', 'run:abc', 'instance:', 'logs', ''), oneOf(() => s.runIds.map((id) => `run:${id}`)), text) }),
+            )
+            .map((q) => `/api/events${q}`),
+        ),
     },
   ];
 }

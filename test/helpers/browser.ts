@@ -7,7 +7,9 @@
  * - `withBrowserWorkbench(fn)`: one browser per test process, a fresh page and workbench
  *   (memory storage, a temporary experiments folder) per call; `shot(name)` saves a
  *   screenshot to test-output/screenshots/; `axe(page)` returns serious and critical
- *   accessibility violations.
+ *   accessibility violations. Options: `ui: 'built'` serves the built UI as `athanor
+ *   serve` does (built once per process into test-output/), `bfcache: true` uses a second
+ *   browser with the back/forward cache on (Playwright turns it off by default).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -16,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
-import { createDevUi, type UiAssets } from '../../core/http/ui-assets.ts';
+import { buildUi, createBuiltUi, createDevUi, type UiAssets } from '../../core/http/ui-assets.ts';
 import { withServer, type ServerContext } from './http-workbench.ts';
 import type { WorkbenchOptions } from '../../core/workbench.ts';
 import type { HttpServerOptions } from '../../core/http/http-server.ts';
@@ -41,16 +43,23 @@ export function requireChromium(suiteName: string): string | undefined {
 }
 
 let browser: Promise<Browser> | undefined;
+let bfcacheBrowser: Promise<Browser> | undefined;
 let ui: Promise<UiAssets> | undefined;
+let builtUi: Promise<UiAssets> | undefined;
 
-/** The test process's one browser (closed when the process exits). */
-export function sharedBrowser(): Promise<Browser> {
-  browser ??= chromium.launch({
+const launch = (options: { bfcache: boolean }) =>
+  chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    // Playwright turns the back/forward cache off; a browser a user runs has it on.
+    ...(options.bfcache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
   });
-  return browser;
+
+/** The test process's one browser (closed when the process exits); `bfcache`: a second one with the back/forward cache on. */
+export function sharedBrowser(options: { bfcache?: boolean } = {}): Promise<Browser> {
+  if (options.bfcache) return (bfcacheBrowser ??= launch({ bfcache: true }));
+  return (browser ??= launch({ bfcache: false }));
 }
 
 /** The UI from source through Vite, shared by every test in the process. */
@@ -59,11 +68,25 @@ function sharedUi(): Promise<UiAssets> {
   return ui;
 }
 
-/** Closes the shared browser and Vite; the last browser suite calls it in its `after`. */
+/**
+ * The UI built as `npm run build` does, into test-output/built-ui/ (once per process, from
+ * the source as it is now: a build left from an earlier run would test old code).
+ */
+function sharedBuiltUi(): Promise<UiAssets> {
+  builtUi ??= (async () => {
+    const dir = join(ROOT, 'test-output', 'built-ui');
+    await mkdir(dir, { recursive: true });
+    await buildUi(dir, 'error');
+    return createBuiltUi(join(dir, 'ui'), join(dir, 'athanor-ui.js'));
+  })();
+  return builtUi;
+}
+
+/** Closes the shared browsers and Vite; the last browser suite calls it in its `after`. */
 export async function closeBrowserSuites(): Promise<void> {
-  const [b, u] = [browser, ui];
-  browser = ui = undefined;
-  await Promise.all([b?.then((x) => x.close()), u?.then((x) => x.close())]);
+  const [b, c, u, d] = [browser, bfcacheBrowser, ui, builtUi];
+  browser = bfcacheBrowser = ui = builtUi = undefined;
+  await Promise.all([b?.then((x) => x.close()), c?.then((x) => x.close()), u?.then((x) => x.close()), d?.then((x) => x.close())]);
 }
 
 export interface BrowserContextInfo extends ServerContext {
@@ -82,9 +105,13 @@ export async function withBrowserWorkbench<T>(
     workbench?: Partial<WorkbenchOptions>;
     server?: Partial<Omit<HttpServerOptions, 'workbench' | 'ui'>>;
     colorScheme?: 'light' | 'dark';
+    /** `built`: the UI as `athanor serve` serves it (default: from source, as `athanor dev`). */
+    ui?: 'dev' | 'built';
+    /** A browser with the back/forward cache on. */
+    bfcache?: boolean;
   } = {},
 ): Promise<T> {
-  const [b, assets] = await Promise.all([sharedBrowser(), sharedUi()]);
+  const [b, assets] = await Promise.all([sharedBrowser({ bfcache: options.bfcache }), options.ui === 'built' ? sharedBuiltUi() : sharedUi()]);
   await mkdir(SCREENSHOTS, { recursive: true });
   return withServer(
     async (server) => {

@@ -10,6 +10,7 @@
 import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
 import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
+import { formatTopics } from '../../core/events/event-topics.ts';
 import { loadValidator } from './experiment-validators.ts';
 
 export type { ExperimentInfo, Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
@@ -114,8 +115,12 @@ export interface ApiClient {
   exportUrl(runId: string, format: 'csv', table: ExportTable): string;
   /** Whether the workbench reaches its database, and what it holds open. */
   health(): Promise<WorkbenchHealth>;
-  /** The URL of the live event stream, with optional filters. */
-  eventsUrl(filter?: { run?: string; instance?: string }): string;
+  /**
+   * The URL of the live event stream: `topics` (core/events/event-topics.ts), or the older
+   * filter to one run or instance, or (neither) everything. The elements share one stream
+   * per browser instead (ui/state/live-events.ts); this is for scripts.
+   */
+  eventsUrl(filter?: { run?: string; instance?: string; topics?: readonly string[] }): string;
 }
 
 /** The tables a run's CSV export has, one file each. */
@@ -183,6 +188,7 @@ export function apiClient(base = ''): ApiClient {
     readResults: (id, q = {}) => request<Page<ResultEntry>>('GET', `/api/runs/${enc(id)}/results${query({ ...q })}`),
     exportUrl: (id: string, format: 'json' | 'csv', table?: ExportTable) => `${root}/api/runs/${enc(id)}/export${query({ format, table })}`,
     health: () => request<WorkbenchHealth>('GET', '/api/health'),
-    eventsUrl: (filter = {}) => `${root}/api/events${query(filter)}`,
+    eventsUrl: ({ topics, ...filter } = {}) =>
+      topics ? `${root}/api/events?topics=${enc(formatTopics(topics))}` : `${root}/api/events${query(filter)}`,
   } satisfies ApiClient);
 }

@@ -1,8 +1,8 @@
 /**
- * Live events from `/api/events`: one EventSource per URL (API base + filter), shared by
- * every element that asks for it and closed when the last one lets go. EventSource
- * reconnects by itself and sends `Last-Event-ID`, so the server resumes without gaps; when
- * it cannot (the events are no longer kept) it sends `stream.reset` and listeners reload.
+ * Live events for elements: a controller that subscribes its host to what it shows while
+ * it is connected. Underneath, the browser keeps one live connection per workbench,
+ * shared by every element of every open tab (live-hub.ts → live-link.ts → the relay in a
+ * SharedWorker or the leader tab), carrying only the topics some open view shows.
  *
  * @example
  * class MyView extends LitElement {
@@ -13,89 +13,50 @@
  * }
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { signal } from '@lit-labs/signals';
 import type { AthanorEvent, AthanorEventType } from '../../core/events/event-map.ts';
-import { apiClient } from '../client/api-client.ts';
-import { loadValidator } from '../client/experiment-validators.ts';
+import { formatTopics, type EventTopic } from '../../core/events/event-topics.ts';
+import { absoluteApi, liveConnection, liveHub, type LiveHandlers } from './live-hub.ts';
 
-export type { AthanorEvent, AthanorEventType };
-
-type EventOf<K extends AthanorEventType> = Extract<AthanorEvent, { type: K }>;
-
-/** Handlers by event type; `reset` runs when events were missed and views should reload. */
-export type LiveHandlers = { [K in AthanorEventType]?: (event: EventOf<K>) => void } & { reset?: () => void };
-
-const EVENT_TYPES: readonly AthanorEventType[] = [
-  'run.status',
-  'run.log',
-  'run.result',
-  'run.progress',
-  'instance.created',
-  'instance.updated',
-  'instance.deleted',
-  'experiment.changed',
-  'experiment.removed',
-  'database.status',
-];
-
-/** Whether the page holds a live connection: shown in the app's header. */
-export const liveConnection = signal<'connecting' | 'open' | 'reconnecting'>('connecting');
-
-interface Connection {
-  source: EventSource;
-  listeners: Set<LiveHandlers>;
-}
-
-const connections = new Map<string, Connection>();
-
-function open(url: string): Connection {
-  const source = new EventSource(url, { withCredentials: true });
-  const connection: Connection = { source, listeners: new Set() };
-  const dispatch = (type: string, data: unknown) => {
-    for (const handlers of connection.listeners) {
-      try {
-        (handlers[type as AthanorEventType] as ((event: unknown) => void) | undefined)?.(data);
-      } catch (error) {
-        console.error(`athanor: a ${type} handler failed`, error);
-      }
-    }
-  };
-  const api = url.slice(0, url.indexOf('/api/events'));
-  for (const type of EVENT_TYPES) {
-    source.addEventListener(type, (message) => {
-      const data = JSON.parse((message as MessageEvent<string>).data);
-      // A reloaded experiment's schema starts loading its validator before any form sees it.
-      if (type === 'experiment.changed') void loadValidator(api, (data as EventOf<'experiment.changed'>).experiment);
-      dispatch(type, data);
-    });
-  }
-  source.addEventListener('stream.reset', () => {
-    for (const handlers of connection.listeners) handlers.reset?.();
-  });
-  source.addEventListener('open', () => liveConnection.set('open'));
-  source.addEventListener('error', () => liveConnection.set(source.readyState === EventSource.CLOSED ? 'connecting' : 'reconnecting'));
-  return connection;
-}
-
-/** Listens on the stream at `url`; returns the function that stops listening. */
-export function listen(url: string, handlers: LiveHandlers): () => void {
-  let connection = connections.get(url);
-  if (!connection) connections.set(url, (connection = open(url)));
-  connection.listeners.add(handlers);
-  const held = connection;
-  return () => {
-    held.listeners.delete(handlers);
-    if (held.listeners.size === 0) {
-      held.source.close();
-      connections.delete(url);
-    }
-  };
-}
+export type { AthanorEvent, AthanorEventType, EventTopic, LiveHandlers };
+export { liveConnection };
 
 export interface LiveTarget {
   /** The API base ('' for the page's origin). */
   api: string;
+  /** Only the events of one run, or of one instance and its runs. */
   filter?: { run?: string; instance?: string };
+  /** The topics to follow (core/events/event-topics.ts); by default read from `filter` and the handlers. */
+  topics?: readonly EventTopic[];
+}
+
+/** The topic each event type is found under when no run or instance is named. */
+const UNFILTERED: Record<AthanorEventType, EventTopic | undefined> = {
+  'run.status': 'runs',
+  'run.progress': 'runs',
+  // Every run's output: no view asks for that, but a handler that does gets it.
+  'run.log': 'all',
+  'run.result': 'all',
+  'instance.created': 'instances',
+  'instance.updated': 'instances',
+  'instance.deleted': 'instances',
+  'experiment.changed': 'experiments',
+  'experiment.removed': 'experiments',
+  'database.status': undefined, // every stream carries it
+};
+
+/** The topics a target with these handlers follows. */
+export function topicsFor(target: LiveTarget, handlers: LiveHandlers): EventTopic[] {
+  if (target.topics) return [...target.topics];
+  const scoped: EventTopic[] = [];
+  if (target.filter?.run) scoped.push(`run:${target.filter.run}`);
+  if (target.filter?.instance) scoped.push(`instance:${target.filter.instance}`);
+  if (scoped.length) return scoped;
+  const topics = new Set<EventTopic>();
+  for (const type of Object.keys(handlers) as AthanorEventType[]) {
+    const topic = UNFILTERED[type];
+    if (topic) topics.add(topic);
+  }
+  return [...topics];
 }
 
 /**
@@ -104,7 +65,7 @@ export interface LiveTarget {
  */
 export class LiveEventsController implements ReactiveController {
   #stop: (() => void) | undefined;
-  #url: string | undefined;
+  #key: string | undefined;
 
   readonly #target: () => LiveTarget | undefined;
   readonly #handlers: LiveHandlers;
@@ -121,16 +82,17 @@ export class LiveEventsController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#stop?.();
-    this.#stop = this.#url = undefined;
+    this.#stop = this.#key = undefined;
   }
 
-  /** Re-reads the target; reconnects only if its URL changed. */
+  /** Re-reads the target; subscribes again only if what it follows changed. */
   retarget(): void {
     const target = this.#target();
-    const url = target ? apiClient(target.api).eventsUrl(target.filter) : undefined;
-    if (url === this.#url) return;
+    const topics = target && topicsFor(target, this.#handlers);
+    const key = target && topics ? `${absoluteApi(target.api)} ${formatTopics(topics)}` : undefined;
+    if (key === this.#key) return;
     this.#stop?.();
-    this.#url = url;
-    this.#stop = url ? listen(url, this.#handlers) : undefined;
+    this.#key = key;
+    this.#stop = target && topics ? liveHub.listen(target.api, topics, this.#handlers) : undefined;
   }
 }

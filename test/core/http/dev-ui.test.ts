@@ -50,6 +50,27 @@ dev('the UI and its dependencies load; project files, the database and the packa
   }
 });
 
+dev('the live worker loads from source, with every module it imports (the topics it shares with the server among them)', async () => {
+  await withServer(
+    async ({ base }) => {
+      const seen = new Set<string>();
+      const load = async (path: string): Promise<void> => {
+        if (seen.has(path)) return;
+        seen.add(path);
+        const response = await fetch(base + path);
+        const text = await response.text();
+        assert.is(response.status, 200, `${path}: ${text.slice(0, 200)}`);
+        assert.match(response.headers.get('content-type') ?? '', 'javascript', path);
+        for (const [, imported] of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*['"](\/[^'"]+)['"]/g)) await load(imported!);
+      };
+      await load('/athanor-live-worker.js');
+      assert.ok([...seen].some((path) => path.includes('core/events/event-topics.ts')), [...seen].join(', '));
+      assert.ok(seen.size >= 5, [...seen].join(', '));
+    },
+    { server: { ui: ui.handler } },
+  );
+});
+
 dev('a path that is no page answers 404 with the app page, as the built UI does; the original\'s edit link is a page', async () => {
   await withServer(
     async ({ base }) => {

@@ -1,63 +1,14 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withServer } from '../../helpers/http-workbench.ts';
 import { until } from '../../helpers/until.ts';
+import { createEventBus } from '../../../core/events/event-bus.ts';
+import { EventHub } from '../../../core/http/event-stream.ts';
+import { listen, type SseEvent } from '../../helpers/sse-client.ts';
 
 const events = suite('HTTP API: live events');
-
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: any;
-}
-
-/**
- * A minimal SSE client over fetch: collects events until aborted. Like a browser's
- * EventSource, it reconnects with Last-Event-ID when the server drops it, so a reader the
- * server found too slow on a loaded machine still sees every event once.
- */
-function listen(url: string, headers: Record<string, string> = {}) {
-  const received: SseEvent[] = [];
-  const controller = new AbortController();
-  let reconnects = 0;
-  let connected = false;
-  const readOnce = async () => {
-    const lastId = received.findLast((e) => e.id)?.id;
-    const response = await fetch(url, { headers: lastId ? { ...headers, 'last-event-id': lastId } : headers, signal: controller.signal });
-    connected = true;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event: SseEvent = {};
-        for (const line of block.split('\n')) {
-          const [field, ...rest] = line.split(': ');
-          const value = rest.join(': ');
-          if (field === 'id') event.id = value;
-          if (field === 'event') event.event = value;
-          if (field === 'data') event.data = JSON.parse(value);
-        }
-        if (event.event) received.push(event);
-      }
-    }
-  };
-  const done = (async () => {
-    while (!controller.signal.aborted) {
-      try {
-        await readOnce();
-      } catch {
-        /* aborted, or dropped mid-event */
-      }
-      connected = false;
-      if (!controller.signal.aborted) reconnects++;
-    }
-  })();
-  return { received, reconnects: () => reconnects, connected: () => connected, close: async () => (controller.abort(), await done) };
-}
 
 events('two clients see a run\'s events in order with nothing missing', async () => {
   await withServer(async ({ api, base }) => {
@@ -145,6 +96,18 @@ events('a client that cannot keep up is dropped, never buffered without bound', 
     response.destroy();
     assert.ok(reader.received.some((e) => e.event === 'run.log' && e.data.runId === run.id));
   }, { server: { events: { clientBuffer: 256 * 1024 } } });
+});
+
+events('a stream asked for as the server stops is refused, so it cannot hold the server open', async () => {
+  const hub = new EventHub(createEventBus());
+  const server = createServer((request, response) => hub.attach(request, response, {}));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  hub.close();
+  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`);
+  assert.is(response.status, 503);
+  assert.is(await response.text(), 'the workbench is stopping');
+  assert.is(hub.clientCount, 0);
+  await new Promise((resolve) => server.close(resolve)); // nothing left open to wait for
 });
 
 events.run();

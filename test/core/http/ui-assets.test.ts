@@ -16,6 +16,7 @@ async function withBuiltDir<T>(fn: (dir: string, embedModule: string) => Promise
     await writeFile(join(dir, 'ui', 'assets', 'index-abc123.js'), 'console.log("app")');
     await writeFile(join(dir, 'secret.txt'), 'not for the web');
     await writeFile(join(dir, 'athanor-ui.js'), 'export const elements = true;');
+    await writeFile(join(dir, 'athanor-live-worker.js'), 'self.onconnect = () => {};');
     return await fn(join(dir, 'ui'), join(dir, 'athanor-ui.js'));
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -32,6 +33,7 @@ built('serves index.html for every app page, hashed assets cached for good, with
           assert.match(await page.text(), '<athanor-app>', path);
           assert.is(page.headers.get('cache-control'), 'no-cache');
           assert.match(page.headers.get('content-security-policy') ?? '', "script-src 'self'");
+          assert.match(page.headers.get('content-security-policy') ?? '', "worker-src 'self'", 'the live worker, from the workbench only');
           assert.not.match(page.headers.get('content-security-policy') ?? '', 'unsafe-eval', 'no eval: the forms use precompiled validators');
         }
         const asset = await fetch(`${base}/assets/index-abc123.js`);
@@ -40,6 +42,10 @@ built('serves index.html for every app page, hashed assets cached for good, with
         assert.match(asset.headers.get('cache-control') ?? '', 'immutable');
         const elements = await fetch(`${base}/athanor-ui.js`);
         assert.is(await elements.text(), 'export const elements = true;');
+        const worker = await fetch(`${base}/athanor-live-worker.js`);
+        assert.is(worker.status, 200, 'the live worker, at its fixed URL beside the elements');
+        assert.match(worker.headers.get('content-type') ?? '', 'text/javascript');
+        assert.is(await worker.text(), 'self.onconnect = () => {};');
         const embed = await fetch(`${base}/embed.html`);
         assert.match(await embed.text(), '<athanor-run-view');
       },
