@@ -115,8 +115,9 @@ export class AthanorRunView extends LitElement {
   #ticker: ReturnType<typeof setInterval> | undefined;
   #loadToken = 0;
 
-  // The server resolves a prefix in the filter; the events carry the run's full id.
-  #live = new LiveEventsController(this, () => (this.runId ? { api: this.api, filter: { run: this.runId } } : undefined), {
+  // Events carry the run's full id and are routed by it: follow the full id once it is known
+  // (a page opened by a prefix), the prefix only until then.
+  #live = new LiveEventsController(this, () => (this.runId ? { api: this.api, filter: { run: this.run?.id ?? this.runId } } : undefined), {
     'run.status': (event) => {
       if (this.#shows(event.runId)) this.run = fresherRun(this.run, event.run);
     },
@@ -146,7 +147,7 @@ export class AthanorRunView extends LitElement {
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     // The app put the full id of the run shown (opened by a prefix) in its URL: the same run, kept as it is.
-    if (changed.has('runId') && !changed.has('api') && this.run && this.run.id === this.runId.toLowerCase()) return;
+    if (changed.has('runId') && !changed.has('api') && this.run && this.run.id === this.runId.toLowerCase()) return this.#live.retarget();
     if (changed.has('api') || changed.has('runId')) {
       this.#client = apiClient(this.api);
       this.#live.retarget();
@@ -194,6 +195,7 @@ export class AthanorRunView extends LitElement {
       const run = await this.#client.getRun(this.runId);
       if (token !== this.#loadToken) return;
       this.run = fresherRun(this.run, run);
+      this.#live.retarget(); // from the prefix to the full id (embedded, the URL stays as given)
       if (run.id !== this.runId) replaceInApp(this, `/runs/${run.id}`);
       this.instance = await this.#client.getInstance(run.instanceId).catch(() => undefined);
     } catch (error) {

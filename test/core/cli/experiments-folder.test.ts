@@ -76,6 +76,8 @@ test('at start, each experiment that does not load is named in the terminal with
   await writeFile(join(experimentsDir, 'broken.ts'), "import { missing } from './nowhere.ts';\nexport function experiment() { return missing; }\nexport function run() {}\n");
   const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', 'memory']);
   try {
+    // Printed right after the URL the helper waits for.
+    await until(() => /broken\.ts does not load/.test(workbench.output()), 'the broken experiment to be named');
     assert.match(workbench.output(), /experiments: .* \(3 found\)/);
     assert.match(workbench.output(), /\n {2}broken\.ts does not load: .*nowhere/);
     assert.not.match(workbench.output(), /my_experiment\.ts does not load/);
