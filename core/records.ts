@@ -24,6 +24,8 @@ export interface Instance {
   runCounts: RunCounts;
   /** When its latest run was created, or null before its first run. */
   lastRunAt: string | null;
+  /** Its latest run with a few headline metrics, in lists (`GET /api/instances`); null before its first run. */
+  latestRun?: LatestRun | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -182,4 +184,127 @@ export interface WorkbenchHealth {
   eventClients: number;
   activeRuns: number;
   queuedRuns: number;
+}
+
+// ─── Compare (issue 14): the runs table, series, comparison and sweeps ─────────────────
+
+/**
+ * A column of an experiment's runs table, as named in `sort`, `filter` and `columns`:
+ * `run`, `instance`, `status`, `startedAt`, `duration`; `config.<path>` (groups flattened,
+ * `config.sampling.top_k`); `metrics.<key>` (the latest numeric value of a result key).
+ */
+export type RunsTableColumn = string;
+
+/** One row of `GET /api/experiments/:name/runs`. */
+export interface RunsTableRow {
+  id: string;
+  instanceId: string;
+  instanceName: string;
+  status: RunStatus;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** What the run ran with (null until it starts), as `Run.configuration`. */
+  configuration: Record<string, unknown> | null;
+  /** The latest value of each numeric result key (only the chosen `columns` when given). */
+  metrics: Record<string, number>;
+}
+
+/**
+ * `GET /api/experiments/:name/runs?sort=&filter=&columns=&limit=&cursor=`: a page of every
+ * run of every instance of the experiment. `total` counts the rows the filters match;
+ * `columns` names every configuration field and metric key the experiment's runs have, so a
+ * table can offer them.
+ */
+export interface RunsTablePage extends Page<RunsTableRow> {
+  total: number;
+  columns: { configuration: string[]; metrics: string[] };
+}
+
+/**
+ * `GET /api/runs/:id/results/series?key=&points=N`: a numeric series (the values a result
+ * key was given, in order; the step is the index in the series, from 0), downsampled on
+ * the server to at most N points, deterministically, keeping each bucket's extremes.
+ * `total` is the number of points stored. With `x=time`, the first element of each point
+ * is the time it was recorded (ms since the epoch) instead of the step.
+ */
+export interface ResultSeries {
+  key: string;
+  total: number;
+  points: [number, number][];
+}
+
+/** A metric's direction when the comparison marks the best value of a row. */
+export type MetricGoal = 'min' | 'max';
+
+/** The run as a comparison shows it. */
+export interface ComparedRun {
+  id: string;
+  instanceId: string;
+  instanceName: string;
+  experiment: string;
+  status: RunStatus;
+  startedAt: string | null;
+  completedAt: string | null;
+  codeHash: string | null;
+  configuration: Record<string, unknown> | null;
+}
+
+/**
+ * `GET /api/compare?runs=ID,ID,…[&baseline=ID][&points=N]` (2 to 20 runs, in the order
+ * given). Every per-run array is in the order of `runs`.
+ */
+export interface Comparison {
+  runs: ComparedRun[];
+  /** The baseline run's id (the first unless `baseline=` names another). */
+  baseline: string;
+  /** One row per configuration field (flattened path), changed ones first. */
+  configuration: { field: string; values: unknown[]; changed: boolean }[];
+  /**
+   * One row per numeric result key: the latest value per run (null where it has none),
+   * the delta of each against the baseline, the goal assumed (lower is better for keys
+   * that read as a loss or error, else higher) and the index of the best run.
+   */
+  metrics: { key: string; values: (number | null)[]; deltas: (number | null)[]; goal: MetricGoal; best: number | null }[];
+  /** One entry per numeric series key (a key with two or more values in some run). */
+  series: { key: string; runs: { run: string; total: number; points: [number, number][] }[] }[];
+  /**
+   * The code: each run's hash, and when they differ, for each run whose hash differs from
+   * the baseline's, a unified diff per changed file of its snapshot against the baseline's.
+   */
+  code: {
+    hashes: (string | null)[];
+    same: boolean;
+    diffs: { run: string; from: string; to: string; files: { path: string; change: 'added' | 'removed' | 'changed'; diff: string }[] }[];
+  };
+}
+
+/**
+ * `POST /api/sweeps {experiment, name, configuration, grid: {field: [values]}}`: one instance
+ * per combination of the grid's values over the base configuration (named
+ * `name · field=value · …`), each with a started run (queued by the supervisor's limit).
+ */
+export interface NewSweep {
+  experiment: string;
+  name: string;
+  description?: string | null;
+  configuration?: Record<string, unknown>;
+  /** Field path (groups flattened with `.`) → the values to try; at most 1,000 combinations. */
+  grid: Record<string, unknown[]>;
+}
+
+export interface SweepResult {
+  instances: Instance[];
+  runs: Run[];
+}
+
+/** An instance's latest run, as lists of instances show it. */
+export interface LatestRun {
+  id: string;
+  status: RunStatus;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** A few of its numeric metrics (latest values), for a headline. */
+  metrics: Record<string, number>;
 }
