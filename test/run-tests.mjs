@@ -1,75 +1,141 @@
 #!/usr/bin/env node
 // Runs every uvu suite under test/ (with tsx for TypeScript) and ends with the line CI
-// reads, `N passed, N failed`, which uvu does not print itself. Two uvu processes: the
-// Node suites, then the component suites (test/ui/) in a happy-dom window, which must not
-// replace the globals the Node suites use.
+// reads, `N passed, N failed`, which uvu does not print itself.
+//
+// Files run in parallel uvu processes (ATHANOR_TEST_JOBS, default one per core, at least 2),
+// the slowest first so they do not end the run alone: the browser suites in one process (they
+// share one Chromium and one Vite server), and every other file in a process of its own — the
+// component suites (test/ui/) with a happy-dom window, which must not replace the globals the
+// Node suites use. A process's output is printed whole when it ends.
+// After each process, whatever it started and left running (found by a marker in the
+// environment) is named and killed, so one file's leak cannot slow or break the next.
+//
 // Usage: npm test [-- PATTERN]   (PATTERN: a regex on test file paths under test/, default all)
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const pattern = process.argv[2] ?? '\\.test\\.ts$';
-const groups = [
-  { name: 'node', preload: [], ignore: '^ui/' },
-  { name: 'components', preload: ['--import', './test/helpers/dom.ts'], ignore: '^(?!ui)' },
+const testDir = join(root, 'test');
+const pattern = new RegExp(process.argv[2] ?? '\\.test\\.ts$');
+const jobs = Math.max(1, Number(process.env.ATHANOR_TEST_JOBS) || Math.max(2, availableParallelism()));
+
+/** Files known to take the longest, started first (a regex each, most expensive first). */
+const SLOW = [/^core\/cli\/init\.pack/, /^docs\/guide-samples/, /workbench-process|run-command|\.process\./, /^core\/supervisor\/run-kernel/, /api-fuzz|start-races/];
+
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'fixtures' ? [] : testFiles(path);
+    const file = relative(testDir, path).split(sep).join('/');
+    return /\.test\.ts$/.test(file) && pattern.test(file) ? [file] : [];
+  });
+}
+
+const escape = (file) => file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const files = testFiles(testDir).sort();
+const browser = files.filter((file) => file.startsWith('browser/'));
+const components = files.filter((file) => file.startsWith('ui/'));
+const rest = files.filter((file) => !file.startsWith('browser/') && !file.startsWith('ui/'));
+const rank = (file) => {
+  const index = SLOW.findIndex((slow) => slow.test(file));
+  return index === -1 ? SLOW.length : index;
+};
+const queue = [
+  ...(browser.length ? [{ name: 'browser suites', files: browser, preload: [] }] : []),
+  ...rest.filter((file) => rank(file) < SLOW.length).sort((a, b) => rank(a) - rank(b)).map((file) => ({ name: file, files: [file], preload: [] })),
+  ...rest.filter((file) => rank(file) === SLOW.length).map((file) => ({ name: file, files: [file], preload: [] })),
+  ...components.map((file) => ({ name: file, files: [file], preload: ['--import', './test/helpers/dom.ts'] })),
 ];
 
-function runGroup(group) {
+/** Processes still running whose environment carries `marker`: what a finished job left behind. */
+function leftBehind(marker) {
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return []; // no /proc (not Linux): nothing to check with
+  }
+  return pids.flatMap((pid) => {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`${marker}\0`)) return [];
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') return []; // a zombie is already gone
+      return [{ pid: Number(pid), command: readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim().slice(0, 120) }];
+    } catch {
+      return []; // ended meanwhile, or not ours to read
+    }
+  });
+}
+
+let jobCount = 0;
+function runJob(job) {
+  const marker = `ATHANOR_TEST_JOB=${process.pid}-${++jobCount}`;
+  const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', ...group.preload, 'node_modules/uvu/bin.js', 'test', pattern, '--ignore', group.ignore, '--no-color'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const regex = `^(${job.files.map(escape).join('|')})$`;
+    const child = spawn(process.execPath, ['--import', 'tsx', ...job.preload, 'node_modules/uvu/bin.js', 'test', regex, '--no-color'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ATHANOR_TEST_JOB: marker.split('=')[1] },
+    });
     let output = '';
     let reaper;
-    let partial = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
+    const collect = (chunk) => {
       output += chunk;
-      // uvu prints each file's path as it starts it: time from one to the next.
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop();
-      for (const line of lines) if (/^\S+\.test\.ts$/.test(line.trim())) startFile(line.trim());
-      if (output.length > 1_000_000) output = output.slice(-100_000); // only the tail holds the totals
+      if (output.length > 2_000_000) output = `${output.slice(0, 200_000)}\n[… output cut …]\n${output.slice(-200_000)}`;
       // uvu has printed its totals: whatever the suites left open (the browser suites share
       // one Chromium and one Vite server) must not keep the run waiting.
       if (!reaper && /Duration:/.test(output)) reaper = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    });
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     child.on('close', (code, signal) => {
       clearTimeout(reaper);
+      const seconds = (performance.now() - started) / 1000;
       const count = (label) => Number(output.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? NaN);
       const total = count('Total');
       const passed = count('Passed');
+      let result;
       if (Number.isNaN(total) || Number.isNaN(passed)) {
-        if (code === 0 && !output.trim()) return resolve({ passed: 0, failed: 0, skipped: 0 }); // no suite matched
         // uvu never reached its summary: the process crashed or was killed.
-        console.log(`\nthe ${group.name} test process ended early (${signal ?? `exit ${code}`}) before uvu's summary`);
-        return resolve({ passed: Number.isNaN(passed) ? 0 : passed, failed: 1, skipped: 0 });
+        output += `\nthe test process of ${job.name} ended early (${signal ?? `exit ${code}`}) before uvu's summary\n`;
+        result = { passed: Number.isNaN(passed) ? 0 : passed, failed: 1, skipped: 0 };
+      } else {
+        // uvu's Total leaves out skipped tests. Killed after its totals, the exit code means nothing.
+        result = { passed, failed: total - passed + (code !== 0 && signal !== 'SIGKILL' && total === passed ? 1 : 0), skipped: count('Skipped') || 0 };
       }
-      // uvu's Total leaves out skipped tests. Killed after its totals, the exit code means nothing.
-      const failed = total - passed + (code !== 0 && signal !== 'SIGKILL' && total === passed ? 1 : 0);
-      resolve({ passed, failed, skipped: count('Skipped') || 0 });
+      const leaked = leftBehind(marker);
+      for (const { pid } of leaked) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // it ended meanwhile
+        }
+      }
+      const leaks = leaked.length ? `\nleft running by ${job.name} (killed): ${leaked.map((p) => `${p.pid} ${p.command}`).join('; ')}\n` : '';
+      process.stdout.write(`\n── ${job.name} (${seconds.toFixed(1)} s)\n${output}${leaks}`);
+      resolve({ ...result, seconds });
     });
   });
 }
 
-/** Seconds per test file (the slowest are printed at the end: where the suite's time goes). */
-const fileTimes = [];
-let current;
-function startFile(file) {
-  const now = performance.now();
-  if (current) fileTimes.push([current.file, (now - current.at) / 1000]);
-  current = file ? { file, at: now } : undefined;
-}
-
 const totals = { passed: 0, failed: 0, skipped: 0 };
-for (const group of groups) {
-  const result = await runGroup(group);
-  startFile(undefined);
-  for (const key of Object.keys(totals)) totals[key] += result[key];
+const times = [];
+async function lane() {
+  for (let job = queue.shift(); job; job = queue.shift()) {
+    const result = await runJob(job);
+    times.push([job.name, result.seconds]);
+    for (const key of Object.keys(totals)) totals[key] += result[key];
+  }
 }
-const slowest = fileTimes.sort((a, b) => b[1] - a[1]).slice(0, 12);
-if (slowest.length > 1) console.log(`\nslowest files:\n${slowest.map(([file, s]) => `  ${s.toFixed(1).padStart(6)} s  ${file}`).join('\n')}`);
+const started = performance.now();
+await Promise.all(Array.from({ length: jobs }, lane));
+const slowest = times.sort((a, b) => b[1] - a[1]).slice(0, 12);
+if (slowest.length > 1) {
+  console.log(`\nslowest (${jobs} at a time, ${((performance.now() - started) / 1000).toFixed(0)} s in all):\n${slowest.map(([name, s]) => `  ${s.toFixed(1).padStart(6)} s  ${name}`).join('\n')}`);
+}
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed > 0 ? 1 : 0);

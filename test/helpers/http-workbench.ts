@@ -46,8 +46,10 @@ export async function withServer<T>(
           body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
         });
       // A kept-alive socket the server closes as the next request goes out fails that fetch
-      // ("fetch failed"): a GET, which changes nothing, is sent once more.
-      const response = await send().catch((error) => (method === 'GET' ? send() : Promise.reject(error)));
+      // ("fetch failed"): a GET, which changes nothing, is sent once more, and so is any
+      // request the socket lost before it was read (the server closed it idle).
+      const lostUnread = (error: { cause?: { code?: string } }) => ['UND_ERR_SOCKET', 'ECONNRESET'].includes(error?.cause?.code ?? '');
+      const response = await send().catch((error) => (method === 'GET' || lostUnread(error) ? send() : Promise.reject(error)));
       const text = await response.text();
       let parsed: unknown = text;
       try {

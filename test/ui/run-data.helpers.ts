@@ -1,7 +1,7 @@
 /**
  * A run with logs and results written straight through the service (no experiment
  * process), for the log and results component suites: `runningRun` marks it running so
- * the service takes appends; `publishLogs` sends a `run.log` event as the run kernel would.
+ * the service takes appends, owned by the workbench so it is not taken for a dead one's; `publishLogs` sends a `run.log` event as the run kernel would.
  */
 import type { LogEntry, LogLevel } from '../../core/records.ts';
 import type { Workbench } from '../../core/workbench.ts';
@@ -9,7 +9,9 @@ import type { Workbench } from '../../core/workbench.ts';
 export async function runningRun(workbench: Workbench): Promise<{ runId: string; instanceId: string }> {
   const instance = await workbench.experiments.createInstance({ experiment: 'my_experiment', name: `direct ${Math.random()}`, configuration: {} });
   const run = await workbench.experiments.createRun(instance.id);
-  await workbench.database.db.updateTable('runs').set({ status: 'running', started_at: new Date() }).where('id', '=', run.id).execute();
+  // Owned by this workbench (as a run it executes), so its sweep for runs of dead workbenches
+  // leaves it alone however long a test takes to write it (no owner is stale after 15 s).
+  await workbench.database.db.updateTable('runs').set({ status: 'running', started_at: new Date(), owner: workbench.supervisor.owner }).where('id', '=', run.id).execute();
   return { runId: run.id, instanceId: instance.id };
 }
 

@@ -116,7 +116,7 @@ async function storedRun(ctx: ServerContext, logs: number, results: number) {
   const service = ctx.workbench.experiments;
   const run = await service.createRun(instance.body.id);
   const environment = { node: 'v20.19.0', athanor: '0.1.0', platform: 'linux', arch: 'x64', host: 'lab' };
-  await service.transitionRun(run.id, 'running', { codeHash: 'c0de', owner: 'test', configuration: { iterations: 7 }, environment });
+  await service.transitionRun(run.id, 'running', { codeHash: 'c0de', owner: ctx.workbench.supervisor.owner, configuration: { iterations: 7 }, environment });
   for (let i = 0; i < logs; i += 2000) {
     await service.appendLogs(run.id, Array.from({ length: Math.min(2000, logs - i) }, (_, j) => ({ level: 'info' as const, message: `line ${i + j + 1}`, metadata: { i: i + j + 1 } })));
   }
