@@ -14,6 +14,8 @@ import * as runData from './experiments/run-data.ts';
 import * as runIds from './experiments/run-ids.ts';
 import * as runs from './experiments/runs.ts';
 import * as runWriter from './experiments/run-writer.ts';
+import * as runMetrics from './experiments/run-metrics.ts';
+import * as resultSeries from './experiments/result-series.ts';
 import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
@@ -31,6 +33,8 @@ export type {
 export type { ActiveRun } from './experiments/runs.ts';
 export { MIN_RUN_ID_PREFIX, parseRunId, type RunIdInput } from './experiments/run-ids.ts';
 export type { RunWriter, SeqRange } from './experiments/run-writer.ts';
+export type { ReadSeriesOptions, SeriesAxis } from './experiments/result-series.ts';
+export { SERIES_POINTS } from './experiments/result-series.ts';
 
 export interface ExperimentsServiceOptions {
   database: DatabaseHandle;
@@ -88,6 +92,8 @@ const runApi = {
   listActiveRuns: runs.listActiveRuns,
   readLogs: runData.readLogs,
   readResults: runData.readResults,
+  readSeries: resultSeries.readSeries,
+  latestMetrics: runMetrics.latestMetrics,
 };
 
 export type ExperimentsService = BindAll<typeof instanceApi> & BindAll<typeof runApi>;

@@ -17,7 +17,8 @@
 import type { NewRunMetricRow, NewRunPointBlockRow, NewRunPointRow, NewRunResultRow } from '../../storage/database-schema.ts';
 import { insertPointRows, insertResultRows } from '../../storage/bulk-insert.ts';
 import { sql } from 'kysely';
-import type { DatabaseHandle } from './service-context.ts';
+import { InputError } from '../errors.ts';
+import { checkId, type DatabaseHandle, type ServiceContext } from './service-context.ts';
 
 /** Steps per `run_point_blocks` row (as migration 0004's backfill). */
 export const POINTS_PER_BLOCK = 256;
@@ -169,4 +170,38 @@ export function seriesNumbering(load: () => Promise<SeriesCounters>): (entries: 
   let counters: Promise<SeriesCounters> | undefined;
   // `then` callbacks of one promise run in the order they were added: batches number in order.
   return (entries) => (counters ??= load()).then((map) => deriveSeriesBatch(entries, map));
+}
+
+/**
+ * The latest numeric value of each result key of each run (only `keys` when given): every
+ * run asked for has an entry, empty when it has no metric (or is unknown).
+ *
+ * @example
+ * const metrics = await service.latestMetrics([a.id, b.id], ['loss']);
+ * metrics.get(a.id); // { loss: 0.12 }
+ */
+export async function latestMetrics(
+  context: ServiceContext,
+  runIds: readonly string[],
+  keys?: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  if (!Array.isArray(runIds)) throw new InputError('runIds must be a list of run ids');
+  if (keys !== undefined && (!Array.isArray(keys) || keys.some((key) => typeof key !== 'string'))) {
+    throw new InputError('keys must be a list of result keys');
+  }
+  const ids = runIds.map((id) => checkId(id, 'run'));
+  const found = new Map<string, Record<string, number>>(ids.map((id) => [id, {}]));
+  if (keys !== undefined && keys.length === 0) return found;
+  for (const chunk of chunks([...found.keys()], 1_000)) {
+    const rows = await context.database.db
+      .selectFrom('run_metrics')
+      .select(['run_id', 'key', 'value'])
+      .where('run_id', 'in', chunk)
+      .$if(keys !== undefined, (q) => q.where('key', 'in', [...new Set(keys)]))
+      .orderBy('run_id')
+      .orderBy('key')
+      .execute();
+    for (const row of rows) found.get(row.run_id)![row.key] = Number(row.value);
+  }
+  return found;
 }
