@@ -16,6 +16,7 @@ import * as runs from './experiments/runs.ts';
 import * as runWriter from './experiments/run-writer.ts';
 import * as runMetrics from './experiments/run-metrics.ts';
 import * as resultSeries from './experiments/result-series.ts';
+import * as experimentRuns from './experiments/experiment-runs.ts';
 import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
@@ -35,6 +36,8 @@ export { MIN_RUN_ID_PREFIX, parseRunId, type RunIdInput } from './experiments/ru
 export type { RunWriter, SeqRange } from './experiments/run-writer.ts';
 export type { ReadSeriesOptions, SeriesAxis } from './experiments/result-series.ts';
 export { SERIES_POINTS } from './experiments/result-series.ts';
+export type { ListExperimentRunsOptions } from './experiments/experiment-runs.ts';
+export { RUNS_PAGE } from './experiments/experiment-runs.ts';
 
 export interface ExperimentsServiceOptions {
   database: DatabaseHandle;
@@ -94,6 +97,7 @@ const runApi = {
   readResults: runData.readResults,
   readSeries: resultSeries.readSeries,
   latestMetrics: runMetrics.latestMetrics,
+  listExperimentRuns: experimentRuns.listExperimentRuns,
 };
 
 export type ExperimentsService = BindAll<typeof instanceApi> & BindAll<typeof runApi>;
