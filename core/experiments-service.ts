@@ -14,6 +14,9 @@ import * as runData from './experiments/run-data.ts';
 import * as runIds from './experiments/run-ids.ts';
 import * as runs from './experiments/runs.ts';
 import * as runWriter from './experiments/run-writer.ts';
+import * as runMetrics from './experiments/run-metrics.ts';
+import * as resultSeries from './experiments/result-series.ts';
+import * as experimentRuns from './experiments/experiment-runs.ts';
 import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
@@ -31,6 +34,10 @@ export type {
 export type { ActiveRun } from './experiments/runs.ts';
 export { MIN_RUN_ID_PREFIX, parseRunId, type RunIdInput } from './experiments/run-ids.ts';
 export type { RunWriter, SeqRange } from './experiments/run-writer.ts';
+export type { ReadSeriesOptions, SeriesAxis } from './experiments/result-series.ts';
+export { SERIES_POINTS } from './experiments/result-series.ts';
+export type { ListExperimentRunsOptions } from './experiments/experiment-runs.ts';
+export { RUNS_PAGE } from './experiments/experiment-runs.ts';
 
 export interface ExperimentsServiceOptions {
   database: DatabaseHandle;
@@ -88,6 +95,9 @@ const runApi = {
   listActiveRuns: runs.listActiveRuns,
   readLogs: runData.readLogs,
   readResults: runData.readResults,
+  readSeries: resultSeries.readSeries,
+  latestMetrics: runMetrics.latestMetrics,
+  listExperimentRuns: experimentRuns.listExperimentRuns,
 };
 
 export type ExperimentsService = BindAll<typeof instanceApi> & BindAll<typeof runApi>;

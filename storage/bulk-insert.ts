@@ -11,12 +11,13 @@
  * parsed there, so what is read back is exactly `JSON.parse(text)`.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseSchema, NewRunLogRow, NewRunResultRow } from './database-schema.ts';
+import type { DatabaseSchema, NewRunLogRow, NewRunPointRow, NewRunResultRow } from './database-schema.ts';
 import { copyRows, copyText } from './copy-rows.ts';
 import type { DatabaseHandle } from './open-database.ts';
 
 const LOG_COLUMNS = ['run_id', 'seq', 'level', 'message', 'metadata', 'timestamp'] as const;
 const RESULT_COLUMNS = ['run_id', 'seq', 'key', 'value', 'recorded_at'] as const;
+const POINT_COLUMNS = ['run_id', 'key', 'step', 'value', 'recorded_at'] as const;
 
 /** pg-mem's module, loaded only by a process that uses the `memory` backend. */
 const memoryBackend = () => import('./backends/memory-backend.ts');
@@ -41,11 +42,18 @@ const logLine = (row: NewRunLogRow) =>
 const resultLine = (row: NewRunResultRow) =>
   `${e(row.run_id)}\t${row.seq}\t${e(row.key)}\t${e(row.value)}\t${e(toTime(row.recorded_at))}\n`;
 
+// A finite double's shortest round-trip text (`String`), which Postgres reads back exactly.
+const pointLine = (row: NewRunPointRow) =>
+  `${e(row.run_id)}\t${e(row.key)}\t${row.step}\t${String(row.value)}\t${e(toTime(row.recorded_at))}\n`;
+
 const copyLogs = (db: Kysely<DatabaseSchema>, rows: readonly NewRunLogRow[]) =>
   copyRows(db, 'run_logs', LOG_COLUMNS, copyChunks(rows, logLine));
 
 const copyResults = (db: Kysely<DatabaseSchema>, rows: readonly NewRunResultRow[]) =>
   copyRows(db, 'run_results', RESULT_COLUMNS, copyChunks(rows, resultLine));
+
+const copyPoints = (db: Kysely<DatabaseSchema>, rows: readonly NewRunPointRow[]) =>
+  copyRows(db, 'run_points', POINT_COLUMNS, copyChunks(rows, pointLine));
 
 /**
  * Inserts log rows in as few statements as possible: one COPY on Postgres and PGlite; one
@@ -69,5 +77,16 @@ export async function insertResultRows(database: DatabaseHandle, rows: readonly 
   if (rows.length === 0) return 0;
   if (database.kind === 'memory') await (await memoryBackend()).insertRowsWithoutUnnest(database.db, 'run_results', rows);
   else await copyResults(database.db, rows);
+  return rows.length;
+}
+
+/**
+ * Inserts series points (`run_points`) like {@link insertLogRows}; each `value` a finite
+ * number. Returns the number of rows.
+ */
+export async function insertPointRows(database: DatabaseHandle, rows: readonly NewRunPointRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  if (database.kind === 'memory') await (await memoryBackend()).insertRowsWithoutUnnest(database.db, 'run_points', rows);
+  else await copyPoints(database.db, rows);
   return rows.length;
 }

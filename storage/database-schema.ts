@@ -110,12 +110,50 @@ export interface RunResultsTable {
   recorded_at: Timestamp;
 }
 
+/** The latest numeric value of a run's result key (migration 0004; kept by the result write path). */
+export interface RunMetricsTable {
+  run_id: string;
+  key: string;
+  value: number;
+  /** The sequence number (in `run_results`) of that value. */
+  seq: number;
+  /** How many numeric values the key has had: the step the next one takes. */
+  count: number;
+}
+
+/** One numeric value of a run's result key: the point `step` (0-based) of the key's series. */
+export interface RunPointsTable {
+  run_id: string;
+  key: string;
+  step: number;
+  value: number;
+  recorded_at: Timestamp;
+}
+
+/** The extremes of a block of consecutive steps of a series, for downsampling long ones. */
+export interface RunPointBlocksTable {
+  run_id: string;
+  key: string;
+  /** `step / POINTS_PER_BLOCK` (core/experiments/run-series-rows.ts). */
+  block: number;
+  /** When the block's first point was recorded. */
+  first_at: Timestamp;
+  min_value: number;
+  /** The first step holding `min_value`. */
+  min_step: number;
+  max_value: number;
+  max_step: number;
+}
+
 export interface DatabaseSchema {
   instances: InstancesTable;
   instance_versions: InstanceVersionsTable;
   runs: RunsTable;
   run_logs: RunLogsTable;
   run_results: RunResultsTable;
+  run_metrics: RunMetricsTable;
+  run_points: RunPointsTable;
+  run_point_blocks: RunPointBlocksTable;
   code_snapshots: CodeSnapshotsTable;
   code_diffs: CodeDiffsTable;
 }
@@ -127,3 +165,6 @@ export type RunLogRow = Selectable<RunLogsTable>;
 export type RunResultRow = Selectable<RunResultsTable>;
 export type NewRunLogRow = Insertable<RunLogsTable>;
 export type NewRunResultRow = Insertable<RunResultsTable>;
+export type NewRunMetricRow = Insertable<RunMetricsTable>;
+export type NewRunPointRow = Insertable<RunPointsTable>;
+export type NewRunPointBlockRow = Insertable<RunPointBlocksTable>;

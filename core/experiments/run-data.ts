@@ -5,12 +5,13 @@
  * never lose or interleave rows, and readers paging by `after` never skip one.
  */
 import type { Transaction } from 'kysely';
-import { insertLogRows, insertResultRows } from '../../storage/bulk-insert.ts';
-import type { DatabaseSchema } from '../../storage/database-schema.ts';
+import { insertLogRows } from '../../storage/bulk-insert.ts';
+import type { DatabaseSchema, NewRunResultRow } from '../../storage/database-schema.ts';
 import { ConflictError, InputError, NotFoundError } from '../errors.ts';
 import { LOG_LEVELS, type LogEntry, type LogLevel, type Page, type ResultEntry } from '../records.ts';
 import { toJsonText, toStorableText } from '../runtime/json-value.ts';
 import { toLogEntry, toResultEntry } from './row-mappers.ts';
+import { deriveSeriesBatch, insertResultBatch, readSeriesCounters, settleResultBatch } from './run-metrics.ts';
 import { checkId, type DatabaseHandle, type ServiceContext } from './service-context.ts';
 
 export interface NewLogEntry {
@@ -132,8 +133,15 @@ export async function appendResults(context: ServiceContext, runId: string, entr
 }
 
 function appendEncodedResults(context: ServiceContext, runId: string, entries: readonly EncodedResultEntry[]) {
-  const toRow = ({ key, value, recordedAt }: EncodedResultEntry, run_id: string, seq: number) => ({ run_id, seq, key, value, recorded_at: recordedAt });
-  return appendInOrder(context, runId, 'result_count', entries, toRow, insertResultRows);
+  const toRow = ({ key, value, recordedAt }: EncodedResultEntry, run_id: string, seq: number): NewRunResultRow => ({ run_id, seq, key, value, recorded_at: recordedAt });
+  // The run row is locked (its counter was just reserved): the series counters read here are the run's.
+  const insert = async (database: DatabaseHandle, rows: NewRunResultRow[]) => {
+    const counters = await readSeriesCounters(database, runId, entries.map((entry) => entry.key));
+    const series = deriveSeriesBatch(entries, counters);
+    await insertResultBatch(database, runId, rows, series);
+    await settleResultBatch(database, runId, series, rows[0]!.seq);
+  };
+  return appendInOrder(context, runId, 'result_count', entries, toRow, insert);
 }
 
 async function checkRunExists(context: ServiceContext, id: string): Promise<void> {

@@ -14,10 +14,11 @@
  * writer to the same run (or a run that stopped running) makes a batch fail, never
  * interleave, and every later batch fails with it.
  */
-import { insertLogRows, insertResultRows } from '../../storage/bulk-insert.ts';
+import { insertLogRows } from '../../storage/bulk-insert.ts';
 import type { NewRunLogRow, NewRunResultRow } from '../../storage/database-schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { EncodedLogEntry, EncodedResultEntry } from './run-data.ts';
+import { insertResultBatch, readSeriesCounters, seriesNumbering, settleResultBatch } from './run-metrics.ts';
 import { checkId, type DatabaseHandle, type ServiceContext } from './service-context.ts';
 
 /** The sequence numbers a batch took (`{first: 0, last: 0}` for an empty batch). */
@@ -35,13 +36,21 @@ export interface RunWriter {
 
 type Counter = 'log_count' | 'result_count';
 
+/**
+ * How one batch is stored, made when the batch is given: `insert` may run while earlier
+ * batches are still in flight; `settle` runs once the batch before has committed.
+ */
+interface BatchStore {
+  insert(database: DatabaseHandle, firstSeq: number): Promise<void>;
+  settle?(database: DatabaseHandle, firstSeq: number): Promise<void>;
+}
+
 /** Appends batches to one of a run's series (its logs or its results), committed in order. */
-function orderedAppender<E, Row>(
+function orderedAppender<E>(
   context: ServiceContext,
   runId: string,
   column: Counter,
-  toRow: (entry: E, seq: number) => Row,
-  insert: (database: DatabaseHandle, rows: Row[]) => Promise<unknown>,
+  prepare: (entries: readonly E[]) => BatchStore,
 ): (entries: readonly E[]) => Promise<SeqRange> {
   const { database } = context;
   // Only Postgres has connections to overlap on; PGlite and pg-mem share one in turn.
@@ -49,11 +58,12 @@ function orderedAppender<E, Row>(
   let nextSeq: Promise<number> | undefined;
   let previous: Promise<unknown> = Promise.resolve();
 
-  /** One batch's transaction: insert, wait for the batch before to commit, move the counter. */
-  const store = (entries: readonly E[], first: number, before: Promise<unknown>) =>
+  /** One batch's transaction: insert, wait for the batch before to commit, move the counter, settle. */
+  const store = (batchStore: BatchStore, count: number, first: number, before: Promise<unknown>) =>
     database.db.transaction().execute(async (trx): Promise<SeqRange> => {
-      const last = first + entries.length - 1;
-      await insert({ kind: database.kind, db: trx }, entries.map((entry, i) => toRow(entry, first + i)));
+      const last = first + count - 1;
+      const handle = { kind: database.kind, db: trx };
+      await batchStore.insert(handle, first);
       await before; // commit in order: a failed batch fails every later one
       const moved = await trx
         .updateTable('runs')
@@ -64,11 +74,13 @@ function orderedAppender<E, Row>(
         .returning(column)
         .executeTakeFirst();
       if (!moved) await explainRefusal(trx, runId, column, first - 1);
+      await batchStore.settle?.(handle, first);
       return { first, last };
     });
 
   return (entries) => {
     if (entries.length === 0) return Promise.resolve({ first: 0, last: 0 });
+    const batchStore = prepare(entries);
     const firstSeq = nextSeq ?? readCounter(database, runId, column).then((counter) => counter + 1);
     nextSeq = firstSeq.then((first) => first + entries.length);
     nextSeq.catch(() => {}); // its failure is reported by the batch that awaits it
@@ -77,7 +89,7 @@ function orderedAppender<E, Row>(
       const first = await firstSeq;
       if (!overlaps) await before;
       try {
-        return await store(entries, first, before);
+        return await store(batchStore, entries.length, first, before);
       } catch (error) {
         // These numbers are taken: another writer got in. Say so once the batch before
         // has settled (its own failure comes first).
@@ -119,20 +131,20 @@ async function explainRefusal(trx: DatabaseHandle['db'], runId: string, column: 
  */
 export function createRunWriter(context: ServiceContext, runId: string): RunWriter {
   const id = checkId(runId, 'run');
+  const numberSeries = seriesNumbering(() => readSeriesCounters(context.database, id));
   return {
-    appendLogs: orderedAppender(
-      context,
-      id,
-      'log_count',
-      (entry: EncodedLogEntry, seq): NewRunLogRow => ({ run_id: id, seq, ...entry }),
-      insertLogRows,
-    ),
-    appendResults: orderedAppender(
-      context,
-      id,
-      'result_count',
-      ({ key, value, recordedAt }: EncodedResultEntry, seq): NewRunResultRow => ({ run_id: id, seq, key, value, recorded_at: recordedAt }),
-      insertResultRows,
-    ),
+    appendLogs: orderedAppender(context, id, 'log_count', (entries: readonly EncodedLogEntry[]) => ({
+      insert: (database, first) => insertLogRows(database, entries.map((entry, i): NewRunLogRow => ({ run_id: id, seq: first + i, ...entry }))).then(() => {}),
+    })),
+    appendResults: orderedAppender(context, id, 'result_count', (entries: readonly EncodedResultEntry[]) => {
+      const series = numberSeries(entries);
+      series.catch(() => {}); // reported by the batch's insert
+      const rows = (first: number) =>
+        entries.map(({ key, value, recordedAt }, i): NewRunResultRow => ({ run_id: id, seq: first + i, key, value, recorded_at: recordedAt }));
+      return {
+        insert: async (database, first) => insertResultBatch(database, id, rows(first), await series),
+        settle: async (database, first) => settleResultBatch(database, id, await series, first),
+      };
+    }),
   };
 }

@@ -8,6 +8,7 @@ import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
 import { Router, type RouteContext } from './http-router.ts';
 import { exportRequest, streamRunExport } from './run-export.ts';
+import { metricRoutes } from './metric-routes.ts';
 import { validatorModule } from '../experiment/validator-module.ts';
 
 export interface ApiOptions {
@@ -206,5 +207,6 @@ export function createApiRouter(workbench: Workbench, options: ApiOptions): Rout
   experimentRoutes(router, workbench, options);
   instanceRoutes(router, workbench, options);
   runRoutes(router, workbench, options);
+  metricRoutes(router, workbench);
   return router;
 }

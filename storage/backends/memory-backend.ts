@@ -236,6 +236,14 @@ class MemoryDialect implements Dialect {
   }
 }
 
+/** Postgres' `jsonb_typeof` of a parsed jsonb value (SQL null in, SQL null out). */
+function jsonTypeOf(value: unknown): string | null {
+  if (value === undefined) return null;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value; // number, string, boolean
+}
+
 /** Functions pg-mem lacks that our code or Kysely's calls. */
 function registerMissingFunctions(mem: IMemoryDb): void {
   // Kysely's migrator holds `pg_advisory_lock(id)` around migrations (and unlocks it);
@@ -252,6 +260,13 @@ function registerMissingFunctions(mem: IMemoryDb): void {
     returns: DataType.text,
     implementation: (_name: string, value: string) => value,
     impure: true,
+  });
+  // The runs table tells numbers in a configuration from other values (a numeric filter).
+  mem.public.registerFunction({
+    name: 'jsonb_typeof',
+    args: [DataType.jsonb],
+    returns: DataType.text,
+    implementation: (value: unknown) => jsonTypeOf(value),
   });
   // Ids come from the application, but keep `gen_random_uuid()` usable as in Postgres 13+.
   mem.public.registerFunction({ name: 'gen_random_uuid', returns: DataType.uuid, implementation: () => randomUUID(), impure: true });
@@ -276,7 +291,7 @@ export function createMemoryBackend(): Kysely<DatabaseSchema> {
  * at most `rowsPerStatement` rows a statement (far under Postgres' 65,535 parameters;
  * pg-mem is no faster with bigger statements). Several statements share one transaction.
  */
-export async function insertRowsWithoutUnnest<T extends 'run_logs' | 'run_results'>(
+export async function insertRowsWithoutUnnest<T extends 'run_logs' | 'run_results' | 'run_points'>(
   db: Kysely<DatabaseSchema>,
   table: T,
   rows: readonly Insertable<DatabaseSchema[T]>[],

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import {
-  anyOf, bodyOf, encodedBody, intText, json, number, orWrong, queryOf, segment, text, validText, type EncodedBody,
+  anyOf, bodyOf, encodedBody, intText, json, number, orWrong, percentEncode, queryOf, segment, text, validText, type EncodedBody,
 } from './api-fuzz-values.ts';
 
 /** What the workbench under test holds; the fuzz suite updates it after each success. */
@@ -94,6 +94,36 @@ function request(method: string, path: fc.Arbitrary<string>, body?: fc.Arbitrary
 
 const at = (parts: fc.Arbitrary<string>[], join: (...values: string[]) => string) => fc.tuple(...parts).map((values) => join(...values));
 
+/** A runs-table query: sort, columns, limit, cursor and repeated filters, valid or not. */
+const runsTableQuery = fc
+  .tuple(
+    queryOf({
+      sort: fc.oneof(
+        fc.constantFrom('metrics.rate', 'metrics.rate:desc', 'startedAt', 'duration:desc', 'config.count', 'config.nested.depth:asc', 'config.mode:desc', 'instance', 'status', 'run:asc', 'colour', 'metrics.', 'config.', ':desc', 'config.a..b'),
+        text,
+      ),
+      columns: fc.oneof(fc.constantFrom('metrics.rate,config.count', 'config.', 'run,status', '', ',', 'metrics.x.y'), text),
+      limit: intText,
+      // A cursor of another sort, one whose value is not a number, and any text.
+      cursor: fc.oneof(fc.constantFrom(
+        Buffer.from(JSON.stringify(['metrics.rate:asc', '0.5', '00000000-0000-4000-8000-000000000000'])).toString('base64url'),
+        Buffer.from(JSON.stringify(['startedAt:desc', 'abc', '00000000-0000-4000-8000-000000000000'])).toString('base64url'),
+        Buffer.from(JSON.stringify(['startedAt:desc', null, '00000000-0000-4000-8000-000000000000'])).toString('base64url'),
+      ), text),
+    }),
+    fc.array(
+      fc.oneof(
+        fc.constantFrom(
+          'status=completed', 'status=failed|pending', 'status!=running', 'status=done', 'instance=x', 'config.count>=3', 'config.mode=a|b',
+          'config.label<1', 'config.count!=', 'metrics.rate<0.5', 'metrics.rate>=1e3', 'metrics.x<y', 'metrics.a<b<3', 'metrics.v=1e999', 'colour=red', '=',
+        ),
+        text,
+      ),
+      { maxLength: 4 },
+    ),
+  )
+  .map(([query, filters]) => filters.reduce((q, filter) => `${q}${q ? '&' : '?'}filter=${percentEncode(filter)}`, query));
+
 function experimentRoutes(): RouteSpec[] {
   const name = (state: FuzzState) => segment(oneOf(() => state.experiments));
   const newExperiment = anyOf(fc.record({ file: fileName, name: fc.stringMatching(/^fz_[a-z0-9_]{1,12}$/) }, { requiredKeys: ['file'] }), bodyOf({ file: orWrong(text), name: orWrong(text) }));
@@ -104,6 +134,7 @@ function experimentRoutes(): RouteSpec[] {
     { route: 'GET /api/experiments/:name', request: (s) => request('GET', name(s).map((n) => `/api/experiments/${n}`)) },
     { route: 'GET /api/experiments/:name/validator.js', request: (s) => request('GET', name(s).map((n) => `/api/experiments/${n}/validator.js`)) },
     { route: 'GET /api/experiments/:name/source', request: (s) => request('GET', name(s).map((n) => `/api/experiments/${n}/source`)) },
+    { route: 'GET /api/experiments/:name/runs', request: (s) => request('GET', at([name(s), runsTableQuery], (n, q) => `/api/experiments/${n}/runs${q}`)) },
     {
       // Only my_experiment's source is overwritten: fuzz_fixture must keep loading.
       route: 'PUT /api/experiments/:name/source',
@@ -148,11 +179,17 @@ function runRoutes(): RouteSpec[] {
   const levels = fc.oneof(fc.constantFrom('info', 'warn,error', 'debug,info,warn,error', 'loud', ',', ''), text);
   const logs = queryOf({ after: intText, level: levels, limit: intText });
   const results = queryOf({ view: fc.oneof(fc.constantFrom('latest', 'series'), text), key: text, after: intText, limit: intText });
+  const series = queryOf({
+    key: fc.oneof(fc.constantFrom('rate', 'label', 'missing'), text),
+    points: fc.oneof(fc.constantFrom('2', '3', '1', '10000', '10001', '1000'), intText),
+    x: fc.oneof(fc.constantFrom('step', 'time', 'epoch'), text),
+  });
   const format = queryOf({ format: fc.oneof(fc.constantFrom('json', 'csv', 'xml'), text), table: fc.oneof(fc.constantFrom('logs', 'results', 'metrics'), text) });
   return [
     { route: 'GET /api/runs/:id', request: (s) => request('GET', base(s)) },
     { route: 'GET /api/runs/:id/logs', request: (s) => request('GET', at([base(s), logs], (p, q) => `${p}/logs${q}`)) },
     { route: 'GET /api/runs/:id/results', request: (s) => request('GET', at([base(s), results], (p, q) => `${p}/results${q}`)) },
+    { route: 'GET /api/runs/:id/results/series', request: (s) => request('GET', at([base(s), series], (p, q) => `${p}/results/series${q}`)) },
     { route: 'POST /api/runs/:id/cancel', request: (s) => request('POST', base(s).map((p) => `${p}/cancel`), fc.option(json)) },
     {
       route: 'POST /api/runs/:id/rerun',

@@ -9,12 +9,33 @@
  */
 import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
 import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../../core/records.ts';
+import type { ResultSeries, RunsTablePage, RunsTableRow } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { formatTopics } from '../../core/events/event-topics.ts';
 import { loadValidator } from './experiment-validators.ts';
 
 export type { ExperimentInfo, Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
 export type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile };
+export type { ResultSeries, RunsTablePage, RunsTableRow };
+
+/** How `series` reads a run's numeric series: at most `points` points (default 1,000), x as step or time. */
+export interface SeriesQuery {
+  points?: number;
+  x?: 'step' | 'time';
+}
+
+/**
+ * A page of an experiment's runs table: `sort` as `COLUMN[:asc|:desc]`, `filters` such as
+ * `status=completed`, `metrics.loss<0.5`, `config.model=small|large`; `columns` the
+ * `config.<path>`/`metrics.<key>` columns the rows carry; `cursor` the previous page's `next`.
+ */
+export interface RunsTableQuery {
+  sort?: string;
+  filters?: readonly string[];
+  columns?: readonly string[];
+  limit?: number;
+  cursor?: string | null;
+}
 
 /** Which code a rerun executes: the experiment's file now, or the code the run kept. */
 export type RerunCode = 'current' | 'snapshot';
@@ -110,6 +131,10 @@ export interface ApiClient {
   readCode(hash: string): Promise<CodeSnapshot>;
   readLogs(runId: string, query?: LogQuery): Promise<Page<LogEntry>>;
   readResults(runId: string, query?: ResultQuery): Promise<Page<ResultEntry>>;
+  /** A run's numeric series of `key`, downsampled on the server (extremes kept). */
+  series(runId: string, key: string, query?: SeriesQuery): Promise<ResultSeries>;
+  /** A page of every run of every instance of the experiment, sorted and filtered on the server. */
+  experimentRuns(name: string, query?: RunsTableQuery): Promise<RunsTablePage>;
   /** The URL of a run's export (a download link): the JSON document, or one table as CSV. */
   exportUrl(runId: string, format: 'json'): string;
   exportUrl(runId: string, format: 'csv', table: ExportTable): string;
@@ -130,7 +155,19 @@ const enc = encodeURIComponent;
 
 function query(params: Record<string, string | number | undefined | null>): string {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
-  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
+  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
+}
+
+/** `?sort=…&filter=…&filter=…&columns=a,b&limit=…&cursor=…` (filter repeats). */
+function runsTableQuery(q: RunsTableQuery): string {
+  const params = new URLSearchParams();
+  if (q.sort) params.set('sort', q.sort);
+  for (const filter of q.filters ?? []) params.append('filter', filter);
+  if (q.columns) params.set('columns', q.columns.join(','));
+  if (q.limit !== undefined) params.set('limit', String(q.limit));
+  if (q.cursor) params.set('cursor', q.cursor);
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 /** Creates a client for the API at `base` ('' or undefined: this page's origin). */
@@ -186,6 +223,8 @@ export function apiClient(base = ''): ApiClient {
     readLogs: (id, q = {}) =>
       request<Page<LogEntry>>('GET', `/api/runs/${enc(id)}/logs${query({ after: q.after, level: q.levels?.join(','), limit: q.limit })}`),
     readResults: (id, q = {}) => request<Page<ResultEntry>>('GET', `/api/runs/${enc(id)}/results${query({ ...q })}`),
+    series: (id, key, q = {}) => request<ResultSeries>('GET', `/api/runs/${enc(id)}/results/series${query({ key, points: q.points, x: q.x })}`),
+    experimentRuns: (name, q = {}) => request<RunsTablePage>('GET', `/api/experiments/${enc(name)}/runs${runsTableQuery(q)}`),
     exportUrl: (id: string, format: 'json' | 'csv', table?: ExportTable) => `${root}/api/runs/${enc(id)}/export${query({ format, table })}`,
     health: () => request<WorkbenchHealth>('GET', '/api/health'),
     eventsUrl: ({ topics, ...filter } = {}) =>
