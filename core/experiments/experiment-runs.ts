@@ -15,10 +15,11 @@ import type { RunStatus, RunsTablePage, RunsTableRow } from '../records.ts';
 import { latestMetrics } from './run-metrics.ts';
 import {
   decodeCursor, encodeCursor, parseColumns, parseFilter, parseSort,
-  type ColumnChoice, type ColumnRef, type RunsCursor, type RunsFilter, type RunsSort,
+  type ColumnChoice, type RunsCursor, type RunsSort,
 } from './runs-table-query.ts';
 import { runsTableColumns } from './runs-table-columns.ts';
-import type { ServiceContext } from './service-context.ts';
+import { afterCursor, checkCursorValue, filterSql, holdsNumbers, sortValue, type SortValue } from './runs-table-sql.ts';
+import type { DatabaseHandle, ServiceContext } from './service-context.ts';
 
 export interface ListExperimentRunsOptions {
   /** `COLUMN[:asc|:desc]`, default `startedAt:desc`. */
@@ -34,116 +35,6 @@ export interface ListExperimentRunsOptions {
 }
 
 export const RUNS_PAGE = Object.freeze({ default: 50, max: 500 });
-
-type SqlType = 'uuid' | 'text' | 'bigint' | 'double precision';
-
-/** The SQL of a column's value and its type, with the metric joins it needs. */
-class QueryParts {
-  readonly joins: RawBuilder<unknown>[] = [];
-  readonly #metricAliases = new Map<string, string>();
-
-  metric(key: string): RawBuilder<unknown> {
-    let alias = this.#metricAliases.get(key);
-    if (!alias) {
-      alias = `m${this.#metricAliases.size}`;
-      this.#metricAliases.set(key, alias);
-      this.joins.push(sql`left join run_metrics ${sql.raw(alias)} on ${sql.raw(alias)}.run_id = r.id and ${sql.raw(alias)}.key = ${key}`);
-    }
-    return sql.raw(`${alias}.value`);
-  }
-
-  /** `numeric`: whether a `config.<path>` column holds numbers (see {@link holdsNumbers}). */
-  value(column: ColumnRef, numeric = false): { expression: RawBuilder<unknown>; type: SqlType } {
-    const micros = (expression: RawBuilder<unknown>) => sql`cast(extract(epoch from ${expression}) * 1000000 as bigint)`;
-    switch (column.kind) {
-      case 'run': return { expression: sql`r.id`, type: 'uuid' };
-      case 'instance': return { expression: sql`i.name`, type: 'text' };
-      case 'status': return { expression: sql`r.status`, type: 'text' };
-      case 'createdAt': return { expression: micros(sql`r.created_at`), type: 'bigint' };
-      case 'startedAt': return { expression: micros(sql`coalesce(r.started_at, r.created_at)`), type: 'bigint' };
-      case 'completedAt': return { expression: micros(sql`r.completed_at`), type: 'bigint' };
-      case 'duration':
-        return { expression: sql`cast(extract(epoch from r.completed_at) - extract(epoch from r.started_at) as double precision)`, type: 'double precision' };
-      case 'config':
-        return numeric ? { expression: configNumber(column.path), type: 'double precision' } : { expression: configValue(column.path, true), type: 'text' };
-      case 'metric': return { expression: this.metric(column.key), type: 'double precision' };
-    }
-  }
-}
-
-/** `r.configuration -> 'a' -> 'b'` (jsonb), or with `->>` last (text). */
-function configValue(path: readonly string[], asText = false): RawBuilder<unknown> {
-  let expression: RawBuilder<unknown> = sql`r.configuration`;
-  path.forEach((part, i) => {
-    expression = asText && i === path.length - 1 ? sql`${expression} ->> ${part}` : sql`${expression} -> ${part}`;
-  });
-  return expression;
-}
-
-/** A configuration value as a number, null when it is not one (the cast is guarded: text never reaches it). */
-const configNumber = (path: readonly string[]) =>
-  sql`case when jsonb_typeof(${configValue(path)}) = 'number' then cast(${configValue(path, true)} as double precision) end`;
-
-/**
- * Whether a configuration path holds numbers in the experiment's runs (its first value
- * says): numbers sort as numbers, anything else by its text. Not jsonb's own order, which
- * pg-mem does not keep, and which would put every text before every number.
- */
-async function holdsNumbers(context: ServiceContext, experiment: string, path: readonly string[]): Promise<boolean> {
-  const { rows } = await sql<{ type: string | null }>`
-    select jsonb_typeof(${configValue(path)}) as type from runs r join instances i on i.id = r.instance_id
-    where i.experiment = ${experiment} and ${configValue(path)} is not null limit 1`.execute(context.database.db);
-  return rows[0]?.type === 'number';
-}
-
-const OPERATORS = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function filterSql(filter: RunsFilter, parts: QueryParts): RawBuilder<unknown> {
-  const not = (negate: boolean, condition: RawBuilder<unknown>) => (negate ? sql`not (${condition})` : condition);
-  switch (filter.kind) {
-    case 'status':
-      return not(filter.negate, sql`r.status in (${sql.join(filter.values)})`);
-    case 'instance': {
-      const ids = filter.values.filter((value) => UUID.test(value)).map((value) => value.toLowerCase());
-      const byId = ids.length ? sql` or r.instance_id in (${sql.join(ids.map((id) => sql`cast(${id} as uuid)`))})` : sql``;
-      return not(filter.negate, sql`(i.name in (${sql.join(filter.values)})${byId})`);
-    }
-    case 'config-in': {
-      const value = configValue(filter.path);
-      const values = sql.join(filter.values.map((v) => sql`cast(${JSON.stringify(v)} as jsonb)`));
-      return filter.negate ? sql`(${value} is null or not (${value} in (${values})))` : sql`${value} in (${values})`;
-    }
-    case 'config-compare': {
-      return sql`${configNumber(filter.path)} ${sql.raw(OPERATORS[filter.op])} ${filter.value}`;
-    }
-    case 'metric':
-      return sql`${parts.metric(filter.key)} ${sql.raw(OPERATORS[filter.op])} ${filter.value}`;
-  }
-}
-
-const CURSOR_VALUE: Record<SqlType, RegExp> = {
-  uuid: UUID,
-  text: /^/su,
-  bigint: /^-?\d{1,19}$/,
-  'double precision': /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/,
-};
-
-/** Refuses a cursor whose value is not of its column's type (a cursor made by hand), before SQL would. */
-function checkCursorValue(cursor: RunsCursor | undefined, type: SqlType, text: string | null | undefined): void {
-  if (cursor && cursor.value !== null && !CURSOR_VALUE[type].test(cursor.value)) {
-    throw new InputError(`cursor ${JSON.stringify(String(text).slice(0, 200))} is not a cursor of this list: pass the \`next\` of the previous page`);
-  }
-}
-
-/** Rows after the cursor in the order `value dir nulls last, r.id`. */
-function afterCursor(value: RawBuilder<unknown>, type: SqlType, direction: 'asc' | 'desc', cursor: RunsCursor): RawBuilder<unknown> {
-  const id = sql`cast(${cursor.id} as uuid)`;
-  if (cursor.value === null) return sql`(${value} is null and r.id > ${id})`;
-  const at = sql`cast(${cursor.value} as ${sql.raw(type)})`;
-  const beyond = direction === 'asc' ? sql`${value} > ${at}` : sql`${value} < ${at}`;
-  return sql`(${beyond} or (${value} = ${at} and r.id > ${id}) or ${value} is null)`;
-}
 
 interface RunRowOut {
   id: string;
@@ -202,6 +93,45 @@ function toRow(row: RunRowOut, metrics: Record<string, number>, choice: ColumnCh
   };
 }
 
+const SELECTED = sql`r.id, r.instance_id, i.name as instance_name, r.status, r.created_at, r.started_at, r.completed_at, r.configuration`;
+
+interface PageQuery {
+  from: RawBuilder<unknown>;
+  where: RawBuilder<unknown>;
+  value: SortValue;
+  direction: 'asc' | 'desc';
+  cursor: RunsCursor | undefined;
+  take: number;
+}
+
+/**
+ * The page's rows in two parts: the runs having the sort value, in its order (for a metric,
+ * walked along the `(key, value, run_id)` index: a few ms whatever the number of runs),
+ * then, if the page is not full, the runs without it, by id.
+ */
+async function readPage(db: DatabaseHandle['db'], query: PageQuery): Promise<RunRowOut[]> {
+  const { from, where, value, direction, cursor, take } = query;
+  const rows: RunRowOut[] = [];
+  if (!cursor || cursor.value !== null) {
+    const conditions = [where];
+    if (value.present) conditions.push(value.present);
+    if (cursor) conditions.push(afterCursor(value, direction, cursor as RunsCursor & { value: string }));
+    const { rows: having } = await sql<RunRowOut>`
+      select ${SELECTED}, ${value.cursorText} as sort_value ${from} ${value.join}
+      where ${sql.join(conditions, sql` and `)}
+      order by ${value.expression} ${sql.raw(direction)}, r.id asc limit ${take}`.execute(db);
+    rows.push(...having);
+  }
+  if (rows.length < take && value.absent) {
+    const after = cursor?.value === null ? sql` and r.id > cast(${cursor.id} as uuid)` : sql``;
+    const { rows: without } = await sql<RunRowOut>`
+      select ${SELECTED}, null as sort_value ${from}
+      where ${where} and ${value.absent}${after} order by r.id asc limit ${take - rows.length}`.execute(db);
+    rows.push(...without);
+  }
+  return rows;
+}
+
 /**
  * A page of the runs of every instance of `experiment`.
  *
@@ -219,29 +149,22 @@ export async function listExperimentRuns(context: ServiceContext, experiment: st
   const name = await checkExperiment(context, experiment);
   const { db } = context.database;
 
-  const parts = new QueryParts();
   const numeric = sort.column.kind === 'config' && (await holdsNumbers(context, name, sort.column.path));
-  const { expression, type } = parts.value(sort.column, numeric);
-  checkCursorValue(cursor, type, options.cursor);
-  const conditions = [sql`i.experiment = ${name}`, ...filters.map((filter) => filterSql(filter, parts))];
-  const from = sql`from runs r join instances i on i.id = r.instance_id ${sql.join(parts.joins, sql` `)}`;
-  const where = sql.join(conditions, sql` and `);
-  const pageWhere = cursor ? sql`${where} and ${afterCursor(expression, type, sort.direction, cursor)}` : where;
-  const order = sql`order by ${expression} ${sql.raw(sort.direction)} nulls last, r.id asc`;
+  const value = sortValue(sort.column, numeric, context.database.kind);
+  checkCursorValue(cursor, value.type, options.cursor);
+  const where = sql.join([sql`i.experiment = ${name}`, ...filters.map(filterSql)], sql` and `);
+  const from = sql`from runs r join instances i on i.id = r.instance_id`;
 
-  const [items, count, columns] = await Promise.all([
-    sql<RunRowOut>`
-      select r.id, r.instance_id, i.name as instance_name, r.status, r.created_at, r.started_at, r.completed_at, r.configuration,
-             cast(${expression} as text) as sort_value
-      ${from} where ${pageWhere} ${order} limit ${limit + 1}`.execute(db),
+  const [page, count, columns] = await Promise.all([
+    readPage(db, { from, where, value, direction: sort.direction, cursor, take: limit + 1 }),
     sql<{ n: number | string }>`select count(*) as n ${from} where ${where}`.execute(db),
     runsTableColumns(context.database, name),
   ]);
-  const rows = items.rows.slice(0, limit);
+  const rows = page.slice(0, limit);
   const metrics = await latestMetrics(context, rows.map((row) => row.id), choice?.metrics);
   const last = rows[rows.length - 1];
   const next =
-    items.rows.length > limit && last
+    page.length > limit && last
       ? encodeCursor({ sort: `${sort.name}:${sort.direction}`, value: last.sort_value === null ? null : String(last.sort_value), id: last.id })
       : null;
   return {

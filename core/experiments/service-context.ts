@@ -4,6 +4,7 @@ import type { DefinitionData } from '../experiment/index.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 
 export type { DatabaseHandle };
+export type DatabaseKind = DatabaseHandle['kind'];
 
 /**
  * Finds an experiment's current definition by name: `undefined` when no such experiment

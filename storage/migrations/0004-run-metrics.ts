@@ -7,6 +7,7 @@
  *   sequence number it was recorded with, and how many numeric values the key has had
  *   (`count`: the next point's step). Indexed by `(key, value, run_id)`, the order a runs
  *   table sorted by a metric walks.
+ * - `runs_started_or_created_idx`: the runs table's default order, `coalesce(started_at, created_at)`.
  * - `run_points (run_id, key, step)`: every numeric value of a key, `step` its 0-based
  *   index in the key's series. A result is a point when its value is a finite JSON number.
  * - `run_point_blocks (run_id, key, block)`: per block of {@link POINTS_PER_BLOCK}
@@ -39,6 +40,8 @@ async function createTables(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('run_metrics_pkey', ['run_id', 'key'])
     .execute();
   await db.schema.createIndex('run_metrics_key_value_run_id_idx').on('run_metrics').columns(['key', 'value', 'run_id']).execute();
+  // The runs table's default order (newest started first, a run not started by its creation).
+  await db.schema.createIndex('runs_started_or_created_idx').on('runs').expression(sql`coalesce(started_at, created_at)`).execute();
 
   await db.schema
     .createTable('run_points')

@@ -140,6 +140,18 @@ suiteForEachBackend('experiment runs table', (test, database) => {
     }
   });
 
+  test('columns follow new configuration fields and metric keys as runs start and record', async () => {
+    const { service } = ctx;
+    assert.equal((await list()).columns, { configuration: ['iterations', 'model', 'sampling.temperature'], metrics: ['acc', 'loss'] });
+    const run = await service.createRun(runs[0]!.instanceId);
+    await service.transitionRun(run.id, 'running', { configuration: { iterations: 5, extra: { depth: 2 } }, owner: 't' });
+    await service.appendResults(run.id, [{ key: 'bleu', value: 0.3 }]);
+    assert.equal((await list()).columns, { configuration: ['extra.depth', 'iterations', 'model', 'sampling.temperature'], metrics: ['acc', 'bleu', 'loss'] });
+    await service.deleteInstance(runs[0]!.instanceId);
+    assert.equal((await list()).columns.metrics, ['acc', 'loss'], 'gone with the runs that had them');
+    assert.equal((await list()).columns.configuration, ['iterations', 'model', 'sampling.temperature']);
+  });
+
   test('columns choose the configuration fields and metrics rows carry', async () => {
     const page = await list({ columns: ['config.sampling.temperature', 'metrics.loss', 'status'], filters: [`instance=${runs[1]!.instanceId}`], sort: 'startedAt' });
     assert.equal(page.items[0]!.configuration, { sampling: { temperature: 0.1 } });

@@ -20,6 +20,9 @@ const COLUMNS: Record<string, string[]> = {
   code_diffs: ['commit', 'diff', 'snapshot_hash'],
   run_logs: ['level', 'message', 'metadata', 'run_id', 'seq', 'timestamp'],
   run_results: ['key', 'recorded_at', 'run_id', 'seq', 'value'],
+  run_metrics: ['count', 'key', 'run_id', 'seq', 'value'],
+  run_points: ['key', 'recorded_at', 'run_id', 'step', 'value'],
+  run_point_blocks: ['block', 'first_at', 'key', 'max_step', 'max_value', 'min_step', 'min_value', 'run_id'],
 };
 
 async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -128,6 +131,42 @@ suiteForEachBackend('migrations', (test, database, backend) => {
       assert.is(definitions.run_results_run_id_key_seq_idx, '(run_id, key, seq)');
       assert.is(definitions.instances_experiment_name_key, '(experiment, name)');
       assert.is(definitions.instance_versions_pkey, '(instance_id, version)');
+      assert.is(definitions.run_metrics_pkey, '(run_id, key)');
+      assert.is(definitions.run_metrics_key_value_run_id_idx, '(key, value, run_id)');
+      assert.is(definitions.run_points_pkey, '(run_id, key, step)');
+      assert.is(definitions.run_point_blocks_pkey, '(run_id, key, block)');
+      assert.is(definitions.runs_started_or_created_idx, '(COALESCE(started_at, created_at))');
+    });
+
+    // pg-mem has no window functions; a pg-mem database is always new, with nothing to backfill.
+    test('0004 backfills metrics, points and blocks from the results before it; they go with their run', async () => {
+      await using old = await openTestDatabase(backend, { migrate: false });
+      const upTo0003 = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0004'));
+      await migrateToLatest(old.db, { migrations: upTo0003 });
+      const { runId } = await seedRun(old.db);
+      const values = ['3', '"text"', '2', '{"a":1}', '2', '0.5', 'null', '1e-29'];
+      const at = (seq: number) => new Date(Date.UTC(2026, 0, 1) + seq * 1000);
+      await old.db.insertInto('run_results')
+        .values([
+          ...values.map((value, i) => ({ run_id: runId, seq: i + 1, key: 'loss', value, recorded_at: at(i + 1) })),
+          ...Array.from({ length: 300 }, (_, i) => ({ run_id: runId, seq: 9 + i, key: 'acc', value: String(i === 290 ? -1 : i % 7), recorded_at: at(9 + i) })),
+        ])
+        .execute();
+      assert.equal((await migrateToLatest(old.db)).applied, ['0004-run-metrics']);
+      const points = await old.db.selectFrom('run_points').select(['step', 'value', 'recorded_at']).where('key', '=', 'loss').orderBy('step').execute();
+      assert.equal(points.map((p) => [p.step, p.value, new Date(p.recorded_at).getTime()]), [
+        [0, 3, at(1).getTime()], [1, 2, at(3).getTime()], [2, 2, at(5).getTime()], [3, 0.5, at(6).getTime()], [4, 1e-29, at(8).getTime()],
+      ]);
+      const metrics = await old.db.selectFrom('run_metrics').select(['key', 'value', 'seq', 'count']).orderBy('key').execute();
+      assert.equal(metrics, [{ key: 'acc', value: 5, seq: 308, count: 300 }, { key: 'loss', value: 1e-29, seq: 8, count: 5 }]);
+      const blocks = await old.db.selectFrom('run_point_blocks').select(['key', 'block', 'min_value', 'min_step', 'max_value', 'max_step']).orderBy('key').orderBy('block').execute();
+      assert.equal(blocks, [
+        { key: 'acc', block: 0, min_value: 0, min_step: 0, max_value: 6, max_step: 6 },
+        { key: 'acc', block: 1, min_value: -1, min_step: 290, max_value: 6, max_step: 258 },
+        { key: 'loss', block: 0, min_value: 1e-29, min_step: 4, max_value: 3, max_step: 0 },
+      ]);
+      await old.db.deleteFrom('runs').where('id', '=', runId).execute();
+      for (const table of ['run_metrics', 'run_points', 'run_point_blocks'] as const) assert.is(await count(old.db, table), 0, table);
     });
   }
 
