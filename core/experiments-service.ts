@@ -8,6 +8,7 @@
  * const run = await service.createRun(instance.id);
  */
 import * as instances from './experiments/instances.ts';
+import * as instanceList from './experiments/instance-list.ts';
 import * as runCode from './experiments/run-code.ts';
 import * as instanceVersions from './experiments/instance-versions.ts';
 import * as runData from './experiments/run-data.ts';
@@ -18,6 +19,7 @@ import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experim
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
 export type { NewInstance, InstanceChanges, CloneOptions } from './experiments/instances.ts';
+export type { ListInstancesOptions, PageInstancesOptions } from './experiments/instance-list.ts';
 export type { ListVersionsOptions } from './experiments/instance-versions.ts';
 export type { ListRunsOptions, RerunCode, RunTransition } from './experiments/runs.ts';
 export type {
@@ -57,7 +59,8 @@ function bindAll<M extends Record<string, (context: ServiceContext, ...args: any
 const instanceApi = {
   createInstance: instances.createInstance,
   getInstance: instances.getInstance,
-  listInstances: instances.listInstances,
+  listInstances: instanceList.listInstances,
+  pageInstances: instanceList.pageInstances,
   updateInstance: instances.updateInstance,
   deleteInstance: instances.deleteInstance,
   cloneInstance: instances.cloneInstance,

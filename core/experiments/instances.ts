@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { sql } from 'kysely';
 import { ConfigValidationError, validateConfig } from '../experiment/index.ts';
 import { ConflictError, InputError, NotFoundError } from '../errors.ts';
-import { sortInstances, type Instance, type InstanceSort, type RunCounts } from '../records.ts';
+import type { Instance } from '../records.ts';
+import { queryInstances } from './instance-list.ts';
 import { recordVersion } from './instance-versions.ts';
-import { emptyRunCounts, toInstance } from './row-mappers.ts';
+import { toInstance } from './row-mappers.ts';
 import { checkId, definitionOf, type ServiceContext } from './service-context.ts';
 
 export interface NewInstance {
@@ -111,48 +111,6 @@ export async function getInstance(context: ServiceContext, id: string): Promise<
   const [instance] = await queryInstances(context, { id: checkId(id, 'instance') });
   if (!instance) throw new NotFoundError(`instance ${id} not found`);
   return instance;
-}
-
-export async function listInstances(context: ServiceContext, filter: { experiment?: string; sort?: InstanceSort } = {}): Promise<Instance[]> {
-  return sortInstances(await queryInstances(context, { experiment: filter.experiment }), filter.sort);
-}
-
-/** Instances with their run counts by status, in one query. */
-async function queryInstances(context: ServiceContext, filter: { id?: string; experiment?: string }): Promise<Instance[]> {
-  const { db } = context.database;
-  // sum(case …) rather than count(*) filter (…): pg-mem ignores FILTER.
-  const count = (status: string) => sql<number>`sum(case when status = ${status} then 1 else 0 end)`;
-  const counts = db
-    .selectFrom('runs')
-    .select([
-      'instance_id',
-      count('pending').as('pending'),
-      count('running').as('running'),
-      count('completed').as('completed'),
-      count('failed').as('failed'),
-      count('cancelled').as('cancelled'),
-      sql<Date | string | null>`max(created_at)`.as('last_run_at'),
-    ])
-    .groupBy('instance_id')
-    .as('c');
-  const rows = await db
-    .selectFrom('instances as i')
-    .leftJoin(counts, 'c.instance_id', 'i.id')
-    .selectAll('i')
-    .select(['c.pending', 'c.running', 'c.completed', 'c.failed', 'c.cancelled', 'c.last_run_at'])
-    .$if(filter.id !== undefined, (q) => q.where('i.id', '=', filter.id!))
-    .$if(filter.experiment !== undefined, (q) => q.where('i.experiment', '=', filter.experiment!))
-    .orderBy('i.created_at', 'desc')
-    .orderBy('i.id', 'desc')
-    .execute();
-  return rows.map((row) => {
-    const runCounts: RunCounts = emptyRunCounts();
-    for (const status of ['pending', 'running', 'completed', 'failed', 'cancelled'] as const) {
-      runCounts[status] = Number(row[status] ?? 0);
-      runCounts.total += runCounts[status];
-    }
-    return toInstance(row, runCounts, row.last_run_at ?? null);
-  });
 }
 
 export async function updateInstance(context: ServiceContext, id: string, changes: InstanceChanges): Promise<Instance> {

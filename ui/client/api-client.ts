@@ -8,6 +8,7 @@
  * const run = await api.startRun(instanceId);
  */
 import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
+import type { InstancePage, InstanceSort, LatestRun } from '../../core/records.ts';
 import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { formatTopics } from '../../core/events/event-topics.ts';
@@ -15,6 +16,7 @@ import { loadValidator } from './experiment-validators.ts';
 
 export type { ExperimentInfo, Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
 export type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile };
+export type { InstancePage, InstanceSort, LatestRun };
 
 /** Which code a rerun executes: the experiment's file now, or the code the run kept. */
 export type RerunCode = 'current' | 'snapshot';
@@ -43,6 +45,20 @@ export interface NewInstance {
   name: string;
   description?: string | null;
   configuration: Record<string, unknown>;
+}
+
+/** Which instances to list, in what order (`GET /api/instances`). */
+export interface InstanceQuery {
+  experiment?: string;
+  /** Only names containing this text, case aside. */
+  q?: string;
+  sort?: InstanceSort;
+}
+
+/** A page of instances: `limit` 1 to 500, `cursor` the `next` of the previous page. */
+export interface InstancePageQuery extends InstanceQuery {
+  limit: number;
+  cursor?: string | null;
 }
 
 export interface LogQuery {
@@ -87,7 +103,12 @@ export interface ApiClient {
   readSource(name: string): Promise<SourceFile>;
   /** Saves the source; `experiment` is the reloaded entry (with its load error, if any). */
   writeSource(name: string, source: string): Promise<SavedSource>;
-  listInstances(query?: { experiment?: string; sort?: 'activity' | 'name' | 'created' }): Promise<Instance[]>;
+  /**
+   * Instances, each with its latest run (`latestRun`, with a few headline metrics): all of
+   * them, or with `limit` a page `{items, next, total}`.
+   */
+  listInstances(query?: InstanceQuery): Promise<Instance[]>;
+  listInstances(query: InstancePageQuery): Promise<InstancePage>;
   getInstance(id: string): Promise<Instance>;
   createInstance(input: NewInstance): Promise<Instance>;
   updateInstance(id: string, change: Partial<Omit<NewInstance, 'experiment'>>): Promise<Instance>;
@@ -168,7 +189,7 @@ export function apiClient(base = ''): ApiClient {
     createExperiment: (file, name) => request<SavedSource>('POST', '/api/experiments', name ? { file, name } : { file }).then(savedWithValidator),
     readSource: (name) => request<SourceFile>('GET', `/api/experiments/${enc(name)}/source`),
     writeSource: (name, source) => request<SavedSource>('PUT', `/api/experiments/${enc(name)}/source`, { source }).then(savedWithValidator),
-    listInstances: (q = {}) => request<Instance[]>('GET', `/api/instances${query(q)}`),
+    listInstances: ((q: InstanceQuery | InstancePageQuery = {}) => request('GET', `/api/instances${query({ ...q })}`)) as ApiClient['listInstances'],
     getInstance: (id) => request<Instance>('GET', `/api/instances/${enc(id)}`),
     createInstance: (input) => request<Instance>('POST', '/api/instances', input),
     updateInstance: (id, change) => request<Instance>('PATCH', `/api/instances/${enc(id)}`, change),
