@@ -15,6 +15,7 @@ import * as runData from './experiments/run-data.ts';
 import * as runIds from './experiments/run-ids.ts';
 import * as runs from './experiments/runs.ts';
 import * as runWriter from './experiments/run-writer.ts';
+import * as sweeps from './experiments/sweeps.ts';
 import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
@@ -65,6 +66,8 @@ const instanceApi = {
   deleteInstance: instances.deleteInstance,
   cloneInstance: instances.cloneInstance,
   runConfiguration: instances.runConfiguration,
+  /** A sweep's instances, each with a pending run (the workbench's `sweep` starts them). */
+  createSweep: sweeps.createSweep,
   listInstanceVersions: instanceVersions.listInstanceVersions,
   getInstanceVersion: instanceVersions.getInstanceVersion,
 };

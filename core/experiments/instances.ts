@@ -38,14 +38,15 @@ export interface CloneOptions {
 /** Whether two JSON values read the same once stored (key order aside; -0 is stored as 0). */
 const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 
-function checkName(name: unknown): string {
+/** A name for an instance, trimmed; an InputError for one that is empty or too long. */
+export function checkName(name: unknown): string {
   if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
     throw new InputError(`name must be a non-empty string of at most 200 characters, got ${JSON.stringify(name)}`);
   }
   return name.trim();
 }
 
-function checkDescription(description: unknown): string | null {
+export function checkDescription(description: unknown): string | null {
   if (description === undefined || description === null) return null;
   if (typeof description !== 'string') {
     throw new InputError(`description must be a string, got ${JSON.stringify(description)}`);
@@ -54,7 +55,7 @@ function checkDescription(description: unknown): string | null {
 }
 
 /** Refuses fields that `what` does not take, naming them (a typo must not pass silently). */
-function checkFields(input: object, known: readonly string[], what: string): void {
+export function checkFields(input: object, known: readonly string[], what: string): void {
   const unknown = Object.keys(input).filter((key) => !known.includes(key));
   if (unknown.length > 0) throw new InputError(`${what} takes ${known.join(', ')}; not ${unknown.join(', ')}`);
 }

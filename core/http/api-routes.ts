@@ -215,6 +215,10 @@ export function createApiRouter(workbench: Workbench, options: ApiOptions): Rout
   );
   experimentRoutes(router, workbench, options);
   instanceRoutes(router, workbench, options);
+  router.on('POST', '/api/sweeps', async ({ request, response }) => {
+    const body = await readJsonObject(request, options.bodyLimit);
+    sendJson(response, 201, await workbench.experiments.sweep(body as never));
+  });
   runRoutes(router, workbench, options);
   return router;
 }

@@ -2,6 +2,7 @@
 import { suiteForEachBackend } from '../helpers/databases.ts';
 import { defineServiceConformance, serviceContext, type ConformanceContext } from './experiments-service.conformance.ts';
 import { defineInstanceListConformance } from './instance-list.conformance.ts';
+import { defineSweepConformance } from './sweeps.conformance.ts';
 
 suiteForEachBackend('experiments service', (test, database) => {
   let context: ConformanceContext;
@@ -10,4 +11,5 @@ suiteForEachBackend('experiments service', (test, database) => {
   });
   defineServiceConformance(test, () => context);
   defineInstanceListConformance(test, () => context);
+  defineSweepConformance(test, () => context);
 });

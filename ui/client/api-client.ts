@@ -8,7 +8,7 @@
  * const run = await api.startRun(instanceId);
  */
 import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
-import type { InstancePage, InstanceSort, LatestRun } from '../../core/records.ts';
+import type { InstancePage, InstanceSort, LatestRun, NewSweep, SweepResult } from '../../core/records.ts';
 import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { formatTopics } from '../../core/events/event-topics.ts';
@@ -16,7 +16,7 @@ import { loadValidator } from './experiment-validators.ts';
 
 export type { ExperimentInfo, Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
 export type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile };
-export type { InstancePage, InstanceSort, LatestRun };
+export type { InstancePage, InstanceSort, LatestRun, NewSweep, SweepResult };
 
 /** Which code a rerun executes: the experiment's file now, or the code the run kept. */
 export type RerunCode = 'current' | 'snapshot';
@@ -119,6 +119,12 @@ export interface ApiClient {
   getInstanceVersion(instanceId: string, version: number): Promise<InstanceVersion>;
   listRuns(instanceId: string, query?: { limit?: number; cursor?: string | null; status?: RunStatus }): Promise<Page<Run>>;
   startRun(instanceId: string): Promise<Run>;
+  /**
+   * Creates one instance per combination of `grid` over `configuration` and starts their
+   * runs (queued past the workbench's limit). Refused as a whole (nothing created) with an
+   * ApiError: 422 listing the fields and values, 400 over 1,000 combinations, 409 a taken name.
+   */
+  sweep(input: NewSweep): Promise<SweepResult>;
   /** The run with its code's files and, when its files differed from the git commit, the diff. */
   getRun(id: string): Promise<RunDetail>;
   /** Asks for a cancel: `changed` is false when the run had already finished. */
@@ -199,6 +205,7 @@ export function apiClient(base = ''): ApiClient {
     getInstanceVersion: (id, version) => request<InstanceVersion>('GET', `/api/instances/${enc(id)}/versions/${version}`),
     listRuns: (id, q = {}) => request<Page<Run>>('GET', `/api/instances/${enc(id)}/runs${query(q)}`),
     startRun: (id) => request<Run>('POST', `/api/instances/${enc(id)}/runs`, {}),
+    sweep: (input) => request<SweepResult>('POST', '/api/sweeps', input),
     getRun: (id) => request<RunDetail>('GET', `/api/runs/${enc(id)}`),
     cancelRun: (id) => request<CancelOutcome>('POST', `/api/runs/${enc(id)}/cancel`, {}),
     rerun: (id, code) => request<Run>('POST', `/api/runs/${enc(id)}/rerun`, code ? { code } : {}),
