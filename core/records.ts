@@ -323,4 +323,6 @@ export interface LatestRun {
   completedAt: string | null;
   /** A few of its numeric metrics (latest values), for a headline. */
   metrics: Record<string, number>;
+  /** The code version it ran (null until it starts), so a list can tell runs of older code. */
+  codeHash?: string | null;
 }

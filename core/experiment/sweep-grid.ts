@@ -86,7 +86,9 @@ function expandRange(text: string, from: number, to: number, step: number): Grid
 function readItem(item: string, type: string | undefined): { value: unknown } | { error: string } {
   const numeric = type === 'integer' || type === 'number';
   if (numeric || type === undefined) {
-    if (NUMBER.test(item) && Number.isFinite(Number(item))) return { value: Number(item) };
+    const value = NUMBER.test(item) ? Number(item) : NaN;
+    if (type === 'integer' && Number.isFinite(value) && !Number.isInteger(value)) return { error: `${item} is not an integer` };
+    if (Number.isFinite(value)) return { value };
     if (numeric) return { error: `${JSON.stringify(item)} is not a number` };
   }
   if (type === 'boolean' || type === undefined) {
@@ -131,6 +133,8 @@ export function parseGridValues(text: string, field: { type?: string } = {}): Gr
     if (range) {
       const expanded = expandRange(trimmed, Number(range[1]), Number(range[2]), range[3] === undefined ? 1 : Number(range[3]));
       if (!expanded.ok) return expanded;
+      const fraction = field.type === 'integer' ? expanded.values.find((value) => !Number.isInteger(value)) : undefined;
+      if (fraction !== undefined) return { ok: false, error: `${trimmed} gives ${fraction}, which is not an integer` };
       values = expanded.values;
     } else {
       values = [];

@@ -51,7 +51,7 @@ export function defineInstanceListConformance(test: Test, ctx: () => Conformance
     const byName = Object.fromEntries(listed.map((i) => [i.name, i]));
     assert.is(byName['never ran']!.latestRun, null);
     const run = byName.ran!.latestRun!;
-    assert.equal([run.id, run.status, run.createdAt, run.completedAt], [latest.id, 'completed', latest.createdAt, latest.completedAt]);
+    assert.equal([run.id, run.status, run.createdAt, run.completedAt, run.codeHash], [latest.id, 'completed', latest.createdAt, latest.completedAt, 'h']);
     // Measures before counters (step), in natural order; the latest value of a series.
     assert.equal(run.metrics, { accuracy: 0.8, loss: 0.5, lr: 0.01 });
     assert.is(never.runCounts.total, 0);
@@ -63,7 +63,7 @@ export function defineInstanceListConformance(test: Test, ctx: () => Conformance
     await finishedRun(instance.id, [['loss', 1]]);
     const pending = await service.createRun(instance.id);
     const [listed] = await service.listInstances();
-    assert.equal(listed!.latestRun, { id: pending.id, status: 'pending', createdAt: pending.createdAt, startedAt: null, completedAt: null, metrics: {} });
+    assert.equal(listed!.latestRun, { id: pending.id, status: 'pending', createdAt: pending.createdAt, startedAt: null, completedAt: null, metrics: {}, codeHash: null });
   });
 
   test('listInstances: q finds names containing the text, case aside; experiment narrows', async () => {

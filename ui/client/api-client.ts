@@ -119,11 +119,7 @@ export interface ApiClient {
   getInstanceVersion(instanceId: string, version: number): Promise<InstanceVersion>;
   listRuns(instanceId: string, query?: { limit?: number; cursor?: string | null; status?: RunStatus }): Promise<Page<Run>>;
   startRun(instanceId: string): Promise<Run>;
-  /**
-   * Creates one instance per combination of `grid` over `configuration` and starts their
-   * runs (queued past the workbench's limit). Refused as a whole (nothing created) with an
-   * ApiError: 422 listing the fields and values, 400 over 1,000 combinations, 409 a taken name.
-   */
+  /** One instance per combination of the grid, each with a started run (`POST /api/sweeps`); 422 names bad values. */
   sweep(input: NewSweep): Promise<SweepResult>;
   /** The run with its code's files and, when its files differed from the git commit, the diff. */
   getRun(id: string): Promise<RunDetail>;

@@ -48,6 +48,9 @@ parse('booleans, options and text as lists; a JSON list for anything (commas in 
 parse('refuses what it cannot read, naming it', () => {
   assert.is(error('0.1,abc', 'number'), '"abc" is not a number');
   assert.is(error('yes,no', 'boolean'), '"yes" is not true or false');
+  assert.is(error('1,2.5', 'integer'), '2.5 is not an integer');
+  assert.is(error('1..2:0.5', 'integer'), '1..2:0.5 gives 1.5, which is not an integer');
+  assert.equal(values('1..2:0.5', 'number'), [1, 1.5, 2]);
   assert.is(error('1..5:0', 'integer'), '1..5:0: the step must not be 0');
   assert.is(error('5..1:1', 'integer'), '5..1:1: a step of 1 never reaches 1 from 5');
   assert.is(error('0..1:0.0001', 'number'), '0..1:0.0001 gives 10001 values, more than the 1000 a sweep may have');
