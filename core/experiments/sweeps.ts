@@ -111,6 +111,8 @@ async function checkNamesFree(context: ServiceContext, experiment: string, names
     taken.push(...rows.map((row) => row.name));
   }
   if (taken.length === 0) return;
+  const order = new Map(names.map((name, i) => [name, i]));
+  taken.sort((a, b) => order.get(a)! - order.get(b)!); // in the sweep's order
   const shown = taken.slice(0, 5).map((name) => JSON.stringify(name)).join(', ');
   const more = taken.length > 5 ? ` and ${taken.length - 5} more` : '';
   throw new ConflictError(
