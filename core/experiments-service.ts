@@ -7,6 +7,7 @@
  * const instance = await service.createInstance({ experiment: 'my_experiment', name: 'Baseline', configuration: {} });
  * const run = await service.createRun(instance.id);
  */
+import * as compare from './experiments/compare.ts';
 import * as instances from './experiments/instances.ts';
 import * as instanceList from './experiments/instance-list.ts';
 import * as runCode from './experiments/run-code.ts';
@@ -32,6 +33,7 @@ export type {
   ReadResultsOptions,
 } from './experiments/run-data.ts';
 export type { ActiveRun } from './experiments/runs.ts';
+export type { CompareOptions } from './experiments/compare.ts';
 export { MIN_RUN_ID_PREFIX, parseRunId, type RunIdInput } from './experiments/run-ids.ts';
 export type { RunWriter, SeqRange } from './experiments/run-writer.ts';
 
@@ -94,6 +96,8 @@ const runApi = {
   listActiveRuns: runs.listActiveRuns,
   readLogs: runData.readLogs,
   readResults: runData.readResults,
+  /** 2 to 20 runs side by side: configuration, metrics against a baseline, series, code diffs (`GET /api/compare`). */
+  compareRuns: compare.compareRuns,
 };
 
 export type ExperimentsService = BindAll<typeof instanceApi> & BindAll<typeof runApi>;

@@ -186,7 +186,7 @@ async function latestRunRows(context: ServiceContext, instanceIds: readonly stri
     rows.push(
       ...(await context.database.db
         .selectFrom('runs')
-        .select(['id', 'instance_id', 'status', 'code_hash', 'created_at', 'started_at', 'completed_at', 'result_count'])
+        .select(['id', 'instance_id', 'status', 'created_at', 'started_at', 'completed_at', 'result_count', 'code_hash'])
         .distinctOn('instance_id')
         .where('instance_id', 'in', instanceIds.slice(start, start + CHUNK))
         .orderBy('instance_id')

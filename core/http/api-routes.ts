@@ -3,6 +3,7 @@
  * (runs of an instance, logs, results); the others are plain arrays.
  */
 import type { Workbench } from '../workbench.ts';
+import { comparisonRoutes } from './comparison-routes.ts';
 import { INSTANCE_SORTS, LOG_LEVELS, RUN_STATUSES, type InstanceSort, type LogLevel, type RunStatus, type WorkbenchHealth } from '../records.ts';
 import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
@@ -214,11 +215,8 @@ export function createApiRouter(workbench: Workbench, options: ApiOptions): Rout
     } satisfies WorkbenchHealth),
   );
   experimentRoutes(router, workbench, options);
+  comparisonRoutes(router, workbench, options);
   instanceRoutes(router, workbench, options);
-  router.on('POST', '/api/sweeps', async ({ request, response }) => {
-    const body = await readJsonObject(request, options.bodyLimit);
-    sendJson(response, 201, await workbench.experiments.sweep(body as never));
-  });
   runRoutes(router, workbench, options);
   return router;
 }

@@ -3,6 +3,7 @@ import { suiteForEachBackend } from '../helpers/databases.ts';
 import { defineServiceConformance, serviceContext, type ConformanceContext } from './experiments-service.conformance.ts';
 import { defineInstanceListConformance } from './instance-list.conformance.ts';
 import { defineSweepConformance } from './sweeps.conformance.ts';
+import { defineCompareConformance } from './compare.conformance.ts';
 
 suiteForEachBackend('experiments service', (test, database) => {
   let context: ConformanceContext;
@@ -12,4 +13,5 @@ suiteForEachBackend('experiments service', (test, database) => {
   defineServiceConformance(test, () => context);
   defineInstanceListConformance(test, () => context);
   defineSweepConformance(test, () => context);
+  defineCompareConformance(test, () => context);
 });

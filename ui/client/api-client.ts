@@ -10,12 +10,14 @@
 import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
 import type { InstancePage, InstanceSort, LatestRun, NewSweep, SweepResult } from '../../core/records.ts';
 import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../../core/records.ts';
+import type { Comparison } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { formatTopics } from '../../core/events/event-topics.ts';
 import { loadValidator } from './experiment-validators.ts';
 
 export type { ExperimentInfo, Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
 export type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile };
+export type { Comparison };
 export type { InstancePage, InstanceSort, LatestRun, NewSweep, SweepResult };
 
 /** Which code a rerun executes: the experiment's file now, or the code the run kept. */
@@ -72,6 +74,12 @@ export interface ResultQuery {
   key?: string;
   after?: number;
   limit?: number;
+}
+
+/** `GET /api/compare`'s options: the run deltas are taken against, and points per series. */
+export interface CompareQuery {
+  baseline?: string;
+  points?: number;
 }
 
 /** What `POST /api/runs/:id/cancel` answers. */
@@ -132,6 +140,8 @@ export interface ApiClient {
   /** Kept code by its hash. */
   readCode(hash: string): Promise<CodeSnapshot>;
   readLogs(runId: string, query?: LogQuery): Promise<Page<LogEntry>>;
+  /** 2 to 20 runs side by side: configuration, metrics, series, code. */
+  compare(runIds: readonly string[], query?: CompareQuery): Promise<Comparison>;
   readResults(runId: string, query?: ResultQuery): Promise<Page<ResultEntry>>;
   /** The URL of a run's export (a download link): the JSON document, or one table as CSV. */
   exportUrl(runId: string, format: 'json'): string;
@@ -209,6 +219,8 @@ export function apiClient(base = ''): ApiClient {
     readCode: (hash) => request<CodeSnapshot>('GET', `/api/code/${enc(hash)}`),
     readLogs: (id, q = {}) =>
       request<Page<LogEntry>>('GET', `/api/runs/${enc(id)}/logs${query({ after: q.after, level: q.levels?.join(','), limit: q.limit })}`),
+    compare: (runIds, q = {}) =>
+      request<Comparison>('GET', `/api/compare${query({ runs: runIds.join(','), baseline: q.baseline, points: q.points })}`),
     readResults: (id, q = {}) => request<Page<ResultEntry>>('GET', `/api/runs/${enc(id)}/results${query({ ...q })}`),
     exportUrl: (id: string, format: 'json' | 'csv', table?: ExportTable) => `${root}/api/runs/${enc(id)}/export${query({ format, table })}`,
     health: () => request<WorkbenchHealth>('GET', '/api/health'),
