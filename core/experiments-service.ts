@@ -7,7 +7,9 @@
  * const instance = await service.createInstance({ experiment: 'my_experiment', name: 'Baseline', configuration: {} });
  * const run = await service.createRun(instance.id);
  */
+import * as compare from './experiments/compare.ts';
 import * as instances from './experiments/instances.ts';
+import * as instanceList from './experiments/instance-list.ts';
 import * as runCode from './experiments/run-code.ts';
 import * as instanceVersions from './experiments/instance-versions.ts';
 import * as runData from './experiments/run-data.ts';
@@ -17,10 +19,12 @@ import * as runWriter from './experiments/run-writer.ts';
 import * as runMetrics from './experiments/run-metrics.ts';
 import * as resultSeries from './experiments/result-series.ts';
 import * as experimentRuns from './experiments/experiment-runs.ts';
+import * as sweeps from './experiments/sweeps.ts';
 import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
 export type { NewInstance, InstanceChanges, CloneOptions } from './experiments/instances.ts';
+export type { ListInstancesOptions, PageInstancesOptions } from './experiments/instance-list.ts';
 export type { ListVersionsOptions } from './experiments/instance-versions.ts';
 export type { ListRunsOptions, RerunCode, RunTransition } from './experiments/runs.ts';
 export type {
@@ -32,6 +36,7 @@ export type {
   ReadResultsOptions,
 } from './experiments/run-data.ts';
 export type { ActiveRun } from './experiments/runs.ts';
+export type { CompareOptions } from './experiments/compare.ts';
 export { MIN_RUN_ID_PREFIX, parseRunId, type RunIdInput } from './experiments/run-ids.ts';
 export type { RunWriter, SeqRange } from './experiments/run-writer.ts';
 export type { ReadSeriesOptions, SeriesAxis } from './experiments/result-series.ts';
@@ -64,11 +69,14 @@ function bindAll<M extends Record<string, (context: ServiceContext, ...args: any
 const instanceApi = {
   createInstance: instances.createInstance,
   getInstance: instances.getInstance,
-  listInstances: instances.listInstances,
+  listInstances: instanceList.listInstances,
+  pageInstances: instanceList.pageInstances,
   updateInstance: instances.updateInstance,
   deleteInstance: instances.deleteInstance,
   cloneInstance: instances.cloneInstance,
   runConfiguration: instances.runConfiguration,
+  /** A sweep's instances, each with a pending run (the workbench's `sweep` starts them). */
+  createSweep: sweeps.createSweep,
   listInstanceVersions: instanceVersions.listInstanceVersions,
   getInstanceVersion: instanceVersions.getInstanceVersion,
 };
@@ -98,6 +106,8 @@ const runApi = {
   readSeries: resultSeries.readSeries,
   latestMetrics: runMetrics.latestMetrics,
   listExperimentRuns: experimentRuns.listExperimentRuns,
+  /** 2 to 20 runs side by side: configuration, metrics against a baseline, series, code diffs (`GET /api/compare`). */
+  compareRuns: compare.compareRuns,
 };
 
 export type ExperimentsService = BindAll<typeof instanceApi> & BindAll<typeof runApi>;

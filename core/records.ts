@@ -49,18 +49,34 @@ export interface InstanceVersion {
 export const INSTANCE_SORTS = ['activity', 'name', 'created'] as const;
 export type InstanceSort = (typeof INSTANCE_SORTS)[number];
 
+/** What ordering instances needs of each: the keys every sort reads. */
+export type InstanceSortKeys = Pick<Instance, 'id' | 'name' | 'createdAt' | 'lastRunAt'>;
+
 /**
- * Orders instances for `sort` (a new array). Activity is the latest run, else the creation;
- * names compare as people read them (case and accents aside, numbers by value).
+ * The comparison behind {@link sortInstances}: negative when `a` lists before `b`. Activity
+ * is the latest run, else the creation; names compare as people read them (case and accents
+ * aside, numbers by value); the id breaks ties, so the order is total (a page cursor relies on it).
  */
-export function sortInstances(instances: readonly Instance[], sort: InstanceSort = 'activity'): Instance[] {
-  const byName = (a: Instance, b: Instance) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }) || a.id.localeCompare(b.id);
+export function compareInstances(sort: InstanceSort = 'activity'): (a: InstanceSortKeys, b: InstanceSortKeys) => number {
+  const byName = (a: InstanceSortKeys, b: InstanceSortKeys) =>
+    a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const newest = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
-  const compare =
-    sort === 'name' ? byName
-    : sort === 'created' ? (a: Instance, b: Instance) => newest(a.createdAt, b.createdAt) || byName(a, b)
-    : (a: Instance, b: Instance) => newest(a.lastRunAt ?? a.createdAt, b.lastRunAt ?? b.createdAt) || byName(a, b);
-  return [...instances].sort(compare);
+  if (sort === 'name') return byName;
+  if (sort === 'created') return (a, b) => newest(a.createdAt, b.createdAt) || byName(a, b);
+  return (a, b) => newest(a.lastRunAt ?? a.createdAt, b.lastRunAt ?? b.createdAt) || byName(a, b);
+}
+
+/** Orders instances for `sort` (a new array), as {@link compareInstances} compares them. */
+export function sortInstances<I extends InstanceSortKeys>(instances: readonly I[], sort: InstanceSort = 'activity'): I[] {
+  return [...instances].sort(compareInstances(sort));
+}
+
+/**
+ * `GET /api/instances?limit=N[&cursor=…]`: a page of instances in the order asked for;
+ * `total` counts every instance the query matches (`experiment`, `q`), on all pages.
+ */
+export interface InstancePage extends Page<Instance> {
+  total: number;
 }
 
 export interface RunProgress {
@@ -307,4 +323,6 @@ export interface LatestRun {
   completedAt: string | null;
   /** A few of its numeric metrics (latest values), for a headline. */
   metrics: Record<string, number>;
+  /** The code version it ran (null until it starts), so a list can tell runs of older code. */
+  codeHash?: string | null;
 }

@@ -10,6 +10,7 @@ import { initCommand, INIT_USAGE } from './commands/init-command.ts';
 import { listCommand } from './commands/list-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { runCommand, RUN_USAGE } from './commands/run-command.ts';
+import { sweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
 import { typesCommand } from './commands/types-command.ts';
 import { parseCommandArgs } from './cli-args.ts';
 import { escapeControls } from './terminal-text.ts';
@@ -20,6 +21,10 @@ Usage:
   ${DEV_USAGE}
   ${SERVE_USAGE}
   ${RUN_USAGE}
+  ${SWEEP_USAGE}
+      one instance and run per combination of the grid's values (a,b · from..to:step ·
+      from..to step s · true,false · a JSON list); a table of every run's configuration
+      and latest metrics at the end
   athanor list [--json]                 the experiments, with their fields or errors
   athanor types [--out DIR]             write each experiment's config .d.ts
   athanor migrate                       apply database migrations
@@ -31,9 +36,10 @@ Every command takes --experiments DIR (default ./experiments) and --db SPEC
 
 /**
  * Errors that mean the command was given something wrong: exit 2, the message only.
- * `ERR_BAD_PATH` and `ERR_TOO_LARGE`: an experiments folder that cannot be read or is far too large.
+ * `ERR_BAD_PATH` and `ERR_TOO_LARGE`: an experiments folder that cannot be read or is far too large;
+ * `ERR_CONFLICT`: a name that is taken (a sweep's instance names).
  */
-const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_DATABASE_SPEC', 'ERR_ENVIRONMENT', 'ERR_BAD_PATH', 'ERR_TOO_LARGE'];
+const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_CONFLICT', 'ERR_DATABASE_SPEC', 'ERR_ENVIRONMENT', 'ERR_BAD_PATH', 'ERR_TOO_LARGE'];
 
 // Lines may carry an experiment's text (its description, its load error): controls escaped.
 const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${escapeControls(text)}\n`);
@@ -47,6 +53,8 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
       return devCommand(args, line(process.stdout), 'serve');
     case 'run':
       return runCommand(args, io);
+    case 'sweep':
+      return sweepCommand(args, io);
     case 'list': {
       const { values } = parseCommandArgs(args, { json: { type: 'boolean', default: false } });
       return listCommand({ experimentsDir: values.experiments, json: values.json as boolean, out: line(process.stdout) });

@@ -42,12 +42,17 @@ export class RunFollower {
  * Ctrl-C and SIGTERM while a run goes: the first calls `cancel` (the run ends `cancelled`),
  * the second `again` (`athanor run` stops waiting for it). Returns what stops listening.
  */
-export function onInterrupts(out: TerminalProgress, cancel: () => void, again: { message: string; action: () => void }): () => void {
+export function onInterrupts(
+  out: TerminalProgress,
+  cancel: () => void,
+  again: { message: string; action: () => void },
+  first = 'cancelling the run (Ctrl-C again to stop waiting for it)…',
+): () => void {
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
     if (interrupts === 1) {
-      out.line('cancelling the run (Ctrl-C again to stop waiting for it)…');
+      out.line(first);
       cancel();
     } else {
       out.line(again.message);

@@ -10,3 +10,18 @@ export {
   type ValidationResult,
   type ValidateOptions,
 } from './config-validator.ts';
+export {
+  MAX_SWEEP_COMBINATIONS,
+  applyAssignment,
+  describeAssignment,
+  expandGrid,
+  formatGridValue,
+  gridSize,
+  parseGridValues,
+  repeatedValue,
+  sweepableFields,
+  sweepInstanceName,
+  type GridAssignment,
+  type GridValues,
+  type SweepField,
+} from './sweep-grid.ts';

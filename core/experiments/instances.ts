@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { sql } from 'kysely';
 import { ConfigValidationError, validateConfig } from '../experiment/index.ts';
 import { ConflictError, InputError, NotFoundError } from '../errors.ts';
-import { sortInstances, type Instance, type InstanceSort, type RunCounts } from '../records.ts';
+import type { Instance } from '../records.ts';
+import { queryInstances } from './instance-list.ts';
 import { recordVersion } from './instance-versions.ts';
-import { emptyRunCounts, toInstance } from './row-mappers.ts';
+import { toInstance } from './row-mappers.ts';
 import { checkId, definitionOf, type ServiceContext } from './service-context.ts';
 
 export interface NewInstance {
@@ -38,14 +38,15 @@ export interface CloneOptions {
 /** Whether two JSON values read the same once stored (key order aside; -0 is stored as 0). */
 const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 
-function checkName(name: unknown): string {
+/** A name for an instance, trimmed; an InputError for one that is empty or too long. */
+export function checkName(name: unknown): string {
   if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
     throw new InputError(`name must be a non-empty string of at most 200 characters, got ${JSON.stringify(name)}`);
   }
   return name.trim();
 }
 
-function checkDescription(description: unknown): string | null {
+export function checkDescription(description: unknown): string | null {
   if (description === undefined || description === null) return null;
   if (typeof description !== 'string') {
     throw new InputError(`description must be a string, got ${JSON.stringify(description)}`);
@@ -54,7 +55,7 @@ function checkDescription(description: unknown): string | null {
 }
 
 /** Refuses fields that `what` does not take, naming them (a typo must not pass silently). */
-function checkFields(input: object, known: readonly string[], what: string): void {
+export function checkFields(input: object, known: readonly string[], what: string): void {
   const unknown = Object.keys(input).filter((key) => !known.includes(key));
   if (unknown.length > 0) throw new InputError(`${what} takes ${known.join(', ')}; not ${unknown.join(', ')}`);
 }
@@ -111,48 +112,6 @@ export async function getInstance(context: ServiceContext, id: string): Promise<
   const [instance] = await queryInstances(context, { id: checkId(id, 'instance') });
   if (!instance) throw new NotFoundError(`instance ${id} not found`);
   return instance;
-}
-
-export async function listInstances(context: ServiceContext, filter: { experiment?: string; sort?: InstanceSort } = {}): Promise<Instance[]> {
-  return sortInstances(await queryInstances(context, { experiment: filter.experiment }), filter.sort);
-}
-
-/** Instances with their run counts by status, in one query. */
-async function queryInstances(context: ServiceContext, filter: { id?: string; experiment?: string }): Promise<Instance[]> {
-  const { db } = context.database;
-  // sum(case …) rather than count(*) filter (…): pg-mem ignores FILTER.
-  const count = (status: string) => sql<number>`sum(case when status = ${status} then 1 else 0 end)`;
-  const counts = db
-    .selectFrom('runs')
-    .select([
-      'instance_id',
-      count('pending').as('pending'),
-      count('running').as('running'),
-      count('completed').as('completed'),
-      count('failed').as('failed'),
-      count('cancelled').as('cancelled'),
-      sql<Date | string | null>`max(created_at)`.as('last_run_at'),
-    ])
-    .groupBy('instance_id')
-    .as('c');
-  const rows = await db
-    .selectFrom('instances as i')
-    .leftJoin(counts, 'c.instance_id', 'i.id')
-    .selectAll('i')
-    .select(['c.pending', 'c.running', 'c.completed', 'c.failed', 'c.cancelled', 'c.last_run_at'])
-    .$if(filter.id !== undefined, (q) => q.where('i.id', '=', filter.id!))
-    .$if(filter.experiment !== undefined, (q) => q.where('i.experiment', '=', filter.experiment!))
-    .orderBy('i.created_at', 'desc')
-    .orderBy('i.id', 'desc')
-    .execute();
-  return rows.map((row) => {
-    const runCounts: RunCounts = emptyRunCounts();
-    for (const status of ['pending', 'running', 'completed', 'failed', 'cancelled'] as const) {
-      runCounts[status] = Number(row[status] ?? 0);
-      runCounts.total += runCounts[status];
-    }
-    return toInstance(row, runCounts, row.last_run_at ?? null);
-  });
 }
 
 export async function updateInstance(context: ServiceContext, id: string, changes: InstanceChanges): Promise<Instance> {

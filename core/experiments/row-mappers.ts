@@ -2,8 +2,8 @@
 import type { InstanceRow, InstanceVersionRow, RunLogRow, RunResultRow, RunRow } from '../../storage/database-schema.ts';
 import type { Instance, InstanceVersion, LogEntry, ResultEntry, Run, RunCounts, RunEnvironment, RunOptions, RunProgress } from '../records.ts';
 
-const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
-const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
+export const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
+export const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : iso(value));
 
 export function emptyRunCounts(): RunCounts {
   return { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0, total: 0 };

@@ -45,7 +45,8 @@ function checkOptions(options: unknown): RunOptions {
  */
 const lastCreated = new WeakMap<ServiceContext, number>();
 
-function creationTime(context: ServiceContext): Date {
+/** A creation time for a new run: now, or just after the last one given (see {@link lastCreated}). */
+export function creationTime(context: ServiceContext): Date {
   const time = Math.max(context.now().getTime(), (lastCreated.get(context) ?? -Infinity) + 1);
   lastCreated.set(context, time);
   return new Date(time);

@@ -3,6 +3,7 @@
  * (runs of an instance, logs, results); the others are plain arrays.
  */
 import type { Workbench } from '../workbench.ts';
+import { comparisonRoutes } from './comparison-routes.ts';
 import { INSTANCE_SORTS, LOG_LEVELS, RUN_STATUSES, type InstanceSort, type LogLevel, type RunStatus, type WorkbenchHealth } from '../records.ts';
 import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
@@ -100,11 +101,21 @@ function instanceRoutes(router: Router, workbench: Workbench, options: ApiOption
   router
     .on('GET', '/api/instances', async ({ response, url }) => {
       const experiment = url.searchParams.get('experiment') ?? undefined;
+      const q = url.searchParams.get('q') ?? undefined;
       const sort = url.searchParams.get('sort') ?? 'activity';
       if (!INSTANCE_SORTS.includes(sort as InstanceSort)) {
         throw new HttpError(400, 'ERR_BAD_INPUT', `sort must be one of ${INSTANCE_SORTS.join(', ')}, got ${JSON.stringify(sort)}`);
       }
-      sendJson(response, 200, await experiments.listInstances({ ...(experiment ? { experiment } : {}), sort: sort as InstanceSort }));
+      const options = { ...(experiment ? { experiment } : {}), ...(q ? { q } : {}), sort: sort as InstanceSort };
+      const limit = intParam(url, 'limit');
+      const cursor = url.searchParams.get('cursor');
+      // Without a limit, the plain array (DESIGN.md); with one, a page.
+      if (limit === undefined) {
+        if (cursor) throw new HttpError(400, 'ERR_BAD_INPUT', 'cursor pages a list asked for with limit: give limit too (1 to 500)');
+        sendJson(response, 200, await experiments.listInstances(options));
+        return;
+      }
+      sendJson(response, 200, await experiments.pageInstances({ ...options, limit, cursor }));
     })
     .on('POST', '/api/instances', async ({ request, response }) => {
       const body = await readJsonObject(request, options.bodyLimit);
@@ -205,6 +216,7 @@ export function createApiRouter(workbench: Workbench, options: ApiOptions): Rout
     } satisfies WorkbenchHealth),
   );
   experimentRoutes(router, workbench, options);
+  comparisonRoutes(router, workbench, options);
   instanceRoutes(router, workbench, options);
   runRoutes(router, workbench, options);
   metricRoutes(router, workbench);

@@ -4,19 +4,23 @@
  */
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHttpServer, type HttpServer, type HttpServerOptions } from '../../core/http/http-server.ts';
 import { createWorkbench, type Workbench, type WorkbenchOptions } from '../../core/workbench.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** A temporary experiments folder inside the package (so `import 'athanor'` resolves). */
-export async function tempExperimentsDir(): Promise<string> {
+/**
+ * A temporary experiments folder inside the package (so `import 'athanor'` resolves), with
+ * kernel_fixture, my_experiment and each of `fixtures` (paths from the package's root).
+ */
+export async function tempExperimentsDir(fixtures: readonly string[] = []): Promise<string> {
   await mkdir(join(ROOT, 'test-output'), { recursive: true });
   const dir = await mkdtemp(join(ROOT, 'test-output', 'exp-'));
-  await cp(join(ROOT, 'test/fixtures/kernel/kernel_fixture.ts'), join(dir, 'kernel_fixture.ts'));
-  await cp(join(ROOT, 'experiments/my_experiment.ts'), join(dir, 'my_experiment.ts'));
+  for (const file of ['test/fixtures/kernel/kernel_fixture.ts', 'experiments/my_experiment.ts', ...fixtures]) {
+    await cp(join(ROOT, file), join(dir, basename(file)));
+  }
   return dir;
 }
 
@@ -30,9 +34,14 @@ export interface ServerContext {
 
 export async function withServer<T>(
   fn: (context: ServerContext) => Promise<T>,
-  options: { workbench?: Partial<WorkbenchOptions>; server?: Partial<Omit<HttpServerOptions, 'workbench'>> } = {},
+  options: {
+    workbench?: Partial<WorkbenchOptions>;
+    server?: Partial<Omit<HttpServerOptions, 'workbench'>>;
+    /** More experiment files to serve (paths from the package's root, e.g. `test/fixtures/compare/sweep_fixture.ts`). */
+    fixtures?: readonly string[];
+  } = {},
 ): Promise<T> {
-  const experimentsDir = await tempExperimentsDir();
+  const experimentsDir = await tempExperimentsDir(options.fixtures);
   const workbench = await createWorkbench({ experimentsDir, database: 'memory', ...options.workbench });
   let server: HttpServer | undefined;
   try {

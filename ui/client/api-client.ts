@@ -8,8 +8,10 @@
  * const run = await api.startRun(instanceId);
  */
 import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth } from '../../core/records.ts';
+import type { InstancePage, InstanceSort, LatestRun, NewSweep, SweepResult } from '../../core/records.ts';
 import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../../core/records.ts';
 import type { ResultSeries, RunsTablePage, RunsTableRow } from '../../core/records.ts';
+import type { Comparison } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { formatTopics } from '../../core/events/event-topics.ts';
 import { loadValidator } from './experiment-validators.ts';
@@ -36,6 +38,8 @@ export interface RunsTableQuery {
   limit?: number;
   cursor?: string | null;
 }
+export type { Comparison };
+export type { InstancePage, InstanceSort, LatestRun, NewSweep, SweepResult };
 
 /** Which code a rerun executes: the experiment's file now, or the code the run kept. */
 export type RerunCode = 'current' | 'snapshot';
@@ -66,6 +70,20 @@ export interface NewInstance {
   configuration: Record<string, unknown>;
 }
 
+/** Which instances to list, in what order (`GET /api/instances`). */
+export interface InstanceQuery {
+  experiment?: string;
+  /** Only names containing this text, case aside. */
+  q?: string;
+  sort?: InstanceSort;
+}
+
+/** A page of instances: `limit` 1 to 500, `cursor` the `next` of the previous page. */
+export interface InstancePageQuery extends InstanceQuery {
+  limit: number;
+  cursor?: string | null;
+}
+
 export interface LogQuery {
   after?: number;
   levels?: readonly LogLevel[];
@@ -77,6 +95,12 @@ export interface ResultQuery {
   key?: string;
   after?: number;
   limit?: number;
+}
+
+/** `GET /api/compare`'s options: the run deltas are taken against, and points per series. */
+export interface CompareQuery {
+  baseline?: string;
+  points?: number;
 }
 
 /** What `POST /api/runs/:id/cancel` answers. */
@@ -108,7 +132,12 @@ export interface ApiClient {
   readSource(name: string): Promise<SourceFile>;
   /** Saves the source; `experiment` is the reloaded entry (with its load error, if any). */
   writeSource(name: string, source: string): Promise<SavedSource>;
-  listInstances(query?: { experiment?: string; sort?: 'activity' | 'name' | 'created' }): Promise<Instance[]>;
+  /**
+   * Instances, each with its latest run (`latestRun`, with a few headline metrics): all of
+   * them, or with `limit` a page `{items, next, total}`.
+   */
+  listInstances(query?: InstanceQuery): Promise<Instance[]>;
+  listInstances(query: InstancePageQuery): Promise<InstancePage>;
   getInstance(id: string): Promise<Instance>;
   createInstance(input: NewInstance): Promise<Instance>;
   updateInstance(id: string, change: Partial<Omit<NewInstance, 'experiment'>>): Promise<Instance>;
@@ -119,6 +148,8 @@ export interface ApiClient {
   getInstanceVersion(instanceId: string, version: number): Promise<InstanceVersion>;
   listRuns(instanceId: string, query?: { limit?: number; cursor?: string | null; status?: RunStatus }): Promise<Page<Run>>;
   startRun(instanceId: string): Promise<Run>;
+  /** One instance per combination of the grid, each with a started run (`POST /api/sweeps`); 422 names bad values. */
+  sweep(input: NewSweep): Promise<SweepResult>;
   /** The run with its code's files and, when its files differed from the git commit, the diff. */
   getRun(id: string): Promise<RunDetail>;
   /** Asks for a cancel: `changed` is false when the run had already finished. */
@@ -130,6 +161,8 @@ export interface ApiClient {
   /** Kept code by its hash. */
   readCode(hash: string): Promise<CodeSnapshot>;
   readLogs(runId: string, query?: LogQuery): Promise<Page<LogEntry>>;
+  /** 2 to 20 runs side by side: configuration, metrics, series, code. */
+  compare(runIds: readonly string[], query?: CompareQuery): Promise<Comparison>;
   readResults(runId: string, query?: ResultQuery): Promise<Page<ResultEntry>>;
   /** A run's numeric series of `key`, downsampled on the server (extremes kept). */
   series(runId: string, key: string, query?: SeriesQuery): Promise<ResultSeries>;
@@ -205,7 +238,7 @@ export function apiClient(base = ''): ApiClient {
     createExperiment: (file, name) => request<SavedSource>('POST', '/api/experiments', name ? { file, name } : { file }).then(savedWithValidator),
     readSource: (name) => request<SourceFile>('GET', `/api/experiments/${enc(name)}/source`),
     writeSource: (name, source) => request<SavedSource>('PUT', `/api/experiments/${enc(name)}/source`, { source }).then(savedWithValidator),
-    listInstances: (q = {}) => request<Instance[]>('GET', `/api/instances${query(q)}`),
+    listInstances: ((q: InstanceQuery | InstancePageQuery = {}) => request('GET', `/api/instances${query({ ...q })}`)) as ApiClient['listInstances'],
     getInstance: (id) => request<Instance>('GET', `/api/instances/${enc(id)}`),
     createInstance: (input) => request<Instance>('POST', '/api/instances', input),
     updateInstance: (id, change) => request<Instance>('PATCH', `/api/instances/${enc(id)}`, change),
@@ -215,6 +248,7 @@ export function apiClient(base = ''): ApiClient {
     getInstanceVersion: (id, version) => request<InstanceVersion>('GET', `/api/instances/${enc(id)}/versions/${version}`),
     listRuns: (id, q = {}) => request<Page<Run>>('GET', `/api/instances/${enc(id)}/runs${query(q)}`),
     startRun: (id) => request<Run>('POST', `/api/instances/${enc(id)}/runs`, {}),
+    sweep: (input) => request<SweepResult>('POST', '/api/sweeps', input),
     getRun: (id) => request<RunDetail>('GET', `/api/runs/${enc(id)}`),
     cancelRun: (id) => request<CancelOutcome>('POST', `/api/runs/${enc(id)}/cancel`, {}),
     rerun: (id, code) => request<Run>('POST', `/api/runs/${enc(id)}/rerun`, code ? { code } : {}),
@@ -222,6 +256,8 @@ export function apiClient(base = ''): ApiClient {
     readCode: (hash) => request<CodeSnapshot>('GET', `/api/code/${enc(hash)}`),
     readLogs: (id, q = {}) =>
       request<Page<LogEntry>>('GET', `/api/runs/${enc(id)}/logs${query({ after: q.after, level: q.levels?.join(','), limit: q.limit })}`),
+    compare: (runIds, q = {}) =>
+      request<Comparison>('GET', `/api/compare${query({ runs: runIds.join(','), baseline: q.baseline, points: q.points })}`),
     readResults: (id, q = {}) => request<Page<ResultEntry>>('GET', `/api/runs/${enc(id)}/results${query({ ...q })}`),
     series: (id, key, q = {}) => request<ResultSeries>('GET', `/api/runs/${enc(id)}/results/series${query({ key, points: q.points, x: q.x })}`),
     experimentRuns: (name, q = {}) => request<RunsTablePage>('GET', `/api/experiments/${enc(name)}/runs${runsTableQuery(q)}`),

@@ -1,0 +1,56 @@
+/**
+ * What `athanor sweep` was asked, read into the sweep the API takes (`POST /api/sweeps`):
+ * each `--grid field=values` read with the grid parser the UI uses (core/experiment/
+ * sweep-grid.ts) for the field's type, `--set` pairs as `athanor run` reads them for the
+ * base configuration. Whether the values fit the schema is the sweep's own check (every
+ * combination, before anything is created), the same here and in a workbench.
+ */
+import { parseGridValues, sweepableFields, type JSONSchema } from '../experiment/index.ts';
+import { InputError } from '../errors.ts';
+import type { NewSweep } from '../records.ts';
+import { parseSetOptions } from './set-options.ts';
+
+export const SWEEP_USAGE =
+  'athanor sweep <experiment> --grid field=v1,v2 [--grid field=from..to:step]... [--set key=value]... [--name NAME] [--json] [--experiments DIR] [--db SPEC]';
+
+/** What `athanor sweep` was asked. */
+export interface SweepRequest {
+  experiment: string | undefined;
+  /** `field=values` as typed. */
+  grids: string[];
+  sets: string[];
+  name: string | undefined;
+  json: boolean;
+}
+
+/** The name of a sweep when no `--name` is given. */
+export const cliSweepName = () => `sweep ${new Date().toISOString()}`;
+
+/** The grid of `--grid` options, each read for its field's type (an unknown field is the sweep's to name). */
+export function parseGridOptions(options: readonly string[], schema: JSONSchema): Record<string, unknown[]> {
+  if (options.length === 0) throw new InputError(`which fields should the sweep vary? give at least one --grid field=values: ${SWEEP_USAGE}`);
+  const fields = sweepableFields(schema);
+  const grid: Record<string, unknown[]> = {};
+  for (const raw of options) {
+    const eq = raw.indexOf('=');
+    const path = raw.slice(0, Math.max(eq, 0)).trim();
+    if (eq <= 0 || path === '') throw new InputError(`--grid expects field=values (a list a,b, a range from..to:step or a JSON list), got ${JSON.stringify(raw)}`);
+    if (Object.hasOwn(grid, path)) throw new InputError(`--grid ${path} is given twice: list all its values in one --grid`);
+    const type = fields.find((field) => field.path === path)?.type;
+    const parsed = parseGridValues(raw.slice(eq + 1), type ? { type } : {});
+    if (!parsed.ok) throw new InputError(`--grid ${raw}: ${parsed.error}`);
+    // defineProperty: a field typed as `__proto__` stays a key, for the sweep to name.
+    Object.defineProperty(grid, path, { value: parsed.values, enumerable: true, writable: true, configurable: true });
+  }
+  return grid;
+}
+
+/** The sweep `request` asks of experiment `experiment` (its JSON Schema `schema`). */
+export function sweepFrom(request: SweepRequest, experiment: string, schema: JSONSchema): NewSweep {
+  return {
+    experiment,
+    name: request.name ?? cliSweepName(),
+    configuration: parseSetOptions(request.sets, schema),
+    grid: parseGridOptions(request.grids, schema),
+  };
+}

@@ -1,0 +1,70 @@
+// The parts of a comparison that need no database: configuration rows, metric rows and goals, downsampling.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { configurationRows, flattenConfiguration, metricGoal, metricRows } from '../../core/experiments/comparison-rows.ts';
+import { downsample } from '../../core/experiments/compare-series.ts';
+
+const rows = suite('comparison rows');
+
+rows('configuration: groups flattened, schema order first, changed first; a run without a configuration takes no part', () => {
+  assert.equal([...flattenConfiguration({ a: 1, g: { b: [1, 2], c: { d: null } }, e: {} })], [['a', 1], ['g.b', [1, 2]], ['g.c.d', null], ['e', {}]]);
+  const configurations = [
+    { lr: 0.1, model: 'small', sampling: { top_k: 5, greedy: false }, prompts: [{ text: 'a' }], z: 1 },
+    null,
+    { model: 'small', lr: 0.2, sampling: { greedy: false, top_k: 5 }, prompts: [{ text: 'a' }], extra: true, z: 1 },
+  ];
+  assert.equal(configurationRows(configurations, ['model', 'lr', 'sampling.top_k', 'sampling.greedy', 'prompts']), [
+    { field: 'lr', values: [0.1, null, 0.2], changed: true },
+    { field: 'extra', values: [null, null, true], changed: true },
+    { field: 'model', values: ['small', null, 'small'], changed: false },
+    { field: 'sampling.top_k', values: [5, null, 5], changed: false },
+    { field: 'sampling.greedy', values: [false, null, false], changed: false },
+    { field: 'prompts', values: [[{ text: 'a' }], null, [{ text: 'a' }]], changed: false },
+    { field: 'z', values: [1, null, 1], changed: false },
+  ]);
+  assert.equal(configurationRows([{ o: { b: 1, a: 2 } }, { o: { a: 2, b: 1 } }]), [
+    { field: 'o.a', values: [2, 2], changed: false },
+    { field: 'o.b', values: [1, 1], changed: false },
+  ]);
+  assert.equal(configurationRows([{ l: [{ b: 1, a: 2 }] }, { l: [{ a: 2, b: 1 }] }])[0]!.changed, false, 'key order inside lists aside');
+});
+
+rows('metric goals: lower is better for words naming a loss, an error, a time or a distance', () => {
+  for (const key of ['loss', 'val_loss', 'train/losses', 'error', 'errors', 'err_rate', 'latency_ms', 'latencyMs', 'time', 'step_time', 'times', 'duration', 'mse', 'test.mae', 'rmse', 'perplexity', 'wer', 'CER']) {
+    assert.is(metricGoal(key), 'min', key);
+  }
+  for (const key of ['accuracy', 'f1', 'answer_len', 'power', 'lower_bound', 'timestamp_count', 'throughput', 'bleu']) assert.is(metricGoal(key), 'max', key);
+});
+
+rows('metrics: values, deltas against the baseline without float noise, the best (the first on a tie)', () => {
+  assert.equal(metricRows([{ acc: 0.1, loss: 2 }, { acc: 0.3, loss: 1 }, { acc: 0.3 }], 1), [
+    { key: 'acc', values: [0.1, 0.3, 0.3], deltas: [-0.2, 0, 0], goal: 'max', best: 1 },
+    { key: 'loss', values: [2, 1, null], deltas: [1, 0, null], goal: 'min', best: 1 },
+  ]);
+  assert.equal(metricRows([{}, { m2: 1, m10: 2 }], 0).map((row) => [row.key, row.deltas, row.best]), [
+    ['m2', [null, null], 1],
+    ['m10', [null, null], 1],
+  ]);
+  assert.equal(metricRows([{}, {}], 0), []);
+});
+
+const sampling = suite('downsampling a series: at most N points, extremes and ends kept, deterministic');
+
+sampling('a short series comes back whole; a long one within the limit with its peaks and both ends', () => {
+  assert.equal(downsample([3, 1, 2], 10), [[0, 3], [1, 1], [2, 2]]);
+  const series = Array.from({ length: 10_000 }, (_, i) => Math.sin(i / 100));
+  series[4321] = 50;
+  series[8765] = -50;
+  for (const points of [2, 3, 10, 101, 1000]) {
+    const sampled = downsample(series, points);
+    assert.ok(sampled.length <= points, `${sampled.length} ≤ ${points}`);
+    assert.equal([sampled[0]![0], sampled.at(-1)![0]], [0, 9999]);
+    if (points >= 10) {
+      assert.ok(sampled.some(([step]) => step === 4321) && sampled.some(([step]) => step === 8765), `extremes kept at ${points}`);
+    }
+    assert.equal(downsample(series, points), sampled);
+  }
+});
+
+rows.run();
+sampling.run();
