@@ -13,6 +13,10 @@
  * batch has committed, only if the counter is where this batch expects it. So another
  * writer to the same run (or a run that stopped running) makes a batch fail, never
  * interleave, and every later batch fails with it.
+ *
+ * Results also number the points of their keys' series (run-metrics.ts), from counters
+ * read once and carried from batch to batch like the sequence numbers; each batch's
+ * upserts of latest values and block extremes run after the batch before has committed.
  */
 import { insertLogRows } from '../../storage/bulk-insert.ts';
 import type { NewRunLogRow, NewRunResultRow } from '../../storage/database-schema.ts';
