@@ -31,6 +31,17 @@ test('keeps the latest value per key; series only for numbers', () => {
   assert.is(model.series.get('mixed'), null);
 });
 
+test('a series that grows live is a new array, so the sparkline given it redraws', () => {
+  const model = new ResultsModel();
+  model.load([at(2, 'loss', 0.5, 1)]);
+  model.setSeries('loss', [at(1, 'loss', 0.9, 0), at(2, 'loss', 0.5, 1)]);
+  const before = model.series.get('loss');
+  model.add([at(3, 'loss', 0.4, 2), at(4, 'loss', 0.3, 3)]);
+  assert.is.not(model.series.get('loss'), before);
+  assert.equal(before, [0.9, 0.5], 'the array an element holds is not changed under it');
+  assert.equal(model.series.get('loss'), [0.9, 0.5, 0.4, 0.3]);
+});
+
 test('a sparkline needs two or more finite numbers', () => {
   assert.ok(isNumericSeries([1, 2]));
   assert.not.ok(isNumericSeries([1]));

@@ -36,17 +36,24 @@ export class ResultsModel {
     for (const entry of entries) this.latest.set(entry.key, entry);
   }
 
-  /** New points from the live stream; returns keys whose latest value is a number but whose series is not loaded. */
+  /**
+   * New points from the live stream; returns keys whose latest value is a number but whose
+   * series is not loaded. A series that grows is a new array (once per call), so the
+   * elements given it see the change: the same array, grown, would not redraw them.
+   */
   add(entries: readonly ResultEntry[]): string[] {
     const missing = new Set<string>();
+    const grown = new Set<string>();
     for (const entry of entries) {
       const previous = this.latest.get(entry.key);
       if (!previous || previous.seq < entry.seq) this.latest.set(entry.key, entry);
-      const series = this.series.get(entry.key);
+      let series = this.series.get(entry.key);
       if (series === undefined) {
         if (typeof entry.value === 'number') missing.add(entry.key);
       } else if (series !== null) {
         if (typeof entry.value === 'number' && Number.isFinite(entry.value)) {
+          if (!grown.has(entry.key)) this.series.set(entry.key, (series = series.slice()));
+          grown.add(entry.key);
           series.push(entry.value);
           if (series.length > MAX_SERIES_POINTS) series.splice(0, series.length - MAX_SERIES_POINTS);
         } else this.series.set(entry.key, null);
