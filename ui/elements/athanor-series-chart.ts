@@ -6,22 +6,21 @@
  * series again, so a run of a million steps stays a chart of about `points` points.
  * Step or time on the x axis, linear or log on the y axis.
  *
- * Live points are numbered from the series' `total` as read. A value recorded while that
- * read was under way may be counted twice or once: the read when the run ends (and each
- * read past the limit) puts every point back where the server has it.
+ * Live points are numbered from the series' `total` as read; values recorded while that
+ * read was under way are matched against its last point (ui/state/live-series.ts). The
+ * read when the run ends (and each read past the limit) puts every point where the server
+ * has it, whatever raced.
  */
 import { LitElement, css, html } from 'lit';
-import { ApiError, apiClient, type ApiClient, type ResultEntry } from '../client/api-client.ts';
+import { ApiError, apiClient, type ApiClient } from '../client/api-client.ts';
 import { LiveEventsController } from '../state/live-events.ts';
+import { countedInRead, isNumericEntry, type NumericEntry } from '../state/live-series.ts';
 import { theme } from '../styles/theme.ts';
 import type { AthanorChart, ChartAxis, ChartSeries } from './athanor-chart.ts';
 import './athanor-chart.ts';
 import { userText } from './user-text.ts';
 
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
-
-/** A live result the chart can draw: a finite number. */
-const isPoint = (entry: ResultEntry): entry is ResultEntry & { value: number } => typeof entry.value === 'number' && Number.isFinite(entry.value);
 
 /**
  * Attributes: `api`, `run-id` (the run's full id: live events are routed by it), `key`,
@@ -80,12 +79,12 @@ export class AthanorSeriesChart extends LitElement {
   /** Points the chart holds. */
   #drawn = 0;
   /** Live values that arrive while the series is being read: added to what the read returns. */
-  #held: ResultEntry[] | undefined;
+  #held: NumericEntry[] | undefined;
 
   #live = new LiveEventsController(this, () => (this.runId && this.key ? { api: this.api, filter: { run: this.runId } } : undefined), {
     'run.result': (event) => {
       if (event.runId !== this.runId) return;
-      const entries = event.entries.filter((e) => e.key === this.key && isPoint(e));
+      const entries = event.entries.filter((e): e is NumericEntry => e.key === this.key && isNumericEntry(e));
       if (entries.length === 0) return;
       if (this.#held) this.#held.push(...entries);
       else this.#append(entries);
@@ -129,7 +128,7 @@ export class AthanorSeriesChart extends LitElement {
     return this.xAxis === 'time' ? 'time' : 'step';
   }
 
-  #point(entry: ResultEntry & { value: number }): [number, number] {
+  #point(entry: NumericEntry): [number, number] {
     return [this.#axis() === 'step' ? this.#nextStep++ : Date.parse(entry.recordedAt), entry.value];
   }
 
@@ -143,8 +142,9 @@ export class AthanorSeriesChart extends LitElement {
       if (token !== this.#token) return;
       this.#error = '';
       this.#nextStep = series.total;
-      this.#total = series.total;
-      const held = this.#held.splice(0).filter(isPoint);
+      const held = this.#held.splice(0);
+      held.splice(0, countedInRead(series, held, this.#axis()));
+      this.#total = series.total + held.length;
       const points = [...series.points, ...held.map((e) => this.#point(e))];
       this.#drawn = points.length;
       this.#series = [{ label: this.key, points }];
@@ -156,8 +156,8 @@ export class AthanorSeriesChart extends LitElement {
       if (token !== this.#token) return;
     } catch (error) {
       if (token !== this.#token) return;
-      this.#error =
-        error instanceof ApiError && error.status === 404 ? `No series ${this.key} in run ${this.runId}: ${error.message}` : `Could not load the series ${this.key}: ${(error as Error).message}`;
+      // A 404 names what is missing (the run, or the key) itself.
+      this.#error = error instanceof ApiError && error.status === 404 ? error.message : `Could not load the series ${this.key}: ${(error as Error).message}`;
       this.requestUpdate();
     }
     const late = this.#held?.splice(0) ?? [];
@@ -165,10 +165,10 @@ export class AthanorSeriesChart extends LitElement {
     if (late.length) this.#append(late);
   }
 
-  #append(entries: ResultEntry[]): void {
+  #append(entries: NumericEntry[]): void {
     const chart = this.chart;
     if (!chart || !this.#series) return;
-    const points = entries.filter(isPoint).map((e) => this.#point(e));
+    const points = entries.map((e) => this.#point(e));
     chart.appendPoints(0, points);
     this.#drawn += points.length;
     this.#total += points.length;
