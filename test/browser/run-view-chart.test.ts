@@ -55,7 +55,10 @@ const facts = (chart: Locator) =>
 test('a live run draws its loss as it runs; when it ends the chart has every step, log scale and hover values', async () => {
   await withBrowserWorkbench(async (context) => {
     const { page, shot } = context;
-    const runId = await startLossRun(context, { steps: 300, delay_ms: 25 });
+    // The app's modules loaded first (Vite serves them from source): the run is not over before its page shows.
+    await page.goto('/');
+    await page.locator('athanor-app').waitFor();
+    const runId = await startLossRun(context, { steps: 300, delay_ms: 40 });
     await page.goto(`/runs/${runId}`);
     const chart = page.locator('athanor-results-panel figure[data-key="loss"] athanor-chart');
     await chart.waitFor();
@@ -85,7 +88,7 @@ test('a live run draws its loss as it runs; when it ends the chart has every ste
     assert.equal(await axe(page), []);
 
     // Time on the x axis: the legend shows when the value was recorded.
-    await page.getByRole('button', { name: 'Time' }).click();
+    await page.locator('athanor-results-panel figure[data-key="loss"]').getByRole('button', { name: 'Time', exact: true }).click();
     await until(async () => (await facts(chart)).time, 'a time axis');
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
     const atTime = await until(async () => {
