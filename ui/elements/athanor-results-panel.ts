@@ -19,6 +19,8 @@ import { userText } from './user-text.ts';
 
 /** Rows shown before "show all" (a run may record thousands of keys). */
 const ROW_LIMIT = 500;
+/** Points of a sparkline's read: as many as it draws (the whole series, downsampled, not its first 10,000). */
+const SPARKLINE_POINTS = 300;
 /** Charts shown before "show all" (each one reads its series and follows the run). */
 const CHART_LIMIT = 6;
 
@@ -157,7 +159,7 @@ export class AthanorResultsPanel extends LitElement {
     this.requestUpdate();
   }
 
-  /** Reads the series of numeric keys, one request at a time. */
+  /** Reads the series of numeric keys (downsampled, for their sparklines), one request at a time. */
   #queueSeries(keys: string[]): void {
     for (const key of keys) if (!this.#seriesQueue.includes(key)) this.#seriesQueue.push(key);
     if (this.#seriesBusy) return;
@@ -166,9 +168,9 @@ export class AthanorResultsPanel extends LitElement {
     this.#seriesBusy = true;
     const token = this.#loadToken;
     this.#client
-      .readResults(this.runId, { view: 'series', key: next, limit: 10_000 })
-      .then((page) => {
-        if (token === this.#loadToken) this.#model.setSeries(next, page.items);
+      .series(this.runId, next, { points: SPARKLINE_POINTS })
+      .then((series) => {
+        if (token === this.#loadToken) this.#model.setSeries(next, series);
       })
       .catch(() => {})
       .finally(() => {

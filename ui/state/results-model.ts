@@ -3,7 +3,7 @@
  * by key or by when it was recorded, and the numeric series of keys whose values are
  * numbers (for their sparkline). Pure, so it is tested without a DOM.
  */
-import type { ResultEntry } from '../client/api-client.ts';
+import type { ResultEntry, ResultSeries } from '../client/api-client.ts';
 
 export type ResultSort = 'key' | 'time';
 export type SortDirection = 'asc' | 'desc';
@@ -62,10 +62,12 @@ export class ResultsModel {
     return [...missing];
   }
 
-  /** Sets a key's series from the API's points (`view=series&key=`). */
-  setSeries(key: string, points: readonly ResultEntry[]): void {
-    const numeric = points.every((p) => typeof p.value === 'number' && Number.isFinite(p.value));
-    this.series.set(key, numeric ? (points.map((p) => p.value) as number[]).slice(-MAX_SERIES_POINTS) : null);
+  /**
+   * Sets a key's series from its downsampled read (`GET /api/runs/:id/results/series`:
+   * the values, in order, each bucket's extremes kept).
+   */
+  setSeries(key: string, series: ResultSeries): void {
+    this.series.set(key, series.points.map((point) => point[1]).slice(-MAX_SERIES_POINTS));
   }
 
   /** Keys whose latest value is a number and whose series is not loaded. */
