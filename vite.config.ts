@@ -17,6 +17,8 @@ const dist = fileURLToPath(new URL('./dist/', import.meta.url));
 const DEV_CACHE_DIR = fileURLToPath(new URL('./node_modules/.vite-athanor/', import.meta.url));
 /** The server code the UI imports: the configuration validator and the live events' topics. */
 const SHARED_WITH_SERVER = [fileURLToPath(new URL('./core/experiment/', import.meta.url)), fileURLToPath(new URL('./core/events/', import.meta.url))];
+/** The dependencies' files the UI imports as they are (uPlot's style sheet, `?inline`). */
+const DEPENDENCY_FILES = [fileURLToPath(new URL('./node_modules/uplot/dist/', import.meta.url))];
 
 const UI_DEPENDENCIES = [
   'lit',
@@ -35,6 +37,7 @@ const UI_DEPENDENCIES = [
   '@codemirror/state',
   '@codemirror/view',
   '@lezer/highlight',
+  'uplot',
 ];
 
 /** A single-file ES module of `entry` into dist/ (the elements, the live worker). */
@@ -70,7 +73,7 @@ export default defineConfig(({ mode }) =>
         // serves), files only from the UI, the code it shares with the server and its
         // bundled dependencies (Vite's default is the whole workspace), and no
         // open-in-editor (any page could make it open any file).
-        server: { cors: false, fs: { strict: true, allow: [ui, ...SHARED_WITH_SERVER, DEV_CACHE_DIR] } },
+        server: { cors: false, fs: { strict: true, allow: [ui, ...SHARED_WITH_SERVER, ...DEPENDENCY_FILES, DEV_CACHE_DIR] } },
         plugins: [withoutOpenInEditor()],
         build: { outDir: `${dist}ui`, emptyOutDir: true, target: 'es2022' },
       },

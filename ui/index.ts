@@ -18,5 +18,7 @@ export { AthanorCodeDiff } from './elements/athanor-code-diff.ts';
 export { AthanorNewInstance } from './elements/athanor-new-instance.ts';
 export { AthanorSourcePane } from './elements/athanor-source-pane.ts';
 export { AthanorStatusBadge } from './elements/athanor-status-badge.ts';
+export { AthanorChart, type ChartAxis, type ChartSeries } from './elements/athanor-chart.ts';
+export { AthanorSeriesChart } from './elements/athanor-series-chart.ts';
 export { AthanorApp } from './app/athanor-app.ts';
 export { apiClient, ApiError, type ApiClient } from './client/api-client.ts';

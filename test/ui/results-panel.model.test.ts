@@ -20,15 +20,24 @@ test('keeps the latest value per key; series only for numbers', () => {
   const model = new ResultsModel();
   model.load([at(2, 'loss', 0.5, 1), at(3, 'config', { a: 1 }, 1)]);
   assert.equal(model.numericKeysWithoutSeries(), ['loss']);
-  model.setSeries('loss', [at(1, 'loss', 0.9, 0), at(2, 'loss', 0.5, 1)]);
+  model.setSeries('loss', { key: 'loss', total: 2, points: [[0, 0.9], [1, 0.5]] });
   assert.equal(model.add([at(4, 'loss', 0.3, 2), at(5, 'acc', 0.7, 2), at(6, 'config', { a: 2 }, 2)]), ['acc']);
   assert.equal(model.series.get('loss'), [0.9, 0.5, 0.3]);
   assert.is(model.latest.get('loss')?.value, 0.3);
   assert.equal(model.latest.get('config')?.value, { a: 2 });
   model.add([at(7, 'loss', 'n/a', 3)]);
   assert.is(model.series.get('loss'), null, 'a value that is not a number: no chart');
-  model.setSeries('mixed', [at(8, 'mixed', 1, 0), at(9, 'mixed', { x: 1 }, 1)]);
-  assert.is(model.series.get('mixed'), null);
+});
+
+test('a series that grows live is a new array, so the sparkline given it redraws', () => {
+  const model = new ResultsModel();
+  model.load([at(2, 'loss', 0.5, 1)]);
+  model.setSeries('loss', { key: 'loss', total: 2, points: [[0, 0.9], [1, 0.5]] });
+  const before = model.series.get('loss');
+  model.add([at(3, 'loss', 0.4, 2), at(4, 'loss', 0.3, 3)]);
+  assert.is.not(model.series.get('loss'), before);
+  assert.equal(before, [0.9, 0.5], 'the array an element holds is not changed under it');
+  assert.equal(model.series.get('loss'), [0.9, 0.5, 0.4, 0.3]);
 });
 
 test('a sparkline needs two or more finite numbers', () => {

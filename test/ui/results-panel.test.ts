@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../../ui/elements/athanor-results-panel.ts';
 import type { AthanorResultsPanel } from '../../ui/elements/athanor-results-panel.ts';
+import type { AthanorSeriesChart } from '../../ui/elements/athanor-series-chart.ts';
 import { withServer } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
 import { runningRun } from './run-data.helpers.ts';
@@ -62,6 +63,24 @@ test('key → latest value, sortable by key or time, a sparkline only for numeri
       () => el.shadowRoot!.querySelector('tr[data-key="loss"] athanor-sparkline')?.shadowRoot?.querySelector('svg')?.getAttribute('aria-label')?.startsWith('loss: 4 points'),
       'the series grows live',
     );
+  }),
+);
+
+test('a numeric series gets a chart above the table; its sparkline is the whole series downsampled, extremes kept', () =>
+  withServer(async ({ base, workbench }) => {
+    const { runId } = await runningRun(workbench);
+    // A spike in the middle: downsampling must not lose it.
+    await workbench.experiments.appendResults(runId, Array.from({ length: 900 }, (_, i) => ({ key: 'loss', value: i === 450 ? 5000 : i })));
+    await workbench.experiments.appendResults(runId, [{ key: 'once', value: 1 }, { key: 'label', value: 'x' }]);
+    const el = mount(base, runId);
+    const label = () => el.shadowRoot!.querySelector('tr[data-key="loss"] athanor-sparkline')?.shadowRoot?.querySelector('svg')?.getAttribute('aria-label');
+    await until(() => label(), 'the sparkline', 30_000);
+    const [, points] = /^loss: (\d+) points, min 0, max 5000, last 899$/.exec(label()!) ?? [];
+    assert.ok(points && Number(points) <= 300, `read downsampled to its 300 points at most: ${label()}`);
+    const charts = [...el.shadowRoot!.querySelectorAll('figure[data-key]')].map((f) => f.getAttribute('data-key'));
+    assert.equal(charts, ['loss'], 'one value (once) or none numeric (label): no chart');
+    const chart = el.shadowRoot!.querySelector<AthanorSeriesChart>('figure[data-key="loss"] athanor-series-chart')!;
+    await until(() => chart.total === 900, 'the chart of the whole series', 30_000);
   }),
 );
 

@@ -1,21 +1,28 @@
 /**
- * `<athanor-results-panel api run-id>`: a run's results as key → value (the latest value
- * of each key), JSON values expandable, sortable by key or time, and a sparkline for each
- * key whose values are numbers. Live: new results appear as they are recorded (rendered
- * at most once per animation frame).
+ * `<athanor-results-panel api run-id>`: a run's results — a chart of each key whose
+ * values are a numeric series (`<athanor-series-chart>`: step or time, linear or log,
+ * live), then every key → its latest value, JSON values expandable, sortable by key or
+ * time, with a sparkline of the numeric ones. Live: new results appear as they are
+ * recorded (rendered at most once per animation frame).
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { ApiError, apiClient, type ApiClient, type ResultEntry } from '../client/api-client.ts';
 import { formatTime } from '../app/format.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { ResultsModel, sortResults, type ResultSort, type SortDirection } from '../state/results-model.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-json-tree.ts';
+import './athanor-series-chart.ts';
 import './athanor-sparkline.ts';
 import { userText } from './user-text.ts';
 
 /** Rows shown before "show all" (a run may record thousands of keys). */
 const ROW_LIMIT = 500;
+/** Points of a sparkline's read: as many as it draws (the whole series, downsampled, not its first 10,000). */
+const SPARKLINE_POINTS = 300;
+/** Charts shown before "show all" (each one reads its series and follows the run). */
+const CHART_LIMIT = 6;
 
 /** Attributes: `api` (the workbench's API base), `run-id`. */
 export class AthanorResultsPanel extends LitElement {
@@ -60,6 +67,19 @@ export class AthanorResultsPanel extends LitElement {
         max-height: 480px;
         overflow: auto;
       }
+      .charts {
+        display: grid;
+        gap: var(--ath-space-4);
+        margin-bottom: var(--ath-space-4);
+      }
+      .charts h3 {
+        font-family: var(--ath-mono);
+        margin: 0 0 var(--ath-space-1);
+      }
+      .chart {
+        margin: 0;
+        min-width: 0;
+      }
     `,
   ];
 
@@ -73,6 +93,7 @@ export class AthanorResultsPanel extends LitElement {
   #state: 'loading' | 'ready' | 'error' = 'loading';
   #error = '';
   #showAll = false;
+  #showAllCharts = false;
   #frame = 0;
   #loadToken = 0;
   #seriesQueue: string[] = [];
@@ -138,7 +159,7 @@ export class AthanorResultsPanel extends LitElement {
     this.requestUpdate();
   }
 
-  /** Reads the series of numeric keys, one request at a time. */
+  /** Reads the series of numeric keys (downsampled, for their sparklines), one request at a time. */
   #queueSeries(keys: string[]): void {
     for (const key of keys) if (!this.#seriesQueue.includes(key)) this.#seriesQueue.push(key);
     if (this.#seriesBusy) return;
@@ -147,9 +168,9 @@ export class AthanorResultsPanel extends LitElement {
     this.#seriesBusy = true;
     const token = this.#loadToken;
     this.#client
-      .readResults(this.runId, { view: 'series', key: next, limit: 10_000 })
-      .then((page) => {
-        if (token === this.#loadToken) this.#model.setSeries(next, page.items);
+      .series(this.runId, next, { points: SPARKLINE_POINTS })
+      .then((series) => {
+        if (token === this.#loadToken) this.#model.setSeries(next, series);
       })
       .catch(() => {})
       .finally(() => {
@@ -174,13 +195,37 @@ export class AthanorResultsPanel extends LitElement {
       @click=${() => this.sort(by)}>${label}${arrow}</button>`;
   }
 
+  /** The keys whose values so far are a numeric series (two or more numbers), in key order. */
+  #chartKeys(rows: readonly ResultEntry[]): string[] {
+    return rows.filter((entry) => (this.#model.series.get(entry.key)?.length ?? 0) >= 2).map((entry) => entry.key);
+  }
+
+  #charts(keys: readonly string[]) {
+    if (keys.length === 0) return nothing;
+    const shown = this.#showAllCharts ? keys : keys.slice(0, CHART_LIMIT);
+    return html`<section class="charts" aria-label="Charts">
+      ${repeat(
+        shown,
+        (key) => key,
+        (key) => html`<figure class="chart" data-key=${key}>
+          <figcaption><h3>${userText(key)}</h3></figcaption>
+          <athanor-series-chart api=${this.api} run-id=${this.runId} key=${key}></athanor-series-chart>
+        </figure>`,
+      )}
+      ${keys.length > shown.length
+        ? html`<button @click=${() => ((this.#showAllCharts = true), this.requestUpdate())}>Show all ${keys.length} charts</button>`
+        : nothing}
+    </section>`;
+  }
+
   override render() {
     if (this.#state === 'error') return html`<p class="error-text" role="alert">${userText(this.#error)}</p>`;
     if (this.#state === 'loading') return html`<p class="muted">Loading results…</p>`;
     const rows = sortResults(this.#model.latest.values(), this.sortBy, this.direction);
     if (rows.length === 0) return html`<p class="muted">No results yet.</p>`;
     const shown = this.#showAll ? rows : rows.slice(0, ROW_LIMIT);
-    return html`<div class="row toolbar" role="group" aria-label="Sort results">
+    const chartKeys = this.#chartKeys(sortResults(this.#model.latest.values(), 'key', 'asc'));
+    return html`${this.#charts(chartKeys)}<div class="row toolbar" role="group" aria-label="Sort results">
         <span class="muted">${rows.length} key${rows.length === 1 ? '' : 's'} · sort by</span>${this.#sortButton('key', 'key')}${this.#sortButton('time', 'time')}
       </div>
       <div class="wrap" tabindex="0" role="region" aria-label="Results">

@@ -3,7 +3,7 @@
  * by key or by when it was recorded, and the numeric series of keys whose values are
  * numbers (for their sparkline). Pure, so it is tested without a DOM.
  */
-import type { ResultEntry } from '../client/api-client.ts';
+import type { ResultEntry, ResultSeries } from '../client/api-client.ts';
 
 export type ResultSort = 'key' | 'time';
 export type SortDirection = 'asc' | 'desc';
@@ -36,17 +36,24 @@ export class ResultsModel {
     for (const entry of entries) this.latest.set(entry.key, entry);
   }
 
-  /** New points from the live stream; returns keys whose latest value is a number but whose series is not loaded. */
+  /**
+   * New points from the live stream; returns keys whose latest value is a number but whose
+   * series is not loaded. A series that grows is a new array (once per call), so the
+   * elements given it see the change: the same array, grown, would not redraw them.
+   */
   add(entries: readonly ResultEntry[]): string[] {
     const missing = new Set<string>();
+    const grown = new Set<string>();
     for (const entry of entries) {
       const previous = this.latest.get(entry.key);
       if (!previous || previous.seq < entry.seq) this.latest.set(entry.key, entry);
-      const series = this.series.get(entry.key);
+      let series = this.series.get(entry.key);
       if (series === undefined) {
         if (typeof entry.value === 'number') missing.add(entry.key);
       } else if (series !== null) {
         if (typeof entry.value === 'number' && Number.isFinite(entry.value)) {
+          if (!grown.has(entry.key)) this.series.set(entry.key, (series = series.slice()));
+          grown.add(entry.key);
           series.push(entry.value);
           if (series.length > MAX_SERIES_POINTS) series.splice(0, series.length - MAX_SERIES_POINTS);
         } else this.series.set(entry.key, null);
@@ -55,10 +62,12 @@ export class ResultsModel {
     return [...missing];
   }
 
-  /** Sets a key's series from the API's points (`view=series&key=`). */
-  setSeries(key: string, points: readonly ResultEntry[]): void {
-    const numeric = points.every((p) => typeof p.value === 'number' && Number.isFinite(p.value));
-    this.series.set(key, numeric ? (points.map((p) => p.value) as number[]).slice(-MAX_SERIES_POINTS) : null);
+  /**
+   * Sets a key's series from its downsampled read (`GET /api/runs/:id/results/series`:
+   * the values, in order, each bucket's extremes kept).
+   */
+  setSeries(key: string, series: ResultSeries): void {
+    this.series.set(key, series.points.map((point) => point[1]).slice(-MAX_SERIES_POINTS));
   }
 
   /** Keys whose latest value is a number and whose series is not loaded. */

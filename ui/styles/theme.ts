@@ -43,6 +43,15 @@ export const theme = css`
     --ath-info: #1d6fd8;
     --ath-warn: #9a6700;
     --ath-error: #c92a2a;
+    /* Chart lines, one colour per series (athanor-chart.ts cycles them, dashed past 8). */
+    --ath-series-1: #3b5bdb;
+    --ath-series-2: #d9480f;
+    --ath-series-3: #2b8a3e;
+    --ath-series-4: #c2255c;
+    --ath-series-5: #6741d9;
+    --ath-series-6: #0b7285;
+    --ath-series-7: #946200;
+    --ath-series-8: #862e9c;
     font-family: var(--ath-font);
     font-size: var(--ath-size);
     line-height: 1.45;
@@ -72,6 +81,14 @@ export const theme = css`
       --ath-info: #5aa2ff;
       --ath-warn: #e3b341;
       --ath-error: #ff6b6b;
+      --ath-series-1: #7c95ff;
+      --ath-series-2: #ff922b;
+      --ath-series-3: #51cf66;
+      --ath-series-4: #f06595;
+      --ath-series-5: #b197fc;
+      --ath-series-6: #3bc9db;
+      --ath-series-7: #fcc419;
+      --ath-series-8: #e599f7;
     }
   }
   *,

@@ -1,0 +1,123 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Locator } from 'playwright-core';
+import { axe, requireChromium, withBrowserWorkbench, type BrowserContextInfo } from '../helpers/browser.ts';
+import { until } from '../helpers/until.ts';
+
+const chromium = requireChromium('UI in Chromium: the run view charts a series');
+const test = suite('UI in Chromium: the run view charts a series');
+
+/** An experiment whose loss falls geometrically from 15 to 1e-29 over `steps` results, `delay_ms` apart. */
+const LOSS_CURVE = String.raw`
+import { ConfigSchema, Definition, Runtime, type ConfigOf, type RunContext } from 'athanor';
+
+export function experiment() {
+  return Definition.new()
+    .name('loss_curve')
+    .configuration(ConfigSchema.new()
+      .field('steps', 'integer', { default: 300, min: 2 })
+      .field('delay_ms', 'integer', { default: 0, min: 0 }));
+}
+
+export async function run(ctx: RunContext<ConfigOf<typeof experiment>>) {
+  const { steps, delay_ms } = Runtime.config(ctx);
+  for (let i = 0; i < steps; i++) {
+    if (Runtime.cancelled(ctx)) throw new Runtime.Cancelled();
+    Runtime.result(ctx, 'loss', 15 * (1e-29 / 15) ** (i / (steps - 1)));
+    if (delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, delay_ms));
+  }
+}
+`;
+
+/** Adds loss_curve to the workbench and starts a run of it; returns the run's id. */
+async function startLossRun({ workbench, api }: BrowserContextInfo, configuration: { steps: number; delay_ms: number }): Promise<string> {
+  await writeFile(join(workbench.experimentsDir, 'loss_curve.ts'), LOSS_CURVE);
+  const entry = await until(() => workbench.registry.get('loss_curve'), 'loss_curve to load', 30_000);
+  assert.is(entry.error, undefined, entry.error?.message);
+  const instance = await api('POST', '/api/instances', { experiment: 'loss_curve', name: `loss ${Date.now()}`, configuration });
+  assert.is(instance.status, 201, JSON.stringify(instance.body));
+  const run = await api('POST', `/api/instances/${instance.body.id}/runs`, {});
+  assert.is(run.status, 201, JSON.stringify(run.body));
+  return run.body.id;
+}
+
+/** The drawn chart's facts: points, y scale distribution, x scale kind. */
+const facts = (chart: Locator) =>
+  chart.evaluate((el: any) => ({
+    points: el.pointCount as number,
+    drawn: (el.plot?.data[0].length ?? 0) as number,
+    distr: el.plot?.scales.y.distr as number | undefined,
+    time: Boolean(el.plot?.scales.x.time),
+  }));
+
+test('a live run draws its loss as it runs; when it ends the chart has every step, log scale and hover values', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page, shot } = context;
+    // The app's modules loaded first (Vite serves them from source): the run is not over before its page shows.
+    await page.goto('/');
+    await page.locator('athanor-app').waitFor();
+    const runId = await startLossRun(context, { steps: 300, delay_ms: 40 });
+    await page.goto(`/runs/${runId}`);
+    const chart = page.locator('athanor-results-panel figure[data-key="loss"] athanor-chart');
+    await chart.waitFor();
+    // Drawn while the run runs, and growing.
+    const first = await until(async () => {
+      const f = await facts(chart);
+      return f.drawn > 0 ? f : undefined;
+    }, 'the chart to draw while the run runs');
+    assert.ok(await page.locator('athanor-run-view athanor-status-badge[status="running"]').count(), 'still running');
+    await until(async () => (await facts(chart)).drawn > first.drawn + 20, 'the chart to grow while the run runs');
+    await page.locator('athanor-run-view athanor-status-badge[status="completed"]').waitFor({ timeout: 60_000 });
+    await until(async () => (await facts(chart)).points === 300, 'all 300 steps once the run has ended');
+
+    await chart.getByRole('button', { name: 'Log scale' }).click();
+    await until(async () => (await facts(chart)).distr === 3, 'a logarithmic y axis');
+    const box = (await chart.locator('.u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2);
+    const values = await until(async () => {
+      const v = await chart.locator('.u-legend .u-value').allTextContents();
+      return v[0] && v[0] !== '—' ? v : undefined;
+    }, 'hover values in the legend');
+    const step = Number(values[0]);
+    assert.ok(step > 200 && step < 250, `step ${values[0]}`);
+    const expected = 15 * (1e-29 / 15) ** (step / 299);
+    assert.is(Number(values[1]).toPrecision(3), expected.toPrecision(3));
+    await shot('run-view-chart-log-light');
+    assert.equal(await axe(page), []);
+
+    // Time on the x axis: the legend shows when the value was recorded.
+    await page.locator('athanor-results-panel figure[data-key="loss"]').getByRole('button', { name: 'Time', exact: true }).click();
+    await until(async () => (await facts(chart)).time, 'a time axis');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    const atTime = await until(async () => {
+      const v = await chart.locator('.u-legend .u-value').allTextContents();
+      return v[0] && v[0] !== '—' ? v[0] : undefined;
+    }, 'a time in the legend');
+    assert.match(atTime, /\d{1,2}:\d{2}:\d{2}/);
+    assert.is((await facts(chart)).distr, 3, 'the log scale stays');
+  });
+});
+
+test('in the dark, the run view chart is drawn in the dark theme', async () => {
+  await withBrowserWorkbench(
+    async (context) => {
+      const { page, shot } = context;
+      const runId = await startLossRun(context, { steps: 200, delay_ms: 0 });
+      await page.goto(`/runs/${runId}`);
+      await page.locator('athanor-run-view athanor-status-badge[status="completed"]').waitFor({ timeout: 60_000 });
+      const chart = page.locator('athanor-results-panel figure[data-key="loss"] athanor-chart');
+      await until(async () => (await facts(chart)).points === 200, 'the 200 steps');
+      await chart.getByRole('button', { name: 'Log scale' }).click();
+      await until(async () => (await facts(chart)).distr === 3, 'a logarithmic y axis');
+      const stroke = await chart.evaluate((el: any) => el.plot.series[1].stroke(el.plot, 1));
+      assert.is(stroke, '#7c95ff');
+      await shot('run-view-chart-log-dark');
+      assert.equal(await axe(page), []);
+    },
+    { colorScheme: 'dark' },
+  );
+});
+
+if (chromium) test.run();
