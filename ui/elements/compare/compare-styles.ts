@@ -39,6 +39,11 @@ export const compareStyles = css`
     margin: 0;
     color: var(--ath-text-muted);
   }
+  /* Positioned, so what is visually hidden inside (absolutely placed) scrolls with it, not past the page. */
+  .table-scroll,
+  .logs {
+    position: relative;
+  }
   table.compare {
     width: auto;
     min-width: 100%;
@@ -47,7 +52,12 @@ export const compareStyles = css`
     min-width: 150px;
     vertical-align: bottom;
   }
+  /* The field's name stays in view while the runs scroll sideways. */
   table.compare th[scope='row'] {
+    position: sticky;
+    left: 0;
+    z-index: 1;
+    background: var(--ath-bg);
     font-weight: 600;
     color: var(--ath-text);
     font-size: var(--ath-size);

@@ -30,6 +30,7 @@ export const runsTableStyles = css`
     font-size: var(--ath-small);
   }
   .scroll {
+    position: relative;
     overflow: auto;
     max-height: max(320px, calc(100vh - 260px));
     border: 1px solid var(--ath-border);
