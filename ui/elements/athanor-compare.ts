@@ -12,6 +12,7 @@ import type { EventTopic } from '../../core/events/event-topics.ts';
 import { ApiError, apiClient } from '../client/api-client.ts';
 import { replaceInApp } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
+import { RefreshTimer } from '../state/refresh-timer.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
 import './athanor-log-view.ts';
@@ -26,8 +27,9 @@ export const COMPARE_MIN_RUNS = 2;
 export const COMPARE_MAX_RUNS = 20;
 /** Points per series: enough for a chart's width, few enough for twenty runs' lines. */
 const SERIES_POINTS = 600;
-/** While runs run, their events come in bursts: one refetch per burst. */
-const REFRESH_DELAY_MS = 750;
+/** While runs run, their events come in bursts: one refetch per burst, sooner for a status than for new values. */
+const STATUS_DELAY_MS = 400;
+const RESULT_DELAY_MS = 1500;
 
 /** The compare page's path for these runs (and baseline). */
 export function comparePath(runs: readonly string[], baseline?: string): string {
@@ -62,10 +64,10 @@ export class AthanorCompare extends LitElement {
   declare levels: LogLevel[];
 
   #generation = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #refresh = new RefreshTimer(() => void this.load());
   readonly #live = new LiveEventsController(this, () => (this.#topics().length ? { api: this.api, topics: this.#topics() } : undefined), {
-    'run.status': () => this.#refreshSoon(),
-    'run.result': () => this.#refreshSoon(),
+    'run.status': () => this.#refresh.schedule(STATUS_DELAY_MS),
+    'run.result': () => this.#refresh.schedule(RESULT_DELAY_MS),
     reset: () => void this.load(),
   });
 
@@ -84,8 +86,7 @@ export class AthanorCompare extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#refresh.cancel();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -122,13 +123,6 @@ export class AthanorCompare extends LitElement {
     const runs = this.comparison?.runs;
     if (!runs) return [];
     return runs.filter((run) => !FINISHED_STATUSES.includes(run.status)).map((run): EventTopic => `run:${run.id}`);
-  }
-
-  #refreshSoon(): void {
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
-      void this.load();
-    }, REFRESH_DELAY_MS);
   }
 
   #chooseBaseline(id: string): void {

@@ -6,7 +6,7 @@ import { html } from 'lit';
 import type { Comparison } from '../../../core/records.ts';
 import { userText } from '../user-text.ts';
 import { formatMetric } from '../runs-table/runs-table-columns.ts';
-import { runColor, runName } from './compare-runs.ts';
+import { runName, runSwatch } from './compare-runs.ts';
 
 export function chartsSection(comparison: Comparison) {
   if (!comparison.series.length) return html`<p class="muted">No result key has a series of numbers yet.</p>`;
@@ -20,7 +20,7 @@ export function chartsSection(comparison: Comparison) {
             const i = index.get(line.run) ?? 0;
             const run = comparison.runs[i];
             const last = line.points.at(-1);
-            return html`<li><span class="swatch" style="background: ${runColor(i)}" aria-hidden="true"></span>${run ? userText(runName(run)) : line.run}
+            return html`<li><span class="swatch" style=${runSwatch(i)} aria-hidden="true"></span>${run ? userText(runName(run)) : line.run}
               <span class="muted">${line.total.toLocaleString('en-US')} points${last ? `, last ${formatMetric(last[1])}` : ''}</span></li>`;
           })}
         </ul>

@@ -9,6 +9,7 @@ import type { ReactiveControllerHost } from 'lit';
 import type { EventTopic } from '../../../core/events/event-topics.ts';
 import type { ApiClient } from '../../client/api-client.ts';
 import { LiveEventsController } from '../../state/live-events.ts';
+import { RefreshTimer } from '../../state/refresh-timer.ts';
 import type { RunsTableData } from './runs-table-data.ts';
 
 /** How long a burst of status changes may last before the rows are read again. */
@@ -32,11 +33,11 @@ export class RunsTableLive {
   readonly #controller: LiveEventsController;
   /** Instance id → whether it is one of the experiment's (asked once). */
   readonly #instances = new Map<string, Promise<boolean>>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #due = Infinity;
+  readonly #refresh: RefreshTimer;
 
   constructor(host: ReactiveControllerHost, options: RunsTableLiveOptions) {
     this.#options = options;
+    this.#refresh = new RefreshTimer(() => void options.data.refresh());
     this.#controller = new LiveEventsController(host, () => (options.experiment() ? { api: options.api(), topics: this.#topics() } : undefined), {
       'run.status': ({ run, instanceId }) => {
         if (options.data.patchRun(run)) return this.schedule(STATUS_DELAY_MS);
@@ -57,7 +58,7 @@ export class RunsTableLive {
       },
       reset: () => void options.data.refresh(),
     });
-    host.addController({ hostDisconnected: () => this.#cancel() });
+    host.addController({ hostDisconnected: () => this.#refresh.cancel() });
   }
 
   /** Follows what the rows now need (call after the rows or the experiment changed). */
@@ -68,26 +69,12 @@ export class RunsTableLive {
   /** Forgets what it learnt about instances (another experiment). */
   forget(): void {
     this.#instances.clear();
-    this.#cancel();
+    this.#refresh.cancel();
   }
 
   /** One refetch within `delay` ms, however many events ask for it meanwhile. */
   schedule(delay: number): void {
-    const due = Date.now() + delay;
-    if (this.#timer && due >= this.#due) return;
-    this.#cancel();
-    this.#due = due;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#due = Infinity;
-      void this.#options.data.refresh();
-    }, delay);
-  }
-
-  #cancel(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#due = Infinity;
+    this.#refresh.schedule(delay);
   }
 
   #topics(): EventTopic[] {
