@@ -137,6 +137,27 @@ test('the column chooser hides and shows columns, kept in the URL; two runs sele
   });
 });
 
+test('read a page at a time through the cursor, the rest as the table reaches its end', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    const { a, b, c, d } = await fourRuns(context);
+    const pages: string[] = [];
+    page.on('request', (request) => void (/\/api\/experiments\/[^/]+\/runs/.test(request.url()) && pages.push(request.url())));
+    await page.goto(`${TABLE}?sort=metrics.loss:asc`);
+    await rowsAre(page, [c.id, b.id, d.id, a.id], 'a first page of 50');
+    await page.evaluate(() => document.querySelector('athanor-app')!.shadowRoot!.querySelector('athanor-runs-table')!.setAttribute('page-size', '1'));
+    const more = table(page).getByRole('button', { name: 'Load more' });
+    for (let i = 0; i < 4 && (await table(page).locator('.more').textContent())!.includes('of 4') && !(await table(page).getByText('4 of 4 shown').count()); i++) {
+      if (await more.count()) await more.click().catch(() => {}); // it may have loaded by itself as the end came into view
+      await page.waitForTimeout(100);
+    }
+    await table(page).getByText('4 of 4 shown').waitFor();
+    await rowsAre(page, [c.id, b.id, d.id, a.id], 'the same order, page by page');
+    assert.ok(pages.filter((url) => url.includes('cursor=')).length >= 3, `pages read with the cursor: ${pages.join(' ')}`);
+    assert.is(await more.count(), 0, 'nothing more to load');
+  });
+});
+
 test('live: a run started while the table shows appears, runs and completes with its metrics', async () => {
   await withBrowserWorkbench(async (context) => {
     const { page } = context;

@@ -23,7 +23,7 @@ import { userText } from './user-text.ts';
 import type { FiltersChangeDetail } from './runs-table/athanor-runs-filters.ts';
 import type { ColumnsChangeDetail } from './runs-table/athanor-runs-columns.ts';
 import { availableColumns, cellValue, formatMetric, gridTemplate, requestedColumns, shownColumns, type RunsColumn } from './runs-table/runs-table-columns.ts';
-import { RunsTableData } from './runs-table/runs-table-data.ts';
+import { PAGE_SIZE, RunsTableData } from './runs-table/runs-table-data.ts';
 import { RunsTableLive } from './runs-table/runs-table-live.ts';
 import { EMPTY_STATE, formatSort, formatTableState, nextSort, parseFilter, parseTableState, type RunsTableState } from './runs-table/runs-table-query.ts';
 import { runsTableStyles } from './runs-table/runs-table-styles.ts';
@@ -42,14 +42,17 @@ export const runsTablePath = (experiment: string, query = '') => `/experiments/b
  * @attr api - the workbench's API base ('' for this page's origin)
  * @attr experiment - the experiment whose runs are listed
  * @attr query - the table's state: `sort=metrics.loss:desc&filter=status=completed&columns=…`
+ * @attr page-size - rows read per request (default 50; more are read as the reader scrolls)
  */
 export class AthanorRunsTable extends LitElement {
-  static override properties = { api: {}, experiment: {}, query: {}, selected: { state: true } };
+  static override properties = { api: {}, experiment: {}, query: {}, pageSize: { attribute: 'page-size', type: Number }, selected: { state: true } };
   static override styles = [theme, runsTableStyles];
 
   declare api: string;
   declare experiment: string;
   declare query: string;
+  /** Rows read per request (1 to 500). */
+  declare pageSize: number;
   /** The runs ticked for comparison, in the order they were ticked. */
   declare selected: string[];
 
@@ -70,6 +73,7 @@ export class AthanorRunsTable extends LitElement {
     this.api = '';
     this.experiment = '';
     this.query = '';
+    this.pageSize = PAGE_SIZE;
     this.selected = [];
   }
 
@@ -96,12 +100,14 @@ export class AthanorRunsTable extends LitElement {
       this.#live.forget();
       this.selected = [];
     }
-    const key = `${this.api}\n${this.experiment}\n${this.#state.sort ? formatSort(this.#state.sort) : ''}\n${this.#state.filters.join('\n')}\n${requestedColumns(this.#state.columns)?.join(',') ?? '*'}`;
+    const pageSize = Math.min(500, Math.max(1, Math.floor(this.pageSize) || PAGE_SIZE));
+    const key = `${this.api}\n${this.experiment}\n${pageSize}\n${this.#state.sort ? formatSort(this.#state.sort) : ''}\n${this.#state.filters.join('\n')}\n${requestedColumns(this.#state.columns)?.join(',') ?? '*'}`;
     if (key !== this.#loadedKey && this.experiment) {
       this.#loadedKey = key;
       void this.data.reset({
         client: apiClient(this.api),
         experiment: this.experiment,
+        pageSize,
         query: {
           ...(this.#state.sort ? { sort: formatSort(this.#state.sort) } : {}),
           filters: this.#state.filters,

@@ -7,7 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ResultEntry, Run, RunsTablePage, RunsTableRow } from '../../../core/records.ts';
 import { ApiError, type ApiClient, type RunsTableQuery } from '../../client/api-client.ts';
 
-/** Rows per request. */
+/** Rows per request, unless the table says otherwise. */
 export const PAGE_SIZE = 50;
 /** The API's largest page: a refetch of more rows than this keeps only this many. */
 const MAX_PAGE = 500;
@@ -16,6 +16,8 @@ export interface RunsTableSource {
   client: ApiClient;
   experiment: string;
   query: Omit<RunsTableQuery, 'limit' | 'cursor'>;
+  /** Rows per request (default {@link PAGE_SIZE}). */
+  pageSize?: number;
 }
 
 export class RunsTableData implements ReactiveController {
@@ -47,19 +49,23 @@ export class RunsTableData implements ReactiveController {
     this.rows = [];
     this.next = null;
     this.loaded = false;
-    await this.#fetch({ limit: PAGE_SIZE }, 'replace');
+    await this.#fetch({ limit: this.#pageSize }, 'replace');
+  }
+
+  get #pageSize(): number {
+    return this.#source?.pageSize ?? PAGE_SIZE;
   }
 
   /** Appends the next page, if there is one and none is on its way. */
   async loadMore(): Promise<void> {
     if (!this.next || this.loading) return;
-    await this.#fetch({ limit: PAGE_SIZE, cursor: this.next }, 'append');
+    await this.#fetch({ limit: this.#pageSize, cursor: this.next }, 'append');
   }
 
   /** Reads the rows held again from the first (live changes: order, filters, new runs). */
   async refresh(): Promise<void> {
     if (!this.#source || !this.loaded) return;
-    await this.#fetch({ limit: Math.min(MAX_PAGE, Math.max(PAGE_SIZE, this.rows.length)) }, 'replace');
+    await this.#fetch({ limit: Math.min(MAX_PAGE, Math.max(this.#pageSize, this.rows.length)) }, 'replace');
   }
 
   /** A run's new status, at once (the refetch that follows puts the row where it belongs). */
