@@ -25,7 +25,7 @@ const GROUPS: readonly (readonly [ColumnKind, string])[] = [
  * @fires athanor-columns-change - `{columns}`: the choice asked for
  */
 export class AthanorRunsColumns extends LitElement {
-  static override properties = { columns: { attribute: false }, chosen: { attribute: false } };
+  static override properties = { columns: { attribute: false }, chosen: { attribute: false }, fromLeft: { state: true } };
   static override styles = [
     theme,
     css`
@@ -42,6 +42,7 @@ export class AthanorRunsColumns extends LitElement {
       .panel {
         position: absolute;
         right: 0;
+        left: auto;
         top: calc(100% + 4px);
         z-index: 5;
         width: max-content;
@@ -53,6 +54,11 @@ export class AthanorRunsColumns extends LitElement {
         flex-direction: column;
         gap: var(--ath-space-2);
         box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+      }
+      /* Opened near the window's left edge (a narrow screen): the panel opens rightwards. */
+      .panel.from-left {
+        left: 0;
+        right: auto;
       }
       fieldset {
         border: none;
@@ -84,12 +90,22 @@ export class AthanorRunsColumns extends LitElement {
 
   declare columns: RunsColumn[];
   declare chosen: string[] | null;
+  /** The panel opens rightwards from the button (no room on its left). */
+  declare fromLeft: boolean;
 
   constructor() {
     super();
     this.columns = [];
     this.chosen = null;
+    this.fromLeft = false;
   }
+
+  /** Opens the panel towards the side with room for it. */
+  #place = (event: Event) => {
+    if (!(event.currentTarget as HTMLDetailsElement).open) return;
+    const width = this.renderRoot.querySelector<HTMLElement>('.panel')?.offsetWidth ?? 0;
+    this.fromLeft = this.getBoundingClientRect().right - width < 8;
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -123,9 +139,9 @@ export class AthanorRunsColumns extends LitElement {
 
   override render() {
     const shown = new Set(shownColumns(this.columns, this.chosen).map((c) => c.id));
-    return html`<details @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && ((e.currentTarget as HTMLDetailsElement).open = false)}>
-      <summary class="button" aria-label="Columns: ${shown.size} of ${this.columns.length} shown">Columns <span class="muted">${shown.size}/${this.columns.length}</span></summary>
-      <div class="panel card">
+    return html`<details @toggle=${this.#place} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && ((e.currentTarget as HTMLDetailsElement).open = false)}>
+      <summary class="button" title="${shown.size} of ${this.columns.length} columns shown">Columns <span class="muted">${shown.size}/${this.columns.length}</span></summary>
+      <div class="panel card ${this.fromLeft ? 'from-left' : ''}">
         <div class="row actions">
           <button type="button" @click=${() => this.#change(null)}>All</button>
           <button type="button" @click=${() => this.#only('metric')}>Metrics only</button>

@@ -98,7 +98,6 @@ export const runsTableStyles = css`
     font-size: 10px;
     text-transform: uppercase;
     letter-spacing: 0.04em;
-    opacity: 0.8;
   }
   .sort .label {
     max-width: 100%;
