@@ -135,20 +135,21 @@ export const compareStyles = css`
     display: block;
     font-size: var(--ath-small);
   }
+  /* Mixed towards the text colour: small print on a tinted cell keeps its contrast, light and dark. */
   .delta.better {
-    color: var(--ath-completed);
+    color: color-mix(in srgb, var(--ath-completed) 70%, var(--ath-text));
   }
   .delta.worse {
-    color: var(--ath-failed);
+    color: color-mix(in srgb, var(--ath-failed) 70%, var(--ath-text));
   }
   td.best {
-    background: color-mix(in srgb, var(--ath-completed) 12%, transparent);
+    background: color-mix(in srgb, var(--ath-completed) 10%, transparent);
   }
   td.best .value {
     font-weight: 700;
   }
   .best-mark {
-    color: var(--ath-completed);
+    color: color-mix(in srgb, var(--ath-completed) 70%, var(--ath-text));
     margin-left: 4px;
   }
   .charts {
