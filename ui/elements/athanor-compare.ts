@@ -161,10 +161,12 @@ export class AthanorCompare extends LitElement {
       <div class="toolbar">
         <h1>Compare ${comparison.runs.length} runs</h1>
         <span class="spacer"></span>
-        <label for="baseline">Baseline</label>
-        <select id="baseline" class="baseline" @change=${(e: Event) => this.#chooseBaseline((e.target as HTMLSelectElement).value)}>
-          ${comparison.runs.map((run) => html`<option value=${run.id} ?selected=${run.id === comparison.baseline}>${runName(run)}</option>`)}
-        </select>
+        <span class="baseline-choice">
+          <label for="baseline">Baseline</label>
+          <select id="baseline" class="baseline" @change=${(e: Event) => this.#chooseBaseline((e.target as HTMLSelectElement).value)}>
+            ${comparison.runs.map((run) => html`<option value=${run.id} ?selected=${run.id === comparison.baseline}>${runName(run)}</option>`)}
+          </select>
+        </span>
       </div>
       ${this.problem ? html`<p class="error-text" role="alert">${userText(this.problem)}</p>` : nothing}
       <nav class="sections" aria-label="Sections">

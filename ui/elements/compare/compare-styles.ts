@@ -226,14 +226,28 @@ export const compareStyles = css`
     flex-direction: column;
     gap: var(--ath-space-1);
     min-width: 0;
-    --athanor-log-height: 360px;
+    --athanor-log-height: 320px;
   }
   select.baseline {
     max-width: min(320px, 70vw);
   }
+  .baseline-choice {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--ath-space-2);
+  }
+  /* A phone: the field names wrap so more of the runs' columns show beside them. */
   @media (max-width: 600px) {
     .logs {
       grid-auto-columns: minmax(280px, 88vw);
+    }
+    table.compare th[scope='row'] {
+      white-space: normal;
+      max-width: 38vw;
+      overflow-wrap: anywhere;
+    }
+    table.compare th[scope='col'] {
+      min-width: 120px;
     }
   }
 `;
