@@ -158,6 +158,7 @@ export const compareStyles = css`
     gap: var(--ath-space-3);
   }
   figure.chart {
+    position: relative;
     margin: 0;
     padding: var(--ath-space-2) var(--ath-space-3);
     border: 1px solid var(--ath-border);
