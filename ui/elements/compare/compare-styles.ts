@@ -157,8 +157,10 @@ export const compareStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(min(100%, 420px), 1fr));
     gap: var(--ath-space-3);
   }
+  /* Clipped: the chart's screen-reader table (a table keeps its content's width, however narrow it is told to be) would widen a phone's page. */
   figure.chart {
     position: relative;
+    overflow: hidden;
     margin: 0;
     padding: var(--ath-space-2) var(--ath-space-3);
     border: 1px solid var(--ath-border);
