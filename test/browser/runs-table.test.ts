@@ -158,12 +158,15 @@ test('read a page at a time through the cursor, the rest as the table reaches it
   });
 });
 
-test('live: a run started while the table shows appears, runs and completes with its metrics', async () => {
+test('reached from the source pane, live: a run started while the table shows appears, runs and completes with its metrics', async () => {
   await withBrowserWorkbench(async (context) => {
     const { page } = context;
     await addCompareFixture(context);
     const first = await startFixtureRun(context, 'first', { lr: 0.2, steps: 5 });
-    await page.goto(TABLE);
+    // Reached from the experiment's source pane.
+    await page.goto(`/source/${EXPERIMENT}`);
+    await page.locator('athanor-source-pane').getByRole('link', { name: 'Runs', exact: true }).click();
+    await page.waitForURL(`**${TABLE}`);
     await rowsAre(page, [first.id], 'the one run');
     const later = await startFixtureRun(context, 'later', { lr: 0.1, steps: 40, delay_ms: 75 }, { wait: false });
     const row = table(page).locator(`.tr.run[data-id="${later.id}"]`);
