@@ -57,10 +57,11 @@ test('two runs side by side: changed configuration, metrics with deltas and the 
     assert.match(await accuracy.locator(`td[data-run="${b.id}"]`).textContent() ?? '', '—');
 
     // Charts: one per numeric series, a line per run in the legend.
-    const chart = view(page).locator('[data-key="loss"]');
-    await chart.waitFor();
-    assert.match(await chart.textContent() ?? '', 'small baseline');
-    assert.match(await chart.textContent() ?? '', 'large trial');
+    const chart = view(page).locator('figure[data-key="loss"] athanor-chart');
+    await chart.locator('canvas').first().waitFor();
+    assert.is(await view(page).locator('figure.chart').count(), 1, 'loss is the one numeric series (accuracy has one value)');
+    assert.is(await chart.evaluate((el: any) => el.pointCount), 40, 'two lines of 20 points');
+    for (const name of ['small baseline', 'large trial']) await chart.getByText(name).first().waitFor();
 
     // Code: the runs ran different code; the diff of the snapshots shows.
     const diff = view(page).locator('athanor-compare-code athanor-code-diff');
@@ -111,6 +112,8 @@ test('live: a run still going updates its status, metrics and chart on the page'
     await header.locator('athanor-status-badge[status="completed"]').waitFor({ timeout: 60_000 });
     assert.is.not(await cell.textContent(), first, 'the loss moved on as the run ran');
     await view(page).locator(`tr[data-metric="accuracy"] td[data-run="${going.id}"] .value`).waitFor();
+    // Its line grew with it: 10 points of the finished run, all 200 of this one (under the points asked for).
+    await until(async () => (await view(page).locator('figure[data-key="loss"] athanor-chart').evaluate((el: any) => el.pointCount)) === 210, 'the chart to hold both runs whole');
   });
 });
 

@@ -1,30 +1,34 @@
 /**
- * The compare view's charts: one per numeric series key, one line per run, overlaid, with
- * a legend naming each run by instance and id in its colour.
+ * The compare view's charts: one `<athanor-chart>` per numeric series key, one line per run
+ * overlaid, labelled by instance and run id in the run's colour (the legend shows each
+ * run's value under the cursor), with a log-scale toggle. Series come downsampled from the
+ * server, extremes kept; a note says so when they are.
  */
 import { html } from 'lit';
 import type { Comparison } from '../../../core/records.ts';
+import '../athanor-chart.ts';
+import type { ChartSeries } from '../athanor-chart.ts';
 import { userText } from '../user-text.ts';
-import { formatMetric } from '../runs-table/runs-table-columns.ts';
-import { runName, runSwatch } from './compare-runs.ts';
+import { runName } from './compare-runs.ts';
+
+/** Each run's line of one series key, labelled by its run, in the comparison's run order (so colours match). */
+export function chartLines(comparison: Comparison, series: Comparison['series'][number]): ChartSeries[] {
+  const lines = new Map(series.runs.map((line) => [line.run, line]));
+  return comparison.runs.map((run) => ({ label: runName(run), points: lines.get(run.id)?.points ?? [] }));
+}
 
 export function chartsSection(comparison: Comparison) {
   if (!comparison.series.length) return html`<p class="muted">No result key has a series of numbers yet.</p>`;
-  const index = new Map(comparison.runs.map((run, i) => [run.id, i]));
   return html`<div class="charts">
-    ${comparison.series.map(
-      (series) => html`<figure class="chart" data-key=${series.key}>
-        <figcaption><code>${userText(series.key)}</code></figcaption>
-        <ul class="legend">
-          ${series.runs.map((line) => {
-            const i = index.get(line.run) ?? 0;
-            const run = comparison.runs[i];
-            const last = line.points.at(-1);
-            return html`<li><span class="swatch" style=${runSwatch(i)} aria-hidden="true"></span>${run ? userText(runName(run)) : line.run}
-              <span class="muted">${line.total.toLocaleString('en-US')} points${last ? `, last ${formatMetric(last[1])}` : ''}</span></li>`;
-          })}
-        </ul>
-      </figure>`,
-    )}
+    ${comparison.series.map((series) => {
+      const shown = series.runs.reduce((sum, line) => sum + line.points.length, 0);
+      const total = series.runs.reduce((sum, line) => sum + line.total, 0);
+      return html`<figure class="chart" data-key=${series.key}>
+        <figcaption><code>${userText(series.key)}</code>${total > shown
+          ? html` <span class="muted">· ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} points (each run's extremes kept)</span>`
+          : ''}</figcaption>
+        <athanor-chart label=${`${series.key} by run`} .series=${chartLines(comparison, series)} .height=${220}></athanor-chart>
+      </figure>`;
+    })}
   </div>`;
 }
