@@ -20,5 +20,7 @@ export { AthanorSourcePane } from './elements/athanor-source-pane.ts';
 export { AthanorStatusBadge } from './elements/athanor-status-badge.ts';
 export { AthanorChart, type ChartAxis, type ChartSeries } from './elements/athanor-chart.ts';
 export { AthanorSeriesChart } from './elements/athanor-series-chart.ts';
+export { AthanorRunsTable } from './elements/athanor-runs-table.ts';
+export { AthanorCompare } from './elements/athanor-compare.ts';
 export { AthanorApp } from './app/athanor-app.ts';
 export { apiClient, ApiError, type ApiClient } from './client/api-client.ts';

@@ -20,6 +20,8 @@ test('custom-elements.json describes every embeddable view with the attributes i
     'athanor-code-diff': ['api', 'run-id', 'experiment', 'layout'],
     'athanor-new-instance': ['api', 'experiment'],
     'athanor-source-pane': ['api', 'experiment'],
+    'athanor-runs-table': ['api', 'experiment', 'query', 'page-size'],
+    'athanor-compare': ['api', 'runs', 'baseline'],
   };
   for (const [tag, attributes] of Object.entries(expected)) {
     const element = elements.get(tag);

@@ -7,6 +7,10 @@ export type Route =
   | { view: 'instance'; instanceId: string; edit?: boolean }
   | { view: 'run'; runId: string }
   | { view: 'source'; experiment?: string }
+  /** An experiment's runs table; `query` holds its sort, filters and columns. */
+  | { view: 'runs'; experiment: string; query: string }
+  /** Runs side by side; deltas against `baseline` (by default the first). */
+  | { view: 'compare'; runs: string[]; baseline?: string }
   | { view: 'not-found'; path: string };
 
 const decode = (part: string) => {
@@ -30,8 +34,15 @@ export function matchRoute(pathname: string, search = ''): Route {
     const experiment = params.get('experiment');
     return experiment ? { view: 'new-instance', experiment } : { view: 'new-instance' };
   }
+  let m = /^\/experiments\/by-name\/([^/]+)\/runs$/.exec(path);
+  if (m) return { view: 'runs', experiment: decode(m[1]!), query: params.toString() };
+  if (path === '/compare') {
+    const runs = (params.get('runs') ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+    const baseline = params.get('baseline');
+    return { view: 'compare', runs, ...(baseline ? { baseline } : {}) };
+  }
   // The original's edit page, `/experiments/:id/edit`: the instance, editing.
-  let m = /^\/experiments\/([^/]+)\/edit$/.exec(path);
+  m = /^\/experiments\/([^/]+)\/edit$/.exec(path);
   if (m) return { view: 'instance', instanceId: decode(m[1]!), edit: true };
   m = /^\/experiments\/([^/]+)$/.exec(path);
   if (m) return params.has('edit') ? { view: 'instance', instanceId: decode(m[1]!), edit: true } : { view: 'instance', instanceId: decode(m[1]!) };

@@ -16,6 +16,8 @@ import '../elements/athanor-instance-view.ts';
 import '../elements/athanor-run-view.ts';
 import '../elements/athanor-new-instance.ts';
 import '../elements/athanor-source-pane.ts';
+import '../elements/athanor-runs-table.ts';
+import '../elements/athanor-compare.ts';
 
 const TITLES: Record<Route['view'], string> = {
   dashboard: 'Instances',
@@ -23,6 +25,8 @@ const TITLES: Record<Route['view'], string> = {
   instance: 'Instance',
   run: 'Run',
   source: 'Experiments',
+  runs: 'Runs',
+  compare: 'Compare',
   'not-found': 'Not found',
 };
 
@@ -245,6 +249,10 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         return html`<athanor-run-view api=${this.api} run-id=${route.runId}></athanor-run-view>`;
       case 'source':
         return html`<athanor-source-pane api=${this.api} experiment=${route.experiment ?? nothing}></athanor-source-pane>`;
+      case 'runs':
+        return html`<athanor-runs-table api=${this.api} experiment=${route.experiment} query=${route.query}></athanor-runs-table>`;
+      case 'compare':
+        return html`<athanor-compare api=${this.api} runs=${route.runs.join(',')} baseline=${route.baseline ?? nothing}></athanor-compare>`;
       case 'not-found':
         return html`<h1>Not found</h1>
           <p>There is no page at <code>${route.path}</code>. <a href="/experiments">Go to the dashboard</a>.</p>`;

@@ -20,10 +20,18 @@ import { userText } from './user-text.ts';
 /** Side by side, or one column with the deletions inline. */
 export type DiffLayout = 'split' | 'unified';
 
-/** The two texts compared: the run's (`ran`) and the file's now. */
+/** One side of a diff given by the page (two runs' snapshots, say): what it is, and its text. */
+export interface DiffSide {
+  /** What the legend says of this side: `run 1a2b3c4d · baseline`. */
+  label: string;
+  path: string;
+  source: string;
+}
+
+/** The two texts compared: the run's (`ran`) and the file's now, or two sides given. */
 interface Compared {
-  ran: { path: string; source: string; hash: string };
-  now: SourceFile;
+  ran: { path: string; source: string; hash: string; label?: string };
+  now: SourceFile & { label?: string };
   /** Changed stretches (0: the same text). */
   changes: number;
 }
@@ -38,6 +46,8 @@ const FOLD = { margin: 3, minSize: 4 } as const;
  * @attr run-id - the run whose code is compared (`GET /api/runs/:id/source`, its experiment module)
  * @attr experiment - the experiment whose current source it is compared with (`GET /api/experiments/:name/source`)
  * @attr layout - `split` (side by side) or `unified`; by default side by side on a wide screen
+ * @prop from - with `to`: compare these two texts instead (nothing is read)
+ * @prop to - the side shown as the newer one
  */
 export class AthanorCodeDiff extends LitElement {
   static override properties = {
@@ -45,6 +55,8 @@ export class AthanorCodeDiff extends LitElement {
     runId: { attribute: 'run-id' },
     experiment: {},
     layout: { reflect: true },
+    from: { attribute: false },
+    to: { attribute: false },
     folded: { state: true },
     compared: { state: true },
     problem: { state: true },
@@ -95,6 +107,8 @@ export class AthanorCodeDiff extends LitElement {
   declare runId: string;
   declare experiment: string;
   declare layout: DiffLayout;
+  declare from: DiffSide | undefined;
+  declare to: DiffSide | undefined;
   declare folded: boolean;
   declare compared: Compared | undefined;
   declare problem: string | undefined;
@@ -126,16 +140,27 @@ export class AthanorCodeDiff extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('api') || changed.has('runId') || changed.has('experiment')) void this.#load();
+    if (changed.has('from') || changed.has('to')) this.#compareGiven();
+    else if (changed.has('api') || changed.has('runId') || changed.has('experiment')) void this.#load();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('compared') || changed.has('layout') || changed.has('folded')) this.#remount();
   }
 
+  #compareGiven(): void {
+    ++this.#loadToken;
+    this.problem = undefined;
+    const { from, to } = this;
+    if (!from || !to) return void (this.compared = undefined);
+    const changes = Chunk.build(Text.of(from.source.split('\n')), Text.of(to.source.split('\n'))).length;
+    this.compared = { ran: { path: from.path, source: from.source, hash: '', label: from.label }, now: { file: to.path, source: to.source, label: to.label }, changes };
+  }
+
   async #load(): Promise<void> {
     const token = ++this.#loadToken;
     this.compared = this.problem = undefined;
+    if (this.from && this.to) return this.#compareGiven();
     if (!this.runId || !this.experiment) return;
     const client = apiClient(this.api);
     try {
@@ -180,8 +205,8 @@ export class AthanorCodeDiff extends LitElement {
     const compared = this.compared;
     if (!parent || !compared || compared.changes === 0 || !this.isConnected) return;
     const root = this.shadowRoot ?? document;
-    const ranLabel = `${compared.ran.path} as this run ran it (read-only)`;
-    const nowLabel = `${compared.now.file} now (read-only)`;
+    const ranLabel = compared.ran.label ? `${compared.ran.path}, ${compared.ran.label} (read-only)` : `${compared.ran.path} as this run ran it (read-only)`;
+    const nowLabel = compared.now.label ? `${compared.now.file}, ${compared.now.label} (read-only)` : `${compared.now.file} now (read-only)`;
     const collapseUnchanged = this.folded ? FOLD : undefined;
     if (this.layout === 'split') {
       this.#view = new MergeView({
@@ -198,7 +223,7 @@ export class AthanorCodeDiff extends LitElement {
         state: EditorState.create({
           doc: compared.now.source,
           extensions: [
-            this.#common(`${nowLabel}, with the lines of this run's version that differ shown struck out`),
+            this.#common(`${nowLabel}, with the lines of the other version that differ shown struck out`),
             unifiedMergeView({ original: compared.ran.source, mergeControls: false, ...(collapseUnchanged ? { collapseUnchanged } : {}) }),
           ],
         }),
@@ -224,10 +249,16 @@ export class AthanorCodeDiff extends LitElement {
     const compared = this.compared;
     if (!compared) return this.runId && this.experiment ? html`<p class="muted" role="status">Loading both versions…</p>` : nothing;
     if (compared.changes === 0) {
-      return html`<p role="status">No difference: <code>${userText(compared.now.file)}</code> is the same now as when this run ran.</p>`;
+      return compared.now.label
+        ? html`<p role="status">No difference in <code>${userText(compared.now.file)}</code>.</p>`
+        : html`<p role="status">No difference: <code>${userText(compared.now.file)}</code> is the same now as when this run ran.</p>`;
     }
-    const ran = html`<span><span class="del">−</span> This run · <code>${userText(compared.ran.path)}</code> at <code>${compared.ran.hash.slice(0, 7)}</code></span>`;
-    const now = html`<span><span class="add">+</span> Now · <code>${userText(compared.now.file)}</code></span>`;
+    const ran = compared.ran.label
+      ? html`<span><span class="del">−</span> ${userText(compared.ran.label)} · <code>${userText(compared.ran.path)}</code></span>`
+      : html`<span><span class="del">−</span> This run · <code>${userText(compared.ran.path)}</code> at <code>${compared.ran.hash.slice(0, 7)}</code></span>`;
+    const now = compared.now.label
+      ? html`<span><span class="add">+</span> ${userText(compared.now.label)} · <code>${userText(compared.now.file)}</code></span>`
+      : html`<span><span class="add">+</span> Now · <code>${userText(compared.now.file)}</code></span>`;
     return html`
       ${this.#bar(compared)}
       ${this.layout === 'split' ? html`<div class="sides legend">${ran}${now}</div>` : html`<div class="row legend">${ran}${now}</div>`}

@@ -80,6 +80,10 @@ export class AthanorDashboard extends LitElement {
       .empty {
         max-width: 640px;
       }
+      .runs-link {
+        margin-left: var(--ath-space-1);
+        font-size: var(--ath-small);
+      }
       /* A phone: each instance is a block (name, experiment, runs, time, then its buttons),
          so Start run is on screen, not at the end of a table scrolled sideways. */
       @media (max-width: 600px) {
@@ -254,7 +258,11 @@ export class AthanorDashboard extends LitElement {
         <a class="name" href=${href}>${userText(instance.name)}</a>
         ${instance.description ? html`<div class="description muted">${userText(instance.description)}</div>` : nothing}
       </td>
-      <td><a href=${pageHref(this.api, `/source/${encodeURIComponent(instance.experiment)}`)}><code>${userText(instance.experiment)}</code></a></td>
+      <td>
+        <a href=${pageHref(this.api, `/source/${encodeURIComponent(instance.experiment)}`)}><code>${userText(instance.experiment)}</code></a>
+        <a class="runs-link" href=${pageHref(this.api, `/experiments/by-name/${encodeURIComponent(instance.experiment)}/runs`)}
+          aria-label="Runs of ${instance.experiment}" title="Every run of ${instance.experiment}, in one table">runs</a>
+      </td>
       <td>
         <athanor-run-counts .counts=${instance.runCounts}></athanor-run-counts>
       </td>

@@ -31,17 +31,20 @@ const POOL_SIZE = 64;
 
 /**
  * A run's log entries with a level filter, timestamps, metadata and auto-scroll.
- * Attributes: `api` (the workbench's API base, '' for this origin), `run-id`. Property:
- * `run` (the run's record, when the page has it: saves a request).
+ * Attributes: `api` (the workbench's API base, '' for this origin), `run-id`. Properties:
+ * `run` (the run's record, when the page has it: saves a request); `levels` (the levels
+ * shown, set by a page that filters several logs at once: the view's own toggles hide).
  */
 export class AthanorLogView extends LitElement {
-  static override properties = { api: {}, runId: { attribute: 'run-id' }, run: { attribute: false } };
+  static override properties = { api: {}, runId: { attribute: 'run-id' }, run: { attribute: false }, levels: { attribute: false } };
   static override styles = logViewStyles;
 
   declare api: string;
   declare runId: string;
   /** The run's record, if the page has it already (optional: read otherwise). */
   declare run: Run | undefined;
+  /** The levels shown, when the page filters (undefined: the view's own toggles). */
+  declare levels: readonly LogLevel[] | undefined;
 
   #client: ApiClient = apiClient('');
   #run: Run | undefined;
@@ -106,6 +109,7 @@ export class AthanorLogView extends LitElement {
       this.#live.retarget();
       void this.#load();
     }
+    if (changed.has('levels') && this.levels) this.#setLevels(new Set(this.levels));
     const geometry = this.#geometry();
     if (this.#follow.following) this.#scrollTop = Math.max(0, spacerHeight(geometry) - this.#viewport);
     this.#rows = rowWindow(geometry, this.#scrollTop);
@@ -219,15 +223,22 @@ export class AthanorLogView extends LitElement {
   };
 
   #toggleLevel(level: LogLevel): void {
-    if (this.#levels.has(level)) this.#levels.delete(level);
-    else this.#levels.add(level);
+    const levels = new Set(this.#levels);
+    if (levels.has(level)) levels.delete(level);
+    else levels.add(level);
+    this.#setLevels(levels);
+    this.requestUpdate();
+  }
+
+  #setLevels(levels: Set<LogLevel>): void {
+    if (levels.size === this.#levels.size && [...levels].every((level) => this.#levels.has(level))) return;
+    this.#levels = levels;
     this.#window.setLevels(this.#levels.size === ALL_LEVELS.length ? undefined : [...this.#levels]);
     if (!this.#follow.following) {
       this.#scrollTop = 0;
       const scroller = this.#scroller();
       if (scroller) scroller.scrollTop = 0;
     }
-    this.requestUpdate();
   }
 
   /** One slot of the pool: row `index` at `y`, or hidden when the slot is not in use. */
@@ -272,12 +283,14 @@ export class AthanorLogView extends LitElement {
     const count = this.#window.rowCount;
     const what = this.#window.filtered ? (this.#window.exact ? `${count.toLocaleString()} matching` : `${count.toLocaleString()}+ matching`) : `${count.toLocaleString()} ${count === 1 ? 'entry' : 'entries'}`;
     return html`<div class="toolbar">
-      <div role="group" aria-label="Levels shown" class="levels">
-        ${ALL_LEVELS.map(
-          (level) => html`<button class="level-toggle ${level}" aria-pressed=${this.#levels.has(level) ? 'true' : 'false'} @click=${() => this.#toggleLevel(level)}>
-            <span aria-hidden="true">${this.#levels.has(level) ? '☑' : '☐'}</span>${level}</button>`,
-        )}
-      </div>
+      ${this.levels
+        ? nothing
+        : html`<div role="group" aria-label="Levels shown" class="levels">
+            ${ALL_LEVELS.map(
+              (level) => html`<button class="level-toggle ${level}" aria-pressed=${this.#levels.has(level) ? 'true' : 'false'} @click=${() => this.#toggleLevel(level)}>
+                <span aria-hidden="true">${this.#levels.has(level) ? '☑' : '☐'}</span>${level}</button>`,
+            )}
+          </div>`}
       <span class="muted count" aria-live="off">${what}</span>
       <span class="spacer"></span>
       ${count * LOG_ROW_HEIGHT <= this.#viewport

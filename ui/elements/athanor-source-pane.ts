@@ -6,7 +6,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { apiClient, ApiError, type ExperimentInfo } from '../client/api-client.ts';
-import { navigate } from '../app/navigation.ts';
+import { navigate, pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
 import type { AthanorCodeEditor, EditorDiagnostic, EditorTextDetail } from './athanor-code-editor.ts';
@@ -302,6 +302,8 @@ export class AthanorSourcePane extends LitElement {
         ${this.dirty ? html`<span class="dirty" title="Unsaved changes"><span aria-hidden="true">●</span> unsaved</span>` : nothing}
         <span class="spacer"></span>
         <span class="status" role="status">${userText(this.status)}</span>
+        <a class="button" href=${pageHref(this.api, `/experiments/by-name/${encodeURIComponent(this.experiment)}/runs`)}
+          title="Every run of ${this.experiment}, in one table">Runs</a>
         <button type="button" class="primary" ?disabled=${!this.dirty || this.saving} @click=${() => void this.save()}
           aria-keyshortcuts="Control+S Meta+S" title="Save (Ctrl/⌘ S)">${this.saving ? 'Saving…' : 'Save'}</button>
       </div>

@@ -1,0 +1,141 @@
+/**
+ * Issue 14 in Chromium: runs side by side — their configuration (changed fields marked,
+ * unchanged ones folded), metrics (deltas against a chosen baseline, the best marked),
+ * charts, the diff of their code and their logs under one level filter — live while a run
+ * still runs.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { axe, requireChromium, withBrowserWorkbench, type BrowserContextInfo } from '../helpers/browser.ts';
+import { until } from '../helpers/until.ts';
+import { addCompareFixture, editFixture, queryOf, sideways, snap, startFixtureRun } from './compare-helpers.ts';
+
+const chromium = requireChromium('UI in Chromium: compare runs');
+const test = suite('UI in Chromium: compare runs');
+
+const view = (page: Page) => page.locator('athanor-compare');
+const text = async (page: Page, selector: string) => ((await view(page).locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+/** Run a (small, lr 0.1, completed), then the code edited, then run b (large, lr 0.3, failed). */
+async function twoRuns(context: BrowserContextInfo) {
+  await addCompareFixture(context);
+  const a = await startFixtureRun(context, 'small baseline', { model: 'small', lr: 0.1 });
+  await editFixture(context);
+  const b = await startFixtureRun(context, 'large trial', { model: 'large', lr: 0.3, fail: true });
+  assert.equal([a.status, b.status], ['completed', 'failed']);
+  return { a, b };
+}
+
+test('two runs side by side: changed configuration, metrics with deltas and the best, charts, the code diff, logs under one level filter', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    const { a, b } = await twoRuns(context);
+    await page.goto(`/compare?runs=${a.id},${b.id}`);
+    await view(page).locator('table.metrics').waitFor();
+    assert.is(await page.title(), 'Compare · Athanor');
+
+    // Configuration: the changed fields first, each value unlike the baseline's highlighted; the rest folded.
+    const changed = await view(page).locator('table.config tr.changed').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
+    assert.equal(changed.sort(), ['fail', 'lr', 'model']);
+    assert.is(await view(page).locator('tr[data-field="lr"] td.differs').count(), 1, "only b's value is highlighted");
+    assert.match(await text(page, 'tr[data-field="lr"] td.differs'), '0.3');
+    assert.is(await view(page).locator('table.config tr.unchanged').count(), 0, 'unchanged fields folded');
+    const fold = view(page).getByRole('button', { name: '4 unchanged' });
+    await fold.click();
+    assert.is(await view(page).locator('table.config tr.unchanged').count(), 4);
+    assert.is(await view(page).getByRole('button', { name: 'Hide 4 unchanged' }).getAttribute('aria-expanded'), 'true');
+
+    // Metrics: b's loss is lower (better: a loss goes down), a has an accuracy and b none.
+    const loss = view(page).locator('tr[data-metric="loss"]');
+    assert.match(await loss.locator('th').textContent() ?? '', 'lower is better');
+    assert.is(await loss.locator('td.best').getAttribute('data-run'), b.id);
+    assert.match((await loss.locator(`td[data-run="${b.id}"]`).textContent())!.replace(/\s+/g, ' '), /0\.01724 ★ best −0\.08276 \(−83%\)/);
+    assert.match(await loss.locator(`td[data-run="${a.id}"]`).textContent() ?? '', 'baseline');
+    const accuracy = view(page).locator('tr[data-metric="accuracy"]');
+    assert.is(await accuracy.locator('td.best').getAttribute('data-run'), a.id);
+    assert.match(await accuracy.locator(`td[data-run="${b.id}"]`).textContent() ?? '', '—');
+
+    // Charts: one per numeric series, a line per run in the legend.
+    const chart = view(page).locator('figure[data-key="loss"] athanor-chart');
+    await chart.locator('canvas').first().waitFor();
+    assert.is(await view(page).locator('figure.chart').count(), 1, 'loss is the one numeric series (accuracy has one value)');
+    assert.is(await chart.evaluate((el: any) => el.pointCount), 40, 'two lines of 20 points');
+    for (const name of ['small baseline', 'large trial']) await chart.getByText(name).first().waitFor();
+
+    // Code: the runs ran different code; the diff of the snapshots shows.
+    const diff = view(page).locator('athanor-compare-code athanor-code-diff');
+    await diff.getByRole('status').filter({ hasText: '1 change' }).waitFor();
+    await diff.locator('.cm-changedLine, .cm-insertedLine, .cm-changedText').first().waitFor();
+    await diff.getByText("Runtime.log(ctx, 'info', 'edited since');").first().waitFor();
+
+    // Logs side by side, one level filter for both.
+    const logs = view(page).locator('athanor-log-view');
+    assert.is(await logs.count(), 2);
+    const bLog = view(page).locator(`.log-column[data-run="${b.id}"] athanor-log-view`);
+    await bLog.locator('.line .level.error').first().waitFor();
+    assert.ok((await bLog.locator('.line .level.info').count()) > 0);
+    await snap(context, 'compare-two-runs');
+    assert.equal(await axe(page), []);
+    const levels = view(page).getByRole('group', { name: 'Levels shown in every log' });
+    await levels.getByRole('button', { name: 'info' }).click();
+    await levels.getByRole('button', { name: 'debug' }).click();
+    for (const log of [bLog, view(page).locator(`.log-column[data-run="${a.id}"] athanor-log-view`)]) {
+      await until(async () => (await log.locator('.line .level.info').count()) === 0 && (await log.locator('.line .level.debug').count()) === 0, 'info and debug to go from every log');
+      await log.locator('.line .level.warn').first().waitFor();
+    }
+    await bLog.locator('.line .level.error').first().waitFor();
+    assert.is(await logs.first().locator('.levels').count(), 0, "the page's filter replaces each log's own");
+    await snap(context, 'compare-logs-filtered');
+
+    // Another baseline: the deltas turn round, and the URL keeps it.
+    await view(page).locator('select#baseline').selectOption(b.id);
+    await until(async () => queryOf(page).get('baseline') === b.id, 'the baseline in the URL');
+    await until(async () => /\+0\.08276 \(\+480%\)/.test((await loss.locator(`td[data-run="${a.id}"]`).textContent())!.replace(/\s+/g, ' ')), "a's delta against b");
+    await page.reload();
+    await view(page).locator('table.metrics').waitFor();
+    assert.is(await view(page).locator('select#baseline').inputValue(), b.id);
+  });
+});
+
+test('live: a run still going updates its status, metrics and chart on the page', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    await addCompareFixture(context);
+    const done = await startFixtureRun(context, 'finished', { lr: 0.2, steps: 10 });
+    const going = await startFixtureRun(context, 'going', { lr: 0.1, steps: 200, delay_ms: 50 }, { wait: false });
+    await page.goto(`/compare?runs=${done.id},${going.id}`);
+    const header = view(page).locator(`table.metrics th[data-run="${going.id}"]`);
+    await header.locator('athanor-status-badge[status="running"], athanor-status-badge[status="pending"]').waitFor({ timeout: 30_000 });
+    const cell = view(page).locator(`tr[data-metric="loss"] td[data-run="${going.id}"] .value`);
+    const first = await until(async () => (await cell.count()) && (await cell.textContent()), 'a first loss', 30_000);
+    await header.locator('athanor-status-badge[status="completed"]').waitFor({ timeout: 60_000 });
+    assert.is.not(await cell.textContent(), first, 'the loss moved on as the run ran');
+    await view(page).locator(`tr[data-metric="accuracy"] td[data-run="${going.id}"] .value`).waitFor();
+    // Its line grew with it: 10 points of the finished run, all 200 of this one (under the points asked for).
+    await until(async () => (await view(page).locator('figure[data-key="loss"] athanor-chart').evaluate((el: any) => el.pointCount)) === 210, 'the chart to hold both runs whole');
+  });
+});
+
+test('fewer than two runs: the page says what it takes', async () => {
+  await withBrowserWorkbench(async ({ page }) => {
+    await page.goto('/compare?runs=abc');
+    await view(page).getByRole('alert').filter({ hasText: 'Compare takes 2 to 20 runs; 1 was given' }).waitFor();
+  });
+});
+
+test('dark and 390 px wide: tables and logs scroll in their boxes, the page does not', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    const { a, b } = await twoRuns(context);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/compare?runs=${a.id},${b.id}`);
+    await view(page).locator('athanor-compare-code athanor-code-diff').getByRole('status').waitFor();
+    await view(page).locator('athanor-log-view .line').first().waitFor();
+    assert.ok((await sideways(page)) <= 0, `the page scrolls ${await sideways(page)} px sideways`);
+    await snap(context, 'compare-narrow-dark');
+    assert.equal(await axe(page), []);
+  }, { colorScheme: 'dark' });
+});
+
+if (chromium) test.run();

@@ -1,0 +1,201 @@
+/**
+ * Issue 14 in Chromium: an experiment's runs in one table — sorted by a metric on the
+ * server, filtered by status and by a metric's range, its columns chosen, all of it in the
+ * URL so a reload shows the same — live, and two runs selected open side by side.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { axe, requireChromium, withBrowserWorkbench, type BrowserContextInfo } from '../helpers/browser.ts';
+import { until } from '../helpers/until.ts';
+import { EXPERIMENT, addCompareFixture, queryOf, sideways, snap, startFixtureRun, type FixtureRun } from './compare-helpers.ts';
+
+const chromium = requireChromium('UI in Chromium: the runs table');
+const test = suite('UI in Chromium: the runs table');
+
+const TABLE = `/experiments/by-name/${EXPERIMENT}/runs`;
+const table = (page: Page) => page.locator('athanor-runs-table');
+const rowIds = (page: Page) => table(page).locator('.tr.run').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')));
+const header = (page: Page, column: string) => table(page).locator(`.th[data-column="${column}"]`);
+const filters = (page: Page) => page.locator('athanor-runs-filters');
+
+async function rowsAre(page: Page, expected: string[], what: string): Promise<void> {
+  await until(async () => JSON.stringify(await rowIds(page)) === JSON.stringify(expected), what).catch(async (error) => {
+    throw new Error(`${(error as Error).message}: rows are ${JSON.stringify(await rowIds(page))}, expected ${JSON.stringify(expected)}`);
+  });
+}
+
+/**
+ * Four runs whose final loss orders them c < b < d < a (d failed, before it reached an
+ * accuracy): a small lr 0.1 → 0.1, b large lr 0.1 → 0.05, c small lr 0.3 → 0.034, d large
+ * lr 0.05 → 0.095.
+ */
+async function fourRuns(context: BrowserContextInfo): Promise<Record<'a' | 'b' | 'c' | 'd', FixtureRun>> {
+  await addCompareFixture(context);
+  const a = await startFixtureRun(context, 'alpha', { model: 'small', lr: 0.1 });
+  const b = await startFixtureRun(context, 'beta', { model: 'large', lr: 0.1 });
+  const c = await startFixtureRun(context, 'gamma', { model: 'small', lr: 0.3, sampling: { top_k: 10, seed: 1 } });
+  const d = await startFixtureRun(context, 'delta', { model: 'large', lr: 0.05, fail: true });
+  assert.equal([a.status, b.status, c.status, d.status], ['completed', 'completed', 'completed', 'failed']);
+  return { a, b, c, d };
+}
+
+test('sorted by a metric on the server: the order and the URL survive a reload; filtered by status and by a metric’s range', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    const { a, b, c, d } = await fourRuns(context);
+    await page.goto(TABLE);
+    await table(page).locator('.total').filter({ hasText: '4 runs' }).waitFor();
+    assert.is((await rowIds(page)).length, 4);
+    assert.is(await table(page).locator('.tr.run').first().locator('[data-column="metrics.loss"]').count(), 1, 'a column per metric');
+    assert.is(await header(page, 'config.sampling.top_k').count(), 1, 'groups flattened: sampling.top_k');
+
+    // Sort by loss: ascending, then descending.
+    await header(page, 'metrics.loss').locator('button').click();
+    await rowsAre(page, [c.id, b.id, d.id, a.id], 'rows by loss, lowest first');
+    assert.is(queryOf(page).get('sort'), 'metrics.loss:asc');
+    await header(page, 'metrics.loss').locator('button').click();
+    await rowsAre(page, [a.id, d.id, b.id, c.id], 'rows by loss, highest first');
+    assert.is(queryOf(page).get('sort'), 'metrics.loss:desc');
+    assert.is(await header(page, 'metrics.loss').getAttribute('aria-sort'), 'descending');
+    await snap(context, 'runs-table-sorted');
+    assert.equal(await axe(page), []);
+
+    // A reload (or a shared link) shows the same order.
+    await page.reload();
+    await rowsAre(page, [a.id, d.id, b.id, c.id], 'the order after a reload');
+    assert.is(await header(page, 'metrics.loss').getAttribute('aria-sort'), 'descending');
+
+    // Filter by status.
+    await filters(page).getByRole('button', { name: 'failed' }).click();
+    await rowsAre(page, [d.id], 'only the failed run');
+    assert.equal(queryOf(page).getAll('filter'), ['status=failed']);
+    await table(page).locator('.total').filter({ hasText: '1 run match' }).waitFor();
+    await filters(page).getByRole('button', { name: 'completed' }).click();
+    await rowsAre(page, [a.id, d.id, b.id, c.id], 'completed or failed: all four');
+    await filters(page).getByRole('button', { name: 'Clear filters' }).click();
+    await until(async () => queryOf(page).getAll('filter').length === 0, 'the filters to clear from the URL');
+
+    // Filter by a metric's range.
+    await filters(page).locator('select#field').selectOption('metrics.loss');
+    await filters(page).locator('#min').fill('0.04');
+    await filters(page).locator('#max').fill('0.099');
+    await filters(page).getByRole('button', { name: 'Add filter' }).click();
+    await rowsAre(page, [d.id, b.id], 'the runs whose loss is from 0.04 to 0.099');
+    assert.equal(queryOf(page).getAll('filter'), ['metrics.loss>=0.04', 'metrics.loss<=0.099']);
+    assert.equal(await filters(page).locator('.chip span').allTextContents(), ['loss ≥ 0.04', 'loss ≤ 0.099']);
+    // A bound that is no number is refused by name, and nothing changes.
+    await filters(page).locator('#min').fill('abc');
+    await filters(page).getByRole('button', { name: 'Add filter' }).click();
+    await filters(page).getByRole('alert').filter({ hasText: 'loss min: "abc" is not a number' }).waitFor();
+    assert.is(queryOf(page).getAll('filter').length, 2);
+    await snap(context, 'runs-table-filtered');
+    await page.reload();
+    await rowsAre(page, [d.id, b.id], 'the metric range after a reload');
+  });
+});
+
+test('the column chooser hides and shows columns, kept in the URL; two runs selected open side by side', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    const { b, d } = await fourRuns(context);
+    await page.goto(`${TABLE}?sort=metrics.loss:asc`);
+    await header(page, 'config.model').waitFor();
+    await table(page).locator('athanor-runs-columns summary').click();
+    const chooser = table(page).locator('athanor-runs-columns');
+    assert.ok(await chooser.locator('input[data-column="run"]').isDisabled(), 'the run column always shows');
+    await chooser.locator('input[data-column="config.model"]').uncheck();
+    await chooser.locator('input[data-column="startedAt"]').uncheck();
+    await header(page, 'config.model').waitFor({ state: 'detached' });
+    assert.is(await header(page, 'startedAt').count(), 0);
+    const columns = queryOf(page).get('columns')!.split(',');
+    assert.not.ok(columns.includes('config.model') || columns.includes('startedAt'), columns.join(','));
+    assert.ok(columns.includes('metrics.loss'));
+    await snap(context, 'runs-table-columns');
+    await page.keyboard.press('Escape');
+    await page.reload();
+    await header(page, 'metrics.loss').waitFor();
+    assert.is(await header(page, 'config.model').count(), 0, 'still hidden after a reload');
+    assert.is(await header(page, 'config.lr').count(), 1);
+    await table(page).locator('athanor-runs-columns summary').click();
+    await chooser.getByRole('button', { name: 'All' }).click();
+    await header(page, 'config.model').waitFor();
+    assert.is(queryOf(page).get('columns'), null, 'all columns: nothing in the URL');
+    await page.keyboard.press('Escape');
+
+    // Select two runs: Compare opens them side by side.
+    const compare = table(page).locator('.compare');
+    assert.ok(await compare.isDisabled(), 'Compare waits for two runs');
+    await table(page).locator(`.tr.run[data-id="${d.id}"] input[type="checkbox"]`).check();
+    await table(page).locator(`.tr.run[data-id="${b.id}"] input[type="checkbox"]`).check();
+    await table(page).getByText('2 selected').waitFor();
+    await table(page).getByRole('link', { name: 'Compare 2 runs' }).click();
+    await page.waitForURL(`**/compare?runs=${d.id},${b.id}`);
+    await page.locator('athanor-compare table.metrics').waitFor();
+    await page.goBack();
+    await table(page).locator('.tr.run').first().waitFor();
+  });
+});
+
+test('read a page at a time through the cursor, the rest as the table reaches its end', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    const { a, b, c, d } = await fourRuns(context);
+    const pages: string[] = [];
+    page.on('request', (request) => void (/\/api\/experiments\/[^/]+\/runs/.test(request.url()) && pages.push(request.url())));
+    await page.goto(`${TABLE}?sort=metrics.loss:asc`);
+    await rowsAre(page, [c.id, b.id, d.id, a.id], 'a first page of 50');
+    await page.evaluate(() => document.querySelector('athanor-app')!.shadowRoot!.querySelector('athanor-runs-table')!.setAttribute('page-size', '1'));
+    const more = table(page).getByRole('button', { name: 'Load more' });
+    for (let i = 0; i < 4 && (await table(page).locator('.more').textContent())!.includes('of 4') && !(await table(page).getByText('4 of 4 shown').count()); i++) {
+      if (await more.count()) await more.click().catch(() => {}); // it may have loaded by itself as the end came into view
+      await page.waitForTimeout(100);
+    }
+    await table(page).getByText('4 of 4 shown').waitFor();
+    await rowsAre(page, [c.id, b.id, d.id, a.id], 'the same order, page by page');
+    assert.ok(pages.filter((url) => url.includes('cursor=')).length >= 3, `pages read with the cursor: ${pages.join(' ')}`);
+    assert.is(await more.count(), 0, 'nothing more to load');
+  });
+});
+
+test('reached from the source pane, live: a run started while the table shows appears, runs and completes with its metrics', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    await addCompareFixture(context);
+    const first = await startFixtureRun(context, 'first', { lr: 0.2, steps: 5 });
+    // Reached from the experiment's source pane.
+    await page.goto(`/source/${EXPERIMENT}`);
+    await page.locator('athanor-source-pane').getByRole('link', { name: 'Runs', exact: true }).click();
+    await page.waitForURL(`**${TABLE}`);
+    await rowsAre(page, [first.id], 'the one run');
+    const later = await startFixtureRun(context, 'later', { lr: 0.1, steps: 40, delay_ms: 75 }, { wait: false });
+    const row = table(page).locator(`.tr.run[data-id="${later.id}"]`);
+    await row.locator('athanor-status-badge[status="running"]').waitFor({ timeout: 30_000 });
+    await table(page).locator('.total').filter({ hasText: '2 runs' }).waitFor();
+    // Its loss moves while it runs.
+    const loss = row.locator('[data-column="metrics.loss"]');
+    const before = await until(async () => ((await loss.textContent())?.trim() || '—') !== '—' && (await loss.textContent())!.trim(), 'a first loss', 20_000);
+    await until(async () => (await loss.textContent())!.trim() !== before, 'the loss to move on', 20_000);
+    await row.locator('athanor-status-badge[status="completed"]').waitFor({ timeout: 30_000 });
+    assert.is((await row.locator('[data-column="metrics.accuracy"]').textContent())!.trim(), '0.65');
+  });
+});
+
+test('dark and 390 px wide: the table scrolls in its box, the page does not', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    await fourRuns(context);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${TABLE}?sort=metrics.accuracy:desc&filter=status%3Dcompleted`);
+    await table(page).locator('.total').filter({ hasText: '3 runs match' }).waitFor();
+    assert.ok((await sideways(page)) <= 0, `the page scrolls ${await sideways(page)} px sideways`);
+    await snap(context, 'runs-table-narrow-dark');
+    await table(page).locator('athanor-runs-columns summary').click();
+    const panel = await table(page).locator('athanor-runs-columns .panel').boundingBox();
+    assert.ok(panel && panel.x >= 0 && panel.x + panel.width <= 390, `the column chooser fits (x ${panel?.x}, width ${panel?.width})`);
+    await snap(context, 'runs-table-narrow-dark-columns');
+    assert.equal(await axe(page), []);
+  }, { colorScheme: 'dark' });
+});
+
+if (chromium) test.run();

@@ -1,0 +1,218 @@
+/**
+ * `<athanor-compare runs="ID,ID,…" api="…" baseline="ID">`: two to twenty runs side by side —
+ * configuration (changed fields highlighted, unchanged ones folded), metrics (deltas
+ * against the baseline, the best of each row marked), one chart per numeric series with a
+ * line per run, the code diff when the runs ran different code, and their logs in columns
+ * under one level filter. Runs still going update it live. Reads `GET /api/compare`.
+ */
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import type { Comparison, LogLevel } from '../../core/records.ts';
+import { FINISHED_STATUSES, LOG_LEVELS } from '../../core/records.ts';
+import type { EventTopic } from '../../core/events/event-topics.ts';
+import { ApiError, apiClient } from '../client/api-client.ts';
+import { replaceInApp } from '../app/navigation.ts';
+import { LiveEventsController } from '../state/live-events.ts';
+import { RefreshTimer } from '../state/refresh-timer.ts';
+import { theme } from '../styles/theme.ts';
+import './athanor-status-badge.ts';
+import './athanor-log-view.ts';
+import './compare/athanor-compare-code.ts';
+import { userText } from './user-text.ts';
+import { chartsSection } from './compare/compare-charts.ts';
+import { runHeader, runName } from './compare/compare-runs.ts';
+import { configurationTable, metricsTable } from './compare/compare-tables.ts';
+import { compareStyles } from './compare/compare-styles.ts';
+
+export const COMPARE_MIN_RUNS = 2;
+export const COMPARE_MAX_RUNS = 20;
+/** Points per series: enough for a chart's width, few enough for twenty runs' lines. */
+const SERIES_POINTS = 600;
+/** While runs run, their events come in bursts: one refetch per burst, sooner for a status than for new values. */
+const STATUS_DELAY_MS = 400;
+const RESULT_DELAY_MS = 1500;
+
+/** The compare page's path for these runs (and baseline). */
+export function comparePath(runs: readonly string[], baseline?: string): string {
+  return `/compare?runs=${runs.map(encodeURIComponent).join(',')}${baseline ? `&baseline=${encodeURIComponent(baseline)}` : ''}`;
+}
+
+/**
+ * @attr api - the workbench's API base ('' for this page's origin)
+ * @attr runs - the runs, comma-separated ids (or unique prefixes of 8 or more characters)
+ * @attr baseline - the run deltas are taken against (default: the first)
+ */
+export class AthanorCompare extends LitElement {
+  static override properties = {
+    api: {},
+    runs: {},
+    baseline: {},
+    comparison: { state: true },
+    problem: { state: true },
+    configOpen: { state: true },
+    levels: { state: true },
+  };
+  static override styles = [theme, compareStyles];
+
+  declare api: string;
+  declare runs: string;
+  declare baseline: string | undefined;
+  declare comparison: Comparison | undefined;
+  declare problem: string | undefined;
+  /** The unchanged configuration rows are shown. */
+  declare configOpen: boolean;
+  /** The log levels every log column shows. */
+  declare levels: LogLevel[];
+
+  #generation = 0;
+  readonly #refresh = new RefreshTimer(() => void this.load());
+  readonly #live = new LiveEventsController(this, () => (this.#topics().length ? { api: this.api, topics: this.#topics() } : undefined), {
+    'run.status': () => this.#refresh.schedule(STATUS_DELAY_MS),
+    'run.result': () => this.#refresh.schedule(RESULT_DELAY_MS),
+    reset: () => void this.load(),
+  });
+
+  constructor() {
+    super();
+    this.api = '';
+    this.runs = '';
+    this.configOpen = false;
+    this.levels = [...LOG_LEVELS];
+  }
+
+  /** The run ids asked for, in order, each once. */
+  get runIds(): string[] {
+    return [...new Set((this.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean))];
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#refresh.cancel();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('api') || changed.has('runs') || changed.has('baseline')) void this.load();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('comparison') || changed.has('api')) this.#live.retarget();
+  }
+
+  /** Reads the comparison (again). */
+  async load(): Promise<void> {
+    const generation = ++this.#generation;
+    const ids = this.runIds;
+    if (ids.length < COMPARE_MIN_RUNS || ids.length > COMPARE_MAX_RUNS) {
+      this.comparison = undefined;
+      this.problem = `Compare takes ${COMPARE_MIN_RUNS} to ${COMPARE_MAX_RUNS} runs; ${ids.length === 0 ? 'none was' : ids.length === 1 ? '1 was' : `${ids.length} were`} given. Select runs in an experiment's runs table, or give their ids: /compare?runs=ID,ID`;
+      return;
+    }
+    try {
+      const comparison = await apiClient(this.api).compare(ids, { ...(this.baseline ? { baseline: this.baseline } : {}), points: SERIES_POINTS });
+      if (generation !== this.#generation) return;
+      this.comparison = comparison;
+      this.problem = undefined;
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.problem = error instanceof ApiError && error.status === 404 ? `Not found: ${message}` : `Could not compare the runs: ${message}`;
+    }
+  }
+
+  /** The live topics: each run still going (all of them until the comparison says which). */
+  #topics(): EventTopic[] {
+    const runs = this.comparison?.runs;
+    if (!runs) return [];
+    return runs.filter((run) => !FINISHED_STATUSES.includes(run.status)).map((run): EventTopic => `run:${run.id}`);
+  }
+
+  #chooseBaseline(id: string): void {
+    this.baseline = id;
+    replaceInApp(this, comparePath(this.runIds, id));
+  }
+
+  #toggleLevel(level: LogLevel): void {
+    this.levels = this.levels.includes(level) ? this.levels.filter((l) => l !== level) : LOG_LEVELS.filter((l) => l === level || this.levels.includes(l));
+  }
+
+  #logs(comparison: Comparison) {
+    return html`<div class="levels" role="group" aria-label="Levels shown in every log">
+        <span class="muted">Levels</span>
+        ${LOG_LEVELS.map(
+          (level) => html`<button type="button" class=${level} aria-pressed=${this.levels.includes(level) ? 'true' : 'false'} @click=${() => this.#toggleLevel(level)}>
+            <span aria-hidden="true">${this.levels.includes(level) ? '☑' : '☐'}</span>${level}</button>`,
+        )}
+      </div>
+      <div class="logs" tabindex="0" role="region" aria-label="Logs side by side">
+        ${comparison.runs.map(
+          (run, i) => html`<div class="log-column" data-run=${run.id}>
+            ${runHeader(this.api, run, i, run.id === comparison.baseline)}
+            <athanor-log-view api=${this.api} run-id=${run.id} .levels=${this.levels}></athanor-log-view>
+          </div>`,
+        )}
+      </div>`;
+  }
+
+  override render() {
+    const comparison = this.comparison;
+    if (this.problem && !comparison) return html`<h1>Compare runs</h1><p class="error-text" role="alert">${userText(this.problem)}</p>`;
+    if (!comparison) return html`<h1>Compare runs</h1><p class="muted" role="status">Loading the comparison…</p>`;
+    const changed = comparison.configuration.filter((row) => row.changed).length;
+    return html`
+      <div class="toolbar">
+        <h1>Compare ${comparison.runs.length} runs</h1>
+        <span class="spacer"></span>
+        <span class="baseline-choice">
+          <label for="baseline">Baseline</label>
+          <select id="baseline" class="baseline" @change=${(e: Event) => this.#chooseBaseline((e.target as HTMLSelectElement).value)}>
+            ${comparison.runs.map((run) => html`<option value=${run.id} ?selected=${run.id === comparison.baseline}>${runName(run)}</option>`)}
+          </select>
+        </span>
+      </div>
+      ${this.problem ? html`<p class="error-text" role="alert">${userText(this.problem)}</p>` : nothing}
+      <nav class="sections" aria-label="Sections">
+        <a href="#configuration" @click=${this.#jump}>Configuration${changed ? ` (${changed} changed)` : ''}</a>
+        <a href="#metrics" @click=${this.#jump}>Metrics</a>
+        <a href="#charts" @click=${this.#jump}>Charts</a>
+        <a href="#code" @click=${this.#jump}>Code${comparison.code.same ? '' : ' (differs)'}</a>
+        <a href="#logs" @click=${this.#jump}>Logs</a>
+      </nav>
+      <section id="configuration" aria-labelledby="configuration-title">
+        <h2 id="configuration-title">Configuration</h2>
+        ${configurationTable(this.api, comparison, this.configOpen, () => (this.configOpen = !this.configOpen))}
+      </section>
+      <section id="metrics" aria-labelledby="metrics-title">
+        <h2 id="metrics-title">Metrics</h2>
+        ${metricsTable(this.api, comparison)}
+      </section>
+      <section id="charts" aria-labelledby="charts-title">
+        <h2 id="charts-title">Charts</h2>
+        ${chartsSection(comparison)}
+      </section>
+      <section id="code" aria-labelledby="code-title">
+        <h2 id="code-title">Code</h2>
+        <athanor-compare-code api=${this.api} .comparison=${comparison}></athanor-compare-code>
+      </section>
+      <section id="logs" aria-labelledby="logs-title">
+        <h2 id="logs-title">Logs</h2>
+        ${this.#logs(comparison)}
+      </section>
+    `;
+  }
+
+  /** In-page links inside a shadow root: the browser cannot find their targets, so scroll to them. */
+  #jump = (event: MouseEvent) => {
+    const id = (event.currentTarget as HTMLAnchorElement).hash.slice(1);
+    const target = this.renderRoot.querySelector<HTMLElement>(`#${id}`);
+    if (!target) return;
+    event.preventDefault();
+    target.scrollIntoView({ block: 'start' });
+  };
+}
+
+if (!customElements.get('athanor-compare')) customElements.define('athanor-compare', AthanorCompare);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'athanor-compare': AthanorCompare;
+  }
+}

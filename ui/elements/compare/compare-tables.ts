@@ -1,0 +1,95 @@
+/**
+ * The compare view's two tables: configuration (one row per field, the changed ones
+ * first and marked, each value that differs from the baseline's highlighted, unchanged
+ * ones folded) and metrics (the latest value per run, its delta against the baseline,
+ * the best of each row marked).
+ */
+import { html, nothing } from 'lit';
+import type { Comparison } from '../../../core/records.ts';
+import { previewValue } from '../../app/format.ts';
+import { userText } from '../user-text.ts';
+import { formatMetric } from '../runs-table/runs-table-columns.ts';
+import { runHeader } from './compare-runs.ts';
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function headerRow(api: string, comparison: Comparison, first: string) {
+  return html`<tr>
+    <th scope="col">${first}</th>
+    ${comparison.runs.map((run, i) => html`<th scope="col" data-run=${run.id}>${runHeader(api, run, i, run.id === comparison.baseline)}</th>`)}
+  </tr>`;
+}
+
+const configValue = (value: unknown) =>
+  value === undefined ? html`<span class="muted" title="This run has no such field">—</span>` : html`<span title=${previewValue(value, 400)}>${userText(previewValue(value, 80))}</span>`;
+
+/** The configuration table; `open`: the unchanged rows shown too. */
+export function configurationTable(api: string, comparison: Comparison, open: boolean, toggle: () => void) {
+  const base = comparison.runs.findIndex((run) => run.id === comparison.baseline);
+  const changed = comparison.configuration.filter((row) => row.changed);
+  const unchanged = comparison.configuration.filter((row) => !row.changed);
+  if (!comparison.configuration.length) return html`<p class="muted">These runs have no configuration.</p>`;
+  const row = (field: Comparison['configuration'][number]) => html`<tr class=${field.changed ? 'changed' : 'unchanged'} data-field=${field.field}>
+    <th scope="row"><code>${userText(field.field)}</code>${field.changed ? html` <span class="changed-tag">changed</span>` : nothing}</th>
+    ${field.values.map((value, i) => {
+      const differs = field.changed && i !== base && !same(value, field.values[base]);
+      return html`<td class=${differs ? 'differs' : ''} title=${differs ? 'differs from the baseline' : ''}>${configValue(value)}</td>`;
+    })}
+  </tr>`;
+  return html`<p class="summary">${changed.length ? `${changed.length} of ${comparison.configuration.length} fields differ.` : 'Every field is the same in every run.'}</p>
+    <div class="table-scroll" tabindex="0" role="region" aria-label="Configuration">
+      <table class="compare config">
+        <thead>${headerRow(api, comparison, 'Field')}</thead>
+        <tbody>
+          ${changed.map(row)}
+          ${open ? unchanged.map(row) : nothing}
+        </tbody>
+      </table>
+    </div>
+    ${unchanged.length
+      ? html`<button type="button" class="fold" aria-expanded=${open ? 'true' : 'false'} @click=${toggle}>
+          ${open ? `Hide ${unchanged.length} unchanged` : `${unchanged.length} unchanged`}</button>`
+      : nothing}`;
+}
+
+/** `+0.0123 (+4.5%)`: a delta, and its share of the baseline's value when that is not 0. */
+export function formatDelta(delta: number, baseline: number | null): string {
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  const size = formatMetric(Math.abs(delta));
+  if (baseline === null || baseline === 0 || delta === 0) return `${sign}${size}`;
+  const percent = Math.abs((delta / baseline) * 100);
+  return `${sign}${size} (${sign}${percent >= 100 ? percent.toFixed(0) : percent.toPrecision(2)}%)`;
+}
+
+/** The metrics table. */
+export function metricsTable(api: string, comparison: Comparison) {
+  if (!comparison.metrics.length) return html`<p class="muted">No numeric results yet.</p>`;
+  const base = comparison.runs.findIndex((run) => run.id === comparison.baseline);
+  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Metrics">
+    <table class="compare metrics">
+      <thead>${headerRow(api, comparison, 'Metric')}</thead>
+      <tbody>
+        ${comparison.metrics.map(
+          (metric) => html`<tr data-metric=${metric.key}>
+            <th scope="row"><code>${userText(metric.key)}</code>
+              <span class="goal" title=${metric.goal === 'min' ? 'Lower is better' : 'Higher is better'}>${metric.goal === 'min' ? '↓ lower is better' : '↑ higher is better'}</span></th>
+            ${metric.values.map((value, i) => {
+              const best = metric.best === i;
+              const delta = metric.deltas[i];
+              const better = delta !== null && delta !== undefined && delta !== 0 && (metric.goal === 'min' ? delta < 0 : delta > 0);
+              return html`<td class="num ${best ? 'best' : ''}" data-run=${comparison.runs[i]?.id ?? ''}>
+                ${value === null ? html`<span class="muted" title="No value yet">—</span>` : html`<span class="value" title=${String(value)}>${formatMetric(value)}</span>`}
+                ${best ? html`<span class="best-mark" title="Best of this row">★<span class="visually-hidden"> best</span></span>` : nothing}
+                ${i === base
+                  ? html`<span class="delta muted">baseline</span>`
+                  : delta === null || delta === undefined
+                    ? nothing
+                    : html`<span class="delta ${delta === 0 ? '' : better ? 'better' : 'worse'}">${formatDelta(delta, metric.values[base] ?? null)}</span>`}
+              </td>`;
+            })}
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
