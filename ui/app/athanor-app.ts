@@ -92,6 +92,8 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         flex: 1;
         padding: var(--ath-space-4) var(--ath-space-6);
         min-width: 0;
+        /* What sticks to the top of a view (a list's column names) sticks under the header. */
+        --ath-sticky-top: 44px;
       }
       main.wide {
         padding: 0;

@@ -35,10 +35,10 @@ const SORT_LABELS: readonly (readonly [InstanceSort, string])[] = [
 ];
 
 /** Rows per request: the first fills a tall screen; later ones are fetched ahead of the scroll. */
-const FIRST_PAGE = 50;
+const FIRST_PAGE = 60;
 const NEXT_PAGE = 100;
 /** Fetch the next page when the rendered rows come this close to the end of what is loaded. */
-const LOOKAHEAD = 30;
+const LOOKAHEAD = 25;
 /** How long typing pauses before the search is sent. */
 const SEARCH_DELAY_MS = 250;
 /** Live run events are gathered this long before the rows they touched are re-read. */
@@ -313,17 +313,17 @@ export class AthanorDashboard extends LitElement {
           spellcheck="false" .value=${this.searchText} @input=${(e: Event) => this.#onSearchInput((e.target as HTMLInputElement).value)}
           @keydown=${(e: KeyboardEvent) => this.#onSearchKey(e)} />
       </div>
-      <label for="filter">Experiment</label>
+      <span class="control"><label for="filter">Experiment</label>
       <select id="filter" @change=${(e: Event) => this.#choose({ experiment: (e.target as HTMLSelectElement).value || undefined })}>
         <option value="" ?selected=${!experiment}>All experiments</option>
         ${(experiment && !this.experimentNames.includes(experiment) ? [experiment, ...this.experimentNames] : this.experimentNames).map(
           (name) => html`<option value=${name} ?selected=${name === experiment}>${name}</option>`,
         )}
-      </select>
-      <label for="sort">Sort by</label>
+      </select></span>
+      <span class="control"><label for="sort">Sort by</label>
       <select id="sort" @change=${(e: Event) => this.#choose({ sort: (e.target as HTMLSelectElement).value as InstanceSort })}>
         ${SORT_LABELS.map(([value, label]) => html`<option value=${value} ?selected=${value === this.#query.sort}>${label}</option>`)}
-      </select>
+      </select></span>
       <a class="button primary" href=${pageHref(this.api, `/experiments/new${experiment ? `?experiment=${encodeURIComponent(experiment)}` : ''}`)}
         aria-keyshortcuts="n">New instance <kbd aria-hidden="true">n</kbd></a>
     </div>`;
@@ -343,7 +343,7 @@ export class AthanorDashboard extends LitElement {
     const { experiment } = this.#query;
     const context = { api: this.api, starting: this.starting, onStart: (id: string) => void this.startRun(id), now: Date.now() };
     return html`<div class="table" role="table" aria-label="Instances${experiment ? ` of ${experiment}` : ''}" aria-rowcount=${pages.total + 1}>
-      <div role="rowgroup">${headerRow}</div>
+      <div class="head-group" role="rowgroup">${headerRow}</div>
       <div class="rows" role="rowgroup" @rangeChanged=${(e: RangeChangedEvent) => this.#onRange(e)}>
         ${virtualize({
           items: pages.items as Instance[],
@@ -352,12 +352,12 @@ export class AthanorDashboard extends LitElement {
           layout: flow(),
         })}
       </div>
-      ${pages.next
-        ? html`<div class="more muted">${this.loadingMore
-            ? 'Loading more…'
-            : html`<button type="button" @click=${() => void this.loadMore()}>Load more</button>`}</div>`
-        : nothing}
-    </div>`;
+    </div>
+    ${pages.next
+      ? html`<div class="more muted">${this.loadingMore
+          ? 'Loading more…'
+          : html`<button type="button" @click=${() => void this.loadMore()}>Load more</button>`}</div>`
+      : nothing}`;
   }
 
   override render() {

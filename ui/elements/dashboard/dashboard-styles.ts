@@ -4,7 +4,9 @@ import { css } from 'lit';
 export const dashboardStyles = css`
   :host {
     display: block;
-    --columns: minmax(0, 2fr) minmax(0, 1.1fr) minmax(0, 2.4fr) minmax(0, 1.6fr) max-content;
+    /* The actions column is as wide as its three buttons, the same in the header, which has none. */
+    --actions: 16.5em;
+    --columns: minmax(0, 2fr) minmax(0, 1.1fr) minmax(0, 2.4fr) minmax(0, 1.6fr) var(--actions);
   }
   .toolbar {
     margin-bottom: var(--ath-space-3);
@@ -53,6 +55,17 @@ export const dashboardStyles = css`
     width: 100%;
     padding: var(--ath-space-2) var(--ath-space-3);
     border-bottom: 1px solid var(--ath-border);
+  }
+  /* The column names stay in view as the list scrolls (under the app's header, when in the app). */
+  .head-group {
+    position: sticky;
+    top: var(--ath-sticky-top, 0);
+    z-index: 1;
+  }
+  .control {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--ath-space-2);
   }
   .head {
     font-weight: 600;
@@ -104,7 +117,7 @@ export const dashboardStyles = css`
   /* Narrower: the experiment goes under the name, so the latest run keeps its room. */
   @media (max-width: 1000px) {
     :host {
-      --columns: minmax(0, 2fr) minmax(0, 2.4fr) minmax(0, 1.6fr) max-content;
+      --columns: minmax(0, 2fr) minmax(0, 2.4fr) minmax(0, 1.6fr) var(--actions);
     }
     .head .experiment {
       display: none;
