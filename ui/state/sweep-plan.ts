@@ -5,6 +5,7 @@
  * names them).
  */
 import { validateConfig } from '../../core/experiment/config-validator.ts';
+import { expandGrid, formatGridValue, MAX_SWEEP_COMBINATIONS, parseGridValues, sweepInstanceName } from '../../core/experiment/sweep-grid.ts';
 import { validatorLoading } from '../client/experiment-validators.ts';
 import {
   getAt,
@@ -16,10 +17,9 @@ import {
   type JSONSchema,
   type PropertySchema,
 } from '../elements/config-form/config-model.ts';
-import { parseSweepValues } from './sweep-values.ts';
 
 /** The most combinations one sweep may have (the server refuses more). */
-export const MAX_COMBINATIONS = 1000;
+export const MAX_COMBINATIONS = MAX_SWEEP_COMBINATIONS;
 
 /** How values are chosen: typed (numbers, text) or ticked (options, booleans). */
 export type SweepFieldKind = 'integer' | 'number' | 'string' | 'options' | 'boolean';
@@ -80,7 +80,8 @@ export function fieldValues(
     values = field.options.filter((option) => state.picked.includes(option));
     if (!values.length) return { values, errors: ['tick at least one value'] };
   } else {
-    const parsed = parseSweepValues(state.text, field.kind);
+    // The server's reading of typed values (core/experiment/sweep-grid.ts), as `athanor sweep --grid` reads them.
+    const parsed = parseGridValues(state.text, { type: field.kind });
     if (!parsed.ok) return { values: [], errors: [parsed.error] };
     values = parsed.values;
   }
@@ -116,23 +117,14 @@ export function sweepGrid(
 }
 
 /** A value as the instance names write it. */
-export const nameValue = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+export const nameValue = formatGridValue;
 
-/** The first `max` instance names of the grid, in the order the server creates them (the last field varies fastest). */
+/** The first `max` instance names of the grid, in the order the server creates them (the first field varies slowest). */
 export function previewNames(base: string, grid: Record<string, unknown[]>, max: number): string[] {
-  const entries = Object.entries(grid).filter(([, values]) => values.length);
-  const names: string[] = [];
-  const walk = (index: number, parts: string[]) => {
-    if (names.length >= max) return;
-    if (index === entries.length) {
-      names.push([base, ...parts].join(' · '));
-      return;
-    }
-    const [path, values] = entries[index]!;
-    for (const value of values) walk(index + 1, [...parts, `${path}=${nameValue(value)}`]);
-  };
-  if (entries.length) walk(0, []);
-  return names;
+  // At most 1,000 combinations get this far: expanding them all is cheap.
+  return expandGrid(grid)
+    .slice(0, max)
+    .map((assignment) => sweepInstanceName(base, assignment));
 }
 
 /** The most runs the compare page shows side by side. */
