@@ -3,19 +3,21 @@
  * description and the configuration form generated from the experiment's schema — or, as a
  * sweep, one instance and run per combination of chosen values.
  */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { apiClient, ApiError, type ExperimentInfo } from '../client/api-client.ts';
 import { navigate, pageHref, replaceInApp } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
 import { formStyles } from '../styles/form-styles.ts';
+import { newInstanceStyles } from './new-instance/new-instance-styles.ts';
 import './athanor-config-form.ts';
 import './athanor-sweep-grid.ts';
 import { fieldOfError, type AthanorSweepGrid, type SweepChangeDetail } from './athanor-sweep-grid.ts';
 import { sweepDestination } from '../state/sweep-plan.ts';
 import { nameFields, placeSaveError } from './instance-fields.ts';
-import { showDirectionControls, userText } from './user-text.ts';
+import { experimentField } from './new-instance/experiment-field.ts';
+import { userText } from './user-text.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, ConfigError } from './athanor-config-form.ts';
 
 /**
@@ -51,50 +53,7 @@ export class AthanorNewInstance extends LitElement {
     submitting: { state: true },
     attempted: { state: true },
   };
-  static override styles = [
-    theme,
-    formStyles,
-    css`
-      :host {
-        display: block;
-        max-width: 860px;
-      }
-      .field > .help,
-      .field > .error-text {
-        font-size: var(--ath-small);
-      }
-      .help {
-        color: var(--ath-text-muted);
-      }
-      .required {
-        color: var(--ath-failed);
-      }
-      .error-text::before {
-        content: '⚠ ';
-      }
-      h2 {
-        margin: var(--ath-space-3) 0 0;
-      }
-      .title {
-        margin-bottom: var(--ath-space-3);
-      }
-      .title h1 {
-        margin: 0;
-      }
-      .actions {
-        border-top: 1px solid var(--ath-border);
-        padding-top: var(--ath-space-3);
-      }
-      button[aria-disabled='true'] {
-        opacity: 0.55;
-      }
-      .alert {
-        border: 1px solid var(--ath-failed);
-        border-radius: var(--ath-radius);
-        padding: var(--ath-space-2) var(--ath-space-3);
-      }
-    `,
-  ];
+  static override styles = [theme, formStyles, newInstanceStyles];
 
   declare api: string;
   declare experiment: string | undefined;
@@ -328,46 +287,17 @@ export class AthanorNewInstance extends LitElement {
     this.sweepCount = event.detail.combinations;
   };
 
-  /** What the experiment field says when none can be configured: which, and why. */
-  #noExperiment(list: ExperimentInfo[]) {
-    const wanted = list.find((e) => e.name === this.#wanted());
-    if (wanted?.error) {
-      return html`<span class="error-text"><strong>${userText(wanted.name)}</strong> fails to load: ${userText(wanted.error.message)}</span><br />
-        Fix <a href=${pageHref(this.api, `/source/${encodeURIComponent(wanted.name)}`)}>its source</a>${list.some((e) => !e.error && e.schema)
-          ? ', or choose another experiment'
-          : ''}.`;
-    }
-    return list.some((e) => !e.error && e.schema) ? 'Choose an experiment.' : 'Every experiment fails to load: fix one to configure it.';
-  }
-
   #renderExperimentField(experiment: ExperimentInfo | undefined) {
-    const list = this.experiments ?? [];
-    const broken = list.filter((e) => e.error);
-    return html`<div class="field">
-      <label for="experiment">Experiment<span class="required" aria-hidden="true"> *</span></label>
-      <select id="experiment" required aria-describedby="experiment-help"
-        @change=${(e: Event) => {
-          this.#selected = (e.target as HTMLSelectElement).value;
-          this.requestUpdate();
-        }}>
-        ${experiment ? nothing : html`<option value="" selected>— choose —</option>`}
-        ${list.map(
-          (e) => html`<option value=${e.name} ?disabled=${!!e.error || !e.schema} ?selected=${e.name === experiment?.name}>
-            ${showDirectionControls(`${e.name}${e.error ? ` — failed to load: ${e.error.message.slice(0, 80)}` : ''}`)}
-          </option>`,
-        )}
-      </select>
-      <div class="help" id="experiment-help">
-        ${experiment
-          ? html`${experiment.description ? userText(experiment.description) : 'No description.'} ·
-              <a href=${pageHref(this.api, `/source/${encodeURIComponent(experiment.name)}`)}>source</a>`
-          : this.#noExperiment(list)}
-        ${broken.length
-          ? html`<br />${broken.length} ${broken.length === 1 ? 'experiment fails' : 'experiments fail'} to load and cannot be chosen:
-              ${broken.map((e, i) => html`${i ? ', ' : ''}<code>${userText(e.name)}</code>`)}.`
-          : nothing}
-      </div>
-    </div>`;
+    return experimentField({
+      api: this.api,
+      list: this.experiments ?? [],
+      chosen: experiment,
+      wanted: this.#wanted(),
+      onChoose: (name) => {
+        this.#selected = name;
+        this.requestUpdate();
+      },
+    });
   }
 
   override render() {

@@ -3,7 +3,7 @@
  * fields, the values to try — with the number of combinations and the names of the
  * instances they make, live.
  */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ConfigError } from '../../core/experiment/config-validator.ts';
 import { validatorLoading } from '../client/experiment-validators.ts';
@@ -19,6 +19,8 @@ import {
   type SweepFieldState,
 } from '../state/sweep-plan.ts';
 import { theme } from '../styles/theme.ts';
+import { sweepGridStyles } from './sweep/sweep-grid-styles.ts';
+import { besideField } from './config-form/field-words.ts';
 import { userText } from './user-text.ts';
 
 /** The detail of `athanor-sweep-change`. */
@@ -61,111 +63,7 @@ export class AthanorSweepGrid extends LitElement {
     serverErrors: { attribute: false },
     states: { state: true },
   };
-  static override styles = [
-    theme,
-    css`
-      :host {
-        display: block;
-      }
-      fieldset {
-        border: 1px solid var(--ath-border);
-        border-radius: var(--ath-radius);
-        padding: var(--ath-space-3);
-        margin: 0;
-        display: flex;
-        flex-direction: column;
-        gap: var(--ath-space-2);
-        min-width: 0;
-      }
-      legend {
-        font-weight: 600;
-        padding: 0 var(--ath-space-1);
-      }
-      .help,
-      .hint {
-        font-size: var(--ath-small);
-        color: var(--ath-text-muted);
-        margin: 0;
-      }
-      ul.fields {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: flex;
-        flex-direction: column;
-        gap: var(--ath-space-2);
-      }
-      li.field {
-        display: grid;
-        grid-template-columns: minmax(160px, 220px) minmax(0, 1fr);
-        gap: 2px var(--ath-space-3);
-        align-items: start;
-        padding: var(--ath-space-2);
-        border-radius: var(--ath-radius);
-      }
-      li.field.on {
-        background: var(--ath-bg-subtle);
-      }
-      .vary {
-        display: flex;
-        gap: var(--ath-space-2);
-        align-items: baseline;
-        overflow-wrap: anywhere;
-      }
-      .vary .now {
-        font-size: var(--ath-small);
-      }
-      .values {
-        display: flex;
-        flex-direction: column;
-        gap: 2px;
-        min-width: 0;
-      }
-      .values input[type='text'] {
-        width: 100%;
-        max-width: 420px;
-        font-family: var(--ath-mono);
-      }
-      .choices {
-        display: flex;
-        flex-wrap: wrap;
-        gap: var(--ath-space-1) var(--ath-space-3);
-        border: none;
-        padding: 0;
-        margin: 0;
-      }
-      .choices label {
-        display: inline-flex;
-        gap: 4px;
-        align-items: center;
-      }
-      .error-text {
-        font-size: var(--ath-small);
-      }
-      .error-text::before {
-        content: '⚠ ';
-      }
-      .summary {
-        font-weight: 600;
-        margin: 0;
-      }
-      .summary.refused {
-        color: var(--ath-failed);
-      }
-      .preview ol {
-        margin: var(--ath-space-1) 0 0;
-        padding-left: 24px;
-        font-family: var(--ath-mono);
-        font-size: var(--ath-small);
-        overflow-wrap: anywhere;
-      }
-      @media (max-width: 600px) {
-        li.field {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
-    `,
-  ];
+  static override styles = [theme, sweepGridStyles];
 
   declare schema: JSONSchema | undefined;
   declare base: Record<string, unknown>;
@@ -232,8 +130,10 @@ export class AthanorSweepGrid extends LitElement {
   async focusFirstProblem(): Promise<boolean> {
     await this.updateComplete;
     const { errors } = this.#plan();
-    const field = this.fields.find((f) => errors.has(f.path));
-    const target = field && this.renderRoot.querySelector<HTMLElement>(`#${this.#id(field)}-values, #${this.#id(field)}-values input`);
+    const field = this.fields.find((f) => errors.has(f.path) || this.serverErrors.some((e) => fieldOfError(e.path, [f])));
+    const id = field && this.#id(field);
+    // Its values (the text, else the first checkbox), else its Vary checkbox: the first that is there.
+    const target = id ? [`input#${id}-values`, `#${id}-values input`, `#${id}-vary`].map((s) => this.renderRoot.querySelector<HTMLElement>(s)).find(Boolean) : undefined;
     target?.focus();
     return Boolean(target);
   }
@@ -279,13 +179,12 @@ export class AthanorSweepGrid extends LitElement {
     const describedBy = [`${id}-hint`, messages.length ? `${id}-error` : ''].filter(Boolean).join(' ');
     const control =
       field.kind === 'options' || field.kind === 'boolean'
-        ? html`<fieldset class="choices" id="${id}-values" aria-describedby=${describedBy}>
-            <legend class="visually-hidden">Values of ${field.label}</legend>
+        ? html`<div class="choices" role="group" id="${id}-values" aria-label="Values of ${field.label}" aria-describedby=${describedBy}>
             ${field.options.map(
               (option, n) => html`<label><input type="checkbox" id="${id}-option-${n}" .checked=${state.picked.includes(option)}
                 @change=${(e: Event) => this.#toggle(field, option, (e.target as HTMLInputElement).checked)} />${userText(nameValue(option))}</label>`,
             )}
-          </fieldset>`
+          </div>`
         : html`<input type="text" id="${id}-values" autocomplete="off" spellcheck="false" aria-label="Values of ${field.label}"
             aria-invalid=${messages.length ? 'true' : 'false'} aria-describedby=${describedBy} .value=${state.text}
             placeholder=${field.kind === 'string' ? 'a, b, c' : '0.1, 0.5  or  0..1 step 0.25'}
@@ -304,8 +203,9 @@ export class AthanorSweepGrid extends LitElement {
   #renderField(field: SweepField, errors: Map<string, string[]>, grid: Record<string, unknown[]>) {
     const state = this.#state(field);
     const id = this.#id(field);
-    const server = this.serverErrors.filter((e) => fieldOfError(e.path, [field])).map((e) => e.message);
-    const messages = state.on ? [...(errors.get(field.path) ?? []), ...server] : server;
+    const server = this.serverErrors.filter((e) => fieldOfError(e.path, [field]));
+    // Beside its field, a message need not name the field again ("0 is below the minimum 1").
+    const messages = [...(state.on ? errors.get(field.path) ?? [] : []).map((message) => ({ path: field.path, message })), ...server].map(besideField);
     const current = getAt(this.base, parsePath(field.path));
     return html`<li class="field ${state.on ? 'on' : ''}" data-path=${field.path}>
       <label class="vary" for="${id}-vary">
