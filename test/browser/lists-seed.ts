@@ -38,7 +38,7 @@ export async function seedInstances(db: Kysely<DatabaseSchema>, options: SeedOpt
     cross join (values (1, 'loss', 2.0), (2, 'accuracy', 1.0)) as k(seq, key, scale)
     where i.experiment = ${experiment} and i.name like ${`${prefix}%`}`.execute(db);
   // The derived latest-metrics table (migration 0004), where the database has it.
-  const { rows } = await sql<{ found: number }>`select count(*)::int as found from information_schema.tables where table_name = 'run_metrics'`.execute(db);
+  const { rows } = await sql<{ found: number }>`select count(*)::int as found from information_schema.tables where table_name = 'run_metrics' and table_schema = current_schema()`.execute(db);
   if (rows[0]?.found) {
     await sql`
       insert into run_metrics (run_id, key, value, seq, count)
