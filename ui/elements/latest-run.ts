@@ -80,8 +80,8 @@ export function latestRunTemplate(run: LatestRun | null | undefined, api: string
   const when = run.completedAt ?? run.startedAt ?? run.createdAt;
   const verb = run.completedAt ? 'ended' : run.startedAt ? 'started' : 'created';
   return html`<div class="latest">
-    <a href=${pageHref(api, `/runs/${encodeURIComponent(run.id)}`)} aria-label="Latest run ${shortId(run.id)}, ${run.status}"
-      ><athanor-status-badge status=${run.status}></athanor-status-badge></a>
+    <a href=${pageHref(api, `/runs/${encodeURIComponent(run.id)}`)} title="The latest run, ${shortId(run.id)}"
+      ><span class="visually-hidden">Run ${shortId(run.id)}</span><athanor-status-badge status=${run.status}></athanor-status-badge></a>
     <time class="when muted" datetime=${when} title="${verb} ${formatTime(when)}">${formatAgo(when, now)}</time>
     ${metricsList(run.metrics)}
   </div>`;
