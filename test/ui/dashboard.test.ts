@@ -168,6 +168,29 @@ test('pages from the server as the list grows; the search (debounced, in the URL
   });
 });
 
+test("a run that ends shows its headline metrics in its row, live (GET /api/instances/:id gives the latest run too)", async () => {
+  await withServer(
+    async ({ base, api }) => {
+      try {
+        const instance = (await api('POST', '/api/instances', { experiment: 'sweep_fixture', name: 'measured', configuration: { steps: 3 } })).body;
+        const el = await mount(base, { sort: 'name' });
+        await el.startRun(instance.id);
+        const latest = await until(() => {
+          const run = find(el, instance.id)?.latestRun;
+          return run?.status === 'completed' && run.metrics.loss !== undefined && run;
+        }, 'the finished run with its metrics', 15000);
+        assert.equal(latest.metrics, { accuracy: 0.8, loss: 0.6667 });
+        const described = (await api('GET', `/api/instances/${instance.id}`)).body;
+        assert.equal(described.latestRun.metrics, { accuracy: 0.8, loss: 0.6667 });
+        el.remove();
+      } finally {
+        document.body.replaceChildren();
+      }
+    },
+    { fixtures: ['test/fixtures/compare/sweep_fixture.ts'] },
+  );
+});
+
 test('an unreachable API shows an error with a retry', async () => {
   const el = document.createElement('athanor-dashboard');
   el.setAttribute('api', 'http://127.0.0.1:9');
