@@ -163,7 +163,6 @@ test('Sweep… on an instance starts from its name and configuration; dark and n
       await page.locator('athanor-instance-view').getByRole('link', { name: 'Sweep…' }).click();
       await page.waitForURL(`**/experiments/new?from=${instance.id}&sweep=1`);
       await form(page).getByRole('heading', { name: 'New sweep', level: 1 }).waitFor();
-      await page.waitForFunction(() => true);
       assert.is(await form(page).locator('#name').inputValue(), 'baseline');
       assert.is(await form(page).locator('athanor-config-form #f-steps').inputValue(), '7');
       await grid(page).getByLabel('Vary fail').check();
@@ -172,7 +171,10 @@ test('Sweep… on an instance starts from its name and configuration; dark and n
       await shoot(context, 'sweep-form-from-instance-dark');
       assert.equal(await axe(page), []);
       await page.setViewportSize({ width: 390, height: 844 });
+      // The grid starts from the instance's values, not another experiment's.
+      await grid(page).locator('li[data-path="model"]').getByText('now large').waitFor();
       await grid(page).getByLabel('Vary steps').check();
+      assert.is(await grid(page).getByRole('textbox', { name: 'Values of steps' }).inputValue(), '7');
       await shoot(context, 'sweep-form-narrow-dark');
       const overflow = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page scrolls ${overflow} px sideways`);

@@ -279,6 +279,8 @@ export class AthanorNewInstance extends LitElement {
   }
 
   #onConfigChange = (event: CustomEvent<ConfigChangeDetail>) => {
+    // A form of the experiment shown before (replaced before its first update) may still speak.
+    if (event.target !== this.#form) return;
     this.configErrors = event.detail.errors;
     this.#base = event.detail.value;
   };
