@@ -69,6 +69,8 @@ function bindAll<M extends Record<string, (context: ServiceContext, ...args: any
 const instanceApi = {
   createInstance: instances.createInstance,
   getInstance: instances.getInstance,
+  /** The instance with its latest run, as lists show it. */
+  describeInstance: instanceList.describeInstance,
   listInstances: instanceList.listInstances,
   pageInstances: instanceList.pageInstances,
   updateInstance: instances.updateInstance,

@@ -15,7 +15,7 @@
  * folds ASCII only).
  */
 import { sql } from 'kysely';
-import { InputError } from '../errors.ts';
+import { InputError, NotFoundError } from '../errors.ts';
 import {
   compareInstances,
   INSTANCE_SORTS,
@@ -29,7 +29,7 @@ import {
 } from '../records.ts';
 import { headlineMetrics, latestNumericMetrics } from './result-metrics.ts';
 import { emptyRunCounts, iso, isoOrNull, toInstance } from './row-mappers.ts';
-import type { ServiceContext } from './service-context.ts';
+import { checkId, type ServiceContext } from './service-context.ts';
 
 export interface ListInstancesOptions {
   /** Only instances of this experiment. */
@@ -196,6 +196,13 @@ async function latestRunRows(context: ServiceContext, instanceIds: readonly stri
     );
   }
   return rows;
+}
+
+/** One instance as lists show it: with its run counts and its latest run (`GET /api/instances/:id`). */
+export async function describeInstance(context: ServiceContext, id: string): Promise<Instance> {
+  const [instance] = await queryInstances(context, { id: checkId(id, 'instance') });
+  if (!instance) throw new NotFoundError(`instance ${id} not found`);
+  return (await withLatestRuns(context, [instance]))[0]!;
 }
 
 /** `instances` with `latestRun` set: null before a first run, else its status, times and headline metrics. */

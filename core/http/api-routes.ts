@@ -121,7 +121,8 @@ function instanceRoutes(router: Router, workbench: Workbench, options: ApiOption
       const body = await readJsonObject(request, options.bodyLimit);
       sendJson(response, 201, await experiments.createInstance(body as never));
     })
-    .on('GET', '/api/instances/:id', async ({ response, params }) => sendJson(response, 200, await experiments.getInstance(params.id!)))
+    // With its latest run, as in the lists, so a list can re-read one row as its run ends.
+    .on('GET', '/api/instances/:id', async ({ response, params }) => sendJson(response, 200, await experiments.describeInstance(params.id!)))
     .on('PATCH', '/api/instances/:id', async ({ request, response, params }) => {
       const body = await readJsonObject(request, options.bodyLimit);
       sendJson(response, 200, await experiments.updateInstance(params.id!, body));

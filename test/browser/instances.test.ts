@@ -97,7 +97,7 @@ instances('two pages stay in sync: what one creates and runs, the other shows li
     await form.getByRole('button', { name: 'Create instance' }).click();
     await page.waitForURL(/\/experiments\/[0-9a-f-]{36}$/);
     // …appears on the second's dashboard without a reload.
-    const row = other.locator('athanor-dashboard tr', { hasText: 'Shared' });
+    const row = other.locator('athanor-dashboard [role="row"]', { hasText: 'Shared' });
     await row.waitFor();
 
     // A run started in the first page completes in the second's run counts.

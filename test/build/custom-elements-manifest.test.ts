@@ -10,7 +10,7 @@ for (const module of manifest.modules) {
 
 test('custom-elements.json describes every embeddable view with the attributes it takes', () => {
   const expected: Record<string, string[]> = {
-    'athanor-dashboard': ['api'],
+    'athanor-dashboard': ['api', 'experiment', 'sort', 'q'],
     'athanor-instance-view': ['api', 'instance-id'],
     'athanor-instance-history': ['api', 'instance-id', 'version'],
     'athanor-run-view': ['api', 'run-id'],
@@ -18,7 +18,7 @@ test('custom-elements.json describes every embeddable view with the attributes i
     'athanor-run-again': ['api', 'run-id'],
     'athanor-code-snapshot': ['api', 'run-id', 'code-hash', 'file'],
     'athanor-code-diff': ['api', 'run-id', 'experiment', 'layout'],
-    'athanor-new-instance': ['api', 'experiment'],
+    'athanor-new-instance': ['api', 'experiment', 'from', 'sweep'],
     'athanor-source-pane': ['api', 'experiment'],
     'athanor-runs-table': ['api', 'experiment', 'query', 'page-size'],
     'athanor-compare': ['api', 'runs', 'baseline'],

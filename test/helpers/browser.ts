@@ -109,6 +109,8 @@ export async function withBrowserWorkbench<T>(
     ui?: 'dev' | 'built';
     /** A browser with the back/forward cache on. */
     bfcache?: boolean;
+    /** More experiment files to serve (paths from the package's root, e.g. `test/fixtures/compare/sweep_fixture.ts`). */
+    fixtures?: readonly string[];
   } = {},
 ): Promise<T> {
   const [b, assets] = await Promise.all([sharedBrowser({ bfcache: options.bfcache }), options.ui === 'built' ? sharedBuiltUi() : sharedUi()]);
@@ -141,7 +143,7 @@ export async function withBrowserWorkbench<T>(
         await context.close();
       }
     },
-    { workbench: options.workbench, server: { ...options.server, ui: assets.handler } },
+    { workbench: options.workbench, server: { ...options.server, ui: assets.handler }, ...(options.fixtures ? { fixtures: options.fixtures } : {}) },
   );
 }
 

@@ -18,3 +18,8 @@ GlobalRegistrator.register({ url: 'http://127.0.0.1/', width: 1280, height: 800 
 // dispatches are both happy-dom's (Node's EventTarget refuses happy-dom's events).
 const { EventSource } = await import('eventsource');
 Object.assign(globalThis, { fetch: nodeFetch, EventSource });
+// happy-dom has no Element.assignedSlot, which @lit-labs/virtualizer reads to walk up the
+// composed tree (the dashboard's list): null, as for an element in no slot.
+if (!('assignedSlot' in Element.prototype)) {
+  Object.defineProperty(Element.prototype, 'assignedSlot', { configurable: true, get: () => null });
+}

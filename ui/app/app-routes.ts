@@ -2,8 +2,9 @@
 import { INSTANCE_SORTS, type InstanceSort } from '../../core/records.ts';
 
 export type Route =
-  | { view: 'dashboard'; experiment?: string; sort?: InstanceSort }
-  | { view: 'new-instance'; experiment?: string }
+  | { view: 'dashboard'; experiment?: string; sort?: InstanceSort; q?: string }
+  /** `from`: an instance to start from (its experiment, name and configuration); `sweep`: the sweep form. */
+  | { view: 'new-instance'; experiment?: string; from?: string; sweep?: boolean }
   | { view: 'instance'; instanceId: string; edit?: boolean }
   | { view: 'run'; runId: string }
   | { view: 'source'; experiment?: string }
@@ -28,11 +29,14 @@ export function matchRoute(pathname: string, search = ''): Route {
   if (path === '/' || path === '/experiments') {
     const experiment = params.get('experiment');
     const sort = params.get('sort') as InstanceSort | null;
-    return { view: 'dashboard', ...(experiment ? { experiment } : {}), ...(sort && INSTANCE_SORTS.includes(sort) ? { sort } : {}) };
+    const q = params.get('q')?.trim();
+    return { view: 'dashboard', ...(experiment ? { experiment } : {}), ...(sort && INSTANCE_SORTS.includes(sort) ? { sort } : {}), ...(q ? { q } : {}) };
   }
   if (path === '/experiments/new') {
     const experiment = params.get('experiment');
-    return experiment ? { view: 'new-instance', experiment } : { view: 'new-instance' };
+    const from = params.get('from');
+    const sweep = params.has('sweep') && params.get('sweep') !== '0';
+    return { view: 'new-instance', ...(experiment ? { experiment } : {}), ...(from ? { from } : {}), ...(sweep ? { sweep } : {}) };
   }
   let m = /^\/experiments\/by-name\/([^/]+)\/runs$/.exec(path);
   if (m) return { view: 'runs', experiment: decode(m[1]!), query: params.toString() };

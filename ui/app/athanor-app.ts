@@ -96,6 +96,8 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         flex: 1;
         padding: var(--ath-space-4) var(--ath-space-6);
         min-width: 0;
+        /* What sticks to the top of a view (a list's column names) sticks under the header. */
+        --ath-sticky-top: 44px;
       }
       main.wide {
         padding: 0;
@@ -189,7 +191,8 @@ export class AthanorApp extends SignalWatcher(LitElement) {
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    document.title = `${TITLES[this.route.view]} · Athanor`;
+    const route = this.route;
+    document.title = `${route.view === 'new-instance' && route.sweep ? 'New sweep' : TITLES[route.view]} · Athanor`;
     if (changed.has('api')) this.#live.retarget();
   }
 
@@ -240,9 +243,10 @@ export class AthanorApp extends SignalWatcher(LitElement) {
     const route = this.route;
     switch (route.view) {
       case 'dashboard':
-        return html`<athanor-dashboard api=${this.api} experiment=${route.experiment ?? nothing} sort=${route.sort ?? 'activity'}></athanor-dashboard>`;
+        return html`<athanor-dashboard api=${this.api} experiment=${route.experiment ?? nothing} sort=${route.sort ?? 'activity'} q=${route.q ?? nothing}></athanor-dashboard>`;
       case 'new-instance':
-        return html`<athanor-new-instance api=${this.api} experiment=${route.experiment ?? nothing}></athanor-new-instance>`;
+        return html`<athanor-new-instance api=${this.api} experiment=${route.experiment ?? nothing} from=${route.from ?? nothing}
+          ?sweep=${route.sweep ?? false}></athanor-new-instance>`;
       case 'instance':
         return html`<athanor-instance-view api=${this.api} instance-id=${route.instanceId} ?edit=${route.edit ?? false}></athanor-instance-view>`;
       case 'run':

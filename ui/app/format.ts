@@ -64,3 +64,26 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
+
+/**
+ * How long ago, for lists: `just now`, `5 min ago`, `3 h ago`, `2 d ago`, then the date
+ * (`2026-11-24`). The exact time goes in a `title` (see {@link formatTime}).
+ */
+export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const ms = now - Date.parse(iso);
+  if (ms < 45_000) return 'just now';
+  if (ms < 3_600_000) return `${Math.max(1, Math.round(ms / 60_000))} min ago`;
+  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h ago`;
+  if (ms < 7 * 86_400_000) return `${Math.round(ms / 86_400_000)} d ago`;
+  return formatTime(iso).slice(0, 10);
+}
+
+/** A metric as it reads in a narrow cell: `0.9123`, `12,345`, `1.2e-7`, `3.4e+9`. */
+export function formatMetric(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value) && Math.abs(value) < 1e9) return value.toLocaleString('en');
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e9)) return value.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(4)));
+}

@@ -1,142 +1,100 @@
 /**
- * `<athanor-dashboard>`: every instance with its experiment, its runs counted by status
- * and when it last changed, with quick actions; live.
+ * `<athanor-dashboard>`: every instance with its experiment, its latest run and its runs
+ * counted by status, with quick actions; searchable, paged from the server, virtualized,
+ * live.
  */
-import { LitElement, css, html, nothing } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
+import { LitElement, html, nothing } from 'lit';
+import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
+import type { RangeChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { apiClient, type Instance, type Run } from '../client/api-client.ts';
-import { INSTANCE_SORTS, sortInstances, type InstanceSort } from '../../core/records.ts';
+import { INSTANCE_SORTS, type InstanceSort } from '../../core/records.ts';
 import { pageHref, replaceInApp } from '../app/navigation.ts';
-import { formatTime, shortId } from '../app/format.ts';
+import { shortId } from '../app/format.ts';
 import { LiveEventsController } from '../state/live-events.ts';
+import {
+  appendPage,
+  firstPage,
+  mergeHead,
+  placeInstance,
+  removeInstance,
+  updateInstance,
+  type InstanceListQuery,
+  type InstancePages,
+} from '../state/instance-pages.ts';
 import { theme } from '../styles/theme.ts';
-import './athanor-run-counts.ts';
+import { dashboardStyles } from './dashboard/dashboard-styles.ts';
+import { emptyState, headerRow, instanceRow } from './dashboard/dashboard-templates.ts';
+import { latestFromRun, latestRunStyles } from './latest-run.ts';
 import { userText } from './user-text.ts';
 
-/**
- * The workbench's home: a table of instances (name, experiment, run counts by status, last
- * update) with Start run, View and Edit on each row, a filter by experiment and a "New
- * instance" button (shortcut `n` in the app). Instances appear, change and go, and their
- * counts follow their runs, live.
- *
- * @attr api - the workbench's API base ('' for this page's origin)
- * @attr experiment - show only this experiment's instances (the filter's initial value)
- * @attr sort - `activity` (latest run, else creation: the default), `name` or `created`
- */
 const SORT_LABELS: readonly (readonly [InstanceSort, string])[] = [
   ['activity', 'Latest activity'],
   ['name', 'Name'],
   ['created', 'Newest'],
 ];
 
+/** Rows per request: the first fills a tall screen; later ones are fetched ahead of the scroll. */
+const FIRST_PAGE = 60;
+const NEXT_PAGE = 100;
+/** Fetch the next page when the rendered rows come this close to the end of what is loaded. */
+const LOOKAHEAD = 25;
+/** How long typing pauses before the search is sent. */
+const SEARCH_DELAY_MS = 250;
+/** Live run events are gathered this long before the rows they touched are re-read. */
+const REFRESH_DELAY_MS = 200;
+/** Up to this many touched instances are re-read one by one; more, and the head of the list is. */
+const FEW = 6;
+/** The most rows the head re-read asks for. */
+const HEAD_LIMIT = 200;
+
+/**
+ * The workbench's home: the instances (name, experiment, latest run with its status, time
+ * and headline metrics, run counts) with Start run, View and Edit on each row, a search by
+ * name, a filter by experiment, a sort, and a "New instance" button (shortcut `n` in the
+ * app). Pages come from `GET /api/instances?limit=&cursor=` as the list scrolls and only
+ * the rows on screen are in the DOM, so 10,000 instances read as fast as 10. Instances
+ * appear, change and go, and their latest runs follow their runs, live.
+ *
+ * @attr api - the workbench's API base ('' for this page's origin)
+ * @attr experiment - show only this experiment's instances (the filter's initial value)
+ * @attr sort - `activity` (latest run, else creation: the default), `name` or `created`
+ * @attr q - show only instances whose name contains this (case aside)
+ */
 export class AthanorDashboard extends LitElement {
   static override properties = {
     api: {},
     experiment: {},
     sort: {},
-    instances: { state: true },
+    q: {},
+    pages: { state: true },
     experimentNames: { state: true },
     loadError: { state: true },
     notice: { state: true },
     starting: { state: true },
+    searchText: { state: true },
+    loadingMore: { state: true },
   };
-  static override styles = [
-    theme,
-    css`
-      :host {
-        display: block;
-      }
-      .toolbar {
-        margin-bottom: var(--ath-space-3);
-      }
-      .toolbar h1 {
-        margin: 0;
-      }
-      td.actions {
-        white-space: nowrap;
-        text-align: right;
-      }
-      td.actions > * {
-        margin-left: var(--ath-space-1);
-      }
-      .actions .button,
-      .actions button {
-        padding: 2px 10px;
-      }
-      kbd {
-        font-family: var(--ath-mono);
-        font-size: 11px;
-        border: 1px solid currentColor;
-        border-radius: 3px;
-        padding: 0 4px;
-        opacity: 0.8;
-      }
-      .name {
-        font-weight: 600;
-      }
-      .description {
-        font-size: var(--ath-small);
-      }
-      .empty {
-        max-width: 640px;
-      }
-      .runs-link {
-        margin-left: var(--ath-space-1);
-        font-size: var(--ath-small);
-      }
-      /* A phone: each instance is a block (name, experiment, runs, time, then its buttons),
-         so Start run is on screen, not at the end of a table scrolled sideways. */
-      @media (max-width: 600px) {
-        table,
-        tbody,
-        tr,
-        td {
-          display: block;
-        }
-        thead {
-          display: none;
-        }
-        tbody tr {
-          padding: var(--ath-space-2) 0;
-          border-bottom: 1px solid var(--ath-border);
-        }
-        td {
-          border: none;
-          padding: 2px 0;
-        }
-        td.actions {
-          text-align: left;
-          white-space: normal;
-          padding-top: var(--ath-space-1);
-        }
-        td.actions > :first-child {
-          margin-left: 0;
-        }
-      }
-      .empty ol {
-        padding-left: 20px;
-      }
-      .notice {
-        margin-bottom: var(--ath-space-3);
-      }
-      tbody tr:hover {
-        background: var(--ath-bg-subtle);
-      }
-    `,
-  ];
+  static override styles = [theme, latestRunStyles, dashboardStyles];
 
   declare api: string;
   declare experiment: string | undefined;
   declare sort: InstanceSort;
-  declare instances: Instance[] | undefined;
+  declare q: string | undefined;
+  declare pages: InstancePages | undefined;
   declare experimentNames: string[];
   declare loadError: string | undefined;
   declare notice: { text: string; run?: Run; error?: boolean } | undefined;
   declare starting: Set<string>;
+  declare searchText: string;
+  declare loadingMore: boolean;
 
   #live: LiveEventsController;
+  #generation = 0;
+  #loadedKey: string | undefined;
   #stale = new Set<string>();
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -144,101 +102,171 @@ export class AthanorDashboard extends LitElement {
     this.sort = 'activity';
     this.experimentNames = [];
     this.starting = new Set();
+    this.searchText = '';
+    this.loadingMore = false;
     this.#live = new LiveEventsController(this, () => ({ api: this.api }), {
-      'instance.created': ({ instance }) => this.#upsert(instance, true),
-      'instance.updated': ({ instance }) => this.#upsert(instance, false),
+      'instance.created': ({ instance }) => this.#place(instance, true),
+      'instance.updated': ({ instance }) => this.#place(instance, false),
       'instance.deleted': ({ instanceId }) => {
-        if (this.instances) this.instances = this.instances.filter((i) => i.id !== instanceId);
+        if (this.pages) this.pages = removeInstance(this.pages, instanceId);
       },
-      'run.status': ({ instanceId }) => this.#refreshSoon(instanceId),
-      'experiment.changed': ({ experiment }) => this.#addName(experiment.name),
+      'run.status': ({ run }) => this.#runChanged(run),
+      'experiment.changed': ({ experiment }) => this.#addNames([experiment.name]),
       reset: () => void this.load(),
     });
+  }
+
+  /** The instances loaded so far, in the list's order. */
+  get instances(): readonly Instance[] | undefined {
+    return this.pages?.items;
   }
 
   get #client() {
     return apiClient(this.api);
   }
 
+  get #query(): InstanceListQuery {
+    const q = this.q?.trim();
+    return { sort: INSTANCE_SORTS.includes(this.sort) ? this.sort : 'activity', ...(this.experiment ? { experiment: this.experiment } : {}), ...(q ? { q } : {}) };
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.load();
+    this.#loadedKey = undefined;
+    this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#refreshTimer);
+    clearTimeout(this.#searchTimer);
   }
 
   protected override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('api') && changed.get('api') !== undefined) {
-      this.#live.retarget();
+    if (changed.has('q')) this.searchText = this.q ?? '';
+    if (changed.has('api') && changed.get('api') !== undefined) this.#live.retarget();
+    // Whatever changed the list asked for (a route, the filter, the search, the sort): its first page again.
+    const key = JSON.stringify([this.api, this.#query]);
+    if (key !== this.#loadedKey) {
+      this.#loadedKey = key;
       void this.load();
     }
-    if (changed.has('sort') && this.instances) this.instances = sortInstances(this.instances, this.#order);
   }
 
-  get #order(): InstanceSort {
-    return INSTANCE_SORTS.includes(this.sort) ? this.sort : 'activity';
-  }
-
-  /** The filter and order live in the page's URL (in the app), so a reload or a link keeps them. */
-  #choose(change: { experiment?: string | undefined; sort?: InstanceSort }): void {
+  /** The filter, search and order live in the page's URL (in the app), so a reload or a link keeps them. */
+  #choose(change: { experiment?: string | undefined; sort?: InstanceSort; q?: string }): void {
     if ('experiment' in change) this.experiment = change.experiment;
     if (change.sort) this.sort = change.sort;
+    if ('q' in change) this.q = change.q;
+    const { experiment, q, sort } = this.#query;
     const query = new URLSearchParams();
-    if (this.experiment) query.set('experiment', this.experiment);
-    if (this.#order !== 'activity') query.set('sort', this.#order);
+    if (experiment) query.set('experiment', experiment);
+    if (q) query.set('q', q);
+    if (sort !== 'activity') query.set('sort', sort);
     replaceInApp(this, `/experiments${query.size ? `?${query}` : ''}`);
   }
 
-  /** (Re)loads every instance and the experiments' names. */
+  /** (Re)loads the first page of the list, and the experiments' names for the filter. */
   async load(): Promise<void> {
+    const generation = ++this.#generation;
+    const query = this.#query;
+    void this.#client.listExperiments().then(
+      (experiments) => generation === this.#generation && this.#addNames(experiments.map((e) => e.name)),
+      () => {},
+    );
     try {
-      const [instances, experiments] = await Promise.all([
-        this.#client.listInstances(),
-        this.#client.listExperiments().catch(() => []),
-      ]);
-      this.instances = sortInstances(instances, this.#order);
-      this.experimentNames = [...new Set([...experiments.map((e) => e.name), ...instances.map((i) => i.experiment)])].sort();
+      const page = await this.#client.listInstances({ ...query, limit: FIRST_PAGE });
+      if (generation !== this.#generation) return;
+      this.pages = firstPage(page);
+      this.#addNames(page.items.map((i) => i.experiment));
       this.loadError = undefined;
     } catch (error) {
-      this.loadError = error instanceof Error ? error.message : String(error);
+      if (generation === this.#generation) this.loadError = error instanceof Error ? error.message : String(error);
     }
   }
 
-  #addName(name: string): void {
-    if (!this.experimentNames.includes(name)) this.experimentNames = [...this.experimentNames, name].sort();
+  /** Fetches the page after the loaded ones (once at a time). */
+  async loadMore(): Promise<void> {
+    const pages = this.pages;
+    if (!pages?.next || this.loadingMore) return;
+    const generation = this.#generation;
+    this.loadingMore = true;
+    try {
+      const page = await this.#client.listInstances({ ...this.#query, limit: NEXT_PAGE, cursor: pages.next });
+      if (generation !== this.#generation || !this.pages) return;
+      this.pages = appendPage(this.pages, page);
+      this.#addNames(page.items.map((i) => i.experiment));
+    } catch (error) {
+      if (generation === this.#generation) this.notice = { text: `Could not load more instances: ${error instanceof Error ? error.message : error}`, error: true };
+    } finally {
+      this.loadingMore = false;
+    }
   }
 
-  #upsert(instance: Instance, created: boolean): void {
-    if (!this.instances) return;
-    this.#addName(instance.experiment);
-    const index = this.instances.findIndex((i) => i.id === instance.id);
-    if (index !== -1) this.instances = sortInstances(this.instances.map((i, n) => (n === index ? instance : i)), this.#order);
-    else if (created) this.instances = sortInstances([instance, ...this.instances], this.#order);
+  #addNames(names: readonly string[]): void {
+    const missing = names.filter((name) => !this.experimentNames.includes(name));
+    if (missing.length) this.experimentNames = [...new Set([...this.experimentNames, ...missing])].sort();
   }
 
-  /** Run events come in bursts: re-read each touched instance's counts once per burst. */
+  #place(instance: Instance, created: boolean): void {
+    this.#addNames([instance.experiment]);
+    if (this.pages) this.pages = placeInstance(this.pages, instance, this.#query, created);
+  }
+
+  /** A run changed: its instance's latest run now; its counts (and metrics) re-read once per burst. */
+  #runChanged(run: Run): void {
+    if (!this.pages) return;
+    const at = new Date().toISOString();
+    this.pages = updateInstance(
+      this.pages,
+      run.instanceId,
+      (instance) => {
+        const latest = instance.latestRun;
+        const newer = !latest || latest.id === run.id || latest.createdAt <= run.createdAt;
+        return newer ? { ...instance, latestRun: latestFromRun(run, latest), lastRunAt: instance.lastRunAt && instance.lastRunAt > run.createdAt ? instance.lastRunAt : run.createdAt } : { ...instance, updatedAt: at };
+      },
+      this.#query,
+    );
+    this.#refreshSoon(run.instanceId);
+  }
+
+  /**
+   * Run events come in bursts: once per burst, re-read what they touched — the instances
+   * themselves when a few loaded ones changed, else (many, or one that sorts to the top by
+   * activity) the loaded head of the list in one request.
+   */
   #refreshSoon(instanceId: string): void {
-    if (!this.instances?.some((i) => i.id === instanceId)) return;
     this.#stale.add(instanceId);
-    this.#refreshTimer ??= setTimeout(() => {
-      this.#refreshTimer = undefined;
-      const ids = [...this.#stale];
-      this.#stale.clear();
-      for (const id of ids) {
-        this.#client.getInstance(id).then(
-          (instance) => this.#upsert(instance, false),
-          () => {},
-        );
-      }
-    }, 150);
+    this.#refreshTimer ??= setTimeout(() => void this.#refresh(), REFRESH_DELAY_MS);
+  }
+
+  async #refresh(): Promise<void> {
+    this.#refreshTimer = undefined;
+    const pages = this.pages;
+    const ids = [...this.#stale];
+    this.#stale.clear();
+    if (!pages) return;
+    const loaded = new Set(pages.items.map((i) => i.id));
+    const query = this.#query;
+    const elsewhere = ids.some((id) => !loaded.has(id));
+    if (ids.length > FEW || (elsewhere && query.sort === 'activity')) {
+      const generation = this.#generation;
+      const limit = Math.min(Math.max(pages.items.length, FIRST_PAGE), HEAD_LIMIT);
+      const page = await this.#client.listInstances({ ...query, limit }).catch(() => undefined);
+      if (page && generation === this.#generation && this.pages) this.pages = mergeHead(this.pages, page);
+      return;
+    }
+    for (const id of ids.filter((i) => loaded.has(i))) {
+      this.#client.getInstance(id).then(
+        (instance) => this.#place(instance, false),
+        () => {},
+      );
+    }
   }
 
   /** Starts a run of instance `id`. */
   async startRun(id: string): Promise<void> {
-    const instance = this.instances?.find((i) => i.id === id);
+    const instance = this.pages?.items.find((i) => i.id === id);
     this.starting = new Set([...this.starting, id]);
     try {
       const run = await this.#client.startRun(id);
@@ -251,99 +279,106 @@ export class AthanorDashboard extends LitElement {
     }
   }
 
-  #renderRow(instance: Instance) {
-    const href = pageHref(this.api, `/experiments/${encodeURIComponent(instance.id)}`);
-    return html`<tr data-id=${instance.id}>
-      <td>
-        <a class="name" href=${href}>${userText(instance.name)}</a>
-        ${instance.description ? html`<div class="description muted">${userText(instance.description)}</div>` : nothing}
-      </td>
-      <td>
-        <a href=${pageHref(this.api, `/source/${encodeURIComponent(instance.experiment)}`)}><code>${userText(instance.experiment)}</code></a>
-        <a class="runs-link" href=${pageHref(this.api, `/experiments/by-name/${encodeURIComponent(instance.experiment)}/runs`)}
-          aria-label="Runs of ${instance.experiment}" title="Every run of ${instance.experiment}, in one table">runs</a>
-      </td>
-      <td>
-        <athanor-run-counts .counts=${instance.runCounts}></athanor-run-counts>
-      </td>
-      <td>${instance.lastRunAt
-        ? html`<time datetime=${instance.lastRunAt} title="Created ${formatTime(instance.createdAt)}, edited ${formatTime(instance.updatedAt)}">${formatTime(instance.lastRunAt)}</time>`
-        : html`<span class="muted" title="Created ${formatTime(instance.createdAt)}">never run</span>`}</td>
-      <td class="actions">
-        <button type="button" aria-label="Start run of ${instance.name}" ?disabled=${this.starting.has(instance.id)}
-          @click=${() => this.startRun(instance.id)}><span aria-hidden="true">▶</span> Start run</button>
-        <a class="button" href=${href} aria-label="View ${instance.name}">View</a>
-        <a class="button" href="${href}?edit=1" aria-label="Edit the configuration of ${instance.name}">Edit</a>
-      </td>
-    </tr>`;
+  #onSearchInput(value: string): void {
+    this.searchText = value;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => this.#choose({ q: value.trim() || undefined }), SEARCH_DELAY_MS);
   }
 
-  #renderEmpty() {
-    if (this.experiment) return html`<p class="muted">No instances of <code>${this.experiment}</code> yet.</p>`;
-    return html`<div class="empty card">
-      <h2>No instances yet</h2>
-      <p>An <strong>instance</strong> is a named configuration of an experiment. To get going:</p>
-      <ol>
-        <li>Pick an experiment (see them in <a href=${pageHref(this.api, '/source')}>Experiments</a>${this.experimentNames.length
-            ? html`: ${this.experimentNames.map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)}`
-            : html` — none yet: add a file to <code>experiments/</code>`}).</li>
-        <li>Create an instance with <a href=${pageHref(this.api, '/experiments/new')}>New instance</a> (or press <kbd>n</kbd>).</li>
-        <li>Start a run from the instance (press <kbd>r</kbd> there) and watch its logs and results live.</li>
-      </ol>
+  #onSearchKey(event: KeyboardEvent): void {
+    const input = event.target as HTMLInputElement;
+    if (event.key === 'Enter') {
+      clearTimeout(this.#searchTimer);
+      this.#choose({ q: input.value.trim() || undefined });
+    } else if (event.key === 'Escape' && input.value) {
+      event.stopPropagation();
+      this.searchText = input.value = '';
+      clearTimeout(this.#searchTimer);
+      this.#choose({ q: undefined });
+    }
+  }
+
+  #onRange(event: RangeChangedEvent): void {
+    const loaded = this.pages?.items.length ?? 0;
+    if (event.last >= loaded - LOOKAHEAD) void this.loadMore();
+  }
+
+  #renderToolbar() {
+    const { experiment } = this.#query;
+    return html`<div class="toolbar row">
+      <h1>Instances</h1>
+      <span class="spacer"></span>
+      <div class="search" role="search">
+        <input id="search" type="search" placeholder="Search by name" aria-label="Search instances by name" autocomplete="off"
+          spellcheck="false" .value=${this.searchText} @input=${(e: Event) => this.#onSearchInput((e.target as HTMLInputElement).value)}
+          @keydown=${(e: KeyboardEvent) => this.#onSearchKey(e)} />
+      </div>
+      <span class="control"><label for="filter">Experiment</label>
+      <select id="filter" @change=${(e: Event) => this.#choose({ experiment: (e.target as HTMLSelectElement).value || undefined })}>
+        <option value="" ?selected=${!experiment}>All experiments</option>
+        ${(experiment && !this.experimentNames.includes(experiment) ? [experiment, ...this.experimentNames] : this.experimentNames).map(
+          (name) => html`<option value=${name} ?selected=${name === experiment}>${name}</option>`,
+        )}
+      </select></span>
+      <span class="control"><label for="sort">Sort by</label>
+      <select id="sort" @change=${(e: Event) => this.#choose({ sort: (e.target as HTMLSelectElement).value as InstanceSort })}>
+        ${SORT_LABELS.map(([value, label]) => html`<option value=${value} ?selected=${value === this.#query.sort}>${label}</option>`)}
+      </select></span>
+      <a class="button primary" href=${pageHref(this.api, `/experiments/new${experiment ? `?experiment=${encodeURIComponent(experiment)}` : ''}`)}
+        aria-keyshortcuts="n">New instance <kbd aria-hidden="true">n</kbd></a>
     </div>`;
+  }
+
+  #renderSummary(pages: InstancePages) {
+    const { q, experiment } = this.#query;
+    const count = `${pages.total.toLocaleString('en')} ${pages.total === 1 ? 'instance' : 'instances'}`;
+    return html`<p class="summary muted" role="status" aria-live="polite">
+      ${count}${experiment ? html` of <code>${userText(experiment)}</code>` : nothing}${q ? html` named like “${userText(q)}”` : nothing}${pages.total > pages.items.length
+        ? ` · ${pages.items.length.toLocaleString('en')} loaded, more as you scroll`
+        : ''}
+    </p>`;
+  }
+
+  #renderTable(pages: InstancePages) {
+    const { experiment } = this.#query;
+    const context = { api: this.api, starting: this.starting, onStart: (id: string) => void this.startRun(id), now: Date.now() };
+    return html`<div class="table" role="table" aria-label="Instances${experiment ? ` of ${experiment}` : ''}" aria-rowcount=${pages.total + 1}>
+      <div class="head-group" role="rowgroup">${headerRow}</div>
+      <div class="rows" role="rowgroup" @rangeChanged=${(e: RangeChangedEvent) => this.#onRange(e)}>
+        ${virtualize({
+          items: pages.items as Instance[],
+          keyFunction: (instance: Instance) => instance.id,
+          renderItem: (instance: Instance, index: number) => instanceRow(instance, index, context),
+          layout: flow(),
+        })}
+      </div>
+    </div>
+    ${pages.next
+      ? html`<div class="more muted">${this.loadingMore
+          ? 'Loading more…'
+          : html`<button type="button" @click=${() => void this.loadMore()}>Load more</button>`}</div>`
+      : nothing}`;
   }
 
   override render() {
-    const filter = this.experiment;
-    const toolbar = html`<div class="toolbar row">
-      <h1>Instances</h1>
-      <span class="spacer"></span>
-      <label for="filter">Experiment</label>
-      <select id="filter" @change=${(e: Event) => this.#choose({ experiment: (e.target as HTMLSelectElement).value || undefined })}>
-        <option value="" ?selected=${!filter}>All experiments</option>
-        ${this.experimentNames.map((name) => html`<option value=${name} ?selected=${name === filter}>${name}</option>`)}
-      </select>
-      <label for="sort">Sort by</label>
-      <select id="sort" @change=${(e: Event) => this.#choose({ sort: (e.target as HTMLSelectElement).value as InstanceSort })}>
-        ${SORT_LABELS.map(([value, label]) => html`<option value=${value} ?selected=${value === this.#order}>${label}</option>`)}
-      </select>
-      <a class="button primary" href=${pageHref(this.api, `/experiments/new${filter ? `?experiment=${encodeURIComponent(filter)}` : ''}`)}
-        aria-keyshortcuts="n">New instance <kbd aria-hidden="true">n</kbd></a>
-    </div>`;
-    if (this.loadError && !this.instances) {
+    const toolbar = this.#renderToolbar();
+    if (this.loadError && !this.pages) {
       return html`${toolbar}
         <p class="error-text" role="alert">Could not load the instances: ${userText(this.loadError)}</p>
         <button type="button" @click=${() => this.load()}>Retry</button>`;
     }
-    if (!this.instances) return html`${toolbar}<p class="muted" role="status">Loading instances…</p>`;
-    const shown = filter ? this.instances.filter((i) => i.experiment === filter) : this.instances;
+    const pages = this.pages;
+    if (!pages) return html`${toolbar}<p class="muted" role="status">Loading instances…</p>`;
     const notice = this.notice;
+    const { experiment, q } = this.#query;
     return html`${toolbar}
-      <div role="status" class="notice ${notice?.error ? 'error-text' : ''}">
-        ${notice
-          ? html`${userText(notice.text)}
-              ${notice.run ? html`<a href=${pageHref(this.api, `/runs/${encodeURIComponent(notice.run.id)}`)}>Watch it</a>` : nothing}`
-          : nothing}
-      </div>
-      ${shown.length === 0
-        ? this.#renderEmpty()
-        : html`<div class="table-scroll" tabindex="0" role="region" aria-label="Instances">
-          <table>
-            <caption class="visually-hidden">Instances${filter ? ` of ${filter}` : ''}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Instance</th>
-                <th scope="col">Experiment</th>
-                <th scope="col">Runs</th>
-                <th scope="col">Last run</th>
-                <th scope="col"><span class="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              ${repeat(shown, (i) => i.id, (i) => this.#renderRow(i))}
-            </tbody>
-          </table>
-          </div>`}`;
+      <div role="status" class="notice ${notice?.error ? 'error-text' : ''}">${notice
+        ? html`${userText(notice.text)}
+            ${notice.run ? html`<a href=${pageHref(this.api, `/runs/${encodeURIComponent(notice.run.id)}`)}>Watch it</a>` : nothing}`
+        : nothing}</div>
+      ${pages.items.length === 0
+        ? emptyState({ api: this.api, experimentNames: this.experimentNames, ...(experiment ? { experiment } : {}), ...(q ? { q } : {}) })
+        : html`${this.#renderSummary(pages)}${this.#renderTable(pages)}`}`;
   }
 }
 

@@ -1,28 +1,30 @@
 /**
  * `<athanor-experiment-instances>`: the instances of one experiment with their latest
- * runs, each run showing the code version it ran; an instance whose experiment's code
- * changed since its last run says so. Live from instance and run events.
+ * runs (status, when, headline metrics, the code version it ran); an instance whose
+ * experiment's code changed since its last run says so. One request for the first page,
+ * one more per page as the list scrolls; live from instance and run events.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { apiClient, type Instance, type Run } from '../client/api-client.ts';
-import { formatTime } from '../app/format.ts';
 import { pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
-import { mergeFetchedRuns } from '../state/fresher-run.ts';
+import {
+  appendPage,
+  firstPage,
+  placeInstance,
+  removeInstance,
+  updateInstance,
+  type InstanceListQuery,
+  type InstancePages,
+} from '../state/instance-pages.ts';
 import { theme } from '../styles/theme.ts';
-import './athanor-status-badge.ts';
+import { latestFromRun, latestRunStyles, latestRunTemplate } from './latest-run.ts';
 import { userText } from './user-text.ts';
 
-/** How many of each instance's newest runs are shown. */
-const LATEST = 3;
+/** Instances per request. */
+const PAGE = 50;
 
-interface Row {
-  instance: Instance;
-  runs: Run[];
-}
-
-const shortHash = (hash: string | null) => (hash ? hash.slice(0, 8) : '—');
-const newestFirst = (a: Run, b: Run) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1);
+const shortHash = (hash: string | null | undefined) => (hash ? hash.slice(0, 8) : '—');
 
 /**
  * @attr api - the workbench's API base ('' for this page's origin)
@@ -34,11 +36,13 @@ export class AthanorExperimentInstances extends LitElement {
     api: {},
     experiment: {},
     codeHash: { attribute: 'code-hash' },
-    rows: { state: true },
+    pages: { state: true },
     loadError: { state: true },
+    loadingMore: { state: true },
   };
   static override styles = [
     theme,
+    latestRunStyles,
     css`
       :host {
         display: flex;
@@ -54,6 +58,10 @@ export class AthanorExperimentInstances extends LitElement {
         margin: 0;
         flex: 1;
       }
+      .count {
+        font-weight: normal;
+        font-size: var(--ath-small);
+      }
       ul {
         list-style: none;
         margin: 0;
@@ -67,24 +75,23 @@ export class AthanorExperimentInstances extends LitElement {
         border-radius: var(--ath-radius);
         padding: var(--ath-space-2);
         background: var(--ath-bg-raised);
+        display: flex;
+        flex-direction: column;
+        gap: var(--ath-space-1);
       }
       .name {
         font-weight: 600;
+        overflow-wrap: anywhere;
       }
       .stale {
         color: var(--ath-cancelled);
         font-size: var(--ath-small);
         font-weight: 600;
       }
-      .runs {
-        margin-top: var(--ath-space-1);
-        gap: 2px;
+      .code {
+        font-size: var(--ath-small);
       }
-      .run {
-        display: flex;
-        align-items: center;
-        gap: var(--ath-space-2);
-        flex-wrap: wrap;
+      .more {
         font-size: var(--ath-small);
       }
       .new {
@@ -97,22 +104,19 @@ export class AthanorExperimentInstances extends LitElement {
   declare api: string;
   declare experiment: string;
   declare codeHash: string;
-  declare rows: Row[] | undefined;
+  declare pages: InstancePages | undefined;
   declare loadError: string;
+  declare loadingMore: boolean;
 
   #generation = 0;
+  #observer: IntersectionObserver | undefined;
   readonly #live = new LiveEventsController(this, () => (this.experiment ? { api: this.api } : undefined), {
-    'instance.created': ({ instance }) => this.#upsertInstance(instance),
-    'instance.updated': ({ instance }) => this.#upsertInstance(instance),
+    'instance.created': ({ instance }) => this.#place(instance, true),
+    'instance.updated': ({ instance }) => this.#place(instance, false),
     'instance.deleted': ({ instanceId }) => {
-      if (this.rows) this.rows = this.rows.filter((row) => row.instance.id !== instanceId);
+      if (this.pages) this.pages = removeInstance(this.pages, instanceId);
     },
-    'run.status': ({ run }) => {
-      if (!this.rows?.some((row) => row.instance.id === run.instanceId)) return;
-      this.rows = this.rows.map((row) =>
-        row.instance.id === run.instanceId ? { ...row, runs: [run, ...row.runs.filter((r) => r.id !== run.id)].sort(newestFirst).slice(0, LATEST) } : row,
-      );
-    },
+    'run.status': ({ run }) => this.#runChanged(run),
     reset: () => void this.reload(),
   });
 
@@ -121,8 +125,23 @@ export class AthanorExperimentInstances extends LitElement {
     this.api = '';
     this.experiment = '';
     this.codeHash = '';
-    this.rows = undefined;
     this.loadError = '';
+    this.loadingMore = false;
+  }
+
+  /** The instances loaded so far, latest activity first. */
+  get instances(): readonly Instance[] | undefined {
+    return this.pages?.items;
+  }
+
+  get #query(): InstanceListQuery {
+    return { experiment: this.experiment, sort: 'activity' };
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#observer?.disconnect();
+    this.#observer = undefined;
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -132,46 +151,69 @@ export class AthanorExperimentInstances extends LitElement {
     }
   }
 
-  /** Fetches the instances and their newest runs again. */
+  protected override updated(): void {
+    // The list pages on as its end scrolls into view (in the side panel or the page).
+    const sentinel = this.renderRoot.querySelector('.sentinel');
+    this.#observer?.disconnect();
+    if (!sentinel || typeof IntersectionObserver === 'undefined') return;
+    this.#observer ??= new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && void this.loadMore(), { rootMargin: '400px' });
+    this.#observer.observe(sentinel);
+  }
+
+  /** Fetches the first page of instances, each with its latest run, in one request. */
   async reload(): Promise<void> {
     const generation = ++this.#generation;
     if (!this.experiment) return;
-    const api = apiClient(this.api);
     try {
-      const instances = await api.listInstances({ experiment: this.experiment });
-      const rows = await Promise.all(instances.map(async (instance) => ({ instance, runs: (await api.listRuns(instance.id, { limit: LATEST })).items })));
+      const page = await apiClient(this.api).listInstances({ ...this.#query, limit: PAGE });
       if (generation !== this.#generation) return;
-      // Live events may have come while the pages were on their way: keep what they showed.
-      const shown = new Map(this.rows?.map((row) => [row.instance.id, row.runs]));
-      for (const row of rows) row.runs = mergeFetchedRuns(row.runs, shown.get(row.instance.id) ?? []).slice(0, LATEST);
-      this.rows = rows.sort((a, b) => (a.instance.updatedAt < b.instance.updatedAt ? 1 : -1));
+      this.pages = firstPage(page);
       this.loadError = '';
     } catch (error) {
       if (generation === this.#generation) this.loadError = (error as Error).message;
     }
   }
 
-  #upsertInstance(instance: Instance): void {
-    if (!this.rows || instance.experiment !== this.experiment) return;
-    const existing = this.rows.find((row) => row.instance.id === instance.id);
-    this.rows = existing
-      ? this.rows.map((row) => (row === existing ? { ...row, instance } : row))
-      : [{ instance, runs: [] }, ...this.rows];
+  /** Fetches the next page (one at a time). */
+  async loadMore(): Promise<void> {
+    const pages = this.pages;
+    if (!pages?.next || this.loadingMore) return;
+    const generation = this.#generation;
+    this.loadingMore = true;
+    try {
+      const page = await apiClient(this.api).listInstances({ ...this.#query, limit: PAGE, cursor: pages.next });
+      if (generation === this.#generation && this.pages) this.pages = appendPage(this.pages, page);
+    } catch (error) {
+      if (generation === this.#generation) this.loadError = (error as Error).message;
+    } finally {
+      this.loadingMore = false;
+    }
   }
 
-  #renderRun(run: Run) {
-    return html`<li class="run">
-      <athanor-status-badge status=${run.status}></athanor-status-badge>
-      <a href=${pageHref(this.api, `/runs/${encodeURIComponent(run.id)}`)} aria-label="Run ${run.id.slice(0, 8)} (${run.status})">run ${run.id.slice(0, 8)}</a>
-      <span class="muted">${formatTime(run.startedAt ?? run.createdAt)}</span>
-      <span title=${run.codeHash ? `code ${run.codeHash}` : 'code version not recorded'}>code <code>${shortHash(run.codeHash)}</code></span>
-    </li>`;
+  #place(instance: Instance, created: boolean): void {
+    if (this.pages && instance.experiment === this.experiment) this.pages = placeInstance(this.pages, instance, this.#query, created);
   }
 
-  #renderRow({ instance, runs }: Row) {
-    const last = runs[0];
+  /** A run's status changed: its instance shows it as its latest run, and moves to the top (latest activity). */
+  #runChanged(run: Run): void {
+    if (!this.pages) return;
+    this.pages = updateInstance(
+      this.pages,
+      run.instanceId,
+      (instance) => {
+        const latest = instance.latestRun;
+        if (latest && latest.id !== run.id && latest.createdAt > run.createdAt) return instance;
+        const codeHash = run.codeHash ?? (latest?.id === run.id ? latest.codeHash : undefined) ?? null;
+        return { ...instance, latestRun: { ...latestFromRun(run, latest), codeHash }, lastRunAt: run.createdAt > (instance.lastRunAt ?? '') ? run.createdAt : instance.lastRunAt };
+      },
+      this.#query,
+    );
+  }
+
+  #renderRow(instance: Instance) {
+    const last = instance.latestRun;
     const stale = Boolean(this.codeHash && last?.codeHash && last.codeHash !== this.codeHash);
-    return html`<li class="instance">
+    return html`<li class="instance" data-id=${instance.id}>
       <div class="row">
         <a class="name" href=${pageHref(this.api, `/experiments/${encodeURIComponent(instance.id)}`)}>${userText(instance.name)}</a>
         ${stale
@@ -179,23 +221,33 @@ export class AthanorExperimentInstances extends LitElement {
               <code>${shortHash(this.codeHash)}</code>)</span>`
           : nothing}
       </div>
-      ${runs.length
-        ? html`<ul class="runs" aria-label="Latest runs of ${instance.name}">${runs.map((run) => this.#renderRun(run))}</ul>`
-        : html`<p class="muted" style="margin: 0; font-size: var(--ath-small)">No runs yet.</p>`}
+      ${latestRunTemplate(last, this.api)}
+      ${last?.codeHash
+        ? html`<span class="code muted" title="code ${last.codeHash}">code <code>${shortHash(last.codeHash)}</code></span>`
+        : nothing}
     </li>`;
   }
 
   override render() {
     const newHref = pageHref(this.api, `/experiments/new?experiment=${encodeURIComponent(this.experiment)}`);
+    const pages = this.pages;
     return html`
       <div class="head">
-        <h3 id="instances-title">Instances</h3>
+        <h3 id="instances-title">Instances ${pages?.total ? html`<span class="count muted">${pages.total.toLocaleString('en')}</span>` : nothing}</h3>
         <a class="button new" href=${newHref}><span aria-hidden="true">+</span> New instance</a>
       </div>
       ${this.loadError ? html`<p class="error-text" role="alert">Could not load the instances: ${userText(this.loadError)}</p>` : nothing}
-      ${this.rows === undefined && !this.loadError ? html`<p class="muted">Loading…</p>` : nothing}
-      ${this.rows?.length === 0 ? html`<p class="muted">No instances of this experiment yet.</p>` : nothing}
-      ${this.rows?.length ? html`<ul aria-labelledby="instances-title">${this.rows.map((row) => this.#renderRow(row))}</ul>` : nothing}
+      ${pages === undefined && !this.loadError ? html`<p class="muted">Loading…</p>` : nothing}
+      ${pages?.items.length === 0 ? html`<p class="muted">No instances of this experiment yet.</p>` : nothing}
+      ${pages?.items.length ? html`<ul aria-labelledby="instances-title">${pages.items.map((i) => this.#renderRow(i))}</ul>` : nothing}
+      ${pages?.next
+        ? html`<p class="more muted sentinel">
+            ${this.loadingMore
+              ? 'Loading more…'
+              : html`${(pages.total - pages.items.length).toLocaleString('en')} more ·
+                  <button type="button" class="new" @click=${() => void this.loadMore()}>Show more</button>`}
+          </p>`
+        : nothing}
     `;
   }
 }

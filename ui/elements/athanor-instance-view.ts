@@ -329,6 +329,8 @@ export class AthanorInstanceView extends LitElement {
         </button>
         <button type="button" @click=${() => this.openEditor()}>Edit configuration</button>
         <button type="button" @click=${() => this.#openDialog('clone-dialog')}>Clone</button>
+        <a class="button" href=${pageHref(this.api, `/experiments/new?from=${encodeURIComponent(instance.id)}&sweep=1`)}
+          title="Instances and runs over a grid of values, starting from this configuration">Sweep…</a>
         <button type="button" class="danger" @click=${() => this.#openDialog('delete-dialog')}>Delete</button>
       </header>
       ${instance.description ? html`<p class="description">${userText(instance.description)}</p>` : nothing}

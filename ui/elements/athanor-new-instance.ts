@@ -1,17 +1,23 @@
 /**
  * `<athanor-new-instance>`: the form that creates an instance — an experiment, a name, a
- * description and the configuration form generated from the experiment's schema.
+ * description and the configuration form generated from the experiment's schema — or, as a
+ * sweep, one instance and run per combination of chosen values.
  */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { apiClient, type ExperimentInfo } from '../client/api-client.ts';
-import { navigate, pageHref } from '../app/navigation.ts';
+import { apiClient, ApiError, type ExperimentInfo } from '../client/api-client.ts';
+import { navigate, pageHref, replaceInApp } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
 import { formStyles } from '../styles/form-styles.ts';
+import { newInstanceStyles } from './new-instance/new-instance-styles.ts';
 import './athanor-config-form.ts';
+import './athanor-sweep-grid.ts';
+import { fieldOfError, type AthanorSweepGrid, type SweepChangeDetail } from './athanor-sweep-grid.ts';
+import { sweepDestination } from '../state/sweep-plan.ts';
 import { nameFields, placeSaveError } from './instance-fields.ts';
-import { showDirectionControls, userText } from './user-text.ts';
+import { experimentField } from './new-instance/experiment-field.ts';
+import { userText } from './user-text.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, ConfigError } from './athanor-config-form.ts';
 
 /**
@@ -20,13 +26,23 @@ import type { AthanorConfigForm, ConfigChangeDetail, ConfigError } from './athan
  * they are typed, and the server's (422) the same way; on success the view navigates to
  * the new instance. The experiment list and the form follow the experiments live.
  *
+ * "Sweep…" turns the form into a sweep: the configuration is the base, and for chosen
+ * fields a list of values (`<athanor-sweep-grid>`); it creates an instance per
+ * combination, named `name · field=value · …`, starts their runs (`POST /api/sweeps`) and
+ * opens their comparison, which follows them live.
+ *
  * @attr api - the workbench's API base ('' for this page's origin)
  * @attr experiment - the experiment to preselect
+ * @attr from - an instance id to start from: its experiment, name, description and configuration
+ * @attr sweep - show the sweep form
  */
 export class AthanorNewInstance extends LitElement {
   static override properties = {
     api: {},
     experiment: {},
+    from: {},
+    sweep: { type: Boolean },
+    sweepCount: { state: true },
     experiments: { state: true },
     loadError: { state: true },
     name: { state: true },
@@ -37,47 +53,14 @@ export class AthanorNewInstance extends LitElement {
     submitting: { state: true },
     attempted: { state: true },
   };
-  static override styles = [
-    theme,
-    formStyles,
-    css`
-      :host {
-        display: block;
-        max-width: 860px;
-      }
-      .field > .help,
-      .field > .error-text {
-        font-size: var(--ath-small);
-      }
-      .help {
-        color: var(--ath-text-muted);
-      }
-      .required {
-        color: var(--ath-failed);
-      }
-      .error-text::before {
-        content: '⚠ ';
-      }
-      h2 {
-        margin: var(--ath-space-3) 0 0;
-      }
-      .actions {
-        border-top: 1px solid var(--ath-border);
-        padding-top: var(--ath-space-3);
-      }
-      button[aria-disabled='true'] {
-        opacity: 0.55;
-      }
-      .alert {
-        border: 1px solid var(--ath-failed);
-        border-radius: var(--ath-radius);
-        padding: var(--ath-space-2) var(--ath-space-3);
-      }
-    `,
-  ];
+  static override styles = [theme, formStyles, newInstanceStyles];
 
   declare api: string;
   declare experiment: string | undefined;
+  declare from: string | undefined;
+  declare sweep: boolean;
+  /** The sweep's combinations, as its grid last reported them. */
+  declare sweepCount: number;
   declare experiments: ExperimentInfo[] | undefined;
   declare loadError: string | undefined;
   declare name: string;
@@ -90,10 +73,16 @@ export class AthanorNewInstance extends LitElement {
 
   #selected: string | undefined;
   #live: LiveEventsController;
+  /** The configuration of the instance given by `from`, for the form once it is there. */
+  #prefill: Record<string, unknown> | undefined;
+  /** The configuration the form holds, the sweep's base. */
+  #base: Record<string, unknown> = {};
 
   constructor() {
     super();
     this.api = '';
+    this.sweep = false;
+    this.sweepCount = 0;
     this.name = '';
     this.description = '';
     this.configErrors = [];
@@ -114,6 +103,10 @@ export class AthanorNewInstance extends LitElement {
 
   get #form(): AthanorConfigForm | null {
     return this.renderRoot.querySelector('athanor-config-form');
+  }
+
+  get #grid(): AthanorSweepGrid | null {
+    return this.renderRoot.querySelector('athanor-sweep-grid');
   }
 
   /** The experiment chosen in the dropdown. */
@@ -143,6 +136,42 @@ export class AthanorNewInstance extends LitElement {
       this.#live.retarget();
       void this.load();
     }
+    if (changed.has('from') && this.from) void this.#loadFrom(this.from);
+  }
+
+  protected override updated(): void {
+    const form = this.#form;
+    if (form && this.#prefill) {
+      form.value = this.#prefill;
+      this.#base = form.value;
+      this.#prefill = undefined;
+      this.requestUpdate();
+    }
+  }
+
+  /** Starts from an instance: its experiment, name, description and configuration. */
+  async #loadFrom(id: string): Promise<void> {
+    try {
+      const instance = await this.#client.getInstance(id);
+      this.#selected = instance.experiment;
+      this.name = instance.name;
+      this.description = instance.description ?? '';
+      this.#prefill = instance.configuration;
+      this.requestUpdate();
+    } catch (error) {
+      this.formError = `Could not load the instance to start from: ${error instanceof Error ? error.message : error}`;
+    }
+  }
+
+  /** Switches between one instance and a sweep (kept in the URL, in the app). */
+  #setSweep(on: boolean): void {
+    this.sweep = on;
+    this.formError = undefined;
+    const query = new URLSearchParams();
+    if (this.selected) query.set('experiment', this.selected.name);
+    if (this.from) query.set('from', this.from);
+    if (on) query.set('sweep', '1');
+    replaceInApp(this, `/experiments/new${query.size ? `?${query}` : ''}`);
   }
 
   /** (Re)loads the list of experiments. */
@@ -165,7 +194,7 @@ export class AthanorNewInstance extends LitElement {
   #problems(): string[] {
     const problems: string[] = [];
     if (!this.selected) problems.push('choose an experiment');
-    if (!this.name.trim()) problems.push('name the instance');
+    if (!this.name.trim()) problems.push(this.sweep ? 'name the sweep' : 'name the instance');
     const count = this.configErrors.length;
     if (count) {
       // Name where they are: a problem the reader cannot find is no help.
@@ -173,6 +202,7 @@ export class AthanorNewInstance extends LitElement {
       // Quoted, so a label with brackets of its own ("Latency (ms)") does not nest in ours.
       problems.push(`fix ${count} configuration ${count === 1 ? 'problem' : 'problems'}${where.length ? ` (${where.map((label) => `“${label}”`).join(', ')})` : ''}`);
     }
+    if (this.sweep) problems.push(...(this.#grid?.problems ?? []));
     return problems;
   }
 
@@ -188,9 +218,11 @@ export class AthanorNewInstance extends LitElement {
     if (this.#problems().length || !experiment || !form) {
       await this.updateComplete;
       if (this.nameError) this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
-      else await form?.focusFirstError();
+      else if (form?.errors.length || !this.sweep) await form?.focusFirstError();
+      else if (!(await this.#grid?.focusFirstProblem())) this.renderRoot.querySelector<HTMLElement>('athanor-sweep-grid')?.focus();
       return;
     }
+    if (this.sweep) return this.#submitSweep(experiment, form);
     this.submitting = true;
     try {
       const description = this.description.trim();
@@ -208,6 +240,34 @@ export class AthanorNewInstance extends LitElement {
     }
   }
 
+  /** Sends the sweep; on success opens where its runs are watched, else shows each refusal beside its field. */
+  async #submitSweep(experiment: ExperimentInfo, form: AthanorConfigForm): Promise<void> {
+    const grid = this.#grid;
+    if (!grid) return;
+    this.submitting = true;
+    try {
+      const description = this.description.trim();
+      const result = await this.#client.sweep({
+        experiment: experiment.name,
+        name: this.name.trim(),
+        description: description || null,
+        configuration: form.value,
+        grid: grid.grid,
+      });
+      navigate(this, this.api, sweepDestination(result.runs.map((run) => run.id), experiment.name));
+    } catch (error) {
+      // The grid's fields take their errors; the rest go to the configuration, the name or the form.
+      const errors = error instanceof ApiError ? error.errors : [];
+      const mine = errors.filter((e) => fieldOfError(e.path, grid.fields));
+      grid.serverErrors = mine;
+      const rest = errors.filter((e) => !mine.includes(e));
+      if (rest.length || !mine.length) this.#showServerError(error instanceof ApiError && rest.length !== errors.length ? new ApiError(error.status, error.code, error.message, rest) : error, form);
+      if (mine.length) await grid.focusFirstProblem();
+    } finally {
+      this.submitting = false;
+    }
+  }
+
   #showServerError(error: unknown, form: AthanorConfigForm): void {
     const placed = placeSaveError(error, form);
     if ('config' in placed) this.configErrors = form.errors;
@@ -219,49 +279,27 @@ export class AthanorNewInstance extends LitElement {
   }
 
   #onConfigChange = (event: CustomEvent<ConfigChangeDetail>) => {
+    // A form of the experiment shown before (replaced before its first update) may still speak.
+    if (event.target !== this.#form) return;
     this.configErrors = event.detail.errors;
+    this.#base = event.detail.value;
   };
 
-  /** What the experiment field says when none can be configured: which, and why. */
-  #noExperiment(list: ExperimentInfo[]) {
-    const wanted = list.find((e) => e.name === this.#wanted());
-    if (wanted?.error) {
-      return html`<span class="error-text"><strong>${userText(wanted.name)}</strong> fails to load: ${userText(wanted.error.message)}</span><br />
-        Fix <a href=${pageHref(this.api, `/source/${encodeURIComponent(wanted.name)}`)}>its source</a>${list.some((e) => !e.error && e.schema)
-          ? ', or choose another experiment'
-          : ''}.`;
-    }
-    return list.some((e) => !e.error && e.schema) ? 'Choose an experiment.' : 'Every experiment fails to load: fix one to configure it.';
-  }
+  #onSweepChange = (event: CustomEvent<SweepChangeDetail>) => {
+    this.sweepCount = event.detail.combinations;
+  };
 
   #renderExperimentField(experiment: ExperimentInfo | undefined) {
-    const list = this.experiments ?? [];
-    const broken = list.filter((e) => e.error);
-    return html`<div class="field">
-      <label for="experiment">Experiment<span class="required" aria-hidden="true"> *</span></label>
-      <select id="experiment" required aria-describedby="experiment-help"
-        @change=${(e: Event) => {
-          this.#selected = (e.target as HTMLSelectElement).value;
-          this.requestUpdate();
-        }}>
-        ${experiment ? nothing : html`<option value="" selected>— choose —</option>`}
-        ${list.map(
-          (e) => html`<option value=${e.name} ?disabled=${!!e.error || !e.schema} ?selected=${e.name === experiment?.name}>
-            ${showDirectionControls(`${e.name}${e.error ? ` — failed to load: ${e.error.message.slice(0, 80)}` : ''}`)}
-          </option>`,
-        )}
-      </select>
-      <div class="help" id="experiment-help">
-        ${experiment
-          ? html`${experiment.description ? userText(experiment.description) : 'No description.'} ·
-              <a href=${pageHref(this.api, `/source/${encodeURIComponent(experiment.name)}`)}>source</a>`
-          : this.#noExperiment(list)}
-        ${broken.length
-          ? html`<br />${broken.length} ${broken.length === 1 ? 'experiment fails' : 'experiments fail'} to load and cannot be chosen:
-              ${broken.map((e, i) => html`${i ? ', ' : ''}<code>${userText(e.name)}</code>`)}.`
-          : nothing}
-      </div>
-    </div>`;
+    return experimentField({
+      api: this.api,
+      list: this.experiments ?? [],
+      chosen: experiment,
+      wanted: this.#wanted(),
+      onChoose: (name) => {
+        this.#selected = name;
+        this.requestUpdate();
+      },
+    });
   }
 
   override render() {
@@ -278,9 +316,17 @@ export class AthanorNewInstance extends LitElement {
     }
     const experiment = this.selected;
     const problems = this.#problems();
-    const nameError = this.nameError ?? (this.attempted && !this.name.trim() ? 'Name is required: give the instance a name' : undefined);
-    return html`<h1>New instance</h1>
-      <form novalidate @submit=${this.#submit} aria-label="New instance">
+    const sweep = this.sweep;
+    const title = sweep ? 'New sweep' : 'New instance';
+    const nameError = this.nameError ?? (this.attempted && !this.name.trim() ? `Name is required: give the ${sweep ? 'sweep' : 'instance'} a name` : undefined);
+    return html`<div class="title row">
+        <h1>${title}</h1>
+        <span class="spacer"></span>
+        ${sweep
+          ? html`<button type="button" @click=${() => this.#setSweep(false)}>One instance instead</button>`
+          : html`<button type="button" @click=${() => this.#setSweep(true)} title="One instance and run per combination of values">Sweep…</button>`}
+      </div>
+      <form novalidate @submit=${this.#submit} aria-label=${title}>
         ${this.#renderExperimentField(experiment)}
         ${nameFields({
           idPrefix: '',
@@ -288,10 +334,11 @@ export class AthanorNewInstance extends LitElement {
           name: this.name,
           description: this.description,
           nameError,
+          ...(sweep ? { nameHint: 'The start of every instance\'s name: name · field=value · …' } : {}),
           onName: (value) => ((this.name = value), (this.nameError = undefined)),
           onDescription: (value) => (this.description = value),
         })}
-        <h2>Configuration</h2>
+        <h2>${sweep ? 'Base configuration' : 'Configuration'}</h2>
         ${experiment
           ? keyed(
               experiment.name,
@@ -299,16 +346,30 @@ export class AthanorNewInstance extends LitElement {
                 @athanor-config-submit=${() => this.#submit()}></athanor-config-form>`,
             )
           : html`<p class="muted">Choose an experiment to configure it.</p>`}
+        ${sweep && experiment
+          ? keyed(
+              experiment.name,
+              html`<athanor-sweep-grid tabindex="-1" .schema=${experiment.schema ?? undefined} .base=${this.#base} base-name=${this.name}
+                @athanor-sweep-change=${this.#onSweepChange}></athanor-sweep-grid>`,
+            )
+          : nothing}
         ${this.formError ? html`<p class="alert error-text" role="alert">${userText(this.formError)}</p>` : nothing}
         <div class="actions row">
           <button type="submit" class="primary" aria-disabled=${problems.length || this.submitting ? 'true' : 'false'}
-            aria-describedby="submit-hint">${this.submitting ? 'Creating…' : 'Create instance'}</button>
+            aria-describedby="submit-hint">${this.#submitLabel()}</button>
           <a class="button" href=${pageHref(this.api, '/experiments')}>Cancel</a>
           <span id="submit-hint" class="help" role="status">
-            ${problems.length ? `To create it: ${problems.join(', ')}.` : 'Ready: press Enter or Create instance.'}
+            ${problems.length ? `To ${sweep ? 'start it' : 'create it'}: ${problems.join(', ')}.` : `Ready: press Enter or ${this.#submitLabel()}.`}
           </span>
         </div>
       </form>`;
+  }
+
+  #submitLabel(): string {
+    if (!this.sweep) return this.submitting ? 'Creating…' : 'Create instance';
+    if (this.submitting) return 'Starting…';
+    const count = this.sweepCount;
+    return count > 0 && count <= 1000 ? `Start ${count.toLocaleString('en')} ${count === 1 ? 'run' : 'runs'}` : 'Start the sweep';
   }
 }
 

@@ -333,10 +333,11 @@ export class AthanorSourcePane extends LitElement {
           ? this.#renderEditor()
           : html`<div class="placeholder"><h2>Experiment sources</h2><p class="muted">Pick an experiment to edit its source, or create a new one.</p></div>`}
       </section>
-      ${info
-        ? html`<aside class="side" aria-label="About ${info.name}">
-            <athanor-experiment-summary .experiment=${info}></athanor-experiment-summary>
-            <athanor-experiment-instances api=${this.api} experiment=${info.name} code-hash=${info.codeHash ?? ''}></athanor-experiment-instances>
+      ${this.experiment && !this.notFound
+        ? html`<aside class="side" aria-label="About ${this.experiment}">
+            ${info ? html`<athanor-experiment-summary .experiment=${info}></athanor-experiment-summary>` : nothing}
+            <!-- Its instances load at once, beside the source and definition, not after them. -->
+            <athanor-experiment-instances api=${this.api} experiment=${this.experiment} code-hash=${info?.codeHash ?? ''}></athanor-experiment-instances>
           </aside>`
         : nothing}
     </div>`;

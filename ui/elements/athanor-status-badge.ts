@@ -17,7 +17,8 @@ export class AthanorStatusBadge extends LitElement {
       :host {
         display: inline-block;
       }
-      span {
+      /* The pill (not its symbol, which is a span too). */
+      .badge {
         display: inline-flex;
         align-items: center;
         gap: 4px;
@@ -53,7 +54,7 @@ export class AthanorStatusBadge extends LitElement {
   }
 
   override render() {
-    return html`<span class=${this.status}
+    return html`<span class="badge ${this.status}"
       ><span class="symbol" aria-hidden="true">${SYMBOLS[this.status] ?? '?'}</span>${this.status}</span
     >`;
   }

@@ -16,6 +16,8 @@ export interface NameFieldsOptions {
   nameError: string | undefined;
   /** Marks the name required (an asterisk beside its label). */
   required?: boolean;
+  /** What the hint under the name says (default: that it is unique among the experiment's instances). */
+  nameHint?: string;
   onName(value: string): void;
   onDescription(value: string): void;
 }
@@ -28,7 +30,7 @@ export function nameFields(o: NameFieldsOptions) {
       <input id=${nameId} ?required=${o.required} autocomplete="off" .value=${o.name} aria-invalid=${o.nameError ? 'true' : 'false'}
         aria-describedby=${o.nameError ? `${nameId}-error ${nameId}-hint` : `${nameId}-hint`}
         @input=${(e: Event) => o.onName((e.target as HTMLInputElement).value)} />
-      <div class="help muted" id="${nameId}-hint">Unique among this experiment's instances</div>
+      <div class="help muted" id="${nameId}-hint">${o.nameHint ?? "Unique among this experiment's instances"}</div>
       ${o.nameError ? html`<div class="error-text" id="${nameId}-error">${userText(o.nameError)}</div>` : nothing}
     </div>
     <div class="field">

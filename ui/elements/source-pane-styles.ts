@@ -35,6 +35,12 @@ export const sourcePaneStyles = css`
     padding: var(--ath-space-3);
     border-left: 1px solid var(--ath-border);
     overflow: auto;
+    /* Beside the editor it scrolls on its own (an experiment's instances page in as it
+       does), rather than stretching the page below the editor. */
+    position: sticky;
+    top: var(--ath-sticky-top, 0);
+    align-self: start;
+    height: calc(100vh - var(--ath-sticky-top, 0px));
   }
   @media (max-width: 1100px) {
     .layout {
@@ -44,6 +50,8 @@ export const sourcePaneStyles = css`
     .side {
       border-left: none;
       border-top: 1px solid var(--ath-border);
+      position: static;
+      height: auto;
     }
   }
   @media (max-width: 720px) {
