@@ -6,14 +6,16 @@
  * - the runs table API, a page of 50 of the 20,000 runs sorted by `metrics.loss`
  *   (also descending, the next page, and filtered), p50/p95 over 50 requests each;
  * - the series endpoint, the 1,000,000 points downsampled to 1,000 (by step and by time).
- * The browser figures (dashboard, source pane, runs table first rows, compare) are the
- * UI's: `seedScale` is exported for them. Sizes: ATHANOR_SCALE_INSTANCES, ATHANOR_SCALE_RUNS,
- * ATHANOR_SCALE_SERIES.
+ * Then the same pages in Chromium (bench/scale-browser.ts): dashboard and runs table first
+ * rows, the source pane's requests, a comparison of 10 runs until its charts are drawn.
+ * Sizes: ATHANOR_SCALE_INSTANCES, ATHANOR_SCALE_RUNS, ATHANOR_SCALE_SERIES.
  */
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHttpServer } from '../core/http/http-server.ts';
+import { buildUi, createBuiltUi } from '../core/http/ui-assets.ts';
+import { browserFigures } from './scale-browser.ts';
 import { createWorkbench } from '../core/workbench.ts';
 import { withBenchSchema } from './bench-postgres.ts';
 import { seedScale, type ScaleSeed } from './scale-seed.ts';
@@ -57,8 +59,11 @@ export default function scaleBench(): Promise<Record<string, number>> {
     await mkdir(join(ROOT, 'test-output'), { recursive: true });
     const dir = await mkdtemp(join(ROOT, 'test-output', 'bench-scale-'));
     await cp(join(ROOT, 'bench/fixtures/scale_bench.ts'), join(dir, 'scale_bench.ts'));
+    // The UI as `athanor serve` serves it, built from the source as it is now.
+    await buildUi(join(dir, 'ui-build'), 'error');
+    const ui = await createBuiltUi(join(dir, 'ui-build', 'ui'), join(dir, 'ui-build', 'athanor-ui.js'));
     const workbench = await createWorkbench({ experimentsDir: dir, database: url, watch: false });
-    const server = await startHttpServer({ workbench, port: 0, log: () => {} });
+    const server = await startHttpServer({ workbench, port: 0, log: () => {}, ui: ui.handler });
     const base = `http://127.0.0.1:${server.port}`;
     try {
       const seed = await seedScale(workbench.database.db, {
@@ -78,6 +83,7 @@ export default function scaleBench(): Promise<Record<string, number>> {
       if (series.body.total !== seed.bigSeries || series.body.points.length > 1000) throw new Error(`the series answered ${series.body.points.length} of ${series.body.total}`);
       const seriesTime = await timeRequests(base, seriesPath('time'));
       const shortSeries = await timeRequests(base, `/api/runs/${byLoss.body.items[0].id}/results/series?key=loss&points=1000`);
+      const browser = await browserFigures(base, seed, byLoss.body.items.slice(0, 10).map((row: { id: string }) => row.id));
       printTable(seed, [
         ['runs table, 50 of 20,000 runs by metrics.loss', byLoss, 'p95 ≤ 100 ms'],
         ['runs table, by metrics.loss:desc', byLossDesc, 'p95 ≤ 100 ms'],
@@ -88,7 +94,15 @@ export default function scaleBench(): Promise<Record<string, number>> {
         ['series, 1,000,000 points → 1,000 (by time)', seriesTime, '≤ 300 ms'],
         ['series, 100 points (all)', shortSeries, ''],
       ]);
+      if (browser) {
+        console.log(`${'in Chromium (median of 3 loads, from navigation start)'.padEnd(58)}${'ms'.padStart(9)}  target`);
+        console.log(`${`dashboard, first rows (${browser.dashboardRowsInDom} rows in the page)`.padEnd(58)}${String(browser.dashboardFirstRowsMs).padStart(9)}  ≤ 500 ms`);
+        console.log(`${`source pane, first instances (${browser.sourcePaneRequests} API requests)`.padEnd(58)}${String(browser.sourcePaneFirstInstancesMs).padStart(9)}  ≤ 500 ms, ≤ 5 requests`);
+        console.log(`${'runs table of 20,000 by a metric, first rows'.padEnd(58)}${String(browser.runsTableFirstRowsMs).padStart(9)}  ≤ 500 ms`);
+        console.log(`${`compare of 10 runs, ${browser.compareCharts} charts drawn`.padEnd(58)}${String(browser.compare10ChartsDrawnMs).padStart(9)}  ≤ 1000 ms\n`);
+      }
       return {
+        ...(browser ?? {}),
         seedSeconds: round(seed.seconds),
         runs: seed.runs,
         runsTableByMetricP50Ms: byLoss.p50,
@@ -105,6 +119,7 @@ export default function scaleBench(): Promise<Record<string, number>> {
     } finally {
       await server.close();
       await workbench.close();
+      await ui.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
