@@ -156,7 +156,20 @@ function instanceRoutes(): RouteSpec[] {
   const versionsQuery = queryOf({ limit: intText, cursor: intText });
   const version = segment(fc.oneof(fc.integer({ min: 1, max: 4 }).map(String), intText));
   return [
-    { route: 'GET /api/instances', request: (s) => request('GET', queryOf({ experiment: experimentName(s) }).map((q) => `/api/instances${q}`)) },
+    {
+      route: 'GET /api/instances',
+      request: (s) =>
+        request(
+          'GET',
+          queryOf({
+            experiment: experimentName(s),
+            q: fc.oneof(validText, text),
+            sort: fc.oneof(fc.constantFrom('activity', 'name', 'created'), text),
+            limit: intText,
+            cursor: fc.oneof(text, fc.constantFrom('WyJuYW1lIiwiYSIsImIiLCJjIixudWxsXQ', 'W10')),
+          }).map((q) => `/api/instances${q}`),
+        ),
+    },
     { route: 'POST /api/instances', request: (s) => request('POST', fc.constant('/api/instances'), newInstance(s)) },
     { route: 'GET /api/instances/:id', request: (s) => request('GET', base(s)) },
     { route: 'PATCH /api/instances/:id', request: (s) => request('PATCH', base(s), changes) },
@@ -217,6 +230,57 @@ function runRoutes(): RouteSpec[] {
   ];
 }
 
+/** A grid for fuzz_fixture: a field or two of its own, one or two values each (at most 4 runs), or wrong. */
+const grid = anyOf(
+  fc
+    .shuffledSubarray(
+      [
+        ['count', fc.integer({ min: 0, max: 1000 })],
+        ['rate', fc.integer({ min: 0, max: 10 }).map((n) => n / 10)],
+        ['label', fc.string({ unit: 'grapheme', maxLength: 10 })],
+        ['mode', fc.constantFrom('a', 'b')],
+        ['flag', fc.boolean()],
+        ['nested.depth', fc.integer({ min: -5, max: 5 })],
+      ] as [string, fc.Arbitrary<unknown>][],
+      { minLength: 1, maxLength: 2 },
+    )
+    .chain((fields) =>
+      fc.tuple(...fields.map(([, values]) => fc.uniqueArray(values, { minLength: 1, maxLength: 2, selector: (v) => JSON.stringify(v) }))).map((lists) =>
+        Object.fromEntries(fields.map(([field], i) => [field, lists[i]])),
+      ),
+    ),
+  bodyOf({ count: orWrong(fc.array(number, { maxLength: 3 })), rate: orWrong(fc.array(json, { maxLength: 3 })), 'nested.depth': json, nested: json, items: json }),
+);
+
+function comparisonRoutes(): RouteSpec[] {
+  const validSweep = fc.record(
+    { experiment: fc.constant('fuzz_fixture'), name: validText, description: validText, configuration: validConfiguration, grid },
+    { requiredKeys: ['experiment', 'name', 'grid'] },
+  );
+  // Valid more often than other bodies: a sweep that is created gives the comparisons their runs.
+  const newSweep = (s: FuzzState) =>
+    fc.oneof(
+      { weight: 1, arbitrary: validSweep },
+      { weight: 2, arbitrary: anyOf(validSweep, bodyOf({ experiment: orWrong(experimentName(s)), name: orWrong(text), configuration, grid: orWrong(grid) })) },
+    );
+  const runId = (s: FuzzState) => fc.oneof({ weight: 4, arbitrary: oneOf(() => s.runIds) }, { weight: 1, arbitrary: prefixOf(() => s.runIds) }, { weight: 1, arbitrary: text });
+  const runList = (s: FuzzState) =>
+    fc.oneof(
+      { weight: 4, arbitrary: fc.uniqueArray(oneOf(() => s.runIds), { minLength: 2, maxLength: 4 }).map((ids) => ids.join(',')) },
+      { weight: 2, arbitrary: fc.array(runId(s), { minLength: 2, maxLength: 4 }).map((ids) => ids.join(',')) },
+      { weight: 1, arbitrary: fc.array(runId(s), { minLength: 0, maxLength: 22 }).map((ids) => ids.join(',')) },
+      { weight: 1, arbitrary: text },
+    );
+  return [
+    // Sweeps start runs (a process each): their grids stay small.
+    { route: 'POST /api/sweeps', request: (s) => request('POST', fc.constant('/api/sweeps'), newSweep(s)) },
+    {
+      route: 'GET /api/compare',
+      request: (s) => request('GET', queryOf({ runs: runList(s), baseline: runId(s), points: intText }).map((q) => `/api/compare${q}`)),
+    },
+  ];
+}
+
 /** Requests outside the table: unknown paths under /api and methods no route takes. */
 const strayRoute: RouteSpec = {
   route: 'any other method or path under /api',
@@ -232,5 +296,5 @@ const strayRoute: RouteSpec = {
 
 /** Every route, each a request generator. */
 export function apiRoutes(): RouteSpec[] {
-  return [...experimentRoutes(), ...instanceRoutes(), ...runRoutes(), strayRoute];
+  return [...experimentRoutes(), ...instanceRoutes(), ...runRoutes(), ...comparisonRoutes(), strayRoute];
 }

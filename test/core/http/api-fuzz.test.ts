@@ -80,13 +80,13 @@ type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 /**
  * The state a refused write must leave exactly as it was. Runs the fuzz started may still be
  * going (a process each: waiting for them would take most of the budget), so of a run that
- * was active before only what never changes is compared, and run counts not at all.
+ * was active before only what never changes is compared, and run counts and latest runs not at all.
  */
 function comparable(state: Snapshot, activeBefore: Set<string>) {
   return JSON.parse(
     JSON.stringify({
       ...state,
-      instances: state.instances.map(({ runCounts: _, ...instance }) => instance),
+      instances: state.instances.map(({ runCounts: _, latestRun: __, ...instance }) => instance),
       runs: state.runs.map((run) => (activeBefore.has(run.id) ? { id: run.id, instanceId: run.instanceId, createdAt: run.createdAt, options: run.options } : run)),
     }),
   );
@@ -101,6 +101,10 @@ function remember(state: FuzzState, request: FuzzRequest, answer: Answer): void 
   if (request.method === 'POST' && /^\/api\/instances(\/[^/]+\/clone)?$/.test(request.path)) state.instanceIds.push(body.id);
   if (request.method === 'POST' && /\/(runs|rerun)$/.test(request.path)) state.runIds.push(body.id);
   if (request.method === 'POST' && request.path === '/api/experiments' && body.experiment) state.experiments.push(body.experiment.name);
+  if (request.method === 'POST' && request.path === '/api/sweeps') {
+    state.instanceIds.push(...body.instances.map((instance: { id: string }) => instance.id));
+    state.runIds.push(...body.runs.map((run: { id: string }) => run.id));
+  }
   if (request.method === 'DELETE' && body.deleted) state.instanceIds = state.instanceIds.filter((id) => id !== body.deleted);
 }
 
