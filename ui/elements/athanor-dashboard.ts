@@ -15,13 +15,13 @@ import { LiveEventsController } from '../state/live-events.ts';
 import {
   appendPage,
   firstPage,
-  mergeHead,
   placeInstance,
   removeInstance,
   updateInstance,
   type InstanceListQuery,
   type InstancePages,
 } from '../state/instance-pages.ts';
+import { Burst, refreshInstances } from '../state/instance-refresh.ts';
 import { theme } from '../styles/theme.ts';
 import { dashboardStyles } from './dashboard/dashboard-styles.ts';
 import { emptyState, headerRow, instanceRow } from './dashboard/dashboard-templates.ts';
@@ -41,12 +41,6 @@ const NEXT_PAGE = 100;
 const LOOKAHEAD = 25;
 /** How long typing pauses before the search is sent. */
 const SEARCH_DELAY_MS = 250;
-/** Live run events are gathered this long before the rows they touched are re-read. */
-const REFRESH_DELAY_MS = 200;
-/** Up to this many touched instances are re-read one by one; more, and the head of the list is. */
-const FEW = 6;
-/** The most rows the head re-read asks for. */
-const HEAD_LIMIT = 200;
 
 /**
  * The workbench's home: the instances (name, experiment, latest run with its status, time
@@ -92,8 +86,7 @@ export class AthanorDashboard extends LitElement {
   #live: LiveEventsController;
   #generation = 0;
   #loadedKey: string | undefined;
-  #stale = new Set<string>();
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #stale = new Burst((ids) => void this.#refresh(ids));
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -138,7 +131,7 @@ export class AthanorDashboard extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#refreshTimer);
+    this.#stale.cancel();
     clearTimeout(this.#searchTimer);
   }
 
@@ -227,41 +220,16 @@ export class AthanorDashboard extends LitElement {
       },
       this.#query,
     );
-    this.#refreshSoon(run.instanceId);
+    this.#stale.add(run.instanceId);
   }
 
-  /**
-   * Run events come in bursts: once per burst, re-read what they touched — the instances
-   * themselves when a few loaded ones changed, else (many, or one that sorts to the top by
-   * activity) the loaded head of the list in one request.
-   */
-  #refreshSoon(instanceId: string): void {
-    this.#stale.add(instanceId);
-    this.#refreshTimer ??= setTimeout(() => void this.#refresh(), REFRESH_DELAY_MS);
-  }
-
-  async #refresh(): Promise<void> {
-    this.#refreshTimer = undefined;
+  /** Run events come in bursts: what they touched is re-read once per burst, in few requests (instance-refresh.ts). */
+  async #refresh(ids: string[]): Promise<void> {
     const pages = this.pages;
-    const ids = [...this.#stale];
-    this.#stale.clear();
     if (!pages) return;
-    const loaded = new Set(pages.items.map((i) => i.id));
-    const query = this.#query;
-    const elsewhere = ids.some((id) => !loaded.has(id));
-    if (ids.length > FEW || (elsewhere && query.sort === 'activity')) {
-      const generation = this.#generation;
-      const limit = Math.min(Math.max(pages.items.length, FIRST_PAGE), HEAD_LIMIT);
-      const page = await this.#client.listInstances({ ...query, limit }).catch(() => undefined);
-      if (page && generation === this.#generation && this.pages) this.pages = mergeHead(this.pages, page);
-      return;
-    }
-    for (const id of ids.filter((i) => loaded.has(i))) {
-      this.#client.getInstance(id).then(
-        (instance) => this.#place(instance, false),
-        () => {},
-      );
-    }
+    const generation = this.#generation;
+    const apply = await refreshInstances(this.#client, pages, ids, this.#query, FIRST_PAGE);
+    if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
   }
 
   /** Starts a run of instance `id`. */
@@ -271,7 +239,7 @@ export class AthanorDashboard extends LitElement {
     try {
       const run = await this.#client.startRun(id);
       this.notice = { text: `Started run ${shortId(run.id)} of ${instance?.name ?? id}.`, run };
-      this.#refreshSoon(id);
+      this.#stale.add(id);
     } catch (error) {
       this.notice = { text: `Could not start a run of ${instance?.name ?? id}: ${error instanceof Error ? error.message : error}`, error: true };
     } finally {

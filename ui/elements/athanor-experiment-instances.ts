@@ -17,6 +17,8 @@ import {
   type InstanceListQuery,
   type InstancePages,
 } from '../state/instance-pages.ts';
+import { Burst, refreshInstances } from '../state/instance-refresh.ts';
+import { FINISHED_STATUSES } from '../../core/records.ts';
 import { theme } from '../styles/theme.ts';
 import { latestFromRun, latestRunStyles, latestRunTemplate } from './latest-run.ts';
 import { userText } from './user-text.ts';
@@ -110,6 +112,8 @@ export class AthanorExperimentInstances extends LitElement {
 
   #generation = 0;
   #observer: IntersectionObserver | undefined;
+  /** Instances whose runs changed, re-read (counts, metrics) once per burst of events. */
+  readonly #stale = new Burst((ids) => void this.#refresh(ids));
   readonly #live = new LiveEventsController(this, () => (this.experiment ? { api: this.api } : undefined), {
     'instance.created': ({ instance }) => this.#place(instance, true),
     'instance.updated': ({ instance }) => this.#place(instance, false),
@@ -142,6 +146,7 @@ export class AthanorExperimentInstances extends LitElement {
     super.disconnectedCallback();
     this.#observer?.disconnect();
     this.#observer = undefined;
+    this.#stale.cancel();
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -208,6 +213,17 @@ export class AthanorExperimentInstances extends LitElement {
       },
       this.#query,
     );
+    // Its counts and metrics once it ends. (Runs of instances not shown are left alone: the
+    // event does not say whose experiment they are, and every run of the workbench comes here.)
+    if (FINISHED_STATUSES.includes(run.status) && this.pages.items.some((i) => i.id === run.instanceId)) this.#stale.add(run.instanceId);
+  }
+
+  async #refresh(ids: string[]): Promise<void> {
+    const pages = this.pages;
+    if (!pages) return;
+    const generation = this.#generation;
+    const apply = await refreshInstances(apiClient(this.api), pages, ids, this.#query, PAGE);
+    if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
   }
 
   #renderRow(instance: Instance) {

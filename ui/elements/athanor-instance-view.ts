@@ -1,6 +1,6 @@
 /**
  * `<athanor-instance-view>`: one instance — its details, configuration and runs — with
- * Start run, Edit, Clone and Delete; live.
+ * Start run, Edit, Clone, Sweep… and Delete; live.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { apiClient, ApiError, type ExperimentInfo, type Instance, type Run } from '../client/api-client.ts';
