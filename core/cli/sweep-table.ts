@@ -6,7 +6,7 @@
  * terminal is narrow. Text from experiments is escaped (terminal-text.ts).
  */
 import { formatGridValue } from '../experiment/sweep-grid.ts';
-import { headlineMetrics } from '../experiments/result-metrics.ts';
+import { headlineMetrics } from '../experiments/headline-metrics.ts';
 import type { RunStatus } from '../records.ts';
 import { escapeControls } from './terminal-text.ts';
 

@@ -11,16 +11,17 @@ import { sweepableFields } from '../experiment/sweep-grid.ts';
 import type { ComparedRun, Comparison } from '../records.ts';
 import { compareCode } from './compare-code.ts';
 import { compareSeries } from './compare-series.ts';
+import { SERIES_POINTS } from './result-series.ts';
 import { configurationRows, metricRows } from './comparison-rows.ts';
-import { latestNumericMetrics } from './result-metrics.ts';
+import { latestMetrics } from './run-metrics.ts';
 import { iso, isoOrNull } from './row-mappers.ts';
 import { resolveRunId } from './run-ids.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /** How many runs one comparison takes. */
 export const COMPARE_RUNS = Object.freeze({ min: 2, max: 20 });
-/** Points per series and run: default, least and most (as the series endpoint). */
-export const COMPARE_POINTS = Object.freeze({ default: 1_000, min: 2, max: 10_000 });
+/** Points per series and run: default, least and most (those of the series endpoint). */
+export const COMPARE_POINTS = SERIES_POINTS;
 
 export interface CompareOptions {
   /** The run the deltas and code diffs are against (an id or prefix among the runs); default the first. */
@@ -124,7 +125,7 @@ export async function compareRuns(context: ServiceContext, runIds: readonly stri
     if (baseline === -1) throw new InputError(`baseline ${options.baseline} is not one of the compared runs`);
   }
   const runs = await comparedRuns(context, ids);
-  const metrics = await latestNumericMetrics(context, ids);
+  const metrics = await latestMetrics(context, ids);
   return {
     runs,
     baseline: ids[baseline]!,

@@ -27,7 +27,8 @@ import {
   type LatestRun,
   type RunCounts,
 } from '../records.ts';
-import { headlineMetrics, latestNumericMetrics } from './result-metrics.ts';
+import { headlineMetrics } from './headline-metrics.ts';
+import { latestMetrics } from './run-metrics.ts';
 import { emptyRunCounts, iso, isoOrNull, toInstance } from './row-mappers.ts';
 import type { ServiceContext } from './service-context.ts';
 
@@ -201,7 +202,7 @@ async function latestRunRows(context: ServiceContext, instanceIds: readonly stri
 /** `instances` with `latestRun` set: null before a first run, else its status, times and headline metrics. */
 export async function withLatestRuns(context: ServiceContext, instances: readonly Instance[]): Promise<Instance[]> {
   const rows = await latestRunRows(context, instances.filter((i) => i.runCounts.total > 0).map((i) => i.id));
-  const metrics = await latestNumericMetrics(context, rows.filter((row) => Number(row.result_count) > 0).map((row) => row.id));
+  const metrics = await latestMetrics(context, rows.filter((row) => Number(row.result_count) > 0).map((row) => row.id));
   const latest = new Map(
     rows.map((row): [string, LatestRun] => [
       row.instance_id,

@@ -1,8 +1,7 @@
-// The parts of a comparison that need no database: configuration rows, metric rows and goals, downsampling.
+// The parts of a comparison that need no database: configuration rows, metric rows and goals.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { configurationRows, flattenConfiguration, metricGoal, metricRows } from '../../core/experiments/comparison-rows.ts';
-import { downsample } from '../../core/experiments/compare-series.ts';
 
 const rows = suite('comparison rows');
 
@@ -48,23 +47,4 @@ rows('metrics: values, deltas against the baseline without float noise, the best
   assert.equal(metricRows([{}, {}], 0), []);
 });
 
-const sampling = suite('downsampling a series: at most N points, extremes and ends kept, deterministic');
-
-sampling('a short series comes back whole; a long one within the limit with its peaks and both ends', () => {
-  assert.equal(downsample([3, 1, 2], 10), [[0, 3], [1, 1], [2, 2]]);
-  const series = Array.from({ length: 10_000 }, (_, i) => Math.sin(i / 100));
-  series[4321] = 50;
-  series[8765] = -50;
-  for (const points of [2, 3, 10, 101, 1000]) {
-    const sampled = downsample(series, points);
-    assert.ok(sampled.length <= points, `${sampled.length} ≤ ${points}`);
-    assert.equal([sampled[0]![0], sampled.at(-1)![0]], [0, 9999]);
-    if (points >= 10) {
-      assert.ok(sampled.some(([step]) => step === 4321) && sampled.some(([step]) => step === 8765), `extremes kept at ${points}`);
-    }
-    assert.equal(downsample(series, points), sampled);
-  }
-});
-
 rows.run();
-sampling.run();
