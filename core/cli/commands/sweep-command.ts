@@ -18,7 +18,7 @@ import { sweepInWorkbench } from '../remote-sweep.ts';
 import { onInterrupts, type RunCommandIO } from '../run-report.ts';
 import { checkExperiment } from '../run-input.ts';
 import { SWEEP_USAGE, sweepFrom, type SweepRequest } from '../sweep-input.ts';
-import { CANCEL_SWEEP_MESSAGE, numericMetrics, reportSweepEnd, SweepFollower, type SweepOutcome } from '../sweep-report.ts';
+import { CANCEL_SWEEP_MESSAGE, reportSweepEnd, SweepFollower, type SweepOutcome } from '../sweep-report.ts';
 import { findHoldingWorkbench } from '../workbench-handoff.ts';
 
 export { SWEEP_USAGE } from '../sweep-input.ts';
@@ -58,10 +58,11 @@ async function sweepHere(database: string, experimentsDir: string, request: Swee
       await Promise.race([Promise.all(runs.map((run) => experiments.waitForRun(run.id))), aborted(stopWaiting.signal)]);
       offSignals();
       following.done();
+      const metrics = await experiments.latestMetrics(runs.map((run) => run.id));
       const outcomes: SweepOutcome[] = [];
       for (const [i, created] of runs.entries()) {
         const run = await experiments.getRun(created.id);
-        outcomes.push({ run, instance: instances[i]!, metrics: numericMetrics((await experiments.readResults(run.id, { view: 'latest' })).items) });
+        outcomes.push({ run, instance: instances[i]!, metrics: metrics.get(run.id) ?? {} });
       }
       return reportSweepEnd(io, outcomes, Object.keys(sweep.grid), { json: request.json, cancelled: cancelled || stopWaiting.signal.aborted });
     } finally {
