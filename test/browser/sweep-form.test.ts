@@ -86,7 +86,11 @@ test('a 2×2 grid: 4 combinations named as they will be, 4 runs started, and the
       for (const id of ids) assert.is((await api('GET', `/api/runs/${id}`)).status, 200);
       // The compare page shows the four runs (once the app has that page: issue 14's runs table and comparison).
       if (matchRoute('/compare', `?runs=${ids.join(',')}`).view !== 'not-found') {
-        await page.locator('athanor-compare').getByText('grid · model=large · steps=3').first().waitFor();
+        const compare = page.locator('athanor-compare');
+        // Live: each run's loss comes in as it runs; what the grid varied shows as changed.
+        for (const id of ids) await compare.locator(`tr[data-metric="loss"] td[data-run="${id}"]`, { hasText: /\d/ }).waitFor();
+        const changed = await compare.locator('table.config tr.changed').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
+        assert.equal(changed.sort(), ['model', 'steps']);
         await shoot(context, 'sweep-compare');
       }
     },
