@@ -10,6 +10,10 @@
 // After each process, whatever it started and left running (found by a marker in the
 // environment) is named and killed, so one file's leak cannot slow or break the next.
 //
+// A process that outlives its bound (ATHANOR_TEST_FILE_TIMEOUT seconds, default 600; the browser
+// suites get twice that) is killed and counted as a failure with what it printed, so one hung
+// file cannot keep CI waiting; while processes run long, the runner names them every minute.
+//
 // Usage: npm test [-- PATTERN]   (PATTERN: a regex on test file paths under test/, default all)
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -70,6 +74,9 @@ function leftBehind(marker) {
   });
 }
 
+const fileTimeout = (Number(process.env.ATHANOR_TEST_FILE_TIMEOUT) || 600) * 1000;
+const running = new Map(); // job name → start time
+
 let jobCount = 0;
 function runJob(job) {
   const marker = `ATHANOR_TEST_JOB=${process.pid}-${++jobCount}`;
@@ -83,6 +90,13 @@ function runJob(job) {
     });
     let output = '';
     let reaper;
+    let timedOut = false;
+    running.set(job.name, started);
+    const bound = job.name === 'browser suites' ? 2 * fileTimeout : fileTimeout;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, bound);
     const collect = (chunk) => {
       output += chunk;
       if (output.length > 2_000_000) output = `${output.slice(0, 200_000)}\n[… output cut …]\n${output.slice(-200_000)}`;
@@ -94,12 +108,15 @@ function runJob(job) {
     child.stderr.on('data', collect);
     child.on('close', (code, signal) => {
       clearTimeout(reaper);
+      clearTimeout(deadline);
+      running.delete(job.name);
+      if (timedOut) output += `\n${job.name} did not finish within ${bound / 1000} s: killed\n`;
       const seconds = (performance.now() - started) / 1000;
       const count = (label) => Number(output.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? NaN);
       const total = count('Total');
       const passed = count('Passed');
       let result;
-      if (Number.isNaN(total) || Number.isNaN(passed)) {
+      if (timedOut || Number.isNaN(total) || Number.isNaN(passed)) {
         // uvu never reached its summary: the process crashed or was killed.
         output += `\nthe test process of ${job.name} ended early (${signal ?? `exit ${code}`}) before uvu's summary\n`;
         result = { passed: Number.isNaN(passed) ? 0 : passed, failed: 1, skipped: 0 };
@@ -132,7 +149,12 @@ async function lane() {
   }
 }
 const started = performance.now();
+const watch = setInterval(() => {
+  const long = [...running].filter(([, since]) => performance.now() - since > 120_000);
+  if (long.length) console.log(`\n… still running: ${long.map(([name, since]) => `${name} (${((performance.now() - since) / 1000).toFixed(0)} s)`).join(', ')}`);
+}, 60_000);
 await Promise.all(Array.from({ length: jobs }, lane));
+clearInterval(watch);
 const slowest = times.sort((a, b) => b[1] - a[1]).slice(0, 12);
 if (slowest.length > 1) {
   console.log(`\nslowest (${jobs} at a time, ${((performance.now() - started) / 1000).toFixed(0)} s in all):\n${slowest.map(([name, s]) => `  ${s.toFixed(1).padStart(6)} s  ${name}`).join('\n')}`);

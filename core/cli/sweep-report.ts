@@ -95,7 +95,7 @@ export function reportSweepEnd(io: RunCommandIO, outcomes: readonly SweepOutcome
   } else {
     const counts = new Map<string, number>();
     for (const { run } of outcomes) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
-    io.stdout.write(`sweep of ${outcomes.length} runs: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}\n`);
+    io.stdout.write(`sweep of ${outcomes.length} run${outcomes.length === 1 ? '' : 's'}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}\n`);
     const rows = outcomes.map(({ run, instance, metrics }) => ({ instance: instance.name, status: run.status, configuration: run.configuration ?? instance.configuration, metrics }));
     for (const line of formatSweepTable(rows, fields, { columns: io.stdout.isTTY ? io.stdout.columns : undefined })) io.stdout.write(`${line}\n`);
     for (const { run, instance } of outcomes) {

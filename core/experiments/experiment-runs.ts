@@ -14,7 +14,7 @@ import { NotFoundError, InputError } from '../errors.ts';
 import type { RunStatus, RunsTablePage, RunsTableRow } from '../records.ts';
 import { latestMetrics } from './run-metrics.ts';
 import {
-  decodeCursor, encodeCursor, parseColumns, parseFilter, parseSort,
+  checkKnownColumns, decodeCursor, encodeCursor, parseColumns, parseFilter, parseSort,
   type ColumnChoice, type RunsCursor, type RunsSort,
 } from './runs-table-query.ts';
 import { runsTableColumns } from './runs-table-columns.ts';
@@ -160,6 +160,7 @@ export async function listExperimentRuns(context: ServiceContext, experiment: st
     sql<{ n: number | string }>`select count(*) as n ${from} where ${where}`.execute(db),
     runsTableColumns(context.database, name),
   ]);
+  checkKnownColumns(columns, { sort, filters, choice });
   const rows = page.slice(0, limit);
   const metrics = await latestMetrics(context, rows.map((row) => row.id), choice?.metrics);
   const last = rows[rows.length - 1];

@@ -14,6 +14,7 @@
  *   `= != < <= > >=`. A run without the value fails a comparison (`!=` aside).
  */
 import { InputError } from '../errors.ts';
+import { didYouMean } from '../experiment/closest-name.ts';
 import { RUN_STATUSES, type RunStatus } from '../records.ts';
 
 export type ColumnRef =
@@ -68,6 +69,10 @@ export function parseSort(text: string | null | undefined): RunsSort {
   if (typeof text !== 'string' || text.length > MAX_PARAM_LENGTH) throw refuse(`sort must be COLUMN or COLUMN:asc or COLUMN:desc, got ${JSON.stringify(text)}`);
   const found = /^(.*):(asc|desc)$/.exec(text);
   const name = found ? found[1]! : text;
+  // A key may hold colons, but `…:up`, `…:DESC` or `…:desc:asc` is a mistyped direction.
+  if (/:(asc|desc|ascending|descending|up|down)$/i.test(name)) {
+    throw refuse(`sort ${shown(text)}: the direction must be asc or desc, once (COLUMN, COLUMN:asc or COLUMN:desc)`);
+  }
   return { name, column: parseColumn(name, `sort ${shown(text)}`), direction: (found?.[2] as Direction | undefined) ?? 'asc' };
 }
 
@@ -154,6 +159,35 @@ export function parseColumns(columns: readonly string[] | string | null | undefi
     else if (column.kind === 'metric') choice.metrics.push(column.key);
   }
   return choice;
+}
+
+/**
+ * Refuses a `config.` path or `metrics.` key in `sort`, `filters` or `columns` that no run of
+ * the experiment has (a typo would otherwise answer an empty or unsorted page), naming the
+ * closest known one. An experiment without runs has no columns yet: nothing to check against.
+ */
+export function checkKnownColumns(
+  known: { configuration: readonly string[]; metrics: readonly string[] },
+  used: { sort: RunsSort; filters: readonly RunsFilter[]; choice: ColumnChoice | undefined },
+): void {
+  if (known.configuration.length === 0 && known.metrics.length === 0) return;
+  const configs = new Set(known.configuration);
+  const metrics = new Set(known.metrics);
+  const check = (where: string, kind: 'config' | 'metric', name: string) => {
+    const [set, prefix, list] = kind === 'config' ? [configs, 'config.', known.configuration] : [metrics, 'metrics.', known.metrics];
+    if (set.has(name)) return;
+    const shownList = list.length > 20 ? `${list.slice(0, 20).map((n) => prefix + n).join(', ')}, …` : list.map((n) => prefix + n).join(', ') || 'none';
+    throw refuse(`${where}: no run of this experiment has ${shown(prefix + name)}${didYouMean(prefix + name, list.map((n) => prefix + n))} (known: ${shownList})`);
+  };
+  const { sort, filters, choice } = used;
+  if (sort.column.kind === 'config') check(`sort ${shown(sort.name)}`, 'config', sort.column.path.join('.'));
+  if (sort.column.kind === 'metric') check(`sort ${shown(sort.name)}`, 'metric', sort.column.key);
+  for (const filter of filters) {
+    if (filter.kind === 'config-in' || filter.kind === 'config-compare') check('filter', 'config', filter.path.join('.'));
+    if (filter.kind === 'metric') check('filter', 'metric', filter.key);
+  }
+  for (const path of choice?.config ?? []) check('columns', 'config', path.join('.'));
+  for (const key of choice?.metrics ?? []) check('columns', 'metric', key);
 }
 
 /** The position after which a page starts: the sort value (as text) and id of the last row shown. */

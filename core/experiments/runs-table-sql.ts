@@ -5,7 +5,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import { InputError } from '../errors.ts';
-import type { ColumnRef, RunsCursor, RunsFilter } from './runs-table-query.ts';
+import type { ColumnRef, Comparison, RunsCursor, RunsFilter } from './runs-table-query.ts';
 import type { DatabaseKind, ServiceContext } from './service-context.ts';
 
 export type SqlType = 'uuid' | 'text' | 'bigint' | 'double precision';
@@ -124,7 +124,22 @@ export async function holdsNumbers(context: ServiceContext, experiment: string, 
   return rows[0]?.type === 'number';
 }
 
-const OPERATORS = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
+/**
+ * `expression op value`, where numbers within a relative 1e-12 of each other count as equal:
+ * a loss stored as 0.9400000000000001 is shown as 0.94, and `metrics.loss<=0.94` must keep it.
+ */
+function numberCondition(expression: RawBuilder<unknown>, op: Comparison, value: number): RawBuilder<unknown> {
+  const slack = Math.abs(value) * 1e-12;
+  const [low, high] = [value - slack, value + slack];
+  switch (op) {
+    case '=': return sql`${expression} between ${low} and ${high}`;
+    case '!=': return sql`not (${expression} between ${low} and ${high})`;
+    case '<': return sql`${expression} < ${low}`;
+    case '<=': return sql`${expression} <= ${high}`;
+    case '>': return sql`${expression} > ${high}`;
+    case '>=': return sql`${expression} >= ${low}`;
+  }
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A filter as a condition on `r` and `i` (a metric's as `r.id in (…)`, so counting needs no join). */
@@ -144,10 +159,10 @@ export function filterSql(filter: RunsFilter): RawBuilder<unknown> {
       return filter.negate ? sql`(${value} is null or not (${value} in (${values})))` : sql`${value} in (${values})`;
     }
     case 'config-compare': {
-      return sql`${configNumber(filter.path)} ${sql.raw(OPERATORS[filter.op])} ${filter.value}`;
+      return numberCondition(configNumber(filter.path), filter.op, filter.value);
     }
     case 'metric':
-      return sql`r.id in (select run_id from run_metrics where key = ${filter.key} and value ${sql.raw(OPERATORS[filter.op])} ${filter.value})`;
+      return sql`r.id in (select run_id from run_metrics where key = ${filter.key} and ${numberCondition(sql`value`, filter.op, filter.value)})`;
   }
 }
 

@@ -120,6 +120,11 @@ suiteForEachBackend('experiment runs table', (test, database) => {
     assert.equal(names(range.items), ['run-5', 'run-4', 'run-3', 'run-2']);
     assert.is(range.total, 4);
     assert.is((await list({ filters: ['metrics.loss!=0.5'] })).total, 5, 'a run without the metric fails a metric filter');
+    // Bounds read off the page (0.6 shown for 0.6000000000000001) keep the rows shown as them.
+    assert.is((await list({ filters: ['metrics.loss>=0.6000000000000001'] })).total, 3);
+    assert.is((await list({ filters: ['metrics.loss<=0.29999999999999993'] })).total, 1);
+    assert.is((await list({ filters: ['metrics.loss=0.30000000000000004'] })).total, 1);
+    assert.is((await list({ filters: ['config.sampling.temperature>=0.30000000000000004'] })).total, 1);
   });
 
   test('pages with a cursor, in any sort, every row once', async () => {
@@ -168,6 +173,12 @@ suiteForEachBackend('experiment runs table', (test, database) => {
     await rejects(list({ filters: ['status=done'] }), InputError, /status must be among .* got "done"/);
     await rejects(list({ filters: ['colour=red'] }), InputError, /filter "colour=red": a filter starts with status/);
     await rejects(list({ columns: ['metrics.'] }), InputError, /columns: unknown column "metrics."/);
+    await rejects(list({ sort: 'metrics.loss:up' }), InputError, /sort "metrics.loss:up": the direction must be asc or desc/);
+    await rejects(list({ sort: 'metrics.loss:desc:asc' }), InputError, /sort "metrics.loss:desc:asc": the direction must be asc or desc/);
+    await rejects(list({ sort: 'metrics.los' }), InputError, /sort "metrics.los": no run of this experiment has "metrics.los"; did you mean "metrics.loss"\?/);
+    await rejects(list({ filters: ['metrics.acc_x>1'] }), InputError, /filter: no run of this experiment has "metrics.acc_x"/);
+    await rejects(list({ filters: ['config.modle=small'] }), InputError, /no run of this experiment has "config.modle"; did you mean "config.model"\?/);
+    await rejects(list({ columns: ['config.sampling.temp'] }), InputError, /columns: no run of this experiment has "config.sampling.temp"/);
     await rejects(list({ limit: 501 }), InputError, /limit must be 1 to 500, got 501/);
     await rejects(list({ cursor: 'garbage' }), InputError, /cursor "garbage" is not a cursor of this list/);
     const page = await list({ limit: 2, sort: 'metrics.loss' });
