@@ -37,7 +37,7 @@ export default tseslint.config(
     // Plain JavaScript files run on Node: its globals.
     languageOptions: {
       globals: Object.fromEntries(
-        ['process', 'console', 'URL', 'fetch', 'performance', 'AbortController', 'setTimeout', 'clearTimeout', 'Buffer'].map((name) => [name, 'readonly']),
+        ['process', 'console', 'URL', 'fetch', 'performance', 'AbortController', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Buffer'].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The `athanor` command. Athanor ships TypeScript sources; tsx compiles them (and the
-// user's experiments) on the fly, so register it before loading the CLI.
-import { register } from 'tsx/esm/api';
+// The `athanor` command. The published package runs its compiled JavaScript; a checkout
+// (where the TypeScript sources are) registers tsx to run them. Either way tsx loads the
+// user's experiments, in the processes that run them.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../core/cli/main.ts');
+const checkout = existsSync(new URL('../core/cli/main.ts', import.meta.url));
+if (checkout) (await import('tsx/esm/api')).register();
+const { main } = await import(checkout ? '../core/cli/main.ts' : '../core/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -3,36 +3,10 @@
  * (2 for bad input or an environment to fix — a held database folder, a taken port —
  * naming what was wrong; 1 with the stack for anything else).
  */
-import { ConfigValidationError } from '../experiment/index.ts';
 import { InputError } from '../errors.ts';
-import { devCommand, DEV_USAGE, SERVE_USAGE } from './commands/dev-command.ts';
-import { initCommand, INIT_USAGE } from './commands/init-command.ts';
-import { listCommand } from './commands/list-command.ts';
-import { migrateCommand } from './commands/migrate-command.ts';
-import { runCommand, RUN_USAGE } from './commands/run-command.ts';
-import { sweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
-import { typesCommand } from './commands/types-command.ts';
 import { parseCommandArgs } from './cli-args.ts';
 import { escapeControls } from './terminal-text.ts';
-
-const USAGE = `athanor — a workbench for running experiments from TypeScript code
-
-Usage:
-  ${DEV_USAGE}
-  ${SERVE_USAGE}
-  ${RUN_USAGE}
-  ${SWEEP_USAGE}
-      one instance and run per combination of the grid's values (a,b · from..to:step ·
-      from..to step s · true,false · a JSON list); a table of every run's configuration
-      and latest metrics at the end
-  athanor list [--json]                 the experiments, with their fields or errors
-  athanor types [--out DIR]             write each experiment's config .d.ts
-  athanor migrate                       apply database migrations
-  ${INIT_USAGE}
-
-Every command takes --experiments DIR (default ./experiments) and --db SPEC
-(memory, pglite:DIR (default pglite:.athanor/db) or a postgres:// URL; also ATHANOR_DATABASE_URL).
-`;
+import { USAGE } from './usage.ts';
 
 /**
  * Errors that mean the command was given something wrong: exit 2, the message only.
@@ -47,26 +21,28 @@ const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${e
 async function dispatch(command: string | undefined, args: string[]): Promise<number> {
   const io = { stdout: process.stdout, stderr: process.stderr };
   switch (command) {
+    // Each command is loaded when it runs: `--help` or `init` does not pay for the server.
     case 'dev':
-      return devCommand(args, line(process.stdout));
     case 'serve':
-      return devCommand(args, line(process.stdout), 'serve');
+      return (await import('./commands/dev-command.ts')).devCommand(args, line(process.stdout), command);
     case 'run':
-      return runCommand(args, io);
+      return (await import('./commands/run-command.ts')).runCommand(args, io);
     case 'sweep':
-      return sweepCommand(args, io);
+      return (await import('./commands/sweep-command.ts')).sweepCommand(args, io);
     case 'list': {
       const { values } = parseCommandArgs(args, { json: { type: 'boolean', default: false } });
+      const { listCommand } = await import('./commands/list-command.ts');
       return listCommand({ experimentsDir: values.experiments, json: values.json as boolean, out: line(process.stdout) });
     }
     case 'types': {
       const { values } = parseCommandArgs(args, { out: { type: 'string' } });
+      const { typesCommand } = await import('./commands/types-command.ts');
       return typesCommand({ experimentsDir: values.experiments, outDir: values.out, out: line(process.stdout) });
     }
     case 'migrate':
-      return migrateCommand(args, line(process.stdout));
+      return (await import('./commands/migrate-command.ts')).migrateCommand(args, line(process.stdout));
     case 'init':
-      return initCommand(args, line(process.stdout));
+      return (await import('./commands/init-command.ts')).initCommand(args, line(process.stdout));
     case undefined:
     case 'help':
     case '--help':
@@ -84,8 +60,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch(command, args);
   } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      process.stderr.write(`athanor: invalid configuration:\n${escapeControls(error.errors.map((e) => `  ${e.message}`).join('\n'))}\n`);
+    if ((error as Error)?.name === 'ConfigValidationError') {
+      const { errors } = error as { errors: { message: string }[] };
+      process.stderr.write(`athanor: invalid configuration:\n${escapeControls(errors.map((e) => `  ${e.message}`).join('\n'))}\n`);
       return 2;
     }
     if (BAD_INPUT_CODES.includes((error as { code?: unknown })?.code as string)) {

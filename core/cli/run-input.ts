@@ -7,7 +7,7 @@ import { ConfigValidationError, validateConfig, type JSONSchema } from '../exper
 import { didYouMean } from '../experiment/closest-name.ts';
 import { InputError } from '../errors.ts';
 
-export const RUN_USAGE = `athanor run <experiment> [--set key=value]... [--instance NAME] [--json] [--experiments DIR] [--db SPEC]`;
+export { RUN_USAGE } from './usage.ts';
 
 /** What `athanor run` was asked. */
 export interface RunRequest {

@@ -9,9 +9,9 @@ import { parseGridValues, sweepableFields, type JSONSchema } from '../experiment
 import { InputError } from '../errors.ts';
 import type { NewSweep } from '../records.ts';
 import { parseSetOptions } from './set-options.ts';
+import { SWEEP_USAGE } from './usage.ts';
 
-export const SWEEP_USAGE =
-  'athanor sweep <experiment> --grid field=v1,v2 [--grid field=from..to:step]... [--set key=value]... [--name NAME] [--json] [--experiments DIR] [--db SPEC]';
+export { SWEEP_USAGE } from './usage.ts';
 
 /** What `athanor sweep` was asked. */
 export interface SweepRequest {

@@ -25,7 +25,8 @@ export interface LocalDispatcherOptions {
   niceness?: number;
 }
 
-const HOST_ENTRY = new URL('../run-host/run-host-entry.ts', import.meta.url);
+// `.ts` from a checkout, `.js` from the compiled package.
+const HOST_ENTRY = new URL(`../run-host/run-host-entry${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
 const TSX = import.meta.resolve('tsx');
 const STDERR_TAIL = 4096;
 /** V8's heap limit, set out of the way: the memory watch is the cap (see memory-limit.ts). */

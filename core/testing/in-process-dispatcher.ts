@@ -12,7 +12,6 @@
  * @example
  * const workbench = await createWorkbench({ database: 'memory', registry, runDispatcher: createInProcessDispatcher({ load }) });
  */
-import { pathToFileURL } from 'node:url';
 import type { ChildFrame, ParentMessage, StartMessage } from '../ipc/ipc-protocol.ts';
 import { createRunContext } from '../runtime/run-context.ts';
 import { Cancelled } from '../runtime/runtime.ts';
@@ -20,6 +19,7 @@ import { executeRun, experimentModuleOf, toWireError, type ExperimentModule } fr
 import { FrameSink } from '../run-host/frame-sink.ts';
 import type { ExitInfo, RunDispatcher, RunProcess, RunProcessHandlers } from '../supervisor/run-dispatcher.ts';
 import { captureConsole } from './console-capture.ts';
+import { importExperimentFile } from './import-experiment.ts';
 
 /** Gives the module to run for a start message's file. */
 export type ModuleLoader = (file: string) => Promise<ExperimentModule> | ExperimentModule;
@@ -30,7 +30,7 @@ export interface InProcessDispatcherOptions {
   load?: ModuleLoader;
 }
 
-const importModule = async (file: string) => experimentModuleOf(await import(pathToFileURL(file).href), file);
+const importModule = async (file: string) => experimentModuleOf(await importExperimentFile(file), file);
 
 class InProcessRun implements RunProcess {
   readonly pid = process.pid;

@@ -11,12 +11,13 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { takeCodeSnapshot } from '../../plugins/graph/code-snapshot.ts';
 import type { ExperimentEntry, ExperimentRegistry } from '../../plugins/experiment-registry.ts';
 import { AthanorError, NotFoundError } from '../errors.ts';
 import type { DefinitionData } from '../experiment/index.ts';
 import { experimentModuleOf, type ExperimentModule } from '../run-host/execute-run.ts';
+import { importExperimentFile } from './import-experiment.ts';
 
 /**
  * An experiment as a test names it: a path (relative to the working directory), a
@@ -111,7 +112,7 @@ export function createModuleRegistry(source: ExperimentSource): ModuleRegistry {
       if (file) {
         const info = await stat(file).catch(() => undefined);
         if (!info?.isFile()) throw new NotFoundError(`runExperiment: no experiment file at ${file}`);
-        loaded = experimentModuleOf(await import(pathToFileURL(file).href), shown!);
+        loaded = experimentModuleOf(await importExperimentFile(file), shown!);
       } else {
         loaded = experimentModuleOf(source as Record<string, unknown>, 'the module given to runExperiment');
       }

@@ -22,7 +22,8 @@ import { describeDefinitionError, describeImportError, fileError, type ErrorMapp
 import { LOAD_PARAM } from './version-hooks.ts';
 
 const settings = JSON.parse(process.env[LOADER_SETTINGS_ENV] ?? '{}') as LoaderChildSettings;
-register('./version-hooks.ts', { parentURL: import.meta.url, data: { root: settings.root } });
+// `.ts` from a checkout, `.js` from the compiled package.
+register(`./version-hooks${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, { parentURL: import.meta.url, data: { root: settings.root } });
 
 const host: ErrorMapperHost = {
   root: settings.root,

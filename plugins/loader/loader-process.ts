@@ -14,7 +14,8 @@ export interface LoaderProcessEvents {
   exited(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): void;
 }
 
-const CHILD_ENTRY = fileURLToPath(new URL('./definition-loader-child.ts', import.meta.url));
+// `.ts` from a checkout, `.js` from the compiled package.
+const CHILD_ENTRY = fileURLToPath(new URL(`./definition-loader-child${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
 const STDERR_TAIL = 2000;
 

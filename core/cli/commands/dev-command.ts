@@ -15,9 +15,7 @@ import { parseCommandArgs } from '../cli-args.ts';
 import { listeningOn, openingDatabase } from '../environment-error.ts';
 import { InputError } from '../../errors.ts';
 
-export const DEV_USAGE =
-  'athanor dev [--port 4000] [--host 127.0.0.1] [--token TOKEN] [--allow-origin URL]... [--open] [--database-outage 60] [--experiments DIR] [--db SPEC]';
-export const SERVE_USAGE = 'athanor serve [same options as dev]: the workbench for production: built UI, no watching';
+import { DEV_USAGE, SERVE_USAGE } from '../usage.ts';
 
 function openBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';

@@ -13,7 +13,7 @@ import { InputError } from '../../errors.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import { dependencySpec, installSource } from '../install-source.ts';
 
-export const INIT_USAGE = 'athanor init [dir]                    scaffold a project (package.json, tsconfig.json, experiments/, test/) in a new or empty folder';
+import { INIT_USAGE } from '../usage.ts';
 
 const TEMPLATES = new URL('../templates/', import.meta.url);
 const ATHANOR_PACKAGE = new URL('../../../package.json', import.meta.url);
@@ -77,11 +77,8 @@ async function packageJson(name: string, athanorSpec: string): Promise<string> {
       typecheck: 'tsc --noEmit',
     },
     dependencies: { athanor: athanorSpec },
-    // athanor ships TypeScript sources, so `tsc` checks those a project imports too, and
-    // they import pg: its types are needed for `npm run typecheck` to pass.
-    devDependencies: Object.fromEntries(
-      ['@types/node', '@types/pg', '@types/pg-copy-streams', 'tsx', 'typescript'].map((name) => [name, versionOf(athanor, name)]),
-    ),
+    // athanor ships JavaScript with declarations: a project compiles only its own code.
+    devDependencies: Object.fromEntries(['@types/node', 'tsx', 'typescript'].map((name) => [name, versionOf(athanor, name)])),
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

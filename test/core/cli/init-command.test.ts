@@ -61,6 +61,7 @@ init('scaffolds a new folder and says what to do next', async () => {
   assert.is(manifest.type, 'module');
   // Run from this checkout, the project installs athanor from it: no registry has it.
   assert.equal(manifest.dependencies, { athanor: `file:${path.relative(root, checkout)}` });
+  assert.equal(Object.keys(manifest.devDependencies), ['@types/node', 'tsx', 'typescript'], 'no types of athanor\'s own dependencies');
   assert.is(manifest.devDependencies.tsx, PACKAGE.dependencies.tsx);
   assert.is(manifest.devDependencies.typescript, PACKAGE.devDependencies.typescript);
   assert.is(manifest.scripts.test, 'node --import tsx --test test/*.test.ts');

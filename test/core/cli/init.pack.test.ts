@@ -5,11 +5,13 @@
  * README says, in a temporary folder far from this repository (so nothing resolves to our
  * own node_modules): `npx --yes athanor-0.1.0.tgz init lab` scaffolds a project, a plain
  * `npm install` installs it (`--prefer-offline`: from the npm cache, the registry for what
- * is missing), and, as generated, `npm test` passes, `npm run typecheck` passes, and
- * `npx athanor dev` serves the project's experiment.
+ * is missing), and, as generated, `npm test` passes, `npm run typecheck` passes (also with
+ * only athanor and typescript installed: the package ships JavaScript and declarations), a
+ * plain `.js` test runs under `node --test` with no loader, and `npx athanor dev` serves
+ * the project's experiment.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +86,15 @@ pack('npx of the packed tarball scaffolds a project that a plain npm install ins
   const shipped = await readdir(path.join(project, 'node_modules/athanor'));
   assert.ok((await readdir(path.join(project, 'node_modules/athanor/dist'))).includes('athanor-ui.js'), 'dist/athanor-ui.js is in the package');
   assert.not.ok(shipped.includes('test') || shipped.includes('bench'), `only what users need is packed: ${shipped.join(', ')}`);
+  // Compiled JavaScript with declarations, not the TypeScript sources (the UI's sources stay, for bundlers).
+  const files = (await run('tar', ['-tzf', path.join(scratch, tarball!)])).output.split('\n');
+  assert.ok(files.includes('package/core/index.js') && files.includes('package/core/index.d.ts'), 'core/index.js and its declarations are packed');
+  assert.ok(files.includes('package/core/testing/index.js') && files.includes('package/core/cli/templates/tsconfig.json.tpl'));
+  const sources = files.filter((file) => /^package\/(core|plugins|storage)\/.*(?<!\.d)\.ts$/.test(file));
+  assert.equal(sources, [], 'no TypeScript sources of the server are packed');
+  assert.equal(manifest.exports['./testing'], { types: './core/testing/index.d.ts', default: './core/testing/index.js' });
+  const checkoutManifest = JSON.parse(await readFile(path.join(checkout, 'package.json'), 'utf8'));
+  assert.is(checkoutManifest.exports['./testing'].default, './core/testing/index.ts', 'packing gives the checkout back its manifest');
 });
 
 pack('npm test passes in the new project, as generated', async () => {
@@ -93,9 +104,34 @@ pack('npm test passes in the new project, as generated', async () => {
   assert.match(tested.output, /# fail 0\n/);
 });
 
-pack('npm run typecheck passes in the new project', async () => {
+pack('a plain .js test under node --test, with no loader, runs an experiment with athanor/testing', async () => {
+  await writeFile(path.join(project, 'test/plain.test.js'), [
+    "import assert from 'node:assert/strict';",
+    "import { test } from 'node:test';",
+    "import { runExperiment } from 'athanor/testing';",
+    "const file = new URL('../experiments/my_experiment.ts', import.meta.url);",
+    "test('in a child', async () => assert.equal((await runExperiment(file, { iterations: 2 })).status, 'completed'));",
+    "test('in this process', async () => assert.equal((await runExperiment(file, { iterations: 2 }, { inProcess: true })).status, 'completed'));",
+    '',
+  ].join('\n'));
+  try {
+    const tested = await run(process.execPath, ['--test', 'test/plain.test.js'], { cwd: project });
+    assert.match(tested.output, /# pass 2\n/, tested.output);
+    assert.is(tested.code, 0, tested.output);
+  } finally {
+    await rm(path.join(project, 'test/plain.test.js'));
+  }
+});
+
+pack('npm run typecheck passes in the new project, with only athanor and typescript installed', async () => {
   const checked = await run(NPM, ['run', 'typecheck'], { cwd: project });
   assert.is(checked.code, 0, checked.output);
+  const removed = await run(NPM, ['uninstall', '@types/node', 'tsx', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, timeoutMs: 300_000 });
+  assert.is(removed.code, 0, removed.output);
+  const devDependencies = JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8')).devDependencies;
+  assert.equal(Object.keys(devDependencies), ['typescript']);
+  const alone = await run(NPM, ['run', 'typecheck'], { cwd: project });
+  assert.is(alone.code, 0, alone.output);
 });
 
 pack('npx athanor dev serves the new project’s experiment', async () => {

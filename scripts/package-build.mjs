@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// The published package ships compiled JavaScript with declarations, as Kysely and
+// graphile-worker do, so users neither compile athanor nor need a loader for it.
+//
+//   node scripts/package-build.mjs pack     (prepack) compiles core/, plugins/ and storage/
+//       beside their sources (tsconfig.build.json) and points package.json's exports and
+//       files at the output, keeping the development manifest aside;
+//   node scripts/package-build.mjs restore  (postpack) puts the manifest back and removes
+//       the output, so the checkout runs its sources again.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const manifestFile = join(root, 'package.json');
+const kept = join(root, '.package.json.development');
+const COMPILED = ['core', 'plugins', 'storage'];
+
+/** The package's exports and files as published: compiled entry points, no TypeScript sources. */
+function published(manifest) {
+  const compiled = (source) => source.replace(/\.ts$/, '.js');
+  const exports = Object.fromEntries(
+    Object.entries(manifest.exports).map(([name, target]) => {
+      if (typeof target !== 'object' || !COMPILED.some((dir) => target.default.startsWith(`./${dir}/`))) return [name, target];
+      return [name, { types: target.types.replace(/\.ts$/, '.d.ts'), default: compiled(target.default) }];
+    }),
+  );
+  const files = manifest.files.flatMap((entry) =>
+    COMPILED.includes(entry.replace(/\/$/, '')) ? [`${entry}**/*.js`, `${entry}**/*.mjs`, `${entry}**/*.d.ts`, `!${entry}**/*.test.*`] : [entry],
+  );
+  return { ...manifest, exports, files: [...files, 'core/cli/templates/'] };
+}
+
+/** Every compiled file beside a source: `x.js` or `x.d.ts` where `x.ts` is. */
+function outputs(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return outputs(path);
+    const source = path.replace(/(\.d\.ts|\.js)$/, '.ts');
+    return source !== path && !path.endsWith('.ts.js') && existsSync(source) && (path.endsWith('.js') || path.endsWith('.d.ts')) ? [path] : [];
+  });
+}
+
+function restore() {
+  if (existsSync(kept)) renameSync(kept, manifestFile);
+  for (const dir of COMPILED) for (const file of outputs(join(root, dir))) rmSync(file);
+}
+
+const command = process.argv[2];
+if (command === 'pack') {
+  restore(); // a pack that stopped half-way leaves nothing behind
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    writeFileSync(kept, readFileSync(manifestFile));
+    writeFileSync(manifestFile, `${JSON.stringify(published(manifest), null, 2)}\n`);
+  } catch (error) {
+    restore();
+    throw error;
+  }
+} else if (command === 'restore') {
+  restore();
+} else {
+  console.error('usage: node scripts/package-build.mjs pack|restore');
+  process.exit(2);
+}
