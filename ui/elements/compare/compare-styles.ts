@@ -131,9 +131,12 @@ export const compareStyles = css`
     font-variant-numeric: tabular-nums;
     white-space: nowrap;
   }
+  /* A delta may break before its share, and anywhere past that: the cell keeps its width. */
   td .delta {
     display: block;
     font-size: var(--ath-small);
+    white-space: normal;
+    overflow-wrap: anywhere;
   }
   /* Mixed towards the text colour: small print on a tinted cell keeps its contrast, light and dark. */
   .delta.better {
