@@ -160,7 +160,6 @@ export const compareStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(min(100%, 420px), 1fr));
     gap: var(--ath-space-3);
   }
-  /* Clipped: the chart's screen-reader table (a table keeps its content's width, however narrow it is told to be) would widen a phone's page. */
   figure.chart {
     position: relative;
     overflow: hidden;
