@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { requireChromium, withBrowserWorkbench } from '../helpers/browser.ts';
 import { until } from '../helpers/until.ts';
+import { addCompareFixture, startFixtureRun } from './compare-helpers.ts';
 
 const chromium = requireChromium('UI in Chromium: a phone-sized screen, and the embed page');
 const test = suite('UI in Chromium: a phone-sized screen, and the embed page');
@@ -67,6 +68,27 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     await page.goto('/source/my_experiment');
     await page.locator('athanor-source-pane .cm-content').first().waitFor();
     await assertFits(page, 'source');
+  });
+});
+
+test('a chart 390 px wide: its screen-reader table takes no room, the page does not scroll sideways', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    await page.setViewportSize(PHONE);
+    await addCompareFixture(context);
+    const run = await startFixtureRun(context, 'a charted run with a long enough name to widen a table', { steps: 30 });
+    await page.goto(`/runs/${run.id}`);
+    const chart = page.locator('athanor-results-panel figure[data-key="loss"] athanor-chart');
+    await chart.locator('canvas').first().waitFor({ timeout: 30_000 });
+    const hidden = await chart.evaluate((el) => {
+      // (Not uPlot's legend, a table too.)
+      const table = el.shadowRoot!.querySelector('table.visually-hidden, .visually-hidden > table')!;
+      const box = (table.closest('.visually-hidden') ?? table).getBoundingClientRect();
+      return { width: box.width, right: box.right, rows: table.querySelectorAll('tbody tr').length };
+    });
+    assert.ok(hidden.rows > 0, 'the table is there for screen readers');
+    assert.ok(hidden.width <= 1 && hidden.right <= PHONE.width, `the hidden table takes ${hidden.width} px, to x ${hidden.right}`);
+    await assertFits(page, 'run-chart');
   });
 });
 

@@ -181,6 +181,58 @@ test('reached from the source pane, live: a run started while the table shows ap
   });
 });
 
+test('1280 px wide: every column reachable from the table’s own box, a filtered header readable, the chooser named, a failed chip flat', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    await fourRuns(context);
+    await page.goto(`${TABLE}?filter=${encodeURIComponent('metrics.loss>0')}`);
+    await table(page).locator('.total').filter({ hasText: '4 runs match' }).waitFor();
+    assert.ok((await sideways(page)) <= 0, `the page scrolls ${await sideways(page)} px sideways`);
+    const box = table(page).locator('.scroll');
+    const inBox = async (column: string) => {
+      const [outer, cell] = [await box.boundingBox(), await header(page, column).boundingBox()];
+      return Boolean(outer && cell && cell.x >= outer.x - 1 && cell.x + cell.width <= outer.x + outer.width + 1);
+    };
+    assert.not.ok(await inBox('metrics.loss'), 'wider than 1280 px: the last metric starts out of view');
+
+    // The table says what is out of view, and its buttons get there (no sideways wheel, no scrollbar shown).
+    const bar = table(page).locator('.sideways');
+    assert.match((await bar.textContent())!, /Out of view: \d+ columns to the right/);
+    const right = bar.getByRole('button', { name: 'Scroll right →' });
+    for (let i = 0; i < 6 && !(await right.isDisabled()); i++) {
+      await right.click();
+      await page.waitForTimeout(100);
+    }
+    assert.ok(await inBox('metrics.loss'), 'the last metric in view');
+    assert.ok(await inBox('metrics.accuracy'));
+    assert.match((await bar.textContent())!, /columns? to the left/);
+    assert.not.match((await bar.textContent())!, /to the right/);
+    await snap(context, 'runs-table-1280-scrolled');
+
+    // The filtered column's caption keeps its first letters inside its header.
+    const caption = await header(page, 'metrics.loss').locator('.kind').boundingBox();
+    const cell = await header(page, 'metrics.loss').boundingBox();
+    assert.ok(caption && cell && caption.x >= cell.x && caption.x + caption.width <= cell.x + cell.width + 0.5, `the caption (x ${caption?.x}, w ${caption?.width}) inside its header (x ${cell?.x}, w ${cell?.width})`);
+
+    // The column chooser and its group have names.
+    const cdp = await context.context.newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[] };
+    const unnamed = nodes.filter((n) => !n.ignored && ['group', 'DisclosureTriangle', 'button'].includes(n.role?.value ?? '') && !n.name?.value);
+    assert.equal(unnamed.map((n) => n.role?.value), [], 'controls without a name');
+    assert.ok(nodes.some((n) => n.role?.value === 'group' && n.name?.value === 'Columns'), 'the chooser is named Columns');
+
+    // Status chips: failed is as flat as completed (a badge in a row, a filter toggle).
+    const borders = (selector: string) =>
+      table(page).locator(selector).first().evaluate((el) => {
+        const target = el.shadowRoot?.querySelector('.badge') ?? el;
+        const style = getComputedStyle(target);
+        return `${style.borderTopWidth} ${style.borderTopStyle} ${style.boxShadow}`;
+      });
+    assert.is(await borders('athanor-status-badge[status="failed"]'), await borders('athanor-status-badge[status="completed"]'));
+    assert.is(await borders('athanor-runs-filters .status-toggle.failed'), await borders('athanor-runs-filters .status-toggle.completed'));
+  });
+});
+
 test('dark and 390 px wide: the table scrolls in its box, the page does not', async () => {
   await withBrowserWorkbench(async (context) => {
     const { page } = context;

@@ -16,7 +16,7 @@ function mount(series: ChartSeries[], attributes: Record<string, string> = {}): 
 const root = (el: AthanorChart) => el.shadowRoot!;
 const note = (el: AthanorChart) => root(el).querySelector('.note')!.textContent!.trim();
 const summaryRows = (el: AthanorChart) =>
-  [...root(el).querySelectorAll('table.visually-hidden tbody tr')].map((tr) => [...tr.children].map((cell) => cell.textContent!.trim()));
+  [...root(el).querySelectorAll('.visually-hidden table tbody tr')].map((tr) => [...tr.children].map((cell) => cell.textContent!.trim()));
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 
 const test = suite('<athanor-chart> in happy-dom: controls, notes, summary');

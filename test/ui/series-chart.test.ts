@@ -20,7 +20,7 @@ function mount(base: string, runId: string, key: string, points = 20): AthanorSe
 }
 
 /** The x span the chart tells screen readers, e.g. "0 – 54". */
-const span = (el: AthanorSeriesChart) => el.chart?.shadowRoot?.querySelector('table.visually-hidden tbody tr td:nth-child(3)')?.textContent?.trim();
+const span = (el: AthanorSeriesChart) => el.chart?.shadowRoot?.querySelector('.visually-hidden table tbody tr td:nth-child(3)')?.textContent?.trim();
 
 /** Stores `values` of `key` and publishes them as the run kernel does after a flush. */
 async function record(workbench: Workbench, ids: { runId: string; instanceId: string }, key: string, values: unknown[]): Promise<void> {

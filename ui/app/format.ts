@@ -1,12 +1,20 @@
 /** How times, durations and values read in every view. */
 
-/** `2026-11-24 14:03:07` in the reader's time zone; '—' for none. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
+/** `2026-11-24 14:03:07` in the reader's time zone (an ISO string, or ms since the epoch); '—' for none. */
+export function formatTime(iso: string | number | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '—';
   const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return `${formatDate(date)} ${formatClockSeconds(date)}`;
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** `2026-11-24`, the date part of {@link formatTime}. */
+export const formatDate = (date: Date): string => `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`;
+
+/** `14:03:07`, the time part of {@link formatTime}. */
+export const formatClockSeconds = (date: Date): string => `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
 
 /** `14:03:07.125`, for log lines. */
 export function formatClock(iso: string): string {

@@ -213,7 +213,8 @@ export class AthanorChart extends LitElement {
       </div>
       ${empty ? html`<p class="empty">No points yet.</p>` : nothing}
       <div class="plot" role="img" aria-label=${summary} ?hidden=${empty}></div>
-      <table class="visually-hidden">
+      <!-- Hidden by a box around it: a table keeps its content's width, however narrow it is told to be, and would widen a phone's page. -->
+      <div class="visually-hidden sr-table"><table>
         <caption>${this.label}</caption>
         <thead><tr><th scope="col">Series</th><th scope="col">Points</th><th scope="col">${axis === 'step' ? 'Steps' : 'Times'}</th><th scope="col">First</th><th scope="col">Last</th><th scope="col">Min</th><th scope="col">Max</th></tr></thead>
         <tbody>
@@ -225,7 +226,7 @@ export class AthanorChart extends LitElement {
               <td>${s ? formatNumber(s.minY) : '—'}</td><td>${s ? formatNumber(s.maxY) : '—'}</td></tr>`;
           })}
         </tbody>
-      </table>`;
+      </table></div>`;
   }
 }
 

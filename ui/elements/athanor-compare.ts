@@ -19,7 +19,7 @@ import './athanor-log-view.ts';
 import './compare/athanor-compare-code.ts';
 import { userText } from './user-text.ts';
 import { chartsSection } from './compare/compare-charts.ts';
-import { runHeader, runName } from './compare/compare-runs.ts';
+import { oldestRun, runHeader, runName } from './compare/compare-runs.ts';
 import { configurationTable, metricsTable } from './compare/compare-tables.ts';
 import { compareStyles } from './compare/compare-styles.ts';
 
@@ -39,7 +39,7 @@ export function comparePath(runs: readonly string[], baseline?: string): string 
 /**
  * @attr api - the workbench's API base ('' for this page's origin)
  * @attr runs - the runs, comma-separated ids (or unique prefixes of 8 or more characters)
- * @attr baseline - the run deltas are taken against (default: the first)
+ * @attr baseline - the run deltas are taken against (default, or when it is not among the runs: the oldest)
  */
 export class AthanorCompare extends LitElement {
   static override properties = {
@@ -64,6 +64,8 @@ export class AthanorCompare extends LitElement {
   declare levels: LogLevel[];
 
   #generation = 0;
+  /** The default baseline found for these runs (`runs` → id), so a live refresh asks once. */
+  #oldest: { runs: string; id: string } | undefined;
   readonly #refresh = new RefreshTimer(() => void this.load());
   readonly #live = new LiveEventsController(this, () => (this.#topics().length ? { api: this.api, topics: this.#topics() } : undefined), {
     'run.status': () => this.#refresh.schedule(STATUS_DELAY_MS),
@@ -107,7 +109,7 @@ export class AthanorCompare extends LitElement {
       return;
     }
     try {
-      const comparison = await apiClient(this.api).compare(ids, { ...(this.baseline ? { baseline: this.baseline } : {}), points: SERIES_POINTS });
+      const comparison = await this.#compare(ids);
       if (generation !== this.#generation) return;
       this.comparison = comparison;
       this.problem = undefined;
@@ -116,6 +118,25 @@ export class AthanorCompare extends LitElement {
       const message = error instanceof Error ? error.message : String(error);
       this.problem = error instanceof ApiError && error.status === 404 ? `Not found: ${message}` : `Could not compare the runs: ${message}`;
     }
+  }
+
+  /** The comparison against the baseline asked for, else (or when it is not one of the runs) the oldest run. */
+  async #compare(ids: string[]): Promise<Comparison> {
+    const client = apiClient(this.api);
+    const ask = (baseline: string | undefined) => client.compare(ids, { ...(baseline ? { baseline } : {}), points: SERIES_POINTS });
+    if (this.baseline) {
+      try {
+        return await ask(this.baseline);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status < 500 && /baseline/.test(error.message))) throw error;
+      }
+    }
+    const known = this.#oldest?.runs === this.runs ? this.#oldest.id : undefined;
+    const comparison = await ask(known);
+    const oldest = oldestRun(comparison.runs);
+    if (!oldest || oldest === comparison.baseline) return comparison;
+    this.#oldest = { runs: this.runs, id: oldest };
+    return ask(oldest);
   }
 
   /** The live topics: each run still going (all of them until the comparison says which). */

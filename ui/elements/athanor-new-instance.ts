@@ -5,18 +5,17 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { apiClient, ApiError, type ExperimentInfo } from '../client/api-client.ts';
+import { apiClient, type ExperimentInfo } from '../client/api-client.ts';
 import { navigate, pageHref, replaceInApp } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { theme } from '../styles/theme.ts';
 import { formStyles } from '../styles/form-styles.ts';
 import { newInstanceStyles } from './new-instance/new-instance-styles.ts';
 import './athanor-config-form.ts';
-import './athanor-sweep-grid.ts';
-import { fieldOfError, type AthanorSweepGrid, type SweepChangeDetail } from './athanor-sweep-grid.ts';
-import { sweepDestination } from '../state/sweep-plan.ts';
+import { SweepPart } from './new-instance/sweep-part.ts';
+import { formProblems, submitHint } from './new-instance/submit-hint.ts';
 import { nameFields, placeSaveError } from './instance-fields.ts';
-import { experimentField } from './new-instance/experiment-field.ts';
+import { experimentField, noExperiments, withExperiment } from './new-instance/experiment-field.ts';
 import { userText } from './user-text.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, ConfigError } from './athanor-config-form.ts';
 
@@ -42,7 +41,6 @@ export class AthanorNewInstance extends LitElement {
     experiment: {},
     from: {},
     sweep: { type: Boolean },
-    sweepCount: { state: true },
     experiments: { state: true },
     loadError: { state: true },
     name: { state: true },
@@ -59,8 +57,6 @@ export class AthanorNewInstance extends LitElement {
   declare experiment: string | undefined;
   declare from: string | undefined;
   declare sweep: boolean;
-  /** The sweep's combinations, as its grid last reported them. */
-  declare sweepCount: number;
   declare experiments: ExperimentInfo[] | undefined;
   declare loadError: string | undefined;
   declare name: string;
@@ -73,6 +69,7 @@ export class AthanorNewInstance extends LitElement {
 
   #selected: string | undefined;
   #live: LiveEventsController;
+  #sweep = new SweepPart(this);
   /** The configuration of the instance given by `from`, for the form once it is there. */
   #prefill: Record<string, unknown> | undefined;
   /** The configuration the form holds, the sweep's base. */
@@ -82,14 +79,15 @@ export class AthanorNewInstance extends LitElement {
     super();
     this.api = '';
     this.sweep = false;
-    this.sweepCount = 0;
     this.name = '';
     this.description = '';
     this.configErrors = [];
     this.submitting = false;
     this.attempted = false;
     this.#live = new LiveEventsController(this, () => ({ api: this.api }), {
-      'experiment.changed': ({ experiment }) => this.#upsert(experiment),
+      'experiment.changed': ({ experiment }) => {
+        if (this.experiments) this.experiments = withExperiment(this.experiments, experiment);
+      },
       'experiment.removed': ({ name }) => {
         if (this.experiments) this.experiments = this.experiments.filter((e) => e.name !== name);
       },
@@ -103,10 +101,6 @@ export class AthanorNewInstance extends LitElement {
 
   get #form(): AthanorConfigForm | null {
     return this.renderRoot.querySelector('athanor-config-form');
-  }
-
-  get #grid(): AthanorSweepGrid | null {
-    return this.renderRoot.querySelector('athanor-sweep-grid');
   }
 
   /** The experiment chosen in the dropdown. */
@@ -184,27 +178,17 @@ export class AthanorNewInstance extends LitElement {
     }
   }
 
-  #upsert(experiment: ExperimentInfo): void {
-    if (!this.experiments) return;
-    const index = this.experiments.findIndex((e) => e.name === experiment.name);
-    this.experiments =
-      index === -1 ? [...this.experiments, experiment] : this.experiments.map((e, i) => (i === index ? experiment : e));
+  #problems(): string[] {
+    return formProblems({
+      sweep: this.sweep,
+      experimentChosen: Boolean(this.selected),
+      name: this.name,
+      configProblems: this.configErrors.length,
+      problemFields: this.configErrors.length ? this.#form?.problemFields() ?? [] : [],
+      sweepProblems: this.sweep ? this.#sweep.problems : [],
+    });
   }
 
-  #problems(): string[] {
-    const problems: string[] = [];
-    if (!this.selected) problems.push('choose an experiment');
-    if (!this.name.trim()) problems.push(this.sweep ? 'name the sweep' : 'name the instance');
-    const count = this.configErrors.length;
-    if (count) {
-      // Name where they are: a problem the reader cannot find is no help.
-      const where = this.#form?.problemFields() ?? [];
-      // Quoted, so a label with brackets of its own ("Latency (ms)") does not nest in ours.
-      problems.push(`fix ${count} configuration ${count === 1 ? 'problem' : 'problems'}${where.length ? ` (${where.map((label) => `“${label}”`).join(', ')})` : ''}`);
-    }
-    if (this.sweep) problems.push(...(this.#grid?.problems ?? []));
-    return problems;
-  }
 
   async #submit(event?: Event): Promise<void> {
     event?.preventDefault();
@@ -219,7 +203,7 @@ export class AthanorNewInstance extends LitElement {
       await this.updateComplete;
       if (this.nameError) this.renderRoot.querySelector<HTMLInputElement>('#name')?.focus();
       else if (form?.errors.length || !this.sweep) await form?.focusFirstError();
-      else if (!(await this.#grid?.focusFirstProblem())) this.renderRoot.querySelector<HTMLElement>('athanor-sweep-grid')?.focus();
+      else await this.#sweep.focus();
       return;
     }
     if (this.sweep) return this.#submitSweep(experiment, form);
@@ -242,27 +226,12 @@ export class AthanorNewInstance extends LitElement {
 
   /** Sends the sweep; on success opens where its runs are watched, else shows each refusal beside its field. */
   async #submitSweep(experiment: ExperimentInfo, form: AthanorConfigForm): Promise<void> {
-    const grid = this.#grid;
-    if (!grid) return;
     this.submitting = true;
     try {
       const description = this.description.trim();
-      const result = await this.#client.sweep({
-        experiment: experiment.name,
-        name: this.name.trim(),
-        description: description || null,
-        configuration: form.value,
-        grid: grid.grid,
-      });
-      navigate(this, this.api, sweepDestination(result.runs.map((run) => run.id), experiment.name));
-    } catch (error) {
-      // The grid's fields take their errors; the rest go to the configuration, the name or the form.
-      const errors = error instanceof ApiError ? error.errors : [];
-      const mine = errors.filter((e) => fieldOfError(e.path, grid.fields));
-      grid.serverErrors = mine;
-      const rest = errors.filter((e) => !mine.includes(e));
-      if (rest.length || !mine.length) this.#showServerError(error instanceof ApiError && rest.length !== errors.length ? new ApiError(error.status, error.code, error.message, rest) : error, form);
-      if (mine.length) await grid.focusFirstProblem();
+      const request = { experiment: experiment.name, name: this.name.trim(), description: description || null, form };
+      const destination = await this.#sweep.send(this.#client, request, (error) => this.#showServerError(error, form));
+      if (destination) navigate(this, this.api, destination);
     } finally {
       this.submitting = false;
     }
@@ -285,10 +254,6 @@ export class AthanorNewInstance extends LitElement {
     this.#base = event.detail.value;
   };
 
-  #onSweepChange = (event: CustomEvent<SweepChangeDetail>) => {
-    this.sweepCount = event.detail.combinations;
-  };
-
   #renderExperimentField(experiment: ExperimentInfo | undefined) {
     return experimentField({
       api: this.api,
@@ -303,17 +268,7 @@ export class AthanorNewInstance extends LitElement {
   }
 
   override render() {
-    if (this.loadError && !this.experiments) {
-      return html`<h1>New instance</h1>
-        <p class="alert error-text" role="alert">Could not load the experiments: ${userText(this.loadError)}</p>
-        <button type="button" @click=${() => this.load()}>Retry</button>`;
-    }
-    if (!this.experiments) return html`<h1>New instance</h1><p class="muted" role="status">Loading experiments…</p>`;
-    if (this.experiments.length === 0) {
-      return html`<h1>New instance</h1>
-        <p>No experiments yet. Write one in the <code>experiments/</code> folder, or
-          <a href=${pageHref(this.api, '/source')}>create one from a template</a>.</p>`;
-    }
+    if (!this.experiments?.length) return noExperiments(this.api, this.experiments, this.loadError, () => void this.load());
     const experiment = this.selected;
     const problems = this.#problems();
     const sweep = this.sweep;
@@ -346,30 +301,20 @@ export class AthanorNewInstance extends LitElement {
                 @athanor-config-submit=${() => this.#submit()}></athanor-config-form>`,
             )
           : html`<p class="muted">Choose an experiment to configure it.</p>`}
-        ${sweep && experiment
-          ? keyed(
-              experiment.name,
-              html`<athanor-sweep-grid tabindex="-1" .schema=${experiment.schema ?? undefined} .base=${this.#base} base-name=${this.name}
-                @athanor-sweep-change=${this.#onSweepChange}></athanor-sweep-grid>`,
-            )
-          : nothing}
+        ${sweep && experiment ? this.#sweep.render(experiment, this.#base, this.name) : nothing}
         ${this.formError ? html`<p class="alert error-text" role="alert">${userText(this.formError)}</p>` : nothing}
         <div class="actions row">
           <button type="submit" class="primary" aria-disabled=${problems.length || this.submitting ? 'true' : 'false'}
             aria-describedby="submit-hint">${this.#submitLabel()}</button>
           <a class="button" href=${pageHref(this.api, '/experiments')}>Cancel</a>
-          <span id="submit-hint" class="help" role="status">
-            ${problems.length ? `To ${sweep ? 'start it' : 'create it'}: ${problems.join(', ')}.` : `Ready: press Enter or ${this.#submitLabel()}.`}
-          </span>
+          <span id="submit-hint" class="help" role="status">${submitHint({ sweep, problems, label: this.#submitLabel(), busy: this.submitting ? (sweep ? this.#sweep.busy() : 'Creating the instance…') : undefined })}</span>
         </div>
       </form>`;
   }
 
   #submitLabel(): string {
-    if (!this.sweep) return this.submitting ? 'Creating…' : 'Create instance';
-    if (this.submitting) return 'Starting…';
-    const count = this.sweepCount;
-    return count > 0 && count <= 1000 ? `Start ${count.toLocaleString('en')} ${count === 1 ? 'run' : 'runs'}` : 'Start the sweep';
+    if (this.sweep) return this.#sweep.label(this.submitting);
+    return this.submitting ? 'Creating…' : 'Create instance';
   }
 }
 

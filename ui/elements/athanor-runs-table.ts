@@ -27,6 +27,7 @@ import { PAGE_SIZE, RunsTableData } from './runs-table/runs-table-data.ts';
 import { RunsTableLive } from './runs-table/runs-table-live.ts';
 import { EMPTY_STATE, formatSort, formatTableState, nextSort, parseFilter, parseTableState, type RunsTableState } from './runs-table/runs-table-query.ts';
 import { runsTableStyles } from './runs-table/runs-table-styles.ts';
+import { RunsTableSideways } from './runs-table/runs-table-sideways.ts';
 
 /** How many runs the compare view takes. */
 export const COMPARE_MIN = 2;
@@ -57,6 +58,7 @@ export class AthanorRunsTable extends LitElement {
   declare selected: string[];
 
   readonly data = new RunsTableData(this);
+  readonly #sideways = new RunsTableSideways(this);
   #state: RunsTableState = EMPTY_STATE;
   #loadedKey = '';
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -151,7 +153,7 @@ export class AthanorRunsTable extends LitElement {
       aria-sort=${active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
       <button type="button" class="sort" aria-pressed=${active ? 'true' : 'false'} title="Sort by ${column.id}"
         @click=${() => this.setState({ sort: nextSort(this.#state.sort ?? DEFAULT_SORT, column.id) })}>
-        ${kind ? html`<span class="kind">${kind}${filtered ? ' · filtered' : ''}</span>` : nothing}
+        ${kind ? html`<span class="kind">${kind}${filtered ? html` <span class="filtered">· filtered</span>` : nothing}</span>` : nothing}
         <span class="label">${userText(column.label)}${active ? html` <span class="arrow" aria-hidden="true">${sort.direction === 'asc' ? '▲' : '▼'}</span>` : nothing}</span>
       </button>
     </div>`;
@@ -215,6 +217,18 @@ export class AthanorRunsTable extends LitElement {
     this.requestUpdate();
   }
 
+  /** Which columns lie out of the box, with buttons that scroll to them (none when every column shows). */
+  #sidewaysBar() {
+    const { left, right } = this.#sideways;
+    if (!left && !right) return nothing;
+    const words = (n: number, side: string) => `${n} ${n === 1 ? 'column' : 'columns'} ${side}`;
+    return html`<div class="sideways">
+      <span class="muted">Out of view: ${[left ? words(left, 'to the left') : '', right ? words(right, 'to the right') : ''].filter(Boolean).join(', ')}</span>
+      <button type="button" class="scroll-left" ?disabled=${!left} @click=${() => this.#sideways.scroll(-1)}>← Scroll left</button>
+      <button type="button" class="scroll-right" ?disabled=${!right} @click=${() => this.#sideways.scroll(1)}>Scroll right →</button>
+    </div>`;
+  }
+
   #empty() {
     if (this.#state.filters.length) {
       return html`<p class="empty muted">No runs match these filters. <button type="button" @click=${() => this.setState({ filters: [] })}>Clear filters</button></p>`;
@@ -247,7 +261,7 @@ export class AthanorRunsTable extends LitElement {
       ${this.#problem()}
       ${data.loaded && data.rows.length === 0 ? this.#empty() : nothing}
       ${data.rows.length
-        ? html`<div class="scroll" tabindex="0" role="region" aria-label="Runs of ${this.experiment}">
+        ? html`${this.#sidewaysBar()}<div class="scroll" tabindex="0" role="region" aria-label="Runs of ${this.experiment}">
             <div class="grid" role="table" aria-label="Runs" aria-rowcount=${data.total + 1} style="--cols: ${grid.template}; min-width: ${grid.width}px">
               <div class="tr head" role="row" aria-rowindex="1">
                 <div class="th check" role="columnheader"><span class="visually-hidden">Select</span></div>

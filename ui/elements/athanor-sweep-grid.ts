@@ -28,6 +28,8 @@ export interface SweepChangeDetail {
   grid: Record<string, unknown[]>;
   combinations: number;
   valid: boolean;
+  /** What stops the sweep from being sent, in words (empty when it can go): see {@link AthanorSweepGrid.problems}. */
+  problems: string[];
 }
 
 /** How many instance names the preview lists. */
@@ -53,7 +55,7 @@ export function fieldOfError(path: string, fields: readonly SweepField[]): Sweep
  * @property base - the configuration the grid's values replace fields of
  * @attr base-name - the sweep's name, the start of every instance's name
  * @property serverErrors - what the server refused (`{path, message}`), shown beside the field it names
- * @fires athanor-sweep-change - `{grid, combinations, valid}` after each change
+ * @fires athanor-sweep-change - `{grid, combinations, valid, problems}` whenever one of them changes
  */
 export class AthanorSweepGrid extends LitElement {
   static override properties = {
@@ -73,6 +75,8 @@ export class AthanorSweepGrid extends LitElement {
 
   #fields: SweepField[] = [];
   #fieldsOf: JSONSchema | undefined;
+  /** What the last `athanor-sweep-change` said, to say it again only when it changed. */
+  #reported: string | undefined;
 
   constructor() {
     super();
@@ -146,12 +150,15 @@ export class AthanorSweepGrid extends LitElement {
     }
   }
 
-  protected override updated(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('states') || changed.has('schema') || changed.has('base')) {
-      const { grid, combinations, errors } = this.#plan();
-      const detail: SweepChangeDetail = { grid, combinations, valid: !errors.size && combinations > 0 && combinations <= MAX_COMBINATIONS };
-      this.dispatchEvent(new CustomEvent('athanor-sweep-change', { detail, bubbles: true, composed: true }));
-    }
+  protected override updated(): void {
+    // After every update, not only a change of states: a value can turn valid without the
+    // count changing, and the validator loading late can turn values invalid.
+    const { grid, combinations, errors } = this.#plan();
+    const detail: SweepChangeDetail = { grid, combinations, valid: !errors.size && combinations > 0 && combinations <= MAX_COMBINATIONS, problems: this.problems };
+    const reported = JSON.stringify(detail);
+    if (reported === this.#reported) return;
+    this.#reported = reported;
+    this.dispatchEvent(new CustomEvent('athanor-sweep-change', { detail, bubbles: true, composed: true }));
   }
 
   #id(field: SweepField): string {

@@ -4,6 +4,7 @@
  * series has no point at that x), appended to in place while a run is live, and
  * summarised for screen readers. Pure (no DOM), so it is tested without a browser.
  */
+import { formatTime } from '../app/format.ts';
 
 /** One line of a chart: what it is, and its points in any order. */
 export interface ChartSeries {
@@ -135,8 +136,8 @@ export function formatNumber(value: number): string {
 /** An x value as a label: a step as an integer, a time as the local date and time. */
 export function formatX(value: number, axis: 'step' | 'time'): string {
   if (axis === 'step') return Number.isInteger(value) ? String(value) : formatNumber(value);
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  // As every other time in the app reads (not the locale's, which may be M/D/YYYY).
+  return formatTime(value);
 }
 
 /** One sentence for screen readers: what a series holds. */

@@ -1,6 +1,8 @@
 /**
- * How a run status looks wherever it shows (badge, count chips): a symbol and a colour
- * per status, and a border that differs too, so status never rests on colour alone.
+ * How a run status looks wherever it shows (badge, count chips, filter toggles): a symbol,
+ * a word and a colour per status, so status never rests on colour alone; pending's border
+ * is dashed (not yet begun). Every other border is the same thin line: a thicker one read as
+ * a pressed button on a chip that is not pressed.
  */
 import { css } from 'lit';
 import type { RunStatus } from '../client/api-client.ts';
@@ -27,7 +29,6 @@ export const statusStyles = css`
   }
   .failed {
     color: var(--ath-failed);
-    border-width: 2px;
   }
   .cancelled {
     color: var(--ath-cancelled);

@@ -6,6 +6,24 @@
  */
 import uPlot from 'uplot';
 import { formatNumber, formatX, nearestValueRow } from '../../state/chart-data.ts';
+import { formatClockSeconds, formatDate } from '../../app/format.ts';
+
+/**
+ * A time axis's tick labels as the app writes times: `14:03:07`, with the date
+ * (`2026-11-24`, a second line) under the first tick and wherever the day changes;
+ * uPlot's own are American (`11/24`, `2:03pm`).
+ */
+export function timeTicks(splits: readonly (number | null)[]): string[] {
+  let day = '';
+  return splits.map((v) => {
+    if (v == null) return '';
+    const date = new Date(v);
+    const today = formatDate(date);
+    const label = today === day ? formatClockSeconds(date) : `${formatClockSeconds(date)}\n${today}`;
+    day = today;
+    return label;
+  });
+}
 
 /** The theme's colours and font as the canvas needs them (it cannot read custom properties). */
 export interface ChartLook {
@@ -111,7 +129,9 @@ export function chartOptions({ width, height, axis, log, labels, hidden, look }:
     axes: [
       {
         ...axisBase,
-        ...(axis === 'step' ? { incrs: STEP_INCRS, values: (_self: uPlot, splits: number[]) => splits.map((v) => (v == null ? '' : formatX(v, 'step'))) } : {}),
+        ...(axis === 'step'
+          ? { incrs: STEP_INCRS, values: (_self: uPlot, splits: number[]) => splits.map((v) => (v == null ? '' : formatX(v, 'step'))) }
+          : { space: 70, values: (_self: uPlot, splits: number[]) => timeTicks(splits) }),
       },
       {
         ...axisBase,

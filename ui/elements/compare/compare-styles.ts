@@ -131,9 +131,12 @@ export const compareStyles = css`
     font-variant-numeric: tabular-nums;
     white-space: nowrap;
   }
+  /* A delta may break before its share, and anywhere past that: the cell keeps its width. */
   td .delta {
     display: block;
     font-size: var(--ath-small);
+    white-space: normal;
+    overflow-wrap: anywhere;
   }
   /* Mixed towards the text colour: small print on a tinted cell keeps its contrast, light and dark. */
   .delta.better {
@@ -157,7 +160,6 @@ export const compareStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(min(100%, 420px), 1fr));
     gap: var(--ath-space-3);
   }
-  /* Clipped: the chart's screen-reader table (a table keeps its content's width, however narrow it is told to be) would widen a phone's page. */
   figure.chart {
     position: relative;
     overflow: hidden;

@@ -52,13 +52,24 @@ export function configurationTable(api: string, comparison: Comparison, open: bo
       : nothing}`;
 }
 
+/** A share in percent, short: `4.5`, `450`, `1.2e8` (past 10,000 % a count of digits reads no better than its size). */
+function formatPercent(percent: number): string {
+  if (percent >= 1e4) return percent.toExponential(1).replace('e+', 'e');
+  return percent >= 100 ? percent.toFixed(0) : percent.toPrecision(2);
+}
+
 /** `+0.0123 (+4.5%)`: a delta, and its share of the baseline's value when that is not 0. */
 export function formatDelta(delta: number, baseline: number | null): string {
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
   const size = formatMetric(Math.abs(delta));
   if (baseline === null || baseline === 0 || delta === 0) return `${sign}${size}`;
-  const percent = Math.abs((delta / baseline) * 100);
-  return `${sign}${size} (${sign}${percent >= 100 ? percent.toFixed(0) : percent.toPrecision(2)}%)`;
+  return `${sign}${size} (${sign}${formatPercent(Math.abs((delta / baseline) * 100))}%)`;
+}
+
+/** The runs (indexes) tied for a row's best value: every one of them is marked, not only the first. */
+export function bestRuns(metric: Comparison['metrics'][number]): Set<number> {
+  const best = metric.best === null ? null : metric.values[metric.best];
+  return new Set(best === null || best === undefined ? [] : metric.values.flatMap((value, i) => (value === best ? [i] : [])));
 }
 
 /** The metrics table. */
@@ -69,12 +80,13 @@ export function metricsTable(api: string, comparison: Comparison) {
     <table class="compare metrics">
       <thead>${headerRow(api, comparison, 'Metric')}</thead>
       <tbody>
-        ${comparison.metrics.map(
-          (metric) => html`<tr data-metric=${metric.key}>
+        ${comparison.metrics.map((metric) => {
+          const bests = bestRuns(metric);
+          return html`<tr data-metric=${metric.key}>
             <th scope="row"><code>${userText(metric.key)}</code>
               <span class="goal" title=${metric.goal === 'min' ? 'Lower is better' : 'Higher is better'}>${metric.goal === 'min' ? '↓ lower is better' : '↑ higher is better'}</span></th>
             ${metric.values.map((value, i) => {
-              const best = metric.best === i;
+              const best = bests.has(i);
               const delta = metric.deltas[i];
               const better = delta !== null && delta !== undefined && delta !== 0 && (metric.goal === 'min' ? delta < 0 : delta > 0);
               return html`<td class="num ${best ? 'best' : ''}" data-run=${comparison.runs[i]?.id ?? ''}>
@@ -87,8 +99,8 @@ export function metricsTable(api: string, comparison: Comparison) {
                     : html`<span class="delta ${delta === 0 ? '' : better ? 'better' : 'worse'}">${formatDelta(delta, metric.values[base] ?? null)}</span>`}
               </td>`;
             })}
-          </tr>`,
-        )}
+          </tr>`;
+        })}
       </tbody>
     </table>
   </div>`;

@@ -51,3 +51,22 @@ export function experimentField(options: ExperimentFieldOptions) {
     </div>
   </div>`;
 }
+
+/** `list` with `experiment` added, or in place of the one of its name (a live change). */
+export function withExperiment(list: readonly ExperimentInfo[], experiment: ExperimentInfo): ExperimentInfo[] {
+  const index = list.findIndex((e) => e.name === experiment.name);
+  return index === -1 ? [...list, experiment] : list.map((e, i) => (i === index ? experiment : e));
+}
+
+/** The form's page while there is no experiment to choose: loading, failed to load (with Retry), or none yet. */
+export function noExperiments(api: string, experiments: readonly ExperimentInfo[] | undefined, loadError: string | undefined, retry: () => void) {
+  if (loadError && !experiments) {
+    return html`<h1>New instance</h1>
+      <p class="alert error-text" role="alert">Could not load the experiments: ${userText(loadError)}</p>
+      <button type="button" @click=${retry}>Retry</button>`;
+  }
+  if (!experiments) return html`<h1>New instance</h1><p class="muted" role="status">Loading experiments…</p>`;
+  return html`<h1>New instance</h1>
+    <p>No experiments yet. Write one in the <code>experiments/</code> folder, or
+      <a href=${pageHref(api, '/source')}>create one from a template</a>.</p>`;
+}

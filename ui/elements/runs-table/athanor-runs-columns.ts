@@ -139,7 +139,8 @@ export class AthanorRunsColumns extends LitElement {
 
   override render() {
     const shown = new Set(shownColumns(this.columns, this.chosen).map((c) => c.id));
-    return html`<details @toggle=${this.#place} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && ((e.currentTarget as HTMLDetailsElement).open = false)}>
+    // The disclosure's group is named too: the summary names only its button.
+    return html`<details aria-label="Columns" @toggle=${this.#place} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && ((e.currentTarget as HTMLDetailsElement).open = false)}>
       <summary class="button" title="${shown.size} of ${this.columns.length} columns shown">Columns <span class="muted">${shown.size}/${this.columns.length}</span></summary>
       <div class="panel card ${this.fromLeft ? 'from-left' : ''}">
         <div class="row actions">

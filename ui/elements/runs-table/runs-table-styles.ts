@@ -94,10 +94,17 @@ export const runsTableStyles = css`
     text-align: right;
   }
   .sort .kind {
+    /* Its own lines when it is wider than the column ("metric · filtered"): a right-aligned
+       caption that overflows would lose its first letters under the cell's edge. */
+    max-width: 100%;
+    white-space: normal;
     font-weight: normal;
     font-size: 10px;
     text-transform: uppercase;
     letter-spacing: 0.04em;
+  }
+  .sort .filtered {
+    white-space: nowrap;
   }
   .sort .label {
     max-width: 100%;
@@ -132,6 +139,19 @@ export const runsTableStyles = css`
   }
   lit-virtualizer {
     width: 100%;
+  }
+  .sideways {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: flex-end;
+    gap: var(--ath-space-2);
+    font-size: var(--ath-small);
+    margin-bottom: calc(-1 * var(--ath-space-2));
+  }
+  .sideways button {
+    padding: 2px 8px;
+    font-size: var(--ath-small);
   }
   .more {
     display: flex;

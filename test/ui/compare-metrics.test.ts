@@ -1,0 +1,74 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { render } from 'lit';
+import '../../ui/elements/athanor-compare.ts';
+import { formatDelta, metricsTable } from '../../ui/elements/compare/compare-tables.ts';
+import type { Comparison } from '../../core/records.ts';
+import { withServer } from '../helpers/http-workbench.ts';
+import { until } from '../helpers/until.ts';
+
+const run = (id: string, startedAt: string | null) => ({
+  id, instanceId: `i-${id}`, instanceName: id, experiment: 'e', status: 'completed' as const, startedAt, completedAt: null, codeHash: null, configuration: {},
+});
+
+test('a huge relative delta reads short: its share in powers of ten, never a row of digits', () => {
+  assert.is(formatDelta(1234567.89, 0.01), '+1235000 (+1.2e10%)');
+  assert.is(formatDelta(-0.5, 1), '−0.5 (−50%)');
+  assert.is(formatDelta(45, 10), '+45 (+450%)');
+  for (const [delta, base] of [[123456789, 1], [1e12, 3], [-9e9, 0.001]] as const) {
+    const share = /\((.*)\)$/.exec(formatDelta(delta, base))?.[1] ?? '';
+    assert.match(share, /^[+−]\d(\.\d)?e\d+%$/, `${formatDelta(delta, base)}: its share in powers of ten`);
+  }
+});
+
+test('every run tied for the best value of a row is starred', () => {
+  const comparison: Comparison = {
+    runs: [run('a', null), run('b', null), run('c', null)],
+    baseline: 'a',
+    configuration: [],
+    metrics: [{ key: 'accuracy', values: [0.9, 0.8, 0.9], deltas: [0, -0.1, 0], goal: 'max', best: 0 }],
+    series: [],
+    code: { hashes: [null, null, null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  render(metricsTable('', comparison), host);
+  const starred = [...host.querySelectorAll('td')].filter((td) => td.querySelector('.best-mark')).map((td) => td.dataset['run']);
+  assert.equal(starred, ['a', 'c']);
+  assert.equal([...host.querySelectorAll('td.best')].map((td) => (td as HTMLElement).dataset['run']), ['a', 'c']);
+});
+
+test('the baseline is the oldest run, whatever the order of the ids; one the URL names is kept, one it names wrong falls back', async () => {
+  await withServer(async ({ base, api }) => {
+    try {
+      const ids: string[] = [];
+      for (const name of ['older', 'newer']) {
+        const instance = await api('POST', '/api/instances', { experiment: 'my_experiment', name, configuration: { iterations: 2 } });
+        const started = await api('POST', `/api/instances/${instance.body.id}/runs`);
+        ids.push(started.body.id);
+        await until(async () => ['completed', 'failed'].includes((await api('GET', `/api/runs/${started.body.id}`)).body.status), `run ${name} to end`, 30_000);
+      }
+      const [older, newer] = ids as [string, string];
+      const mount = async (baseline?: string) => {
+        const el = document.createElement('athanor-compare');
+        el.setAttribute('api', base);
+        el.setAttribute('runs', `${newer},${older}`);
+        if (baseline) el.setAttribute('baseline', baseline);
+        document.body.append(el);
+        await until(() => el.comparison, 'the comparison');
+        await el.updateComplete;
+        return el;
+      };
+      const plain = await mount();
+      assert.is(plain.comparison!.baseline, older, 'the oldest, though listed last');
+      assert.is(plain.shadowRoot!.querySelector<HTMLSelectElement>('select#baseline')!.value, older);
+      const named = await mount(newer);
+      assert.is(named.comparison!.baseline, newer, 'the URL’s baseline');
+      const wrong = await mount('ffffffff-ffff-4fff-8fff-ffffffffffff');
+      assert.is(wrong.comparison!.baseline, older, 'a baseline not among the runs: the oldest');
+    } finally {
+      document.body.replaceChildren();
+    }
+  });
+});
+
+test.run();
