@@ -1,0 +1,150 @@
+/**
+ * `npm run bench -- startup`: how fast the commands of the edit → run → look loop start,
+ * beside their references, measured interleaved in one run (issue 15):
+ * - references: bare `node -e 0` and `node --import tsx -e 0`;
+ * - `athanor --help`, `athanor list` and `athanor run` of a one-line experiment (`--db
+ *   memory`), from the package as users get it (compiled here the way `npm pack` compiles
+ *   it, in a scratch copy: JavaScript and declarations, no TypeScript sources);
+ * - `athanor dev` until its first page answers (memory database, warm);
+ * - `runExperiment` (athanor/testing) of an experiment logging 10,000 lines, in this
+ *   process and in a child.
+ * Each command: median of BENCH_STARTUP_ROUNDS (default 7) rounds, all commands once per round.
+ * Targets: help/list ≤ 1.2 × node + 150 ms; run ≤ 1.2 × tsx; dev ≤ 1.5 s; runExperiment
+ * ≤ 100 ms in-process, ≤ 1 s in a child.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 7);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round = (value: number, digits = 0) => +value.toFixed(digits);
+
+const ONE_LINE = `import { Definition, Runtime, type RunContext } from 'athanor';
+export const experiment = () => Definition.new().name('one_line');
+export async function run(ctx: RunContext) {
+  Runtime.log(ctx, 'info', 'hello');
+}
+`;
+
+const TEN_THOUSAND = `import { Definition, Runtime, type RunContext } from 'athanor';
+export const experiment = () => Definition.new().name('ten_thousand');
+export async function run(ctx: RunContext) {
+  for (let i = 1; i <= 10_000; i++) Runtime.log(ctx, 'info', \`line \${i}\`);
+}
+`;
+
+/** A copy of the package as `npm pack` ships it: compiled, without TypeScript sources; a project using it. */
+async function packagedCopy(scratch: string): Promise<{ bin: string; project: string }> {
+  const pkg = path.join(scratch, 'athanor');
+  for (const entry of ['bin', 'core', 'plugins', 'storage', 'ui', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts']) {
+    await cp(path.join(ROOT, entry), path.join(pkg, entry), { recursive: true });
+  }
+  await symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(pkg, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const removeSources = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) await removeSources(file);
+      else if (file.endsWith('.ts') && !file.endsWith('.d.ts')) await rm(file);
+    }
+  };
+  for (const dir of ['core', 'plugins', 'storage']) await removeSources(path.join(pkg, dir));
+  const published = JSON.parse(execFileSync(process.execPath, ['-e', `
+    const m = require(${JSON.stringify(path.join(pkg, 'package.json'))});
+    for (const [k, t] of Object.entries(m.exports)) if (t && t.default && /^\\.\\/(core|plugins|storage)\\//.test(t.default)) m.exports[k] = { types: t.types.replace(/\\.ts$/, '.d.ts'), default: t.default.replace(/\\.ts$/, '.js') };
+    process.stdout.write(JSON.stringify(m));`], { encoding: 'utf8' }));
+  await writeFile(path.join(pkg, 'package.json'), JSON.stringify(published));
+  const project = path.join(scratch, 'project');
+  await mkdir(path.join(project, 'experiments'), { recursive: true });
+  await mkdir(path.join(project, 'node_modules'));
+  await symlink(pkg, path.join(project, 'node_modules/athanor'));
+  await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'project', type: 'module', private: true }));
+  await writeFile(path.join(project, 'experiments/one_line.ts'), ONE_LINE);
+  await writeFile(path.join(project, 'experiments/ten_thousand.ts'), TEN_THOUSAND);
+  return { bin: path.join(pkg, 'bin/athanor.js'), project };
+}
+
+/** Milliseconds from spawn to exit; fails on a non-zero exit. */
+function timed(args: string[], cwd: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`))));
+  });
+}
+
+/** Milliseconds from spawning `athanor dev` to its first page answering 200. */
+async function devToFirstPage(bin: string, cwd: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, 'dev', '--db', 'memory', '--port', '0', '--token', 'bench'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`athanor dev printed no URL in 60 s:\n${output}`)), 60_000);
+      child.stdout.on('data', () => {
+        const found = /athanor workbench: (http:\/\/\S+?)\/\?/.exec(output);
+        if (!found) return;
+        clearTimeout(timer);
+        resolve(found[1]!);
+      });
+    });
+    for (;;) {
+      const response = await fetch(`${url}/`, { headers: { authorization: 'Bearer bench' } }).catch(() => undefined);
+      if (response?.ok) {
+        await response.text();
+        return performance.now() - started;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } finally {
+    process.kill(-child.pid!, 'SIGKILL');
+  }
+}
+
+export default async function startup(): Promise<Record<string, number>> {
+  const scratch = await mkdtemp(path.join(tmpdir(), 'athanor-bench-startup-'));
+  try {
+    const { bin, project } = await packagedCopy(scratch);
+    const { runExperiment } = await import('../core/testing/index.ts');
+    const tenThousand = path.join(project, 'experiments/ten_thousand.ts');
+    const samples: Record<string, number[]> = {};
+    const add = (name: string, ms: number) => (samples[name] ??= []).push(ms);
+    await timed([bin, 'run', 'one_line', '--db', 'memory'], project); // warm the disk caches
+    for (let i = 0; i < ROUNDS; i++) {
+      add('node_e_ms', await timed(['-e', '0'], project));
+      add('tsx_e_ms', await timed(['--import', 'tsx', '-e', '0'], ROOT));
+      add('help_ms', await timed([bin, '--help'], project));
+      add('list_ms', await timed([bin, 'list'], project));
+      add('run_memory_ms', await timed([bin, 'run', 'one_line', '--db', 'memory'], project));
+      add('dev_first_page_ms', await devToFirstPage(bin, project));
+      let started = performance.now();
+      const inProcess = await runExperiment(tenThousand, {}, { inProcess: true });
+      add('harness_in_process_10k_ms', performance.now() - started);
+      started = performance.now();
+      const child = await runExperiment(tenThousand, {});
+      add('harness_child_10k_ms', performance.now() - started);
+      if (inProcess.logs.length !== 10_000 || child.logs.length !== 10_000) throw new Error(`the harness kept ${inProcess.logs.length} and ${child.logs.length} of 10,000 lines`);
+    }
+    const f = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, round(median(values))]));
+    const figures = {
+      ...f,
+      help_vs_node: round(f.help_ms! / (f.node_e_ms! + 150), 2),
+      list_vs_node: round(f.list_ms! / (f.node_e_ms! + 150), 2),
+      run_vs_tsx: round(f.run_memory_ms! / f.tsx_e_ms!, 2),
+    };
+    console.log(`startup, median of ${ROUNDS} interleaved rounds (ms):`);
+    for (const [name, value] of Object.entries(figures)) console.log(`  ${name.padEnd(28)} ${value}`);
+    console.log('targets: help/list ≤ 1.2 × (node + 150 ms); run ≤ 1.2 × tsx; dev ≤ 1500 ms; harness ≤ 100 ms in-process, ≤ 1000 ms in a child');
+    return figures;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
