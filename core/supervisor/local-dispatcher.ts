@@ -23,6 +23,8 @@ export interface LocalDispatcherOptions {
   /** Scheduling priority of run hosts (default 10: below the workbench, so a machine full
    * of busy runs still answers the UI and API). */
   niceness?: number;
+  /** A warm host waiting for a run does not keep this process alive (the test harness's: a test file ends when its tests do). */
+  unrefIdle?: boolean;
 }
 
 // `.ts` from a checkout, `.js` from the compiled package.
@@ -87,6 +89,7 @@ class LocalRunProcess implements RunProcess {
     this.#streams = [frames, this.#child.stdout!, this.#child.stderr!];
     this.#read(this.#child.stdout!, 'stdout');
     this.#read(this.#child.stderr!, 'stderr');
+    if (options.unrefIdle) this.#holdProcess(false);
     const closed = this.#streams.map((stream) => new Promise<void>((resolve) => stream.once('close', resolve)));
     const exited = new Promise<Pick<ExitInfo, 'code' | 'signal'>>((resolve) =>
       this.#child.once('exit', (code, signal) => {
@@ -116,6 +119,7 @@ class LocalRunProcess implements RunProcess {
   }
 
   attach(handlers: RunProcessHandlers, limits: RunLimits): void {
+    this.#holdProcess(true);
     this.#handlers = handlers;
     this.#limits = limits;
     this.#cutters.stdout = this.#cutter('stdout');
@@ -147,6 +151,12 @@ class LocalRunProcess implements RunProcess {
     this.#reader.resume();
     this.#child.stdout?.resume();
     this.#child.stderr?.resume();
+  }
+
+  /** Whether this host (its process, channel and pipes) keeps the parent process alive. */
+  #holdProcess(hold: boolean): void {
+    const handles = [this.#child, this.#child.channel, ...this.#streams] as ({ ref?(): void; unref?(): void } | null | undefined)[];
+    for (const handle of handles) (hold ? handle?.ref : handle?.unref)?.call(handle);
   }
 
   #killGroup(signal: NodeJS.Signals): void {

@@ -36,12 +36,16 @@ export interface PreparedRun {
   environment(): Promise<RunEnvironment>;
 }
 
+/** What a run server needs of storage: its run's record, transitions and progress, and an ordered writer. */
+export type RunStorage = Pick<ExperimentsService, 'getRun' | 'transitionRun' | 'saveProgress' | 'createRunWriter'>;
+
 export interface RunServerOptions {
   /** The run as it was queued (its id, instance and options). */
   run: Run;
   /** Reads the instance and the experiment's code; a run whose instance is gone fails to prepare. */
   prepare(): Promise<PreparedRun>;
-  service: ExperimentsService;
+  /** The workbench's experiments service, or the test harness's memory (core/testing/harness-store.ts). */
+  service: RunStorage;
   bus: EventBus;
   dispatcher: RunDispatcher;
   owner: string;

@@ -2,7 +2,7 @@
  * `athanor/testing`: test experiments like any other code, in any test runner (uvu,
  * node:test, vitest…), with no database or server to set up.
  *
- * - {@link runExperiment} runs one experiment against in-memory storage and resolves with
+ * - {@link runExperiment} runs one experiment, keeping what it records in memory, and resolves with
  *   its status, error, logs, results and progress.
  * - {@link createTestWorkbench} starts a whole in-memory workbench with its HTTP API, for
  *   integration tests.

@@ -1,14 +1,23 @@
 /**
- * `runExperiment`: one run of an experiment, in a test, against in-memory storage. It
- * builds a workbench (`createWorkbench`) over pg-mem and the given experiment, so the
- * configuration is validated, the run executed, cancelled, timed out and stored by the
- * same code as in `athanor dev`; then it reads back what the run left.
+ * `runExperiment`: one run of an experiment, in a test. The configuration is validated and
+ * the run executed, limited, timed out and cancelled by the workbench's own code (its
+ * validator, its run server and dispatchers, as in `athanor dev`); what the run records is
+ * kept in memory (harness-store.ts), not in a database, so a test pays for its experiment
+ * and little else.
  */
-import type { ConfigOf } from '../experiment/index.ts';
-import type { LogEntry, Run, RunProgress, RunStatus } from '../records.ts';
+import { randomUUID } from 'node:crypto';
+import { InputError } from '../errors.ts';
+import { createEventBus } from '../events/event-bus.ts';
+import { ConfigValidationError, validateConfig, type ConfigOf } from '../experiment/index.ts';
+import type { Instance, LogEntry, Run, RunProgress, RunStatus } from '../records.ts';
+import { LiveBudget } from '../supervisor/live-budget.ts';
 import { createLocalDispatcher } from '../supervisor/local-dispatcher.ts';
+import { defaultRunMemoryMb } from '../supervisor/memory-limit.ts';
 import type { RunDispatcher, RunProcessHandlers } from '../supervisor/run-dispatcher.ts';
-import { createWorkbench, type Workbench } from '../workbench.ts';
+import { readRunEnvironment } from '../supervisor/run-environment.ts';
+import { RunServer } from '../supervisor/run-server.ts';
+import { StoreSlots } from '../supervisor/store-slots.ts';
+import { createHarnessStore } from './harness-store.ts';
 import { createInProcessDispatcher } from './in-process-dispatcher.ts';
 import { checkSource, createModuleRegistry, isFileSource, type ExperimentSource } from './module-registry.ts';
 import { checkRunOptions, type RunExperimentOptions } from './run-options.ts';
@@ -75,41 +84,105 @@ export async function runExperiment<S extends ExperimentSource>(
   checkSource(source);
   const { inProcess, cancelAfter, timeout } = checkRunOptions(options, isFileSource(source));
   const registry = createModuleRegistry(source);
-  let onProgress: (progress: RunProgress) => void = () => {};
-  const dispatcher = inProcess ? createInProcessDispatcher({ load: () => registry.module() }) : createLocalDispatcher({ warm: 0 });
-  const workbench = await createWorkbench({
-    database: 'memory',
-    registry,
-    runDispatcher: watchProgress(dispatcher, (progress) => onProgress(progress)),
-    watch: false,
+  await registry.start();
+  const name = registry.name;
+  const definition = registry.definition(name);
+  if (!definition || definition instanceof Error) throw definition ?? new Error(`runExperiment: no definition of "${name}"`);
+  // The workbench's own check (an instance's configuration): the same errors, defaults applied.
+  if (config === null) throw new InputError('configuration must be an object of field values, got null');
+  const checked = validateConfig<Record<string, unknown>>(definition.schema, config ?? {});
+  if (!checked.ok) throw new ConfigValidationError(checked.errors, `configuration for "${name}"`);
+
+  const now = new Date().toISOString();
+  const instance: Instance = {
+    id: randomUUID(),
+    name: 'test',
+    description: null,
+    experiment: name,
+    configuration: checked.value,
+    version: 1,
+    runCounts: { pending: 0, running: 1, completed: 0, failed: 0, cancelled: 0, total: 1 },
+    lastRunAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const store = createHarnessStore({
+    id: randomUUID(),
+    instanceId: instance.id,
+    status: 'pending',
+    error: null,
+    progress: null,
+    codeHash: null,
+    configuration: null,
+    configurationInferred: false,
+    environment: null,
+    rerunOf: null,
+    codeSnapshot: null,
+    options: timeout === undefined ? {} : { timeoutMs: timeout },
+    logCount: 0,
+    resultCount: 0,
+    createdAt: now,
+    startedAt: null,
+    completedAt: null,
+    instanceVersion: 1,
   });
-  try {
-    const { experiments, supervisor, bus } = workbench;
-    const instance = await experiments.createInstance({ experiment: registry.name, name: 'test', configuration: config ?? {} });
-    const created = await experiments.createRun(instance.id, timeout === undefined ? {} : { timeoutMs: timeout });
-    const cancel = (why: string) => void supervisor.cancelRun(created.id, `cancelled by runExperiment's cancelAfter: ${why}`).catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    if (typeof cancelAfter === 'number') {
-      // Counted from the moment the run is running, not from the call: starting a child takes a while.
-      const off = bus.subscribe('run.status', (event) => {
-        if (event.runId !== created.id || event.status !== 'running') return;
-        off();
-        timer = setTimeout(() => cancel(`${cancelAfter} ms`), cancelAfter);
-      });
-    } else if (cancelAfter) {
-      onProgress = (progress) => {
-        if (progress.current < cancelAfter.progress) return;
-        onProgress = () => {};
-        cancel(`progress reached ${progress.current}`);
+  let onProgress: (progress: RunProgress) => void = () => {};
+  const dispatcher = inProcess ? createInProcessDispatcher({ load: () => registry.module() }) : sharedChildDispatcher();
+  const server = new RunServer({
+    run: store.run,
+    prepare: async () => {
+      const { file, codeHash, snapshot, root } = await registry.resolveForRun(name);
+      return {
+        instance,
+        configuration: checked.value,
+        experiment: { name, file: registry.get(name)!.file, absoluteFile: file, codeHash },
+        environment: async () => (await readRunEnvironment(root ?? process.cwd(), snapshot?.files.map((f) => f.path) ?? [], snapshot?.hash)).environment,
       };
-    }
-    await experiments.startRun(created.id);
-    const run = await experiments.waitForRun(created.id);
-    clearTimeout(timer);
-    return await readOutcome(workbench, run);
-  } finally {
-    await workbench.close();
+    },
+    service: store,
+    bus: createEventBus(),
+    dispatcher: watchProgress(dispatcher, (progress) => onProgress(progress)),
+    owner: 'athanor/testing',
+    graceMs: 5000,
+    killAfterMs: 2000,
+    maxEntryBytes: 1024 * 1024,
+    memoryMb: defaultRunMemoryMb(1),
+    storeSlots: new StoreSlots(1),
+    liveBudget: new LiveBudget(10_000),
+  });
+  const cancel = (why: string) => server.cancel(`cancelled by runExperiment's cancelAfter: ${why}`);
+  let timer: NodeJS.Timeout | undefined;
+  if (cancelAfter !== undefined && typeof cancelAfter !== 'number') {
+    onProgress = (progress) => {
+      if (progress.current < cancelAfter.progress) return;
+      onProgress = () => {};
+      cancel(`progress reached ${progress.current}`);
+    };
   }
+  await server.start();
+  // Counted from the moment the run is running, not from the call: starting a child takes a while.
+  if (typeof cancelAfter === 'number' && store.run.status === 'running') timer = setTimeout(() => cancel(`${cancelAfter} ms`), cancelAfter);
+  const run = await server.done;
+  clearTimeout(timer);
+  if (inProcess) await dispatcher.stop();
+  const results: Record<string, any> = {};
+  const series: Record<string, any[]> = {};
+  for (const { key, value } of store.results) {
+    results[key] = value;
+    (series[key] ??= []).push(value);
+  }
+  const status = run.status as ExperimentOutcome['status'];
+  return { status, error: run.error, logs: store.logs, results, series, progress: run.progress, run };
+}
+
+/**
+ * Child runs share one dispatcher per test process, which keeps a run host warm (started,
+ * tsx loaded) for the next `runExperiment`: a test file's runs after the first skip the
+ * ~0.5 s a host takes to start. Its idle host never keeps the test process alive.
+ */
+let childDispatcher: RunDispatcher | undefined;
+function sharedChildDispatcher(): RunDispatcher {
+  return (childDispatcher ??= createLocalDispatcher({ warm: 1, unrefIdle: true }));
 }
 
 /** A dispatcher that also tells `onProgress` of every progress the run reports, as it arrives. */
@@ -128,26 +201,4 @@ function watchProgress(dispatcher: RunDispatcher, onProgress: (progress: RunProg
     },
     stop: () => dispatcher.stop(),
   };
-}
-
-async function readOutcome(workbench: Workbench, run: Run): Promise<ExperimentOutcome> {
-  const { experiments } = workbench;
-  const logs: LogEntry[] = [];
-  for (let after: string | null = '0'; after !== null; ) {
-    const page = await experiments.readLogs(run.id, { after: Number(after), limit: 10_000 });
-    logs.push(...page.items);
-    after = page.next;
-  }
-  const results: Record<string, any> = {};
-  const series: Record<string, any[]> = {};
-  for (let after: string | null = '0'; after !== null; ) {
-    const page = await experiments.readResults(run.id, { view: 'series', after: Number(after), limit: 10_000 });
-    for (const { key, value } of page.items) {
-      results[key] = value;
-      (series[key] ??= []).push(value);
-    }
-    after = page.next;
-  }
-  const status = run.status as ExperimentOutcome['status'];
-  return { status, error: run.error, logs, results, series, progress: run.progress, run };
 }
