@@ -15,6 +15,7 @@
 // file cannot keep CI waiting; while processes run long, the runner names them every minute.
 //
 // Usage: npm test [-- PATTERN]   (PATTERN: a regex on test file paths under test/, default all)
+//        npm run test:unit [-- PATTERN]   (the same without the browser suites and the slow files)
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -23,7 +24,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testDir = join(root, 'test');
-const pattern = new RegExp(process.argv[2] ?? '\\.test\\.ts$');
+// `--unit` (npm run test:unit, the inner loop): no browser suites and none of the slow ones below.
+const unit = process.argv.includes('--unit');
+const pattern = new RegExp(process.argv.slice(2).find((arg) => arg !== '--unit') ?? '\\.test\\.ts$');
 const jobs = Math.max(1, Number(process.env.ATHANOR_TEST_JOBS) || Math.max(2, availableParallelism()));
 
 /** Files known to take the longest, started first (a regex each, most expensive first). */
@@ -40,9 +43,9 @@ function testFiles(dir) {
 
 const escape = (file) => file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const files = testFiles(testDir).sort();
-const browser = files.filter((file) => file.startsWith('browser/'));
+const browser = unit ? [] : files.filter((file) => file.startsWith('browser/'));
 const components = files.filter((file) => file.startsWith('ui/'));
-const rest = files.filter((file) => !file.startsWith('browser/') && !file.startsWith('ui/'));
+const rest = files.filter((file) => !file.startsWith('browser/') && !file.startsWith('ui/') && !(unit && SLOW.some((slow) => slow.test(file))));
 const rank = (file) => {
   const index = SLOW.findIndex((slow) => slow.test(file));
   return index === -1 ? SLOW.length : index;
