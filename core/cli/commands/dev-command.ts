@@ -41,8 +41,15 @@ async function advertise(database: string, address: { url: string; token?: strin
 }
 
 /** `dev` serves the UI from source through Vite; `serve` the built files, building them once if missing. */
+/** Whether athanor runs from its TypeScript sources (a checkout), not the compiled package. */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+/**
+ * `dev` in a checkout serves the UI from source through Vite (working on athanor's own UI);
+ * everywhere else the built UI, which the package ships: no Vite start, no dependency scan.
+ */
 async function openUi(mode: 'dev' | 'serve', out: (line: string) => void): Promise<UiAssets> {
-  if (mode === 'dev') return createDevUi();
+  if (mode === 'dev' && FROM_SOURCES) return createDevUi();
   if (!(await hasBuiltUi())) {
     out('building the UI (once)…');
     await buildUi();
@@ -81,11 +88,15 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     }
   });
   const database = resolveDatabaseSpec(values.db);
-  const ui = await openUi(mode, out);
-  const workbench = await openingDatabase(database, () =>
-    createWorkbench({ experimentsDir: values.experiments, database, watch: mode === 'dev', supervisor: { databaseOutageMs: outage * 1000 } }),
-  ).catch(async (error) => {
-    await ui.close();
+  // The UI and the workbench (database, experiments) open side by side; a failure of either closes the other.
+  const [opening, starting] = [
+    openUi(mode, out),
+    openingDatabase(database, () =>
+      createWorkbench({ experimentsDir: values.experiments, database, watch: mode === 'dev', supervisor: { databaseOutageMs: outage * 1000 } }),
+    ),
+  ];
+  const [ui, workbench] = await Promise.all([opening, starting]).catch(async (error) => {
+    await Promise.allSettled([opening.then((opened) => opened.close()), starting.then((started) => started.close())]);
     throw error;
   });
   const server = await listeningOn(host, port, () =>

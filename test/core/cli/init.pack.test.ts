@@ -155,6 +155,10 @@ pack('npx athanor dev serves the new project’s experiment', async () => {
     assert.match(output, /experiments: .*lab[/\\]experiments \(1 found\)/);
     const experiments = (await (await fetch(`${url}/api/experiments`)).json()) as { name: string; error?: unknown }[];
     assert.equal(experiments.map((e) => [e.name, e.error]), [['my_experiment', undefined]]);
+    // The package's dev serves the UI it ships, built: Vite is for working on athanor's own UI.
+    const page = await (await fetch(`${url}/`)).text();
+    assert.not.match(page, '/@vite/client');
+    assert.match(page, /<script type="module"[^>]* src="\/assets\/index-[^"]+\.js"/);
   } finally {
     process.kill(-child.pid!, 'SIGTERM');
     await exited;
