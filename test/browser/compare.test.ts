@@ -6,8 +6,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { axe, requireChromium, withBrowserWorkbench, type BrowserContextInfo } from '../helpers/browser.ts';
+import { SCREENSHOTS, axe, requireChromium, withBrowserWorkbench, type BrowserContextInfo } from '../helpers/browser.ts';
 import { until } from '../helpers/until.ts';
 import { addCompareFixture, editFixture, queryOf, sideways, snap, startFixtureRun } from './compare-helpers.ts';
 
@@ -114,6 +115,52 @@ test('live: a run still going updates its status, metrics and chart on the page'
     await view(page).locator(`tr[data-metric="accuracy"] td[data-run="${going.id}"] .value`).waitFor();
     // Its line grew with it: 10 points of the finished run, all 200 of this one (under the points asked for).
     await until(async () => (await view(page).locator('figure[data-key="loss"] athanor-chart').evaluate((el: any) => el.pointCount)) === 210, 'the chart to hold both runs whole');
+  });
+});
+
+test('three runs at 1280 px: a long message keeps its row beside a compact metadata chip, and opens whole in the inspector', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    await addCompareFixture(context);
+    const runs = [];
+    for (const lr of [0.1, 0.2, 0.3]) runs.push(await startFixtureRun(context, `lr ${lr}`, { lr }));
+    await page.goto(`/compare?runs=${runs.map((run) => run.id).join(',')}`);
+    const log = view(page).locator(`.log-column[data-run="${runs[1]!.id}"] athanor-log-view`);
+    const line = log.locator('.line[data-seq]').filter({ hasText: 'evaluated small on the held-out split' });
+    await line.waitFor();
+    const seq = await line.getAttribute('data-seq');
+    const full = 'evaluated small on the held-out split after 20 steps: the loss settled, no step diverged, and the checkpoint was kept for the next sweep';
+
+    // The message takes nearly the whole row; the chip is compact and keeps its name.
+    const widths = await line.evaluate((row) => {
+      const box = row.getBoundingClientRect();
+      const message = row.querySelector('.message')!.getBoundingClientRect();
+      const visible = Math.min(message.right, box.right) - Math.max(message.left, box.left);
+      return { row: box.width, message: Math.max(0, visible) };
+    });
+    assert.ok(widths.row < 480, `a narrow column (the row is ${Math.round(widths.row)} px)`);
+    assert.ok(widths.message >= 0.75 * widths.row, `the message shows ${Math.round(widths.message)} px of a ${Math.round(widths.row)} px row`);
+    const chip = line.getByRole('button', { name: `Metadata of entry ${seq}`, exact: true });
+    assert.ok(await chip.getByText('{…}').isVisible(), 'the chip shows {…}');
+    assert.not.ok(await chip.locator('.preview').isVisible(), 'not a preview of the metadata');
+    assert.is(await line.locator('.message').getAttribute('title'), full, 'the whole message in a tooltip');
+    await view(page).locator('#logs').screenshot({ path: join(SCREENSHOTS, 'compare-logs-three-columns.png') });
+
+    // A click on the message opens the inspector with the whole message and the metadata.
+    await line.locator('.message').click();
+    const inspector = log.getByRole('region', { name: `Entry ${seq}` });
+    await inspector.waitFor();
+    assert.is(((await inspector.locator('.message-full').textContent()) ?? '').trim(), full);
+    assert.ok(await inspector.locator('athanor-json-tree').isVisible(), 'its metadata beside it');
+    await view(page).locator('#logs').screenshot({ path: join(SCREENSHOTS, 'compare-logs-inspector.png') });
+
+    // An entry without metadata opens too, from the keyboard.
+    const plain = log.locator('.line[data-seq]').filter({ hasText: 'training small for 20 steps' });
+    const plainSeq = await plain.getAttribute('data-seq');
+    await plain.locator('.message').focus();
+    await page.keyboard.press('Enter');
+    await log.getByRole('region', { name: `Entry ${plainSeq}` }).locator('.message-full').filter({ hasText: 'training small for 20 steps' }).waitFor();
+    assert.equal(await axe(page), []);
   });
 });
 

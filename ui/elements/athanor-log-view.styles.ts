@@ -120,11 +120,28 @@ export const logViewStyles = [
       content: '■';
       margin-right: 2px;
     }
+    /* A button (it opens the inspector) that looks like the row's text. */
     .message {
       flex: 1;
       min-width: 0;
+      display: block;
+      height: 100%;
+      padding: 0;
+      border: 0;
+      border-radius: 0;
+      background: none;
+      color: inherit;
+      font: inherit;
+      line-height: inherit;
+      text-align: start;
       overflow: hidden;
       text-overflow: ellipsis;
+    }
+    .message[aria-expanded='true'] {
+      text-decoration: underline;
+    }
+    .message:focus-visible {
+      outline-offset: -2px;
     }
     .meta {
       flex: none;
@@ -137,17 +154,43 @@ export const logViewStyles = [
       font-size: 11px;
       color: var(--ath-text-muted);
     }
-    /* A narrow list (a phone, a side column): the message keeps the room. The clock goes
-       (the inspector and the row's tooltip keep it), the number and the chip shrink. */
+    .meta .preview {
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .meta .compact {
+      display: none;
+    }
+    /* A narrow list (a phone, a compare column): the message keeps nearly the whole row.
+       The clock goes (the number's tooltip and the inspector keep it), the level shows
+       as its initial (its colour, and the whole word for screen readers), the chip as {…}. */
     @container (max-width: 560px) {
+      .line {
+        gap: var(--ath-space-1);
+        padding: 0 var(--ath-space-1);
+      }
       .line time {
         display: none;
       }
       .seq {
         width: 5ch;
       }
+      .level {
+        width: 1ch;
+        overflow: hidden;
+      }
+      .level.warn::before,
+      .level.error::before {
+        content: none;
+      }
       .meta {
-        max-width: 25%;
+        padding: 0 4px;
+      }
+      .meta .preview {
+        display: none;
+      }
+      .meta .compact {
+        display: inline;
       }
     }
     .meta[aria-expanded='true'] {

@@ -12,7 +12,7 @@
  * events only mark the view dirty: it re-renders at most once per animation frame, so a
  * tail of thousands of lines a second costs one small render a frame. Following the tail
  * pauses when the reader scrolls up and resumes at the bottom or with "Jump to latest".
- * A row's metadata opens in the inspector below the list, so every row keeps its height.
+ * A row's message and metadata open in the inspector below the list, so every row keeps its height.
  */
 import { LitElement, html, nothing } from 'lit';
 import { ApiError, apiClient, type ApiClient, type LogEntry, type LogLevel, type Run } from '../client/api-client.ts';
@@ -247,11 +247,19 @@ export class AthanorLogView extends LitElement {
     const at = `transform: translateY(${y}px)`;
     if (!entry) return html`<div class="line loading" style=${at} ?hidden=${!used} aria-hidden="true"><span class="seq">…</span></div>`;
     const hasMeta = entry.metadata !== null && entry.metadata !== undefined;
+    const open = this.#selected?.seq === entry.seq ? 'true' : 'false';
+    const message = showDirectionControls(entry.message);
+    // The message opens the inspector (the whole text, wrapped): a row cannot wrap. Where
+    // the chip opens it too, the message is no second tab stop. The chip's preview goes in
+    // a narrow list (styles), its name stays "Metadata of entry N".
     return html`<div class="line" style=${at} data-seq=${entry.seq}>
       <span class="seq" title=${formatTime(entry.timestamp)}>${entry.seq}</span><time datetime=${entry.timestamp} title=${formatTime(entry.timestamp)}>${formatClock(entry.timestamp)}</time
-      ><span class="level ${entry.level}">${entry.level}</span><bdi class="message">${showDirectionControls(entry.message)}</bdi>${hasMeta
-        ? html`<button class="meta" aria-expanded=${this.#selected?.seq === entry.seq ? 'true' : 'false'} @click=${() => this.#select(entry)}
-            ><span class="visually-hidden">Metadata of entry ${entry.seq}: </span>${userText(previewValue(entry.metadata, 60))}</button>`
+      ><span class="level ${entry.level}">${entry.level}</span><button class="message" title=${message} tabindex=${hasMeta ? '-1' : '0'} aria-expanded=${open} @click=${() => this.#select(entry)}
+        ><bdi>${message}</bdi></button
+      >${hasMeta
+        ? html`<button class="meta" aria-expanded=${open} @click=${() => this.#select(entry)}
+            ><span class="visually-hidden">Metadata of entry ${entry.seq}</span><span class="preview"><span class="visually-hidden">: </span>${userText(previewValue(entry.metadata, 60))}</span
+            ><span class="compact" aria-hidden="true">{…}</span></button>`
         : nothing}
     </div>`;
   }
@@ -319,11 +327,13 @@ export class AthanorLogView extends LitElement {
           : nothing}
       </div>
       ${this.#selected
-        ? html`<section class="inspector" aria-label="Metadata of entry ${this.#selected.seq}">
+        ? html`<section class="inspector" aria-label="Entry ${this.#selected.seq}">
             <div class="row"><strong>Entry ${this.#selected.seq}</strong><span class="muted">${this.#selected.level} · ${formatTime(this.#selected.timestamp)}</span>
-              <span class="spacer"></span><button @click=${() => this.#select(this.#selected!)} aria-label="Close metadata">✕</button></div>
+              <span class="spacer"></span><button @click=${() => this.#select(this.#selected!)} aria-label="Close entry ${this.#selected.seq}">✕</button></div>
             <p class="mono message-full">${userText(this.#selected.message)}</p>
-            <athanor-json-tree .value=${this.#selected.metadata} label="Metadata"></athanor-json-tree>
+            ${this.#selected.metadata === null || this.#selected.metadata === undefined
+              ? html`<p class="muted">No metadata.</p>`
+              : html`<athanor-json-tree .value=${this.#selected.metadata} label="Metadata"></athanor-json-tree>`}
           </section>`
         : nothing}`;
   }
