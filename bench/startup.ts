@@ -17,6 +17,7 @@ import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildUi } from '../core/http/ui-assets.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 7);
@@ -43,6 +44,8 @@ async function packagedCopy(scratch: string): Promise<{ bin: string; project: st
   for (const entry of ['bin', 'core', 'plugins', 'storage', 'ui', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts']) {
     await cp(path.join(ROOT, entry), path.join(pkg, entry), { recursive: true });
   }
+  // The built UI the package ships (`npm pack` builds it; so does this, into the copy).
+  await buildUi(path.join(pkg, 'dist'), 'error');
   await symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(pkg, 'tsconfig.build.json')], { stdio: 'inherit' });
   const removeSources = async (dir: string): Promise<void> => {
@@ -105,7 +108,11 @@ async function devToFirstPage(bin: string, cwd: string): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   } finally {
-    process.kill(-child.pid!, 'SIGKILL');
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // it ended by itself (its output is in the error above)
+    }
   }
 }
 
