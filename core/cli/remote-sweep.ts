@@ -83,8 +83,9 @@ async function follow(client: WorkbenchClient, sweep: { experiment: string; name
   }
 }
 
-/** Where to see the sweep in the workbench: the comparison of its runs, or (past 20) the experiment's runs table. */
+/** Where to see the sweep in the workbench: its one run's page, the comparison of its runs, or (past 20) the experiment's runs table. */
 function viewUrl(origin: string, experiment: string, runs: readonly Run[]): string {
+  if (runs.length === 1) return `${origin}/runs/${runs[0]!.id}`;
   return runs.length <= 20 ? `${origin}/compare?runs=${runs.map((run) => run.id).join(',')}` : `${origin}/experiments/by-name/${path(experiment)}/runs`;
 }
 
@@ -95,7 +96,7 @@ export async function sweepInWorkbench(holder: HoldingWorkbench, request: SweepR
   const sweep = sweepFrom(request, entry.name, entry.schema);
   const { instances, runs } = await client.request<SweepResult>('POST', '/api/sweeps', sweep);
   io.stderr.write(
-    `athanor: ${holder.spec} is held by the workbench at ${client.origin} (process ${holder.pid}): sweeping there, ${runs.length} runs, as ${viewUrl(client.origin, entry.name, runs)}\n`,
+    `athanor: ${holder.spec} is held by the workbench at ${client.origin} (process ${holder.pid}): sweeping there, ${runs.length} run${runs.length === 1 ? '' : 's'}, as ${viewUrl(client.origin, entry.name, runs)}\n`,
   );
   const follower = new SweepFollower(io, request.json, runs, instances);
   let cancelled = false;
@@ -126,7 +127,9 @@ export async function sweepInWorkbench(holder: HoldingWorkbench, request: SweepR
   const instanceOf = new Map(instances.map((instance) => [instance.id, instance]));
   const outcomes = await mapLimit(final, async (run): Promise<SweepOutcome> => {
     const latest = await client.request<Page<ResultEntry>>('GET', `/api/runs/${path(run.id)}/results?view=latest`).catch(() => ({ items: [] }));
-    return { run, instance: instanceOf.get(run.instanceId)!, metrics: numericMetrics(latest.items) };
+    // Read again: its run counts as they are now the runs have ended.
+    const instance = await client.request<Instance>('GET', `/api/instances/${path(run.instanceId)}`).catch(() => instanceOf.get(run.instanceId)!);
+    return { run, instance, metrics: numericMetrics(latest.items) };
   });
   return reportSweepEnd(io, outcomes, Object.keys(sweep.grid), { json: request.json, cancelled: cancelled || stopWaiting.signal.aborted });
 }

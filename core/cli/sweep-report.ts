@@ -30,7 +30,8 @@ export class SweepFollower {
   /** Says what the sweep runs (once its runs are created and Ctrl-C cancels them). */
   start(sweep: { experiment: string; name: string; grid: Record<string, unknown[]> }): void {
     const fields = Object.entries(sweep.grid).map(([path, values]) => `${values.length} ${path}`).join(' × ');
-    this.out.line(`sweep "${sweep.name}" of ${sweep.experiment}: ${this.#statuses.size} runs (${fields})`);
+    const count = this.#statuses.size;
+    this.out.line(`sweep "${sweep.name}" of ${sweep.experiment}: ${count} run${count === 1 ? '' : 's'} (${fields})`);
     this.#draw();
   }
 

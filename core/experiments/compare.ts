@@ -24,7 +24,7 @@ export const COMPARE_RUNS = Object.freeze({ min: 2, max: 20 });
 export const COMPARE_POINTS = SERIES_POINTS;
 
 export interface CompareOptions {
-  /** The run the deltas and code diffs are against (an id or prefix among the runs); default the first. */
+  /** The run the deltas and code diffs are against (an id or prefix among the runs); default the one that started first. */
   baseline?: string;
   /** At most this many points per series and run (default 1,000, 2 to 10,000). */
   points?: number;
@@ -95,6 +95,20 @@ function schemaOrder(context: ServiceContext, experiment: string): string[] {
   return definition && !(definition instanceof Error) ? sweepableFields(definition.schema).map((field) => field.path) : [];
 }
 
+/**
+ * The default baseline: the run that started first (one not started yet counts as the
+ * newest; ties go to the one given first). A runs table lists the newest first, so the
+ * first given would be the latest experiment, not the one the others are changes of.
+ */
+function oldestRun(runs: readonly ComparedRun[]): number {
+  let oldest = 0;
+  const started = (run: ComparedRun) => (run.startedAt === null ? Infinity : Date.parse(run.startedAt));
+  runs.forEach((run, i) => {
+    if (started(run) < started(runs[oldest]!)) oldest = i;
+  });
+  return oldest;
+}
+
 function checkPoints(points: unknown): number {
   if (points === undefined) return COMPARE_POINTS.default;
   if (!Number.isInteger(points) || (points as number) < COMPARE_POINTS.min || (points as number) > COMPARE_POINTS.max) {
@@ -116,7 +130,7 @@ function checkPoints(points: unknown): number {
 export async function compareRuns(context: ServiceContext, runIds: readonly string[], options: CompareOptions = {}): Promise<Comparison> {
   const points = checkPoints(options.points);
   const ids = await resolveRuns(context, runIds);
-  let baseline = 0;
+  let baseline = -1;
   if (options.baseline !== undefined && options.baseline !== '') {
     const id = await resolveRunId(context, options.baseline).catch((error) => {
       throw error instanceof NotFoundError ? new InputError(`baseline ${options.baseline} is not one of the compared runs`) : error;
@@ -125,6 +139,7 @@ export async function compareRuns(context: ServiceContext, runIds: readonly stri
     if (baseline === -1) throw new InputError(`baseline ${options.baseline} is not one of the compared runs`);
   }
   const runs = await comparedRuns(context, ids);
+  if (baseline === -1) baseline = oldestRun(runs);
   const metrics = await latestMetrics(context, ids);
   return {
     runs,

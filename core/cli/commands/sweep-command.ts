@@ -62,7 +62,9 @@ async function sweepHere(database: string, experimentsDir: string, request: Swee
       const outcomes: SweepOutcome[] = [];
       for (const [i, created] of runs.entries()) {
         const run = await experiments.getRun(created.id);
-        outcomes.push({ run, instance: instances[i]!, metrics: metrics.get(run.id) ?? {} });
+        // The instance read again: its run counts as they are now the runs have ended.
+        const instance = await experiments.getInstance(instances[i]!.id).catch(() => instances[i]!);
+        outcomes.push({ run, instance, metrics: metrics.get(run.id) ?? {} });
       }
       return reportSweepEnd(io, outcomes, Object.keys(sweep.grid), { json: request.json, cancelled: cancelled || stopWaiting.signal.aborted });
     } finally {

@@ -62,6 +62,7 @@ handoff('a sweep is handed to the workbench: its runs there, their lines and the
     ['j · steps=1', 'completed', { accuracy: 0.8, loss: 2 }],
     ['j · steps=2', 'completed', { accuracy: 0.8, loss: 1 }],
   ]);
+  assert.equal(printed.instances.map((i: { runCounts: { completed: number } }) => i.runCounts.completed), [1, 1], 'the instances as they are at the end');
 });
 
 handoff('bad input is refused before anything is created in the workbench (exit 2)', async () => {

@@ -75,6 +75,7 @@ cli('--json prints one object {instances, runs: [{id, instance, status, configur
   const printed = JSON.parse(result.stdout);
   assert.equal(Object.keys(printed), ['instances', 'runs']);
   assert.equal(printed.instances.map((i: { name: string }) => i.name), ['f · fail=false', 'f · fail=true']);
+  assert.equal(printed.instances.map((i: { runCounts: { completed: number; failed: number; pending: number } }) => [i.runCounts.completed, i.runCounts.failed, i.runCounts.pending]), [[1, 0, 0], [0, 1, 0]], 'the instances as they are at the end');
   const [ok, failed] = printed.runs;
   assert.equal(Object.keys(ok), ['id', 'instance', 'instanceId', 'status', 'error', 'configuration', 'metrics']);
   assert.equal([ok.instance, ok.status, ok.error, ok.metrics], ['f · fail=false', 'completed', null, { accuracy: 0.8, loss: 0.5 }]);

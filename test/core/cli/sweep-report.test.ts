@@ -43,6 +43,13 @@ function fakeTty() {
   return { stream, written: () => written };
 }
 
+progress('a sweep of one run says "1 run"', () => {
+  const tty = fakeTty();
+  const follower = new SweepFollower({ stdout: tty.stream, stderr: tty.stream }, false, [{ id: '1', instanceId: 'i1', status: 'pending', error: null } as Run], [{ id: 'i1', name: 's · x=1' } as Instance]);
+  follower.start({ experiment: 'e', name: 's', grid: { x: [1] } });
+  assert.match(tty.written(), 'sweep "s" of e: 1 run (1 x)\n');
+});
+
 progress('a bar of the runs ended, with how many run, wait and failed; a line per run as it ends', () => {
   const tty = fakeTty();
   const run = (id: string, status: Run['status']) => ({ id, instanceId: `i${id}`, status, error: null }) as Run;

@@ -59,6 +59,14 @@ test('compares runs of a sweep and a run of edited code: changed fields, metrics
         [newer, [['sweep_fixture.ts', 'changed']]],
       ]);
       assert.match(comparison.code.diffs[0].files[0].diff, '+    Runtime.result(ctx, \'loss\', Number((scale / (step + 1) / 2).toFixed(4)));');
+
+      // Without baseline=, the baseline is the run that started first, wherever it is given
+      // (a runs table lists the newest first), as the compare page shows it.
+      const firstStarted = (await Promise.all([small, large].map(async (id) => (await api('GET', `/api/runs/${id}`)).body)))
+        .sort((a: { startedAt: string }, b: { startedAt: string }) => Date.parse(a.startedAt) - Date.parse(b.startedAt))[0].id;
+      const byDefault = await api('GET', `/api/compare?runs=${newer},${large},${small}`);
+      assert.is(byDefault.status, 200, JSON.stringify(byDefault.body));
+      assert.is(byDefault.body.baseline, firstStarted);
     },
     { fixtures: [FIXTURE] },
   );
