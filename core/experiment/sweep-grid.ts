@@ -68,6 +68,9 @@ function decimals(value: number): number {
   return Math.min(15, Math.max(0, places));
 }
 
+/** A step that divides `from..to` into about four. */
+const niceStep = (from: number, to: number) => Number((Math.abs(to - from) / 4).toPrecision(1));
+
 /** `from..to` by `step`, `to` included when a step lands on it; numbers rounded to the places the bounds and step are written with. */
 function expandRange(text: string, from: number, to: number, step: number): GridValues {
   if (step === 0) return { ok: false, error: `${text}: the step must not be 0` };
@@ -131,6 +134,10 @@ export function parseGridValues(text: string, field: { type?: string } = {}): Gr
   } else {
     const range = field.type === 'string' || field.type === 'boolean' ? null : RANGE.exec(trimmed);
     if (range) {
+      // `0.1..0.5` with the default step of 1 would sweep 0.1 alone: surely not what was meant.
+      if (range[3] === undefined && Number(range[1]) !== Number(range[2]) && Math.abs(Number(range[2]) - Number(range[1])) < 1) {
+        return { ok: false, error: `${trimmed} has no step, and the default step of 1 gives one value: write ${trimmed}:STEP, e.g. ${trimmed}:${niceStep(Number(range[1]), Number(range[2]))}` };
+      }
       const expanded = expandRange(trimmed, Number(range[1]), Number(range[2]), range[3] === undefined ? 1 : Number(range[3]));
       if (!expanded.ok) return expanded;
       const fraction = field.type === 'integer' ? expanded.values.find((value) => !Number.isInteger(value)) : undefined;

@@ -58,6 +58,7 @@ parse('refuses what it cannot read, naming it', () => {
   assert.is(error('  ', 'string'), 'no values: give a list (a,b), a range (from..to:step) or a JSON list');
   assert.match(error('[1,', 'number'), /^\[1, looks like a JSON list but does not parse/);
   assert.is(error('[]', 'number'), '[] must be a JSON list of at least one value');
+  assert.is(error('0.1..0.5', 'number'), '0.1..0.5 has no step, and the default step of 1 gives one value: write 0.1..0.5:STEP, e.g. 0.1..0.5:0.1');
   assert.is(error('0.1,0.5,0.1', 'number'), '0.1 is given twice');
   assert.is(error('0..1:0.5,1', 'number'), '"0..1:0.5" is not a number', 'a range is the whole text, not a list item');
 });
