@@ -106,24 +106,31 @@ function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus:
 /** Opens storage, loads the experiments and starts the supervisor (recovering crashed runs). */
 export async function createWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const experimentsDir = resolve(options.experimentsDir ?? 'experiments');
-  const database = await openDatabase(resolveDatabaseSpec(options.database));
+  const spec = resolveDatabaseSpec(options.database);
   const bus = createEventBus();
   const registry = options.registry ?? createExperimentRegistry({ experimentsDir, watch: options.watch ?? true });
   const unsubscribe = registry.subscribe((event) => {
     if (event.type === 'experiment.changed') bus.publish('experiment.changed', { experiment: event.experiment });
     else bus.publish('experiment.removed', { name: event.name, file: event.file });
   });
-  try {
-    await registry.start();
-  } catch (error) {
-    await database.close();
-    throw error;
+  // Storage opens (migrations), the experiments load (a loader child) and a run host starts, side by side.
+  const dispatcher = options.runDispatcher ?? createLocalDispatcher(options.dispatcher);
+  dispatcher.warmUp?.();
+  const [opened, loaded] = await Promise.allSettled([openDatabase(spec), registry.start()]);
+  if (opened.status === 'rejected' || loaded.status === 'rejected') {
+    if (opened.status === 'fulfilled') await opened.value.close();
+    if (loaded.status === 'fulfilled') await registry.stop();
+    unsubscribe();
+    await dispatcher.stop();
+    // The database's error first: it is the one `athanor dev` explains (a held folder, a refused connection).
+    throw opened.status === 'rejected' ? opened.reason : (loaded as PromiseRejectedResult).reason;
   }
+  const database = opened.value;
   const service = createExperimentsService({ database, definitions: (name) => registry.definition(name) });
   const supervisor = createRunSupervisor({
     service,
     bus,
-    dispatcher: options.runDispatcher ?? createLocalDispatcher(options.dispatcher),
+    dispatcher,
     resolveExperiment: async (name) => {
       const { file, ...code } = await registry.resolveForRun(name);
       return { absoluteFile: file, file: registry.get(name)?.file ?? file, ...code };

@@ -101,7 +101,15 @@ test('--experiments / is refused in one line, exit 2, before anything walks or w
 async function watchesOfWorkbench(): Promise<number> {
   const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', 'memory']);
   try {
-    return await inotifyWatches(workbench.child.pid!);
+    // Vite and the experiments' watcher add their watches while the workbench serves: count once they settle.
+    let count = await inotifyWatches(workbench.child.pid!);
+    for (let same = 0; same < 3; ) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const now = await inotifyWatches(workbench.child.pid!);
+      same = now === count ? same + 1 : 0;
+      count = now;
+    }
+    return count;
   } finally {
     await stop(workbench);
   }
