@@ -21,6 +21,16 @@ test('a huge relative delta reads short: its share in powers of ten, never a row
   }
 });
 
+test('a relative delta under 10,000 % reads as a plain percent to 3 significant digits', () => {
+  assert.is(formatDelta(0.3333, 0.3333), '+0.3333 (+100%)');
+  assert.is(formatDelta(0.33329, 0.3333), '+0.3333 (+100%)', 'rounds up to 100, not 1.0e+2');
+  assert.is(formatDelta(-0.0411, 0.3), '−0.0411 (−13.7%)');
+  assert.is(formatDelta(25, 1), '+25 (+2,500%)');
+  assert.is(formatDelta(-0.0065, 10), '−0.0065 (−0.065%)');
+  assert.is(formatDelta(19000, 1), '+19,000 (+1.9e6%)');
+  assert.match(formatDelta(9999.6, 100), /\(\+1\.0e4%\)$/, 'what rounds to 10,000 % is past the line');
+});
+
 test('every run tied for the best value of a row is starred', () => {
   const comparison: Comparison = {
     runs: [run('a', null), run('b', null), run('c', null)],
