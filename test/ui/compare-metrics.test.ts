@@ -47,6 +47,20 @@ test('every run tied for the best value of a row is starred', () => {
   assert.equal([...host.querySelectorAll('td.best')].map((td) => (td as HTMLElement).dataset['run']), ['a', 'c']);
 });
 
+test('a near-perfect accuracy reads as near-perfect in the metrics table, not as 1', () => {
+  const comparison: Comparison = {
+    runs: [run('a', null), run('b', null)],
+    baseline: 'a',
+    configuration: [],
+    metrics: [{ key: 'accuracy', values: [0.9, 0.99999928], deltas: [0, 0.09999928], goal: 'max', best: 1 }],
+    series: [],
+    code: { hashes: [null, null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  render(metricsTable('', comparison), host);
+  assert.is(host.querySelector('td[data-run="b"] .value')?.textContent, '0.9999993');
+});
+
 test('the baseline is the oldest run, whatever the order of the ids; one the URL names is kept, one it names wrong falls back', async () => {
   await withServer(async ({ base, api }) => {
     try {

@@ -6,9 +6,8 @@
  */
 import { html, nothing } from 'lit';
 import type { Comparison } from '../../../core/records.ts';
-import { previewValue } from '../../app/format.ts';
+import { formatMetric, previewValue } from '../../app/format.ts';
 import { userText } from '../user-text.ts';
-import { formatMetric } from '../runs-table/runs-table-columns.ts';
 import { runHeader } from './compare-runs.ts';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
