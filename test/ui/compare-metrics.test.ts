@@ -61,6 +61,21 @@ test('a near-perfect accuracy reads as near-perfect in the metrics table, not as
   assert.is(host.querySelector('td[data-run="b"] .value')?.textContent, '0.9999993');
 });
 
+test('a run header keeps each field=value of a long name whole, breaking only between them, the full name in its tooltip', () => {
+  const name = 'lr=0.001 · latency_ms=100 · augment=true';
+  const comparison: Comparison = {
+    runs: [{ ...run('a', null), instanceName: name }],
+    baseline: 'a', configuration: [], metrics: [{ key: 'loss', values: [1], deltas: [0], goal: 'min', best: 0 }], series: [],
+    code: { hashes: [null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  render(metricsTable('', comparison), host);
+  const instance = host.querySelector('th[data-run="a"] .instance')!;
+  assert.is(instance.getAttribute('title'), name);
+  assert.equal([...instance.querySelectorAll('.name-part')].map((part) => part.textContent), ['lr=0.001', 'latency_ms=100', 'augment=true']);
+  assert.is(instance.textContent?.replace(/\s+/g, ' ').trim(), name);
+});
+
 test('the baseline is the oldest run, whatever the order of the ids; one the URL names is kept, one it names wrong falls back', async () => {
   await withServer(async ({ base, api }) => {
     try {

@@ -78,6 +78,11 @@ export const compareStyles = css`
     font-size: var(--ath-size);
     color: var(--ath-text);
   }
+  /* Shrink-to-fit: a part that fits its line stays whole; only a wider one breaks inside. */
+  .name-part {
+    display: inline-block;
+    max-width: 100%;
+  }
   .run-line {
     display: flex;
     flex-wrap: wrap;
