@@ -169,7 +169,7 @@ test('four runs at 1280 px: every log column is in its box, none cut off at the 
     const { page } = context;
     await addCompareFixture(context);
     const runs = [];
-    for (const lr of [0.1, 0.2, 0.3, 0.4]) runs.push(await startFixtureRun(context, `lr ${lr}`, { lr }));
+    for (const lr of [0.1, 0.2, 0.3, 0.4]) runs.push(await startFixtureRun(context, `lr=${lr} · latency_ms=100 · augment=true · warmup_steps=250`, { lr }));
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`/compare?runs=${runs.map((run) => run.id).join(',')}`);
     await view(page).locator('athanor-log-view .line[data-seq]').first().waitFor();
@@ -186,6 +186,14 @@ test('four runs at 1280 px: every log column is in its box, none cut off at the 
     for (const right of box.columns) assert.ok(right <= box.right + 1, `a column ends at ${right} px, past its box's ${Math.round(box.right)} px`);
     assert.ok((await sideways(page)) <= 0, `the page scrolls ${await sideways(page)} px sideways`);
     await view(page).locator('#logs').screenshot({ path: join(SCREENSHOTS, 'compare-logs-four-columns.png') });
+
+    // The headers' long names break between their field=value parts, never inside one.
+    const parts = await view(page).locator('table.metrics th[scope="col"] .name-part').evaluateAll((spans) =>
+      spans.map((span) => ({ text: span.textContent, lines: Math.round(span.getBoundingClientRect().height / parseFloat(getComputedStyle(span).lineHeight)) })));
+    assert.is(parts.length, 16);
+    assert.equal(parts.filter((part) => part.lines !== 1), [], 'each part on one line');
+    const header = view(page).locator('table.metrics th[scope="col"] .instance').first();
+    assert.is(await header.getAttribute('title'), 'lr=0.1 · latency_ms=100 · augment=true · warmup_steps=250');
   });
 });
 
