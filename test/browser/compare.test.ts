@@ -51,7 +51,7 @@ test('two runs side by side: changed configuration, metrics with deltas and the 
     const loss = view(page).locator('tr[data-metric="loss"]');
     assert.match(await loss.locator('th').textContent() ?? '', 'lower is better');
     assert.is(await loss.locator('td.best').getAttribute('data-run'), b.id);
-    assert.match((await loss.locator(`td[data-run="${b.id}"]`).textContent())!.replace(/\s+/g, ' '), /0\.01724 ★ best −0\.08276 \(−83%\)/);
+    assert.match((await loss.locator(`td[data-run="${b.id}"]`).textContent())!.replace(/\s+/g, ' '), /0\.01724 ★ best −0\.08276 \(−82\.8%\)/);
     assert.match(await loss.locator(`td[data-run="${a.id}"]`).textContent() ?? '', 'baseline');
     const accuracy = view(page).locator('tr[data-metric="accuracy"]');
     assert.is(await accuracy.locator('td.best').getAttribute('data-run'), a.id);
@@ -161,6 +161,39 @@ test('three runs at 1280 px: a long message keeps its row beside a compact metad
     await page.keyboard.press('Enter');
     await log.getByRole('region', { name: `Entry ${plainSeq}` }).locator('.message-full').filter({ hasText: 'training small for 20 steps' }).waitFor();
     assert.equal(await axe(page), []);
+  });
+});
+
+test('four runs at 1280 px: every log column is in its box, none cut off at the right edge', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    await addCompareFixture(context);
+    const runs = [];
+    for (const lr of [0.1, 0.2, 0.3, 0.4]) runs.push(await startFixtureRun(context, `lr=${lr} · latency_ms=100 · augment=true · warmup_steps=250`, { lr }));
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`/compare?runs=${runs.map((run) => run.id).join(',')}`);
+    await view(page).locator('athanor-log-view .line[data-seq]').first().waitFor();
+    const box = await view(page).locator('.logs').evaluate((logs) => {
+      const outer = logs.getBoundingClientRect();
+      return {
+        right: Math.min(outer.right, window.innerWidth),
+        scrolls: logs.scrollWidth > logs.clientWidth + 1,
+        columns: [...logs.querySelectorAll('.log-column')].map((column) => Math.round(column.getBoundingClientRect().right)),
+      };
+    });
+    assert.is(box.columns.length, 4);
+    assert.not.ok(box.scrolls, `the logs scroll sideways (columns end at ${box.columns.join(', ')})`);
+    for (const right of box.columns) assert.ok(right <= box.right + 1, `a column ends at ${right} px, past its box's ${Math.round(box.right)} px`);
+    assert.ok((await sideways(page)) <= 0, `the page scrolls ${await sideways(page)} px sideways`);
+    await view(page).locator('#logs').screenshot({ path: join(SCREENSHOTS, 'compare-logs-four-columns.png') });
+
+    // The headers' long names break between their field=value parts, never inside one.
+    const parts = await view(page).locator('table.metrics th[scope="col"] .name-part').evaluateAll((spans) =>
+      spans.map((span) => ({ text: span.textContent, lines: Math.round(span.getBoundingClientRect().height / parseFloat(getComputedStyle(span).lineHeight)) })));
+    assert.is(parts.length, 16);
+    assert.equal(parts.filter((part) => part.lines !== 1), [], 'each part on one line');
+    const header = view(page).locator('table.metrics th[scope="col"] .instance').first();
+    assert.is(await header.getAttribute('title'), 'lr=0.1 · latency_ms=100 · augment=true · warmup_steps=250');
   });
 });
 

@@ -119,8 +119,10 @@ view('a run with many logs scrolls with a bounded DOM; the level filter and jump
     const run = await finished(api, runId);
     assert.is(run.logCount, 30_001);
     await page.goto(`/runs/${runId}`);
-    await logLines(page).first().waitFor();
-    assert.is(await logLines(page).first().getAttribute('data-seq'), '1', 'a finished run opens at its start');
+    // A finished run opens at its end (its outcome), with nothing "paused" to resume.
+    await logLines(page).filter({ hasText: 'entry 30000' }).waitFor();
+    assert.not.ok(await page.getByRole('button', { name: /Jump to latest/ }).isVisible(), 'no "Jump to latest" at the end');
+    assert.not.match(await page.locator('athanor-log-view .toolbar').textContent() ?? '', 'paused');
     const scroller = page.locator('athanor-log-view .scroller');
     let maxRows = 0;
     for (const fraction of [0.1, 0.35, 0.5, 0.8, 1]) {

@@ -21,6 +21,16 @@ test('a huge relative delta reads short: its share in powers of ten, never a row
   }
 });
 
+test('a relative delta under 10,000 % reads as a plain percent to 3 significant digits', () => {
+  assert.is(formatDelta(0.3333, 0.3333), '+0.3333 (+100%)');
+  assert.is(formatDelta(0.33329, 0.3333), '+0.3333 (+100%)', 'rounds up to 100, not 1.0e+2');
+  assert.is(formatDelta(-0.0411, 0.3), '−0.0411 (−13.7%)');
+  assert.is(formatDelta(25, 1), '+25 (+2,500%)');
+  assert.is(formatDelta(-0.0065, 10), '−0.0065 (−0.065%)');
+  assert.is(formatDelta(19000, 1), '+19,000 (+1.9e6%)');
+  assert.match(formatDelta(9999.6, 100), /\(\+1\.0e4%\)$/, 'what rounds to 10,000 % is past the line');
+});
+
 test('every run tied for the best value of a row is starred', () => {
   const comparison: Comparison = {
     runs: [run('a', null), run('b', null), run('c', null)],
@@ -35,6 +45,35 @@ test('every run tied for the best value of a row is starred', () => {
   const starred = [...host.querySelectorAll('td')].filter((td) => td.querySelector('.best-mark')).map((td) => td.dataset['run']);
   assert.equal(starred, ['a', 'c']);
   assert.equal([...host.querySelectorAll('td.best')].map((td) => (td as HTMLElement).dataset['run']), ['a', 'c']);
+});
+
+test('a near-perfect accuracy reads as near-perfect in the metrics table, not as 1', () => {
+  const comparison: Comparison = {
+    runs: [run('a', null), run('b', null)],
+    baseline: 'a',
+    configuration: [],
+    metrics: [{ key: 'accuracy', values: [0.9, 0.99999928], deltas: [0, 0.09999928], goal: 'max', best: 1 }],
+    series: [],
+    code: { hashes: [null, null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  render(metricsTable('', comparison), host);
+  assert.is(host.querySelector('td[data-run="b"] .value')?.textContent, '0.9999993');
+});
+
+test('a run header keeps each field=value of a long name whole, breaking only between them, the full name in its tooltip', () => {
+  const name = 'lr=0.001 · latency_ms=100 · augment=true';
+  const comparison: Comparison = {
+    runs: [{ ...run('a', null), instanceName: name }],
+    baseline: 'a', configuration: [], metrics: [{ key: 'loss', values: [1], deltas: [0], goal: 'min', best: 0 }], series: [],
+    code: { hashes: [null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  render(metricsTable('', comparison), host);
+  const instance = host.querySelector('th[data-run="a"] .instance')!;
+  assert.is(instance.getAttribute('title'), name);
+  assert.equal([...instance.querySelectorAll('.name-part')].map((part) => part.textContent), ['lr=0.001', 'latency_ms=100', 'augment=true']);
+  assert.is(instance.textContent?.replace(/\s+/g, ' ').trim(), name);
 });
 
 test('the baseline is the oldest run, whatever the order of the ids; one the URL names is kept, one it names wrong falls back', async () => {

@@ -29,7 +29,8 @@ test('renders only the rows in view (plus overscan), with time, level and messag
     await workbench.database.db.updateTable('runs').set({ status: 'completed', completed_at: new Date() }).where('id', '=', ids.runId).execute();
     const el = mount(base, ids.runId);
     await until(() => lines(el).length > 0, 'rows');
-    assert.is(seqs(el)[0], 1, 'a finished run opens at its start');
+    el.scrollToRow(0);
+    await until(() => seqs(el)[0] === 1, 'the start');
     assert.ok(el.renderedRows <= 64, `${el.renderedRows} rows in the DOM for 5,000 entries`);
     assert.ok(lines(el).length <= 45, `${lines(el).length} rows shown`);
     const first = lines(el)[0]!;
@@ -38,6 +39,24 @@ test('renders only the rows in view (plus overscan), with time, level and messag
     assert.is(first.querySelector('.message')!.textContent, 'entry 1');
     assert.match(el.shadowRoot!.textContent!, '5,000 entries');
     assert.not.ok(el.following);
+  }),
+);
+
+test('a finished run opens at its end, not "paused" and with no "Jump to latest" until the reader scrolls away', () =>
+  withServer(async ({ base, workbench }) => {
+    const ids = await runningRun(workbench);
+    await appendEntries(workbench, ids.runId, 500);
+    await workbench.database.db.updateTable('runs').set({ status: 'completed', completed_at: new Date() }).where('id', '=', ids.runId).execute();
+    const el = mount(base, ids.runId);
+    await until(() => seqs(el).includes(500), 'the last entry in view');
+    const toolbar = () => el.shadowRoot!.querySelector('.toolbar')!.textContent!;
+    assert.not.match(toolbar(), 'paused');
+    assert.not.match(toolbar(), 'Jump to latest');
+    el.scrollToRow(0);
+    await until(() => seqs(el)[0] === 1, 'the start');
+    const jump = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('.jump') ?? undefined, 'the jump button once scrolled away');
+    jump.click();
+    await until(() => seqs(el).includes(500) && !/Jump to latest/.test(toolbar()), 'back at the end');
   }),
 );
 
@@ -105,7 +124,7 @@ test('a 10,000-line log reads every page it scrolls through, with no error (neve
     await appendEntries(workbench, ids.runId, 10_000);
     await workbench.database.db.updateTable('runs').set({ status: 'completed', completed_at: new Date() }).where('id', '=', ids.runId).execute();
     const el = mount(base, ids.runId);
-    await until(() => seqs(el).includes(1), 'the first rows');
+    await until(() => seqs(el).includes(10_000), 'the last rows');
     // Quick moves, each before the previous pages arrived, as a reader dragging the scrollbar does.
     for (const row of [0, 10, 990, 1990, 5000, 9970, 4000, 0]) {
       el.scrollToRow(row);

@@ -4,9 +4,10 @@ import {
   describeFilter, formatTableState, instanceOf, nextSort, parseFilter, parseTableState, statusesOf, withInstance, withMetricRange, withStatuses,
 } from '../../ui/elements/runs-table/runs-table-query.ts';
 import {
-  availableColumns, cellValue, flattenConfiguration, formatMetric, requestedColumns, shownColumns,
+  availableColumns, cellValue, flattenConfiguration, requestedColumns, shownColumns,
 } from '../../ui/elements/runs-table/runs-table-columns.ts';
 import { formatDelta } from '../../ui/elements/compare/compare-tables.ts';
+import { formatMetric } from '../../ui/app/format.ts';
 import type { RunsTableRow } from '../../core/records.ts';
 
 test('the table state reads back from its URL query as it was written', () => {

@@ -87,11 +87,26 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
   return formatTime(iso).slice(0, 10);
 }
 
-/** A metric as it reads in a narrow cell: `0.9123`, `12,345`, `1.2e-7`, `3.4e+9`. */
+/**
+ * A metric as a cell or a table shows it: integers whole (`12,000`), others to 4
+ * significant digits (`0.1235`), very large or small ones as `1.23e-7`. A value that 4
+ * digits would round to an integer gets the digits it needs to differ, and one more
+ * (`0.99999928` reads `0.9999993`, never `1`): a near-perfect score is not a perfect one.
+ */
 export function formatMetric(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value) && Math.abs(value) < 1e9) return value.toLocaleString('en');
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e9)) return value.toExponential(2).replace(/\.?0+e/, 'e');
-  return String(Number(value.toPrecision(4)));
+  const size = Math.abs(value);
+  if (Number.isInteger(value) && size < 1e15) return value.toLocaleString('en-US');
+  if (size !== 0 && (size < 1e-3 || size >= 1e9)) return value.toExponential(2);
+  return String(Number(value.toPrecision(distinctDigits(value))));
+}
+
+/** 4, or past it where 4 digits would round a value under 1,000 to an integer. */
+function distinctDigits(value: number): number {
+  // From 1,000 on, 4 digits are all whole ones: an integer is the expected reading.
+  if (Math.abs(value) >= 1e3) return 4;
+  for (let digits = 4; digits < 16; digits++) {
+    if (!Number.isInteger(Number(value.toPrecision(digits)))) return digits === 4 ? 4 : digits + 1;
+  }
+  return 16;
 }

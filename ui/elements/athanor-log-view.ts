@@ -186,7 +186,8 @@ export class AthanorLogView extends LitElement {
     if (fresh) {
       this.#window = this.#newWindow();
       this.#window.setLevels(this.#levels.size === ALL_LEVELS.length ? undefined : [...this.#levels]);
-      this.#follow = new FollowState(run.status === 'running' || run.status === 'pending');
+      // Every log opens at its end, the newest entries (a finished run's outcome) in view.
+      this.#follow = new FollowState(true);
       this.#scrollTop = 0;
       this.#scroller()?.scrollTo?.({ top: 0 });
     } else this.#window.reset();
@@ -287,6 +288,11 @@ export class AthanorLogView extends LitElement {
     this.requestUpdate();
   }
 
+  /** Whether the run is over: nothing more comes, so there is no following to pause. */
+  #ended(): boolean {
+    return this.#run !== undefined && this.#run.status !== 'running' && this.#run.status !== 'pending';
+  }
+
   #toolbar() {
     const count = this.#window.rowCount;
     const what = this.#window.filtered ? (this.#window.exact ? `${count.toLocaleString()} matching` : `${count.toLocaleString()}+ matching`) : `${count.toLocaleString()} ${count === 1 ? 'entry' : 'entries'}`;
@@ -303,7 +309,7 @@ export class AthanorLogView extends LitElement {
       <span class="spacer"></span>
       ${count * LOG_ROW_HEIGHT <= this.#viewport
         ? nothing
-        : html`<span class="muted follow-state">${this.#follow.following ? 'following' : 'paused'}</span>
+        : html`${this.#ended() ? nothing : html`<span class="muted follow-state">${this.#follow.following ? 'following' : 'paused'}</span>`}
             ${this.#follow.following ? nothing : html`<button class="jump" @click=${() => this.jumpToLatest()}>↓ Jump to latest</button>`}`}
     </div>`;
   }

@@ -76,6 +76,8 @@ export class AthanorSeriesChart extends LitElement {
   #token = 0;
   /** The step the next live value gets. */
   #nextStep = 0;
+  /** The x of the last point the chart holds: a live point before it (or at it, by step) is one the read has. */
+  #lastX = -Infinity;
   /** Points the chart holds. */
   #drawn = 0;
   /** Live values that arrive while the series is being read: added to what the read returns. */
@@ -128,8 +130,22 @@ export class AthanorSeriesChart extends LitElement {
     return this.xAxis === 'time' ? 'time' : 'step';
   }
 
-  #point(entry: NumericEntry): [number, number] {
-    return [this.#axis() === 'step' ? this.#nextStep++ : Date.parse(entry.recordedAt), entry.value];
+  /**
+   * Live values as points after `#lastX`, in order. The read may hold points past its
+   * `total` (counted, then a flush, then the points read): their values come live later
+   * and are dropped here, so no step is drawn twice and the line never turns back.
+   */
+  #fresh(entries: readonly NumericEntry[]): [number, number][] {
+    const step = this.#axis() === 'step';
+    const points: [number, number][] = [];
+    for (const entry of entries) {
+      const x = step ? this.#nextStep : Date.parse(entry.recordedAt);
+      this.#nextStep++;
+      if (x < this.#lastX || (step && x === this.#lastX)) continue;
+      points.push([x, entry.value]);
+      this.#lastX = x;
+    }
+    return points;
   }
 
   async #load(): Promise<void> {
@@ -142,10 +158,11 @@ export class AthanorSeriesChart extends LitElement {
       if (token !== this.#token) return;
       this.#error = '';
       this.#nextStep = series.total;
+      this.#lastX = series.points[series.points.length - 1]?.[0] ?? -Infinity;
       const held = this.#held.splice(0);
       held.splice(0, countedInRead(series, held, this.#axis()));
-      this.#total = series.total + held.length;
-      const points = [...series.points, ...held.map((e) => this.#point(e))];
+      const points = [...series.points, ...this.#fresh(held)];
+      this.#total = Math.max(this.#nextStep, this.#axis() === 'step' ? this.#lastX + 1 : 0);
       this.#drawn = points.length;
       this.#series = [{ label: this.key, points }];
       this.#seriesAxis = this.#axis();
@@ -168,10 +185,10 @@ export class AthanorSeriesChart extends LitElement {
   #append(entries: NumericEntry[]): void {
     const chart = this.chart;
     if (!chart || !this.#series) return;
-    const points = entries.map((e) => this.#point(e));
-    chart.appendPoints(0, points);
+    const points = this.#fresh(entries);
+    if (points.length) chart.appendPoints(0, points);
     this.#drawn += points.length;
-    this.#total += points.length;
+    this.#total = Math.max(this.#nextStep, this.#axis() === 'step' ? this.#lastX + 1 : 0);
     if (this.#drawn > 2 * this.points) void this.#load();
   }
 

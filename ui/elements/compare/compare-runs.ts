@@ -40,12 +40,22 @@ export function oldestRun(runs: readonly ComparedRun[]): string | undefined {
 /** `baseline · 1a2b3c4d`: the instance's name and the run's short id. */
 export const runName = (run: ComparedRun): string => `${run.instanceName} · ${shortId(run.id)}`;
 
+/**
+ * A run's instance name in a narrow header: each ` · `-separated part (a sweep's
+ * `field=value`) is a unit of its own, so lines break between parts, not inside
+ * `latency_ms=100`; a part wider than the column still breaks, as a last resort.
+ */
+function nameParts(name: string) {
+  const parts = name.split(' · ');
+  return parts.map((part, i) => html`<span class="name-part">${userText(part)}</span>${i < parts.length - 1 ? ' · ' : ''}`);
+}
+
 /** A run as a column header: its colour, instance, id (a link) and status. */
 export function runHeader(api: string, run: ComparedRun, index: number, baseline: boolean) {
   return html`<span class="run-head">
     <span class="swatch" style=${runSwatch(index)} aria-hidden="true"></span>
     <span class="run-names">
-      <a class="instance" href=${pageHref(api, `/experiments/${encodeURIComponent(run.instanceId)}`)}>${userText(run.instanceName)}</a>
+      <a class="instance" href=${pageHref(api, `/experiments/${encodeURIComponent(run.instanceId)}`)} title=${run.instanceName}>${nameParts(run.instanceName)}</a>
       <span class="run-line"
         ><a class="mono" href=${pageHref(api, `/runs/${encodeURIComponent(run.id)}`)} title=${run.id}>${shortId(run.id)}</a>
         <athanor-status-badge status=${run.status}></athanor-status-badge>

@@ -78,6 +78,11 @@ export const compareStyles = css`
     font-size: var(--ath-size);
     color: var(--ath-text);
   }
+  /* Shrink-to-fit: a part that fits its line stays whole; only a wider one breaks inside. */
+  .name-part {
+    display: inline-block;
+    max-width: 100%;
+  }
   .run-line {
     display: flex;
     flex-wrap: wrap;
@@ -218,10 +223,11 @@ export const compareStyles = css`
   .levels .error {
     color: var(--ath-error);
   }
+  /* Four runs fit beside each other at 1280 px (the rows compact under 560 px); past that they scroll. */
   .logs {
     display: grid;
     grid-auto-flow: column;
-    grid-auto-columns: minmax(340px, 1fr);
+    grid-auto-columns: minmax(280px, 1fr);
     gap: var(--ath-space-3);
     overflow-x: auto;
     padding-bottom: var(--ath-space-1);

@@ -6,9 +6,8 @@
  */
 import { html, nothing } from 'lit';
 import type { Comparison } from '../../../core/records.ts';
-import { previewValue } from '../../app/format.ts';
+import { formatMetric, previewValue } from '../../app/format.ts';
 import { userText } from '../user-text.ts';
-import { formatMetric } from '../runs-table/runs-table-columns.ts';
 import { runHeader } from './compare-runs.ts';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -52,10 +51,15 @@ export function configurationTable(api: string, comparison: Comparison, open: bo
       : nothing}`;
 }
 
-/** A share in percent, short: `4.5`, `450`, `1.2e8` (past 10,000 % a count of digits reads no better than its size). */
+/**
+ * A share in percent, short: `0.065`, `13.7`, `2,500` (3 significant digits), then `1.9e6`
+ * from 10,000 % on, where a count of digits reads no better than its size. Rounded first,
+ * so 99.99 reads `100`, never `1.0e+2`.
+ */
 function formatPercent(percent: number): string {
-  if (percent >= 1e4) return percent.toExponential(1).replace('e+', 'e');
-  return percent >= 100 ? percent.toFixed(0) : percent.toPrecision(2);
+  const rounded = Number(percent.toPrecision(3));
+  if (rounded >= 1e4) return percent.toExponential(1).replace('e+', 'e');
+  return rounded.toLocaleString('en-US', { maximumSignificantDigits: 3 });
 }
 
 /** `+0.0123 (+4.5%)`: a delta, and its share of the baseline's value when that is not 0. */

@@ -76,18 +76,6 @@ export function cellValue(row: RunsTableRow, column: RunsColumn): unknown {
   return undefined;
 }
 
-/**
- * A metric as a table shows it: integers whole (`12,000`), others to 4 significant digits
- * (`0.1235`), very large or small ones as `1.23e-7`.
- */
-export function formatMetric(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const size = Math.abs(value);
-  if (Number.isInteger(value) && size < 1e15) return value.toLocaleString('en-US');
-  if (size !== 0 && (size < 1e-3 || size >= 1e9)) return value.toExponential(2);
-  return String(Number(value.toPrecision(4)));
-}
-
 /** The grid's column template and its width in px (`leading`: the selection column). */
 export function gridTemplate(columns: readonly RunsColumn[], leading: number): { template: string; width: number } {
   const widths = [leading, ...columns.map((c) => c.width)];
