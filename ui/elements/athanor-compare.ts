@@ -19,7 +19,7 @@ import './athanor-log-view.ts';
 import './compare/athanor-compare-code.ts';
 import { userText } from './user-text.ts';
 import { chartsSection } from './compare/compare-charts.ts';
-import { oldestRun, runHeader, runName } from './compare/compare-runs.ts';
+import { runHeader, runName } from './compare/compare-runs.ts';
 import { configurationTable, metricsTable } from './compare/compare-tables.ts';
 import { compareStyles } from './compare/compare-styles.ts';
 
@@ -65,7 +65,6 @@ export class AthanorCompare extends LitElement {
 
   #generation = 0;
   /** The default baseline found for these runs (`runs` → id), so a live refresh asks once. */
-  #oldest: { runs: string; id: string } | undefined;
   readonly #refresh = new RefreshTimer(() => void this.load());
   readonly #live = new LiveEventsController(this, () => (this.#topics().length ? { api: this.api, topics: this.#topics() } : undefined), {
     'run.status': () => this.#refresh.schedule(STATUS_DELAY_MS),
@@ -120,7 +119,7 @@ export class AthanorCompare extends LitElement {
     }
   }
 
-  /** The comparison against the baseline asked for, else (or when it is not one of the runs) the oldest run. */
+  /** The comparison against the baseline asked for, else (or when it is not one of the runs) the server's default: the run that started first. */
   async #compare(ids: string[]): Promise<Comparison> {
     const client = apiClient(this.api);
     const ask = (baseline: string | undefined) => client.compare(ids, { ...(baseline ? { baseline } : {}), points: SERIES_POINTS });
@@ -131,12 +130,7 @@ export class AthanorCompare extends LitElement {
         if (!(error instanceof ApiError && error.status < 500 && /baseline/.test(error.message))) throw error;
       }
     }
-    const known = this.#oldest?.runs === this.runs ? this.#oldest.id : undefined;
-    const comparison = await ask(known);
-    const oldest = oldestRun(comparison.runs);
-    if (!oldest || oldest === comparison.baseline) return comparison;
-    this.#oldest = { runs: this.runs, id: oldest };
-    return ask(oldest);
+    return ask(undefined);
   }
 
   /** The live topics: each run still going (all of them until the comparison says which). */

@@ -24,19 +24,6 @@ export function runSwatch(index: number): string {
   return `background: repeating-linear-gradient(90deg, ${color} 0 ${on}px, transparent ${on}px ${on + off}px)`;
 }
 
-/**
- * The run deltas are taken against by default: the oldest (earliest started; one not
- * started yet counts as newest), so the others read as changes since it. The first of
- * equals wins. A runs table's selection lists the newest first: its first is no baseline.
- */
-export function oldestRun(runs: readonly ComparedRun[]): string | undefined {
-  let oldest: ComparedRun | undefined;
-  for (const run of runs) {
-    if (!oldest || (run.startedAt !== null && (oldest.startedAt === null || Date.parse(run.startedAt) < Date.parse(oldest.startedAt)))) oldest = run;
-  }
-  return oldest?.id;
-}
-
 /** `baseline · 1a2b3c4d`: the instance's name and the run's short id. */
 export const runName = (run: ComparedRun): string => `${run.instanceName} · ${shortId(run.id)}`;
 
