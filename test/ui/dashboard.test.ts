@@ -6,18 +6,9 @@ import * as assert from 'uvu/assert';
 import '../../ui/elements/athanor-dashboard.ts';
 import type { AthanorDashboard } from '../../ui/elements/athanor-dashboard.ts';
 import { withServer } from '../helpers/http-workbench.ts';
+import { withWorkbench } from './views-workbench.helpers.ts';
 import { insertInstance } from '../helpers/storage-rows.ts';
 import { until } from '../helpers/until.ts';
-
-/** A workbench whose views are removed before it closes (an open event stream would hold its server). */
-const withWorkbench = (fn: Parameters<typeof withServer>[0]) =>
-  withServer(async (context) => {
-    try {
-      await fn(context);
-    } finally {
-      document.body.replaceChildren();
-    }
-  });
 
 async function mount(base: string, attributes: Record<string, string> = {}) {
   const el = document.createElement('athanor-dashboard');

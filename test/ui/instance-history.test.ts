@@ -7,20 +7,11 @@ import { NAVIGATE_EVENT } from '../../ui/app/navigation.ts';
 import { flattenConfiguration, versionChanges } from '../../ui/state/version-changes.ts';
 import type { InstanceVersion } from '../../core/records.ts';
 import { addSampler } from '../helpers/history-fixture.ts';
-import { withServer } from '../helpers/http-workbench.ts';
+import { withWorkbench } from './views-workbench.helpers.ts';
 import { until } from '../helpers/until.ts';
 
 const test = suite('instance history');
 test.after.each(() => document.body.replaceChildren());
-
-const withWorkbench = (fn: Parameters<typeof withServer>[0]) =>
-  withServer(async (context) => {
-    try {
-      await fn(context);
-    } finally {
-      document.body.replaceChildren();
-    }
-  });
 
 const text = (el: Element | ShadowRoot | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 /** The text as it shows on screen: without what only screen readers read. */

@@ -3,22 +3,12 @@ import * as assert from 'uvu/assert';
 import '../../ui/elements/athanor-instance-view.ts';
 import type { AthanorInstanceView } from '../../ui/elements/athanor-instance-view.ts';
 import { NAVIGATE_EVENT, type NavigateDetail } from '../../ui/app/navigation.ts';
-import { withServer } from '../helpers/http-workbench.ts';
+import { withWorkbench } from './views-workbench.helpers.ts';
 import { until } from '../helpers/until.ts';
 import { appendEntries, publishLogs, runningRun } from './run-data.helpers.ts';
 
 const test = suite('instance view');
 test.after.each(() => document.body.replaceChildren());
-
-/** A workbench whose views are removed before it closes (an open event stream would hold its server). */
-const withWorkbench = (fn: Parameters<typeof withServer>[0]) =>
-  withServer(async (context) => {
-    try {
-      await fn(context);
-    } finally {
-      document.body.replaceChildren();
-    }
-  });
 
 function mount(base: string, id: string, attributes: Record<string, string> = {}) {
   const el = document.createElement('athanor-instance-view');

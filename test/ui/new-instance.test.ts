@@ -3,18 +3,8 @@ import * as assert from 'uvu/assert';
 import '../../ui/elements/athanor-new-instance.ts';
 import type { AthanorNewInstance } from '../../ui/elements/athanor-new-instance.ts';
 import { NAVIGATE_EVENT, type NavigateDetail } from '../../ui/app/navigation.ts';
-import { withServer } from '../helpers/http-workbench.ts';
+import { withWorkbench } from './views-workbench.helpers.ts';
 import { until } from '../helpers/until.ts';
-
-/** A workbench whose views are removed before it closes (an open event stream would hold its server). */
-const withWorkbench = (fn: Parameters<typeof withServer>[0]) =>
-  withServer(async (context) => {
-    try {
-      await fn(context);
-    } finally {
-      document.body.replaceChildren();
-    }
-  });
 
 async function mount(base: string, experiment?: string) {
   const el = document.createElement('athanor-new-instance');
