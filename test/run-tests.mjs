@@ -3,8 +3,8 @@
 // reads, `N passed, N failed`, which uvu does not print itself.
 //
 // Files run in parallel uvu processes (ATHANOR_TEST_JOBS, default one per core, at least 2),
-// the slowest first so they do not end the run alone: the browser suites in one process (they
-// share one Chromium and one Vite server), and every other file in a process of its own — the
+// the slowest first so they do not end the run alone: the browser suites in two processes (each
+// shares one Chromium among its files), and every other file in a process of its own — the
 // component suites (test/ui/) with a happy-dom window, which must not replace the globals the
 // Node suites use. A process's output is printed whole when it ends.
 // After each process, whatever it started and left running (found by a marker in the
@@ -17,8 +17,8 @@
 // Usage: npm test [-- PATTERN]   (PATTERN: a regex on test file paths under test/, default all)
 //        npm run test:unit [-- PATTERN]   (the same without the browser suites and the slow files)
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,7 +51,8 @@ const rank = (file) => {
   return index === -1 ? SLOW.length : index;
 };
 const queue = [
-  ...(browser.length ? [{ name: 'browser suites', files: browser, preload: [] }] : []),
+  // Two halves, each with its own Chromium: a lane is never left alone with all of them at the end.
+  ...[0, 1].map((half) => ({ name: `browser suites (${half + 1}/2)`, files: browser.filter((_, i) => i % 2 === half), preload: [] })).filter((job) => job.files.length),
   ...rest.filter((file) => rank(file) < SLOW.length).sort((a, b) => rank(a) - rank(b)).map((file) => ({ name: file, files: [file], preload: [] })),
   ...rest.filter((file) => rank(file) === SLOW.length).map((file) => ({ name: file, files: [file], preload: [] })),
   ...components.map((file) => ({ name: file, files: [file], preload: ['--import', './test/helpers/dom.ts'] })),
@@ -77,6 +78,11 @@ function leftBehind(marker) {
   });
 }
 
+// One folder every test process shares for what is built once per run: the PGlite
+// templates of test/helpers/databases.ts (an initdb and the migrations, paid once, not per file).
+const shared = mkdtempSync(join(tmpdir(), `athanor-test-${process.pid}-shared-`));
+process.on('exit', () => rmSync(shared, { recursive: true, force: true }));
+
 const fileTimeout = (Number(process.env.ATHANOR_TEST_FILE_TIMEOUT) || 600) * 1000;
 const running = new Map(); // job name → start time
 
@@ -89,13 +95,13 @@ function runJob(job) {
     const child = spawn(process.execPath, ['--import', 'tsx', ...job.preload, 'node_modules/uvu/bin.js', 'test', regex, '--no-color'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ATHANOR_TEST_JOB: marker.split('=')[1] },
+      env: { ...process.env, ATHANOR_TEST_JOB: marker.split('=')[1], ATHANOR_TEST_SHARED: shared },
     });
     let output = '';
     let reaper;
     let timedOut = false;
     running.set(job.name, started);
-    const bound = job.name === 'browser suites' ? 2 * fileTimeout : fileTimeout;
+    const bound = job.name.startsWith('browser suites') ? 2 * fileTimeout : fileTimeout;
     const deadline = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

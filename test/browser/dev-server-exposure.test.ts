@@ -94,7 +94,7 @@ exposure('a page on another local port can neither read project files through /@
         // The editor is started (if at all) as the request is answered: give it a moment.
         await new Promise((resolve) => setTimeout(resolve, 300));
         assert.not.ok(editorOpened(), 'no editor was opened');
-      })),
+      }), { ui: 'dev' }),
     );
   } finally {
     await new Promise((resolve) => other.server.close(resolve));

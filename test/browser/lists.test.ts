@@ -29,7 +29,7 @@ async function scratchDatabase(): Promise<{ spec: string; remove(): Promise<void
     const scratch = await createScratchSchema(url, 'athanor_lists');
     return { spec: scratch.url, remove: scratch.drop };
   }
-  const folder = await createPgliteFolder();
+  const folder = await createPgliteFolder({ migrated: true });
   return { spec: `pglite:${folder.dir}`, remove: folder.remove };
 }
 

@@ -7,8 +7,11 @@
  * - `withBrowserWorkbench(fn)`: one browser per test process, a fresh page and workbench
  *   (memory storage, a temporary experiments folder) per call; `shot(name)` saves a
  *   screenshot to test-output/screenshots/; `axe(page)` returns serious and critical
- *   accessibility violations. Options: `ui: 'built'` serves the built UI as `athanor
- *   serve` does (built once per process into test-output/), `bfcache: true` uses a second
+ *   accessibility violations. The UI is the built one users get (`athanor dev` from the
+ *   package serves it), built once per `npm test` and shared by the test processes (one
+ *   bundle per page instead of hundreds of modules through Vite: the browser suites take
+ *   half the time); `ui: 'dev'` serves it from source through Vite, as when working on
+ *   athanor's own UI (`ATHANOR_TEST_UI=dev` for every suite). `bfcache: true` uses a second
  *   browser with the back/forward cache on (Playwright turns it off by default).
  */
 import { existsSync } from 'node:fs';
@@ -19,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import { buildUi, createBuiltUi, createDevUi, type UiAssets } from '../../core/http/ui-assets.ts';
+import { buildOnce } from './build-once.ts';
 import { withServer, type ServerContext } from './http-workbench.ts';
 import type { WorkbenchOptions } from '../../core/workbench.ts';
 import type { HttpServerOptions } from '../../core/http/http-server.ts';
@@ -69,14 +73,19 @@ function sharedUi(): Promise<UiAssets> {
 }
 
 /**
- * The UI built as `npm run build` does, into test-output/built-ui/ (once per process, from
- * the source as it is now: a build left from an earlier run would test old code).
+ * The UI built as `npm run build` does, once per `npm test` into the runner's shared folder
+ * (`ATHANOR_TEST_SHARED`; without the runner, once per process into test-output/), from
+ * the source as it is now: a build left from an earlier run would test old code.
  */
 function sharedBuiltUi(): Promise<UiAssets> {
   builtUi ??= (async () => {
-    const dir = join(ROOT, 'test-output', 'built-ui');
-    await mkdir(dir, { recursive: true });
-    await buildUi(dir, 'error');
+    const shared = process.env.ATHANOR_TEST_SHARED;
+    const dir = shared ? join(shared, 'built-ui') : join(ROOT, 'test-output', 'built-ui');
+    if (shared) await buildOnce(dir, (into) => buildUi(into, 'error'));
+    else {
+      await mkdir(dir, { recursive: true });
+      await buildUi(dir, 'error');
+    }
     return createBuiltUi(join(dir, 'ui'), join(dir, 'athanor-ui.js'));
   })();
   return builtUi;
@@ -105,7 +114,7 @@ export async function withBrowserWorkbench<T>(
     workbench?: Partial<WorkbenchOptions>;
     server?: Partial<Omit<HttpServerOptions, 'workbench' | 'ui'>>;
     colorScheme?: 'light' | 'dark';
-    /** `built`: the UI as `athanor serve` serves it (default: from source, as `athanor dev`). */
+    /** `dev`: the UI from source through Vite (default `built`: as users get it). */
     ui?: 'dev' | 'built';
     /** A browser with the back/forward cache on. */
     bfcache?: boolean;
@@ -113,7 +122,7 @@ export async function withBrowserWorkbench<T>(
     fixtures?: readonly string[];
   } = {},
 ): Promise<T> {
-  const [b, assets] = await Promise.all([sharedBrowser({ bfcache: options.bfcache }), options.ui === 'built' ? sharedBuiltUi() : sharedUi()]);
+  const [b, assets] = await Promise.all([sharedBrowser({ bfcache: options.bfcache }), (options.ui ?? process.env.ATHANOR_TEST_UI ?? 'built') === 'built' ? sharedBuiltUi() : sharedUi()]);
   await mkdir(SCREENSHOTS, { recursive: true });
   return withServer(
     async (server) => {

@@ -4,9 +4,10 @@
  *
  * - `memory`: a new pg-mem database per open.
  * - `pglite`: a new folder under the system temp folder per open, removed on close. A new
- *   PGlite folder costs an initdb (~2.5–9 s); this helper pays it once per process for an
- *   unmigrated template folder and copies that (~1 s). Still, open one per suite and
- *   reset between tests with {@link truncateAll}.
+ *   PGlite folder costs an initdb (~2.5–16 s) and the migrations (~2 s); this helper pays
+ *   them once per `npm test` for two template folders (initialised; migrated) that every
+ *   test process copies (~0.3–1 s). Still, open one per suite and reset between tests
+ *   with {@link truncateAll}.
  * - `postgres`: `ATHANOR_TEST_DATABASE_URL`, in a new schema per open (`athanor_t_<hex>`,
  *   the pool's `search_path`), dropped on close. Without the variable a suite is skipped
  *   loudly, or fails under `ATHANOR_REQUIRE_ALL=1` (see {@link requirePostgresUrl}).
@@ -30,6 +31,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { withSearchPath } from '../../storage/database-spec.ts';
+import { buildOnce } from './build-once.ts';
 import { suite, type Test } from 'uvu';
 import { openDatabase, type Database, type DatabaseHandle } from '../../storage/open-database.ts';
 
@@ -90,6 +92,7 @@ export function requirePostgresUrl(suiteName: string): string | undefined {
 
 let scratch: Promise<string> | undefined;
 let template: Promise<string> | undefined;
+let migratedTemplate: Promise<string> | undefined;
 
 const SCRATCH_PREFIX = 'athanor-test-';
 
@@ -116,14 +119,30 @@ function scratchFolder(): Promise<string> {
     }));
 }
 
-/** A freshly initialised (unmigrated) PGlite folder, made once per process, to copy. */
+/** Where the templates live: the runner's shared folder, or this process's own. */
+async function templatesFolder(): Promise<string> {
+  return process.env.ATHANOR_TEST_SHARED ?? (await scratchFolder());
+}
+
+/** A freshly initialised (unmigrated) PGlite folder, to copy. */
 function pgliteTemplate(): Promise<string> {
-  return (template ??= scratchFolder().then(async (root) => {
-    const dir = join(root, 'template');
-    const pglite = await PGlite.create({ dataDir: dir });
-    await pglite.close();
-    return dir;
-  }));
+  return (template ??= templatesFolder().then((root) =>
+    buildOnce(join(root, 'pglite-initialised'), async (into) => {
+      const pglite = await PGlite.create({ dataDir: into });
+      await pglite.close();
+    }),
+  ));
+}
+
+/** The same, with every migration applied: a test database opens it with nothing to do. */
+function migratedPgliteTemplate(): Promise<string> {
+  return (migratedTemplate ??= Promise.all([templatesFolder(), pgliteTemplate()]).then(([root, initialised]) =>
+    buildOnce(join(root, 'pglite-migrated'), async (into) => {
+      await cp(initialised, into, { recursive: true });
+      const database = await openDatabase(`pglite:${into}`);
+      await database.close();
+    }),
+  ));
 }
 
 function withCleanup(database: Database, backend: BackendName, location: string, cleanup: () => Promise<void>): TestDatabase {
@@ -148,16 +167,24 @@ function withCleanup(database: Database, backend: BackendName, location: string,
   });
 }
 
-/** A new PGlite folder (initialised, unmigrated, not open) for tests that open it themselves. */
-export async function createPgliteFolder(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const source = await pgliteTemplate();
+/**
+ * A new PGlite folder (initialised, not open) for tests that open it themselves;
+ * `migrated: true` has every migration applied already (for tests not about migrating).
+ */
+export async function createPgliteFolder(options: { migrated?: boolean } = {}): Promise<{ dir: string; remove(): Promise<void> }> {
+  const source = await (options.migrated ? migratedPgliteTemplate() : pgliteTemplate());
   const dir = join(await scratchFolder(), `db-${randomBytes(6).toString('hex')}`);
   await cp(source, dir, { recursive: true });
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** Copies a migrated PGlite folder to `dir` (which must not exist): a workbench process opens it at once. */
+export async function copyMigratedPglite(dir: string): Promise<void> {
+  await cp(await migratedPgliteTemplate(), dir, { recursive: true, errorOnExist: true, force: false });
+}
+
 async function openPglite(options: OpenTestDatabaseOptions): Promise<TestDatabase> {
-  const { dir, remove } = await createPgliteFolder();
+  const { dir, remove } = await createPgliteFolder({ migrated: options.migrate !== false });
   try {
     return withCleanup(await openDatabase(`pglite:${dir}`, options), 'pglite', dir, remove);
   } catch (error) {

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { copyMigratedPglite } from '../../helpers/databases.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { runAthanor, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
 
@@ -17,6 +18,8 @@ let workbench: WorkbenchProcess;
 
 handoff.before(async () => {
   project = await tempProject('athanor-handoff-');
+  // A migrated copy: the workbench opens it at once instead of paying an initdb (what is tested is the handoff).
+  await copyMigratedPglite(project.pglite.slice('pglite:'.length));
   workbench = await startWorkbenchProcess(['--experiments', project.experimentsDir, '--db', project.pglite]);
 });
 handoff.after(async () => {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { copyMigratedPglite } from '../../helpers/databases.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { until } from '../../helpers/until.ts';
 import { runAthanor, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
@@ -18,6 +19,8 @@ let workbench: WorkbenchProcess;
 handoff.before(async () => {
   project = await tempProject('athanor-sweep-handoff-');
   await project.addExperiment('sweep_fixture.ts', await readFile(new URL('../../fixtures/compare/sweep_fixture.ts', import.meta.url), 'utf8'));
+  // A migrated copy: the workbench opens it at once instead of paying an initdb (what is tested is the handoff).
+  await copyMigratedPglite(project.pglite.slice('pglite:'.length));
   workbench = await startWorkbenchProcess(['--experiments', project.experimentsDir, '--db', project.pglite]);
 });
 handoff.after(async () => {

@@ -213,7 +213,7 @@ function fuzzSuite(name: string, runs: number, database: () => Promise<{ spec: s
 
 fuzzSuite('memory', RUNS, async () => ({ spec: 'memory', drop: async () => {} }));
 fuzzSuite('pglite', Math.ceil(RUNS / 2), async () => {
-  const { dir, remove } = await createPgliteFolder();
+  const { dir, remove } = await createPgliteFolder({ migrated: true });
   return { spec: `pglite:${dir}`, drop: remove };
 });
 const postgresUrl = requirePostgresUrl('HTTP API fuzzing (postgres)');

@@ -126,7 +126,7 @@ function badInputSuite(name: string, database: () => Promise<{ spec: string; dro
 
 badInputSuite('memory', async () => ({ spec: 'memory', drop: async () => {} }));
 badInputSuite('pglite', async () => {
-  const { dir, remove } = await createPgliteFolder();
+  const { dir, remove } = await createPgliteFolder({ migrated: true });
   return { spec: `pglite:${dir}`, drop: remove };
 });
 const postgresUrl = requirePostgresUrl('HTTP API: bad input (postgres)');

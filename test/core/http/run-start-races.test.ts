@@ -92,7 +92,7 @@ function raceSuite(name: string, database: () => Promise<{ spec: string; drop():
 }
 
 raceSuite('PGlite', async () => {
-  const folder = await createPgliteFolder();
+  const folder = await createPgliteFolder({ migrated: true });
   return { spec: `pglite:${folder.dir}`, drop: folder.remove };
 });
 
