@@ -23,7 +23,7 @@ handoff.before(async () => {
   workbench = await startWorkbenchProcess(['--experiments', project.experimentsDir, '--db', project.pglite]);
 });
 handoff.after(async () => {
-  if (workbench.child.exitCode === null && workbench.child.signalCode === null) {
+  if (workbench && workbench.child.exitCode === null && workbench.child.signalCode === null) {
     workbench.child.kill('SIGTERM');
     await workbench.exited;
   }

@@ -32,17 +32,23 @@ async function race(context: ServerContext, round: number, answers: Map<number, 
   const create = async () => (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: `race ${round}`, configuration: { mode: 'slow', delay_ms: 30 } })).body.id as string;
   const id = await create();
   const starts: Promise<void>[] = [];
+  let answered!: () => void;
+  const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
   for (let client = 0; client < 3; client++) {
     starts.push(
       (async () => {
         for (let i = 0; i < 10; i++) {
           const { status } = await api('POST', `/api/instances/${id}/runs`, {});
           answers.set(status, (answers.get(status) ?? 0) + 1);
+          answered();
         }
       })(),
     );
   }
-  await new Promise((resolve) => setTimeout(resolve, 20 + (round % 5) * 15));
+  // The delete lands among the starts: after the first has answered (on a loaded machine a
+  // fixed delay alone could let it land before any), while the others are still coming.
+  await firstAnswer;
+  await new Promise((resolve) => setTimeout(resolve, 5 + (round % 5) * 15));
   const deleted = await api('DELETE', `/api/instances/${id}`);
   answers.set(deleted.status, (answers.get(deleted.status) ?? 0) + 1);
   await create(); // the same name again, at once
