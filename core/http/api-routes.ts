@@ -44,7 +44,7 @@ function statusParam(url: URL): RunStatus | undefined {
  * Refuses to start a run of an instance whose experiment is gone or does not load, rather
  * than record a run that can only fail (nothing is created).
  */
-async function checkRunnable(workbench: Workbench, instanceId: string): Promise<void> {
+export async function checkRunnable(workbench: Workbench, instanceId: string): Promise<void> {
   const instance = await workbench.experiments.getInstance(instanceId);
   const entry = workbench.registry.get(instance.experiment);
   if (!entry) {
