@@ -221,5 +221,9 @@ export function createApiRouter(workbench: Workbench, options: ApiOptions): Rout
   instanceRoutes(router, workbench, options);
   runRoutes(router, workbench, options);
   metricRoutes(router, workbench);
+  // What AI agents did over MCP (issue 17), newest first, a page at a time.
+  router.on('GET', '/api/agent-actions', async ({ response, url }) =>
+    sendJson(response, 200, await workbench.experiments.listAgentActions({ limit: intParam(url, 'limit'), cursor: url.searchParams.get('cursor') })),
+  );
   return router;
 }

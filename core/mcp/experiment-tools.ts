@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import type { ExperimentEntry } from '../../plugins/experiment-registry.ts';
-import { NotFoundError } from '../errors.ts';
+import { InputError, NotFoundError } from '../errors.ts';
 import { validateConfig } from '../experiment/index.ts';
-import { InputError } from '../errors.ts';
+import type { SchemaNoted } from './instance-tools.ts';
 import type { ToolKit } from './tool-kit.ts';
 
 /** The experiment by name, or an error naming it (and what there is). */
@@ -34,7 +34,7 @@ export function reloadReport(written: { file: string; experiment?: ExperimentEnt
 
 const experimentName = z.string().min(1).max(200).describe('The experiment\'s name (as list_experiments gives it), not its file');
 
-export function experimentTools(kit: ToolKit): void {
+export function experimentTools(kit: ToolKit): SchemaNoted {
   const { registry } = kit.workbench;
   kit.define('list_experiments', {
     title: 'List experiments',
@@ -54,11 +54,12 @@ export function experimentTools(kit: ToolKit): void {
     return { experiment: entry.name, schema: entry.schema, ...(entry.error ? { error: entry.error } : {}) };
   });
 
-  kit.define('validate_configuration', {
+  const validateBase =
+    'Checks a configuration against the experiment\'s JSON Schema exactly as create_instance would, without creating anything: ' +
+    '{valid: true, configuration} with defaults applied, or {valid: false, errors: [{path, message}]} naming every problem.';
+  const validate = kit.define('validate_configuration', {
     title: 'Validate a configuration',
-    description:
-      'Checks a configuration against the experiment\'s JSON Schema exactly as create_instance would, without creating anything: ' +
-      '{valid: true, configuration} with defaults applied, or {valid: false, errors: [{path, message}]} naming every problem.',
+    description: validateBase,
     input: {
       experiment: experimentName,
       configuration: z.record(z.string(), z.unknown()).describe('Field values; fields left out take their defaults'),
@@ -106,4 +107,5 @@ export function experimentTools(kit: ToolKit): void {
     if (source === undefined || !created.experiment) return reloadReport(created);
     return reloadReport(await registry.writeSource(created.experiment.name, source));
   });
+  return [{ tool: validate, base: validateBase }];
 }

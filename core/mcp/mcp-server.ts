@@ -46,8 +46,7 @@ export function createMcpServer(workbench: Workbench, options: McpServerOptions 
     { capabilities: { resources: { subscribe: true, listChanged: true }, tools: { listChanged: true } }, instructions: INSTRUCTIONS },
   );
   const kit = createToolKit(server, workbench, log);
-  experimentTools(kit);
-  const noted = [...instanceTools(kit), ...resultTools(kit)];
+  const noted = [...experimentTools(kit), ...instanceTools(kit), ...resultTools(kit)];
   runTools(kit);
   const offs = [keepSchemaNotes(noted, workbench.registry, workbench.bus), registerResources(server, kit)];
   let closed: Promise<void> | undefined;

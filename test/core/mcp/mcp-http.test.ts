@@ -32,6 +32,14 @@ mcp('an agent runs the whole loop, bad input changes nothing, and what it did is
       const refused = items.find((action) => action.tool === 'create_instance' && action.arguments.name === 'bad')!;
       assert.is(refused.outcome, 'error');
       assert.match(refused.detail, /invalid configuration/);
+      // The workbench's list of them: newest first, paged, bad paging refused naming it.
+      const page = await context.api('GET', '/api/agent-actions?limit=2');
+      assert.is(page.status, 200);
+      assert.equal(page.body.items.map((a: { id: string }) => a.id), items.slice(0, 2).map((a) => a.id));
+      const next = await context.api('GET', `/api/agent-actions?limit=2&cursor=${page.body.next}`);
+      assert.equal(next.body.items.map((a: { id: string }) => a.id), items.slice(2, 4).map((a) => a.id));
+      const bad = await context.api('GET', '/api/agent-actions?limit=0');
+      assert.equal([bad.status, bad.body.error], [400, 'limit must be 1 to 500, got 0']);
     } finally {
       await agent.close();
     }
