@@ -20,6 +20,7 @@ import * as runMetrics from './experiments/run-metrics.ts';
 import * as resultSeries from './experiments/result-series.ts';
 import * as experimentRuns from './experiments/experiment-runs.ts';
 import * as sweeps from './experiments/sweeps.ts';
+import * as agentActions from './experiments/agent-actions.ts';
 import type { DatabaseHandle, DefinitionLookup, ServiceContext } from './experiments/service-context.ts';
 
 export type { DatabaseHandle, DefinitionLookup } from './experiments/service-context.ts';
@@ -43,6 +44,7 @@ export type { ReadSeriesOptions, SeriesAxis } from './experiments/result-series.
 export { SERIES_POINTS } from './experiments/result-series.ts';
 export type { ListExperimentRunsOptions } from './experiments/experiment-runs.ts';
 export { RUNS_PAGE } from './experiments/experiment-runs.ts';
+export type { NewAgentAction, ListAgentActionsOptions } from './experiments/agent-actions.ts';
 
 export interface ExperimentsServiceOptions {
   database: DatabaseHandle;
@@ -110,6 +112,9 @@ const runApi = {
   listExperimentRuns: experimentRuns.listExperimentRuns,
   /** 2 to 20 runs side by side: configuration, metrics against a baseline, series, code diffs (`GET /api/compare`). */
   compareRuns: compare.compareRuns,
+  /** What AI agents did over MCP: each state-changing tool call (issue 17). */
+  recordAgentAction: agentActions.recordAgentAction,
+  listAgentActions: agentActions.listAgentActions,
 };
 
 export type ExperimentsService = BindAll<typeof instanceApi> & BindAll<typeof runApi>;

@@ -161,6 +161,8 @@ export interface Run {
   completedAt: string | null;
   /** The instance's version the run was created from; null for runs older than instance history. */
   instanceVersion: number | null;
+  /** The MCP client (its `clientInfo.name`) that started the run; null when a person did (the UI, the CLI). */
+  agent: string | null;
 }
 
 /** `GET /api/runs/:id`: the run with its code's files (paths) and its environment's diff. */
@@ -327,4 +329,26 @@ export interface LatestRun {
   metrics: Record<string, number>;
   /** The code version it ran (null until it starts), so a list can tell runs of older code. */
   codeHash?: string | null;
+}
+
+/** Who started a run, for the record: an AI agent over MCP (its client's name), or nobody named (a person). */
+export interface RunOrigin {
+  agent?: string;
+}
+
+/**
+ * One state-changing tool call an AI agent made over MCP (`GET /api/agent-actions`):
+ * kept whatever its outcome, so the workbench shows what agents did and tried.
+ */
+export interface AgentAction {
+  id: string;
+  /** When the call ended (ISO 8601). */
+  at: string;
+  /** The MCP client's name, as its `initialize` gave it (`clientInfo.name`). */
+  client: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  outcome: 'ok' | 'error';
+  /** What it made or changed (`run 3063c6fc… started`), or the error's message. */
+  detail: string;
 }

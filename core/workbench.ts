@@ -16,7 +16,7 @@ import { openDatabase, resolveDatabaseSpec, type Database } from '../storage/ope
 import { alwaysAvailable, createDatabaseMonitor, type DatabaseMonitor } from './database-monitor.ts';
 import { createEventBus, type EventBus } from './events/event-bus.ts';
 import { createExperimentsService, type ExperimentsService } from './experiments-service.ts';
-import type { Instance, NewSweep, Run, SweepResult } from './records.ts';
+import type { Instance, NewSweep, Run, RunOrigin, SweepResult } from './records.ts';
 import { createLocalDispatcher, type LocalDispatcherOptions } from './supervisor/local-dispatcher.ts';
 import type { RunDispatcher } from './supervisor/run-dispatcher.ts';
 import { createRunSupervisor, type CancelOutcome, type RunSupervisor, type RunSupervisorOptions } from './supervisor/run-supervisor.ts';
@@ -50,7 +50,7 @@ export type WorkbenchExperiments = ExperimentsService & {
    * Creates a sweep's instances and starts their runs, in grid order (the supervisor queues
    * those over its limit); nothing is created when any combination is refused.
    */
-  sweep(input: NewSweep): Promise<SweepResult>;
+  sweep(input: NewSweep, origin?: RunOrigin): Promise<SweepResult>;
 };
 
 export interface Workbench {
@@ -93,8 +93,8 @@ function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus:
     cancelRun: (runId) => supervisor.cancelRun(runId),
     isActive: (runId) => supervisor.isActive(runId),
     waitForRun: (runId) => supervisor.waitFor(runId),
-    sweep: async (input) => {
-      const { instances, runs } = await service.createSweep(input);
+    sweep: async (input, origin) => {
+      const { instances, runs } = await service.createSweep(input, origin);
       for (const instance of instances) created(instance);
       const started: Run[] = [];
       for (const run of runs) started.push(await supervisor.startRun(run.id));

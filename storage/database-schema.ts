@@ -72,6 +72,8 @@ export interface RunsTable {
   rerun_of: ColumnType<string | null, string | null | undefined, string | null>;
   /** The instance's version when the run was created; null for runs older than migration 0003. */
   instance_version: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The MCP client (its `clientInfo.name`) that started the run; null for a person. */
+  agent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CodeSnapshotsTable {
@@ -145,6 +147,19 @@ export interface RunPointBlocksTable {
   max_step: number;
 }
 
+/** One state-changing MCP tool call (issue 17), kept as the agent's record. */
+export interface AgentActionsTable {
+  id: string;
+  at: Timestamp;
+  /** The MCP client's `clientInfo.name` (`unknown client` when it gave none). */
+  client: string;
+  tool: string;
+  arguments: Json;
+  outcome: 'ok' | 'error';
+  /** What it made or changed, or the error's message. */
+  detail: string;
+}
+
 export interface DatabaseSchema {
   instances: InstancesTable;
   instance_versions: InstanceVersionsTable;
@@ -156,11 +171,13 @@ export interface DatabaseSchema {
   run_point_blocks: RunPointBlocksTable;
   code_snapshots: CodeSnapshotsTable;
   code_diffs: CodeDiffsTable;
+  agent_actions: AgentActionsTable;
 }
 
 export type InstanceRow = Selectable<InstancesTable>;
 export type InstanceVersionRow = Selectable<InstanceVersionsTable>;
 export type RunRow = Selectable<RunsTable>;
+export type AgentActionRow = Selectable<AgentActionsTable>;
 export type RunLogRow = Selectable<RunLogsTable>;
 export type RunResultRow = Selectable<RunResultsTable>;
 export type NewRunLogRow = Insertable<RunLogsTable>;

@@ -22,5 +22,6 @@ export { AthanorChart, type ChartAxis, type ChartSeries } from './elements/athan
 export { AthanorSeriesChart } from './elements/athanor-series-chart.ts';
 export { AthanorRunsTable } from './elements/athanor-runs-table.ts';
 export { AthanorCompare } from './elements/athanor-compare.ts';
+export { AthanorAgentActions } from './elements/athanor-agent-actions.ts';
 export { AthanorApp } from './app/athanor-app.ts';
 export { apiClient, ApiError, type ApiClient } from './client/api-client.ts';

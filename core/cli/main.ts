@@ -41,6 +41,9 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
     }
     case 'migrate':
       return (await import('./commands/migrate-command.ts')).migrateCommand(args, line(process.stdout));
+    case 'mcp':
+      // stdout is the MCP protocol: the command's own lines go to stderr.
+      return (await import('./commands/mcp-command.ts')).mcpCommand(args, line(process.stderr));
     case 'init':
       return (await import('./commands/init-command.ts')).initCommand(args, line(process.stdout));
     case undefined:

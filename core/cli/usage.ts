@@ -8,6 +8,8 @@ export const SERVE_USAGE = 'athanor serve [same options as dev]: the workbench f
 export const RUN_USAGE = `athanor run <experiment> [--set key=value]... [--instance NAME] [--json] [--experiments DIR] [--db SPEC]`;
 export const SWEEP_USAGE =
   'athanor sweep <experiment> --grid field=v1,v2 [--grid field=from..to:step]... [--set key=value]... [--name NAME] [--json] [--experiments DIR] [--db SPEC]';
+export const MCP_USAGE =
+  'athanor mcp [--experiments DIR] [--db SPEC]   the MCP server over stdio for AI agents (passes to the running workbench\'s /mcp when it holds the database)';
 export const INIT_USAGE = 'athanor init [dir]                    scaffold a project (package.json, tsconfig.json, experiments/, test/) in a new or empty folder';
 
 export const USAGE = `athanor — a workbench for running experiments from TypeScript code
@@ -23,6 +25,7 @@ Usage:
   athanor list [--json]                 the experiments, with their fields or errors
   athanor types [--out DIR]             write each experiment's config .d.ts
   athanor migrate                       apply database migrations
+  ${MCP_USAGE}
   ${INIT_USAGE}
 
 Every command takes --experiments DIR (default ./experiments) and --db SPEC

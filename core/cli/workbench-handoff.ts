@@ -22,6 +22,8 @@ export interface HoldingWorkbench {
   spec: string;
   pid: number;
   client: WorkbenchClient;
+  /** Its access token, when it has one (`athanor mcp` passes it to `/mcp`). */
+  token?: string;
 }
 
 /** How long the workbench has to answer its health check. */
@@ -57,5 +59,5 @@ export async function findHoldingWorkbench(spec: string, experimentsDir: string)
   } catch {
     return undefined;
   }
-  return { spec, pid: lock.owner.pid, client };
+  return { spec, pid: lock.owner.pid, client, ...(token ? { token } : {}) };
 }

@@ -1,7 +1,7 @@
 /** Runs: executions of an instance, their status transitions, progress and heartbeat. */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from '../errors.ts';
-import { FINISHED_STATUSES, RUN_STATUSES, type Page, type Run, type RunEnvironment, type RunOptions, type RunProgress, type RunStatus } from '../records.ts';
+import { FINISHED_STATUSES, RUN_STATUSES, type Page, type Run, type RunEnvironment, type RunOptions, type RunOrigin, type RunProgress, type RunStatus } from '../records.ts';
 import { toRun } from './row-mappers.ts';
 import { statusesBefore } from './run-lifecycle.ts';
 import { checkId, type ServiceContext } from './service-context.ts';
@@ -52,10 +52,21 @@ export function creationTime(context: ServiceContext): Date {
   return new Date(time);
 }
 
-/** Creates a pending run of an instance. */
-export async function createRun(context: ServiceContext, instanceId: string, options?: RunOptions): Promise<Run> {
+/** The `agent` column for a run started by `origin`: an agent's name, checked, or null for a person. */
+export function agentOf(origin: RunOrigin | undefined): string | null {
+  const agent = origin?.agent;
+  if (agent === undefined) return null;
+  if (typeof agent !== 'string' || agent.trim() === '' || agent.length > 200) {
+    throw new InputError(`agent must be a client name of 1 to 200 characters, got ${JSON.stringify(agent)}`);
+  }
+  return agent;
+}
+
+/** Creates a pending run of an instance; `origin.agent` marks a run an AI agent started (MCP). */
+export async function createRun(context: ServiceContext, instanceId: string, options?: RunOptions, origin?: RunOrigin): Promise<Run> {
   const id = checkId(instanceId, 'instance');
   const checked = checkOptions(options);
+  const agent = agentOf(origin);
   // Its version now is the one the run links to (instance history).
   const exists = await context.database.db.selectFrom('instances').select(['id', 'version']).where('id', '=', id).executeTakeFirst();
   if (!exists) throw new NotFoundError(`instance ${instanceId} not found`);
@@ -75,6 +86,7 @@ export async function createRun(context: ServiceContext, instanceId: string, opt
       started_at: null,
       completed_at: null,
       instance_version: exists.version,
+      agent,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
@@ -94,8 +106,9 @@ export type RerunCode = 'current' | 'snapshot';
  * options); with `code: 'snapshot'`, it will execute the code that run kept, whatever the
  * file says now.
  */
-export async function createRerun(context: ServiceContext, runId: string, code: RerunCode = 'current'): Promise<Run> {
+export async function createRerun(context: ServiceContext, runId: string, code: RerunCode = 'current', origin?: RunOrigin): Promise<Run> {
   if (code !== 'current' && code !== 'snapshot') throw new InputError(`code must be "current" or "snapshot", got ${JSON.stringify(code)}`);
+  const agent = agentOf(origin);
   const previous = await getRun(context, runId);
   if (!previous.configuration) throw new ConflictError(`run ${previous.id} never started: it has no configuration to run again`);
   let snapshot: string | null = null;
@@ -123,6 +136,7 @@ export async function createRerun(context: ServiceContext, runId: string, code: 
       // The same configuration as the run it reruns: the same version of the instance.
       instance_version: previous.instanceVersion,
       options: JSON.stringify(previous.options),
+      agent,
       owner: null,
       heartbeat_at: null,
       created_at: creationTime(context),

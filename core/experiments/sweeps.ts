@@ -24,10 +24,10 @@ import {
   type GridAssignment,
 } from '../experiment/sweep-grid.ts';
 import { ConflictError, InputError } from '../errors.ts';
-import type { NewSweep, SweepResult } from '../records.ts';
+import type { NewSweep, RunOrigin, SweepResult } from '../records.ts';
 import { checkDescription, checkFields, checkName } from './instances.ts';
 import { toInstance, toRun } from './row-mappers.ts';
-import { creationTime } from './runs.ts';
+import { agentOf, creationTime } from './runs.ts';
 import { definitionOf, type ServiceContext } from './service-context.ts';
 
 /** Distinct problems listed in a refusal (each names the combinations it occurs in). */
@@ -145,7 +145,8 @@ function planSweep(context: ServiceContext, input: NewSweep) {
  * varying slowest). Throws before writing anything for bad input: 400, 404, 409 or 422
  * naming the field, value, combination or name.
  */
-export async function createSweep(context: ServiceContext, input: NewSweep): Promise<SweepResult> {
+export async function createSweep(context: ServiceContext, input: NewSweep, origin?: RunOrigin): Promise<SweepResult> {
+  const agent = agentOf(origin);
   const plan = planSweep(context, input);
   await checkNamesFree(context, plan.experiment, plan.names);
   const now = context.now();
@@ -166,6 +167,7 @@ export async function createSweep(context: ServiceContext, input: NewSweep): Pro
     options: '{}',
     created_at: creationTime(context),
     instance_version: 1,
+    agent,
   }));
   const chunks = <T>(rows: T[]) => Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
   const written = await context.database.db

@@ -44,7 +44,7 @@ function statusParam(url: URL): RunStatus | undefined {
  * Refuses to start a run of an instance whose experiment is gone or does not load, rather
  * than record a run that can only fail (nothing is created).
  */
-async function checkRunnable(workbench: Workbench, instanceId: string): Promise<void> {
+export async function checkRunnable(workbench: Workbench, instanceId: string): Promise<void> {
   const instance = await workbench.experiments.getInstance(instanceId);
   const entry = workbench.registry.get(instance.experiment);
   if (!entry) {
@@ -221,5 +221,9 @@ export function createApiRouter(workbench: Workbench, options: ApiOptions): Rout
   instanceRoutes(router, workbench, options);
   runRoutes(router, workbench, options);
   metricRoutes(router, workbench);
+  // What AI agents did over MCP (issue 17), newest first, a page at a time.
+  router.on('GET', '/api/agent-actions', async ({ response, url }) =>
+    sendJson(response, 200, await workbench.experiments.listAgentActions({ limit: intParam(url, 'limit'), cursor: url.searchParams.get('cursor') })),
+  );
   return router;
 }

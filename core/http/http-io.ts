@@ -5,9 +5,9 @@ import { checkJsonInput, decodeUtf8Body } from './input-rules.ts';
 
 /**
  * Reads a JSON body of at most `limit` bytes (413 past it, 415 for another type, 400 for
- * bad JSON or for input the workbench cannot store: see `input-rules.ts`).
+ * bad JSON or, unless `checkInput` is false, for input the workbench cannot store: see `input-rules.ts`).
  */
-export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(request: IncomingMessage, limit: number, options: { checkInput?: boolean } = {}): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, 'ERR_TOO_LARGE', `the request body is ${declared} bytes, over the limit of ${limit}`);
   const chunks: Buffer[] = [];
@@ -30,7 +30,8 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
   } catch (error) {
     throw new HttpError(400, 'ERR_BAD_JSON', `the request body is not JSON: ${(error as Error).message}`);
   }
-  checkJsonInput(body);
+  // `/mcp` checks each tool's arguments itself, so that the refusal is the tool's error.
+  if (options.checkInput ?? true) checkJsonInput(body);
   return body;
 }
 

@@ -17,6 +17,7 @@ import { HttpError, toErrorResponse } from './http-errors.ts';
 import { sendJson } from './http-io.ts';
 import { corsHeaders, guardRequest, isAnyAddress, isLoopback } from './request-guard.ts';
 import { CONTENT_SECURITY_POLICY, sendPlaceholderPage } from './placeholder-page.ts';
+import { createMcpHttpHandler } from '../mcp/mcp-http.ts';
 
 /** Serves what is not the API (the UI); calls `next()` when it has nothing for the request. */
 export type UiHandler = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
@@ -73,7 +74,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   }
   const log = options.log ?? ((error: unknown) => console.error('athanor: request failed:', error));
   const events = new EventHub(options.workbench.bus, options.events);
-  const router = createApiRouter(options.workbench, { bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024, eventClients: () => events.clientCount });
+  const bodyLimit = options.bodyLimit ?? 2 * 1024 * 1024;
+  const router = createApiRouter(options.workbench, { bodyLimit, eventClients: () => events.clientCount });
+  // MCP (issue 17): agents use the workbench through the same guard as the API.
+  const mcp = createMcpHttpHandler(options.workbench, { bodyLimit, log });
   let port = 0;
 
   const fail = (response: ServerResponse, error: unknown) => {
@@ -106,6 +110,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD', 'the event stream is GET only');
       return events.attach(request, response, await eventFilter(url, options.workbench));
     }
+    if (url.pathname === '/mcp') return mcp.handle(request, response);
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const { handler, params } = router.match(request.method ?? 'GET', url.pathname);
       return handler({ request, response, url, params });
@@ -131,6 +136,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     events,
     close: async () => {
       events.close();
+      await mcp.close();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

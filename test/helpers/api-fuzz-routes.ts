@@ -129,6 +129,7 @@ function experimentRoutes(): RouteSpec[] {
   const newExperiment = anyOf(fc.record({ file: fileName, name: fc.stringMatching(/^fz_[a-z0-9_]{1,12}$/) }, { requiredKeys: ['file'] }), bodyOf({ file: orWrong(text), name: orWrong(text) }));
   return [
     { route: 'GET /api/health', request: () => request('GET', queryOf({ x: text }).map((q) => `/api/health${q}`)) },
+    { route: 'GET /api/agent-actions', request: () => request('GET', queryOf({ limit: intText, cursor: fc.oneof(validText, text) }).map((q) => `/api/agent-actions${q}`)) },
     { route: 'GET /api/experiments', request: () => request('GET', queryOf({ x: text }).map((q) => `/api/experiments${q}`)) },
     { route: 'POST /api/experiments', request: () => request('POST', fc.constant('/api/experiments'), newExperiment) },
     { route: 'GET /api/experiments/:name', request: (s) => request('GET', name(s).map((n) => `/api/experiments/${n}`)) },

@@ -12,6 +12,8 @@ export type Route =
   | { view: 'runs'; experiment: string; query: string }
   /** Runs side by side; deltas against `baseline` (by default the first). */
   | { view: 'compare'; runs: string[]; baseline?: string }
+  /** What AI agents did through MCP. */
+  | { view: 'agents' }
   | { view: 'not-found'; path: string };
 
 const decode = (part: string) => {
@@ -53,6 +55,7 @@ export function matchRoute(pathname: string, search = ''): Route {
   m = /^\/runs\/([^/]+)$/.exec(path);
   if (m) return { view: 'run', runId: decode(m[1]!) };
   if (path === '/source') return { view: 'source' };
+  if (path === '/agents') return { view: 'agents' };
   m = /^\/source\/([^/]+)$/.exec(path);
   if (m) return { view: 'source', experiment: decode(m[1]!) };
   return { view: 'not-found', path };

@@ -18,6 +18,7 @@ import '../elements/athanor-new-instance.ts';
 import '../elements/athanor-source-pane.ts';
 import '../elements/athanor-runs-table.ts';
 import '../elements/athanor-compare.ts';
+import '../elements/athanor-agent-actions.ts';
 
 const TITLES: Record<Route['view'], string> = {
   dashboard: 'Instances',
@@ -27,6 +28,7 @@ const TITLES: Record<Route['view'], string> = {
   source: 'Experiments',
   runs: 'Runs',
   compare: 'Compare',
+  agents: 'Agents',
   'not-found': 'Not found',
 };
 
@@ -257,6 +259,8 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         return html`<athanor-runs-table api=${this.api} experiment=${route.experiment} query=${route.query}></athanor-runs-table>`;
       case 'compare':
         return html`<athanor-compare api=${this.api} runs=${route.runs.join(',')} baseline=${route.baseline ?? nothing}></athanor-compare>`;
+      case 'agents':
+        return html`<athanor-agent-actions api=${this.api}></athanor-agent-actions>`;
       case 'not-found':
         return html`<h1>Not found</h1>
           <p>There is no page at <code>${route.path}</code>. <a href="/experiments">Go to the dashboard</a>.</p>`;
@@ -267,14 +271,15 @@ export class AthanorApp extends SignalWatcher(LitElement) {
     const view = this.route.view;
     const live = liveConnection.get();
     const database = databaseStatus.get();
-    const current = (section: 'instances' | 'source') =>
-      (section === 'source' ? view === 'source' : view !== 'source') ? 'page' : nothing;
+    const section = view === 'source' || view === 'agents' ? view : 'instances';
+    const current = (name: 'instances' | 'source' | 'agents') => (name === section ? 'page' : nothing);
     return html`
       <header>
         <a class="brand" href="/experiments">⚗ Athanor</a>
         <nav aria-label="Main">
           <a href="/experiments" aria-current=${current('instances')}>Instances</a>
           <a href="/source" aria-current=${current('source')}>Experiments</a>
+          <a href="/agents" aria-current=${current('agents')}>Agents</a>
         </nav>
         <span class="spacer"></span>
         ${database.status === 'unavailable'

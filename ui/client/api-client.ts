@@ -11,7 +11,7 @@ import type { Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, 
 import type { InstancePage, InstanceSort, LatestRun, NewSweep, SweepResult } from '../../core/records.ts';
 import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../../core/records.ts';
 import type { ResultSeries, RunsTablePage, RunsTableRow } from '../../core/records.ts';
-import type { Comparison } from '../../core/records.ts';
+import type { AgentAction, Comparison } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
 import { formatTopics } from '../../core/events/event-topics.ts';
 import { loadValidator } from './experiment-validators.ts';
@@ -38,7 +38,7 @@ export interface RunsTableQuery {
   limit?: number;
   cursor?: string | null;
 }
-export type { Comparison };
+export type { AgentAction, Comparison };
 export type { InstancePage, InstanceSort, LatestRun, NewSweep, SweepResult };
 
 /** Which code a rerun executes: the experiment's file now, or the code the run kept. */
@@ -173,6 +173,8 @@ export interface ApiClient {
   exportUrl(runId: string, format: 'csv', table: ExportTable): string;
   /** Whether the workbench reaches its database, and what it holds open. */
   health(): Promise<WorkbenchHealth>;
+  /** What AI agents did over MCP: their state-changing tool calls, newest first. */
+  agentActions(query?: { limit?: number; cursor?: string | null }): Promise<Page<AgentAction>>;
   /**
    * The URL of the live event stream: `topics` (core/events/event-topics.ts), or the older
    * filter to one run or instance, or (neither) everything. The elements share one stream
@@ -263,6 +265,7 @@ export function apiClient(base = ''): ApiClient {
     experimentRuns: (name, q = {}) => request<RunsTablePage>('GET', `/api/experiments/${enc(name)}/runs${runsTableQuery(q)}`),
     exportUrl: (id: string, format: 'json' | 'csv', table?: ExportTable) => `${root}/api/runs/${enc(id)}/export${query({ format, table })}`,
     health: () => request<WorkbenchHealth>('GET', '/api/health'),
+    agentActions: (q = {}) => request<Page<AgentAction>>('GET', `/api/agent-actions${query(q)}`),
     eventsUrl: ({ topics, ...filter } = {}) =>
       topics ? `${root}/api/events?topics=${enc(formatTopics(topics))}` : `${root}/api/events${query(filter)}`,
   } satisfies ApiClient);

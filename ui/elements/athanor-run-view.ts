@@ -263,6 +263,9 @@ export class AthanorRunView extends LitElement {
       ${run.rerunOf
         ? html`<div><dt>Rerun of</dt><dd><a href=${pageHref(this.api, `/runs/${run.rerunOf}`)}>Run <code>${shortId(run.rerunOf)}</code></a>${run.codeSnapshot ? ' · with its code' : ''}</dd></div>`
         : nothing}
+      ${run.agent
+        ? html`<div class="agent"><dt>Started by</dt><dd>an agent, <a href=${pageHref(this.api, '/agents')}>${userText(run.agent)}</a> (MCP)</dd></div>`
+        : nothing}
       <div><dt>Code version</dt><dd>${run.codeHash ? html`<code title=${run.codeHash}>${run.codeHash.slice(0, 10)}</code>` : '—'}</dd></div>
       <div><dt>Created</dt><dd>${formatTime(run.createdAt)}</dd></div>
       <div><dt>Started</dt><dd>${formatTime(run.startedAt)}</dd></div>
