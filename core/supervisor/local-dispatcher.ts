@@ -51,6 +51,7 @@ class LocalRunProcess implements RunProcess {
   #early: ChildFrame[] = [];
   #earlyOutput: [stream: 'stdout' | 'stderr', line: string, droppedBytes: number | undefined][] = [];
   #onPreloaded: ((frame: PreloadedFrame) => void) | undefined;
+  #started = false;
   /** The module this host imported ahead of its run, if any. */
   preloaded: string | undefined;
   #stderrTail = '';
@@ -133,7 +134,6 @@ class LocalRunProcess implements RunProcess {
     this.#cutters.stdout = this.#cutter('stdout');
     this.#cutters.stderr = this.#cutter('stderr');
     for (const frame of this.#early.splice(0)) handlers.onFrame(frame);
-    for (const [stream, line, dropped] of this.#earlyOutput.splice(0)) handlers.onOutput(stream, line, dropped);
     if (Number.isFinite(limits.memoryMb) && this.#child.pid) {
       this.#unwatch = watchMemory(this.#child.pid, limits.memoryMb, (used) => {
         this.#reason = `the run's process used ${Math.round(used)} MiB of memory, over its limit of ${limits.memoryMb} MiB, and was killed`;
@@ -161,6 +161,10 @@ class LocalRunProcess implements RunProcess {
 
   send(message: Parameters<RunProcess['send']>[0]): void {
     if (this.#child.connected) this.#child.send(message, (error) => void error); // a gone child is seen at exit
+    // What a preloaded module printed is its run's output, taken once the run is running (it is when it starts).
+    if (message.type !== 'start') return;
+    this.#started = true;
+    for (const [stream, line, dropped] of this.#earlyOutput.splice(0)) this.#handlers?.onOutput(stream, line, dropped);
   }
 
   kill(signal: NodeJS.Signals): void {
@@ -199,8 +203,9 @@ class LocalRunProcess implements RunProcess {
   #cutter(name: 'stdout' | 'stderr'): LineCutter {
     return createLineCutter(this.#limits.maxEntryBytes, ({ text, droppedBytes }) => {
       if (name === 'stderr') this.#stderrTail = (this.#stderrTail + text.slice(-STDERR_TAIL) + '\n').slice(-STDERR_TAIL);
-      if (this.#handlers) this.#handlers.onOutput(name, text, droppedBytes);
-      else if (this.preloaded && this.#earlyOutput.length < EARLY_LINES) this.#earlyOutput.push([name, text, droppedBytes]);
+      if (this.preloaded && !this.#started) {
+        if (this.#earlyOutput.length < EARLY_LINES) this.#earlyOutput.push([name, text, droppedBytes]);
+      } else this.#handlers?.onOutput(name, text, droppedBytes);
     });
   }
 
