@@ -23,9 +23,8 @@ import { openDefinitionsCache, type DefinitionsCache } from './registry/definiti
 import { ExperimentLoadError } from './registry/experiment-load-error.ts';
 import { ReloadPipeline } from './registry/reload-pipeline.ts';
 import type { ExperimentEntry, ExperimentRegistry, RegistryEvent } from './registry/registry-types.ts';
-import { createSourceAccess, type SourceAccess } from './source/source-access.ts';
+import type { SourceAccess } from './source/source-access.ts';
 import { SourceAccessError } from './source/source-access-error.ts';
-import { DEFAULT_MAX_SOURCE_BYTES } from './source/source-files.ts';
 import { createExperimentWatcher, WatchError, type FileWatcher } from './watch/experiment-watcher.ts';
 
 export type {
@@ -113,7 +112,8 @@ class FolderExperimentRegistry implements ExperimentRegistry {
   readonly #loader: DefinitionLoader;
   readonly #pipeline: ReloadPipeline;
   readonly #watcher: FileWatcher | undefined;
-  readonly #source: SourceAccess;
+  #source: Promise<SourceAccess> | undefined;
+  readonly #maxSourceBytes: number | undefined;
   readonly #listeners = new Set<(event: RegistryEvent) => void>();
   readonly #onError: (error: unknown) => void;
   readonly #maxFolders: number;
@@ -154,17 +154,25 @@ class FolderExperimentRegistry implements ExperimentRegistry {
             onFolder: (folder) => void this.#folderChanged(folder),
             onError: this.#onError,
           });
-    this.#source = createSourceAccess({
-      root,
-      maxBytes: options.maxSourceBytes ?? DEFAULT_MAX_SOURCE_BYTES,
-      lookup: (name) => this.get(name),
-      reload: async (file) => {
-        await this.#pipeline.refresh(file);
-        await this.#pipeline.whenFileSettled(file); // the watcher's echo of our own write may have taken over
-        this.#pipeline.flush();
-        return this.#pipeline.table.entryOf(file);
-      },
-    });
+    this.#maxSourceBytes = options.maxSourceBytes;
+  }
+
+  /** Source access, imported on first use: `list` and `run` never read or write sources (and it loads the definition builder). */
+  #sourceAccess(): Promise<SourceAccess> {
+    this.#source ??= Promise.all([import('./source/source-access.ts'), import('./source/source-files.ts')]).then(([{ createSourceAccess }, { DEFAULT_MAX_SOURCE_BYTES }]) =>
+      createSourceAccess({
+        root: this.#root,
+        maxBytes: this.#maxSourceBytes ?? DEFAULT_MAX_SOURCE_BYTES,
+        lookup: (name) => this.get(name),
+        reload: async (file) => {
+          await this.#pipeline.refresh(file);
+          await this.#pipeline.whenFileSettled(file); // the watcher's echo of our own write may have taken over
+          this.#pipeline.flush();
+          return this.#pipeline.table.entryOf(file);
+        },
+      }),
+    );
+    return this.#source;
   }
 
   start(): Promise<void> {
@@ -253,16 +261,16 @@ class FolderExperimentRegistry implements ExperimentRegistry {
     return { file, codeHash: snapshot.hash, snapshot, root: this.#root };
   }
 
-  readSource(name: string): Promise<{ file: string; source: string }> {
-    return this.#source.readSource(name);
+  async readSource(name: string): Promise<{ file: string; source: string }> {
+    return (await this.#sourceAccess()).readSource(name);
   }
 
-  writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }> {
-    return this.#source.writeSource(name, source);
+  async writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }> {
+    return (await this.#sourceAccess()).writeSource(name, source);
   }
 
-  createExperiment(fileName: string, options?: { name?: string }): Promise<{ file: string; experiment?: ExperimentEntry }> {
-    return this.#source.createExperiment(fileName, options);
+  async createExperiment(fileName: string, options?: { name?: string }): Promise<{ file: string; experiment?: ExperimentEntry }> {
+    return (await this.#sourceAccess()).createExperiment(fileName, options);
   }
 
   whenIdle(): Promise<void> {
