@@ -90,7 +90,10 @@ export async function openDefinitionsCache(experimentsDir: string): Promise<Defi
     store(absolute, codeHash, result) {
       const rel = key(absolute);
       if (codeHash === null || !isCacheable(result)) {
-        if (rel in files) delete files[rel], (changed = true);
+        if (rel in files) {
+          delete files[rel];
+          changed = true;
+        }
         return;
       }
       if (files[rel]?.codeHash === codeHash && JSON.stringify(files[rel].result) === JSON.stringify(result)) return;
@@ -99,7 +102,11 @@ export async function openDefinitionsCache(experimentsDir: string): Promise<Defi
     },
     retain(present) {
       const keep = new Set([...present].map(key));
-      for (const rel of Object.keys(files)) if (!keep.has(rel)) delete files[rel], (changed = true);
+      for (const rel of Object.keys(files)) {
+        if (keep.has(rel)) continue;
+        delete files[rel];
+        changed = true;
+      }
     },
     async save() {
       if (!changed) return;
