@@ -37,6 +37,10 @@ export interface WorkbenchOptions {
   runDispatcher?: RunDispatcher;
   /** Where experiments come from instead of a folder registry over `experimentsDir` (the test harness gives one module). */
   registry?: ExperimentRegistry;
+  /** Reuse the definitions of unchanged modules kept from earlier loads (the one-shot commands; see definitions-cache.ts). */
+  cacheDefinitions?: boolean;
+  /** The database, already opening (`athanor run` opens it while its experiment loads); default: `openDatabase(database)`. */
+  storage?: Promise<Database>;
 }
 
 /** The experiments service with the run kernel's verbs, publishing instance events. */
@@ -108,7 +112,7 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
   const experimentsDir = resolve(options.experimentsDir ?? 'experiments');
   const spec = resolveDatabaseSpec(options.database);
   const bus = createEventBus();
-  const registry = options.registry ?? createExperimentRegistry({ experimentsDir, watch: options.watch ?? true });
+  const registry = options.registry ?? createExperimentRegistry({ experimentsDir, watch: options.watch ?? true, cache: options.cacheDefinitions ?? false });
   const unsubscribe = registry.subscribe((event) => {
     if (event.type === 'experiment.changed') bus.publish('experiment.changed', { experiment: event.experiment });
     else bus.publish('experiment.removed', { name: event.name, file: event.file });
@@ -116,7 +120,7 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
   // Storage opens (migrations), the experiments load (a loader child) and a run host starts, side by side.
   const dispatcher = options.runDispatcher ?? createLocalDispatcher(options.dispatcher);
   dispatcher.warmUp?.();
-  const [opened, loaded] = await Promise.allSettled([openDatabase(spec), registry.start()]);
+  const [opened, loaded] = await Promise.allSettled([options.storage ?? openDatabase(spec), registry.start()]);
   if (opened.status === 'rejected' || loaded.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value.close();
     if (loaded.status === 'fulfilled') await registry.stop();

@@ -18,12 +18,13 @@ import type { DefinitionData } from '../core/experiment/index.ts';
 import { scanModuleFiles, TooManyFoldersError } from './discovery/experiment-files.ts';
 import { takeCodeSnapshot, type CodeSnapshot } from './graph/code-snapshot.ts';
 import { createDefinitionLoader, type DefinitionLoader, type DefinitionLoaderOptions } from './loader/definition-loader.ts';
+import type { LoadResult } from './loader/loader-protocol.ts';
+import { openDefinitionsCache, type DefinitionsCache } from './registry/definitions-cache.ts';
 import { ExperimentLoadError } from './registry/experiment-load-error.ts';
 import { ReloadPipeline } from './registry/reload-pipeline.ts';
 import type { ExperimentEntry, ExperimentRegistry, RegistryEvent } from './registry/registry-types.ts';
-import { createSourceAccess, type SourceAccess } from './source/source-access.ts';
+import type { SourceAccess } from './source/source-access.ts';
 import { SourceAccessError } from './source/source-access-error.ts';
-import { DEFAULT_MAX_SOURCE_BYTES } from './source/source-files.ts';
 import { createExperimentWatcher, WatchError, type FileWatcher } from './watch/experiment-watcher.ts';
 
 export type {
@@ -59,6 +60,18 @@ export interface ExperimentRegistryOptions {
   maxFolders?: number;
   /** Errors that have no caller to go to: a failing listener, the watcher. Default: console.error (one line for a watch error). */
   onError?(error: unknown): void;
+  /**
+   * Keep load results in `<experiments>/.athanor/definitions.json` and reuse those whose code
+   * hash is unchanged (definitions-cache.ts), so an unchanged folder loads without a loader
+   * process: the one-shot commands (`list`, `run`, `types`, `sweep`) pass true. Default false.
+   */
+  cache?: boolean;
+  /**
+   * Asked first for a module the cache does not hold (given what the file last loaded as, if
+   * the cache remembers): a result, or undefined to load it in the loader process.
+   * `athanor run` loads the experiment it will run in that run's own process this way.
+   */
+  loadFirst?(file: string, previous: LoadResult | undefined): Promise<LoadResult | undefined>;
 }
 
 const DEFAULT_MAX_FOLDERS = 10_000;
@@ -99,10 +112,13 @@ class FolderExperimentRegistry implements ExperimentRegistry {
   readonly #loader: DefinitionLoader;
   readonly #pipeline: ReloadPipeline;
   readonly #watcher: FileWatcher | undefined;
-  readonly #source: SourceAccess;
+  #source: Promise<SourceAccess> | undefined;
+  readonly #maxSourceBytes: number | undefined;
   readonly #listeners = new Set<(event: RegistryEvent) => void>();
   readonly #onError: (error: unknown) => void;
   readonly #maxFolders: number;
+  readonly #useCache: boolean;
+  #cache: DefinitionsCache | undefined;
   #started: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
 
@@ -111,9 +127,20 @@ class FolderExperimentRegistry implements ExperimentRegistry {
     this.#onError = options.onError ?? printError;
     this.#maxFolders = options.maxFolders ?? DEFAULT_MAX_FOLDERS;
     this.#loader = createDefinitionLoader({ ...options.loader, root, timeoutMs: options.loadTimeoutMs ?? 10_000 });
+    this.#useCache = options.cache ?? false;
+    const loadFirst = options.loadFirst;
     this.#pipeline = new ReloadPipeline({
       root,
-      loader: this.#loader,
+      loader: {
+        load: async (file, codeHash) => {
+          const cache = this.#cache;
+          const kept = cache?.lookup(file, codeHash);
+          if (kept) return kept;
+          const result = (await loadFirst?.(file, cache?.previous(file))) ?? (await this.#loader.load(file));
+          cache?.store(file, codeHash, result);
+          return result;
+        },
+      },
       debounceMs: options.debounceMs ?? 25,
       commitDelayMs: 100,
       publish: (events) => this.#publish(events),
@@ -127,17 +154,25 @@ class FolderExperimentRegistry implements ExperimentRegistry {
             onFolder: (folder) => void this.#folderChanged(folder),
             onError: this.#onError,
           });
-    this.#source = createSourceAccess({
-      root,
-      maxBytes: options.maxSourceBytes ?? DEFAULT_MAX_SOURCE_BYTES,
-      lookup: (name) => this.get(name),
-      reload: async (file) => {
-        await this.#pipeline.refresh(file);
-        await this.#pipeline.whenFileSettled(file); // the watcher's echo of our own write may have taken over
-        this.#pipeline.flush();
-        return this.#pipeline.table.entryOf(file);
-      },
-    });
+    this.#maxSourceBytes = options.maxSourceBytes;
+  }
+
+  /** Source access, imported on first use: `list` and `run` never read or write sources (and it loads the definition builder). */
+  #sourceAccess(): Promise<SourceAccess> {
+    this.#source ??= Promise.all([import('./source/source-access.ts'), import('./source/source-files.ts')]).then(([{ createSourceAccess }, { DEFAULT_MAX_SOURCE_BYTES }]) =>
+      createSourceAccess({
+        root: this.#root,
+        maxBytes: this.#maxSourceBytes ?? DEFAULT_MAX_SOURCE_BYTES,
+        lookup: (name) => this.get(name),
+        reload: async (file) => {
+          await this.#pipeline.refresh(file);
+          await this.#pipeline.whenFileSettled(file); // the watcher's echo of our own write may have taken over
+          this.#pipeline.flush();
+          return this.#pipeline.table.entryOf(file);
+        },
+      }),
+    );
+    return this.#source;
   }
 
   start(): Promise<void> {
@@ -151,8 +186,11 @@ class FolderExperimentRegistry implements ExperimentRegistry {
       throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${this.#root} does not exist: create it or pass --experiments DIR`);
     }
     if (this.#stopped) return;
-    const loading = this.#loader.start();
-    loading.catch(() => {}); // awaited below; a scan failing first must not leave it unhandled
+    const cache = this.#useCache ? await openDefinitionsCache(this.#root) : undefined;
+    this.#cache = cache;
+    // Warmed at once unless a cache may spare it: then the first module it misses starts it.
+    const loading = cache && !cache.empty ? undefined : this.#loader.start();
+    loading?.catch(() => {}); // awaited below; a scan failing first must not leave it unhandled
     try {
       // Scanned before watching: the scan refuses a folder it cannot read or that is far too
       // large, and the watcher must never walk such a folder.
@@ -161,6 +199,10 @@ class FolderExperimentRegistry implements ExperimentRegistry {
       await Promise.all([this.#watcher?.start(), loading]);
       if (this.#stopped) return;
       await this.#pipeline.loadAll(files);
+      if (cache) {
+        cache.retain(files);
+        await cache.save();
+      }
     } catch (error) {
       if (this.#stopped) return; // stopped while starting: the watcher's start fails, as it should
       await this.stop(); // no watcher thread or loader process left behind to keep the process alive
@@ -219,16 +261,16 @@ class FolderExperimentRegistry implements ExperimentRegistry {
     return { file, codeHash: snapshot.hash, snapshot, root: this.#root };
   }
 
-  readSource(name: string): Promise<{ file: string; source: string }> {
-    return this.#source.readSource(name);
+  async readSource(name: string): Promise<{ file: string; source: string }> {
+    return (await this.#sourceAccess()).readSource(name);
   }
 
-  writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }> {
-    return this.#source.writeSource(name, source);
+  async writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }> {
+    return (await this.#sourceAccess()).writeSource(name, source);
   }
 
-  createExperiment(fileName: string, options?: { name?: string }): Promise<{ file: string; experiment?: ExperimentEntry }> {
-    return this.#source.createExperiment(fileName, options);
+  async createExperiment(fileName: string, options?: { name?: string }): Promise<{ file: string; experiment?: ExperimentEntry }> {
+    return (await this.#sourceAccess()).createExperiment(fileName, options);
   }
 
   whenIdle(): Promise<void> {

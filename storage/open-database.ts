@@ -33,6 +33,12 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
+/** Applies pending migrations; throws their error. */
+async function migrated(db: Kysely<DatabaseSchema>): Promise<void> {
+  const { error } = await migrateToLatest(db);
+  if (error) throw error;
+}
+
 /** Opens the backend; each is imported only when used (pg-mem and pg take ~0.1–0.3 s to load). */
 async function openBackend(spec: string, options: OpenDatabaseOptions): Promise<{ kind: DatabaseKind; db: Kysely<DatabaseSchema> }> {
   const parsed = parseDatabaseSpec(spec);
@@ -43,7 +49,9 @@ async function openBackend(spec: string, options: OpenDatabaseOptions): Promise<
     }
     case 'pglite': {
       const { createPgliteBackend } = await import('./backends/pglite-backend.ts');
-      return { kind: 'pglite', db: await createPgliteBackend(parsed.dir, { spec }) };
+      // A new folder is migrated as it is created, so it can be kept as the template of the next.
+      const initialize = options.migrate === false ? undefined : async (db: Kysely<DatabaseSchema>) => void (await migrated(db));
+      return { kind: 'pglite', db: await createPgliteBackend(parsed.dir, { spec, ...(initialize ? { initialize } : {}) }) };
     }
     case 'postgres': {
       const { createPostgresBackend } = await import('./backends/postgres-backend.ts');

@@ -51,7 +51,18 @@ export interface CancelMessage {
   reason: string;
 }
 
-export type ParentMessage = StartMessage | CancelMessage;
+/**
+ * Sent to a warm host before its run exists (`athanor run`): import the experiment now and
+ * describe its definition, so the command checks the configuration while storage opens, and
+ * the run that follows finds its module loaded, in the same process.
+ */
+export interface PreloadMessage {
+  type: 'preload';
+  /** Absolute path of the experiment module (the `file` its `start` will name). */
+  file: string;
+}
+
+export type ParentMessage = StartMessage | CancelMessage | PreloadMessage;
 
 // ---- child → parent (frame pipe) --------------------------------------------------
 
@@ -101,7 +112,15 @@ export interface WarningFrame {
   message: string;
 }
 
-export type ChildFrame = ReadyFrame | BatchFrame | EndFrame | WarningFrame;
+/** The answer to a {@link PreloadMessage}: the module's definition, or why it has none. */
+export interface PreloadedFrame {
+  t: 'preloaded';
+  file: string;
+  definition?: { name: string; description: string | null; schema: Record<string, unknown> };
+  error?: WireError;
+}
+
+export type ChildFrame = ReadyFrame | BatchFrame | EndFrame | WarningFrame | PreloadedFrame;
 
 // ---- validation (parent side) -----------------------------------------------------
 
@@ -167,6 +186,12 @@ export function parseChildFrame(line: string): ChildFrame {
     case 'warning':
       if (!isText(frame.message)) throw new ProtocolError('warning has no message');
       return frame;
+    case 'preloaded': {
+      const definition = frame.definition;
+      const described = definition !== undefined && isText(definition?.name) && typeof definition.schema === 'object' && definition.schema !== null;
+      if (!isText(frame.file) || (!described && !isText(frame.error?.message))) throw new ProtocolError('preloaded has no definition and no error');
+      return frame;
+    }
     default:
       throw new ProtocolError(`unknown frame type ${JSON.stringify(frame?.t)}`);
   }

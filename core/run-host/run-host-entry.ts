@@ -2,13 +2,15 @@
  * The run host: the child process that executes one run. It starts warm (tsx loaded,
  * nothing of the experiment yet), says `ready`, and on `start` imports the experiment as
  * it is on disk now, calls `run(ctx)` and reports how it ended as its last frame.
+ * `athanor run` may send `preload` first: the experiment is imported then and its
+ * definition described, and `start` finds the module loaded (the same import).
  *
  * Imports only runtime, ipc and experiment code: a run's process never loads storage,
  * the server or the UI.
  */
 import { pathToFileURL } from 'node:url';
 import { createFrameWriter } from '../ipc/ipc-channel.ts';
-import { FRAME_FD, PROTOCOL_VERSION, type ParentMessage, type StartMessage } from '../ipc/ipc-protocol.ts';
+import { FRAME_FD, PROTOCOL_VERSION, type ParentMessage, type PreloadMessage, type StartMessage } from '../ipc/ipc-protocol.ts';
 import { Cancelled } from '../runtime/runtime.ts';
 import { createRunContext } from '../runtime/run-context.ts';
 import { afterCompletion, executeRun, experimentModuleOf, toWireError } from './execute-run.ts';
@@ -81,8 +83,26 @@ async function start(message: StartMessage): Promise<void> {
   }
 }
 
+/** Imports the module the run will start and describes its definition (the loader's rules; its errors are the loader's to locate). */
+async function preload(message: PreloadMessage): Promise<void> {
+  try {
+    const module = experimentModuleOf(await import(pathToFileURL(message.file).href), message.file);
+    const definition = (await module.experiment()) as { resolve?: () => { name?: unknown; description?: unknown; schema?: unknown } } | null;
+    const resolved = typeof definition?.resolve === 'function' ? definition.resolve() : undefined;
+    if (typeof resolved?.name !== 'string' || resolved.name === '' || typeof resolved.schema !== 'object' || resolved.schema === null) {
+      throw new Error('experiment() gave no Definition with a name and a schema');
+    }
+    const description = typeof resolved.description === 'string' ? resolved.description : null;
+    const described = JSON.parse(JSON.stringify({ name: resolved.name, description, schema: resolved.schema }));
+    writer.write({ t: 'preloaded', file: message.file, definition: described });
+  } catch (error) {
+    writer.write({ t: 'preloaded', file: message.file, error: toWireError(error) });
+  }
+}
+
 process.on('message', (message: ParentMessage) => {
-  if (message.type === 'start') {
+  if (message.type === 'preload') void preload(message);
+  else if (message.type === 'start') {
     if (message.version !== PROTOCOL_VERSION) {
       writer.write({ t: 'end', outcome: 'failed', error: { message: `protocol ${message.version} is not ${PROTOCOL_VERSION}` } });
       process.exit(1);

@@ -1,13 +1,14 @@
 /**
  * Runs each run in its own child process on this machine, forked with tsx. One host is
  * kept warm — started, tsx loaded, waiting — so a run does not pay the ~130 ms a tsx
- * process takes to start.
+ * process takes to start. `athanor run` may have the warm host import its experiment
+ * before the run exists (`preload`): one process loads and runs it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority, totalmem } from 'node:os';
 import type { Readable } from 'node:stream';
 import { createFrameReader } from '../ipc/ipc-channel.ts';
-import { maxFrameBytes, type ChildFrame } from '../ipc/ipc-protocol.ts';
+import { maxFrameBytes, type ChildFrame, type PreloadedFrame } from '../ipc/ipc-protocol.ts';
 import { createLineCutter, type LineCutter } from './line-cutter.ts';
 import { watchMemory } from './memory-limit.ts';
 import type { ExitInfo, RunDispatcher, RunLimits, RunProcess, RunProcessHandlers } from './run-dispatcher.ts';
@@ -36,6 +37,8 @@ const HEAP_MB = Math.floor(totalmem() / (1024 * 1024));
 /** After the host exits, how long its output pipes may stay open (held by a process that left its group). */
 const PIPES_GRACE_MS = 3000;
 const DEFAULT_LIMITS: RunLimits = { maxEntryBytes: 1024 * 1024, memoryMb: Infinity };
+/** Lines a preloaded module may print before its run attaches (its top level's output belongs to the run). */
+const EARLY_LINES = 1000;
 
 class LocalRunProcess implements RunProcess {
   readonly #child: ChildProcess;
@@ -46,6 +49,11 @@ class LocalRunProcess implements RunProcess {
   #handlers: RunProcessHandlers | undefined;
   #limits = DEFAULT_LIMITS;
   #early: ChildFrame[] = [];
+  #earlyOutput: [stream: 'stdout' | 'stderr', line: string, droppedBytes: number | undefined][] = [];
+  #onPreloaded: ((frame: PreloadedFrame) => void) | undefined;
+  #started = false;
+  /** The module this host imported ahead of its run, if any. */
+  preloaded: string | undefined;
   #stderrTail = '';
   #exited = false;
   #reason: string | undefined;
@@ -75,6 +83,7 @@ class LocalRunProcess implements RunProcess {
     this.#reader = createFrameReader(frames, {
       onFrame: (frame) => {
         if (frame.t === 'ready') return markReady();
+        if (frame.t === 'preloaded') return this.#onPreloaded?.(frame);
         if (this.#handlers) this.#handlers.onFrame(frame);
         else this.#early.push(frame);
       },
@@ -133,8 +142,29 @@ class LocalRunProcess implements RunProcess {
     }
   }
 
+  /** Imports `file` in this host and describes its definition; rejects if the host dies or does not answer in time. */
+  async preload(file: string, timeoutMs: number): Promise<PreloadedFrame> {
+    this.preloaded = file;
+    await this.ready;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the run host did not load ${file} in ${timeoutMs} ms`)), timeoutMs);
+      void this.finished.then(() => reject(new Error(`the run host ended while loading ${file}`)));
+      this.#onPreloaded = (frame) => {
+        if (frame.file !== file) return;
+        clearTimeout(timer);
+        this.#onPreloaded = undefined;
+        resolve(frame);
+      };
+      this.send({ type: 'preload', file });
+    }).finally(() => (this.#onPreloaded = undefined)) as Promise<PreloadedFrame>;
+  }
+
   send(message: Parameters<RunProcess['send']>[0]): void {
     if (this.#child.connected) this.#child.send(message, (error) => void error); // a gone child is seen at exit
+    // What a preloaded module printed is its run's output, taken once the run is running (it is when it starts).
+    if (message.type !== 'start') return;
+    this.#started = true;
+    for (const [stream, line, dropped] of this.#earlyOutput.splice(0)) this.#handlers?.onOutput(stream, line, dropped);
   }
 
   kill(signal: NodeJS.Signals): void {
@@ -173,7 +203,9 @@ class LocalRunProcess implements RunProcess {
   #cutter(name: 'stdout' | 'stderr'): LineCutter {
     return createLineCutter(this.#limits.maxEntryBytes, ({ text, droppedBytes }) => {
       if (name === 'stderr') this.#stderrTail = (this.#stderrTail + text.slice(-STDERR_TAIL) + '\n').slice(-STDERR_TAIL);
-      this.#handlers?.onOutput(name, text, droppedBytes);
+      if (this.preloaded && !this.#started) {
+        if (this.#earlyOutput.length < EARLY_LINES) this.#earlyOutput.push([name, text, droppedBytes]);
+      } else this.#handlers?.onOutput(name, text, droppedBytes);
     });
   }
 
@@ -183,7 +215,21 @@ class LocalRunProcess implements RunProcess {
   }
 }
 
-export function createLocalDispatcher(options: LocalDispatcherOptions = {}): RunDispatcher {
+/** The local dispatcher, with the ability `athanor run` uses to load its experiment in the run's own process. */
+export interface LocalDispatcher extends RunDispatcher {
+  warmUp(): void;
+  /**
+   * Imports `file` in the host the next launch takes and describes its definition. A module
+   * that fails there (or a host that dies or hangs) leaves no host behind holding it: the
+   * answer's `error` says why, and a fresh host is warmed for the run. Rejects only when
+   * there is no warm host (`warm: 0`) or the dispatcher is stopped.
+   */
+  preload(file: string, timeoutMs: number): Promise<PreloadedFrame>;
+  /** Ends the warm host holding a preloaded module (the run is of another file) and warms a fresh one. */
+  dropPreloaded(): void;
+}
+
+export function createLocalDispatcher(options: LocalDispatcherOptions = {}): LocalDispatcher {
   const warmCount = options.warm ?? 1;
   const warm: LocalRunProcess[] = [];
   let stopped = false;
@@ -200,8 +246,27 @@ export function createLocalDispatcher(options: LocalDispatcherOptions = {}): Run
     }
   };
 
+  const drop = (host: LocalRunProcess) => {
+    const at = warm.indexOf(host);
+    if (at !== -1) warm.splice(at, 1);
+    host.kill('SIGKILL');
+    refill();
+  };
+
   return {
     warmUp: refill,
+    async preload(file, timeoutMs) {
+      if (stopped) throw new Error('the dispatcher is stopped');
+      refill();
+      const host = warm[0];
+      if (!host) throw new Error('no warm run host to load the experiment in');
+      const answer = await host.preload(file, timeoutMs).catch((error: Error): PreloadedFrame => ({ t: 'preloaded', file, error: { message: error.message } }));
+      if (answer.error) drop(host); // it may hold half a module
+      return answer;
+    },
+    dropPreloaded() {
+      for (const host of warm.filter((each) => each.preloaded !== undefined)) drop(host);
+    },
     async launch(handlers, limits) {
       if (stopped) throw new Error('the dispatcher is stopped');
       let host = warm.shift();

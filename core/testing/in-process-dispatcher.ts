@@ -59,6 +59,7 @@ class InProcessRun implements RunProcess {
       void this.#start(message);
       return;
     }
+    if (message.type !== 'cancel') return; // `preload` is the local dispatcher's (athanor run)
     // The run is suspended while we are here (this process runs one thing at a time), so it
     // sees the cancel at its next check, as it would when the IPC message arrives.
     this.#sink?.markCancelled();

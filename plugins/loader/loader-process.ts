@@ -16,7 +16,7 @@ export interface LoaderProcessEvents {
 
 // `.ts` from a checkout, `.js` from the compiled package.
 const CHILD_ENTRY = fileURLToPath(new URL(`./definition-loader-child${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+let tsxLoader: string | undefined; // resolved at the first fork: `athanor list` of a cached folder forks none
 const STDERR_TAIL = 2000;
 
 /** A forked loader child. */
@@ -35,7 +35,7 @@ export class LoaderProcess {
 
   constructor(settings: LoaderChildSettings, events: LoaderProcessEvents) {
     this.#child = fork(CHILD_ENTRY, [], {
-      execArgv: ['--import', TSX_LOADER],
+      execArgv: ['--import', (tsxLoader ??= import.meta.resolve('tsx'))],
       env: { ...process.env, [LOADER_SETTINGS_ENV]: JSON.stringify(settings) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',

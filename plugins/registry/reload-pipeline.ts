@@ -14,7 +14,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DefinitionLoader } from '../loader/definition-loader.ts';
 import type { LoadResult } from '../loader/loader-protocol.ts';
 import { computeCodeHash, moduleNode } from '../graph/module-graph.ts';
 import { toPosix } from '../discovery/experiment-files.ts';
@@ -26,10 +25,16 @@ import { ExperimentTable, type FileRecord } from './experiment-table.ts';
 import { ModuleIndex, type ModuleHints } from './module-index.ts';
 import type { RegistryEvent } from './registry-types.ts';
 
+/** Where the pipeline gets a module's load result: the loader process, or a cache in front of it. */
+export interface PipelineLoader {
+  /** Loads `file` (absolute), whose code (the module and its local imports) hashes to `codeHash`. Never rejects. */
+  load(file: string, codeHash: string | null): Promise<LoadResult>;
+}
+
 /** Options of {@link ReloadPipeline}. */
 export interface ReloadPipelineOptions {
   root: string;
-  loader: Pick<DefinitionLoader, 'load'>;
+  loader: PipelineLoader;
   debounceMs: number;
   commitDelayMs: number;
   publish(events: RegistryEvent[]): void;
@@ -229,7 +234,7 @@ export class ReloadPipeline {
     const load: LoadInFlight = { codeHash, generation, done: new Promise<void>((resolve) => (finish = resolve)) };
     this.#loading.set(file, load);
     try {
-      const result = await this.#options.loader.load(file);
+      const result = await this.#options.loader.load(file, codeHash);
       if (!this.#closed && this.#generations.get(file) === load.generation) this.#apply(record, result, codeHash, hints);
     } finally {
       if (this.#loading.get(file) === load) this.#loading.delete(file);

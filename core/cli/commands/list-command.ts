@@ -21,7 +21,7 @@ export interface ListCommandOptions {
 /** Runs `athanor list`; returns the exit code. */
 export async function listCommand(options: ListCommandOptions): Promise<number> {
   const { out } = options;
-  const registry = createExperimentRegistry({ experimentsDir: options.experimentsDir, watch: false });
+  const registry = createExperimentRegistry({ experimentsDir: options.experimentsDir, watch: false, cache: true });
   try {
     await registry.start();
     const entries = registry.list();

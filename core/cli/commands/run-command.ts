@@ -5,15 +5,24 @@
  * When the embedded database is held by a workbench on this machine (`athanor dev`), the
  * run is handed to that workbench over its HTTP API (remote-run.ts) and followed as if it
  * ran here; otherwise it runs in this process's own workbench.
+ *
+ * Here, one child loads and runs the experiment: the run's warm host imports it while the
+ * command checks the input (definitions of unchanged modules come from the cache, without
+ * loading), storage opens meanwhile, and the run row is created once the input is good.
  */
+import path from 'node:path';
+import { createExperimentRegistry, type ExperimentEntry } from '../../../plugins/experiment-registry.ts';
+import { openDatabase, parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { InputError } from '../../errors.ts';
+import type { JSONSchema } from '../../experiment/index.ts';
 import type { Run } from '../../records.ts';
+import { createLocalDispatcher } from '../../supervisor/local-dispatcher.ts';
 import { createWorkbench, type Workbench } from '../../workbench.ts';
-import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import { openingDatabase } from '../environment-error.ts';
 import { runInWorkbench } from '../remote-run.ts';
 import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from '../run-report.ts';
+import { opensWithoutWriting, runHostPreloader } from '../run-preload.ts';
 import { checkExperiment, cliInstanceName, configurationFrom, refuseSetsOnExisting, RUN_USAGE, type RunRequest } from '../run-input.ts';
 import { parseSetOptions } from '../set-options.ts';
 import { findHoldingWorkbench } from '../workbench-handoff.ts';
@@ -21,9 +30,23 @@ import { findHoldingWorkbench } from '../workbench-handoff.ts';
 export type { RunCommandIO } from '../run-report.ts';
 export { RUN_USAGE } from '../run-input.ts';
 
+/** What is checked before anything is written: the experiment, and a new instance's configuration. */
+interface CheckedRequest {
+  entry: ExperimentEntry & { schema: JSONSchema };
+  /** The validated configuration of the instance to create; undefined when `--instance` may name one that exists. */
+  configuration: Record<string, unknown> | undefined;
+}
+
+function checkRequest(entries: readonly ExperimentEntry[], request: RunRequest): CheckedRequest {
+  const entry = checkExperiment(entries, request.experiment, RUN_USAGE);
+  // An existing instance keeps its snapshot (and refuses --set): that is for the database to tell.
+  const configuration =
+    request.instance === undefined ? configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name) : undefined;
+  return { entry, configuration };
+}
+
 /** Finds or creates the instance to run, before anything is written for bad input. */
-async function prepareInstance(workbench: Workbench, request: RunRequest) {
-  const entry = checkExperiment(workbench.registry.list(), request.experiment, RUN_USAGE);
+async function prepareInstance(workbench: Workbench, request: RunRequest, { entry, configuration }: CheckedRequest) {
   const { experiments } = workbench;
   if (request.instance !== undefined) {
     const existing = (await experiments.listInstances({ experiment: entry.name })).find((i) => i.name === request.instance);
@@ -32,8 +55,11 @@ async function prepareInstance(workbench: Workbench, request: RunRequest) {
       return existing;
     }
   }
-  const configuration = configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name);
-  return experiments.createInstance({ experiment: entry.name, name: request.instance ?? cliInstanceName(), configuration });
+  return experiments.createInstance({
+    experiment: entry.name,
+    name: request.instance ?? cliInstanceName(),
+    configuration: configuration ?? configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name),
+  });
 }
 
 async function execute(workbench: Workbench, run: Run, follower: RunFollower): Promise<Run> {
@@ -58,10 +84,40 @@ async function execute(workbench: Workbench, run: Run, follower: RunFollower): P
   }
 }
 
-async function runHere(database: string, experimentsDir: string, request: RunRequest, io: RunCommandIO): Promise<number> {
-  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir, database, watch: false }));
+/**
+ * Checks the request, then opens the workbench over what is already loaded: the registry
+ * (definitions from the cache, or loaded — the experiment itself in the run's own process),
+ * the dispatcher whose warm host holds it, and storage, opened meanwhile where opening it
+ * writes nothing. Bad input closes what opened and writes nothing.
+ */
+async function openChecked(database: string, experimentsDir: string, request: RunRequest): Promise<{ workbench: Workbench; checked: CheckedRequest }> {
+  parseDatabaseSpec(database); // a spec that names no database is bad input, found first
+  const dispatcher = createLocalDispatcher();
+  dispatcher.warmUp();
+  const preloader = runHostPreloader(dispatcher, request.experiment);
+  const registry = createExperimentRegistry({ experimentsDir, watch: false, cache: true, loadFirst: preloader.loadFirst });
+  const storage = opensWithoutWriting(database) ? openDatabase(database) : undefined;
+  storage?.catch(() => {}); // awaited by the workbench, or closed below
+  let checked: CheckedRequest;
   try {
-    const instance = await prepareInstance(workbench, request);
+    await registry.start();
+    checked = checkRequest(registry.list(), request);
+  } catch (error) {
+    await Promise.allSettled([registry.stop(), dispatcher.stop(), storage?.then((opened) => opened.close())]);
+    throw error;
+  }
+  // The warm host runs the experiment only if the module it loaded is this one.
+  if (preloader.file() !== path.join(path.resolve(experimentsDir), checked.entry.file)) dispatcher.dropPreloaded();
+  const workbench = await openingDatabase(database, () =>
+    createWorkbench({ experimentsDir, database, watch: false, registry, runDispatcher: dispatcher, storage: storage ?? openDatabase(database) }),
+  );
+  return { workbench, checked };
+}
+
+async function runHere(database: string, experimentsDir: string, request: RunRequest, io: RunCommandIO): Promise<number> {
+  const { workbench, checked } = await openChecked(database, experimentsDir, request);
+  try {
+    const instance = await prepareInstance(workbench, request, checked);
     const created = await workbench.experiments.createRun(instance.id);
     const final = await execute(workbench, created, new RunFollower(io, request.json));
     const results = Object.fromEntries(

@@ -32,7 +32,7 @@ async function cancelAll(workbench: Workbench, runs: readonly Run[]): Promise<vo
 }
 
 async function sweepHere(database: string, experimentsDir: string, request: SweepRequest, io: RunCommandIO): Promise<number> {
-  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir, database, watch: false }));
+  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir, database, watch: false, cacheDefinitions: true }));
   try {
     const { experiments, bus } = workbench;
     const entry = checkExperiment(workbench.registry.list(), request.experiment, SWEEP_USAGE);

@@ -30,7 +30,7 @@ export interface TypesCommandOptions {
 export async function typesCommand(options: TypesCommandOptions): Promise<number> {
   const { out } = options;
   const root = path.resolve(options.experimentsDir);
-  const registry = createExperimentRegistry({ experimentsDir: root, watch: false });
+  const registry = createExperimentRegistry({ experimentsDir: root, watch: false, cache: true });
   try {
     await registry.start();
     let failed = 0;

@@ -1,0 +1,55 @@
+/**
+ * How `athanor run` loads its experiment in the process that will run it, and when its
+ * storage may open before the input is checked.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadResult } from '../../plugins/loader/loader-protocol.ts';
+import { parseDatabaseSpec } from '../../storage/open-database.ts';
+import type { LocalDispatcher } from '../supervisor/local-dispatcher.ts';
+
+/** How long the run's host may take to import the experiment and read its definition (the loader's default). */
+const PRELOAD_TIMEOUT_MS = 10_000;
+
+/** What {@link runHostPreloader} gives the registry, and what it loaded. */
+export interface RunHostPreloader {
+  /** The registry's `loadFirst`: the experiment's module is loaded in the run's host; any other, by the loader. */
+  loadFirst(file: string, previous: LoadResult | undefined): Promise<LoadResult | undefined>;
+  /** The module the warm host holds (absolute path), if it loaded one that describes a definition. */
+  file(): string | undefined;
+}
+
+/**
+ * The registry asks this first for each module its cache does not hold. The module that
+ * holds experiment `name` — by what the cache remembers it declared, else by its file name
+ * (`my_experiment.ts`) — is imported in the run's warm host, once. A module that fails
+ * there is left to the loader process, whose errors are located (file:line:column); an
+ * unchanged experiment is never loaded before its run (its definition is cached).
+ */
+export function runHostPreloader(dispatcher: LocalDispatcher, name: string | undefined): RunHostPreloader {
+  let tried = false;
+  let loaded: string | undefined;
+  return {
+    async loadFirst(file, previous) {
+      if (tried || name === undefined) return undefined;
+      const declared = previous?.kind === 'experiment' ? previous.definition.name : path.basename(file).replace(/\.[^.]+$/, '');
+      if (declared !== name) return undefined;
+      tried = true;
+      const answer = await dispatcher.preload(file, PRELOAD_TIMEOUT_MS).catch(() => undefined);
+      if (!answer?.definition) return undefined;
+      loaded = file;
+      return { kind: 'experiment', definition: answer.definition };
+    },
+    file: () => loaded,
+  };
+}
+
+/**
+ * Whether opening `spec` writes nothing a bad request could leave behind: memory, a
+ * Postgres server, a PGlite folder that exists. A new PGlite folder is created only once
+ * the input is known to be good.
+ */
+export function opensWithoutWriting(spec: string): boolean {
+  const parsed = parseDatabaseSpec(spec);
+  return parsed.kind !== 'pglite' || existsSync(path.resolve(parsed.dir));
+}
