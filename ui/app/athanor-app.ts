@@ -124,7 +124,9 @@ export class AthanorApp extends SignalWatcher(LitElement) {
         nav a {
           padding: 4px 6px;
         }
-        .live-text {
+        /* Three sections and the controls fill a phone's header: the mark stays, the name goes (screen readers keep it). */
+        .live-text,
+        .brand-text {
           position: absolute;
           width: 1px;
           height: 1px;
@@ -275,7 +277,7 @@ export class AthanorApp extends SignalWatcher(LitElement) {
     const current = (name: 'instances' | 'source' | 'agents') => (name === section ? 'page' : nothing);
     return html`
       <header>
-        <a class="brand" href="/experiments">⚗ Athanor</a>
+        <a class="brand" href="/experiments">⚗ <span class="brand-text">Athanor</span></a>
         <nav aria-label="Main">
           <a href="/experiments" aria-current=${current('instances')}>Instances</a>
           <a href="/source" aria-current=${current('source')}>Experiments</a>

@@ -39,7 +39,7 @@ export class AthanorAgentActions extends LitElement {
       .scroll { overflow-x: auto; }
       table { border-collapse: collapse; width: 100%; }
       th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--ath-border); vertical-align: top; }
-      td.when { white-space: nowrap; }
+      td.when, td.client, td.tool { white-space: nowrap; }
       .error { color: var(--ath-error); }
       pre { margin: 4px 0 0; white-space: pre-wrap; word-break: break-word; font-size: var(--ath-small); }
     `,
@@ -92,8 +92,8 @@ export class AthanorAgentActions extends LitElement {
               ${this.actions.map(
                 (action) => html`<tr data-outcome=${action.outcome}>
                   <td class="when" title=${action.at}>${formatTime(action.at)}</td>
-                  <td>${userText(action.client)}</td>
-                  <td><code>${action.tool}</code></td>
+                  <td class="client">${userText(action.client)}</td>
+                  <td class="tool"><code>${action.tool}</code></td>
                   <td class=${action.outcome === 'error' ? 'error' : ''}>${action.outcome === 'ok' ? '✓ done' : '✗ refused'}</td>
                   <td>${detail(action.detail)}
                     <details><summary>arguments</summary><pre>${userText(JSON.stringify(action.arguments, null, 2))}</pre></details></td>
