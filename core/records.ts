@@ -161,6 +161,8 @@ export interface Run {
   completedAt: string | null;
   /** The instance's version the run was created from; null for runs older than instance history. */
   instanceVersion: number | null;
+  /** The worker that ran it (`athanor worker --name`), or null for a run of the workbench's own supervisor. */
+  worker: string | null;
 }
 
 /** `GET /api/runs/:id`: the run with its code's files (paths) and its environment's diff. */

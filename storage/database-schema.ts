@@ -72,6 +72,20 @@ export interface RunsTable {
   rerun_of: ColumnType<string | null, string | null | undefined, string | null>;
   /** The instance's version when the run was created; null for runs older than migration 0003. */
   instance_version: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The worker that ran it (migration 0006); null for runs of the workbench's own supervisor. */
+  worker: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A live worker's lease (migration 0006; core/worker/worker-lease.ts). */
+export interface WorkersTable {
+  /** The owner its runs carry in `runs.owner` (`host:pid:boot`). */
+  owner: string;
+  name: string;
+  concurrency: number;
+  /** The ids of its graphile-worker workers, as JSON text. */
+  job_workers: Json;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface CodeSnapshotsTable {
@@ -156,6 +170,7 @@ export interface DatabaseSchema {
   run_point_blocks: RunPointBlocksTable;
   code_snapshots: CodeSnapshotsTable;
   code_diffs: CodeDiffsTable;
+  workers: WorkersTable;
 }
 
 export type InstanceRow = Selectable<InstancesTable>;

@@ -44,6 +44,7 @@ export function toRun(row: RunRow): Run {
     startedAt: isoOrNull(row.started_at),
     completedAt: isoOrNull(row.completed_at),
     instanceVersion: row.instance_version ?? null,
+    worker: row.worker ?? null,
   };
 }
 

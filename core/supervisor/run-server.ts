@@ -49,6 +49,8 @@ export interface RunServerOptions {
   bus: EventBus;
   dispatcher: RunDispatcher;
   owner: string;
+  /** The worker name the run records, when it runs on one. */
+  worker?: string;
   /** Wait after a cooperative cancel before SIGTERM (ms). */
   graceMs: number;
   /** Wait after SIGTERM before SIGKILL (ms). */
@@ -179,6 +181,7 @@ export class RunServer {
           return await service.transitionRun(run.id, 'running', {
             codeHash: experiment.codeHash,
             owner: this.#o.owner,
+            ...(this.#o.worker === undefined ? {} : { worker: this.#o.worker }),
             configuration,
             ...(ranIn ? { environment: ranIn } : {}),
           });

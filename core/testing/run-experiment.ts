@@ -125,6 +125,7 @@ export async function runExperiment<S extends ExperimentSource>(
     startedAt: null,
     completedAt: null,
     instanceVersion: 1,
+    worker: null,
   });
   let onProgress: (progress: RunProgress) => void = () => {};
   const dispatcher = inProcess ? createInProcessDispatcher({ load: () => registry.module() }) : sharedChildDispatcher();

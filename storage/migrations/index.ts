@@ -7,6 +7,7 @@ import { initialMigration } from './0001-initial.ts';
 import { runRecordsMigration } from './0002-run-records.ts';
 import { instanceVersionsMigration } from './0003-instance-versions.ts';
 import { runMetricsMigration } from './0004-run-metrics.ts';
+import { runWorkersMigration } from './0006-run-workers.ts';
 
 /** The migrations of the Athanor schema, shared by every backend. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -14,4 +15,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0002-run-records': runRecordsMigration,
   '0003-instance-versions': instanceVersionsMigration,
   '0004-run-metrics': runMetricsMigration,
+  '0006-run-workers': runWorkersMigration,
 });

@@ -152,7 +152,9 @@ suiteForEachBackend('migrations', (test, database, backend) => {
           ...Array.from({ length: 300 }, (_, i) => ({ run_id: runId, seq: 9 + i, key: 'acc', value: String(i === 290 ? -1 : i % 7), recorded_at: at(9 + i) })),
         ])
         .execute();
-      assert.equal((await migrateToLatest(old.db)).applied, ['0004-run-metrics']);
+      // Up to 0004 only: later migrations are not this test's subject.
+      const upTo0004 = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0005'));
+      assert.equal((await migrateToLatest(old.db, { migrations: upTo0004 })).applied, ['0004-run-metrics']);
       const points = await old.db.selectFrom('run_points').select(['step', 'value', 'recorded_at']).where('key', '=', 'loss').orderBy('step').execute();
       assert.equal(points.map((p) => [p.step, p.value, new Date(p.recorded_at).getTime()]), [
         [0, 3, at(1).getTime()], [1, 2, at(3).getTime()], [2, 2, at(5).getTime()], [3, 0.5, at(6).getTime()], [4, 1e-29, at(8).getTime()],
