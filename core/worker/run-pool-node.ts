@@ -19,14 +19,14 @@ import type { DatabaseSchema } from '../../storage/database-schema.ts';
 import { InvalidTransitionError, NotFoundError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ExperimentsService } from '../experiments-service.ts';
-import type { Run } from '../records.ts';
+import type { PoolWorker, Run } from '../records.ts';
 import type { RunSupervisor } from '../supervisor/run-supervisor.ts';
 import { migrateQueue, startJobRunner, type RunJobPayload } from './job-queue.ts';
 import { listenForNotices, type NoticeListener } from './notice-listener.ts';
 import { createRemoteRunEvents } from './remote-run-events.ts';
 import { bridgeRunEvents } from './run-event-bridge.ts';
 import { CANCEL_CHANNEL, decodeCancelNotice, decodeRunNotice, notifyCancel, RUNS_CHANNEL, RunNoticeSender } from './run-notifications.ts';
-import { beat, recoverDeadWorkers, registerWorker, releaseWorker, type WorkerLease } from './worker-lease.ts';
+import { beat, listLiveWorkers, recoverDeadWorkers, registerWorker, releaseWorker, type WorkerLease } from './worker-lease.ts';
 
 /** Default beat of a worker's lease (ms); a worker missing three is gone. */
 export const DEFAULT_HEARTBEAT_MS = 5000;
@@ -110,6 +110,11 @@ export class RunPoolNode {
       });
       await beat(db, this.#lease, [...this.#jobWorkers]);
     }
+  }
+
+  /** The pool's live workers (their leases). */
+  listWorkers(): Promise<PoolWorker[]> {
+    return listLiveWorkers(this.#o.db, this.#heartbeatMs);
   }
 
   /** Asks the worker running `run` to cancel it; the message to answer with, or undefined when no worker runs it. */

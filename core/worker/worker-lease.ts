@@ -14,7 +14,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseSchema } from '../../storage/database-schema.ts';
-import type { Run } from '../records.ts';
+import type { PoolWorker, Run } from '../records.ts';
 import type { ExperimentsService } from '../experiments-service.ts';
 import { QUEUED_OWNER } from '../supervisor/run-recovery.ts';
 import { unlockJobs } from './job-queue.ts';
@@ -52,6 +52,22 @@ export async function beat(db: Kysely<DatabaseSchema>, lease: WorkerLease, jobWo
     .where('owner', '=', lease.owner)
     .where('status', 'in', ['pending', 'running'])
     .execute();
+}
+
+/** The workers whose lease is live, by name. */
+export async function listLiveWorkers(db: Kysely<DatabaseSchema>, intervalMs: number): Promise<PoolWorker[]> {
+  const rows = await db
+    .selectFrom('workers')
+    .select(['name', 'concurrency', 'started_at', 'heartbeat_at'])
+    .where('heartbeat_at', '>=', ago(intervalMs * MISSED_BEATS))
+    .orderBy('name')
+    .execute();
+  return rows.map((row) => ({
+    name: row.name,
+    concurrency: row.concurrency,
+    startedAt: new Date(row.started_at).toISOString(),
+    heartbeatAt: new Date(row.heartbeat_at).toISOString(),
+  }));
 }
 
 /** Removes the worker's row (it stopped cleanly, its runs ended). */

@@ -14,8 +14,9 @@ const COLUMNS: Record<string, string[]> = {
   runs: [
     'code_hash', 'code_snapshot', 'completed_at', 'configuration', 'configuration_inferred', 'created_at', 'environment', 'error',
     'heartbeat_at', 'id', 'instance_id', 'instance_version', 'log_count', 'options', 'owner', 'progress', 'rerun_of', 'result_count',
-    'started_at', 'status',
+    'started_at', 'status', 'worker',
   ],
+  workers: ['concurrency', 'heartbeat_at', 'job_workers', 'name', 'owner', 'started_at'],
   code_snapshots: ['bytes', 'created_at', 'entry', 'files', 'hash', 'note'],
   code_diffs: ['commit', 'diff', 'snapshot_hash'],
   run_logs: ['level', 'message', 'metadata', 'run_id', 'seq', 'timestamp'],

@@ -74,7 +74,8 @@ export async function workerCommand(args: string[], out: (line: string) => void)
   const bus = createEventBus();
   // A worker has no experiments folder: runs carry their code; definitions are never looked up.
   const service = createExperimentsService({ database, definitions: () => undefined });
-  const dispatcher = createLocalDispatcher({ cwd: project });
+  // A host kept warm per slot: running runs is all a worker does, and a run then skips tsx's start.
+  const dispatcher = createLocalDispatcher({ cwd: project, warm: concurrency });
   const supervisor = createRunSupervisor({
     service,
     bus,

@@ -66,19 +66,22 @@ async function startRun(server: WorkbenchProcess, instanceId: string): Promise<s
 
 const getRun = (server: WorkbenchProcess, id: string) => server.api('GET', `/api/runs/${id}`);
 
-pool('60 runs spread over all three workers and complete with every row; the server streams their logs', async ({ server, sql }) => {
+pool('30 runs spread over all three workers and complete with every row; the server streams their logs', async ({ server, sql }) => {
+  const health = await server.api('GET', '/api/health');
+  assert.is(health.pool.runs, 'queue');
+  assert.equal(health.pool.workers.map((worker: { name: string }) => worker.name), ['w1', 'w2', 'w3']);
   const id = await instance(server, 'spread', { mode: 'complete', count: 10, delay_ms: 1 });
   const events = listen(`${server.url}/api/events?instance=${id}`);
   try {
     await until(() => events.connected(), 'the event stream to open');
     const runs: string[] = [];
-    for (let i = 0; i < 60; i++) runs.push(await startRun(server, id));
+    for (let i = 0; i < 30; i++) runs.push(await startRun(server, id));
     const finals = await until(
       async () => {
         const all = await Promise.all(runs.map((run) => getRun(server, run)));
         return all.every((run) => FINISHED.includes(run.status)) && all;
       },
-      'the 60 runs to end',
+      'the 30 runs to end',
       120_000,
     );
     for (const run of finals) {
@@ -90,14 +93,14 @@ pool('60 runs spread over all three workers and complete with every row; the ser
     for (const run of finals) byWorker.set(run.worker, (byWorker.get(run.worker) ?? 0) + 1);
     assert.equal([...byWorker.keys()].sort(), ['w1', 'w2', 'w3'], `runs per worker: ${JSON.stringify([...byWorker])}`);
     const rows = await sql.query('select count(*)::int as logs, count(distinct run_id)::int as runs from run_logs where run_id = any($1)', [runs]);
-    assert.equal(rows.rows[0], { logs: 660, runs: 60 });
+    assert.equal(rows.rows[0], { logs: 330, runs: 30 });
     const results = await sql.query('select count(*)::int as n from run_results where run_id = any($1)', [runs]);
-    assert.is(results.rows[0].n, 600);
+    assert.is(results.rows[0].n, 300);
     // The serving workbench's live stream carries the workers' logs and final statuses.
     await until(() => runs.every((run) => events.received.some((e) => e.event === 'run.status' && e.data.runId === run && e.data.status === 'completed')), 'every run.status completed on the stream', 30_000);
     const logged = new Map<string, number>();
     for (const event of events.received) if (event.event === 'run.log') logged.set(event.data.runId, (logged.get(event.data.runId) ?? 0) + event.data.entries.length);
-    assert.is(logged.size, 60, 'run.log events for every run');
+    assert.is(logged.size, 30, 'run.log events for every run');
     for (const [run, count] of logged) assert.is(count, 11, `run ${run}: all 11 log entries streamed`);
   } finally {
     await events.close();
