@@ -21,6 +21,8 @@ import { createScratchDatabase, startWorkerProcess, stopWorkerProcess, type Work
 import { tempProject } from '../test/helpers/temp-project.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** Each figure as it is measured, on stderr: a long run shows where it is. */
+const note = (name: string, value: number) => console.error(`  workers bench: ${name} = ${value}`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round = (value: number, digits = 1) => +value.toFixed(digits);
 
@@ -46,10 +48,15 @@ async function firstLogMs(workbench: Workbench): Promise<number> {
 /** Starts `count` runs of one instance and waits for all; runs per second from the first start. */
 async function throughput(workbench: Workbench, count: number, configuration: Record<string, unknown>): Promise<{ perSecond: number; runs: Run[] }> {
   const { id } = await instance(workbench, configuration);
+  // Each run created and started in turn, as `POST /api/instances/:id/runs` does (a run left
+  // pending unstarted is ended by recovery after 15 s).
   const created: string[] = [];
-  for (let i = 0; i < count; i++) created.push((await workbench.experiments.createRun(id)).id);
   const started = performance.now();
-  for (const run of created) await workbench.experiments.startRun(run);
+  for (let i = 0; i < count; i++) {
+    const run = await workbench.experiments.createRun(id);
+    await workbench.experiments.startRun(run.id);
+    created.push(run.id);
+  }
   const runs = await Promise.all(created.map((run) => workbench.experiments.waitForRun(run)));
   const seconds = (performance.now() - started) / 1000;
   const failed = runs.filter((run) => run.status !== 'completed');
@@ -81,7 +88,9 @@ export default async function workersBench(): Promise<Record<string, number>> {
       const starts: number[] = [];
       for (let i = 0; i < 10; i++) starts.push(await firstLogMs(local));
       figures.start_local_ms = round(median(starts));
+      note('start_local_ms', figures.start_local_ms!);
       figures.runs_per_s_local = round((await throughput(local, runs, { count: 10, batch: 1 })).perSecond, 2);
+      note('runs_per_s_local', figures.runs_per_s_local!);
     } finally {
       await local.close();
     }
@@ -92,16 +101,20 @@ export default async function workersBench(): Promise<Record<string, number>> {
       const starts: number[] = [];
       for (let i = 0; i < 10; i++) starts.push(await firstLogMs(queue));
       figures.start_queue_ms = round(median(starts));
+      note('start_queue_ms', figures.start_queue_ms!);
       figures.start_queue_minus_local_ms = round(figures.start_queue_ms - figures.start_local_ms!);
       const spread = await throughput(queue, runs, { count: 10, batch: 1 });
       figures.runs_per_s_queue = round(spread.perSecond, 2);
+      note('runs_per_s_queue', figures.runs_per_s_queue!);
       figures.queue_vs_local = round(figures.runs_per_s_queue / figures.runs_per_s_local!, 3);
       figures.workers_used = new Set(spread.runs.map((run) => run.worker)).size;
 
       const one = await throughput(queue, 1, { count: lines, batch: 500 });
       figures.ingest_one_worker_rows_per_s = Math.round(lines * one.perSecond);
+      note('ingest_one_worker_rows_per_s', figures.ingest_one_worker_rows_per_s!);
       const three = await throughput(queue, 3, { count: lines, batch: 500 });
       figures.ingest_three_workers_rows_per_s = Math.round(3 * lines * three.perSecond);
+      note('ingest_three_workers_rows_per_s', figures.ingest_three_workers_rows_per_s!);
       figures.ingest_three_vs_one = round(figures.ingest_three_workers_rows_per_s / figures.ingest_one_worker_rows_per_s, 3);
       figures.ingest_three_workers_used = new Set(three.runs.map((run) => run.worker)).size;
 
@@ -121,6 +134,7 @@ export default async function workersBench(): Promise<Record<string, number>> {
       const ended = await queue.experiments.waitForRun(victimRun.id);
       if (!FINISHED_STATUSES.includes(ended.status) || ended.status !== 'failed') throw new Error(`the dead worker's run ended ${ended.status}`);
       figures.dead_worker_to_ended_s = round((performance.now() - killed) / 1000);
+      note('dead_worker_to_ended_s', figures.dead_worker_to_ended_s!);
     } finally {
       await Promise.all(workers.map((worker) => stopWorkerProcess(worker, 10_000)));
       await queue.close();

@@ -10,6 +10,7 @@
  */
 import type { EventBus } from '../events/event-bus.ts';
 import type { ExperimentsService } from '../experiments-service.ts';
+import { StoreSlots } from '../supervisor/store-slots.ts';
 import type { RunNotice } from './run-notifications.ts';
 
 /** Entries of one notice sent live at most; the rest are named in `omitted`. */
@@ -55,26 +56,53 @@ export interface RemoteRunEventsOptions {
   bus: EventBus;
   /** This node's id: its own notices are skipped (its bus had those events first-hand). */
   node: string;
+  /** Reads of the database at once, all runs together (default 3): the API's requests keep the rest of the pool. */
+  readSlots?: number;
 }
 
-/** Turns notices into bus events; `handle` each notice as it arrives. */
+/** Merges `next` into `last` when one read can serve both (contiguous ranges, a newer progress). */
+function merge(last: RunNotice | undefined, next: RunNotice): boolean {
+  if (!last || last.t !== next.t) return false;
+  if (last.t === 'progress' && next.t === 'progress') return (last.progress = next.progress), true;
+  if ((last.t === 'logs' || last.t === 'results') && (next.t === 'logs' || next.t === 'results') && next.first === last.last + 1) {
+    return (last.last = next.last), true;
+  }
+  return false;
+}
+
+/**
+ * Turns notices into bus events; `handle` each notice as it arrives. Notices of a run
+ * waiting behind a read are merged (a thousand busy runs cost a read per run per round,
+ * not per flush), and reads wait for one of a few slots rather than for a connection.
+ */
 export function createRemoteRunEvents(options: RemoteRunEventsOptions): { handle(notice: RunNotice): void; idle(): Promise<void> } {
-  const chains = new Map<string, Promise<void>>();
+  const slots = new StoreSlots(options.readSlots ?? 3);
+  const waiting = new Map<string, RunNotice[]>();
+  const draining = new Map<string, Promise<void>>();
+
+  const drain = async (runId: string) => {
+    const queue = waiting.get(runId)!;
+    while (queue.length > 0) {
+      const notice = queue.shift()!;
+      await slots
+        .run(() => publishNotice(options.service, options.bus, notice))
+        .catch((error: unknown) => console.error(`athanor: could not read run ${runId}'s ${notice.t} from the database: ${(error as Error)?.message ?? error}`));
+    }
+    // Forgotten once caught up: memory stays flat over many runs.
+    waiting.delete(runId);
+    draining.delete(runId);
+  };
+
   return {
     handle(notice) {
       if (notice.node === options.node) return;
-      const before = chains.get(notice.runId) ?? Promise.resolve();
-      const next = before
-        .then(() => publishNotice(options.service, options.bus, notice))
-        .catch((error: unknown) => console.error(`athanor: could not read run ${notice.runId}'s ${notice.t} from the database: ${(error as Error)?.message ?? error}`));
-      chains.set(notice.runId, next);
-      // The chain is forgotten once it has caught up: memory stays flat over many runs.
-      void next.then(() => {
-        if (chains.get(notice.runId) === next) chains.delete(notice.runId);
-      });
+      const queue = waiting.get(notice.runId) ?? [];
+      if (!waiting.has(notice.runId)) waiting.set(notice.runId, queue);
+      if (!merge(queue[queue.length - 1], notice)) queue.push({ ...notice });
+      if (!draining.has(notice.runId)) draining.set(notice.runId, drain(notice.runId));
     },
     async idle() {
-      while (chains.size > 0) await Promise.all(chains.values());
+      while (draining.size > 0) await Promise.all(draining.values());
     },
   };
 }
