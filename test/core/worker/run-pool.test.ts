@@ -1,7 +1,7 @@
 /**
  * Runs on several machines (issue 16), on one: a serving workbench (`athanor dev --runs
  * queue`) and three `athanor worker` processes sharing a fresh Postgres database. Real
- * processes, real HTTP, real graphile-worker; the lease beats every 2 s (a worker missing
+ * processes, real HTTP, real graphile-worker; the lease beats every 3 s (a worker missing
  * three is gone) so the file stays short.
  */
 import { suite } from 'uvu';
@@ -16,7 +16,7 @@ import { startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/work
 
 const NAME = 'run pool: a workbench on the queue and three worker processes';
 const url = requirePostgresUrl(NAME);
-const HEARTBEAT_MS = 2000;
+const HEARTBEAT_MS = 3000;
 
 interface Context {
   database: { url: string; drop(): Promise<void> };
