@@ -30,7 +30,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { insertLogRows } from '../storage/bulk-insert.ts';
 import type { LogLevel, NewRunLogRow } from '../storage/database-schema.ts';
 import { copyText } from '../storage/copy-rows.ts';
-import { FLUSH_BATCH_SIZE } from '../core/supervisor/output-buffer.ts';
+import { FLUSH_BATCH_SIZE } from '../core/run-output/output-buffer.ts';
 import { openDatabase, type Database } from '../storage/open-database.ts';
 import { createExperimentsService } from '../core/experiments-service.ts';
 import { withBenchSchema } from './bench-postgres.ts';

@@ -163,6 +163,8 @@ export interface Run {
   instanceVersion: number | null;
   /** The MCP client (its `clientInfo.name`) that started the run; null when a person did (the UI, the CLI). */
   agent: string | null;
+  /** The worker that ran it (`athanor worker --name`), or null for a run of the workbench's own supervisor. */
+  worker: string | null;
 }
 
 /** `GET /api/runs/:id`: the run with its code's files (paths) and its environment's diff. */
@@ -204,6 +206,16 @@ export interface WorkbenchHealth {
   eventClients: number;
   activeRuns: number;
   queuedRuns: number;
+  /** With `--runs queue|both`: the mode and the live workers of the pool (null while the database is away). */
+  pool?: { runs: 'queue' | 'both'; workers: PoolWorker[] | null };
+}
+
+/** A live worker of the run pool, as its lease says. */
+export interface PoolWorker {
+  name: string;
+  concurrency: number;
+  startedAt: string;
+  heartbeatAt: string;
 }
 
 // ─── Compare (issue 14): the runs table, series, comparison and sweeps ─────────────────
@@ -228,6 +240,8 @@ export interface RunsTableRow {
   configuration: Record<string, unknown> | null;
   /** The latest value of each numeric result key (only the chosen `columns` when given). */
   metrics: Record<string, number>;
+  /** The worker that ran it, as `Run.worker`. */
+  worker: string | null;
 }
 
 /**

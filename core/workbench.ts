@@ -9,17 +9,30 @@
  * const run = await workbench.experiments.createRun(instance.id);
  * await workbench.experiments.startRun(run.id);
  */
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { createExperimentRegistry, type ExperimentRegistry } from '../plugins/experiment-registry.ts';
 import { materializeSnapshot, snapshotCacheDir } from '../plugins/graph/snapshot-cache.ts';
-import { openDatabase, resolveDatabaseSpec, type Database } from '../storage/open-database.ts';
+import { openDatabase, parseDatabaseSpec, resolveDatabaseSpec, type Database } from '../storage/open-database.ts';
 import { alwaysAvailable, createDatabaseMonitor, type DatabaseMonitor } from './database-monitor.ts';
+import { InputError } from './errors.ts';
 import { createEventBus, type EventBus } from './events/event-bus.ts';
 import { createExperimentsService, type ExperimentsService } from './experiments-service.ts';
 import type { Instance, NewSweep, Run, RunOrigin, SweepResult } from './records.ts';
 import { createLocalDispatcher, type LocalDispatcherOptions } from './supervisor/local-dispatcher.ts';
 import type { RunDispatcher } from './supervisor/run-dispatcher.ts';
 import { createRunSupervisor, type CancelOutcome, type RunSupervisor, type RunSupervisorOptions } from './supervisor/run-supervisor.ts';
+import { RunPoolNode } from './worker/run-pool-node.ts';
+import { createRunQueue, type RunQueue } from './worker/run-queue.ts';
+import { waitForRunEnd } from './worker/run-end.ts';
+
+/**
+ * Where the workbench's runs execute: `local` (child processes here), `queue` (jobs for
+ * `athanor worker` processes sharing its Postgres), `both` (jobs, and this workbench is
+ * one of the workers).
+ */
+export type RunsMode = 'local' | 'queue' | 'both';
+export const RUNS_MODES: readonly RunsMode[] = ['local', 'queue', 'both'];
 
 export interface WorkbenchOptions {
   /** The experiments folder (default `./experiments`). */
@@ -41,6 +54,12 @@ export interface WorkbenchOptions {
   cacheDefinitions?: boolean;
   /** The database, already opening (`athanor run` opens it while its experiment loads); default: `openDatabase(database)`. */
   storage?: Promise<Database>;
+  /** Where runs execute (default `local`); `queue` and `both` need a Postgres database. */
+  runs?: RunsMode;
+  /** With `runs: 'both'`: the worker name this workbench's runs record (default `HOST-PID`). */
+  workerName?: string;
+  /** The run pool's lease beat (ms, default 5,000): a worker missing three is gone. */
+  poolHeartbeatMs?: number;
 }
 
 /** The experiments service with the run kernel's verbs, publishing instance events. */
@@ -68,12 +87,22 @@ export interface Workbench {
   readonly supervisor: RunSupervisor;
   /** Runs a dead workbench left active, ended `failed` at start-up. */
   readonly recovered: string[];
+  /** Where its runs execute. */
+  readonly runs: RunsMode;
+  /** Its node of the run pool (`runs` queue or both). */
+  readonly pool: RunPoolNode | undefined;
   /** Cancels active runs (through the ladder), stops watching, closes storage. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus: EventBus): WorkbenchExperiments {
+/** How runs start and are waited for: the supervisor's, or the queue's. */
+interface RunStarter {
+  startRun(runId: string): Promise<Run>;
+  waitForRun(runId: string): Promise<Run>;
+}
+
+function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus: EventBus, starter: RunStarter): WorkbenchExperiments {
   const created = (instance: Instance) => (bus.publish('instance.created', { instance }), instance);
   return {
     ...service,
@@ -87,30 +116,41 @@ function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus:
     deleteInstance: async (id) => {
       // Active runs of the instance are cancelled first, so no process writes to rows being deleted.
       const instance = await service.getInstance(id);
-      const active = (await service.listActiveRuns()).filter((run) => run.instanceId === instance.id && supervisor.isActive(run.id));
+      const active = (await service.listActiveRuns()).filter((run) => run.instanceId === instance.id && (supervisor.isActive(run.id) || run.worker !== null));
       for (const run of active) await supervisor.cancelRun(run.id, 'cancelled: its instance was deleted');
-      await Promise.all(active.map((run) => supervisor.waitFor(run.id)));
+      await Promise.all(active.map((run) => starter.waitForRun(run.id)));
       await service.deleteInstance(id);
       bus.publish('instance.deleted', { instanceId: instance.id });
     },
-    startRun: (runId) => supervisor.startRun(runId),
+    startRun: (runId) => starter.startRun(runId),
     cancelRun: (runId) => supervisor.cancelRun(runId),
     isActive: (runId) => supervisor.isActive(runId),
-    waitForRun: (runId) => supervisor.waitFor(runId),
+    waitForRun: (runId) => starter.waitForRun(runId),
     sweep: async (input, origin) => {
       const { instances, runs } = await service.createSweep(input, origin);
       for (const instance of instances) created(instance);
       const started: Run[] = [];
-      for (const run of runs) started.push(await supervisor.startRun(run.id));
+      for (const run of runs) started.push(await starter.startRun(run.id));
       return { instances, runs: started };
     },
   };
+}
+
+/** The experiment's module and its code now, for a run to start from. */
+async function resolveExperiment(registry: ExperimentRegistry, name: string) {
+  const { file, ...code } = await registry.resolveForRun(name);
+  return { absoluteFile: file, file: registry.get(name)?.file ?? file, ...code };
 }
 
 /** Opens storage, loads the experiments and starts the supervisor (recovering crashed runs). */
 export async function createWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const experimentsDir = resolve(options.experimentsDir ?? 'experiments');
   const spec = resolveDatabaseSpec(options.database);
+  const runs = options.runs ?? 'local';
+  if (!RUNS_MODES.includes(runs)) throw new InputError(`runs must be one of ${RUNS_MODES.join(', ')}, got ${JSON.stringify(runs)}`);
+  if (runs !== 'local' && parseDatabaseSpec(spec).kind !== 'postgres') {
+    throw new InputError(`--runs ${runs} needs a postgres:// database (workers share it), got ${parseDatabaseSpec(spec).kind}; use --runs local or --db postgres://…`);
+  }
   const bus = createEventBus();
   const registry = options.registry ?? createExperimentRegistry({ experimentsDir, watch: options.watch ?? true, cache: options.cacheDefinitions ?? false });
   const unsubscribe = registry.subscribe((event) => {
@@ -131,26 +171,60 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
   }
   const database = opened.value;
   const service = createExperimentsService({ database, definitions: (name) => registry.definition(name) });
+  const workerName = options.workerName ?? `${hostname()}-${process.pid}`;
+  let pool: RunPoolNode | undefined;
   const supervisor = createRunSupervisor({
     service,
     bus,
     dispatcher,
-    resolveExperiment: async (name) => {
-      const { file, ...code } = await registry.resolveForRun(name);
-      return { absoluteFile: file, file: registry.get(name)?.file ?? file, ...code };
-    },
+    resolveExperiment: (name) => resolveExperiment(registry, name),
     materializeSnapshot: (snapshot) => materializeSnapshot(snapshot, snapshotCacheDir(experimentsDir)),
     // PGlite and pg-mem have one connection: stores queued for it only make reads wait longer.
     ...(database.kind === 'postgres' ? {} : { storeSlots: 1 }),
+    // On the queue, runs this supervisor executes are jobs: the code they were queued with, and its name.
+    ...(runs === 'local' ? {} : { worker: workerName, codeFromRun: true, cancelElsewhere: (run, reason) => pool!.cancelElsewhere(run, reason) }),
     ...options.supervisor,
   });
   const { recovered } = await supervisor.start();
+  let queue: RunQueue | undefined;
+  if (runs !== 'local') {
+    pool = new RunPoolNode({
+      connectionString: spec,
+      db: database.db,
+      service,
+      bus,
+      supervisor,
+      name: workerName,
+      takeJobs: runs === 'both',
+      serve: true,
+      concurrency: options.supervisor?.concurrency ?? supervisor.concurrency,
+      ...(options.poolHeartbeatMs === undefined ? {} : { heartbeatMs: options.poolHeartbeatMs }),
+    });
+    try {
+      await pool.start();
+    } catch (error) {
+      await pool.stop().catch(() => {});
+      await supervisor.stop();
+      unsubscribe();
+      await registry.stop();
+      await database.close();
+      throw error;
+    }
+    queue = createRunQueue({ db: database.db, service, bus, resolveExperiment: (name) => resolveExperiment(registry, name) });
+  }
+  const starter: RunStarter = queue
+    ? {
+        startRun: (runId) => queue.startRun(runId),
+        waitForRun: (runId) => (supervisor.isActive(runId) ? supervisor.waitFor(runId) : waitForRunEnd(service, bus, runId)),
+      }
+    : { startRun: (runId) => supervisor.startRun(runId), waitForRun: (runId) => supervisor.waitFor(runId) };
   const databaseMonitor = database.kind === 'postgres' ? createDatabaseMonitor(database.db) : alwaysAvailable();
   databaseMonitor.subscribe((status) => bus.publish('database.status', status));
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       databaseMonitor.stop();
+      await pool?.stop();
       await supervisor.stop();
       unsubscribe();
       await registry.stop();
@@ -162,9 +236,11 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
     databaseMonitor,
     registry,
     bus,
-    experiments: withEvents(service, supervisor, bus),
+    experiments: withEvents(service, supervisor, bus, starter),
     supervisor,
     recovered,
+    runs,
+    pool,
     close,
     [Symbol.asyncDispose]: close,
   };

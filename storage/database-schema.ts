@@ -74,6 +74,20 @@ export interface RunsTable {
   instance_version: ColumnType<number | null, number | null | undefined, number | null>;
   /** The MCP client (its `clientInfo.name`) that started the run; null for a person. */
   agent: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The worker that ran it (migration 0006); null for runs of the workbench's own supervisor. */
+  worker: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A live worker's lease (migration 0006; core/worker/worker-lease.ts). */
+export interface WorkersTable {
+  /** The owner its runs carry in `runs.owner` (`host:pid:boot`). */
+  owner: string;
+  name: string;
+  concurrency: number;
+  /** The ids of its graphile-worker workers, as JSON text. */
+  job_workers: Json;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface CodeSnapshotsTable {
@@ -172,6 +186,7 @@ export interface DatabaseSchema {
   code_snapshots: CodeSnapshotsTable;
   code_diffs: CodeDiffsTable;
   agent_actions: AgentActionsTable;
+  workers: WorkersTable;
 }
 
 export type InstanceRow = Selectable<InstancesTable>;

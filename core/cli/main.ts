@@ -39,6 +39,8 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
       const { typesCommand } = await import('./commands/types-command.ts');
       return typesCommand({ experimentsDir: values.experiments, outDir: values.out, out: line(process.stdout) });
     }
+    case 'worker':
+      return (await import('./commands/worker-command.ts')).workerCommand(args, line(process.stdout));
     case 'migrate':
       return (await import('./commands/migrate-command.ts')).migrateCommand(args, line(process.stdout));
     case 'mcp':

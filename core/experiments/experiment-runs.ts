@@ -45,6 +45,7 @@ interface RunRowOut {
   started_at: Date | null;
   completed_at: Date | null;
   configuration: unknown;
+  worker: string | null;
   sort_value: string | number | null;
 }
 
@@ -90,10 +91,11 @@ function toRow(row: RunRowOut, metrics: Record<string, number>, choice: ColumnCh
     completedAt: row.completed_at ? new Date(row.completed_at).toISOString() : null,
     configuration: row.configuration === null || row.configuration === undefined ? null : configuration,
     metrics,
+    worker: row.worker ?? null,
   };
 }
 
-const SELECTED = sql`r.id, r.instance_id, i.name as instance_name, r.status, r.created_at, r.started_at, r.completed_at, r.configuration`;
+const SELECTED = sql`r.id, r.instance_id, i.name as instance_name, r.status, r.created_at, r.started_at, r.completed_at, r.configuration, r.worker`;
 
 interface PageQuery {
   from: RawBuilder<unknown>;

@@ -45,6 +45,7 @@ export function toRun(row: RunRow): Run {
     completedAt: isoOrNull(row.completed_at),
     instanceVersion: row.instance_version ?? null,
     agent: row.agent ?? null,
+    worker: row.worker ?? null,
   };
 }
 

@@ -13,6 +13,8 @@ export interface RunTransition {
   codeHash?: string;
   /** The workbench process that owns the run while active. */
   owner?: string | null;
+  /** The worker that runs it (kept after it ends). */
+  worker?: string | null;
   /** What the run executes with (set when it starts). */
   configuration?: Record<string, unknown>;
   environment?: RunEnvironment;
@@ -223,6 +225,7 @@ export async function transitionRun(context: ServiceContext, runId: string, to: 
       ...(change.codeHash !== undefined ? { code_hash: change.codeHash } : {}),
       ...(change.configuration !== undefined ? { configuration: JSON.stringify(change.configuration) } : {}),
       ...(change.environment !== undefined ? { environment: JSON.stringify(change.environment) } : {}),
+      ...(change.worker !== undefined ? { worker: change.worker } : {}),
       ...(to === 'running' ? { started_at: now, heartbeat_at: now, owner: change.owner ?? null } : {}),
       ...(finished ? { completed_at: now, owner: null } : {}),
     })
@@ -244,12 +247,15 @@ export async function saveProgress(context: ServiceContext, runId: string, progr
     .execute();
 }
 
-/** Marks pending runs as owned by this workbench (queued here), so recovery leaves them be. */
-export async function claimRuns(context: ServiceContext, owner: string, runIds: readonly string[]): Promise<void> {
+/**
+ * Marks pending runs as owned by this workbench (queued here), so recovery leaves them be;
+ * a worker also names itself (its lease, not the start-up recovery, then looks after them).
+ */
+export async function claimRuns(context: ServiceContext, owner: string, runIds: readonly string[], worker?: string): Promise<void> {
   if (runIds.length === 0) return;
   await context.database.db
     .updateTable('runs')
-    .set({ owner, heartbeat_at: context.now() })
+    .set({ owner, heartbeat_at: context.now(), ...(worker === undefined ? {} : { worker }) })
     .where('id', 'in', runIds.map((id) => checkId(id, 'run')))
     .where('status', '=', 'pending')
     .execute();
@@ -274,13 +280,15 @@ export interface ActiveRun {
   owner: string | null;
   heartbeatAt: Date | null;
   createdAt: Date;
+  /** Set for a run of the queue (a worker's): the workers' lease looks after it, not start-up recovery. */
+  worker: string | null;
 }
 
 /** Every run still pending or running, with who owns it and its last heartbeat. */
 export async function listActiveRuns(context: ServiceContext): Promise<ActiveRun[]> {
   const rows = await context.database.db
     .selectFrom('runs')
-    .select(['id', 'instance_id', 'status', 'owner', 'heartbeat_at', 'created_at'])
+    .select(['id', 'instance_id', 'status', 'owner', 'heartbeat_at', 'created_at', 'worker'])
     .where('status', 'in', ['pending', 'running'])
     .execute();
   return rows.map((row) => ({
@@ -290,5 +298,6 @@ export async function listActiveRuns(context: ServiceContext): Promise<ActiveRun
     owner: row.owner,
     heartbeatAt: row.heartbeat_at === null ? null : new Date(row.heartbeat_at),
     createdAt: new Date(row.created_at),
+    worker: row.worker ?? null,
   }));
 }

@@ -214,6 +214,9 @@ export function createApiRouter(workbench: Workbench, options: ApiOptions): Rout
       eventClients: options.eventClients(),
       activeRuns: workbench.supervisor.activeCount,
       queuedRuns: workbench.supervisor.queuedCount,
+      ...(workbench.pool && workbench.runs !== 'local'
+        ? { pool: { runs: workbench.runs, workers: await workbench.pool.listWorkers().catch(() => null) } }
+        : {}),
     } satisfies WorkbenchHealth),
   );
   experimentRoutes(router, workbench, options);

@@ -9,6 +9,9 @@ import type { ExperimentsService } from '../experiments-service.ts';
 
 export const INTERRUPTED = 'interrupted: the workbench stopped while the run was active';
 
+/** The owner of a run waiting in the job queue (no process holds it; a worker will claim it). */
+export const QUEUED_OWNER = 'queue';
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -40,6 +43,8 @@ export async function recoverInterruptedRuns(options: {
   const recovered: string[] = [];
   for (const active of await service.listActiveRuns()) {
     if (active.owner === options.owner) continue;
+    // Queued runs, and runs a worker took, are the workers' lease's (core/worker/worker-lease.ts).
+    if (active.worker !== null || active.owner === QUEUED_OWNER) continue;
     if (!ownerGone(active.owner, active.heartbeatAt ?? active.createdAt, now, options.staleAfterMs)) continue;
     try {
       const run = await service.transitionRun(active.id, 'failed', { error: INTERRUPTED });

@@ -1,30 +1,27 @@
 /**
  * RunServer: the parent side of one run (the seed's GenServer). It launches the run's
- * process, owns the run's status transitions, streams its output through the buffer to
- * storage and the event bus, and walks the cancellation ladder: a cooperative cancel,
- * then SIGTERM, then SIGKILL.
+ * process, owns the run's status transitions, feeds its output to the run's output
+ * pipeline (core/run-output/: buffer → ordered writer → storage → event bus), and walks
+ * the cancellation ladder: a cooperative cancel, then SIGTERM, then SIGKILL.
  *
  * The final flush is committed before the final status is written, so a finished run
  * always has all of its output.
  */
 import type { EventBus } from '../events/event-bus.ts';
-import type { EncodedLogEntry, EncodedResultEntry, ExperimentsService, RunWriter } from '../experiments-service.ts';
+import type { ExperimentsService } from '../experiments-service.ts';
 import { frameLimitBroken, PROTOCOL_VERSION, type ChildFrame, type EndFrame } from '../ipc/ipc-protocol.ts';
-import type { Instance, Run, RunEnvironment, RunProgress, RunStatus } from '../records.ts';
-import { OutputBuffer } from './output-buffer.ts';
+import type { Instance, Run, RunEnvironment, RunStatus } from '../records.ts';
+import { RunOutput } from '../run-output/run-output.ts';
 import type { LiveBudget } from './live-budget.ts';
 import type { LoadGovernor } from './load-governor.ts';
 import type { StoreSlots } from './store-slots.ts';
 import type { ExitInfo, RunDispatcher, RunProcess } from './run-dispatcher.ts';
 import { describeExit, describeWireError } from './run-outcome.ts';
-import { toStorableJson, toStorableText } from '../runtime/json-value.ts';
+import { toStorableText } from '../runtime/json-value.ts';
 import { isConnectionError } from '../../storage/storage-errors.ts';
 import { DatabaseUnavailableError, retryWhileUnavailable } from './database-retry.ts';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** The metadata of a printed line, as stored JSON text. */
-const OUTPUT_METADATA = { stdout: '{"stream":"stdout"}', stderr: '{"stream":"stderr"}' } as const;
 
 /** What a run needs to start, read right before it does. */
 export interface PreparedRun {
@@ -49,6 +46,8 @@ export interface RunServerOptions {
   bus: EventBus;
   dispatcher: RunDispatcher;
   owner: string;
+  /** The worker name the run records, when it runs on one. */
+  worker?: string;
   /** Wait after a cooperative cancel before SIGTERM (ms). */
   graceMs: number;
   /** Wait after SIGTERM before SIGKILL (ms). */
@@ -74,24 +73,12 @@ export class RunServer {
   readonly runId: string;
   readonly #o: RunServerOptions;
   #process: RunProcess | undefined;
-  #buffer: OutputBuffer;
-  #writer: RunWriter;
-  /** The last sequence numbers known committed (the database may go away before it says so). */
-  #stored = { logs: 0, results: 0 };
-  /** When the database went away, while batches wait for it. */
-  #outageSince: number | undefined;
-  /** Set once a batch had to be sent again: from then on batches are stored one at a time. */
-  #afterOutage = false;
-  /** The latest store, settled either way: the next one saves progress and publishes after it. */
-  #lastStore: Promise<unknown> = Promise.resolve();
+  readonly #output: RunOutput;
   #end: EndFrame | undefined;
   #stopReason: { status: 'cancelled' | 'failed'; error: string } | undefined;
   #escalation: string | undefined;
   #failure: string | undefined;
   #timers: NodeJS.Timeout[] = [];
-  #lastProgressAt = 0;
-  #progressTimer: NodeJS.Timeout | undefined;
-  #pendingProgress: RunProgress | undefined;
   /** Why the process' output is paused: its buffer is full, or the workbench lags. */
   readonly #pausedBy = new Set<'buffer' | 'load'>();
   #unsubscribe: (() => void) | undefined;
@@ -104,14 +91,19 @@ export class RunServer {
     this.#o = options;
     this.runId = options.run.id;
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
-    this.#writer = options.service.createRunWriter(this.runId);
-    this.#buffer = new OutputBuffer({
-      store: (logs, results, progress) => options.storeSlots.run(() => this.#store(logs, results, progress)),
-      maxInFlight: 2, // the writer overlaps two batches' inserts and commits them in order
-      pause: () => this.#pauseOutput('buffer', true),
-      resume: () => this.#pauseOutput('buffer', false),
-      onError: (error) => this.#fail(`could not store the run's output: ${(error as Error)?.message ?? error}`),
-      ...(options.bufferShare ? { highWater: options.bufferShare } : {}),
+    this.#output = new RunOutput({
+      runId: this.runId,
+      instanceId: options.run.instanceId,
+      service: options.service,
+      bus: options.bus,
+      maxEntryBytes: options.maxEntryBytes,
+      storeSlots: options.storeSlots,
+      liveBudget: options.liveBudget,
+      onBackPressure: (paused) => this.#pauseOutput('buffer', paused),
+      onError: (message) => this.#fail(message),
+      ...(options.bufferShare ? { bufferShare: options.bufferShare } : {}),
+      ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+      ...(options.databaseOutageMs === undefined ? {} : { databaseOutageMs: options.databaseOutageMs }),
     });
   }
 
@@ -121,7 +113,7 @@ export class RunServer {
 
   /** The most log entries and results that waited in memory at once. */
   get peakBuffered(): number {
-    return this.#buffer.peak;
+    return this.#output.peakBuffered;
   }
 
   /**
@@ -179,6 +171,7 @@ export class RunServer {
           return await service.transitionRun(run.id, 'running', {
             codeHash: experiment.codeHash,
             owner: this.#o.owner,
+            ...(this.#o.worker === undefined ? {} : { worker: this.#o.worker }),
             configuration,
             ...(ranIn ? { environment: ranIn } : {}),
           });
@@ -260,24 +253,10 @@ export class RunServer {
     const broken = frameLimitBroken(frame, { maxEntryBytes: this.#o.maxEntryBytes });
     if (broken) return this.#fail(`the run broke a limit: ${broken}`);
     switch (frame.t) {
-      case 'batch': {
-        // The child's Runtime cleans what it sends, but a frame may come from behind its back:
-        // text Postgres cannot hold (NUL, lone surrogates) is made storable here, once.
-        const logs = (frame.logs ?? []).map(([level, message, metadata, timestamp]) => ({
-          level,
-          message: toStorableText(message),
-          metadata: metadata === null ? null : toStorableJson(metadata),
-          timestamp: new Date(timestamp),
-        }));
-        const results = (frame.results ?? []).map(([key, value, timestamp]) => ({ key: toStorableText(key), value: toStorableJson(value), recordedAt: new Date(timestamp) }));
-        const progress = frame.progress?.message === undefined ? frame.progress : { ...frame.progress, message: toStorableText(frame.progress.message) };
-        this.#buffer.add(logs, results, progress);
-        if (progress) this.#progressChanged(progress);
-        return;
-      }
+      case 'batch':
+        return this.#output.addBatch(frame);
       case 'warning':
-        this.#buffer.add([{ level: 'warn', message: toStorableText(frame.message), metadata: null, timestamp: new Date() }], []);
-        return;
+        return this.#output.addWarning(frame.message);
       case 'end':
         // A failure after `completed` (the run threw after Runtime.complete) replaces it.
         if (!this.#end || (this.#end.outcome === 'completed' && frame.outcome === 'failed')) this.#end = frame;
@@ -289,128 +268,12 @@ export class RunServer {
     }
   }
 
-  /**
-   * What the experiment printed becomes log entries: stdout as info, stderr as error. A line
-   * cut at the entry limit says so, in its text and its metadata.
-   */
   #onOutput(stream: 'stdout' | 'stderr', printed: string, droppedBytes = 0): void {
-    const line = toStorableText(printed);
-    const level = stream === 'stdout' ? 'info' : 'error';
-    if (droppedBytes === 0) {
-      this.#buffer.add([{ level, message: line, metadata: OUTPUT_METADATA[stream], timestamp: new Date() }], []);
-      return;
-    }
-    // Room for the note: what is cut to make it is dropped too, and counted.
-    const kept = line.slice(0, Math.max(0, this.#o.maxEntryBytes - 200));
-    const dropped = droppedBytes + Buffer.byteLength(line) - Buffer.byteLength(kept);
-    const message = `${kept} … [line cut at ${this.#o.maxEntryBytes} bytes: ${dropped} more bytes dropped]`;
-    const metadata = JSON.stringify({ stream, truncated: true, droppedBytes: dropped });
-    this.#buffer.add([{ level, message, metadata, timestamp: new Date() }], []);
-  }
-
-  #progressChanged(progress: RunProgress): void {
-    const interval = this.#o.progressIntervalMs ?? 200;
-    this.#pendingProgress = progress;
-    const wait = this.#lastProgressAt + interval - Date.now();
-    if (wait <= 0) return this.#emitProgress();
-    this.#progressTimer ??= setTimeout(() => this.#emitProgress(), wait);
-  }
-
-  #emitProgress(): void {
-    clearTimeout(this.#progressTimer);
-    this.#progressTimer = undefined;
-    if (!this.#pendingProgress) return;
-    this.#lastProgressAt = Date.now();
-    const { run } = this.#o;
-    this.#o.bus.publish('run.progress', { runId: run.id, instanceId: run.instanceId, progress: this.#pendingProgress });
-    this.#pendingProgress = undefined;
-  }
-
-  #store(logs: EncodedLogEntry[], results: EncodedResultEntry[], progress: RunProgress | undefined): Promise<void> {
-    const stored = this.#storeAfter(this.#lastStore, logs, results, progress);
-    this.#lastStore = stored.catch(() => {});
-    return stored;
-  }
-
-  /** Stores a batch (its inserts may overlap the previous batch's), then publishes it in order. */
-  async #storeAfter(previous: Promise<unknown>, logs: EncodedLogEntry[], results: EncodedResultEntry[], progress: RunProgress | undefined) {
-    const { service, bus, run } = this.#o;
-    // After an outage, batches go to the new writer one at a time: a batch must never be
-    // numbered before an earlier one that is still waiting to be sent again.
-    if (this.#afterOutage) await previous;
-    const writer = this.#writer;
-    const [logSeq, resultSeq] = await Promise.all([
-      logs.length ? writer.appendLogs(logs) : undefined,
-      results.length ? writer.appendResults(results) : undefined,
-      progress ? previous.then(() => service.saveProgress(run.id, progress)) : undefined,
-    ]).catch(async (error: unknown) => {
-      if (!isConnectionError(error)) throw error;
-      await previous; // the batches before this one are stored (or re-sent) first, in order
-      return this.#resend(writer, logs, results, progress);
-    });
-    await previous;
-    if (logSeq) this.#stored.logs = logSeq.last;
-    if (resultSeq) this.#stored.results = resultSeq.last;
-    if (logSeq) {
-      const live = this.#o.liveBudget.take(logs.length);
-      const skipped = logs.length - live;
-      const entries = logs.slice(skipped).map((e, i) => ({
-        seq: logSeq.first + skipped + i,
-        level: e.level,
-        message: e.message,
-        metadata: e.metadata === null ? null : JSON.parse(e.metadata),
-        timestamp: e.timestamp.toISOString(),
-      }));
-      const omitted = skipped > 0 ? { omitted: { after: logSeq.first - 1, upTo: logSeq.first + skipped - 1 } } : {};
-      bus.publish('run.log', { runId: run.id, instanceId: run.instanceId, entries, ...omitted });
-    }
-    if (resultSeq) {
-      const entries = results.map((e, i) => ({ seq: resultSeq.first + i, key: e.key, value: JSON.parse(e.value), recordedAt: e.recordedAt.toISOString() }));
-      bus.publish('run.result', { runId: run.id, instanceId: run.instanceId, entries });
-    }
-  }
-
-  /**
-   * Stores a batch again once the database is back, with a fresh writer (the failed one's
-   * numbering is void). A batch that committed though its answer was lost is not sent twice:
-   * the run's counters say how far storage got.
-   */
-  #resend(failed: RunWriter, logs: EncodedLogEntry[], results: EncodedResultEntry[], progress: RunProgress | undefined) {
-    const { service, run } = this.#o;
-    this.#outageSince ??= Date.now();
-    return retryWhileUnavailable(
-      async () => {
-        if (this.#writer === failed) this.#replaceWriter();
-        const writer = this.#writer;
-        const counts = await service.getRun(run.id);
-        const already = (count: number, stored: number, length: number) =>
-          length > 0 && count >= stored + length ? { first: stored + 1, last: stored + length } : undefined;
-        const logsDone = already(counts.logCount, this.#stored.logs, logs.length);
-        const resultsDone = already(counts.resultCount, this.#stored.results, results.length);
-        const stored = await Promise.all([
-          logsDone ?? (logs.length ? writer.appendLogs(logs) : undefined),
-          resultsDone ?? (results.length ? writer.appendResults(results) : undefined),
-          progress ? service.saveProgress(run.id, progress) : undefined,
-        ]).catch((error: unknown) => {
-          // A writer that failed once fails every later batch: the next attempt takes a new one.
-          if (this.#writer === writer) this.#replaceWriter();
-          throw error;
-        });
-        this.#outageSince = undefined;
-        return stored;
-      },
-      { boundMs: this.#o.databaseOutageMs ?? 60_000, since: this.#outageSince },
-    );
-  }
-
-  #replaceWriter(): void {
-    this.#afterOutage = true;
-    this.#writer = this.#o.service.createRunWriter(this.runId);
+    this.#output.addPrinted(stream, printed, droppedBytes);
   }
 
   async #onExit(exit: ExitInfo): Promise<void> {
-    await this.#buffer.drain().catch(() => {}); // a failed store is already this.#failure
-    this.#emitProgress();
+    await this.#output.drain(); // a failed store is already this.#failure
     let status: RunStatus;
     let error: string | null;
     if (this.#failure) [status, error] = ['failed', this.#failure];
@@ -436,13 +299,13 @@ export class RunServer {
     this.#finished = true;
     this.#unsubscribe?.();
     for (const timer of this.#timers) clearTimeout(timer);
-    clearTimeout(this.#progressTimer);
+    this.#output.close();
     const { service, run } = this.#o;
     try {
       // An outage the run already waited out counts: the slot is not held for a second bound.
       const final = await retryWhileUnavailable(() => service.transitionRun(this.runId, status, { error }), {
         boundMs: this.#o.databaseOutageMs ?? 60_000,
-        since: this.#outageSince,
+        since: this.#output.outageSince,
       });
       this.#publishStatus(final);
       this.#resolveDone(final);

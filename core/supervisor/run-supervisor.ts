@@ -35,7 +35,7 @@ export type SnapshotMaterializer = (snapshot: CodeSnapshot) => Promise<string>;
  * instance is edited still runs the version it links to (runs without one, from before
  * instance history, run the instance as it is).
  */
-async function pinnedInstance(service: ExperimentsService, run: Run): Promise<Instance> {
+export async function pinnedInstance(service: ExperimentsService, run: Run): Promise<Instance> {
   const instance = await service.getInstance(run.instanceId);
   if (run.instanceVersion == null || run.instanceVersion === instance.version) return instance;
   const { name, description, configuration, version } = await service.getInstanceVersion(run.instanceId, run.instanceVersion);
@@ -78,6 +78,21 @@ export interface RunSupervisorOptions {
   databaseOutageMs?: number;
   /** Pauses the runs' output while the event loop lags (see load-governor.ts); `false` turns it off. */
   governor?: LoadGovernorOptions | false;
+  /**
+   * The worker name runs started here record (`athanor worker`, or a workbench taking
+   * queued runs); unset, runs record none and start-up recovery looks after them.
+   */
+  worker?: string;
+  /**
+   * Runs execute the code their row names (`codeSnapshot`, else `codeHash`, kept when the
+   * run was queued) instead of the experiment's file: a worker has no experiments folder.
+   */
+  codeFromRun?: boolean;
+  /**
+   * Cancels a run that executes in another process (a worker); resolves with what was done,
+   * or undefined when that process cannot be reached.
+   */
+  cancelElsewhere?: (run: Run, reason: string) => Promise<string | undefined>;
 }
 
 /** What `cancelRun` did. */
@@ -90,7 +105,7 @@ export interface CancelOutcome {
 
 export class RunSupervisor {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  readonly #o: Required<RunSupervisorOptions>;
+  readonly #o: Required<Omit<RunSupervisorOptions, 'worker' | 'cancelElsewhere'>> & Pick<RunSupervisorOptions, 'worker' | 'cancelElsewhere'>;
   readonly #active = new Map<string, RunServer>();
   /** Runs waiting for a slot, as they were when queued. */
   readonly #queue: Run[] = [];
@@ -116,6 +131,7 @@ export class RunSupervisor {
       bufferedEntries: 40_000,
       databaseOutageMs: 60_000,
       keepCode: true,
+      codeFromRun: false,
       materializeSnapshot: async (snapshot) => {
         throw new Error(`this workbench cannot run kept code (${snapshot.hash.slice(0, 12)})`);
       },
@@ -149,6 +165,11 @@ export class RunSupervisor {
     return this.#active.get(runId);
   }
 
+  /** Runs executing at once, at most. */
+  get concurrency(): number {
+    return this.#o.concurrency;
+  }
+
   get activeCount(): number {
     return this.#active.size;
   }
@@ -166,7 +187,7 @@ export class RunSupervisor {
     this.#waiters.set(run.id, new Promise((resolve) => this.#finished.set(run.id, resolve)));
     this.#queue.push(run);
     // Marks it queued here, so recovery leaves it be; a row deleted meanwhile fails its start.
-    await this.#o.service.claimRuns(this.owner, [run.id]).catch(() => {});
+    await this.#o.service.claimRuns(this.owner, [run.id], this.#o.worker).catch(() => {});
     this.#pump();
     await this.#active.get(run.id)?.started;
     return this.#o.service.getRun(run.id);
@@ -197,6 +218,8 @@ export class RunSupervisor {
       return { run: cancelled, changed: true, message: 'the run was cancelled before it started' };
     }
     if (run.status === 'running') {
+      const sent = await this.#o.cancelElsewhere?.(run, reason);
+      if (sent) return { run, changed: true, message: sent };
       return { run, changed: false, message: 'the run executes in another workbench; cancel it there' };
     }
     return { run, changed: false, message: `the run has already ended (${run.status}); nothing changed` };
@@ -256,6 +279,7 @@ export class RunSupervisor {
       bus: this.#o.bus,
       dispatcher: this.#o.dispatcher,
       owner: this.owner,
+      ...(this.#o.worker === undefined ? {} : { worker: this.#o.worker }),
       graceMs: this.#o.graceMs,
       killAfterMs: this.#o.killAfterMs,
       maxEntryBytes: this.#o.maxEntryBytes,
@@ -277,8 +301,10 @@ export class RunSupervisor {
   async #prepare(run: Run): Promise<PreparedRun> {
     const { service, keepCode } = this.#o;
     const instance = await pinnedInstance(service, run);
-    if (run.codeSnapshot) {
-      const snapshot = await service.getCodeSnapshot(run.codeSnapshot);
+    const kept = run.codeSnapshot ?? (this.#o.codeFromRun ? run.codeHash : null);
+    if (this.#o.codeFromRun && !kept) throw new Error(`run ${run.id} was queued without its code: start it again`);
+    if (kept) {
+      const snapshot = await service.getCodeSnapshot(kept);
       const absoluteFile = await this.#o.materializeSnapshot(snapshot);
       return {
         instance,

@@ -126,6 +126,7 @@ export async function runExperiment<S extends ExperimentSource>(
     completedAt: null,
     instanceVersion: 1,
     agent: null,
+    worker: null,
   });
   let onProgress: (progress: RunProgress) => void = () => {};
   const dispatcher = inProcess ? createInProcessDispatcher({ load: () => registry.module() }) : sharedChildDispatcher();

@@ -8,6 +8,7 @@ import { runRecordsMigration } from './0002-run-records.ts';
 import { instanceVersionsMigration } from './0003-instance-versions.ts';
 import { runMetricsMigration } from './0004-run-metrics.ts';
 import { agentActionsMigration } from './0005-agent-actions.ts';
+import { runWorkersMigration } from './0006-run-workers.ts';
 
 /** The migrations of the Athanor schema, shared by every backend. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -16,4 +17,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0003-instance-versions': instanceVersionsMigration,
   '0004-run-metrics': runMetricsMigration,
   '0005-agent-actions': agentActionsMigration,
+  '0006-run-workers': runWorkersMigration,
 });

@@ -258,11 +258,11 @@ export async function truncateAll(database: DatabaseHandle): Promise<void> {
   const { db } = database;
   if (database.kind === 'memory') {
     // pg-mem truncates one table a statement; delete children first.
-    const tables = ['run_logs', 'run_results', 'run_metrics', 'run_points', 'run_point_blocks', 'runs', 'instance_versions', 'instances', 'agent_actions'] as const;
+    const tables = ['run_logs', 'run_results', 'run_metrics', 'run_points', 'run_point_blocks', 'runs', 'instance_versions', 'instances', 'agent_actions', 'workers'] as const;
     for (const table of tables) await db.deleteFrom(table).execute();
     return;
   }
-  await sql`truncate table run_logs, run_results, run_metrics, run_points, run_point_blocks, runs, instance_versions, instances, agent_actions`.execute(db);
+  await sql`truncate table run_logs, run_results, run_metrics, run_points, run_point_blocks, runs, instance_versions, instances, agent_actions, workers`.execute(db);
 }
 
 /** Options of {@link suiteForEachBackend}. */

@@ -66,6 +66,23 @@ test('the configuration it ran with; a value the instance changed since reads "r
   });
 });
 
+test('the worker that ran it is among where it ran; a run of the workbench itself names none', async () => {
+  await withWorkbench(async (context) => {
+    const { base, workbench } = context;
+    const { run: local } = await finishedRun(context, { iterations: 1 });
+    const { run: remote } = await finishedRun(context, { iterations: 2 });
+    // As a worker's run is stored (issue 16): its name on the row.
+    await workbench.database.db.updateTable('runs').set({ worker: 'gpu-7' }).where('id', '=', remote.id).execute();
+    const onWorker = mount('athanor-run-record', base, remote.id);
+    await until(() => onWorker.shadowRoot?.querySelector('dl.facts') ?? undefined, 'the environment');
+    const facts = (el: Element) => [...el.shadowRoot!.querySelectorAll('dl.facts > div')].map((row) => `${text(row.querySelector('dt'))}: ${text(row.querySelector('dd'))}`);
+    assert.ok(facts(onWorker).includes('Worker: gpu-7'), facts(onWorker).join(' | '));
+    const here = mount('athanor-run-record', base, local.id);
+    await until(() => here.shadowRoot?.querySelector('dl.facts') ?? undefined, 'the environment');
+    assert.not.ok(facts(here).some((fact) => fact.startsWith('Worker')), facts(here).join(' | '));
+  });
+});
+
 test('fields added and removed since are marked; a run from before runs kept their configuration says inferred', async () => {
   await withWorkbench(async (context) => {
     const { base, workbench } = context;

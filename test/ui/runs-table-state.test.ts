@@ -65,6 +65,7 @@ const row: RunsTableRow = {
   id: 'r1', instanceId: 'i1', instanceName: 'one', status: 'completed', createdAt: '', startedAt: null, completedAt: null,
   configuration: { model: 'small', sampling: { top_k: 5, temps: [0.1, 0.2] }, flags: null },
   metrics: { loss: 0.25 },
+  worker: null,
 };
 
 test('configuration groups flatten to dotted paths; lists stay whole', () => {

@@ -166,7 +166,9 @@ export class AthanorRunsTable extends LitElement {
       case 'instance':
         return html`<a href=${pageHref(this.api, `/experiments/${encodeURIComponent(row.instanceId)}`)} title=${row.instanceName}>${userText(row.instanceName)}</a>`;
       case 'status':
-        return html`<athanor-status-badge status=${row.status}></athanor-status-badge>`;
+        return html`<athanor-status-badge status=${row.status}></athanor-status-badge>${row.worker
+          ? html` <span class="muted worker" title="Ran on worker ${row.worker}">${userText(row.worker)}</span>`
+          : nothing}`;
       case 'startedAt':
         return row.startedAt
           ? html`<time datetime=${row.startedAt}>${formatTime(row.startedAt)}</time>`

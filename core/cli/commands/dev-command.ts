@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { startHttpServer } from '../../http/http-server.ts';
 import { isAnyAddress, isLoopback, normalizeOrigin } from '../../http/request-guard.ts';
 import { buildUi, createBuiltUi, createDevUi, hasBuiltUi, type UiAssets } from '../../http/ui-assets.ts';
-import { createWorkbench } from '../../workbench.ts';
+import { createWorkbench, RUNS_MODES, type RunsMode } from '../../workbench.ts';
 import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { advertiseWorkbench } from '../../../storage/backends/pglite-lock.ts';
 import { parseCommandArgs } from '../cli-args.ts';
@@ -57,6 +57,15 @@ async function openUi(mode: 'dev' | 'serve', out: (line: string) => void): Promi
   return createBuiltUi();
 }
 
+/** The pool's beat from `ATHANOR_POOL_HEARTBEAT_MS` (tests and benches shorten it; workers take `--heartbeat`). */
+function poolHeartbeat(): { poolHeartbeatMs?: number } {
+  const value = process.env.ATHANOR_POOL_HEARTBEAT_MS;
+  if (value === undefined || value === '') return {};
+  const ms = Number(value);
+  if (!(Number.isInteger(ms) && ms >= 100 && ms <= 600_000)) throw new InputError(`ATHANOR_POOL_HEARTBEAT_MS must be 100 to 600000 (ms), got ${JSON.stringify(value)}`);
+  return { poolHeartbeatMs: ms };
+}
+
 /** `dev` watches and hot-reloads the experiments; `serve` (production) loads them once. */
 export async function devCommand(args: string[], out: (line: string) => void, mode: 'dev' | 'serve' = 'dev'): Promise<number> {
   const { values } = parseCommandArgs(args, {
@@ -66,6 +75,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     open: { type: 'boolean', default: false },
     'allow-origin': { type: 'string', multiple: true, default: [] },
     'database-outage': { type: 'string', default: '60' },
+    runs: { type: 'string' },
   });
   if (values.help) {
     out(mode === 'dev' ? DEV_USAGE : SERVE_USAGE);
@@ -88,11 +98,21 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     }
   });
   const database = resolveDatabaseSpec(values.db);
+  // On Postgres the workbench queues its runs and works them too; elsewhere only here.
+  const runs = (values.runs as string | undefined) ?? (parseDatabaseSpec(database).kind === 'postgres' ? 'both' : 'local');
+  if (!(RUNS_MODES as readonly string[]).includes(runs)) throw new InputError(`--runs must be one of ${RUNS_MODES.join(', ')}, got ${JSON.stringify(runs)}`);
   // The UI and the workbench (database, experiments) open side by side; a failure of either closes the other.
   const [opening, starting] = [
     openUi(mode, out),
     openingDatabase(database, () =>
-      createWorkbench({ experimentsDir: values.experiments, database, watch: mode === 'dev', supervisor: { databaseOutageMs: outage * 1000 } }),
+      createWorkbench({
+        experimentsDir: values.experiments,
+        database,
+        watch: mode === 'dev',
+        supervisor: { databaseOutageMs: outage * 1000 },
+        runs: runs as RunsMode,
+        ...poolHeartbeat(),
+      }),
     ),
   ];
   const [ui, workbench] = await Promise.all([opening, starting]).catch(async (error) => {
@@ -109,7 +129,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
   if (workbench.recovered.length) out(`ended ${workbench.recovered.length} run(s) left active by a workbench that stopped`);
   out(`athanor workbench: ${server.url}`);
   const experiments = workbench.registry.list();
-  out(`experiments: ${workbench.experimentsDir} (${experiments.length} found) · database: ${workbench.database.kind}`);
+  out(`experiments: ${workbench.experimentsDir} (${experiments.length} found) · database: ${workbench.database.kind} · runs: ${workbench.runs}`);
   // A broken file is shown in the UI too; the terminal names it, so a folder that loads nothing is seen at once.
   for (const broken of experiments.filter((entry) => entry.error)) {
     out(`  ${broken.file} does not load: ${broken.error!.message.split('\n')[0]}`);

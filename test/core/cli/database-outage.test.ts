@@ -28,7 +28,7 @@ if (url) {
     const viaProxy = new URL(schema.url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     const experimentsDir = await tempExperimentsDir();
-    const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', viaProxy.toString(), '--database-outage', String(BOUND_S)]);
+    const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', viaProxy.toString(), '--runs', 'local', '--database-outage', String(BOUND_S)]);
     const timed = async (path: string) => {
       const started = performance.now();
       const response = await fetch(workbench.url + path);
@@ -102,7 +102,7 @@ if (url) {
     const viaProxy = new URL(schema.url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     const experimentsDir = await tempExperimentsDir();
-    const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', viaProxy.toString()]);
+    const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', viaProxy.toString(), '--runs', 'local']);
     let hosts: number[] = [];
     try {
       const instance = await workbench.api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'loud', configuration: { mode: 'log_many', count: 50_000_000 } });

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LoadGovernor } from '../../../core/supervisor/load-governor.ts';
-import { OutputBuffer } from '../../../core/supervisor/output-buffer.ts';
+import { OutputBuffer } from '../../../core/run-output/output-buffer.ts';
 import type { EncodedLogEntry } from '../../../core/experiments-service.ts';
 import { until } from '../../helpers/until.ts';
 

@@ -119,6 +119,7 @@ export function environmentTemplate(options: EnvironmentOptions) {
       <div><dt>athanor</dt><dd>${userText(env.athanor)}</dd></div>
       <div><dt>Platform</dt><dd>${userText(env.platform)} / ${userText(env.arch)}</dd></div>
       <div><dt>Host</dt><dd>${userText(env.host)}</dd></div>
+      ${options.run.worker ? html`<div><dt>Worker</dt><dd>${userText(options.run.worker)}</dd></div>` : nothing}
       ${git ? gitFacts(git, options) : html`<div><dt>Git</dt><dd class="muted">not a git repository</dd></div>`}
     </dl>
     ${git?.diff ? html`<div id="git-diff" ?hidden=${!options.diffOpen}>${options.diffOpen ? gitDiff(git.diff) : nothing}</div>` : nothing}`;

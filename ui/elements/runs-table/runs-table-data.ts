@@ -73,7 +73,7 @@ export class RunsTableData implements ReactiveController {
     const index = this.rows.findIndex((row) => row.id === run.id);
     if (index === -1) return false;
     const row = this.rows[index]!;
-    this.rows = this.rows.with(index, { ...row, status: run.status, startedAt: run.startedAt, completedAt: run.completedAt, configuration: run.configuration ?? row.configuration });
+    this.rows = this.rows.with(index, { ...row, status: run.status, startedAt: run.startedAt, completedAt: run.completedAt, configuration: run.configuration ?? row.configuration, worker: run.worker ?? row.worker });
     this.#host.requestUpdate();
     return true;
   }

@@ -1,7 +1,7 @@
 /** The run output buffer with two flushes in flight: when the second starts, draining, failures. */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { OutputBuffer } from '../../../core/supervisor/output-buffer.ts';
+import { OutputBuffer } from '../../../core/run-output/output-buffer.ts';
 import type { EncodedLogEntry } from '../../../core/experiments-service.ts';
 
 const test = suite('run output buffer');

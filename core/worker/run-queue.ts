@@ -1,0 +1,80 @@
+/**
+ * Starting a run on the queue (`--runs queue|both`): the serving workbench keeps the
+ * run's code (its snapshot, content-addressed) and configuration on the run row, marks
+ * the run queued and adds its job, in one transaction. A worker then claims the job and
+ * runs exactly that code with exactly that configuration, wherever it is.
+ *
+ * What stops the start (an instance deleted, a configuration the schema now refuses, code
+ * that cannot be kept) ends the run `failed` naming why, as for a local run.
+ */
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../../storage/database-schema.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { ExperimentsService } from '../experiments-service.ts';
+import { InvalidTransitionError } from '../errors.ts';
+import type { Run } from '../records.ts';
+import { QUEUED_OWNER } from '../supervisor/run-recovery.ts';
+import { pinnedInstance, type ExperimentResolver } from '../supervisor/run-supervisor.ts';
+import { addRunJob } from './job-queue.ts';
+
+/** Options of {@link createRunQueue}. */
+export interface RunQueueOptions {
+  db: Kysely<DatabaseSchema>;
+  service: ExperimentsService;
+  bus: EventBus;
+  resolveExperiment: ExperimentResolver;
+}
+
+export interface RunQueue {
+  /** Queues a pending run (its job is added with it); resolves with the queued run. */
+  startRun(runId: string): Promise<Run>;
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function createRunQueue(options: RunQueueOptions): RunQueue {
+  const { db, service, bus } = options;
+
+  /** The code hash and configuration the run will execute with. */
+  async function prepare(run: Run): Promise<{ hash: string; configuration: Record<string, unknown> }> {
+    const instance = await pinnedInstance(service, run);
+    if (run.codeSnapshot) return { hash: run.codeSnapshot, configuration: run.configuration ?? instance.configuration };
+    const { snapshot } = await options.resolveExperiment(instance.experiment);
+    if (!snapshot) throw new Error(`the code of experiment "${instance.experiment}" could not be kept, so no worker can run it`);
+    if (snapshot.note) throw new Error(`the code of experiment "${instance.experiment}" cannot be sent to a worker: ${snapshot.note}`);
+    await service.storeCodeSnapshot(snapshot);
+    return { hash: snapshot.hash, configuration: run.configuration ?? service.runConfiguration(instance) };
+  }
+
+  const publish = (run: Run) => bus.publish('run.status', { runId: run.id, instanceId: run.instanceId, status: run.status, run });
+
+  return {
+    async startRun(runId) {
+      const run = await service.getRun(runId);
+      if (run.status !== 'pending') throw new InvalidTransitionError(run.id, run.status, 'running');
+      let prepared: { hash: string; configuration: Record<string, unknown> };
+      try {
+        prepared = await prepare(run);
+      } catch (error) {
+        const failed = await service.transitionRun(run.id, 'failed', { error: `could not start the run: ${errorText(error)}` });
+        publish(failed);
+        return failed;
+      }
+      await db.transaction().execute(async (trx) => {
+        const queued = await trx
+          .updateTable('runs')
+          .set({ owner: QUEUED_OWNER, code_hash: prepared.hash, configuration: JSON.stringify(prepared.configuration) })
+          .where('id', '=', run.id)
+          .where('status', '=', 'pending')
+          .where('owner', 'is', null)
+          .executeTakeFirst();
+        if (Number(queued.numUpdatedRows) === 0) {
+          const now = await service.getRun(run.id);
+          throw new InvalidTransitionError(run.id, now.status, 'running');
+        }
+        await addRunJob(trx, run.id);
+      });
+      return service.getRun(run.id);
+    },
+  };
+}
