@@ -269,7 +269,7 @@ class FolderExperimentRegistry implements ExperimentRegistry {
     return (await this.#sourceAccess()).writeSource(name, source);
   }
 
-  async createExperiment(fileName: string, options?: { name?: string }): Promise<{ file: string; experiment?: ExperimentEntry }> {
+  async createExperiment(fileName: string, options?: { name?: string; source?: string }): Promise<{ file: string; experiment?: ExperimentEntry }> {
     return (await this.#sourceAccess()).createExperiment(fileName, options);
   }
 

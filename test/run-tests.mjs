@@ -79,7 +79,9 @@ function leftBehind(marker) {
 }
 
 // One folder every test process shares for what is built once per run: the PGlite
-// templates of test/helpers/databases.ts (an initdb and the migrations, paid once, not per file).
+// templates of test/helpers/databases.ts (an initdb and the migrations, paid once, not per
+// file), the built UI of the browser suites, and athanor's own cache (ATHANOR_CACHE_DIR: the
+// PGlite template new database folders start from), so tests never write the user's cache.
 const shared = mkdtempSync(join(tmpdir(), `athanor-test-${process.pid}-shared-`));
 process.on('exit', () => rmSync(shared, { recursive: true, force: true }));
 
@@ -95,7 +97,7 @@ function runJob(job) {
     const child = spawn(process.execPath, ['--import', 'tsx', ...job.preload, 'node_modules/uvu/bin.js', 'test', regex, '--no-color'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ATHANOR_TEST_JOB: marker.split('=')[1], ATHANOR_TEST_SHARED: shared },
+      env: { ...process.env, ATHANOR_TEST_JOB: marker.split('=')[1], ATHANOR_TEST_SHARED: shared, ATHANOR_CACHE_DIR: join(shared, 'cache') },
     });
     let output = '';
     let reaper;

@@ -75,6 +75,7 @@ export function experimentTools(kit: ToolKit): SchemaNoted {
     title: 'Read an experiment\'s source',
     description: 'The source of an experiment\'s file (TypeScript or JavaScript), with its path relative to the experiments folder.',
     input: { experiment: experimentName },
+    keepStrings: true,
   }, async ({ experiment }) => registry.readSource(experiment));
 
   kit.define('write_experiment_source', {
@@ -103,9 +104,7 @@ export function experimentTools(kit: ToolKit): SchemaNoted {
     },
     changes: { detail: (report: ReturnType<typeof reloadReport>) => `created ${report.file}${report.loaded ? ` (experiment "${'experiment' in report ? report.experiment : ''}")` : ', does not load'}` },
   }, async ({ file, name, source }) => {
-    const created = await registry.createExperiment(file, name ? { name } : {});
-    if (source === undefined || !created.experiment) return reloadReport(created);
-    return reloadReport(await registry.writeSource(created.experiment.name, source));
+    return reloadReport(await registry.createExperiment(file, { ...(name ? { name } : {}), ...(source !== undefined ? { source } : {}) }));
   });
   return [{ tool: validate, base: validateBase }];
 }

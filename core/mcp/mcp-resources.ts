@@ -12,20 +12,23 @@ import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextp
 import { InputError, NotFoundError } from '../errors.ts';
 import type { Workbench } from '../workbench.ts';
 import { latestResults } from './result-tools.ts';
-import type { ToolKit } from './tool-kit.ts';
+import { boundValue, type ToolKit } from './tool-kit.ts';
 
 const EXPERIMENT_PREFIX = 'athanor://experiments/';
 const RUN_PREFIX = 'athanor://runs/';
 /** At most one update notification per resource in this time. */
 const THROTTLE_MS = 250;
 
-const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
+/** A resource's JSON, long values cut as in tool answers (an experiment's source is kept whole). */
+const json = (uri: string, value: unknown, options: { keepStrings?: boolean } = {}) => ({
+  contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(boundValue(value, options)) }],
+});
 
 async function readExperiment(workbench: Workbench, uri: string, name: string) {
   const entry = workbench.registry.get(name);
   if (!entry) throw new NotFoundError(`unknown experiment "${name}"`);
   const { source } = await workbench.registry.readSource(entry.name);
-  return json(uri, { ...entry, source });
+  return json(uri, { ...entry, source }, { keepStrings: true });
 }
 
 async function readRun(kit: ToolKit, uri: string, id: string) {

@@ -9,7 +9,7 @@ import type { Comparison, SweepResult } from '../records.ts';
 import { NotFoundError } from '../errors.ts';
 import type { SchemaNoted } from './instance-tools.ts';
 import { configurationInput, runId } from './tool-inputs.ts';
-import type { ToolKit } from './tool-kit.ts';
+import { numericNext, type ToolKit } from './tool-kit.ts';
 
 /** Most keys an overview lists. */
 const MAX_KEYS = 200;
@@ -65,7 +65,7 @@ export function resultTools(kit: ToolKit): SchemaNoted {
   }, async ({ runId: id, key, after, limit }) => {
     const page = await experiments.readResults(await resolve(id), { key, after, limit: limit ?? 100 });
     if (page.items.length === 0 && after === undefined) throw new NotFoundError(`run ${id} has no result with key ${JSON.stringify(key)}: list_results names its keys`);
-    return page;
+    return numericNext(page);
   });
 
   kit.define('get_result_series', {

@@ -10,7 +10,7 @@ import { LOG_LEVELS, RUN_STATUSES, type LogLevel, type Run } from '../records.ts
 import { instanceId, runId } from './tool-inputs.ts';
 import { latestResults } from './result-tools.ts';
 import { waitForRunEnd } from './run-wait.ts';
-import type { ToolKit } from './tool-kit.ts';
+import { numericNext, type ToolKit } from './tool-kit.ts';
 
 
 /** Largest page of logs a call returns: an agent's context is never flooded. */
@@ -104,9 +104,12 @@ export function runTools(kit: ToolKit): void {
     input: {
       runId,
       after: z.number().int().min(0).max(2_147_483_647).optional().describe('Only entries after this sequence number (the `next` of the previous page)'),
-      level: z.array(z.enum(LOG_LEVELS as [string, ...string[]])).min(1).max(4).optional().describe('Only these levels, e.g. ["warn", "error"]'),
+      level: z
+        .union([z.enum(LOG_LEVELS as [string, ...string[]]), z.array(z.enum(LOG_LEVELS as [string, ...string[]])).min(1).max(4)])
+        .optional()
+        .describe('Only this level or these levels, e.g. "error" or ["warn", "error"]'),
       limit: z.number().int().min(1).max(MAX_LOGS).optional(),
     },
   }, async ({ runId: id, after, level, limit }) =>
-    experiments.readLogs(await resolve(id), { after, limit: limit ?? 100, ...(level ? { levels: level as LogLevel[] } : {}) }));
+    numericNext(await experiments.readLogs(await resolve(id), { after, limit: limit ?? 100, ...(level ? { levels: [level].flat() as LogLevel[] } : {}) })));
 }

@@ -24,6 +24,8 @@ export interface ToolSpec<S extends z.ZodRawShape> {
    * kept in the agents' record; `detail` says in a line what it did.
    */
   changes?: { detail(result: any): string };
+  /** Strings in the answer are kept whole (a source file to edit); other values are still cut when long. */
+  keepStrings?: boolean;
 }
 
 /** What a tool's handler is given besides its arguments. */
@@ -39,15 +41,41 @@ export interface ToolKit {
   define<S extends z.ZodRawShape>(name: string, spec: ToolSpec<S>, handler: (args: z.infer<z.ZodObject<S>>, call: ToolCall) => Promise<unknown>): RegisteredTool;
 }
 
-/** A tool's answer: its JSON, indented for a reader (an agent reads it as text). */
-export function jsonResult(value: unknown): CallToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(value, null, 2) }] };
+/** Longest text a value may take in an answer (a string, or a value's JSON below the answer's own fields). */
+export const MAX_VALUE_CHARS = 4_000;
+
+/**
+ * `value` with every long string, and every long value nested below an answer's fields (a
+ * result's value, a log's metadata), cut to {@link MAX_VALUE_CHARS} with a note saying so:
+ * one 300 KB result must not fill an agent's context. `keepStrings` keeps strings whole
+ * (a source file an agent reads to edit it).
+ */
+export function boundValue(value: unknown, options: { keepStrings?: boolean } = {}, depth = 0): unknown {
+  const cut = (text: string) => `${text.slice(0, MAX_VALUE_CHARS)}… [cut: ${text.length} characters in all]`;
+  if (typeof value === 'string') return !options.keepStrings && value.length > MAX_VALUE_CHARS ? cut(value) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= 3) {
+    const text = JSON.stringify(value);
+    if (text !== undefined && text.length > MAX_VALUE_CHARS) return cut(text);
+  }
+  if (Array.isArray(value)) return value.map((item) => boundValue(item, options, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, boundValue(item, options, depth + 1)]));
+}
+
+/** A tool's answer: its JSON, compact (an agent reads it as text: indentation only costs its context), long values cut. */
+export function jsonResult(value: unknown, options: { keepStrings?: boolean } = {}): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(boundValue(value, options)) }] };
+}
+
+/** A page whose `next` cursor is a sequence number, with `next` as the number the tool's `after` takes. */
+export function numericNext<T extends { next: string | number | null }>(page: T): Omit<T, 'next'> & { next: number | null } {
+  return { ...page, next: page.next === null ? null : Number(page.next) };
 }
 
 /** A thrown error as a tool error: the HTTP API's error body, so both say the same. */
 export function errorResult(error: unknown, log: (error: unknown) => void): CallToolResult {
   const { body } = toErrorResponse(error, log);
-  return { isError: true, content: [{ type: 'text', text: JSON.stringify(body, null, 2) }] };
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
 }
 
 /** One line for the record from an error result. */
@@ -83,7 +111,7 @@ export function createToolKit(server: McpServer, workbench: Workbench, log: (err
             // The same rules as an API body: no NUL, no lone surrogate, no number JSON cannot hold.
             checkJsonInput(args);
             value = await handler(args, { client: clientName(), signal: extra.signal });
-            result = jsonResult(value);
+            result = jsonResult(value, { keepStrings: spec.keepStrings });
           } catch (error) {
             result = errorResult(error, log);
           }

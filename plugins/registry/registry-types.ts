@@ -97,7 +97,7 @@ export interface ExperimentRegistry {
   /** Saves the source atomically, waits for the reload, and returns the resulting entry (with its error, if any). */
   writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }>;
   /** Creates a new experiment file from the template; refuses existing files and taken names. */
-  createExperiment(fileName: string, options?: { name?: string }): Promise<{ file: string; experiment?: ExperimentEntry }>;
+  createExperiment(fileName: string, options?: { name?: string; source?: string }): Promise<{ file: string; experiment?: ExperimentEntry }>;
   /** Resolves when no reload is pending. */
   whenIdle(): Promise<void>;
 }

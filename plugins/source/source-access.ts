@@ -31,7 +31,7 @@ export interface SourceAccessHost {
 export interface SourceAccess {
   readSource(name: string): Promise<{ file: string; source: string }>;
   writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }>;
-  createExperiment(fileName: string, options?: { name?: string }): Promise<{ file: string; experiment?: ExperimentEntry }>;
+  createExperiment(fileName: string, options?: { name?: string; source?: string }): Promise<{ file: string; experiment?: ExperimentEntry }>;
 }
 
 /** Source access over a registry. */
@@ -62,8 +62,11 @@ export function createSourceAccess(host: SourceAccessHost): SourceAccess {
       const name = checkExperimentName(options.name ?? nameFromFile(relative));
       const taken = host.lookup(name);
       if (taken) throw new SourceAccessError('ERR_EXISTS', `an experiment named "${name}" already exists (${taken.file}): choose another name`);
+      // Given source is written as the file's first content: loading the template first would
+      // leave its definition as the "last good" one of a source that does not load.
+      if (options.source !== undefined) checkSource(options.source, relative, host.maxBytes);
       const file = await resolveInside(host.root, relative, { createFolders: true });
-      await createSourceFile(file, experimentTemplate(name, relative), relative);
+      await createSourceFile(file, options.source ?? experimentTemplate(name, relative), relative);
       return result(relative, await host.reload(path.join(host.root, relative)));
     },
   };

@@ -44,7 +44,7 @@ export async function startWorkbenchProcess(args: string[], options: AthanorProc
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the workbench did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`the workbench did not start within 120 s:\n${output}`)), 120_000);
     const check = () => {
       const found = /athanor workbench: (http:\/\/\S+)/.exec(output);
       if (found) {

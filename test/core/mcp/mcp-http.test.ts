@@ -90,4 +90,50 @@ mcp('/mcp is guarded as /api is: a foreign Host or Origin is refused, off loopba
   }, { server: { token: 's3cret' } });
 });
 
+const BIG_VALUES = `import { Definition, Runtime, type RunContext } from 'athanor';
+
+export const experiment = () => Definition.new().name('big_values');
+
+export async function run(ctx: RunContext) {
+  for (let i = 1; i <= 5; i++) Runtime.log(ctx, 'info', \`line \${i}\`);
+  Runtime.log(ctx, 'error', 'x'.repeat(200_000));
+  Runtime.result(ctx, 'blob', { data: 'y'.repeat(300_000) });
+}
+`;
+
+mcp('answers stay small (long values cut, saying so) and page as their descriptions say; a new file that does not load shows no schema', async () => {
+  await withServer(async (context) => {
+    const agent = await connect(context);
+    try {
+      // Created with its own source, broken: nothing of the template is shown for it.
+      const broken = await agent.call('create_experiment', { file: 'never_loaded.ts', source: 'export const x = ;\n' });
+      assert.is(broken.loaded, false);
+      // (Written from the template first, it was listed as "never_loaded" with the template's fields.)
+      const listed = (await agent.call('list_experiments')).filter((e: { file: string; name: string }) => /never_loaded/.test(`${e.file} ${e.name}`));
+      assert.ok(listed.every((e: { schema?: unknown }) => !e.schema), `no schema for a file that never loaded: ${JSON.stringify(listed)}`);
+
+      const created = await agent.call('create_experiment', { file: 'big_values.ts', source: BIG_VALUES });
+      assert.is(created.loaded, true, JSON.stringify(created));
+      const instance = await agent.call('create_instance', { experiment: 'big_values', name: 'big' });
+      const run = await agent.call('start_run', { instanceId: instance.id });
+      const ended = await agent.client.callTool({ name: 'wait_for_run', arguments: { id: run.id, timeoutMs: 60_000 } });
+      const endedText = (ended.content as { text: string }[])[0]!.text;
+      assert.ok(endedText.length < 20_000, `wait_for_run answered ${endedText.length} characters`);
+      assert.match(endedText, '[cut: ');
+      const details = await agent.call('get_result_details', { runId: run.id, key: 'blob' });
+      assert.match(details.items[0].value, /… \[cut: \d+ characters in all\]$/);
+      // Logs page with the `next` they answer, given back as `after`; one level as a string.
+      const first = await agent.call('get_run_logs', { runId: run.id, limit: 2 });
+      assert.type(first.next, 'number');
+      const second = await agent.call('get_run_logs', { runId: run.id, limit: 2, after: first.next });
+      assert.ok(second.items[0].seq > first.items[1].seq);
+      const errors = await agent.call('get_run_logs', { runId: run.id, level: 'error' });
+      assert.is(errors.items.length, 1);
+      assert.ok(errors.items[0].message.length < 5_000, 'a 200,000-character line is cut');
+    } finally {
+      await agent.close();
+    }
+  });
+});
+
 mcp.run();
