@@ -5,11 +5,40 @@
  * and over HTTP.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as assert from 'uvu/assert';
+import { tempProject, type TempProject } from './temp-project.ts';
 
 export const AGENT = 'test-agent';
+
+const BIN = fileURLToPath(new URL('../../bin/athanor.js', import.meta.url));
+
+/** A temporary project for `athanor mcp`, an ES module project as `athanor init` makes. */
+export async function mcpProject(): Promise<TempProject> {
+  const project = await tempProject('athanor-mcp-');
+  // Without "type": "module" tsx loads the experiments as CommonJS, whose cache keeps a
+  // rewritten file's old code (the loader's reload query is ignored).
+  await writeFile(join(project.root, 'package.json'), JSON.stringify({ name: 'mcp-project', private: true, type: 'module' }));
+  return project;
+}
+
+/** The real `athanor mcp` in `project`, as an agent's client starts it (the SDK's stdio transport); its stderr collected. */
+export function spawnMcp(project: TempProject): { transport: StdioClientTransport; stderr: () => string } {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp', '--experiments', project.experimentsDir, '--db', project.pglite],
+    cwd: project.root,
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr!.on('data', (chunk) => (stderr += chunk));
+  return { transport, stderr: () => stderr };
+}
 
 export interface Agent {
   client: Client;

@@ -3,46 +3,26 @@
  * to the workbench's `/mcp` (as `athanor run` hands it runs), so the runs and the agents'
  * record are the open workbench's, with the agent's own client name.
  */
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AGENT, connectAgent } from '../../helpers/mcp-agent.ts';
-import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
+import { AGENT, connectAgent, mcpProject, spawnMcp } from '../../helpers/mcp-agent.ts';
+import type { TempProject } from '../../helpers/temp-project.ts';
 import { startWorkbenchProcess } from '../../helpers/workbench-process.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
 const stdio = suite('athanor mcp beside athanor dev');
 let project: TempProject;
 
 stdio.before.each(async () => {
-  project = await tempProject('athanor-mcp-');
-  // An ES module project, as `athanor init` makes: without it tsx loads the experiments as
-  // CommonJS, whose cache keeps a rewritten file's old code (the loader's reload query is ignored).
-  await writeFile(join(project.root, 'package.json'), JSON.stringify({ name: 'mcp-project', private: true, type: 'module' }));
+  project = await mcpProject();
 });
 stdio.after.each(async () => {
   await project.remove();
 });
 
-function spawnMcp(): { transport: StdioClientTransport; stderr: () => string } {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN, 'mcp', '--experiments', project.experimentsDir, '--db', project.pglite],
-    cwd: project.root,
-    stderr: 'pipe',
-  });
-  let stderr = '';
-  transport.stderr!.on('data', (chunk) => (stderr += chunk));
-  return { transport, stderr: () => stderr };
-}
-
 stdio('beside athanor dev, the session goes to the workbench\'s /mcp: the run and the record are the workbench\'s', async () => {
   const workbench = await startWorkbenchProcess(['--experiments', project.experimentsDir, '--db', project.pglite]);
   try {
-    const { transport, stderr } = spawnMcp();
+    const { transport, stderr } = spawnMcp(project);
     const agent = await connectAgent(transport);
     try {
       assert.match(stderr(), `is held by the workbench at ${workbench.url} (process ${workbench.child.pid}): serving its /mcp over stdio`);

@@ -4,43 +4,23 @@
  * embedded database itself and serves the whole loop over stdio (beside `athanor dev`:
  * mcp-stdio.handoff.test.ts).
  */
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createExperimentsService } from '../../../core/experiments-service.ts';
 import { openDatabase } from '../../../storage/open-database.ts';
-import { AGENT, agentLoop, badInputs, connectAgent } from '../../helpers/mcp-agent.ts';
-import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
+import { AGENT, agentLoop, badInputs, connectAgent, mcpProject, spawnMcp } from '../../helpers/mcp-agent.ts';
+import type { TempProject } from '../../helpers/temp-project.ts';
 import { until } from '../../helpers/until.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
 const stdio = suite('athanor mcp over stdio');
 let project: TempProject;
 
 stdio.before.each(async () => {
-  project = await tempProject('athanor-mcp-');
-  // An ES module project, as `athanor init` makes: without it tsx loads the experiments as
-  // CommonJS, whose cache keeps a rewritten file's old code (the loader's reload query is ignored).
-  await writeFile(join(project.root, 'package.json'), JSON.stringify({ name: 'mcp-project', private: true, type: 'module' }));
+  project = await mcpProject();
 });
 stdio.after.each(async () => {
   await project.remove();
 });
-
-function spawnMcp(): { transport: StdioClientTransport; stderr: () => string } {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN, 'mcp', '--experiments', project.experimentsDir, '--db', project.pglite],
-    cwd: project.root,
-    stderr: 'pipe',
-  });
-  let stderr = '';
-  transport.stderr!.on('data', (chunk) => (stderr += chunk));
-  return { transport, stderr: () => stderr };
-}
 
 const gone = (pid: number) => {
   try {
@@ -52,7 +32,7 @@ const gone = (pid: number) => {
 };
 
 stdio('alone, it opens the project\'s workbench and serves the whole loop; the record stays in its database', async () => {
-  const { transport, stderr } = spawnMcp();
+  const { transport, stderr } = spawnMcp(project);
   const agent = await connectAgent(transport);
   const pid = transport.pid!;
   try {
