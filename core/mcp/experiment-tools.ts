@@ -9,6 +9,7 @@ import type { ExperimentEntry } from '../../plugins/experiment-registry.ts';
 import { InputError, NotFoundError } from '../errors.ts';
 import { validateConfig } from '../experiment/index.ts';
 import type { SchemaNoted } from './instance-tools.ts';
+import { configurationInput } from './tool-inputs.ts';
 import type { ToolKit } from './tool-kit.ts';
 
 /** The experiment by name, or an error naming it (and what there is). */
@@ -62,7 +63,7 @@ export function experimentTools(kit: ToolKit): SchemaNoted {
     description: validateBase,
     input: {
       experiment: experimentName,
-      configuration: z.record(z.string(), z.unknown()).describe('Field values; fields left out take their defaults'),
+      configuration: configurationInput.describe('Field values; fields left out take their defaults'),
     },
   }, async ({ experiment, configuration }) => {
     const entry = experimentEntry(kit, experiment);

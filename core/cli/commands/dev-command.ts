@@ -12,6 +12,7 @@ import { createWorkbench, RUNS_MODES, type RunsMode } from '../../workbench.ts';
 import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { advertiseWorkbench } from '../../../storage/backends/pglite-lock.ts';
 import { parseCommandArgs } from '../cli-args.ts';
+import { untilStopSignal } from '../stop-signal.ts';
 import { listeningOn, openingDatabase } from '../environment-error.ts';
 import { InputError } from '../../errors.ts';
 
@@ -143,15 +144,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     ),
   );
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopSignal();
   out('stopping: cancelling active runs…');
   await server.close();
   await Promise.all([workbench.close(), ui.close()]);
