@@ -4,7 +4,7 @@
  *
  * - Postgres and PGlite: one `COPY` per batch, on the caller's connection (copy-rows.ts;
  *   measured faster than `insert … select * from unnest(…)` by a fifth or more).
- * - pg-mem has no COPY: multi-row `insert … values` (memory-backend.ts).
+ * - pg-mem has no COPY: its table API, bypassing its slow SQL parser (memory-backend.ts).
  *
  * Rows are taken as the service builds them: `metadata`/`value` as JSON text (or null for
  * metadata), times as Dates or ISO strings. JSON text goes to Postgres as text and is
@@ -57,8 +57,7 @@ const copyPoints = (db: Kysely<DatabaseSchema>, rows: readonly NewRunPointRow[])
 
 /**
  * Inserts log rows in as few statements as possible: one COPY on Postgres and PGlite; one
- * statement per 1,000 rows on pg-mem, several run in one transaction unless `database.db`
- * already is one. All or nothing. Returns the number of rows.
+ * call of pg-mem's table API on pg-mem. All or nothing. Returns the number of rows.
  * Sequence numbers are the caller's: reserve them by bumping `runs.log_count` in the same
  * transaction.
  *
@@ -67,7 +66,7 @@ const copyPoints = (db: Kysely<DatabaseSchema>, rows: readonly NewRunPointRow[])
  */
 export async function insertLogRows(database: DatabaseHandle, rows: readonly NewRunLogRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  if (database.kind === 'memory') await (await memoryBackend()).insertRowsWithoutUnnest(database.db, 'run_logs', rows);
+  if (database.kind === 'memory') await (await memoryBackend()).insertRows(database.db, 'run_logs', rows);
   else await copyLogs(database.db, rows);
   return rows.length;
 }
@@ -75,7 +74,7 @@ export async function insertLogRows(database: DatabaseHandle, rows: readonly New
 /** Inserts result rows like {@link insertLogRows}; `value` is JSON text. Returns the number of rows. */
 export async function insertResultRows(database: DatabaseHandle, rows: readonly NewRunResultRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  if (database.kind === 'memory') await (await memoryBackend()).insertRowsWithoutUnnest(database.db, 'run_results', rows);
+  if (database.kind === 'memory') await (await memoryBackend()).insertRows(database.db, 'run_results', rows);
   else await copyResults(database.db, rows);
   return rows.length;
 }
@@ -86,7 +85,7 @@ export async function insertResultRows(database: DatabaseHandle, rows: readonly 
  */
 export async function insertPointRows(database: DatabaseHandle, rows: readonly NewRunPointRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  if (database.kind === 'memory') await (await memoryBackend()).insertRowsWithoutUnnest(database.db, 'run_points', rows);
+  if (database.kind === 'memory') await (await memoryBackend()).insertRows(database.db, 'run_points', rows);
   else await copyPoints(database.db, rows);
   return rows.length;
 }
