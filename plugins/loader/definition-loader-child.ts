@@ -74,9 +74,24 @@ async function warmUp(): Promise<void> {
   }
 }
 
+const requireCache = createRequire(import.meta.url).cache;
+
+/**
+ * In a project without `"type": "module"` tsx loads `.ts` files as CommonJS, kept in
+ * require's cache by path: the load's query does not reach it, so an edited file would keep
+ * its old code. Local modules are forgotten there before each load.
+ */
+function forgetLocalCommonJs(): void {
+  for (const key of Object.keys(requireCache)) {
+    const relative = path.relative(settings.root, key);
+    if (!relative.startsWith('..') && !path.isAbsolute(relative) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete requireCache[key];
+  }
+}
+
 /** Imports one module (fresh, with its local imports) and reads its definition. */
 async function loadModule(file: string): Promise<LoadResult> {
   let namespace: Record<string, unknown>;
+  forgetLocalCommonJs();
   try {
     namespace = await import(`${pathToFileURL(file).href}?${LOAD_PARAM}=${++loads}`);
   } catch (error) {

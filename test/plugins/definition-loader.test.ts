@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createDefinitionLoader, type DefinitionLoader } from '../../plugins/loader/definition-loader.ts';
@@ -45,6 +45,20 @@ export const run = () => {};
   assert.is(description(await shared.load(folder.path('pkg/exp.ts'))), 'one');
   await writeFile(folder.path('pkg/lib/value.ts'), "export const value: string = 'two';\n");
   assert.is(description(await shared.load(folder.path('pkg/exp.ts'))), 'two');
+});
+
+test('in a project without "type": "module" (its .ts files load as CommonJS) an edit is read too', async ({ folder, shared }) => {
+  await folder.write('cjs/package.json', JSON.stringify({ name: 'cjs-project' }));
+  await folder.write('cjs/lib/value.ts', "export const value: string = 'one';\n");
+  await folder.write('cjs/exp.ts', `import { value } from './lib/value.ts';
+export const experiment = () => ({ resolve: () => ({ name: 'exp', description: value, schema: {} }) });
+export const run = () => {};
+`);
+  assert.is(description(await shared.load(folder.path('cjs/exp.ts'))), 'one');
+  await writeFile(folder.path('cjs/lib/value.ts'), "export const value: string = 'two';\n");
+  assert.is(description(await shared.load(folder.path('cjs/exp.ts'))), 'two', 'the edited helper');
+  await writeFile(folder.path('cjs/exp.ts'), (await readFile(folder.path('cjs/exp.ts'), 'utf8')).replace('description: value', "description: `${value}!`"));
+  assert.is(description(await shared.load(folder.path('cjs/exp.ts'))), 'two!', 'the edited experiment');
 });
 
 test('the process is recycled after maxLoadsPerProcess loads, with no failed load', async ({ folder }) => {
