@@ -184,7 +184,13 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
     // On the queue, runs this supervisor executes are jobs: the code they were queued with, and its name.
     ...(runs === 'local'
       ? {}
-      : { worker: workerName, codeFromRun: true, cancelElsewhere: (run, reason) => pool!.cancelElsewhere(run, reason), retryRun: (failed) => pool!.retry(failed) }),
+      : {
+          worker: workerName,
+          codeFromRun: true,
+          cancelElsewhere: (run, reason) => pool!.cancelElsewhere(run, reason),
+          retryRun: (failed) => pool!.retry(failed),
+          dropQueuedJob: (runId) => pool!.dropQueuedJob(runId),
+        }),
     ...options.supervisor,
   });
   const { recovered } = await supervisor.start();

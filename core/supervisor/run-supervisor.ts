@@ -99,6 +99,8 @@ export interface RunSupervisorOptions {
    * Unset, the retry runs here; a node of the run pool queues it for any worker instead.
    */
   retryRun?: (failed: Run) => Promise<Run | undefined>;
+  /** Removes a cancelled run's job from the job queue, if no worker took it yet (a node of the run pool). */
+  dropQueuedJob?: (runId: string) => Promise<void>;
 }
 
 /** What `cancelRun` did. */
@@ -111,7 +113,8 @@ export interface CancelOutcome {
 
 export class RunSupervisor {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  readonly #o: Required<Omit<RunSupervisorOptions, 'worker' | 'cancelElsewhere' | 'retryRun'>> & Pick<RunSupervisorOptions, 'worker' | 'cancelElsewhere' | 'retryRun'>;
+  readonly #o: Required<Omit<RunSupervisorOptions, 'worker' | 'cancelElsewhere' | 'retryRun' | 'dropQueuedJob'>> &
+    Pick<RunSupervisorOptions, 'worker' | 'cancelElsewhere' | 'retryRun' | 'dropQueuedJob'>;
   readonly #active = new Map<string, RunServer>();
   /** Runs waiting for a slot, as they were when queued. */
   readonly #queue: Run[] = [];
@@ -220,6 +223,8 @@ export class RunSupervisor {
     const run = await this.#o.service.getRun(runId);
     if (run.status === 'pending') {
       const cancelled = await this.#o.service.transitionRun(runId, 'cancelled', { error: reason });
+      // The row first: a worker that takes the job meanwhile finds the run cancelled and skips it.
+      await this.#o.dropQueuedJob?.(runId).catch((error: unknown) => console.error(`athanor: could not remove cancelled run ${runId}'s job: ${(error as Error)?.message ?? error}`));
       this.#o.bus.publish('run.status', { runId, instanceId: run.instanceId, status: cancelled.status, run: cancelled });
       return { run: cancelled, changed: true, message: 'the run was cancelled before it started' };
     }

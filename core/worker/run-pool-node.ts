@@ -21,7 +21,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { shouldRetry, type ExperimentsService } from '../experiments-service.ts';
 import type { PoolWorker, Run } from '../records.ts';
 import type { RunSupervisor } from '../supervisor/run-supervisor.ts';
-import { migrateQueue, startJobRunner, type RunJobPayload } from './job-queue.ts';
+import { migrateQueue, removeRunJob, startJobRunner, type RunJobPayload } from './job-queue.ts';
 import { listenForNotices, type NoticeListener } from './notice-listener.ts';
 import { createRemoteRunEvents } from './remote-run-events.ts';
 import { bridgeRunEvents } from './run-event-bridge.ts';
@@ -123,6 +123,11 @@ export class RunPoolNode {
     if (!run.worker) return undefined;
     await notifyCancel(this.#o.db, { runId: run.id, reason });
     return `the run is being cancelled on worker ${run.worker}`;
+  }
+
+  /** Removes a cancelled, queued run's job, so no worker takes it (see removeRunJob). */
+  dropQueuedJob(runId: string): Promise<void> {
+    return removeRunJob(this.#o.db, runId);
   }
 
   /**
