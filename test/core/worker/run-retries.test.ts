@@ -9,7 +9,7 @@
  *   its next attempt runs on another worker; a run that throws on a worker is retried on
  *   the queue too.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
@@ -47,7 +47,6 @@ pool.before(async (context) => {
   context.database = await createScratchDatabase(url!);
   context.project = await tempProject('athanor-retries-');
   context.workerProject = await tempProject('athanor-retries-worker-');
-  const { readFile } = await import('node:fs/promises');
   await context.project.addExperiment('flaky_fixture.ts', await readFile(FLAKY, 'utf8'));
   const pkg = join(context.project.root, 'node_modules', ONLY_ON_SERVER);
   await mkdir(pkg);
