@@ -8,9 +8,10 @@
  *   node --import tsx bench/start-latency-probe.ts   (ATHANOR_TEST_DATABASE_URL, 8 starts each)
  *
  * `PROBE_WARM_TSX_CACHE=1` first imports the worker's snapshot of the experiment once in a
- * process that lives long enough for tsx to write its transform cache: a run host exits
- * (process.exit) right after its run, before tsx's asynchronous cache write lands, so a
- * snapshot only run hosts ever import is transformed again (esbuild) by every run.
+ * process that lives long enough for tsx to write its transform cache. It found the cause
+ * of a slow queued start: run hosts exited right after their run, before tsx's asynchronous
+ * cache write landed, so a snapshot only run hosts import was transformed again (esbuild)
+ * by every run; run-host-entry.ts now lets such writes land before exiting.
  */
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
