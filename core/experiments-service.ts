@@ -15,6 +15,7 @@ import * as instanceVersions from './experiments/instance-versions.ts';
 import * as runData from './experiments/run-data.ts';
 import * as runIds from './experiments/run-ids.ts';
 import * as runs from './experiments/runs.ts';
+import * as runRetries from './experiments/run-retries.ts';
 import * as runWriter from './experiments/run-writer.ts';
 import * as runMetrics from './experiments/run-metrics.ts';
 import * as resultSeries from './experiments/result-series.ts';
@@ -28,6 +29,8 @@ export type { NewInstance, InstanceChanges, CloneOptions } from './experiments/i
 export type { ListInstancesOptions, PageInstancesOptions } from './experiments/instance-list.ts';
 export type { ListVersionsOptions } from './experiments/instance-versions.ts';
 export type { ListRunsOptions, RerunCode, RunTransition } from './experiments/runs.ts';
+export type { RetryOptions } from './experiments/run-retries.ts';
+export { shouldRetry } from './experiments/run-retries.ts';
 export type {
   NewLogEntry,
   NewResultEntry,
@@ -88,6 +91,9 @@ const instanceApi = {
 const runApi = {
   createRun: runs.createRun,
   createRerun: runs.createRerun,
+  /** The next attempt of a failed run its definition retries (`Definition.retries(n)`), or undefined. */
+  createRetry: runRetries.createRetry,
+  getRetry: runRetries.getRetry,
   /** The full id of a run given by its id or a unique prefix of 8+ hex characters (what the UI shows). */
   resolveRunId: runIds.resolveRunId,
   getRun: runs.getRun,

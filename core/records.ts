@@ -165,11 +165,19 @@ export interface Run {
   agent: string | null;
   /** The worker that ran it (`athanor worker --name`), or null for a run of the workbench's own supervisor. */
   worker: string | null;
+  /** Which attempt this is: 1, or 2 and up for a retry (`Definition.retries(n)`). */
+  attempt: number;
+  /** Retries its definition allowed when it was created: attempts are at most `retries + 1`. */
+  retries: number;
+  /** The failed run this one retries, if any. */
+  retryOf: string | null;
 }
 
 /** `GET /api/runs/:id`: the run with its code's files (paths) and its environment's diff. */
 export interface RunDetail extends Run {
   code: { hash: string; entry: string; files: string[]; note: string | null } | null;
+  /** The run that retries this failed one (its next attempt), if any. */
+  retriedBy: string | null;
 }
 
 export interface LogEntry {

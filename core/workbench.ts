@@ -182,7 +182,15 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
     // PGlite and pg-mem have one connection: stores queued for it only make reads wait longer.
     ...(database.kind === 'postgres' ? {} : { storeSlots: 1 }),
     // On the queue, runs this supervisor executes are jobs: the code they were queued with, and its name.
-    ...(runs === 'local' ? {} : { worker: workerName, codeFromRun: true, cancelElsewhere: (run, reason) => pool!.cancelElsewhere(run, reason) }),
+    ...(runs === 'local'
+      ? {}
+      : {
+          worker: workerName,
+          codeFromRun: true,
+          cancelElsewhere: (run, reason) => pool!.cancelElsewhere(run, reason),
+          retryRun: (failed) => pool!.retry(failed),
+          dropQueuedJob: (runId) => pool!.dropQueuedJob(runId),
+        }),
     ...options.supervisor,
   });
   const { recovered } = await supervisor.start();

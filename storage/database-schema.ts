@@ -76,6 +76,12 @@ export interface RunsTable {
   agent: ColumnType<string | null, string | null | undefined, string | null>;
   /** The worker that ran it (migration 0006); null for runs of the workbench's own supervisor. */
   worker: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Retries its definition allowed when it was created (migration 0007). */
+  retries: ColumnType<number, number | undefined, number>;
+  /** 1, or 2 and up for a retry (migration 0007). */
+  attempt: ColumnType<number, number | undefined, number>;
+  /** The failed run this one retries (unique: one retry per failed run). */
+  retry_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A live worker's lease (migration 0006; core/worker/worker-lease.ts). */

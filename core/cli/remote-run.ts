@@ -10,8 +10,9 @@
  * `/api/runs/ID`, so nothing is missed or printed twice, whatever the stream drops. A poll
  * every second covers a stream that is down.
  */
+import { awaitRetry, retryExpected, retryLine } from './run-attempts.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FINISHED_STATUSES, type Instance, type LogEntry, type Page, type ResultEntry, type Run, type RunProgress } from '../records.ts';
+import { FINISHED_STATUSES, type Instance, type LogEntry, type Page, type ResultEntry, type Run, type RunDetail, type RunProgress } from '../records.ts';
 import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from './run-report.ts';
 import { checkExperiment, cliInstanceName, configurationFrom, refuseSetsOnExisting, RUN_USAGE, type RunnableEntry, type RunRequest } from './run-input.ts';
 import { parseSetOptions } from './set-options.ts';
@@ -99,18 +100,30 @@ export async function runInWorkbench(holder: HoldingWorkbench, request: RunReque
   io.stderr.write(`athanor: ${holder.spec} is held by the workbench at ${client.origin} (process ${holder.pid}): running there, as ${client.origin}/runs/${created.id}\n`);
   const follower = new RunFollower(io, request.json);
   const stopWaiting = new AbortController();
+  // The attempt followed: the run, then each retry its definition asks for.
+  let current = created.id;
   const cancel = () =>
-    void client.request('POST', `/api/runs/${path(created.id)}/cancel`).catch((error) => follower.out.line(`could not cancel the run: ${(error as Error).message}`));
+    void client.request('POST', `/api/runs/${path(current)}/cancel`).catch((error) => follower.out.line(`could not cancel the run: ${(error as Error).message}`));
   const off = onInterrupts(follower.out, cancel, {
     message: `no longer waiting: the workbench ends the run (${client.origin}/runs/${created.id})`,
     action: () => stopWaiting.abort(),
   });
   let final: Run;
   try {
-    final = await follow(client, created.id, follower, stopWaiting.signal);
+    for (;;) {
+      final = await follow(client, current, follower, stopWaiting.signal);
+      const failed = final;
+      const retryId = retryExpected(failed)
+        ? await awaitRetry(async () => (await client.request<RunDetail>('GET', `/api/runs/${path(failed.id)}`)).retriedBy)
+        : undefined;
+      if (!retryId || stopWaiting.signal.aborted) break;
+      const retry = await client.request<Run>('GET', `/api/runs/${path(retryId)}`);
+      follower.out.line(retryLine(failed, retry));
+      current = retry.id;
+    }
   } catch (error) {
     // The workbench went away mid-run (stopped, crashed): what became of the run is its to say.
-    io.stderr.write(`athanor: lost the workbench while following run ${created.id}: ${escapeControls((error as Error).message)}\n`);
+    io.stderr.write(`athanor: lost the workbench while following run ${current}: ${escapeControls((error as Error).message)}\n`);
     return 1;
   } finally {
     off();

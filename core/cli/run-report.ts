@@ -70,16 +70,19 @@ export function onInterrupts(
 /** Prints how `run` ended with its latest results (key → value); returns the exit code. */
 export function reportRunEnd(
   io: RunCommandIO,
-  run: Pick<Run, 'id' | 'status' | 'error'> & Partial<Pick<Run, 'configuration' | 'codeHash' | 'environment'>>,
+  run: Pick<Run, 'id' | 'status' | 'error'> & Partial<Pick<Run, 'configuration' | 'codeHash' | 'environment' | 'attempt' | 'retries' | 'retryOf'>>,
   results: Record<string, unknown>,
   json: boolean,
 ): number {
   if (json) {
     // What the run ran with goes with what it produced (issue 13): enough to reproduce it.
-    const { configuration = null, codeHash = null, environment = null } = run;
-    io.stdout.write(`${stringifyForTerminal({ runId: run.id, status: run.status, error: run.error, results, configuration, codeHash, environment })}\n`);
+    const { configuration = null, codeHash = null, environment = null, attempt = 1, retries = 0, retryOf = null } = run;
+    const record = { runId: run.id, status: run.status, error: run.error, results, configuration, codeHash, environment, attempt, retries, retryOf };
+    io.stdout.write(`${stringifyForTerminal(record)}\n`);
   } else {
-    io.stdout.write(`run ${run.id} ${run.status}${run.error ? `: ${escapeControls(run.error)}` : ''}\n`);
+    // The attempt, when the experiment retries: "(attempt 2 of 3)".
+    const attempt = run.retries ? ` (attempt ${run.attempt ?? 1} of ${run.retries + 1})` : '';
+    io.stdout.write(`run ${run.id} ${run.status}${attempt}${run.error ? `: ${escapeControls(run.error)}` : ''}\n`);
     for (const line of formatResultsTable(results, { columns: io.stdout.isTTY ? io.stdout.columns : undefined })) io.stdout.write(`${line}\n`);
   }
   return RUN_EXIT_CODES[run.status] ?? 1;

@@ -46,6 +46,9 @@ export function toRun(row: RunRow): Run {
     instanceVersion: row.instance_version ?? null,
     agent: row.agent ?? null,
     worker: row.worker ?? null,
+    attempt: Number(row.attempt ?? 1),
+    retries: Number(row.retries ?? 0),
+    retryOf: row.retry_of ?? null,
   };
 }
 

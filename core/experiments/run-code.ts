@@ -86,5 +86,7 @@ export async function getRunDetail(context: ServiceContext, runId: string): Prom
       .executeTakeFirst();
     if (diff) environment = { ...environment!, git: { ...git, diff: diff.diff } };
   }
-  return { ...run, environment, code };
+  // Only a failed run can have been retried: others skip the look-up.
+  const retry = run.status === 'failed' ? await db.selectFrom('runs').select('id').where('retry_of', '=', run.id).executeTakeFirst() : undefined;
+  return { ...run, environment, code, retriedBy: retry?.id ?? null };
 }

@@ -4,7 +4,7 @@ import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from
 import { FINISHED_STATUSES, RUN_STATUSES, type Page, type Run, type RunEnvironment, type RunOptions, type RunOrigin, type RunProgress, type RunStatus } from '../records.ts';
 import { toRun } from './row-mappers.ts';
 import { statusesBefore } from './run-lifecycle.ts';
-import { checkId, type ServiceContext } from './service-context.ts';
+import { checkId, retriesOf, type ServiceContext } from './service-context.ts';
 
 export interface RunTransition {
   /** Why the run failed or was cancelled. */
@@ -70,7 +70,7 @@ export async function createRun(context: ServiceContext, instanceId: string, opt
   const checked = checkOptions(options);
   const agent = agentOf(origin);
   // Its version now is the one the run links to (instance history).
-  const exists = await context.database.db.selectFrom('instances').select(['id', 'version']).where('id', '=', id).executeTakeFirst();
+  const exists = await context.database.db.selectFrom('instances').select(['id', 'version', 'experiment']).where('id', '=', id).executeTakeFirst();
   if (!exists) throw new NotFoundError(`instance ${instanceId} not found`);
   const row = await context.database.db
     .insertInto('runs')
@@ -89,6 +89,7 @@ export async function createRun(context: ServiceContext, instanceId: string, opt
       completed_at: null,
       instance_version: exists.version,
       agent,
+      retries: retriesOf(context, exists.experiment),
     })
     .returningAll()
     .executeTakeFirstOrThrow()
@@ -113,6 +114,7 @@ export async function createRerun(context: ServiceContext, runId: string, code: 
   const agent = agentOf(origin);
   const previous = await getRun(context, runId);
   if (!previous.configuration) throw new ConflictError(`run ${previous.id} never started: it has no configuration to run again`);
+  const instance = await context.database.db.selectFrom('instances').select('experiment').where('id', '=', previous.instanceId).executeTakeFirst();
   let snapshot: string | null = null;
   if (code === 'snapshot') {
     const kept = previous.codeHash
@@ -139,6 +141,8 @@ export async function createRerun(context: ServiceContext, runId: string, code: 
       instance_version: previous.instanceVersion,
       options: JSON.stringify(previous.options),
       agent,
+      // A rerun is a new chain of attempts, with the retries the definition allows now.
+      retries: instance ? retriesOf(context, instance.experiment) : 0,
       owner: null,
       heartbeat_at: null,
       created_at: creationTime(context),

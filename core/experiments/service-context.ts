@@ -42,3 +42,12 @@ export function definitionOf(context: ServiceContext, experiment: unknown): Defi
   }
   return found;
 }
+
+/**
+ * Retries an experiment's definition allows now (`Definition.retries(n)`), recorded on
+ * each new run; 0 when the experiment is unknown here or its file is broken.
+ */
+export function retriesOf(context: ServiceContext, experiment: string): number {
+  const found = context.definitions(experiment);
+  return found === undefined || found instanceof Error ? 0 : (found.retries ?? 0);
+}

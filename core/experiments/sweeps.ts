@@ -137,7 +137,7 @@ function planSweep(context: ServiceContext, input: NewSweep) {
   const names = combinations.map((assignment) => checkName(sweepInstanceName(name, assignment)));
   const twice = names.find((candidate, i) => names.indexOf(candidate) !== i);
   if (twice !== undefined) throw new InputError(`two combinations would both be named ${JSON.stringify(twice)}: make the grid's values read differently`);
-  return { experiment: definition.name, description, names, configurations };
+  return { experiment: definition.name, description, names, configurations, retries: definition.retries ?? 0 };
 }
 
 /**
@@ -168,6 +168,7 @@ export async function createSweep(context: ServiceContext, input: NewSweep, orig
     created_at: creationTime(context),
     instance_version: 1,
     agent,
+    retries: plan.retries,
   }));
   const chunks = <T>(rows: T[]) => Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
   const written = await context.database.db

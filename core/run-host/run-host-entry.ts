@@ -26,15 +26,32 @@ function printed(): Promise<unknown> {
   return Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
 }
 
+/** The longest the process waits, once the run has ended, for its file writes to land. */
+const WRITES_GRACE_MS = 200;
+
+/**
+ * Resolves once no file operation of this process is under way, or after
+ * {@link WRITES_GRACE_MS}. tsx writes its transform cache asynchronously: a host that exited
+ * at once after a short run left the entry empty, so every run of a worker's snapshot
+ * (imported by run hosts only) was transformed again by esbuild, 150–1,000 ms of its start.
+ */
+async function writesLanded(): Promise<void> {
+  const deadline = Date.now() + WRITES_GRACE_MS;
+  const writing = () => process.getActiveResourcesInfo().some((kind) => kind.startsWith('FSReq'));
+  while (writing() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
 /**
  * Reports the outcome and leaves: first what the experiment printed goes out (exiting drops
  * what a pipe still queues: a 100 MiB console.log lost most of its text), then the end
- * frame, then the process exits, whatever timers the experiment left behind.
+ * frame; file writes under way get a moment to land; then the process exits, whatever
+ * timers the experiment left behind.
  */
 async function finish(outcome: 'completed' | 'failed' | 'cancelled', error?: ReturnType<typeof toWireError>, code = 0): Promise<never> {
   process.channel?.unref();
   await printed();
   sink?.end(outcome, error);
+  await writesLanded();
   process.exit(code);
 }
 

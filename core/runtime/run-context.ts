@@ -30,6 +30,10 @@ export interface RunInfo {
   status: string;
   startedAt: string | null;
   codeHash: string | null;
+  /** 1, or 2 and up when this run retries a failed one (`Definition.retries(n)`). */
+  attempt: number;
+  /** The failed run this attempt retries, if any. */
+  retryOf: string | null;
   [key: string]: unknown;
 }
 

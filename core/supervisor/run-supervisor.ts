@@ -7,7 +7,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EventBus } from '../events/event-bus.ts';
-import type { ExperimentsService } from '../experiments-service.ts';
+import { shouldRetry, type ExperimentsService } from '../experiments-service.ts';
 import { InvalidTransitionError } from '../errors.ts';
 import type { CodeSnapshot, Instance, Run } from '../records.ts';
 import type { RunDispatcher } from './run-dispatcher.ts';
@@ -93,6 +93,14 @@ export interface RunSupervisorOptions {
    * or undefined when that process cannot be reached.
    */
   cancelElsewhere?: (run: Run, reason: string) => Promise<string | undefined>;
+  /**
+   * Starts the next attempt of a run that failed here and that its definition retries
+   * (`Definition.retries(n)`); resolves with the retry, or undefined when none was made.
+   * Unset, the retry runs here; a node of the run pool queues it for any worker instead.
+   */
+  retryRun?: (failed: Run) => Promise<Run | undefined>;
+  /** Removes a cancelled run's job from the job queue, if no worker took it yet (a node of the run pool). */
+  dropQueuedJob?: (runId: string) => Promise<void>;
 }
 
 /** What `cancelRun` did. */
@@ -105,7 +113,8 @@ export interface CancelOutcome {
 
 export class RunSupervisor {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  readonly #o: Required<Omit<RunSupervisorOptions, 'worker' | 'cancelElsewhere'>> & Pick<RunSupervisorOptions, 'worker' | 'cancelElsewhere'>;
+  readonly #o: Required<Omit<RunSupervisorOptions, 'worker' | 'cancelElsewhere' | 'retryRun' | 'dropQueuedJob'>> &
+    Pick<RunSupervisorOptions, 'worker' | 'cancelElsewhere' | 'retryRun' | 'dropQueuedJob'>;
   readonly #active = new Map<string, RunServer>();
   /** Runs waiting for a slot, as they were when queued. */
   readonly #queue: Run[] = [];
@@ -214,6 +223,8 @@ export class RunSupervisor {
     const run = await this.#o.service.getRun(runId);
     if (run.status === 'pending') {
       const cancelled = await this.#o.service.transitionRun(runId, 'cancelled', { error: reason });
+      // The row first: a worker that takes the job meanwhile finds the run cancelled and skips it.
+      await this.#o.dropQueuedJob?.(runId).catch((error: unknown) => console.error(`athanor: could not remove cancelled run ${runId}'s job: ${(error as Error)?.message ?? error}`));
       this.#o.bus.publish('run.status', { runId, instanceId: run.instanceId, status: cancelled.status, run: cancelled });
       return { run: cancelled, changed: true, message: 'the run was cancelled before it started' };
     }
@@ -249,12 +260,30 @@ export class RunSupervisor {
       const run = this.#queue.shift()!;
       const server = this.#createServer(run);
       this.#active.set(run.id, server);
-      void server.done.then((final) => {
+      void server.done.then(async (final) => {
         this.#active.delete(run.id);
+        // Before the run settles, so whoever waits for it finds its retry (athanor run follows it).
+        if (!this.#stopped && shouldRetry(final)) await this.#retry(final);
         this.#settle(run.id, final);
         if (!this.#stopped) this.#pump();
       });
       void server.start();
+    }
+  }
+
+  /** Starts a failed run's next attempt (see `retryRun`); a retry that cannot be made is reported, never thrown. */
+  async #retry(failed: Run): Promise<void> {
+    try {
+      if (this.#o.retryRun) {
+        await this.#o.retryRun(failed);
+        return;
+      }
+      const retry = await this.#o.service.createRetry(failed.id);
+      if (!retry) return;
+      this.#o.bus.publish('run.status', { runId: retry.id, instanceId: retry.instanceId, status: retry.status, run: retry });
+      await this.startRun(retry.id);
+    } catch (error) {
+      console.error(`athanor: could not retry run ${failed.id}: ${(error as Error)?.message ?? error}`);
     }
   }
 

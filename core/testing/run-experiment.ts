@@ -127,6 +127,10 @@ export async function runExperiment<S extends ExperimentSource>(
     instanceVersion: 1,
     agent: null,
     worker: null,
+    // The harness runs one attempt: retries are the workbench's (a test sees each failure).
+    attempt: 1,
+    retries: 0,
+    retryOf: null,
   });
   let onProgress: (progress: RunProgress) => void = () => {};
   const dispatcher = inProcess ? createInProcessDispatcher({ load: () => registry.module() }) : sharedChildDispatcher();

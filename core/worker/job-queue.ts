@@ -39,7 +39,11 @@ export async function addRunJob(trx: Transaction<DatabaseSchema> | Kysely<Databa
   await sql`select graphile_worker.add_job(${RUN_TASK}, ${payload}::json, max_attempts => ${MAX_ATTEMPTS}, job_key => ${runId})`.execute(trx);
 }
 
-/** Removes run `runId`'s job if no worker holds it yet (a queued run cancelled). */
+/**
+ * Removes run `runId`'s job (a queued run cancelled): deleted when no worker holds it; when
+ * one does, graphile-worker's `remove_job` clears its key and leaves it no attempt to retry
+ * (that worker finds the run cancelled and completes the job).
+ */
 export async function removeRunJob(db: Kysely<DatabaseSchema>, runId: string): Promise<void> {
   await sql`select graphile_worker.remove_job(${runId})`.execute(db);
 }

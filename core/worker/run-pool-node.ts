@@ -18,13 +18,14 @@ import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../../storage/database-schema.ts';
 import { InvalidTransitionError, NotFoundError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { ExperimentsService } from '../experiments-service.ts';
+import { shouldRetry, type ExperimentsService } from '../experiments-service.ts';
 import type { PoolWorker, Run } from '../records.ts';
 import type { RunSupervisor } from '../supervisor/run-supervisor.ts';
-import { migrateQueue, startJobRunner, type RunJobPayload } from './job-queue.ts';
+import { migrateQueue, removeRunJob, startJobRunner, type RunJobPayload } from './job-queue.ts';
 import { listenForNotices, type NoticeListener } from './notice-listener.ts';
 import { createRemoteRunEvents } from './remote-run-events.ts';
 import { bridgeRunEvents } from './run-event-bridge.ts';
+import { queueRetry } from './run-retry.ts';
 import { CANCEL_CHANNEL, decodeCancelNotice, decodeRunNotice, notifyCancel, RUNS_CHANNEL, RunNoticeSender } from './run-notifications.ts';
 import { beat, listLiveWorkers, recoverDeadWorkers, registerWorker, releaseWorker, type WorkerLease } from './worker-lease.ts';
 
@@ -124,6 +125,27 @@ export class RunPoolNode {
     return `the run is being cancelled on worker ${run.worker}`;
   }
 
+  /** Removes a cancelled, queued run's job, so no worker takes it (see removeRunJob). */
+  dropQueuedJob(runId: string): Promise<void> {
+    return removeRunJob(this.#o.db, runId);
+  }
+
+  /**
+   * Queues the next attempt of a failed run of the pool when its definition retries it, and
+   * tells the pool's workbenches of it; resolves with the retry, or undefined.
+   */
+  async retry(failed: Run): Promise<Run | undefined> {
+    const retry = await queueRetry(this.#o.service, failed);
+    if (retry) this.#announce(retry);
+    return retry;
+  }
+
+  /** Publishes a run's status here and tells the other nodes (their tabs read the row). */
+  #announce(run: Run): void {
+    this.#o.bus.publish('run.status', { runId: run.id, instanceId: run.instanceId, status: run.status, run });
+    this.#sender.send({ t: 'status', node: this.#o.supervisor.owner, runId: run.id, instanceId: run.instanceId });
+  }
+
   /**
    * Leaves the pool: takes no more jobs, lets the runs under way finish within `drainMs`,
    * then cancels the rest through the ladder; removes the lease once they ended.
@@ -176,8 +198,8 @@ export class RunPoolNode {
   async #recover(): Promise<void> {
     const recovery = await recoverDeadWorkers(this.#o.db, this.#o.service, this.#heartbeatMs);
     for (const run of recovery.ended) {
-      this.#o.bus.publish('run.status', { runId: run.id, instanceId: run.instanceId, status: run.status, run });
-      this.#sender.send({ t: 'status', node: this.#o.supervisor.owner, runId: run.id, instanceId: run.instanceId });
+      this.#announce(run);
+      if (shouldRetry(run)) await this.retry(run).catch((error: unknown) => console.error(`athanor: could not retry run ${run.id}: ${(error as Error)?.message ?? error}`));
     }
     if (recovery.workers.length > 0 || recovery.ended.length > 0 || recovery.requeued.length > 0) {
       this.#o.onRecovery?.(

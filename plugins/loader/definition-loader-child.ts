@@ -110,13 +110,15 @@ async function loadModule(file: string): Promise<LoadResult> {
       const message = `experiment() returned ${got}; it must return a Definition: return Definition.new().name('…')`;
       return { kind: 'error', error: fileError('ERR_INVALID_DEFINITION', message, file, settings.root) };
     }
-    const resolved = (definition as { resolve(): { name?: unknown; description?: unknown; schema?: unknown } }).resolve();
+    const resolved = (definition as { resolve(): { name?: unknown; description?: unknown; schema?: unknown; retries?: unknown } }).resolve();
     if (typeof resolved?.name !== 'string' || resolved.name === '' || typeof resolved.schema !== 'object' || resolved.schema === null) {
       const message = 'experiment().resolve() gave no name or schema: build the definition with Definition.new().name(…)';
       return { kind: 'error', error: fileError('ERR_INVALID_DEFINITION', message, file, settings.root) };
     }
     const description = typeof resolved.description === 'string' ? resolved.description : null;
-    const data = { name: resolved.name, description, schema: resolved.schema };
+    // Checked by Definition.retries(); a definition from another copy of athanor may lack it.
+    const retries = Number.isInteger(resolved.retries) ? (resolved.retries as number) : 0;
+    const data = { name: resolved.name, description, schema: resolved.schema, retries };
     return { kind: 'experiment', definition: JSON.parse(JSON.stringify(data)) };
   } catch (error) {
     return { kind: 'error', error: describeDefinitionError(error, file, host) };

@@ -26,7 +26,7 @@ import type { LoadResult } from '../loader/loader-protocol.ts';
 import { DETERMINISTIC_ERRORS } from './apply-load-result.ts';
 
 /** Bumped when the file's shape or what a result means changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2; // 2: definitions carry `retries`
 const ATHANOR_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface CachedEntry {

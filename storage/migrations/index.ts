@@ -9,6 +9,7 @@ import { instanceVersionsMigration } from './0003-instance-versions.ts';
 import { runMetricsMigration } from './0004-run-metrics.ts';
 import { agentActionsMigration } from './0005-agent-actions.ts';
 import { runWorkersMigration } from './0006-run-workers.ts';
+import { runAttemptsMigration } from './0007-run-attempts.ts';
 
 /** The migrations of the Athanor schema, shared by every backend. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-run-metrics': runMetricsMigration,
   '0005-agent-actions': agentActionsMigration,
   '0006-run-workers': runWorkersMigration,
+  '0007-run-attempts': runAttemptsMigration,
 });

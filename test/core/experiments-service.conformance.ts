@@ -304,6 +304,65 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     await rejects(service.createRerun(unkept.id, 'snapshot'), ConflictError, /kept no code snapshot/);
   });
 
+  test('a failed run its definition retries gets one next attempt each time, with its configuration, options and kept code', async () => {
+    const { service, definitions } = ctx();
+    definitions.set({ ...minimalDefinition, retries: 2 });
+    const instance = await newInstance('Flaky', { iterations: 3 });
+    const hash = 'e'.repeat(64);
+    await service.storeCodeSnapshot({ hash, entry: 'e.ts', files: [{ path: 'e.ts', bytes: 1, source: 'x' }], bytes: 1, note: null });
+    const first = await service.createRun(instance.id, { timeoutMs: 5000 });
+    assert.equal([first.attempt, first.retries, first.retryOf], [1, 2, null]);
+    const fail = async (run: { id: string }) => {
+      await service.transitionRun(run.id, 'running', { codeHash: hash, configuration: { iterations: 3 } });
+      return service.transitionRun(run.id, 'failed', { error: 'boom' });
+    };
+    await fail(first);
+    definitions.set({ ...minimalDefinition, retries: 0 }); // the chain keeps the budget it began with
+    let withRetry: string | undefined;
+    const second = await service.createRetry(first.id, { owner: 'queue', withRetry: async (_trx, retry) => void (withRetry = retry.id) });
+    assert.ok(second);
+    assert.equal(
+      [second.status, second.attempt, second.retries, second.retryOf, second.rerunOf, second.codeSnapshot, second.configuration, second.options],
+      ['pending', 2, 2, first.id, null, hash, { iterations: 3 }, { timeoutMs: 5000 }],
+    );
+    const { owner } = await ctx().database.db.selectFrom('runs').select('owner').where('id', '=', second.id).executeTakeFirstOrThrow();
+    assert.is(owner, 'queue');
+    assert.is(withRetry, second.id);
+    assert.is(await service.createRetry(first.id), undefined, 'a run is retried once, whoever asks');
+    await fail(second);
+    const third = (await service.createRetry(second.id))!;
+    assert.equal([third.attempt, third.retryOf], [3, second.id]);
+    await fail(third);
+    assert.is(await service.createRetry(third.id), undefined, 'attempt 3 of 3 is the last');
+  });
+
+  test('cancelled runs, runs that never started and runs of an experiment without retries are not retried', async () => {
+    const { service, definitions } = ctx();
+    const plain = await newInstance('Plain');
+    const once = await service.createRun(plain.id);
+    assert.is(once.retries, 0);
+    await service.transitionRun(once.id, 'running', { codeHash: 'abc', configuration: {} });
+    await service.transitionRun(once.id, 'failed', { error: 'boom' });
+    assert.is(await service.createRetry(once.id), undefined);
+    definitions.set({ ...minimalDefinition, retries: 3 });
+    const instance = await newInstance('Retried');
+    const cancelled = await service.createRun(instance.id);
+    await service.transitionRun(cancelled.id, 'running', { codeHash: 'abc', configuration: {} });
+    await service.transitionRun(cancelled.id, 'cancelled', { error: 'cancelled by request' });
+    assert.is(await service.createRetry(cancelled.id), undefined);
+    const unstarted = await service.createRun(instance.id);
+    await service.transitionRun(unstarted.id, 'failed', { error: 'could not start the run: instance gone' });
+    assert.is(await service.createRetry(unstarted.id), undefined);
+    const unkept = await service.createRun(instance.id);
+    await service.transitionRun(unkept.id, 'running', { codeHash: 'f'.repeat(64), configuration: {} });
+    await service.transitionRun(unkept.id, 'failed', { error: 'boom' });
+    assert.is(await service.createRetry(unkept.id, { keptCodeOnly: true }), undefined, 'a worker needs the kept code');
+    const local = (await service.createRetry(unkept.id))!;
+    assert.equal([local.attempt, local.codeSnapshot], [2, null], 'locally, the experiment file as it is');
+    const { runs } = await service.createSweep({ experiment: 'my_experiment', name: 'grid', grid: { iterations: [1, 2] } });
+    assert.equal(runs.map((run) => run.retries), [3, 3]);
+  });
+
   test('progress is kept on the run row', async () => {
     const { service } = ctx();
     const run = await runningRun();

@@ -12,9 +12,9 @@ const COLUMNS: Record<string, string[]> = {
   instances: ['configuration', 'created_at', 'description', 'experiment', 'id', 'name', 'updated_at', 'version'],
   instance_versions: ['configuration', 'created_at', 'description', 'instance_id', 'name', 'version'],
   runs: [
-    'agent', 'code_hash', 'code_snapshot', 'completed_at', 'configuration', 'configuration_inferred', 'created_at', 'environment', 'error',
+    'agent', 'attempt', 'code_hash', 'code_snapshot', 'completed_at', 'configuration', 'configuration_inferred', 'created_at', 'environment', 'error',
     'heartbeat_at', 'id', 'instance_id', 'instance_version', 'log_count', 'options', 'owner', 'progress', 'rerun_of', 'result_count',
-    'started_at', 'status', 'worker',
+    'retries', 'retry_of', 'started_at', 'status', 'worker',
   ],
   workers: ['concurrency', 'heartbeat_at', 'job_workers', 'name', 'owner', 'started_at'],
   code_snapshots: ['bytes', 'created_at', 'entry', 'files', 'hash', 'note'],
@@ -70,6 +70,15 @@ suiteForEachBackend('migrations', (test, database, backend) => {
     assert.is(run.result_count, 0);
     assert.is(run.progress, null);
     assert.instance(run.created_at, Date);
+    assert.equal([run.attempt, run.retries, run.retry_of], [1, 0, null]);
+  });
+
+  test('a run is retried at most once: retry_of is unique', async () => {
+    const { db } = database();
+    const { runId, instanceId } = await seedRun(db);
+    const retry = () => insertRun(db, instanceId, 'pending').then((id) => db.updateTable('runs').set({ retry_of: runId, attempt: 2 }).where('id', '=', id).execute());
+    await retry();
+    await rejects(retry(), /unique|duplicate/i);
   });
 
   test('CHECK constraints refuse an unknown run status and log level', async () => {
@@ -139,6 +148,7 @@ suiteForEachBackend('migrations', (test, database, backend) => {
       assert.is(definitions.run_point_blocks_pkey, '(run_id, key, block)');
       assert.is(definitions.runs_started_or_created_idx, '(COALESCE(started_at, created_at))');
       assert.is(definitions.agent_actions_at_id_idx, '(at DESC, id DESC)');
+      assert.is(definitions.runs_retry_of, '(retry_of)');
     });
 
     // pg-mem has no window functions; a pg-mem database is always new, with nothing to backfill.

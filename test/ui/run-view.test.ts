@@ -106,6 +106,30 @@ test('a failed run shows its error; an unknown run says it is not found', () =>
 const liveStreamOpen = (base: string) =>
   until(async () => ((await (await fetch(`${base}/api/health`)).json()) as { eventClients: number }).eventClients > 0, 'the live stream');
 
+test('a retried run says which attempt it is, the run it retries and the run that retries it', () =>
+  withServer(
+    async ({ base, api, workbench }) => {
+      const { instance, run } = await startRun(api, 'flaky_fixture', { fail_until: 1 });
+      const first = await workbench.experiments.waitForRun(run.id);
+      assert.is(first.status, 'failed');
+      const page = await api('GET', `/api/instances/${instance.id}/runs`);
+      const retry = page.body.items.find((r: { retryOf: string | null }) => r.retryOf === run.id);
+      assert.ok(retry, 'the retry was made before the failed run settled');
+      await workbench.experiments.waitForRun(retry.id);
+      const second = mount(base, retry.id);
+      await until(() => deepText(second).includes('Attempt'), 'the attempt line');
+      assert.match(deepText(second), `Attempt2 of 3 · retry of Run ${run.id.slice(0, 8)}`);
+      assert.ok(second.shadowRoot!.querySelector(`.attempt a[href$="/runs/${run.id}"]`), 'a link to the failed attempt');
+      const failed = mount(base, run.id);
+      await until(() => deepText(failed).includes('retried as'), 'the failed attempt links its retry');
+      assert.match(deepText(failed), `Attempt1 of 3 · retried as Run ${retry.id.slice(0, 8)}`);
+      const plain = mount(base, (await startRun(api, 'my_experiment', { iterations: 1 })).run.id);
+      await until(() => deepText(plain).includes('Code version'), 'a run without retries');
+      assert.not.match(deepText(plain), 'Attempt');
+    },
+    { fixtures: ['test/fixtures/retries/flaky_fixture.ts'] },
+  ));
+
 test('the header\'s log and result counts follow the live output, not the status they were read with', () =>
   withServer(async ({ base, workbench }) => {
     const ids = await runningRun(workbench);

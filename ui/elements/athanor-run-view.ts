@@ -33,6 +33,7 @@ export class AthanorRunView extends LitElement {
     api: {},
     runId: { attribute: 'run-id' },
     run: { state: true },
+    retriedBy: { state: true },
     instance: { state: true },
     error: { state: true },
     busy: { state: true },
@@ -106,6 +107,8 @@ export class AthanorRunView extends LitElement {
   declare api: string;
   declare runId: string;
   declare run: Run | undefined;
+  /** The run that retries the one shown (`GET /api/runs/:id`'s `retriedBy`), as of its load. */
+  declare retriedBy: { of: string; id: string } | undefined;
   declare instance: Instance | undefined;
   declare error: string | undefined;
   declare busy: 'cancel' | 'rerun' | undefined;
@@ -119,7 +122,10 @@ export class AthanorRunView extends LitElement {
   // (a page opened by a prefix), the prefix only until then.
   #live = new LiveEventsController(this, () => (this.runId ? { api: this.api, filter: { run: this.run?.id ?? this.runId } } : undefined), {
     'run.status': (event) => {
-      if (this.#shows(event.runId)) this.run = fresherRun(this.run, event.run);
+      if (!this.#shows(event.runId)) return;
+      this.run = fresherRun(this.run, event.run);
+      const { status, attempt, retries } = event.run;
+      if (status === 'failed' && attempt <= retries) void this.#findRetry(event.runId);
     },
     'run.progress': (event) => {
       if (this.#shows(event.runId) && this.run) this.run = { ...this.run, progress: event.progress };
@@ -195,12 +201,22 @@ export class AthanorRunView extends LitElement {
       const run = await this.#client.getRun(this.runId);
       if (token !== this.#loadToken) return;
       this.run = fresherRun(this.run, run);
+      this.retriedBy = run.retriedBy ? { of: run.id, id: run.retriedBy } : undefined;
       this.#live.retarget(); // from the prefix to the full id (embedded, the URL stays as given)
       if (run.id !== this.runId) replaceInApp(this, `/runs/${run.id}`);
       this.instance = await this.#client.getInstance(run.instanceId).catch(() => undefined);
     } catch (error) {
       if (token !== this.#loadToken) return;
       this.error = error instanceof ApiError && error.status === 404 ? `Run ${this.runId} not found.` : `Could not load the run: ${(error as Error).message}`;
+    }
+  }
+
+  /** A run that just failed with attempts left gets its retry in a moment (made by whoever ended it): link it once it is there. */
+  async #findRetry(runId: string): Promise<void> {
+    for (let tries = 0; tries < 20 && this.run?.id === runId && !this.retriedBy; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const detail = await this.#client.getRun(runId).catch(() => undefined);
+      if (detail?.retriedBy && this.run?.id === runId) this.retriedBy = { of: runId, id: detail.retriedBy };
     }
   }
 
@@ -255,6 +271,18 @@ export class AthanorRunView extends LitElement {
     return nothing;
   }
 
+  /** Which attempt of a run its definition retries: "2 of 3 · retry of Run …", and the retry of a failed one. */
+  #attempt(run: Run) {
+    const attempt = run.attempt ?? 1;
+    const retries = run.retries ?? 0;
+    if (attempt <= 1 && retries === 0) return nothing;
+    const link = (id: string) => html`<a href=${pageHref(this.api, `/runs/${id}`)}>Run <code>${shortId(id)}</code></a>`;
+    const retriedBy = this.retriedBy && this.retriedBy.of === run.id ? this.retriedBy.id : null;
+    return html`<div class="attempt"><dt>Attempt</dt><dd>${attempt} of ${retries + 1}${run.retryOf ? html` · retry of ${link(run.retryOf)}` : nothing}${retriedBy
+      ? html` · retried as ${link(retriedBy)}`
+      : nothing}</dd></div>`;
+  }
+
   #details(run: Run) {
     const instanceLabel = this.instance ? userText(this.instance.name) : shortId(run.instanceId);
     return html`<dl>
@@ -263,6 +291,7 @@ export class AthanorRunView extends LitElement {
       ${run.rerunOf
         ? html`<div><dt>Rerun of</dt><dd><a href=${pageHref(this.api, `/runs/${run.rerunOf}`)}>Run <code>${shortId(run.rerunOf)}</code></a>${run.codeSnapshot ? ' · with its code' : ''}</dd></div>`
         : nothing}
+      ${this.#attempt(run)}
       ${run.agent
         ? html`<div class="agent"><dt>Started by</dt><dd>an agent, <a href=${pageHref(this.api, '/agents')}>${userText(run.agent)}</a> (MCP)</dd></div>`
         : nothing}

@@ -10,6 +10,7 @@
  * command checks the input (definitions of unchanged modules come from the cache, without
  * loading), storage opens meanwhile, and the run row is created once the input is good.
  */
+import { awaitRetry, retryExpected, retryLine } from '../run-attempts.ts';
 import path from 'node:path';
 import { createExperimentRegistry, type ExperimentEntry } from '../../../plugins/experiment-registry.ts';
 import { openDatabase, parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
@@ -63,21 +64,29 @@ async function prepareInstance(workbench: Workbench, request: RunRequest, { entr
 }
 
 async function execute(workbench: Workbench, run: Run, follower: RunFollower): Promise<Run> {
+  // The attempt followed: the run, then each retry its definition asks for.
+  let current = run.id;
   const offs = [
     workbench.bus.subscribe('run.log', (event) => {
-      if (event.runId === run.id) follower.logs(event.entries);
+      if (event.runId === current) follower.logs(event.entries);
     }),
     workbench.bus.subscribe('run.progress', (event) => {
-      if (event.runId === run.id) follower.progress(event.progress);
+      if (event.runId === current) follower.progress(event.progress);
     }),
-    onInterrupts(follower.out, () => void workbench.experiments.cancelRun(run.id), {
+    onInterrupts(follower.out, () => void workbench.experiments.cancelRun(current), {
       message: 'stopping now',
-      action: () => void workbench.experiments.cancelRun(run.id).then(() => workbench.supervisor.whereis(run.id)?.cancel()),
+      action: () => void workbench.experiments.cancelRun(current).then(() => workbench.supervisor.whereis(current)?.cancel()),
     }),
   ];
   try {
     await workbench.experiments.startRun(run.id);
-    return await workbench.experiments.waitForRun(run.id);
+    for (;;) {
+      const final = await workbench.experiments.waitForRun(current);
+      const retry = retryExpected(final) ? await awaitRetry(() => workbench.experiments.getRetry(final.id)) : undefined;
+      if (!retry) return final;
+      follower.out.line(retryLine(final, retry));
+      current = retry.id;
+    }
   } finally {
     for (const off of offs) off();
     follower.done();

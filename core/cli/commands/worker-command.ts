@@ -90,6 +90,8 @@ export async function workerCommand(args: string[], out: (line: string) => void)
     // Under the project folder, so the experiment's imports resolve from its node_modules.
     materializeSnapshot: (snapshot) => materializeSnapshot(snapshot, join(project, '.athanor', 'snapshots')),
     heartbeatMs,
+    // A failed run's retry goes back on the queue, for any worker.
+    retryRun: (failed) => pool.retry(failed),
   });
   const pool = new RunPoolNode({
     connectionString: spec,

@@ -6,18 +6,22 @@
  * no longer counts: the run happens here, as before.
  */
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyMigratedPglite } from '../../helpers/databases.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { runAthanor, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
 
+const FLAKY = fileURLToPath(new URL('../../fixtures/retries/flaky_fixture.ts', import.meta.url));
 const handoff = suite('athanor run beside athanor dev: the workbench runs it');
 let project: TempProject;
 let workbench: WorkbenchProcess;
 
 handoff.before(async () => {
   project = await tempProject('athanor-handoff-');
+  await project.addExperiment('flaky_fixture.ts', await readFile(FLAKY, 'utf8'));
   // A migrated copy: the workbench opens it at once instead of paying an initdb (what is tested is the handoff).
   await copyMigratedPglite(project.pglite.slice('pglite:'.length));
   workbench = await startWorkbenchProcess(['--experiments', project.experimentsDir, '--db', project.pglite]);
@@ -56,7 +60,7 @@ handoff('the same exit codes and --json as a local run; bad input is refused bef
   const json = await athanor(['run', 'kernel_fixture', '--set', 'mode=complete', '--set', 'count=2', '--json']);
   assert.is(json.code, 0, json.stderr);
   const printed = JSON.parse(json.stdout);
-  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results', 'configuration', 'codeHash', 'environment']);
+  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results', 'configuration', 'codeHash', 'environment', 'attempt', 'retries', 'retryOf']);
   assert.equal([printed.status, printed.error, printed.results], ['completed', null, { r1: { i: 1 }, r2: { i: 2 } }]);
 
   const instances = (await workbench.api('GET', '/api/instances')).length;
@@ -73,6 +77,15 @@ handoff('the same exit codes and --json as a local run; bad input is refused bef
   assert.equal([first.code, again.code], [0, 0], first.stderr + again.stderr);
   const shared = (await workbench.api('GET', '/api/instances?experiment=kernel_fixture')).filter((i: { name: string }) => i.name === 'shared');
   assert.equal(shared.map((i: { runCounts: { completed: number } }) => i.runCounts.completed), [2]);
+});
+
+handoff('a run that retries is followed through its attempts in the workbench; the last one is reported', async () => {
+  const result = await athanor(['run', 'flaky_fixture', '--set', 'fail_until=1', '--json']);
+  assert.is(result.code, 0, result.stderr);
+  assert.match(result.stderr, /attempt 1 of 3 failed \(Error: attempt 1 failed\); retrying as run \S+ \(attempt 2\)/);
+  const printed = JSON.parse(result.stdout);
+  assert.equal([printed.status, printed.attempt, printed.results], ['completed', 2, { attempt: 2 }]);
+  assert.is((await workbench.api('GET', `/api/runs/${printed.retryOf}`)).retriedBy, printed.runId);
 });
 
 handoff('Ctrl-C cancels the run in the workbench and exits 130', async () => {

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
+const FLAKY = fileURLToPath(new URL('../../fixtures/retries/flaky_fixture.ts', import.meta.url));
 const cli = suite('athanor run: exit codes, --json, Ctrl-C, the results at the end');
 let project: TempProject;
 let experimentsDir: string;
@@ -28,6 +30,7 @@ cli.before(async () => {
   project = await tempProject('athanor-run-');
   experimentsDir = project.experimentsDir;
   await project.addExperiment('metrics.ts', METRICS);
+  await project.addExperiment('flaky_fixture.ts', await readFile(FLAKY, 'utf8'));
 });
 cli.after(async () => {
   await project.remove();
@@ -79,11 +82,24 @@ cli('--json prints one object with the run id, status, error, results, and what 
   const result = await athanor(['run', 'kernel_fixture', '--set', 'mode=complete', '--set', 'count=2', '--json']);
   assert.is(result.code, 0, result.stderr);
   const printed = JSON.parse(result.stdout);
-  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results', 'configuration', 'codeHash', 'environment']);
+  assert.equal(Object.keys(printed), ['runId', 'status', 'error', 'results', 'configuration', 'codeHash', 'environment', 'attempt', 'retries', 'retryOf']);
   assert.equal([printed.status, printed.error, printed.results], ['completed', null, { r1: { i: 1 }, r2: { i: 2 } }]);
   assert.equal(printed.configuration, { mode: 'complete', count: 2, delay_ms: 10 });
   assert.match(printed.codeHash, /^[0-9a-f]{64}$/);
   assert.equal([printed.environment.node, printed.environment.platform], [process.version, process.platform]);
+});
+
+cli('a run that retries is followed through its attempts: the last one is reported, with its attempt', async () => {
+  const retried = await athanor(['run', 'flaky_fixture', '--set', 'fail_until=1', '--json']);
+  assert.is(retried.code, 0, retried.stderr);
+  assert.match(retried.stderr, /attempt 1 of 3 failed \(Error: attempt 1 failed\); retrying as run \S+ \(attempt 2\)/);
+  assert.match(retried.stderr, '[info] attempt 2');
+  const printed = JSON.parse(retried.stdout);
+  assert.equal([printed.status, printed.attempt, printed.retries, printed.results], ['completed', 2, 2, { attempt: 2 }]);
+  assert.match(printed.retryOf, /^[0-9a-f-]{36}$/);
+  const exhausted = await athanor(['run', 'flaky_fixture', '--set', 'fail_until=9']);
+  assert.is(exhausted.code, 1);
+  assert.match(exhausted.stdout, /run \S+ failed \(attempt 3 of 3\): Error: attempt 3 failed/);
 });
 
 cli('a failed run exits 1 with its error', async () => {
@@ -98,10 +114,10 @@ cli('bad input exits 2 naming the field, the rule and the value', async () => {
   assert.match(outOfRange.stderr, 'config.iterations: 1000 is above the maximum 100');
   const unknown = await athanor(['run', 'no_such_experiment']);
   assert.is(unknown.code, 2);
-  assert.match(unknown.stderr, 'unknown experiment "no_such_experiment"; known: kernel_fixture, metrics, my_experiment');
+  assert.match(unknown.stderr, 'unknown experiment "no_such_experiment"; known: flaky_fixture, kernel_fixture, metrics, my_experiment');
   const typo = await athanor(['run', 'my_experimnet']);
   assert.is(typo.code, 2);
-  assert.is(typo.stderr, 'athanor: unknown experiment "my_experimnet"; did you mean "my_experiment"? (known: kernel_fixture, metrics, my_experiment)\n');
+  assert.is(typo.stderr, 'athanor: unknown experiment "my_experimnet"; did you mean "my_experiment"? (known: flaky_fixture, kernel_fixture, metrics, my_experiment)\n');
   const field = await athanor(['run', 'my_experiment', '--set', 'iteratons=3']);
   assert.is(field.code, 2);
   assert.match(field.stderr, 'config.iteratons is not a field of this experiment; did you mean "iterations"?');

@@ -152,6 +152,7 @@ pool("SIGKILL on a worker: its runs end 'interrupted: worker NAME stopped' withi
     assert.is(run.status, 'failed');
     assert.is(run.error, `interrupted: worker ${victim.name} stopped`);
     assert.ok(run.logCount >= 1, 'what it stored is kept');
+    assert.is(run.retriedBy, null, 'kernel_fixture asks no retries: nothing runs again');
   }
   for (const run of await Promise.all(otherRuns.map((id) => getRun(server, id)))) assert.is(run.status, 'running', `${run.id} on ${run.worker} untouched`);
   // The freed slots are gone with the worker: the queued runs start when the others' runs end.
@@ -164,6 +165,8 @@ pool("SIGKILL on a worker: its runs end 'interrupted: worker NAME stopped' withi
     assert.is(run.status, 'completed', run.error);
     assert.ok(run.worker !== victim.name);
   }
+  const longPage = await server.api('GET', `/api/instances/${long}/runs`);
+  assert.is(longPage.items.length, 6, 'no retry of the killed runs');
   context.workers = workers.filter((worker) => worker !== victim);
 });
 
