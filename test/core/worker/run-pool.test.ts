@@ -17,6 +17,8 @@ import { startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/work
 const NAME = 'run pool: a workbench on the queue and three worker processes';
 const url = requirePostgresUrl(NAME);
 const HEARTBEAT_MS = 3000;
+/** Runs of the spread test: the issue's 60, each worker must run some. */
+const SPREAD_RUNS = 60;
 
 interface Context {
   database: { url: string; drop(): Promise<void> };
@@ -66,7 +68,7 @@ async function startRun(server: WorkbenchProcess, instanceId: string): Promise<s
 
 const getRun = (server: WorkbenchProcess, id: string) => server.api('GET', `/api/runs/${id}`);
 
-pool('30 runs spread over all three workers and complete with every row; the server streams their logs', async ({ server, sql }) => {
+pool(`${SPREAD_RUNS} runs spread over all three workers and complete with every row; the server streams their logs`, async ({ server, sql }) => {
   const health = await server.api('GET', '/api/health');
   assert.is(health.pool.runs, 'queue');
   assert.equal(health.pool.workers.map((worker: { name: string }) => worker.name), ['w1', 'w2', 'w3']);
@@ -75,13 +77,13 @@ pool('30 runs spread over all three workers and complete with every row; the ser
   try {
     await until(() => events.connected(), 'the event stream to open');
     const runs: string[] = [];
-    for (let i = 0; i < 30; i++) runs.push(await startRun(server, id));
+    for (let i = 0; i < SPREAD_RUNS; i++) runs.push(await startRun(server, id));
     const finals = await until(
       async () => {
         const all = await Promise.all(runs.map((run) => getRun(server, run)));
         return all.every((run) => FINISHED.includes(run.status)) && all;
       },
-      'the 30 runs to end',
+      `the ${SPREAD_RUNS} runs to end`,
       120_000,
     );
     for (const run of finals) {
@@ -93,14 +95,14 @@ pool('30 runs spread over all three workers and complete with every row; the ser
     for (const run of finals) byWorker.set(run.worker, (byWorker.get(run.worker) ?? 0) + 1);
     assert.equal([...byWorker.keys()].sort(), ['w1', 'w2', 'w3'], `runs per worker: ${JSON.stringify([...byWorker])}`);
     const rows = await sql.query('select count(*)::int as logs, count(distinct run_id)::int as runs from run_logs where run_id = any($1)', [runs]);
-    assert.equal(rows.rows[0], { logs: 330, runs: 30 });
+    assert.equal(rows.rows[0], { logs: 11 * SPREAD_RUNS, runs: SPREAD_RUNS });
     const results = await sql.query('select count(*)::int as n from run_results where run_id = any($1)', [runs]);
-    assert.is(results.rows[0].n, 300);
+    assert.is(results.rows[0].n, 10 * SPREAD_RUNS);
     // The serving workbench's live stream carries the workers' logs and final statuses.
     await until(() => runs.every((run) => events.received.some((e) => e.event === 'run.status' && e.data.runId === run && e.data.status === 'completed')), 'every run.status completed on the stream', 30_000);
     const logged = new Map<string, number>();
     for (const event of events.received) if (event.event === 'run.log') logged.set(event.data.runId, (logged.get(event.data.runId) ?? 0) + event.data.entries.length);
-    assert.is(logged.size, 30, 'run.log events for every run');
+    assert.is(logged.size, SPREAD_RUNS, 'run.log events for every run');
     for (const [run, count] of logged) assert.is(count, 11, `run ${run}: all 11 log entries streamed`);
   } finally {
     await events.close();
