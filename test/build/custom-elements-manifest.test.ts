@@ -22,6 +22,7 @@ test('custom-elements.json describes every embeddable view with the attributes i
     'athanor-source-pane': ['api', 'experiment'],
     'athanor-runs-table': ['api', 'experiment', 'query', 'page-size'],
     'athanor-compare': ['api', 'runs', 'baseline'],
+    'athanor-agent-actions': ['api', 'page-size'],
   };
   for (const [tag, attributes] of Object.entries(expected)) {
     const element = elements.get(tag);
