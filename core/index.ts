@@ -4,14 +4,11 @@
  * @example
  * import { Definition, ConfigSchema } from 'athanor';
  */
-export {
-  Definition,
-  ConfigSchema,
-  DefinitionError,
-  ConfigValidationError,
-  validateConfig,
-  type ConfigOf,
-  type ConfigError,
-  type ExperimentDefinition,
-} from './experiment/index.ts';
+// Module by module, not through experiment/index.ts: importing `athanor` loads no ajv
+// (validate-config.ts loads it on the first call).
+export { Definition, type ConfigOf, type ExperimentDefinition } from './experiment/definition.ts';
+export { ConfigSchema } from './experiment/config-schema.ts';
+export { DefinitionError } from './experiment/definition-error.ts';
+export { ConfigValidationError, type ConfigError } from './experiment/config-errors.ts';
+export { validateConfig } from './experiment/validate-config.ts';
 export { Runtime, Cancelled, type RunContext } from './runtime/index.ts';

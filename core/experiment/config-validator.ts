@@ -10,31 +10,9 @@ import addFormats from 'ajv-formats';
 import type { JSONSchema } from './config-schema.ts';
 import { UI_HINT_FORMATS } from './config-formats.ts';
 import { didYouMean } from './closest-name.ts';
+import type { ConfigError, ValidateOptions, ValidationResult } from './config-errors.ts';
 
-/** One problem with a configuration. `path` is dotted: `sampling.temperature`, `prompts[0].text`. */
-export interface ConfigError {
-  path: string;
-  message: string;
-}
-
-export type ValidationResult<C> = { ok: true; value: C } | { ok: false; errors: ConfigError[] };
-
-export interface ValidateOptions {
-  /** Convert strings to the field's type ("5" → 5, "true" → true), as the CLI's `--set` needs. */
-  coerce?: boolean;
-}
-
-/** Thrown by APIs that take a configuration when it does not validate. */
-export class ConfigValidationError extends Error {
-  override readonly name = 'ConfigValidationError';
-  readonly code = 'ERR_INVALID_CONFIG';
-  readonly errors: ConfigError[];
-
-  constructor(errors: ConfigError[], subject = 'configuration') {
-    super(`invalid ${subject}: ${errors.map((e) => e.message).join('; ')}`);
-    this.errors = errors;
-  }
-}
+export { ConfigValidationError, type ConfigError, type ValidationResult, type ValidateOptions } from './config-errors.ts';
 
 /**
  * The ajv every configuration validator is compiled with (`options` adds to it: the
