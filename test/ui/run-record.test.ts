@@ -83,6 +83,19 @@ test('the worker that ran it is among where it ran; a run of the workbench itsel
   });
 });
 
+test('a run cancelled before it started says so where its environment would be, not that it is from before runs kept one', async () => {
+  await withWorkbench(async ({ base, api, workbench }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'never started', configuration: {} })).body;
+    const run = await workbench.experiments.createRun(instance.id); // pending, as a queued run waits for a worker
+    const cancelled = await api('POST', `/api/runs/${run.id}/cancel`);
+    assert.is(cancelled.status, 200, JSON.stringify(cancelled.body));
+    const el = mount('athanor-run-record', base, run.id);
+    await until(() => /Not kept/.test(text(el.shadowRoot)) || undefined, 'the environment card');
+    assert.match(text(el.shadowRoot), 'Not kept: the run was cancelled before it started.');
+    assert.not.match(text(el.shadowRoot), 'from before runs kept');
+  });
+});
+
 test('fields added and removed since are marked; a run from before runs kept their configuration says inferred', async () => {
   await withWorkbench(async (context) => {
     const { base, workbench } = context;

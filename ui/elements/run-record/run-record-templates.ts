@@ -107,11 +107,18 @@ function gitFacts(git: NonNullable<RunEnvironment['git']>, { diffOpen, onToggleD
   </div>`;
 }
 
+/** Why a run has no environment: not started yet, ended before it started, or older than the record. */
+function environmentMissing(run: EnvironmentOptions['run']): string {
+  if (run.status === 'pending') return 'Kept when the run starts.';
+  if (run.startedAt === null) return `Not kept: the run was ${run.status} before it started.`;
+  return 'Not kept: this run is from before runs kept their environment.';
+}
+
 /** Where the run ran: Node, athanor, platform, host and git. */
 export function environmentTemplate(options: EnvironmentOptions) {
   const env = options.run.environment;
   if (!env) {
-    return html`<p class="muted">${options.run.status === 'pending' ? 'Kept when the run starts.' : 'Not kept: this run is from before runs kept their environment.'}</p>`;
+    return html`<p class="muted">${environmentMissing(options.run)}</p>`;
   }
   const git = env.git;
   return html`<dl class="facts">
