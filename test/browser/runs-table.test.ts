@@ -44,9 +44,15 @@ test('sorted by a metric on the server: the order and the URL survive a reload; 
   await withBrowserWorkbench(async (context) => {
     const { page } = context;
     const { a, b, c, d } = await fourRuns(context);
+    // As a worker's run is stored (issue 16): its name beside the chip.
+    await context.workbench.database.db.updateTable('runs').set({ worker: 'gpu-12' }).where('id', '=', a.id).execute();
     await page.goto(TABLE);
     await table(page).locator('.total').filter({ hasText: '4 runs' }).waitFor();
     assert.is((await rowIds(page)).length, 4);
+    // Read whole beside a "completed" chip, not cut to "…" (user test).
+    const status = table(page).locator(`.tr.run[data-id="${a.id}"] [data-column="status"]`);
+    await status.locator('.worker').filter({ hasText: 'gpu-12' }).waitFor();
+    assert.ok(await status.evaluate((cell) => cell.scrollWidth <= cell.clientWidth), 'the worker name fits the status cell');
     assert.is(await table(page).locator('.tr.run').first().locator('[data-column="metrics.loss"]').count(), 1, 'a column per metric');
     assert.is(await header(page, 'config.sampling.top_k').count(), 1, 'groups flattened: sampling.top_k');
 

@@ -24,7 +24,7 @@ export interface RunsColumn {
 export const RUN_COLUMNS: readonly RunsColumn[] = Object.freeze([
   { id: 'run', label: 'Run', kind: 'run', width: 96, numeric: false },
   { id: 'instance', label: 'Instance', kind: 'run', width: 220, numeric: false },
-  { id: 'status', label: 'Status', kind: 'run', width: 140, numeric: false },
+  { id: 'status', label: 'Status', kind: 'run', width: 184, numeric: false }, // the chip and a worker's name (issue 16)
   { id: 'startedAt', label: 'Started', kind: 'run', width: 168, numeric: false },
   { id: 'duration', label: 'Duration', kind: 'run', width: 104, numeric: true },
 ]);
