@@ -45,7 +45,11 @@ async function readSettings(args: string[]): Promise<WorkerSettings | undefined>
   if (values.help) return undefined;
   const spec = resolveDatabaseSpec(values.db);
   const kind = parseDatabaseSpec(spec).kind;
-  if (kind !== 'postgres') throw new InputError(`athanor worker needs --db postgres://… (the database the workbench and the other workers share), got ${kind}`);
+  if (kind !== 'postgres') {
+    // Nothing given falls back to the embedded default, which names a backend the user never wrote.
+    const given = values.db || process.env.ATHANOR_DATABASE_URL ? `got ${kind}` : 'none was given (no --db, no ATHANOR_DATABASE_URL)';
+    throw new InputError(`athanor worker needs --db postgres://… (the database the workbench and the other workers share), ${given}`);
+  }
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new InputError(`--concurrency must be a whole number of runs from 1 to 256, got ${JSON.stringify(values.concurrency)}`);

@@ -8,6 +8,10 @@ test('a worker needs a Postgres database', async () => {
   const { code, stderr } = await runAthanor(['worker', '--db', 'memory'], { timeoutMs: 60_000 });
   assert.is(code, 2);
   assert.is(stderr, 'athanor: athanor worker needs --db postgres://… (the database the workbench and the other workers share), got memory\n');
+  // With none given it says so, not "got pglite" (the default the user never wrote).
+  const none = await runAthanor(['worker'], { timeoutMs: 60_000 });
+  assert.is(none.code, 2);
+  assert.is(none.stderr, 'athanor: athanor worker needs --db postgres://… (the database the workbench and the other workers share), none was given (no --db, no ATHANOR_DATABASE_URL)\n');
 });
 
 test('worker options are checked before anything opens', async () => {
