@@ -158,7 +158,8 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
     else bus.publish('experiment.removed', { name: event.name, file: event.file });
   });
   // Storage opens (migrations), the experiments load (a loader child) and a run host starts, side by side.
-  const dispatcher = options.runDispatcher ?? createLocalDispatcher(options.dispatcher);
+  // `--runs queue`: workers run everything, so no run host waits here for a run that never comes.
+  const dispatcher = options.runDispatcher ?? createLocalDispatcher(runs === 'queue' ? { ...options.dispatcher, warm: 0 } : options.dispatcher);
   dispatcher.warmUp?.();
   const [opened, loaded] = await Promise.allSettled([options.storage ?? openDatabase(spec), registry.start()]);
   if (opened.status === 'rejected' || loaded.status === 'rejected') {

@@ -12,7 +12,8 @@ import { createScratchDatabase, startWorkerProcess, stopWorkerProcess, type Work
 import { listen } from '../../helpers/sse-client.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { until } from '../../helpers/until.ts';
-import { startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { childPids, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { readFileSync } from 'node:fs';
 
 const NAME = 'run pool: a workbench on the queue and three worker processes';
 const url = requirePostgresUrl(NAME);
@@ -71,6 +72,10 @@ const getRun = (server: WorkbenchProcess, id: string) => server.api('GET', `/api
 pool(`${SPREAD_RUNS} runs spread over all three workers and complete with every row; the server streams their logs`, async ({ server, sql }) => {
   const health = await server.api('GET', '/api/health');
   assert.is(health.pool.runs, 'queue');
+  // Workers run everything: the serving workbench keeps no warm run host (user test: one idled all session).
+  const command = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ');
+  const hosts = childPids(server.child.pid!).filter((pid) => { try { return command(pid).includes('run-host-entry'); } catch { return false; } });
+  assert.equal(hosts, [], 'no run host on the serving workbench');
   assert.equal(health.pool.workers.map((worker: { name: string }) => worker.name), ['w1', 'w2', 'w3']);
   const id = await instance(server, 'spread', { mode: 'complete', count: 10, delay_ms: 1 });
   const events = listen(`${server.url}/api/events?instance=${id}`);
