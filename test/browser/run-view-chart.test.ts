@@ -90,7 +90,9 @@ test('a live run draws its loss as it runs; once it has stopped the chart has wh
     const step = Number(values[0]);
     assert.ok(Math.abs(step - 0.75 * lastStep) <= 0.1 * lastStep, `step ${values[0]} at 3/4 of 0..${lastStep}`);
     const expected = 15 * (1e-29 / 15) ** (step / (STEPS - 1));
-    assert.is(Number(values[1]).toPrecision(3), expected.toPrecision(3));
+    // The legend's text is already rounded: within 0.5 % (rounding it again to 3 digits made 1.585
+    // read 1.59 against 1.58, a flake); a neighbouring step's value is 2.3 % away.
+    assert.ok(Math.abs(Number(values[1]) / expected - 1) <= 0.005, `value ${values[1]} at step ${step}, expected ${expected.toPrecision(4)}`);
     await shot('run-view-chart-log-light');
     assert.equal(await axe(page), []);
 
