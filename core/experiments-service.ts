@@ -30,7 +30,7 @@ export type { ListInstancesOptions, PageInstancesOptions } from './experiments/i
 export type { ListVersionsOptions } from './experiments/instance-versions.ts';
 export type { ListRunsOptions, RerunCode, RunTransition } from './experiments/runs.ts';
 export type { RetryOptions } from './experiments/run-retries.ts';
-export { shouldRetry } from './experiments/run-retries.ts';
+export { shouldRetry } from './records.ts';
 export type {
   NewLogEntry,
   NewResultEntry,

@@ -173,6 +173,16 @@ export interface Run {
   retryOf: string | null;
 }
 
+/**
+ * Whether `run` ended in a way its definition's retries cover, with attempts left: it had
+ * started and then failed. Not a cancelled run, nor one that failed before starting (its
+ * instance deleted, its configuration refused, its code not kept): that would fail the same
+ * way. The supervisor, the pool and `athanor run` (waiting for the retry) all ask this.
+ */
+export function shouldRetry(run: Pick<Run, 'status' | 'startedAt' | 'configuration' | 'attempt' | 'retries'>): boolean {
+  return run.status === 'failed' && run.startedAt !== null && run.configuration !== null && run.attempt <= run.retries;
+}
+
 /** `GET /api/runs/:id`: the run with its code's files (paths) and its environment's diff. */
 export interface RunDetail extends Run {
   code: { hash: string; entry: string; files: string[]; note: string | null } | null;

@@ -10,9 +10,9 @@
  * `/api/runs/ID`, so nothing is missed or printed twice, whatever the stream drops. A poll
  * every second covers a stream that is down.
  */
-import { awaitRetry, retryExpected, retryLine } from './run-attempts.ts';
+import { awaitRetry, retryLine } from './run-attempts.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FINISHED_STATUSES, type Instance, type LogEntry, type Page, type ResultEntry, type Run, type RunDetail, type RunProgress } from '../records.ts';
+import { FINISHED_STATUSES, shouldRetry, type Instance, type LogEntry, type Page, type ResultEntry, type Run, type RunDetail, type RunProgress } from '../records.ts';
 import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from './run-report.ts';
 import { checkExperiment, cliInstanceName, configurationFrom, refuseSetsOnExisting, RUN_USAGE, type RunnableEntry, type RunRequest } from './run-input.ts';
 import { parseSetOptions } from './set-options.ts';
@@ -113,7 +113,7 @@ export async function runInWorkbench(holder: HoldingWorkbench, request: RunReque
     for (;;) {
       final = await follow(client, current, follower, stopWaiting.signal);
       const failed = final;
-      const retryId = retryExpected(failed)
+      const retryId = shouldRetry(failed)
         ? await awaitRetry(async () => (await client.request<RunDetail>('GET', `/api/runs/${path(failed.id)}`)).retriedBy)
         : undefined;
       if (!retryId || stopWaiting.signal.aborted) break;

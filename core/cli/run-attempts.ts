@@ -9,10 +9,6 @@ import { escapeControls } from './terminal-text.ts';
 /** How long the next attempt of a failed run may take to appear (it is made by whoever ended the run). */
 export const RETRY_APPEARS_MS = 5000;
 
-/** Whether `run` failed with attempts left: its retry is coming. */
-export const retryExpected = (run: Pick<Run, 'status' | 'attempt' | 'retries'>): boolean =>
-  run.status === 'failed' && (run.attempt ?? 1) <= (run.retries ?? 0);
-
 /** The line printed when attempt `failed` gives way to `retry`. */
 export function retryLine(failed: Pick<Run, 'attempt' | 'retries' | 'error'>, retry: Pick<Run, 'id' | 'attempt'>): string {
   const why = (failed.error ?? 'failed').split('\n')[0]!;

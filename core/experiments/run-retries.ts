@@ -14,15 +14,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DatabaseSchema } from '../../storage/database-schema.ts';
-import type { Run } from '../records.ts';
+import { shouldRetry, type Run } from '../records.ts';
 import { toRun } from './row-mappers.ts';
 import { creationTime, getRun } from './runs.ts';
 import type { ServiceContext } from './service-context.ts';
-
-/** Whether `run` ended in a way its definition's retries cover, with attempts left. */
-export function shouldRetry(run: Run): boolean {
-  return run.status === 'failed' && run.startedAt !== null && run.configuration !== null && run.attempt <= run.retries;
-}
 
 /** How the retry starts: on the job queue (owned by the queue, its job added with it), or where the caller starts it. */
 export interface RetryOptions {

@@ -10,13 +10,13 @@
  * command checks the input (definitions of unchanged modules come from the cache, without
  * loading), storage opens meanwhile, and the run row is created once the input is good.
  */
-import { awaitRetry, retryExpected, retryLine } from '../run-attempts.ts';
+import { awaitRetry, retryLine } from '../run-attempts.ts';
 import path from 'node:path';
 import { createExperimentRegistry, type ExperimentEntry } from '../../../plugins/experiment-registry.ts';
 import { openDatabase, parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { InputError } from '../../errors.ts';
 import type { JSONSchema } from '../../experiment/index.ts';
-import type { Run } from '../../records.ts';
+import { shouldRetry, type Run } from '../../records.ts';
 import { createLocalDispatcher } from '../../supervisor/local-dispatcher.ts';
 import { createWorkbench, type Workbench } from '../../workbench.ts';
 import { parseCommandArgs } from '../cli-args.ts';
@@ -82,7 +82,7 @@ async function execute(workbench: Workbench, run: Run, follower: RunFollower): P
     await workbench.experiments.startRun(run.id);
     for (;;) {
       const final = await workbench.experiments.waitForRun(current);
-      const retry = retryExpected(final) ? await awaitRetry(() => workbench.experiments.getRetry(final.id)) : undefined;
+      const retry = shouldRetry(final) ? await awaitRetry(() => workbench.experiments.getRetry(final.id)) : undefined;
       if (!retry) return final;
       follower.out.line(retryLine(final, retry));
       current = retry.id;
