@@ -42,7 +42,9 @@ export async function withServer<T>(
   } = {},
 ): Promise<T> {
   const experimentsDir = await tempExperimentsDir(options.fixtures);
-  const workbench = await createWorkbench({ experimentsDir, database: 'memory', ...options.workbench });
+  // No warm run host: most test workbenches never run, and one that does starts a real run
+  // process when the run launches; a host started and killed unused cost ~0.9 CPU-s each.
+  const workbench = await createWorkbench({ experimentsDir, database: 'memory', dispatcher: { warm: 0 }, ...options.workbench });
   let server: HttpServer | undefined;
   try {
     server = await startHttpServer({ workbench, port: 0, log: () => {}, ...options.server });
