@@ -24,6 +24,11 @@ export interface LocalDispatcherOptions {
   /** Scheduling priority of run hosts (default 10: below the workbench, so a machine full
    * of busy runs still answers the UI and API). */
   niceness?: number;
+  /**
+   * Warm the next host as each run launches (default true). `athanor run`, which runs one
+   * run, passes false: a host started for a run that never comes took a core from the run.
+   */
+  rewarm?: boolean;
   /** A warm host waiting for a run does not keep this process alive (the test harness's: a test file ends when its tests do). */
   unrefIdle?: boolean;
 }
@@ -270,7 +275,7 @@ export function createLocalDispatcher(options: LocalDispatcherOptions = {}): Loc
     async launch(handlers, limits) {
       if (stopped) throw new Error('the dispatcher is stopped');
       let host = warm.shift();
-      refill();
+      if (options.rewarm !== false) refill();
       if (!host || !host.alive) host = new LocalRunProcess(options);
       host.attach(handlers, limits);
       try {

@@ -101,7 +101,8 @@ async function execute(workbench: Workbench, run: Run, follower: RunFollower): P
  */
 async function openChecked(database: string, experimentsDir: string, request: RunRequest): Promise<{ workbench: Workbench; checked: CheckedRequest }> {
   parseDatabaseSpec(database); // a spec that names no database is bad input, found first
-  const dispatcher = createLocalDispatcher();
+  // One host, for this run (a retry starts its own).
+  const dispatcher = createLocalDispatcher({ rewarm: false });
   dispatcher.warmUp();
   const preloader = runHostPreloader(dispatcher, request.experiment);
   const registry = createExperimentRegistry({ experimentsDir, watch: false, cache: true, loadFirst: preloader.loadFirst });

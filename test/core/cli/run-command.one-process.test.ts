@@ -72,6 +72,34 @@ cli('an unchanged experiment runs from its cached definition: only the run evalu
   assert.match(result.stdout, `ran in ${pids[0]}`);
 });
 
+// The run's own process lists the command's other children: processes of the run's kind.
+const SIBLINGS = `import { readdirSync, readFileSync } from 'node:fs';
+import { Definition, Runtime, type RunContext } from 'athanor';
+export function experiment() {
+  return Definition.new().name('siblings');
+}
+export async function run(ctx: RunContext) {
+  const hosts = readdirSync('/proc').filter((pid) => /^\\d+$/.test(pid) && pid !== String(process.pid)).filter((pid) => {
+    try {
+      const stat = readFileSync(\`/proc/\${pid}/stat\`, 'latin1');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      return parent === process.ppid && readFileSync(\`/proc/\${pid}/cmdline\`, 'latin1').includes('run-host-entry');
+    } catch {
+      return false;
+    }
+  });
+  Runtime.result(ctx, 'other_run_hosts', hosts.length);
+}
+`;
+
+cli('one run starts one run host: none is warmed for a next run that never comes (it took a core from the run)', async ({ project }) => {
+  if (!existsSync('/proc/self/stat')) return; // no /proc to look in
+  await project.addExperiment('siblings.ts', SIBLINGS);
+  const result = await athanor(project, ['run', 'siblings', '--db', 'memory', '--json']);
+  assert.is(result.code, 0, result.stderr);
+  assert.is(JSON.parse(result.stdout).results.other_run_hosts, 0);
+});
+
 cli('bad --set answers exit 2 without creating the database folder, cached or not', async ({ project }) => {
   const folder = join(project.root, 'new-db');
   for (const round of ['loaded', 'cached']) {
