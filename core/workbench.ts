@@ -22,8 +22,8 @@ import type { Instance, NewSweep, Run, RunOrigin, SweepResult } from './records.
 import { createLocalDispatcher, type LocalDispatcherOptions } from './supervisor/local-dispatcher.ts';
 import type { RunDispatcher } from './supervisor/run-dispatcher.ts';
 import { createRunSupervisor, type CancelOutcome, type RunSupervisor, type RunSupervisorOptions } from './supervisor/run-supervisor.ts';
-import { RunPoolNode } from './worker/run-pool-node.ts';
-import { createRunQueue, type RunQueue } from './worker/run-queue.ts';
+import type { RunPoolNode } from './worker/run-pool-node.ts';
+import type { RunQueue } from './worker/run-queue.ts';
 import { waitForRunEnd } from './worker/run-end.ts';
 
 /**
@@ -197,6 +197,8 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
   const { recovered } = await supervisor.start();
   let queue: RunQueue | undefined;
   if (runs !== 'local') {
+    // Loaded only here: graphile-worker and what it brings (pg, cosmiconfig) are ~0.3 s of a start.
+    const [{ RunPoolNode }, { createRunQueue }] = await Promise.all([import('./worker/run-pool-node.ts'), import('./worker/run-queue.ts')]);
     pool = new RunPoolNode({
       connectionString: spec,
       db: database.db,
