@@ -29,7 +29,7 @@ export function checkId(id: unknown, what: 'instance' | 'run'): string {
 }
 
 /** The current definition of an experiment, or a clear error. */
-export function definitionOf(context: ServiceContext, experiment: unknown): DefinitionData {
+export function definitionOf(context: Pick<ServiceContext, 'definitions'>, experiment: unknown): DefinitionData {
   if (typeof experiment !== 'string' || experiment === '') {
     throw new InputError(`experiment must be the name of an experiment, got ${JSON.stringify(experiment)}`);
   }

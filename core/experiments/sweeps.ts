@@ -120,8 +120,12 @@ async function checkNamesFree(context: ServiceContext, experiment: string, names
   );
 }
 
-/** Checks a sweep (nothing is written): its combinations' configurations and instance names. */
-function planSweep(context: ServiceContext, input: NewSweep) {
+/**
+ * Checks a sweep against the definitions alone (nothing is read or written): its
+ * combinations' configurations and instance names. `athanor sweep` calls it before it opens
+ * a database; whether the names are free is the database's to say.
+ */
+export function planSweep(context: Pick<ServiceContext, 'definitions'>, input: NewSweep) {
   if (!isObject(input)) throw new InputError('expected an object {experiment, name, configuration?, grid}');
   checkFields(input, ['experiment', 'name', 'description', 'configuration', 'grid'], 'a sweep');
   const definition = definitionOf(context, input.experiment);

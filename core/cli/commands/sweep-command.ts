@@ -9,13 +9,16 @@
  * to it over HTTP (remote-sweep.ts), as `athanor run` hands it a run.
  */
 import { InputError } from '../../errors.ts';
-import type { Run } from '../../records.ts';
+import { planSweep } from '../../experiments/sweeps.ts';
+import type { NewSweep, Run } from '../../records.ts';
 import { createWorkbench, type Workbench } from '../../workbench.ts';
-import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import { createExperimentRegistry } from '../../../plugins/experiment-registry.ts';
+import { openDatabase, parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import { openingDatabase } from '../environment-error.ts';
 import { sweepInWorkbench } from '../remote-sweep.ts';
 import { onInterrupts, type RunCommandIO } from '../run-report.ts';
+import { opensWithoutWriting } from '../run-preload.ts';
 import { checkExperiment } from '../run-input.ts';
 import { SWEEP_USAGE, sweepFrom, type SweepRequest } from '../sweep-input.ts';
 import { CANCEL_SWEEP_MESSAGE, reportSweepEnd, SweepFollower, type SweepOutcome } from '../sweep-report.ts';
@@ -31,12 +34,34 @@ async function cancelAll(workbench: Workbench, runs: readonly Run[]): Promise<vo
   for (const run of [...runs].reverse()) await workbench.experiments.cancelRun(run.id).catch(() => {});
 }
 
+/**
+ * Checks the request against the experiments (their definitions cached, or loaded) before
+ * the workbench opens — storage opens meanwhile where opening it writes nothing — so bad
+ * input starts no run host and writes nothing, as with `athanor run`.
+ */
+async function openChecked(database: string, experimentsDir: string, request: SweepRequest): Promise<{ workbench: Workbench; sweep: NewSweep }> {
+  parseDatabaseSpec(database); // a spec that names no database is bad input, found first
+  const registry = createExperimentRegistry({ experimentsDir, watch: false, cache: true });
+  const storage = opensWithoutWriting(database) ? openDatabase(database) : undefined;
+  storage?.catch(() => {}); // awaited by the workbench, or closed below
+  let sweep: NewSweep;
+  try {
+    await registry.start();
+    const entry = checkExperiment(registry.list(), request.experiment, SWEEP_USAGE);
+    sweep = sweepFrom(request, entry.name, entry.schema);
+    planSweep({ definitions: (name) => registry.definition(name) }, sweep);
+  } catch (error) {
+    await Promise.allSettled([registry.stop(), storage?.then((opened) => opened.close())]);
+    throw error;
+  }
+  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir, database, watch: false, registry, storage: storage ?? openDatabase(database) }));
+  return { workbench, sweep };
+}
+
 async function sweepHere(database: string, experimentsDir: string, request: SweepRequest, io: RunCommandIO): Promise<number> {
-  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir, database, watch: false, cacheDefinitions: true }));
+  const { workbench, sweep } = await openChecked(database, experimentsDir, request);
   try {
     const { experiments, bus } = workbench;
-    const entry = checkExperiment(workbench.registry.list(), request.experiment, SWEEP_USAGE);
-    const sweep = sweepFrom(request, entry.name, entry.schema);
     // Runs start while the sweep is created: their changes are kept until the follower is there.
     const seen = new Map<string, Run>();
     let follower: SweepFollower | undefined;

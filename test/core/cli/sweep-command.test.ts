@@ -1,14 +1,14 @@
 /**
  * `athanor sweep` as a user runs it: every combination run, the table at the end, --json,
  * the exit codes (0 all completed, 1 some failed, 2 bad input, 130 Ctrl-C), and a sweep on
- * a database file that is checked to hold nothing after bad input.
+ * a database file that bad input never creates (checked before any database opens).
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase } from '../../../storage/open-database.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
@@ -103,19 +103,15 @@ cli('bad input exits 2 naming the field, the value or the rule, and creates noth
     [['sweep_fixtur', '--grid', 'steps=1'], 'unknown experiment "sweep_fixtur"; did you mean "sweep_fixture"?'],
     [['sweep_fixture', '--grid', 'steps=1', '--bogus'], "Unknown option '--bogus'"],
   ];
-  // Each on a fresh in-memory database; two on a database file, checked to hold nothing after.
+  // Each on a fresh in-memory database; two on a database file, checked not to exist after.
   for (const [i, [args, message]] of cases.entries()) {
     const result = await athanor(args, i < 2 ? { db } : {});
     assert.is(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, message, args.join(' '));
     assert.is(result.stdout, '', 'nothing ran');
   }
-  const database = await openDatabase(db);
-  try {
-    assert.equal(await database.db.selectFrom('instances').select('name').execute(), [], 'nothing was created');
-  } finally {
-    await database.close();
-  }
+  // Checked before any database opened: not even the PGlite folder was made.
+  assert.not.ok(existsSync(db.slice('pglite:'.length)), `bad input created the database folder ${db}`);
 });
 
 cli('a taken name is refused (exit 2) naming it', async () => {
