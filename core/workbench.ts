@@ -50,7 +50,7 @@ export interface WorkbenchOptions {
   runDispatcher?: RunDispatcher;
   /** Where experiments come from instead of a folder registry over `experimentsDir` (the test harness gives one module). */
   registry?: ExperimentRegistry;
-  /** Reuse the definitions of unchanged modules kept from earlier loads (the one-shot commands; see definitions-cache.ts). */
+  /** Reuse the definitions of unchanged modules kept from earlier loads (every command; see definitions-cache.ts). */
   cacheDefinitions?: boolean;
   /** The database, already opening (`athanor run` opens it while its experiment loads); default: `openDatabase(database)`. */
   storage?: Promise<Database>;

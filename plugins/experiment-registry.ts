@@ -63,7 +63,7 @@ export interface ExperimentRegistryOptions {
   /**
    * Keep load results in `<experiments>/.athanor/definitions.json` and reuse those whose code
    * hash is unchanged (definitions-cache.ts), so an unchanged folder loads without a loader
-   * process: the one-shot commands (`list`, `run`, `types`, `sweep`) pass true. Default false.
+   * process: the commands (`dev`, `serve`, `mcp`, `list`, `run`, `types`, `sweep`) pass true. Default false.
    */
   cache?: boolean;
   /**
@@ -203,6 +203,9 @@ class FolderExperimentRegistry implements ExperimentRegistry {
         cache.retain(files);
         await cache.save();
       }
+      // Loaded from the cache, a watched folder still wants the loader for its first edit:
+      // started now, after the start it must not slow.
+      if (!loading && this.#watcher && !this.#stopped) this.#loader.start().catch(() => {});
     } catch (error) {
       if (this.#stopped) return; // stopped while starting: the watcher's start fails, as it should
       await this.stop(); // no watcher thread or loader process left behind to keep the process alive

@@ -152,7 +152,8 @@ export async function withBrowserWorkbench<T>(
         await context.close();
       }
     },
-    { workbench: options.workbench, server: { ...options.server, ui: assets.handler }, ...(options.fixtures ? { fixtures: options.fixtures } : {}) },
+    // Watched, as `athanor dev` is: these suites add and edit experiment files as a user would.
+    { workbench: { watch: true, ...options.workbench }, server: { ...options.server, ui: assets.handler }, ...(options.fixtures ? { fixtures: options.fixtures } : {}) },
   );
 }
 

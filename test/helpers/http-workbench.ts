@@ -2,7 +2,9 @@
  * A real workbench behind a real HTTP server on a free port, over a temporary copy of
  * test experiments, for API tests. `withServer` always closes both and removes the folder.
  */
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * A temporary experiments folder inside the package (so `import 'athanor'` resolves), with
  * kernel_fixture, my_experiment and each of `fixtures` (paths from the package's root).
+ * It holds the definitions cache a workbench kept for the same files before, when this test
+ * run has one (see `keepDefinitions`): it starts as `athanor dev` does on a folder it has
+ * loaded before, without a loader process.
  */
 export async function tempExperimentsDir(fixtures: readonly string[] = []): Promise<string> {
   await mkdir(join(ROOT, 'test-output'), { recursive: true });
@@ -21,7 +26,27 @@ export async function tempExperimentsDir(fixtures: readonly string[] = []): Prom
   for (const file of ['test/fixtures/kernel/kernel_fixture.ts', 'experiments/my_experiment.ts', ...fixtures]) {
     await cp(join(ROOT, file), join(dir, basename(file)));
   }
+  const kept = await readFile(keptDefinitionsFile(fixtures), 'utf8').catch(() => undefined);
+  if (kept) {
+    await mkdir(join(dir, '.athanor'), { recursive: true });
+    await writeFile(join(dir, '.athanor', 'definitions.json'), kept);
+  }
   return dir;
+}
+
+/** Where the definitions of a fixture set are kept for the run's other folders (the runner's shared folder, else test-output/). */
+function keptDefinitionsFile(fixtures: readonly string[]): string {
+  const key = createHash('sha256').update(fixtures.join('\0')).digest('hex').slice(0, 16);
+  return join(process.env.ATHANOR_TEST_SHARED ?? join(ROOT, 'test-output'), `definitions-${key}.json`);
+}
+
+/** Keeps the definitions cache of `dir` (made by `tempExperimentsDir(fixtures)`) for the next folders of the same files. */
+async function keepDefinitions(dir: string, fixtures: readonly string[]): Promise<void> {
+  const target = keptDefinitionsFile(fixtures);
+  if (existsSync(target)) return;
+  // Renamed into place: a process reading it never sees half a file.
+  const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  if (await copyFile(join(dir, '.athanor', 'definitions.json'), temporary).then(() => true, () => false)) await rename(temporary, target).catch(() => rm(temporary, { force: true }));
 }
 
 export interface ServerContext {
@@ -44,7 +69,11 @@ export async function withServer<T>(
   const experimentsDir = await tempExperimentsDir(options.fixtures);
   // No warm run host: most test workbenches never run, and one that does starts a real run
   // process when the run launches; a host started and killed unused cost ~0.9 CPU-s each.
-  const workbench = await createWorkbench({ experimentsDir, database: 'memory', dispatcher: { warm: 0 }, ...options.workbench });
+  // Definitions cached as `athanor dev` keeps them, and no watcher unless a test asks: its
+  // folder changes only through the API (which reloads what it writes), and a watched folder
+  // starts a loader process for an edit that never comes.
+  const workbench = await createWorkbench({ experimentsDir, database: 'memory', dispatcher: { warm: 0 }, cacheDefinitions: true, watch: false, ...options.workbench });
+  await keepDefinitions(experimentsDir, options.fixtures ?? []);
   let server: HttpServer | undefined;
   try {
     server = await startHttpServer({ workbench, port: 0, log: () => {}, ...options.server });

@@ -4,9 +4,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { listCommand } from '../../core/cli/commands/list-command.ts';
 import { definitionsCacheFile } from '../../plugins/registry/definitions-cache.ts';
 import { createTempFolder, experimentSource, type TempFolder } from './plugin-test-kit.ts';
+import { startWorkbenchProcess } from '../helpers/workbench-process.ts';
+import { until } from '../helpers/until.ts';
 
 /**
- * `athanor list` (and the registry of every one-shot command) keeps what loading each module
+ * `athanor list` (and the registry of every command, `athanor dev` too) keeps what loading each module
  * found, keyed by its code hash: an unchanged folder lists without loading anything, and an
  * edit of the module or of a helper it imports loads it again.
  */
@@ -90,6 +92,24 @@ test('a damaged cache file is ignored and replaced', async ({ folder, evaluation
   assert.match(after.text, 'counted  (counted.ts)  first label');
   assert.is(await loads(evaluations), 2);
   JSON.parse(await readFile(definitionsCacheFile(folder.dir), 'utf8'));
+});
+
+test('athanor dev on a folder listed before starts from the cache (no module loaded again) and still reloads an edit', async ({ folder, evaluations }) => {
+  await list(folder);
+  assert.is(await loads(evaluations), 1);
+  const dev = await startWorkbenchProcess(['--db', 'memory', '--experiments', folder.dir]);
+  try {
+    const counted = (await dev.api('GET', '/api/experiments')).find((entry: { name: string }) => entry.name === 'counted');
+    assert.is(counted?.description, 'first label');
+    assert.is(await loads(evaluations), 1, 'athanor dev loaded an unchanged module again');
+    // The loader it did not need at start is there for the first edit.
+    await folder.write('helpers/label.ts', `export const label = 'edited label';\n`);
+    await until(async () => (await dev.api('GET', '/api/experiments')).find((entry: { description: string }) => entry.description === 'edited label'), 'the edit to be loaded', 20_000);
+    assert.is(await loads(evaluations), 2);
+  } finally {
+    dev.child.kill('SIGTERM');
+    await dev.exited;
+  }
 });
 
 test.run();

@@ -200,7 +200,7 @@ test('a change on disk reloads a clean editor and warns a dirty one', async () =
     assert.not.ok(pane.shadowRoot!.querySelector('.conflict'));
     assert.ok(pane.dirty);
     assert.match(pane.editor!.text, /Changed by me/);
-  });
+  }, { workbench: { watch: true } }); // files changed on disk: the watcher reloads them
 });
 
 test('an unknown experiment says not found', async () => {

@@ -110,6 +110,8 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
         experimentsDir: values.experiments,
         database,
         watch: mode === 'dev',
+        // Unchanged modules start from the definitions kept by the last command: no loader process on the way to the first page.
+        cacheDefinitions: true,
         supervisor: { databaseOutageMs: outage * 1000 },
         runs: runs as RunsMode,
         ...poolHeartbeat(),

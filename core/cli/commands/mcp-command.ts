@@ -47,7 +47,7 @@ export async function mcpCommand(args: string[], err: (line: string) => void): P
       await bridgeStdio(holder.client.origin, holder.token, { signal: stop.signal });
       return 0;
     }
-    const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir: values.experiments, database, watch: true }));
+    const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir: values.experiments, database, watch: true, cacheDefinitions: true }));
     try {
       if (workbench.recovered.length) err(`athanor mcp: ended ${workbench.recovered.length} run(s) left active by a workbench that stopped`);
       err(`athanor mcp: serving ${workbench.experimentsDir} (${workbench.registry.list().length} experiments, database ${workbench.database.kind}) over stdio`);

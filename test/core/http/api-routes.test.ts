@@ -142,7 +142,7 @@ api('a run of an instance whose experiment is broken or gone is refused, and no 
     assert.is(gone.status, 404);
     assert.is(gone.body.error, 'unknown experiment "my_experiment": instance "orphan" cannot run until its file is back');
     assert.equal((await call('GET', `/api/instances/${instance.id}/runs`)).body.items, []);
-  });
+  }, { workbench: { watch: true } }); // files changed on disk: the watcher reloads them
 });
 
 api('unknown fields, null configurations and filters naming nothing are refused by name, and change nothing', async () => {

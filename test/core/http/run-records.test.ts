@@ -105,7 +105,7 @@ records('a field added to the experiment reaches a new run with its default, and
     const after = await runToEnd(context, created.body.id);
     assert.equal(after.configuration, { label: 'plain', iterations: 1 });
     assert.equal((await api('GET', `/api/runs/${before.id}`)).body.configuration, { iterations: 1 }, 'the older run keeps what it ran with');
-  });
+  }, { workbench: { watch: true } }); // files changed on disk: the watcher reloads them
 });
 
 records('bad rerun requests and unknown code are refused, naming what was wrong', async () => {

@@ -60,7 +60,7 @@ test('an unknown experiment is 404; one that never loaded is 409 naming its erro
     const broken = await fetch(`${base}/api/experiments/never_loaded/validator.js`);
     assert.is(broken.status, 409);
     assert.match(((await broken.json()) as { error: string }).error, /experiment "never_loaded" has no validator until its file loads: .+/);
-  });
+  }, { workbench: { watch: true } }); // files changed on disk: the watcher reloads them
 });
 
 test.run();
