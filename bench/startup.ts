@@ -45,12 +45,14 @@ export async function run(ctx: RunContext) {
 /** A copy of the package as `npm pack` ships it: compiled, without TypeScript sources; a project using it. */
 export async function packagedCopy(scratch: string): Promise<{ bin: string; project: string }> {
   const pkg = path.join(scratch, 'athanor');
-  for (const entry of ['bin', 'core', 'plugins', 'storage', 'ui', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts']) {
+  for (const entry of ['bin', 'core', 'plugins', 'storage', 'ui', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts']) {
     await cp(path.join(ROOT, entry), path.join(pkg, entry), { recursive: true });
   }
   // The built UI the package ships (`npm pack` builds it; so does this, into the copy).
   await buildUi(path.join(pkg, 'dist'), 'error');
   await symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  // And the template of a new PGlite folder it ships (a fresh install's first folder skips initdb).
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(pkg, 'scripts/build-pglite-template.ts')], { cwd: pkg, stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(pkg, 'tsconfig.build.json')], { stdio: 'inherit' });
   const removeSources = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {

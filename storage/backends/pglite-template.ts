@@ -8,7 +8,8 @@
  * Design notes:
  * - The template is per PGlite version (its data format) and per set of migrations it
  *   holds, in the user's cache folder: `$ATHANOR_CACHE_DIR`, else
- *   `$XDG_CACHE_HOME/athanor`, else `~/.cache/athanor`.
+ *   `$XDG_CACHE_HOME/athanor`, else `~/.cache/athanor`. The published package ships one
+ *   (dist/, built at prepack), so even the first folder on a new machine skips initdb.
  * - It is dumped right after the migrations, before the folder is handed to anyone: it
  *   holds the schema and nothing else. The folder's lock file (which may hold a workbench's
  *   token) is taken out of the archive.
@@ -20,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { migrations } from '../migrations/index.ts';
@@ -48,9 +50,18 @@ export function pgliteTemplateFile(cacheDir = athanorCacheDir()): string {
   return path.join(cacheDir, `pglite-${pgliteVersion()}-${schema}.tar.gz`);
 }
 
-/** The template, if one was kept. */
-export async function readPgliteTemplate(file = pgliteTemplateFile()): Promise<Blob | undefined> {
-  const data = await readFile(file).catch(() => undefined);
+/** Where the package ships the template for this PGlite and these migrations: dist/ (`npm run build` makes it). */
+export function shippedPgliteTemplateFile(): string {
+  return fileURLToPath(new URL(`../../dist/${path.basename(pgliteTemplateFile())}`, import.meta.url));
+}
+
+/**
+ * The template: the one kept in the cache folder, else the one the package ships, so the
+ * first new folder on a machine skips initdb too. A checkout (running its TypeScript
+ * sources) reads the cache's only, whatever a build left in dist/.
+ */
+export async function readPgliteTemplate(file = pgliteTemplateFile(), shipped = import.meta.url.endsWith('.ts') ? undefined : shippedPgliteTemplateFile()): Promise<Blob | undefined> {
+  const data = (await readFile(file).catch(() => undefined)) ?? (shipped === undefined ? undefined : await readFile(shipped).catch(() => undefined));
   return data ? new Blob([data]) : undefined;
 }
 

@@ -8,9 +8,11 @@
  * is missing), and, as generated, `npm test` passes, `npm run typecheck` passes (also with
  * only athanor and typescript installed: the package ships JavaScript and declarations), a
  * plain `.js` test runs under `node --test` with no loader, and `npx athanor dev` serves
- * the project's experiment.
+ * the project's experiment on a machine with nothing cached (its PGlite folder from the
+ * template the package ships, not initdb).
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,6 +92,7 @@ pack('npx of the packed tarball scaffolds a project that a plain npm install ins
   const files = (await run('tar', ['-tzf', path.join(scratch, tarball!)])).output.split('\n');
   assert.ok(files.includes('package/core/index.js') && files.includes('package/core/index.d.ts'), 'core/index.js and its declarations are packed');
   assert.ok(files.includes('package/core/testing/index.js') && files.includes('package/core/cli/templates/tsconfig.json.tpl'));
+  assert.ok(files.some((file) => /^package\/dist\/pglite-[^/]+\.tar\.gz$/.test(file)), 'the template of a new PGlite folder is packed');
   const sources = files.filter((file) => /^package\/(core|plugins|storage)\/.*(?<!\.d)\.ts$/.test(file));
   assert.equal(sources, [], 'no TypeScript sources of the server are packed');
   assert.equal(manifest.exports['./testing'], { types: './core/testing/index.d.ts', default: './core/testing/index.js' });
@@ -136,7 +139,10 @@ pack('npm run typecheck passes in the new project, with only athanor and typescr
 
 pack('npx athanor dev serves the new project’s experiment', async () => {
   // Its own process group, so the workbench under npx is stopped with it.
-  const child = spawn('npx', ['athanor', 'dev', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // A machine that never ran athanor: nothing cached. Its first PGlite folder starts from the
+  // template the package ships (initdb would have kept one in the cache folder).
+  const cache = path.join(scratch, 'fresh-cache');
+  const child = spawn('npx', ['athanor', 'dev', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ATHANOR_CACHE_DIR: cache } });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -153,6 +159,9 @@ pack('npx athanor dev serves the new project’s experiment', async () => {
       });
     });
     assert.match(output, /experiments: .*lab[/\\]experiments \(1 found\)/);
+    assert.ok(existsSync(path.join(project, '.athanor', 'db', 'PG_VERSION')), 'athanor dev made its PGlite folder');
+    const cached = await readdir(cache).catch(() => []);
+    assert.not.ok(cached.some((name) => name.startsWith('pglite-')), `a fresh machine ran initdb: the cache folder holds ${cached.join(', ')}`);
     const experiments = (await (await fetch(`${url}/api/experiments`)).json()) as { name: string; error?: unknown }[];
     assert.equal(experiments.map((e) => [e.name, e.error]), [['my_experiment', undefined]]);
     // The package's dev serves the UI it ships, built: Vite is for working on athanor's own UI.
