@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { InputError } from '../errors.ts';
 import { createEventBus } from '../events/event-bus.ts';
 import { ConfigValidationError, validateConfig, type ConfigOf } from '../experiment/index.ts';
-import type { Instance, LogEntry, Run, RunProgress, RunStatus } from '../records.ts';
+import type { Instance, LogEntry, Run, RunEnvironment, RunProgress, RunStatus } from '../records.ts';
 import { LiveBudget } from '../supervisor/live-budget.ts';
 import { createLocalDispatcher } from '../supervisor/local-dispatcher.ts';
 import { defaultRunMemoryMb } from '../supervisor/memory-limit.ts';
@@ -142,7 +142,7 @@ export async function runExperiment<S extends ExperimentSource>(
         instance,
         configuration: checked.value,
         experiment: { name, file: registry.get(name)!.file, absoluteFile: file, codeHash },
-        environment: async () => (await readRunEnvironment(root ?? process.cwd(), snapshot?.files.map((f) => f.path) ?? [], snapshot?.hash)).environment,
+        environment: () => environmentOf(root ?? process.cwd(), snapshot?.files.map((f) => f.path) ?? [], snapshot?.hash),
       };
     },
     service: store,
@@ -179,6 +179,26 @@ export async function runExperiment<S extends ExperimentSource>(
   }
   const status = run.status as ExperimentOutcome['status'];
   return { status, error: run.error, logs: store.logs, results, series, progress: run.progress, run };
+}
+
+/**
+ * Where a run of this code ran (Node, athanor, the host, git's commit and whether the code
+ * differs from it), read once per test process for each folder and code: a test file's
+ * runs of one experiment ask git once, not each run (it was ~25 ms of every in-process run).
+ */
+const environments = new Map<string, Promise<RunEnvironment>>();
+function environmentOf(root: string, files: readonly string[], codeHash: string | undefined): Promise<RunEnvironment> {
+  const read = () => readRunEnvironment(root, files, codeHash).then((reading) => reading.environment);
+  if (codeHash === undefined) return read();
+  const key = `${root}\0${codeHash}`;
+  let environment = environments.get(key);
+  if (!environment) {
+    if (environments.size >= 100) environments.delete(environments.keys().next().value!);
+    environment = read();
+    environment.catch(() => environments.delete(key)); // a failed read is tried again next run
+    environments.set(key, environment);
+  }
+  return environment.then((shared) => structuredClone(shared)); // each outcome its own
 }
 
 /**

@@ -65,7 +65,7 @@ basics('defaults apply when no configuration is given', async () => {
   assert.is(Object.keys(outcome.results).length, 10);
 });
 
-basics('the run records the configuration and code hash a workbench run of the same file records', async () => {
+basics('the run records the configuration, code hash and environment a workbench run of the same file records', async () => {
   const outcome = await runExperiment(MY_EXPERIMENT, { iterations: 2 });
   assert.equal(outcome.run.configuration, { iterations: 2 });
   assert.match(outcome.run.codeHash ?? '', /^[0-9a-f]{64}$/);
@@ -76,6 +76,11 @@ basics('the run records the configuration and code hash a workbench run of the s
     await workbench.experiments.startRun(run.id);
     const ran = await workbench.experiments.waitForRun(run.id);
     assert.equal([ran.configuration, ran.codeHash], [outcome.run.configuration, outcome.run.codeHash]);
+    // Where it ran too (read once per process for the same code: the next run has its own copy).
+    assert.equal(outcome.run.environment, ran.environment);
+    const again = await runExperiment(MY_EXPERIMENT, { iterations: 1 }, { inProcess: true });
+    assert.equal(again.run.environment, outcome.run.environment);
+    assert.is.not(again.run.environment, outcome.run.environment);
   } finally {
     await workbench.close();
   }
