@@ -3,8 +3,7 @@
  * test experiments, for API tests. `withServer` always closes both and removes the folder.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,10 +42,13 @@ function keptDefinitionsFile(fixtures: readonly string[]): string {
 /** Keeps the definitions cache of `dir` (made by `tempExperimentsDir(fixtures)`) for the next folders of the same files. */
 async function keepDefinitions(dir: string, fixtures: readonly string[]): Promise<void> {
   const target = keptDefinitionsFile(fixtures);
-  if (existsSync(target)) return;
+  const made = await readFile(join(dir, '.athanor', 'definitions.json'), 'utf8').catch(() => undefined);
+  // Kept unless it is already there (a stale one, from fixtures since edited, is replaced).
+  if (made === undefined || made === (await readFile(target, 'utf8').catch(() => undefined))) return;
   // Renamed into place: a process reading it never sees half a file.
   const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  if (await copyFile(join(dir, '.athanor', 'definitions.json'), temporary).then(() => true, () => false)) await rename(temporary, target).catch(() => rm(temporary, { force: true }));
+  await writeFile(temporary, made);
+  await rename(temporary, target).catch(() => rm(temporary, { force: true }));
 }
 
 export interface ServerContext {
