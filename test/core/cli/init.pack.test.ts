@@ -63,7 +63,8 @@ pack('npx of the packed tarball scaffolds a project that a plain npm install ins
   const checkout = path.join(scratch, 'checkout');
   await cp(ROOT, checkout, { recursive: true, filter: (source) => !NOT_COPIED.has(path.relative(ROOT, source).split(path.sep)[0]!) });
   await symlink(path.join(ROOT, 'node_modules'), path.join(checkout, 'node_modules'));
-  const packed = await run(NPM, ['pack', '--pack-destination', scratch, '--loglevel=error'], { cwd: checkout });
+  // Packing builds the UI three ways, its manifest and the PGlite template, and compiles: minutes on a busy machine.
+  const packed = await run(NPM, ['pack', '--pack-destination', scratch, '--loglevel=error'], { cwd: checkout, timeoutMs: 300_000 });
   assert.is(packed.code, 0, packed.output);
   const tarball = (await readdir(scratch)).find((name) => name.endsWith('.tgz'));
   assert.ok(tarball, `npm pack left no tarball: ${packed.output}`);
@@ -147,8 +148,11 @@ pack('npx athanor dev serves the new project’s experiment', async () => {
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // A project the first test failed to make: this test fails saying so, not the whole file.
+  const failedToStart = new Promise<never>((_, reject) => child.on('error', (error) => reject(new Error(`npx athanor dev did not start in ${project}: ${error.message}`))));
+  failedToStart.catch(() => {});
   try {
-    const url = await new Promise<string>((resolve, reject) => {
+    const printed = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`athanor dev printed no URL in 60 s:\n${output}`)), 60_000);
       child.stdout.on('data', () => {
         const found = output.match(/athanor workbench: (http:\/\/\S+)\n.*experiments: .*\(\d+ found\)/);
@@ -158,6 +162,7 @@ pack('npx athanor dev serves the new project’s experiment', async () => {
         }
       });
     });
+    const url = await Promise.race([printed, failedToStart]);
     assert.match(output, /experiments: .*lab[/\\]experiments \(1 found\)/);
     assert.ok(existsSync(path.join(project, '.athanor', 'db', 'PG_VERSION')), 'athanor dev made its PGlite folder');
     const cached = await readdir(cache).catch(() => []);
@@ -169,8 +174,10 @@ pack('npx athanor dev serves the new project’s experiment', async () => {
     assert.not.match(page, '/@vite/client');
     assert.match(page, /<script type="module"[^>]* src="\/assets\/index-[^"]+\.js"/);
   } finally {
-    process.kill(-child.pid!, 'SIGTERM');
-    await exited;
+    if (child.pid !== undefined) {
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
   }
 });
 
