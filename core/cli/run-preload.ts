@@ -1,11 +1,8 @@
 /**
- * How `athanor run` loads its experiment in the process that will run it, and when its
- * storage may open before the input is checked.
+ * How `athanor run` loads its experiment in the process that will run it.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadResult } from '../../plugins/loader/loader-protocol.ts';
-import { parseDatabaseSpec } from '../../storage/open-database.ts';
 import type { LocalDispatcher } from '../supervisor/local-dispatcher.ts';
 
 /** How long the run's host may take to import the experiment and read its definition (the loader's default). */
@@ -42,14 +39,4 @@ export function runHostPreloader(dispatcher: LocalDispatcher, name: string | und
     },
     file: () => loaded,
   };
-}
-
-/**
- * Whether opening `spec` writes nothing a bad request could leave behind: memory, a
- * Postgres server, a PGlite folder that exists. A new PGlite folder is created only once
- * the input is known to be good.
- */
-export function opensWithoutWriting(spec: string): boolean {
-  const parsed = parseDatabaseSpec(spec);
-  return parsed.kind !== 'pglite' || existsSync(path.resolve(parsed.dir));
 }

@@ -39,9 +39,14 @@ function keptDefinitionsFile(fixtures: readonly string[]): string {
   return join(process.env.ATHANOR_TEST_SHARED ?? join(ROOT, 'test-output'), `definitions-${key}.json`);
 }
 
+/** The fixture sets whose definitions this process has kept (or found kept): their files are not read again. */
+const keptHere = new Set<string>();
+
 /** Keeps the definitions cache of `dir` (made by `tempExperimentsDir(fixtures)`) for the next folders of the same files. */
 async function keepDefinitions(dir: string, fixtures: readonly string[]): Promise<void> {
   const target = keptDefinitionsFile(fixtures);
+  if (keptHere.has(target)) return;
+  keptHere.add(target);
   const made = await readFile(join(dir, '.athanor', 'definitions.json'), 'utf8').catch(() => undefined);
   // Kept unless it is already there (a stale one, from fixtures since edited, is replaced).
   if (made === undefined || made === (await readFile(target, 'utf8').catch(() => undefined))) return;
@@ -75,9 +80,9 @@ export async function withServer<T>(
   // folder changes only through the API (which reloads what it writes), and a watched folder
   // starts a loader process for an edit that never comes.
   const workbench = await createWorkbench({ experimentsDir, database: 'memory', dispatcher: { warm: 0 }, cacheDefinitions: true, watch: false, ...options.workbench });
-  await keepDefinitions(experimentsDir, options.fixtures ?? []);
   let server: HttpServer | undefined;
   try {
+    await keepDefinitions(experimentsDir, options.fixtures ?? []);
     server = await startHttpServer({ workbench, port: 0, log: () => {}, ...options.server });
     const base = `http://127.0.0.1:${server.port}`;
     const api: ServerContext['api'] = async (method, path, body, headers = {}) => {

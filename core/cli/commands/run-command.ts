@@ -12,18 +12,18 @@
  */
 import { awaitRetry, retryLine } from '../run-attempts.ts';
 import path from 'node:path';
-import { createExperimentRegistry, type ExperimentEntry } from '../../../plugins/experiment-registry.ts';
-import { openDatabase, parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import type { ExperimentEntry } from '../../../plugins/experiment-registry.ts';
+import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { InputError } from '../../errors.ts';
 import type { JSONSchema } from '../../experiment/index.ts';
 import { shouldRetry, type Run } from '../../records.ts';
 import { createLocalDispatcher } from '../../supervisor/local-dispatcher.ts';
-import { createWorkbench, type Workbench } from '../../workbench.ts';
+import type { Workbench } from '../../workbench.ts';
 import { parseCommandArgs } from '../cli-args.ts';
-import { openingDatabase } from '../environment-error.ts';
+import { openCheckedWorkbench } from '../checked-workbench.ts';
 import { runInWorkbench } from '../remote-run.ts';
 import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from '../run-report.ts';
-import { opensWithoutWriting, runHostPreloader } from '../run-preload.ts';
+import { runHostPreloader } from '../run-preload.ts';
 import { checkExperiment, cliInstanceName, configurationFrom, refuseSetsOnExisting, RUN_USAGE, type RunRequest } from '../run-input.ts';
 import { parseSetOptions } from '../set-options.ts';
 import { findHoldingWorkbench } from '../workbench-handoff.ts';
@@ -95,33 +95,25 @@ async function execute(workbench: Workbench, run: Run, follower: RunFollower): P
 
 /**
  * Checks the request, then opens the workbench over what is already loaded: the registry
- * (definitions from the cache, or loaded — the experiment itself in the run's own process),
- * the dispatcher whose warm host holds it, and storage, opened meanwhile where opening it
- * writes nothing. Bad input closes what opened and writes nothing.
+ * (the experiment itself loaded in the run's own process) and the dispatcher whose warm
+ * host holds it. One host, for this run (a retry starts its own).
  */
-async function openChecked(database: string, experimentsDir: string, request: RunRequest): Promise<{ workbench: Workbench; checked: CheckedRequest }> {
-  parseDatabaseSpec(database); // a spec that names no database is bad input, found first
-  // One host, for this run (a retry starts its own).
+function openChecked(database: string, experimentsDir: string, request: RunRequest): Promise<{ workbench: Workbench; checked: CheckedRequest }> {
   const dispatcher = createLocalDispatcher({ rewarm: false });
   dispatcher.warmUp();
   const preloader = runHostPreloader(dispatcher, request.experiment);
-  const registry = createExperimentRegistry({ experimentsDir, watch: false, cache: true, loadFirst: preloader.loadFirst });
-  const storage = opensWithoutWriting(database) ? openDatabase(database) : undefined;
-  storage?.catch(() => {}); // awaited by the workbench, or closed below
-  let checked: CheckedRequest;
-  try {
-    await registry.start();
-    checked = checkRequest(registry.list(), request);
-  } catch (error) {
-    await Promise.allSettled([registry.stop(), dispatcher.stop(), storage?.then((opened) => opened.close())]);
-    throw error;
-  }
-  // The warm host runs the experiment only if the module it loaded is this one.
-  if (preloader.file() !== path.join(path.resolve(experimentsDir), checked.entry.file)) dispatcher.dropPreloaded();
-  const workbench = await openingDatabase(database, () =>
-    createWorkbench({ experimentsDir, database, watch: false, registry, runDispatcher: dispatcher, storage: storage ?? openDatabase(database) }),
-  );
-  return { workbench, checked };
+  return openCheckedWorkbench({
+    database,
+    experimentsDir,
+    dispatcher,
+    loadFirst: preloader.loadFirst,
+    check(registry) {
+      const checked = checkRequest(registry.list(), request);
+      // The warm host runs the experiment only if the module it loaded is this one.
+      if (preloader.file() !== path.join(path.resolve(experimentsDir), checked.entry.file)) dispatcher.dropPreloaded();
+      return checked;
+    },
+  });
 }
 
 async function runHere(database: string, experimentsDir: string, request: RunRequest, io: RunCommandIO): Promise<number> {

@@ -11,14 +11,12 @@
 import { InputError } from '../../errors.ts';
 import { planSweep } from '../../experiments/sweeps.ts';
 import type { NewSweep, Run } from '../../records.ts';
-import { createWorkbench, type Workbench } from '../../workbench.ts';
-import { createExperimentRegistry } from '../../../plugins/experiment-registry.ts';
-import { openDatabase, parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import type { Workbench } from '../../workbench.ts';
+import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs } from '../cli-args.ts';
-import { openingDatabase } from '../environment-error.ts';
+import { openCheckedWorkbench } from '../checked-workbench.ts';
 import { sweepInWorkbench } from '../remote-sweep.ts';
 import { onInterrupts, type RunCommandIO } from '../run-report.ts';
-import { opensWithoutWriting } from '../run-preload.ts';
 import { checkExperiment } from '../run-input.ts';
 import { SWEEP_USAGE, sweepFrom, type SweepRequest } from '../sweep-input.ts';
 import { CANCEL_SWEEP_MESSAGE, reportSweepEnd, SweepFollower, type SweepOutcome } from '../sweep-report.ts';
@@ -35,31 +33,24 @@ async function cancelAll(workbench: Workbench, runs: readonly Run[]): Promise<vo
 }
 
 /**
- * Checks the request against the experiments (their definitions cached, or loaded) before
- * the workbench opens — storage opens meanwhile where opening it writes nothing — so bad
- * input starts no run host and writes nothing, as with `athanor run`.
+ * Checks the request against the experiments before the workbench opens, as `athanor run`
+ * does: bad input starts no run host and writes nothing.
  */
-async function openChecked(database: string, experimentsDir: string, request: SweepRequest): Promise<{ workbench: Workbench; sweep: NewSweep }> {
-  parseDatabaseSpec(database); // a spec that names no database is bad input, found first
-  const registry = createExperimentRegistry({ experimentsDir, watch: false, cache: true });
-  const storage = opensWithoutWriting(database) ? openDatabase(database) : undefined;
-  storage?.catch(() => {}); // awaited by the workbench, or closed below
-  let sweep: NewSweep;
-  try {
-    await registry.start();
-    const entry = checkExperiment(registry.list(), request.experiment, SWEEP_USAGE);
-    sweep = sweepFrom(request, entry.name, entry.schema);
-    planSweep({ definitions: (name) => registry.definition(name) }, sweep);
-  } catch (error) {
-    await Promise.allSettled([registry.stop(), storage?.then((opened) => opened.close())]);
-    throw error;
-  }
-  const workbench = await openingDatabase(database, () => createWorkbench({ experimentsDir, database, watch: false, registry, storage: storage ?? openDatabase(database) }));
-  return { workbench, sweep };
+function openChecked(database: string, experimentsDir: string, request: SweepRequest): Promise<{ workbench: Workbench; checked: NewSweep }> {
+  return openCheckedWorkbench({
+    database,
+    experimentsDir,
+    check(registry) {
+      const entry = checkExperiment(registry.list(), request.experiment, SWEEP_USAGE);
+      const sweep = sweepFrom(request, entry.name, entry.schema);
+      planSweep({ definitions: (name) => registry.definition(name) }, sweep);
+      return sweep;
+    },
+  });
 }
 
 async function sweepHere(database: string, experimentsDir: string, request: SweepRequest, io: RunCommandIO): Promise<number> {
-  const { workbench, sweep } = await openChecked(database, experimentsDir, request);
+  const { workbench, checked: sweep } = await openChecked(database, experimentsDir, request);
   try {
     const { experiments, bus } = workbench;
     // Runs start while the sweep is created: their changes are kept until the follower is there.
