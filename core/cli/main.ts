@@ -59,9 +59,22 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
   }
 }
 
+/**
+ * A reader that stops early (`athanor list | head`) closes the pipe: the lines after are
+ * dropped, as the command goes on to its end (a run still completes and is stored), rather
+ * than an unhandled EPIPE crashing it with a stack trace.
+ */
+function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  dropOutputOnClosedPipe(process.stdout);
+  dropOutputOnClosedPipe(process.stderr);
   try {
     return await dispatch(command, args);
   } catch (error) {
