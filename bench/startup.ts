@@ -22,6 +22,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildUi } from '../core/http/ui-assets.ts';
+// @ts-expect-error: a build script, plain JavaScript without declarations
+import { bundleDependencies } from '../scripts/bundle-dependencies.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 7);
@@ -54,6 +56,7 @@ export async function packagedCopy(scratch: string): Promise<{ bin: string; proj
   // And the template of a new PGlite folder it ships (a fresh install's first folder skips initdb).
   execFileSync(process.execPath, ['--import', 'tsx', path.join(pkg, 'scripts/build-pglite-template.ts')], { cwd: pkg, stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(pkg, 'tsconfig.build.json')], { stdio: 'inherit' });
+  await bundleDependencies(pkg, ['core', 'plugins', 'storage']);
   const removeSources = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);

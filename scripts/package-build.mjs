@@ -3,14 +3,16 @@
 // graphile-worker do, so users neither compile athanor nor need a loader for it.
 //
 //   node scripts/package-build.mjs pack     (prepack) compiles core/, plugins/ and storage/
-//       beside their sources (tsconfig.build.json) and points package.json's exports and
-//       files at the output, keeping the development manifest aside;
+//       beside their sources (tsconfig.build.json), bundles Kysely for them
+//       (bundle-dependencies.mjs) and points package.json's exports and files at the output,
+//       keeping the development manifest aside;
 //   node scripts/package-build.mjs restore  (postpack) puts the manifest back and removes
 //       the output, so the checkout runs its sources again.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleDependencies } from './bundle-dependencies.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifestFile = join(root, 'package.json');
@@ -52,6 +54,7 @@ if (command === 'pack') {
   restore(); // a pack that stopped half-way leaves nothing behind
   try {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+    await bundleDependencies(root, COMPILED);
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     writeFileSync(kept, readFileSync(manifestFile));
     writeFileSync(manifestFile, `${JSON.stringify(published(manifest), null, 2)}\n`);

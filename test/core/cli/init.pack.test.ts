@@ -94,6 +94,11 @@ pack('npx of the packed tarball scaffolds a project that a plain npm install ins
   assert.ok(files.includes('package/core/index.js') && files.includes('package/core/index.d.ts'), 'core/index.js and its declarations are packed');
   assert.ok(files.includes('package/core/testing/index.js') && files.includes('package/core/cli/templates/tsconfig.json.tpl'));
   assert.ok(files.some((file) => /^package\/dist\/pglite-[^/]+\.tar\.gz$/.test(file)), 'the template of a new PGlite folder is packed');
+  // Kysely as one bundled file (its ~280 modules cost every storage command ~120 ms to load).
+  assert.ok(files.includes('package/dist/vendor/kysely.js'), 'the Kysely bundle is packed');
+  const pgliteBackend = await readFile(path.join(project, 'node_modules/athanor/storage/backends/pglite-backend.js'), 'utf8');
+  assert.match(pgliteBackend, "from '../../dist/vendor/kysely.js'");
+  assert.not.match(pgliteBackend, /from 'kysely(-pglite-dialect)?'/);
   const sources = files.filter((file) => /^package\/(core|plugins|storage)\/.*(?<!\.d)\.ts$/.test(file));
   assert.equal(sources, [], 'no TypeScript sources of the server are packed');
   assert.equal(manifest.exports['./testing'], { types: './core/testing/index.d.ts', default: './core/testing/index.js' });
