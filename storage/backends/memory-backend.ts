@@ -47,32 +47,11 @@ import {
 import { createRequire } from 'node:module';
 import type { IBackup, IMemoryDb } from 'pg-mem';
 import type { DatabaseSchema } from '../database-schema.ts';
+import { inlineParameters, statementTemplates, toLiteral } from './memory-statements.ts';
 
 // Required, not imported: pg-mem is one 580 kB CommonJS file, and importing it from ESM has
 // Node scan it for its export names first (~0.3 s of every `--db memory` command's start).
 const { DataType, newDb } = createRequire(import.meta.url)('pg-mem') as typeof import('pg-mem');
-
-/** A parameter as a literal Postgres reads back as the same value (see the note above). */
-function toLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `'${value}'`;
-  if (value instanceof Date) return `'${value.toISOString()}'`;
-  if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'`;
-  if (Array.isArray(value)) return value.length === 0 ? `'{}'` : `ARRAY[${value.map(toLiteral).join(', ')}]`;
-  return toLiteral(JSON.stringify(value)); // an object: node-postgres sends it as JSON too
-}
-
-/** Replaces `$1…$n` in one pass, so a value containing `$2` is never replaced again. */
-function inlineParameters(query: CompiledQuery): string {
-  const { parameters } = query;
-  if (parameters.length === 0) return query.sql;
-  return query.sql.replace(/\$(\d+)/g, (placeholder, index: string) => {
-    const i = Number(index) - 1;
-    if (i >= parameters.length) throw new Error(`no value for ${placeholder} in: ${query.sql}`);
-    return toLiteral(parameters[i]);
-  });
-}
 
 const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
@@ -107,7 +86,8 @@ class MemoryConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (query.sql === INSERT_ROWS) return this.#insertRows(query.parameters[0] as string, query.parameters[1] as Record<string, unknown>[]);
-    const result = this.#mem.public.query(inlineParameters(query));
+    // The template's parsed statements with the values in place (memory-statements.ts), else the text.
+    const result = this.#mem.public.query(statementTemplates().statements(query.sql, query.parameters) ?? inlineParameters(query));
     // Copy each row: pg-mem's carry symbol-keyed internals (`for…in` skips them).
     const rows = result.rows.map((row) => {
       const copy: Record<string, unknown> = {};
@@ -218,7 +198,9 @@ class MemoryDriver implements Driver {
     this.#connection.drop(name);
   }
 
-  async destroy(): Promise<void> {}
+  async destroy(): Promise<void> {
+    statementTemplates().save();
+  }
 }
 
 /**

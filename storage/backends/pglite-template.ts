@@ -19,12 +19,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { migrations } from '../migrations/index.ts';
+import { athanorCacheDir } from '../cache-dir.ts';
 import { LOCK_FILE_NAME } from './pglite-lock.ts';
 
 /** The installed PGlite's version: a template is only read by the version that wrote it. */
@@ -36,12 +36,6 @@ function pgliteVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** The user's cache folder for athanor. */
-export function athanorCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env['ATHANOR_CACHE_DIR']) return path.resolve(env['ATHANOR_CACHE_DIR']);
-  return path.join(env['XDG_CACHE_HOME'] ? path.resolve(env['XDG_CACHE_HOME']) : path.join(homedir(), '.cache'), 'athanor');
 }
 
 /** The template file for this PGlite and these migrations. */
