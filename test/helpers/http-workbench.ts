@@ -39,14 +39,9 @@ function keptDefinitionsFile(fixtures: readonly string[]): string {
   return join(process.env.ATHANOR_TEST_SHARED ?? join(ROOT, 'test-output'), `definitions-${key}.json`);
 }
 
-/** The fixture sets whose definitions this process has kept (or found kept): their files are not read again. */
-const keptHere = new Set<string>();
-
 /** Keeps the definitions cache of `dir` (made by `tempExperimentsDir(fixtures)`) for the next folders of the same files. */
 async function keepDefinitions(dir: string, fixtures: readonly string[]): Promise<void> {
   const target = keptDefinitionsFile(fixtures);
-  if (keptHere.has(target)) return;
-  keptHere.add(target);
   const made = await readFile(join(dir, '.athanor', 'definitions.json'), 'utf8').catch(() => undefined);
   // Kept unless it is already there (a stale one, from fixtures since edited, is replaced).
   if (made === undefined || made === (await readFile(target, 'utf8').catch(() => undefined))) return;
