@@ -140,8 +140,10 @@ pool("SIGKILL on a worker: its runs end 'interrupted: worker NAME stopped' withi
   for (let i = 0; i < 6; i++) longRuns.push(await startRun(server, long));
   const placed = await until(async () => {
     const all = await Promise.all(longRuns.map((run) => getRun(server, run)));
-    return all.every((run) => run.status === 'running') && all;
-  }, 'six long runs running (every slot taken)', 60_000);
+    // Each has stored its first line ("mode …"): what the kill must keep. Running alone is not
+    // enough on a loaded machine, where the kill could come before the first batch is stored.
+    return all.every((run) => run.status === 'running' && run.logCount >= 1) && all;
+  }, 'six long runs running (every slot taken), each with its first line stored', 60_000);
   const short = await instance(server, 'after', { mode: 'complete', count: 5, delay_ms: 1 });
   const queued = [await startRun(server, short), await startRun(server, short)];
   const victim = workers.find((worker) => worker.name === placed[0].worker)!;
