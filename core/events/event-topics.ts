@@ -23,6 +23,12 @@
  */
 import type { AthanorEvent } from './event-map.ts';
 
+/**
+ * The header of every API answer: the id of the newest event when it was read. A view that
+ * fetched before its tab's live stream first opened has the stream resume from there.
+ */
+export const EVENT_ID_HEADER = 'athanor-event-id';
+
 /** One topic (see the table above). */
 export type EventTopic = 'all' | 'runs' | 'instances' | 'experiments' | `run:${string}` | `instance:${string}`;
 

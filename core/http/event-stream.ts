@@ -85,6 +85,11 @@ export class EventHub {
     this.#heartbeat.unref();
   }
 
+  /** The id of the newest event (the stream's position now). */
+  get newestId(): number {
+    return this.#nextId - 1;
+  }
+
   get clientCount(): number {
     return this.#clients.size;
   }

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Workbench } from '../workbench.ts';
 import { createApiRouter } from './api-routes.ts';
 import { EventHub, type EventFilter, type EventHubOptions } from './event-stream.ts';
-import { parseTopics } from '../events/event-topics.ts';
+import { EVENT_ID_HEADER, parseTopics } from '../events/event-topics.ts';
 import { HttpError, toErrorResponse } from './http-errors.ts';
 import { sendJson } from './http-io.ts';
 import { corsHeaders, guardRequest, isAnyAddress, isLoopback } from './request-guard.ts';
@@ -112,6 +112,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     if (url.pathname === '/mcp') return mcp.handle(request, response);
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      // The events up to here are in what this answer reads: a page that fetched it before its
+      // live stream opened resumes the stream from here (ui/state/live-hub.ts), missing nothing.
+      response.setHeader(EVENT_ID_HEADER, String(events.newestId));
       const { handler, params } = router.match(request.method ?? 'GET', url.pathname);
       return handler({ request, response, url, params });
     }

@@ -14,6 +14,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIPv6 } from 'node:net';
+import { EVENT_ID_HEADER } from '../events/event-topics.ts';
 import { HttpError } from './http-errors.ts';
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]', '::1'];
@@ -102,6 +103,7 @@ export function corsHeaders(request: IncomingMessage, allowedOrigins: readonly s
     'access-control-allow-credentials': 'true',
     'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
     'access-control-allow-headers': 'content-type, authorization, last-event-id',
+    'access-control-expose-headers': EVENT_ID_HEADER,
     'access-control-max-age': '600',
     vary: 'origin',
   };

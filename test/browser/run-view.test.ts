@@ -113,6 +113,27 @@ view('a failed run shows its error', async () => {
   });
 });
 
+view('a run that ends before the live stream opens shows its end: the stream resumes from what the page fetched', async () => {
+  await withBrowserWorkbench(async ({ page, api }) => {
+    // The tab holds its own stream (no shared worker), held back until the run has ended.
+    await page.addInitScript(() => delete (window as { SharedWorker?: unknown }).SharedWorker);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/events**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const runId = await startRun(api, 'kernel_fixture', { mode: 'cooperative', delay_ms: 20 });
+    await until(async () => (await api('GET', `/api/runs/${runId}`)).body.status === 'running', 'the run to start', 30_000);
+    await page.goto(`/runs/${runId}`);
+    await waitStatus(page, 'running'); // fetched while it ran
+    assert.is((await api('POST', `/api/runs/${runId}/cancel`)).status, 200);
+    await finished(api, runId);
+    release(); // the stream opens after the end it must not miss
+    await waitStatus(page, 'cancelled', 10_000);
+  });
+});
+
 view('a run with many logs scrolls with a bounded DOM; the level filter and jump to latest work', async () => {
   await withBrowserWorkbench(async ({ page, api }) => {
     // 10,000 entries: far more than the DOM may hold (under 80 rows), and stored by pg-mem in

@@ -130,6 +130,31 @@ relay('a tab back from the back/forward cache asks from its last id and gets wha
   assert.equal(events('stays'), ['run.status@101', 'run.status@102', 'run.status@103'], 'nothing twice');
 });
 
+relay('a tab that rewinds (a view read its data before the stream opened) is sent again what followed; the others nothing twice', async () => {
+  const { relay, subscribe, events, last, sources } = setup();
+  subscribe('page', ['run:r1']);
+  subscribe('other', ['runs']);
+  await sleep(10);
+  last().open(100); // the run ended at 99, after the page's view read it at 98
+  last().emit('run.status', 101, status('r1', 'i1'));
+  const opened = sources.length;
+  relay.receive('page', { type: 'subscribe', api: API, topics: ['run:r1'], lastId: 98, rewind: true });
+  await sleep(10);
+  assert.is(sources.length, opened + 1, 'reopened');
+  assert.is(last().lastEventId, '98');
+  last().open(101, [
+    ['run.status', 99, status('r1', 'i1')],
+    ['run.status', 101, status('r1', 'i1')],
+  ]);
+  last().emit('run.status', 102, status('r1', 'i1'));
+  assert.equal(events('page'), ['run.status@101', 'run.status@99', 'run.status@101', 'run.status@102']);
+  assert.equal(events('other'), ['run.status@101', 'run.status@102']);
+  // Without rewind a lower id never moves a cursor back.
+  relay.receive('other', { type: 'subscribe', api: API, topics: ['runs'], lastId: 50 });
+  await sleep(10);
+  assert.is(sources.length, opened + 1, 'not reopened for it');
+});
+
 relay('each tab is told its resume point, even before its first event', async () => {
   const { subscribe, inbox, last } = setup();
   subscribe('first', ['runs']);

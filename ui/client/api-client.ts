@@ -13,8 +13,9 @@ import type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile } from '../.
 import type { ResultSeries, RunsTablePage, RunsTableRow } from '../../core/records.ts';
 import type { AgentAction, Comparison } from '../../core/records.ts';
 import type { ExperimentInfo } from '../../core/events/event-map.ts';
-import { formatTopics } from '../../core/events/event-topics.ts';
+import { EVENT_ID_HEADER, formatTopics } from '../../core/events/event-topics.ts';
 import { loadValidator } from './experiment-validators.ts';
+import { noteFetchedEvents } from './fetched-events.ts';
 
 export type { ExperimentInfo, Instance, InstanceVersion, LogEntry, LogLevel, Page, ResultEntry, Run, RunStatus, WorkbenchHealth };
 export type { CodeSnapshot, RunDetail, RunEnvironment, SnapshotFile };
@@ -216,6 +217,8 @@ export function apiClient(base = ''): ApiClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
+    const eventId = Number(response.headers.get(EVENT_ID_HEADER) ?? NaN);
+    if (Number.isSafeInteger(eventId)) noteFetchedEvents(root, eventId);
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -73,10 +73,15 @@ export class ApiStream<K> {
     return this.#subscribers.size === 0;
   }
 
-  /** Sets `key`'s topics; `lastId`: the last event it saw (null: it comes fresh, and takes what comes from now). */
-  subscribe(key: K, topics: readonly string[], lastId: number | null): void {
+  /**
+   * Sets `key`'s topics; `lastId`: the last event it saw (null: it comes fresh, and takes
+   * what comes from now). A cursor only moves on, unless `rewind` sets it back to `lastId`:
+   * the stream is reopened from there and what followed is sent again.
+   */
+  subscribe(key: K, topics: readonly string[], lastId: number | null, rewind = false): void {
     const before = this.#subscribers.get(key)?.cursor;
-    const cursor = before === undefined ? (lastId ?? this.#position) : lastId === null ? before : Math.max(before, lastId);
+    const cursor =
+      rewind && lastId !== null ? lastId : before === undefined ? (lastId ?? this.#position) : lastId === null ? before : Math.max(before, lastId);
     const subscriber: Subscriber = { topics: new Set(topics), cursor, live: false };
     this.#subscribers.set(key, subscriber);
     this.#options.send(key, { type: 'state', api: this.#api, state: this.#state });

@@ -8,11 +8,19 @@
  * its subscriptions and its link, so its topics leave the stream and it holds nothing.
  * On `pageshow` it subscribes again with the id of the last event it had: what it missed
  * is replayed, or, if the workbench no longer keeps it, its elements reload (`reset`).
+ *
+ * A tab's first stream starts at the workbench's newest event when it opens, and its views
+ * fetched their data a moment before (they subscribe, then fetch): what happened between
+ * (a run that ended as its page loaded) would be missed, the page showing it running for
+ * ever. Each API answer says where the stream stood when it was read (`athanor-event-id`,
+ * fetched-events.ts): one read before the stream's first position sets the tab's cursor
+ * back to it (`rewind`), and the relay reopens the stream from there.
  */
 import { signal } from '@lit-labs/signals';
 import { eventTopics, formatTopics, wantsEvent } from '../../core/events/event-topics.ts';
 import type { AthanorEvent, AthanorEventType } from '../../core/events/event-map.ts';
 import { loadValidator } from '../client/experiment-validators.ts';
+import { onFetchedEvents } from '../client/fetched-events.ts';
 import { linkKindFor, openLink, type LinkKind, type LiveLink } from './live-link.ts';
 import type { LiveState, RelayMessage } from './live-protocol.ts';
 
@@ -38,6 +46,12 @@ interface Workbench {
   sent: string | undefined;
   state: LiveState;
   kind: LinkKind | undefined;
+  /** Where the tab's stream first stood (its first cursor from the relay). */
+  first: number | undefined;
+  /** The earliest point an answer was read at before that was known. */
+  early: number | undefined;
+  /** The point the tab's cursor was set back to, if it was. */
+  rewound: number | undefined;
 }
 
 /** An absolute API base without a trailing slash ('' → this page's origin). */
@@ -57,6 +71,7 @@ class LiveHub {
 
   constructor() {
     if (typeof window === 'undefined') return;
+    onFetchedEvents((api, id) => this.#fetched(absoluteApi(api), id));
     window.addEventListener('pagehide', () => this.#leave());
     window.addEventListener('pageshow', (event) => event.persisted && this.#return());
     // A frozen tab answers no pings and is forgotten: leave first, come back on resume.
@@ -72,7 +87,10 @@ class LiveHub {
   listen(api: string, topics: readonly string[], handlers: LiveHandlers): () => void {
     const base = absoluteApi(api);
     let workbench = this.#workbenches.get(base);
-    if (!workbench) this.#workbenches.set(base, (workbench = { listeners: new Set(), cursor: undefined, sent: undefined, state: 'connecting', kind: undefined }));
+    if (!workbench) {
+      workbench = { listeners: new Set(), cursor: undefined, sent: undefined, state: 'connecting', kind: undefined, first: undefined, early: undefined, rewound: undefined };
+      this.#workbenches.set(base, workbench);
+    }
     const listener: Listener = { topics: new Set(topics), handlers };
     workbench.listeners.add(listener);
     this.#scheduleFlush();
@@ -136,17 +154,45 @@ class LiveHub {
     switch (message.type) {
       case 'event':
         this.#advance(message.api, message.id);
+        this.#opened(message.api, workbench, message.id);
         return this.#dispatch(message.api, workbench, message.event);
       case 'cursor':
-        return this.#advance(message.api, message.id);
+        this.#advance(message.api, message.id);
+        return this.#opened(message.api, workbench, message.id);
       case 'reset':
         this.#advance(message.api, message.id);
+        workbench.first ??= message.id; // the views reload: nothing before it to catch up
         for (const listener of [...workbench.listeners]) this.#call(() => listener.handlers.reset?.(), 'reset');
         return;
       case 'state':
         workbench.state = message.state;
         return this.#showState();
     }
+  }
+
+  /** The tab's stream has a position: views that read their data before it catch up from there. */
+  #opened(api: string, workbench: Workbench, id: number): void {
+    if (workbench.first !== undefined) return;
+    workbench.first = id;
+    if (workbench.early !== undefined && workbench.early < id) this.#rewind(api, workbench, workbench.early);
+  }
+
+  /** An answer from `api` was read as of event `id`. */
+  #fetched(api: string, id: number): void {
+    const workbench = this.#workbenches.get(api);
+    if (!workbench) return; // no view follows it live
+    if (workbench.first === undefined) workbench.early = Math.min(workbench.early ?? id, id);
+    else if (id < workbench.first) this.#rewind(api, workbench, id);
+  }
+
+  /** Sets the tab's cursor back to `id`: the relay sends again what followed it. */
+  #rewind(api: string, workbench: Workbench, id: number): void {
+    if (workbench.rewound !== undefined && workbench.rewound <= id) return;
+    workbench.rewound = id;
+    workbench.cursor = id;
+    // Not subscribed yet: the subscription goes out with this cursor.
+    if (workbench.sent === undefined || !workbench.kind) return;
+    this.#links.get(workbench.kind)?.send({ type: 'subscribe', api, topics: workbench.sent ? workbench.sent.split(',') : [], lastId: id, rewind: true });
   }
 
   #advance(api: string, id: number): void {

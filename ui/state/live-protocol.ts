@@ -14,9 +14,10 @@ export type TabMessage =
   /**
    * Sets the tab's subscription to `api`'s stream: the topics its views show, and the id
    * of the last event it saw (null: none), so a tab back from the back/forward cache is
-   * sent what it missed.
+   * sent what it missed. `rewind`: the tab's cursor goes back to `lastId` (a view fetched
+   * its data as of there, before the tab's stream first opened: see live-hub.ts).
    */
-  | { type: 'subscribe'; api: string; topics: string[]; lastId: number | null }
+  | { type: 'subscribe'; api: string; topics: string[]; lastId: number | null; rewind?: boolean }
   | { type: 'unsubscribe'; api: string }
   /** The tab is hidden in the back/forward cache, frozen or closed: forget all it asked for. */
   | { type: 'leave' }

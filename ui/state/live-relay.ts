@@ -44,7 +44,7 @@ export class LiveRelay<K> {
       case 'subscribe':
         if (!isApiBase(message.api) || !Array.isArray(message.topics)) return;
         this.#tabs.set(key, { answered: true });
-        this.#stream(message.api).subscribe(key, message.topics.map(String), typeof message.lastId === 'number' ? message.lastId : null);
+        this.#stream(message.api).subscribe(key, message.topics.map(String), typeof message.lastId === 'number' ? message.lastId : null, message.rewind === true);
         return;
       case 'unsubscribe':
         this.#streams.get(message.api)?.remove(key);

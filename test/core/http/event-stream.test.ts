@@ -53,6 +53,22 @@ events('a reconnect with Last-Event-ID resumes without gaps or duplicates', asyn
   });
 });
 
+events('every API answer says where the stream stood when it was read: a stream opened later from there misses nothing since', async () => {
+  await withServer(async ({ api, base }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'E', configuration: { mode: 'complete', count: 3 } })).body;
+    const read = await api('GET', `/api/instances/${instance.id}`);
+    const at = read.headers.get('athanor-event-id');
+    assert.match(at ?? '', /^\d+$/, 'the answer carries the event id');
+    // The run happens, and ends, between that read and the stream opening.
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`)).body;
+    await until(async () => (await api('GET', `/api/runs/${run.id}`)).body.status === 'completed', 'the run to end');
+    const later = listen(`${base}/api/events?instance=${instance.id}`, { 'last-event-id': at! });
+    await until(() => later.received.some((e) => e.event === 'run.status' && e.data.status === 'completed'), 'its end, sent again');
+    await later.close();
+    assert.ok(Number(later.received[0]!.id) > Number(at), 'only what followed the read');
+  });
+});
+
 events('a Last-Event-ID from before a restart, or one never sent, gets stream.reset, never a silent gap', async () => {
   let before = '';
   await withServer(async ({ api, base }) => {
