@@ -116,10 +116,14 @@ test('a level filter walks the list by cursor and finds its end', async () => {
   window.append([entry(10_001), entry(10_002), entry(10_003), entry(10_004), entry(10_005)]);
   assert.is(window.rowCount, 2001);
   assert.is(window.row(2000)?.seq, 10_004);
+  // Entries sent again (a live stream resumed from before what is shown) are not shown twice.
+  window.append([entry(10_004), entry(10_005), entry(10_006), entry(10_009)]);
+  assert.is(window.rowCount, 2002);
+  assert.equal([window.row(2000)?.seq, window.row(2001)?.seq], [10_004, 10_009]);
   // Back to everything: seq-addressed again.
   window.setLevels(['debug', 'info', 'warn', 'error']);
   assert.ok(!window.filtered);
-  assert.is(window.rowCount, 10_005);
+  assert.is(window.rowCount, 10_009);
 });
 
 test('no level selected shows nothing; stale reads after a filter change are dropped', async () => {

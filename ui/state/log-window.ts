@@ -211,6 +211,9 @@ export class LogWindow {
     if (this.#end === null) return; // the end is not known yet: found when read
     for (const entry of matching) {
       const index = this.#end;
+      // Sent again (the live stream resumed from before what is shown): it is there already.
+      const last = index > 0 ? this.row(index - 1)?.seq : undefined;
+      if (last !== undefined && entry.seq <= last) continue;
       const k = Math.floor(index / this.pageSize);
       if (index % this.pageSize === 0 && k === this.#cursors.length) this.#cursors.push(this.row(index - 1)?.seq ?? entry.seq - 1);
       if (gap || !this.#appendRow(index, entry)) {
