@@ -5,7 +5,7 @@
  * rounds, medians (issue 15). The ratio is psql's time over ours: throughput relative to
  * `\copy`. Target ≥ 0.50.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,24 +13,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { withBenchSchema } from './bench-postgres.ts';
-import { packagedCopy } from './startup.ts';
+import { packagedCopy, timed } from './startup.ts';
 
 const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 500_000);
 const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/** Milliseconds from spawn to exit of `command args`; fails on a nonzero exit. */
-function timed(command: string, args: string[], cwd: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`))));
-  });
-}
 
 /** The rows bench_logger logs, as COPY text for run `runId` (what the run stores, line for line). */
 async function writeRows(file: string, runId: string): Promise<void> {
@@ -55,21 +43,21 @@ export default async function ingest(): Promise<Record<string, number>> {
     await copyFile(path.join(FIXTURES, 'bench_logger.ts'), path.join(project, 'experiments/bench_logger.ts'));
     return await withBenchSchema(async (url) => {
       const client = new pg.Client({ connectionString: url });
-      const athanor = () => timed(process.execPath, [bin, 'run', 'bench_logger', '--db', url, '--set', `count=${ROWS}`], project);
+      const athanor = () => timed([bin, 'run', 'bench_logger', '--db', url, '--set', `count=${ROWS}`], project);
       const clear = () => client.query('delete from run_logs');
       const expectStored = async (who: string) => {
         const stored = Number((await client.query('select count(*) as n from run_logs')).rows[0].n);
         if (stored !== ROWS) throw new Error(`${who} stored ${stored} of ${ROWS} rows`);
       };
       // Warm: migrates the schema, caches the definition, and makes the run \copy's rows belong to.
-      await timed(process.execPath, [bin, 'run', 'bench_logger', '--db', url, '--set', 'count=1'], project);
+      await timed([bin, 'run', 'bench_logger', '--db', url, '--set', 'count=1'], project);
       await client.connect();
       try {
         const { rows } = await client.query<{ id: string }>('select id from runs limit 1');
         const rowsFile = path.join(scratch, 'rows.tsv');
         await writeRows(rowsFile, rows[0]!.id);
         // libpq reads no `+` as a space in a URI (URLSearchParams writes one).
-        const psql = () => timed('psql', [url.replace(/\+/g, '%20'), '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy run_logs (run_id, seq, level, message, metadata, "timestamp") from '${rowsFile}'`], project);
+        const psql = () => timed([url.replace(/\+/g, '%20'), '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy run_logs (run_id, seq, level, message, metadata, "timestamp") from '${rowsFile}'`], project, 0, 'psql');
         const ours: number[] = [];
         const reference: number[] = [];
         for (let i = 0; i < ROUNDS; i++) {

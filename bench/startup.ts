@@ -80,15 +80,16 @@ export async function packagedCopy(scratch: string): Promise<{ bin: string; proj
   return { bin: path.join(pkg, 'bin/athanor.js'), project };
 }
 
-/** Milliseconds from spawn to exit; fails on an exit code other than `expectedCode`. */
-function timed(args: string[], cwd: string, expectedCode = 0): Promise<number> {
+/** Milliseconds from spawn to exit of `command` (Node by default); fails on an exit code other than `expectedCode`. */
+export function timed(args: string[], cwd: string, expectedCode = 0, command = process.execPath): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
     child.on('close', (code) =>
-      code === expectedCode ? resolve(performance.now() - started) : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`)),
+      code === expectedCode ? resolve(performance.now() - started) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`)),
     );
   });
 }

@@ -41,15 +41,21 @@ const MAX_TEMPLATE_LENGTH = 20_000;
 /** An AST node: the parser's trees are plain JSON. */
 type Node = unknown;
 
-/** A parameter as a literal Postgres reads back as the same value (see memory-backend.ts's note). */
+/**
+ * A parameter as a literal Postgres reads back as the same value (see memory-backend.ts's
+ * note), as text: the text of its node, so inlined text and filled trees always agree.
+ */
 export function toLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `'${value}'`;
-  if (value instanceof Date) return `'${value.toISOString()}'`;
-  if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'`;
-  if (Array.isArray(value)) return value.length === 0 ? `'{}'` : `ARRAY[${value.map(toLiteral).join(', ')}]`;
-  return toLiteral(JSON.stringify(value)); // an object: node-postgres sends it as JSON too
+  return literalText(toLiteralNode(value));
+}
+
+type LiteralNode = { type: 'null' } | { type: 'string'; value: string } | { type: 'array'; expressions: LiteralNode[] };
+
+/** SQL for a node of {@link toLiteralNode}. */
+function literalText(node: LiteralNode): string {
+  if (node.type === 'null') return 'null';
+  if (node.type === 'string') return `'${node.value.replaceAll("'", "''")}'`;
+  return `ARRAY[${node.expressions.map(literalText).join(', ')}]`;
 }
 
 /** The statement as text, values inlined: `$1…$n` replaced in one pass, so a value containing `$2` is never replaced again. */
@@ -63,8 +69,8 @@ export function inlineParameters(query: { sql: string; parameters: readonly unkn
   });
 }
 
-/** The literal node the parser makes of `toLiteral(value)`. */
-export function toLiteralNode(value: unknown): Node {
+/** The literal node the parser makes of a value inlined as text (memory-backend.ts's note): numbers and dates as strings Postgres casts. */
+export function toLiteralNode(value: unknown): LiteralNode {
   if (value === null || value === undefined) return { type: 'null' };
   if (typeof value === 'string') return { type: 'string', value };
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return { type: 'string', value: `${value}` };
@@ -124,7 +130,7 @@ export class StatementTemplates {
 
   /** The statements of `sql` with `parameters` in place, or undefined to run it as inlined text. */
   statements(sql: string, parameters: readonly unknown[]): Statement[] | undefined {
-    const parsed = (this.#parsed ??= this.#read());
+    const parsed = (this.#parsed ??= new Map(Object.entries(this.#readFile())));
     let statements = parsed.get(sql);
     if (statements === undefined) {
       if (sql.length > MAX_TEMPLATE_LENGTH || parsed.size >= MAX_HELD) return undefined;
@@ -174,9 +180,6 @@ export class StatementTemplates {
     }
   }
 
-  #read(): Map<string, Statement[] | null> {
-    return new Map(Object.entries(this.#readFile()));
-  }
 }
 
 let templates: StatementTemplates | undefined;
