@@ -1,6 +1,6 @@
 /**
- * The run host: the child process that executes one run. It starts warm (tsx loaded,
- * nothing of the experiment yet), says `ready`, and on `start` imports the experiment as
+ * The run host: the child process that executes one run. It starts warm (tsx's hooks and
+ * `athanor` loaded, nothing of the experiment yet), says `ready`, and on `start` imports the experiment as
  * it is on disk now, calls `run(ctx)` and reports how it ended as its last frame.
  * `athanor run` may send `preload` first: the experiment is imported then and its
  * definition described, and `start` finds the module loaded (the same import).
@@ -8,13 +8,13 @@
  * Imports only runtime, ipc and experiment code: a run's process never loads storage,
  * the server or the UI.
  */
-import { pathToFileURL } from 'node:url';
 import { createFrameWriter } from '../ipc/ipc-channel.ts';
 import { FRAME_FD, PROTOCOL_VERSION, type ParentMessage, type PreloadMessage, type StartMessage } from '../ipc/ipc-protocol.ts';
 import { Cancelled } from '../runtime/runtime.ts';
 import { createRunContext } from '../runtime/run-context.ts';
 import { afterCompletion, executeRun, experimentModuleOf, toWireError } from './execute-run.ts';
 import { FrameSink } from './frame-sink.ts';
+import { loadExperiment } from './load-experiment.ts';
 
 // The frame pipe broke: the workbench is gone (killed), so is everyone this run reports to.
 const writer = createFrameWriter(FRAME_FD, () => process.exit(1));
@@ -78,7 +78,7 @@ async function start(message: StartMessage): Promise<void> {
   );
   let loaded: Record<string, unknown>;
   try {
-    loaded = await import(pathToFileURL(message.file).href);
+    loaded = await loadExperiment(message.file);
   } catch (error) {
     const wire = toWireError(error);
     return finish('failed', { ...wire, message: `could not load ${message.context.experiment.file}: ${wire.message}` });
@@ -103,7 +103,7 @@ async function start(message: StartMessage): Promise<void> {
 /** Imports the module the run will start and describes its definition (the loader's rules; its errors are the loader's to locate). */
 async function preload(message: PreloadMessage): Promise<void> {
   try {
-    const module = experimentModuleOf(await import(pathToFileURL(message.file).href), message.file);
+    const module = experimentModuleOf(await loadExperiment(message.file), message.file);
     const definition = (await module.experiment()) as { resolve?: () => { name?: unknown; description?: unknown; schema?: unknown } } | null;
     const resolved = typeof definition?.resolve === 'function' ? definition.resolve() : undefined;
     if (typeof resolved?.name !== 'string' || resolved.name === '' || typeof resolved.schema !== 'object' || resolved.schema === null) {
@@ -146,6 +146,5 @@ process.on('exit', (code) => {
 // so stop, even mid-way through ending (an ending that cannot write would never finish).
 process.on('disconnect', () => process.exit(1));
 
-// Load the authoring API while warm, so the experiment's `import 'athanor'` costs nothing.
-await import('../index.ts');
+// The authoring API is loaded while warm (load-experiment.ts imports it), so the experiment's `import 'athanor'` costs nothing.
 writer.write({ t: 'ready', version: PROTOCOL_VERSION, pid: process.pid });

@@ -1,12 +1,13 @@
 /**
- * Runs each run in its own child process on this machine, forked with tsx. One host is
- * kept warm — started, tsx loaded, waiting — so a run does not pay the ~130 ms a tsx
- * process takes to start. `athanor run` may have the warm host import its experiment
+ * Runs each run in its own child process on this machine, forked with tsx's hooks. One host
+ * is kept warm — started, tsx and `athanor` loaded, waiting — so a run does not pay the
+ * 100–300 ms a host takes to start. `athanor run` may have the warm host import its experiment
  * before the run exists (`preload`): one process loads and runs it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority, totalmem } from 'node:os';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { createFrameReader } from '../ipc/ipc-channel.ts';
 import { maxFrameBytes, type ChildFrame, type PreloadedFrame } from '../ipc/ipc-protocol.ts';
 import { createLineCutter, type LineCutter } from './line-cutter.ts';
@@ -35,7 +36,15 @@ export interface LocalDispatcherOptions {
 
 // `.ts` from a checkout, `.js` from the compiled package.
 const HOST_ENTRY = new URL(`../run-host/run-host-entry${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
-const TSX = import.meta.resolve('tsx');
+/**
+ * How a host loads TypeScript. A checkout's host is TypeScript itself: tsx's ESM hooks, whose
+ * loader thread costs ~200 ms of every host's start. The package's host is JavaScript: tsx's
+ * CommonJS hooks (in-thread) import the experiment, and the ESM hooks are registered only for
+ * what CommonJS cannot give (see run-host/load-experiment.ts).
+ */
+const TYPESCRIPT_HOOKS = HOST_ENTRY.pathname.endsWith('.ts')
+  ? ['--import', import.meta.resolve('tsx')]
+  : ['--require', fileURLToPath(import.meta.resolve('tsx/cjs'))];
 const STDERR_TAIL = 4096;
 /** V8's heap limit, set out of the way: the memory watch is the cap (see memory-limit.ts). */
 const HEAP_MB = Math.floor(totalmem() / (1024 * 1024));
@@ -67,7 +76,7 @@ class LocalRunProcess implements RunProcess {
 
   constructor(options: LocalDispatcherOptions) {
     this.#child = fork(HOST_ENTRY, [], {
-      execArgv: ['--import', TSX, `--max-old-space-size=${HEAP_MB}`, ...(options.execArgv ?? [])],
+      execArgv: [...TYPESCRIPT_HOOKS, `--max-old-space-size=${HEAP_MB}`, ...(options.execArgv ?? [])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       cwd: options.cwd,
       env: options.env,

@@ -13,10 +13,10 @@
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
@@ -129,6 +129,70 @@ pack('a plain .js test under node --test, with no loader, runs an experiment wit
     assert.is(tested.code, 0, tested.output);
   } finally {
     await rm(path.join(project, 'test/plain.test.js'));
+  }
+});
+
+pack('npx athanor run: the package’s run host imports experiments as ES modules see themselves (import.meta, dynamic import, top-level await)', async () => {
+  // The package's host takes experiments through tsx's CommonJS hooks (no loader thread to
+  // start), and through its ESM hooks a module CommonJS cannot take.
+  const written = {
+    'lib/where.ts': 'export const folderOf = (url: string): string => new URL(".", url).pathname;\n',
+    'experiments/meta_check.ts': [
+      "import { Definition, Runtime, type RunContext } from 'athanor';",
+      "import { folderOf } from '../lib/where.ts';",
+      "export const experiment = () => Definition.new().name('meta_check');",
+      'export async function run(ctx: RunContext) {',
+      "  Runtime.result(ctx, 'folder', folderOf(import.meta.url));",
+      "  Runtime.result(ctx, 'filename', import.meta.filename);",
+      "  throw new Error('failed on line 7');",
+      '}',
+      '',
+    ].join('\n'),
+    'experiments/awaits.ts': [
+      "import { Definition, Runtime, type RunContext } from 'athanor';",
+      'const answer: number = await Promise.resolve(42);',
+      "console.log('top level ran');",
+      "export const experiment = () => Definition.new().name('awaits');",
+      "export async function run(ctx: RunContext) { Runtime.result(ctx, 'answer', answer); }",
+      '',
+    ].join('\n'),
+    'experiments/dynamic.ts': [
+      "import { Definition, Runtime, type RunContext } from 'athanor';",
+      "console.log('top level ran');",
+      "export const experiment = () => Definition.new().name('dynamic');",
+      'export async function run(ctx: RunContext) {',
+      "  const { folderOf } = await import('../lib/where.ts');",
+      "  Runtime.result(ctx, 'folder', folderOf(import.meta.url));",
+      "  Runtime.result(ctx, 'oneAthanor', (await import('athanor')).Runtime === Runtime);",
+      "  Runtime.result(ctx, 'resolved', import.meta.resolve('athanor'));",
+      '}',
+      '',
+    ].join('\n'),
+  };
+  await mkdir(path.join(project, 'lib'));
+  for (const [file, text] of Object.entries(written)) await writeFile(path.join(project, file), text);
+  try {
+    const failed = await run('npx', ['athanor', 'run', 'meta_check', '--db', 'memory', '--json'], { cwd: project });
+    assert.is(failed.code, 1, failed.output);
+    const report = JSON.parse(failed.output.slice(failed.output.indexOf('{')));
+    assert.equal(report.results, { folder: `${path.join(project, 'experiments')}/`, filename: path.join(project, 'experiments/meta_check.ts') });
+    assert.match(report.error, `${path.join(project, 'experiments/meta_check.ts')}:7:9`);
+
+    const awaited = await run('npx', ['athanor', 'run', 'awaits', '--db', 'memory'], { cwd: project });
+    assert.is(awaited.code, 0, awaited.output);
+    assert.match(awaited.output, /answer\s+42/);
+    assert.is(awaited.output.split('top level ran').length, 2, `the module's top level ran once: ${awaited.output}`);
+
+    const dynamic = await run('npx', ['athanor', 'run', 'dynamic', '--db', 'memory', '--json'], { cwd: project });
+    assert.is(dynamic.code, 0, dynamic.output);
+    assert.equal(JSON.parse(dynamic.output.slice(dynamic.output.indexOf('{'))).results, {
+      folder: `${path.join(project, 'experiments')}/`,
+      oneAthanor: true,
+      resolved: pathToFileURL(await realpath(path.join(project, 'node_modules/athanor/core/index.js'))).href,
+    });
+    assert.is(dynamic.output.split('top level ran').length, 2, `the module's top level ran once: ${dynamic.output}`);
+  } finally {
+    for (const file of [...Object.keys(written), 'lib']) await rm(path.join(project, file), { recursive: true, force: true });
   }
 });
 

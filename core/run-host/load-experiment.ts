@@ -1,0 +1,86 @@
+/**
+ * How the run host imports an experiment's module.
+ *
+ * From a checkout the host itself is TypeScript, started under tsx's ESM hooks: `import()`.
+ * From the package the host is JavaScript, started with tsx's CommonJS hooks only (its ESM
+ * hooks run in a loader thread that cost ~200 ms and ~0.4 CPU-s of every run's start): the
+ * experiment is `require`d, which tsx compiles in this thread, with `import.meta`'s url,
+ * filename and dirname as an ES module sees them. Where CommonJS cannot give what an ES
+ * module has, the ESM hooks are registered after all:
+ * - top-level await (in the experiment or in what it imports), or `import.meta.resolve`: the
+ *   experiment is imported as an ES module (when what it imports holds them, code that ran
+ *   before the one found runs once more);
+ * - a dynamic `import()` in the experiment's own modules (it may name TypeScript): the hooks
+ *   are registered before the run starts.
+ */
+import Module, { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as athanor from '../index.ts';
+
+const EXTENSION = import.meta.url.slice(import.meta.url.lastIndexOf('.'));
+const ESM_HOOKS_LOADED = EXTENSION === '.ts';
+/** What `require` answers for a graph that holds top-level await (Node's code; tsx's for TypeScript). */
+const NEEDS_ESM = new Set(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_ESM']);
+const ESM_ONLY = /\bimport\.meta\.resolve\b/;
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+const DEPENDENCY = `${path.sep}node_modules${path.sep}`;
+
+const require = createRequire(import.meta.url);
+let esmHooks: Promise<unknown> | undefined;
+
+function registerEsmHooks(): Promise<unknown> {
+  esmHooks ??= import('tsx/esm/api').then((api) => api.register());
+  return esmHooks;
+}
+
+/**
+ * An experiment's `import 'athanor'` gets the instance this host runs with, as Node's own
+ * `require` of an ES module would (tsx's hooks would compile a second, CommonJS copy).
+ */
+function shareAthanor(): void {
+  const entry = fileURLToPath(new URL(`../index${EXTENSION}`, import.meta.url));
+  if (require.cache[entry]) return;
+  const shared = new Module(entry);
+  shared.filename = entry;
+  shared.loaded = true;
+  shared.exports = athanor;
+  require.cache[entry] = shared;
+}
+
+/** Reads a module's text ('' when it cannot: a module tsx made up, a file gone since). */
+function textOf(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function requireExperiment(file: string): Promise<Record<string, unknown> | undefined> {
+  if (ESM_ONLY.test(textOf(file))) return undefined;
+  shareAthanor();
+  const before = new Set(Object.keys(require.cache));
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = require(file) as Record<string, unknown>;
+  } catch (error) {
+    if (NEEDS_ESM.has((error as { code?: string } | null)?.code ?? '')) return undefined;
+    throw error;
+  }
+  const own = Object.keys(require.cache).filter((name) => !before.has(name) && !name.includes(DEPENDENCY));
+  const texts = own.map(textOf);
+  if (texts.some((text) => ESM_ONLY.test(text))) return undefined;
+  if (texts.some((text) => DYNAMIC_IMPORT.test(text))) await registerEsmHooks();
+  return loaded;
+}
+
+export async function loadExperiment(file: string): Promise<Record<string, unknown>> {
+  if (!ESM_HOOKS_LOADED) {
+    const required = await requireExperiment(file);
+    if (required) return required;
+    await registerEsmHooks();
+  }
+  return import(pathToFileURL(file).href);
+}
