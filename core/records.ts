@@ -277,12 +277,16 @@ export interface RunsTablePage extends Page<RunsTableRow> {
  * `GET /api/runs/:id/results/series?key=&points=N`: a numeric series (the values a result
  * key was given, in order; the step is the index in the series, from 0), downsampled on
  * the server to at most N points, deterministically, keeping each bucket's extremes.
- * `total` is the number of points stored. With `x=time`, the first element of each point
- * is the time it was recorded (ms since the epoch) instead of the step.
+ * `total` is the number of points stored, `lastSeq` the sequence number of the last of
+ * them (0 when none): a live `run.result` entry of the key with a higher `seq` is a point
+ * the read does not hold, one with a lower or equal `seq` is one it does. With `x=time`,
+ * the first element of each point is the time it was recorded (ms since the epoch)
+ * instead of the step.
  */
 export interface ResultSeries {
   key: string;
   total: number;
+  lastSeq: number;
   points: [number, number][];
 }
 

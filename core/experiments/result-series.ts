@@ -57,19 +57,23 @@ async function explainMissing(database: DatabaseHandle, runId: string, key: stri
   if (!run) throw new NotFoundError(`run ${runId} not found`);
   const result = await database.db.selectFrom('run_results').select('seq').where('run_id', '=', runId).where('key', '=', key).limit(1).executeTakeFirst();
   if (!result) throw new NotFoundError(`run ${runId} has no result "${key}"`);
-  return { key, total: 0, points: [] }; // the key holds no number (yet)
+  return { key, total: 0, lastSeq: 0, points: [] }; // the key holds no number (yet)
 }
 
 const epochMs = (column: string) => sql`(extract(epoch from ${sql.ref(column)}) * 1000)::bigint`;
 
-/** Reads points by step (the chosen ones), or all of them. */
-async function readPoints(database: DatabaseHandle, runId: string, key: string, steps?: number[]): Promise<PointRow[]> {
+/**
+ * Reads points by step (the chosen ones), or all of them before step `total`: points are
+ * stored before their count, so a read stops where the count it answers with does.
+ */
+async function readPoints(database: DatabaseHandle, runId: string, key: string, which: { steps: number[] } | { total: number }): Promise<PointRow[]> {
   return database.db
     .selectFrom('run_points')
     .select(['step', 'value', 'recorded_at'])
     .where('run_id', '=', runId)
     .where('key', '=', key)
-    .$if(steps !== undefined, (q) => q.where('step', 'in', steps!))
+    .$if('steps' in which, (q) => q.where('step', 'in', (which as { steps: number[] }).steps))
+    .$if('total' in which, (q) => q.where('step', '<', (which as { total: number }).total))
     .orderBy('step')
     .execute();
 }
@@ -82,7 +86,7 @@ interface Bucketing {
 /** Step buckets: position × B / count; time buckets: (t − t0) × B / span, clamped. */
 async function bucketing(database: DatabaseHandle, runId: string, key: string, total: number, buckets: number, x: SeriesAxis): Promise<Bucketing> {
   if (x === 'step') return { bucketOf: (position, count) => sql`(${position}::bigint * ${sql.lit(buckets)}) / ${sql.lit(count)}` };
-  const ends = await readPoints(database, runId, key, [0, total - 1]);
+  const ends = await readPoints(database, runId, key, { steps: [0, total - 1] });
   const t0 = ends[0]!.recorded_at.getTime();
   const span = Math.max(1, (ends[ends.length - 1]!.recorded_at.getTime() - t0) + 1);
   return {
@@ -121,18 +125,19 @@ export async function readSeries(context: ServiceContext, runId: string, options
   const id = checkId(runId, 'run');
   const { key, points, x } = checkOptions(options);
   const { database } = context;
-  const metric = await database.db.selectFrom('run_metrics').select('count').where('run_id', '=', id).where('key', '=', key).executeTakeFirst();
+  const metric = await database.db.selectFrom('run_metrics').select(['count', 'seq']).where('run_id', '=', id).where('key', '=', key).executeTakeFirst();
   if (!metric) return explainMissing(database, id, key);
   const total = Number(metric.count);
   let rows: PointRow[];
   if (total <= points) {
-    rows = await readPoints(database, id, key);
+    rows = await readPoints(database, id, key, { total });
   } else {
     const buckets = Math.floor((points - 2) / 2);
-    const steps = new Set([0, total - 1, ...(buckets > 0 ? await extremeSteps(database, id, key, total, buckets, x) : [])]);
-    rows = await readPoints(database, id, key, [...steps]);
+    // Extremes of blocks a later batch has grown may lie past `total`: not in this read.
+    const extremes = buckets > 0 ? (await extremeSteps(database, id, key, total, buckets, x)).filter((step) => step < total) : [];
+    rows = await readPoints(database, id, key, { steps: [...new Set([0, total - 1, ...extremes])] });
   }
   const shown = rows.map((row): [number, number, number] => [x === 'time' ? row.recorded_at.getTime() : row.step, Number(row.value), row.step]);
   if (x === 'time') shown.sort((a, b) => a[0] - b[0] || a[2] - b[2]);
-  return { key, total, points: shown.map(([at, value]) => [at, value]) };
+  return { key, total, lastSeq: Number(metric.seq), points: shown.map(([at, value]) => [at, value]) };
 }

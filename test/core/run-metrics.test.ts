@@ -67,7 +67,11 @@ suiteForEachBackend('run metrics and series', (test, database) => {
     await Promise.all([writer.appendResults(encoded('loss', [1.5, 1, true])), writer.appendResults(encoded('loss', [0.5, null, 0.25]))]);
     await service.appendResults(run.id, [{ key: 'acc', value: 0.75 }, { key: 'loss', value: 1e-29 }]);
     const series = await service.readSeries(run.id, { key: 'loss' });
-    assert.equal(series, { key: 'loss', total: 7, points: [[0, 3], [1, 2], [2, 1.5], [3, 1], [4, 0.5], [5, 0.25], [6, 1e-29]] });
+    const lastLoss = (await service.readResults(run.id, { view: 'latest' })).items.find((e) => e.key === 'loss')!;
+    assert.equal(series, { key: 'loss', total: 7, lastSeq: lastLoss.seq, points: [[0, 3], [1, 2], [2, 1.5], [3, 1], [4, 0.5], [5, 0.25], [6, 1e-29]] });
+    // A batch stores its points before its count: a read in between answers what it counts.
+    await database().db.insertInto('run_points').values({ run_id: run.id, key: 'loss', step: 7, value: 9, recorded_at: new Date() }).execute();
+    assert.equal(await service.readSeries(run.id, { key: 'loss' }), series);
     const latest = await service.latestMetrics([run.id]);
     assert.equal(Object.fromEntries(latest), { [run.id]: { acc: 0.75, loss: 1e-29 } });
     assert.equal((await service.latestMetrics([run.id], ['acc'])).get(run.id), { acc: 0.75 });
@@ -77,7 +81,7 @@ suiteForEachBackend('run metrics and series', (test, database) => {
     const { service } = ctx;
     const run = await runningRun();
     await service.appendResults(run.id, [{ key: 'text', value: 'hello' }, { key: 'loss', value: 1 }]);
-    assert.equal(await service.readSeries(run.id, { key: 'text' }), { key: 'text', total: 0, points: [] });
+    assert.equal(await service.readSeries(run.id, { key: 'text' }), { key: 'text', total: 0, lastSeq: 0, points: [] });
     await rejects(service.readSeries(run.id, { key: 'nope' }), NotFoundError, /has no result "nope"/);
     await rejects(service.readSeries('00000000-0000-4000-8000-000000000000', { key: 'loss' }), NotFoundError, /run 00000000-0000-4000-8000-000000000000 not found/);
     await rejects(service.readSeries(run.id, { key: 'loss', points: 1 }), InputError, /points must be an integer from 2 to 10000, got 1/);

@@ -159,6 +159,31 @@ test('pages from the server as the list grows; the search (debounced, in the URL
   });
 });
 
+test('the count holds when the stream sends again the creation of an instance on a page not loaded, and follows one created or deleted there', async () => {
+  await withWorkbench(async ({ base, workbench }) => {
+    const db = workbench.database.db;
+    for (let i = 1; i <= 70; i++) await insertInstance(db, `run ${String(i).padStart(3, '0')}`);
+    const el = await mount(base, { sort: 'name' });
+    assert.is(el.pages!.total, 70);
+    const unloaded = (await workbench.experiments.listInstances({ q: 'run 070' }))[0]!;
+    // A tab's stream may send again what came before its views' reads (athanor-event-id):
+    // before, each such creation counted one more (71, 72).
+    workbench.bus.publish('instance.created', { instance: unloaded });
+    workbench.bus.publish('instance.created', { instance: unloaded });
+    // Then one really created past the loaded rows: the count is one more (before: 73).
+    const created = await workbench.experiments.createInstance({ experiment: 'my_experiment', name: 'zz new', configuration: { iterations: 1 } });
+    await until(() => el.pages!.total === 71, 'one more');
+    await el.updateComplete;
+    assert.match(el.shadowRoot!.querySelector('.summary')!.textContent!, '71 instances');
+    // And deleted there: the count follows.
+    await workbench.experiments.deleteInstance(created.id);
+    await workbench.experiments.deleteInstance(unloaded.id);
+    await until(() => el.pages!.total === 69, 'two fewer');
+    assert.is(el.instances!.length, 60);
+    el.remove();
+  });
+});
+
 test("a run that ends shows its headline metrics in its row, live (GET /api/instances/:id gives the latest run too)", async () => {
   await withServer(
     async ({ base, api }) => {

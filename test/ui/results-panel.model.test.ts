@@ -20,7 +20,7 @@ test('keeps the latest value per key; series only for numbers', () => {
   const model = new ResultsModel();
   model.load([at(2, 'loss', 0.5, 1), at(3, 'config', { a: 1 }, 1)]);
   assert.equal(model.numericKeysWithoutSeries(), ['loss']);
-  model.setSeries('loss', { key: 'loss', total: 2, points: [[0, 0.9], [1, 0.5]] });
+  model.setSeries('loss', { key: 'loss', total: 2, lastSeq: 2, points: [[0, 0.9], [1, 0.5]] });
   assert.equal(model.add([at(4, 'loss', 0.3, 2), at(5, 'acc', 0.7, 2), at(6, 'config', { a: 2 }, 2)]), ['acc']);
   assert.equal(model.series.get('loss'), [0.9, 0.5, 0.3]);
   assert.is(model.latest.get('loss')?.value, 0.3);
@@ -32,12 +32,25 @@ test('keeps the latest value per key; series only for numbers', () => {
 test('a series that grows live is a new array, so the sparkline given it redraws', () => {
   const model = new ResultsModel();
   model.load([at(2, 'loss', 0.5, 1)]);
-  model.setSeries('loss', { key: 'loss', total: 2, points: [[0, 0.9], [1, 0.5]] });
+  model.setSeries('loss', { key: 'loss', total: 2, lastSeq: 2, points: [[0, 0.9], [1, 0.5]] });
   const before = model.series.get('loss');
   model.add([at(3, 'loss', 0.4, 2), at(4, 'loss', 0.3, 3)]);
   assert.is.not(model.series.get('loss'), before);
   assert.equal(before, [0.9, 0.5], 'the array an element holds is not changed under it');
   assert.equal(model.series.get('loss'), [0.9, 0.5, 0.4, 0.3]);
+});
+
+test('values the series read holds, sent again by the live stream, are not added twice', () => {
+  // A tab's stream may send again what came before its views' reads (athanor-event-id).
+  const model = new ResultsModel();
+  model.load([at(3, 'loss', 1, 3), at(4, 'acc', 0.5, 4)]);
+  model.setSeries('loss', { key: 'loss', total: 3, lastSeq: 3, points: [[0, 3], [1, 2], [2, 1]] });
+  model.setSeries('acc', { key: 'acc', total: 1, lastSeq: 4, points: [[0, 0.5]] });
+  model.add([at(2, 'loss', 2, 2), at(3, 'loss', 1, 3), at(4, 'acc', 0.5, 4)]);
+  assert.equal(model.series.get('loss'), [3, 2, 1], 'before: [3, 2, 1, 2, 1]');
+  assert.equal(model.series.get('acc'), [0.5], 'one value stored: no sparkline (before: two, and a chart)');
+  model.add([at(5, 'loss', 0.5, 5), at(5, 'loss', 0.5, 5)]);
+  assert.equal(model.series.get('loss'), [3, 2, 1, 0.5]);
 });
 
 test('a sparkline needs two or more finite numbers', () => {

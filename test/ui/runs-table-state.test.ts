@@ -8,7 +8,8 @@ import {
 } from '../../ui/elements/runs-table/runs-table-columns.ts';
 import { formatDelta } from '../../ui/elements/compare/compare-tables.ts';
 import { formatMetric } from '../../ui/app/format.ts';
-import type { RunsTableRow } from '../../core/records.ts';
+import type { Run, RunsTableRow } from '../../core/records.ts';
+import { RunsTableData } from '../../ui/elements/runs-table/runs-table-data.ts';
 
 test('the table state reads back from its URL query as it was written', () => {
   const state = { sort: { column: 'metrics.loss', direction: 'desc' as const }, filters: ['status=completed|failed', 'metrics.loss<=0.5', 'config.model=small'], columns: ['run', 'status', 'metrics.loss'] };
@@ -67,6 +68,18 @@ const row: RunsTableRow = {
   metrics: { loss: 0.25 },
   worker: null,
 };
+
+test('a run status sent again from before the table read leaves its row as it is: a finished run never shows running', () => {
+  const host = { addController() {}, removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) };
+  const data = new RunsTableData(host);
+  data.rows = [row];
+  const running = { id: 'r1', instanceId: 'i1', status: 'running', startedAt: '2026-01-01T00:00:00.000Z', completedAt: null } as Run;
+  assert.ok(data.patchRun(running), 'the run is one of the rows');
+  assert.is(data.rows[0]!.status, 'completed', 'before: running');
+  data.rows = [{ ...row, status: 'pending' }];
+  data.patchRun(running);
+  assert.is(data.rows[0]!.status, 'running', 'a status further along is shown at once');
+});
 
 test('configuration groups flatten to dotted paths; lists stay whole', () => {
   assert.equal(flattenConfiguration(row.configuration), { model: 'small', 'sampling.top_k': 5, 'sampling.temps': [0.1, 0.2], flags: null });

@@ -58,31 +58,21 @@ test('reads the downsampled series, then adds live values at the steps after it,
     await until(() => span(el) === '0 – 92', 'every step, from the server');
   }));
 
-test('live values the read already holds are not drawn again: no step twice, no notch where the read meets the live points', () =>
+test('live values the read already holds are not drawn again (sent during the read, or again by the stream): no step twice', () =>
   withServer(async ({ base, workbench }) => {
     const ids = await runningRun(workbench);
     await workbench.experiments.appendResults(ids.runId, Array.from({ length: 50 }, (_, i) => ({ key: 'loss', value: 10 / (i + 1) })));
     const flushed = await workbench.experiments.readResults(ids.runId, { after: 0, limit: 10_000 });
-    // The race: the read counted 48 values, then read the points with the last flush's two in them.
-    const realFetch = globalThis.fetch;
-    globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
-      const response = await realFetch(...args);
-      if (!String(args[0]).includes('/results/series')) return response;
-      const body = await response.json();
-      return new Response(JSON.stringify({ ...body, total: 48 }), { status: response.status, headers: { 'content-type': 'application/json' } });
-    };
-    try {
-      const el = mount(base, ids.runId, 'loss', 100);
-      await until(() => el.chart?.pointCount === 50, 'the read, its 50 points');
-      // The event of that flush comes after the read; then a new value.
-      workbench.bus.publish('run.result', { ...ids, entries: flushed.items.slice(48) });
-      await record(workbench, ids, 'loss', [0.01]);
-      await until(() => el.total === 51, 'one new value');
-      await el.updateComplete;
-      await until(() => span(el) === '0 – 50' && el.chart!.pointCount === 51, 'steps 0 to 50, each once');
-    } finally {
-      globalThis.fetch = realFetch;
-    }
+    const el = mount(base, ids.runId, 'loss', 100);
+    await until(() => el.chart?.pointCount === 50, 'the read, its 50 points');
+    // A tab's stream may send again what came before its views' reads (the athanor-event-id
+    // rewind): before, these took steps 50 and up and were drawn again, the total 55.
+    workbench.bus.publish('run.result', { ...ids, entries: flushed.items.slice(45) });
+    workbench.bus.publish('run.result', { ...ids, entries: flushed.items.slice(48) });
+    await record(workbench, ids, 'loss', [0.01]);
+    await until(() => el.total === 51, 'one new value');
+    await el.updateComplete;
+    await until(() => span(el) === '0 – 50' && el.chart!.pointCount === 51, 'steps 0 to 50, each once');
   }));
 
 test('when the run ends the chart reads its series once more; a key without numbers says so', () =>

@@ -15,6 +15,7 @@ import { LiveEventsController } from '../state/live-events.ts';
 import {
   appendPage,
   firstPage,
+  isLoaded,
   placeInstance,
   removeInstance,
   updateInstance,
@@ -87,6 +88,8 @@ export class AthanorDashboard extends LitElement {
   #generation = 0;
   #loadedKey: string | undefined;
   readonly #stale = new Burst((ids) => void this.#refresh(ids));
+  /** Instances created or deleted that the list had not loaded: its head and count re-read once per burst. */
+  readonly #recount = new Burst(() => void this.#refresh([], true));
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -101,7 +104,9 @@ export class AthanorDashboard extends LitElement {
       'instance.created': ({ instance }) => this.#place(instance, true),
       'instance.updated': ({ instance }) => this.#place(instance, false),
       'instance.deleted': ({ instanceId }) => {
-        if (this.pages) this.pages = removeInstance(this.pages, instanceId);
+        if (!this.pages) return;
+        if (!isLoaded(this.pages, instanceId)) this.#recount.add(instanceId);
+        this.pages = removeInstance(this.pages, instanceId);
       },
       'run.status': ({ run }) => this.#runChanged(run),
       'experiment.changed': ({ experiment }) => this.#addNames([experiment.name]),
@@ -132,6 +137,7 @@ export class AthanorDashboard extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#stale.cancel();
+    this.#recount.cancel();
     clearTimeout(this.#searchTimer);
   }
 
@@ -203,7 +209,9 @@ export class AthanorDashboard extends LitElement {
 
   #place(instance: Instance, created: boolean): void {
     this.#addNames([instance.experiment]);
-    if (this.pages) this.pages = placeInstance(this.pages, instance, this.#query, created);
+    if (!this.pages) return;
+    if (created && !isLoaded(this.pages, instance.id)) this.#recount.add(instance.id);
+    this.pages = placeInstance(this.pages, instance, this.#query, created);
   }
 
   /** A run changed: its instance's latest run now; its counts (and metrics) re-read once per burst. */
@@ -224,11 +232,11 @@ export class AthanorDashboard extends LitElement {
   }
 
   /** Run events come in bursts: what they touched is re-read once per burst, in few requests (instance-refresh.ts). */
-  async #refresh(ids: string[]): Promise<void> {
+  async #refresh(ids: string[], recount = false): Promise<void> {
     const pages = this.pages;
     if (!pages) return;
     const generation = this.#generation;
-    const apply = await refreshInstances(this.#client, pages, ids, this.#query, FIRST_PAGE);
+    const apply = await refreshInstances(this.#client, pages, ids, this.#query, FIRST_PAGE, recount);
     if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
   }
 

@@ -11,6 +11,7 @@ import { LiveEventsController } from '../state/live-events.ts';
 import {
   appendPage,
   firstPage,
+  isLoaded,
   placeInstance,
   removeInstance,
   updateInstance,
@@ -114,11 +115,15 @@ export class AthanorExperimentInstances extends LitElement {
   #observer: IntersectionObserver | undefined;
   /** Instances whose runs changed, re-read (counts, metrics) once per burst of events. */
   readonly #stale = new Burst((ids) => void this.#refresh(ids));
+  /** Instances created or deleted that the list had not loaded: its head and count re-read once per burst. */
+  readonly #recount = new Burst(() => void this.#refresh([], true));
   readonly #live = new LiveEventsController(this, () => (this.experiment ? { api: this.api } : undefined), {
     'instance.created': ({ instance }) => this.#place(instance, true),
     'instance.updated': ({ instance }) => this.#place(instance, false),
     'instance.deleted': ({ instanceId }) => {
-      if (this.pages) this.pages = removeInstance(this.pages, instanceId);
+      if (!this.pages) return;
+      if (!isLoaded(this.pages, instanceId)) this.#recount.add(instanceId);
+      this.pages = removeInstance(this.pages, instanceId);
     },
     'run.status': ({ run }) => this.#runChanged(run),
     reset: () => void this.reload(),
@@ -147,6 +152,7 @@ export class AthanorExperimentInstances extends LitElement {
     this.#observer?.disconnect();
     this.#observer = undefined;
     this.#stale.cancel();
+    this.#recount.cancel();
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -196,7 +202,9 @@ export class AthanorExperimentInstances extends LitElement {
   }
 
   #place(instance: Instance, created: boolean): void {
-    if (this.pages && instance.experiment === this.experiment) this.pages = placeInstance(this.pages, instance, this.#query, created);
+    if (!this.pages || instance.experiment !== this.experiment) return;
+    if (created && !isLoaded(this.pages, instance.id)) this.#recount.add(instance.id);
+    this.pages = placeInstance(this.pages, instance, this.#query, created);
   }
 
   /** A run's status changed: its instance shows it as its latest run, and moves to the top (latest activity). */
@@ -218,11 +226,11 @@ export class AthanorExperimentInstances extends LitElement {
     if (FINISHED_STATUSES.includes(run.status) && this.pages.items.some((i) => i.id === run.instanceId)) this.#stale.add(run.instanceId);
   }
 
-  async #refresh(ids: string[]): Promise<void> {
+  async #refresh(ids: string[], recount = false): Promise<void> {
     const pages = this.pages;
     if (!pages) return;
     const generation = this.#generation;
-    const apply = await refreshInstances(apiClient(this.api), pages, ids, this.#query, PAGE);
+    const apply = await refreshInstances(apiClient(this.api), pages, ids, this.#query, PAGE, recount);
     if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
   }
 

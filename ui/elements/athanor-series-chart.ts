@@ -14,7 +14,7 @@
 import { LitElement, css, html } from 'lit';
 import { ApiError, apiClient, type ApiClient } from '../client/api-client.ts';
 import { LiveEventsController } from '../state/live-events.ts';
-import { countedInRead, isNumericEntry, type NumericEntry } from '../state/live-series.ts';
+import { afterSeq, isNumericEntry, type NumericEntry } from '../state/live-series.ts';
 import { theme } from '../styles/theme.ts';
 import type { AthanorChart, ChartAxis, ChartSeries } from './athanor-chart.ts';
 import './athanor-chart.ts';
@@ -76,7 +76,9 @@ export class AthanorSeriesChart extends LitElement {
   #token = 0;
   /** The step the next live value gets. */
   #nextStep = 0;
-  /** The x of the last point the chart holds: a live point before it (or at it, by step) is one the read has. */
+  /** The sequence number of the last value the chart holds: a live value at or before it is one it has. */
+  #lastSeq = 0;
+  /** The x of the last point the chart holds (by time, a point is never drawn before it). */
   #lastX = -Infinity;
   /** Points the chart holds. */
   #drawn = 0;
@@ -131,17 +133,19 @@ export class AthanorSeriesChart extends LitElement {
   }
 
   /**
-   * Live values as points after `#lastX`, in order. The read may hold points past its
-   * `total` (counted, then a flush, then the points read): their values come live later
-   * and are dropped here, so no step is drawn twice and the line never turns back.
+   * Live values the chart does not hold (after `#lastSeq`: the stream may send a value the
+   * read has, or send one twice) as points, in order. By time, a value recorded before the
+   * last point drawn is left out, so the line never turns back.
    */
   #fresh(entries: readonly NumericEntry[]): [number, number][] {
     const step = this.#axis() === 'step';
+    const { fresh, lastSeq } = afterSeq(this.#lastSeq, entries);
+    this.#lastSeq = lastSeq;
     const points: [number, number][] = [];
-    for (const entry of entries) {
+    for (const entry of fresh) {
       const x = step ? this.#nextStep : Date.parse(entry.recordedAt);
       this.#nextStep++;
-      if (x < this.#lastX || (step && x === this.#lastX)) continue;
+      if (x < this.#lastX) continue;
       points.push([x, entry.value]);
       this.#lastX = x;
     }
@@ -158,11 +162,10 @@ export class AthanorSeriesChart extends LitElement {
       if (token !== this.#token) return;
       this.#error = '';
       this.#nextStep = series.total;
+      this.#lastSeq = series.lastSeq;
       this.#lastX = series.points[series.points.length - 1]?.[0] ?? -Infinity;
-      const held = this.#held.splice(0);
-      held.splice(0, countedInRead(series, held, this.#axis()));
-      const points = [...series.points, ...this.#fresh(held)];
-      this.#total = Math.max(this.#nextStep, this.#axis() === 'step' ? this.#lastX + 1 : 0);
+      const points = [...series.points, ...this.#fresh(this.#held.splice(0))];
+      this.#total = this.#nextStep;
       this.#drawn = points.length;
       this.#series = [{ label: this.key, points }];
       this.#seriesAxis = this.#axis();
@@ -188,7 +191,7 @@ export class AthanorSeriesChart extends LitElement {
     const points = this.#fresh(entries);
     if (points.length) chart.appendPoints(0, points);
     this.#drawn += points.length;
-    this.#total = Math.max(this.#nextStep, this.#axis() === 'step' ? this.#lastX + 1 : 0);
+    this.#total = this.#nextStep;
     if (this.#drawn > 2 * this.points) void this.#load();
   }
 

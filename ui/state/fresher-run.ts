@@ -8,10 +8,15 @@ import type { Run, RunStatus } from '../client/api-client.ts';
 
 const STAGE: Record<RunStatus, number> = { pending: 0, running: 1, completed: 2, failed: 2, cancelled: 2 };
 
+/** Whether a run shown as `shown` cannot have become `incoming` since (a status sent again, or a stale fetch). */
+export function isBehind(incoming: RunStatus, shown: RunStatus): boolean {
+  return STAGE[incoming] < STAGE[shown];
+}
+
 /** The fresher of what is shown (`current`) and what just arrived (`incoming`). */
 export function fresherRun(current: Run | undefined, incoming: Run): Run {
   if (!current || current.id !== incoming.id) return incoming;
-  if (STAGE[incoming.status] < STAGE[current.status]) return current;
+  if (isBehind(incoming.status, current.status)) return current;
   // Counts only grow: a snapshot taken before the last live output must not lower them.
   return { ...current, ...incoming, logCount: Math.max(current.logCount, incoming.logCount), resultCount: Math.max(current.resultCount, incoming.resultCount) };
 }

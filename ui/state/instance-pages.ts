@@ -42,27 +42,33 @@ export function appendPage(pages: InstancePages, page: InstancePage): InstancePa
   return { items: [...pages.items, ...page.items.filter((i) => !shown.has(i.id))], next: page.next, total: page.total };
 }
 
+/** Whether the instance `id` is among the loaded rows. */
+export function isLoaded(pages: InstancePages, id: string): boolean {
+  return pages.items.some((i) => i.id === id);
+}
+
 /**
  * `pages` with `instance` (created or changed) in its place: removed when it no longer
  * matches, moved where the sort puts it, or left for a later page when it sorts after
  * everything loaded. Its `latestRun` is kept from the shown copy when the new one has none.
+ *
+ * A created instance that was not loaded counts one more only where it is shown: the
+ * stream may send again the creation of one the list's read already counted (on a page
+ * not loaded), so a list re-reads its count for those (instance-refresh.ts).
  */
 export function placeInstance(pages: InstancePages, instance: Instance, query: InstanceListQuery, created: boolean): InstancePages {
   const old = pages.items.find((i) => i.id === instance.id);
   const others = pages.items.filter((i) => i.id !== instance.id);
-  let total = pages.total;
-  if (created && !old && matchesQuery(instance, query)) total += 1;
-  if (old && !matchesQuery(instance, query)) total -= 1;
-  if (!matchesQuery(instance, query)) return { ...pages, items: others, total };
+  if (!matchesQuery(instance, query)) return old ? { ...pages, items: others, total: pages.total - 1 } : pages;
   const merged: Instance = instance.latestRun === undefined && old ? { ...instance, latestRun: old.latestRun } : instance;
   // Placed among the others, which keep the order the server sent.
   const compare = compareInstances(query.sort);
   const at = others.findIndex((other) => compare(merged, other) < 0);
   // Past the loaded prefix while more pages remain: a later page brings it.
-  if (at === -1 && pages.next !== null) return { ...pages, items: others, total };
+  if (at === -1 && pages.next !== null) return { ...pages, items: others, total: pages.total };
   const items = [...others];
   items.splice(at === -1 ? items.length : at, 0, merged);
-  return { ...pages, items, total };
+  return { ...pages, items, total: created && !old ? pages.total + 1 : pages.total };
 }
 
 

@@ -2,7 +2,9 @@
  * Re-reading the instances of a paged list that live run events touched, in few requests:
  * a handful of loaded instances one by one (`GET /api/instances/:id`, with its latest run
  * and metrics), or, when many changed or one outside the loaded rows did while the list is
- * by activity (it now sorts to the top), the loaded head of the list in one request.
+ * by activity (it now sorts to the top), the loaded head of the list in one request. The
+ * head, with the list's count, is also what a list re-reads when an instance it had not
+ * loaded was created or deleted: whether its read counted it, the event cannot tell.
  */
 import type { ApiClient } from '../client/api-client.ts';
 import { mergeHead, placeInstance, type InstanceListQuery, type InstancePages } from './instance-pages.ts';
@@ -13,8 +15,9 @@ const FEW = 6;
 const HEAD_LIMIT = 200;
 
 /**
- * Fetches what `ids` need and returns how to apply it to the list as it is by then (events
- * may have changed it meanwhile); undefined when there is nothing to apply.
+ * Fetches what `ids` need (the head and the count too with `recount`) and returns how to
+ * apply it to the list as it is by then (events may have changed it meanwhile); undefined
+ * when there is nothing to apply.
  */
 export async function refreshInstances(
   client: ApiClient,
@@ -22,10 +25,11 @@ export async function refreshInstances(
   ids: readonly string[],
   query: InstanceListQuery,
   firstPage: number,
+  recount = false,
 ): Promise<((current: InstancePages) => InstancePages) | undefined> {
   const loaded = new Set(pages.items.map((i) => i.id));
   const elsewhere = ids.some((id) => !loaded.has(id));
-  if (ids.length > FEW || (elsewhere && query.sort === 'activity')) {
+  if (recount || ids.length > FEW || (elsewhere && query.sort === 'activity')) {
     const limit = Math.min(Math.max(pages.items.length, firstPage), HEAD_LIMIT);
     const page = await client.listInstances({ ...query, limit }).catch(() => undefined);
     return page && ((current) => mergeHead(current, page));

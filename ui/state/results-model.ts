@@ -28,11 +28,14 @@ export class ResultsModel {
   readonly latest = new Map<string, ResultEntry>();
   /** Numeric series by key: numbers, or null once a value that is not a number was seen. */
   readonly series = new Map<string, number[] | null>();
+  /** The sequence number of the last value each loaded series holds (a value sent again is not added twice). */
+  readonly #seriesSeq = new Map<string, number>();
 
   /** Replaces everything with `entries` (the latest of each key). */
   load(entries: readonly ResultEntry[]): void {
     this.latest.clear();
     this.series.clear();
+    this.#seriesSeq.clear();
     for (const entry of entries) this.latest.set(entry.key, entry);
   }
 
@@ -50,7 +53,8 @@ export class ResultsModel {
       let series = this.series.get(entry.key);
       if (series === undefined) {
         if (typeof entry.value === 'number') missing.add(entry.key);
-      } else if (series !== null) {
+      } else if (series !== null && entry.seq > (this.#seriesSeq.get(entry.key) ?? 0)) {
+        this.#seriesSeq.set(entry.key, entry.seq);
         if (typeof entry.value === 'number' && Number.isFinite(entry.value)) {
           if (!grown.has(entry.key)) this.series.set(entry.key, (series = series.slice()));
           grown.add(entry.key);
@@ -68,6 +72,7 @@ export class ResultsModel {
    */
   setSeries(key: string, series: ResultSeries): void {
     this.series.set(key, series.points.map((point) => point[1]).slice(-MAX_SERIES_POINTS));
+    this.#seriesSeq.set(key, series.lastSeq);
   }
 
   /** Keys whose latest value is a number and whose series is not loaded. */

@@ -44,7 +44,7 @@ routes('GET /api/runs/:id/results/series: at most N points, extremes kept, by id
     const { api, base } = context;
     const all = await api('GET', `/api/runs/${short}/results/series?key=loss`);
     assert.is(all.status, 200);
-    assert.equal(all.body, { key: 'loss', total: 3, points: [[0, 10], [1, 5], [2, 10 / 3]] });
+    assert.equal(all.body, { key: 'loss', total: 3, lastSeq: 3, points: [[0, 10], [1, 5], [2, 10 / 3]] });
     const client = apiClient(base);
     const sampled = await client.series(long!.slice(0, 8), 'loss', { points: 50 });
     assert.is(sampled.total, 2000);
@@ -54,7 +54,7 @@ routes('GET /api/runs/:id/results/series: at most N points, extremes kept, by id
     assert.equal(sampled.points[sampled.points.length - 1]![0], 1999);
     const timed = await client.series(long!, 'loss', { points: 10, x: 'time' });
     assert.ok(timed.points.every(([at]) => at > 1_600_000_000_000), 'x is a time in ms');
-    assert.equal(await client.series(long!, 'note'), { key: 'note', total: 0, points: [] });
+    assert.equal(await client.series(long!, 'note'), { key: 'note', total: 0, lastSeq: 0, points: [] });
   });
 });
 

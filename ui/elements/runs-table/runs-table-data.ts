@@ -6,6 +6,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ResultEntry, Run, RunsTablePage, RunsTableRow } from '../../../core/records.ts';
 import { ApiError, type ApiClient, type RunsTableQuery } from '../../client/api-client.ts';
+import { isBehind } from '../../state/fresher-run.ts';
 
 /** Rows per request, unless the table says otherwise. */
 export const PAGE_SIZE = 50;
@@ -68,11 +69,16 @@ export class RunsTableData implements ReactiveController {
     await this.#fetch({ limit: Math.min(MAX_PAGE, Math.max(this.#pageSize, this.rows.length)) }, 'replace');
   }
 
-  /** A run's new status, at once (the refetch that follows puts the row where it belongs). */
+  /**
+   * A run's new status, at once (the refetch that follows puts the row where it belongs).
+   * A status behind the row's (the stream sending again what came before the table's read)
+   * leaves the row as it is: a finished run never shows running again.
+   */
   patchRun(run: Run): boolean {
     const index = this.rows.findIndex((row) => row.id === run.id);
     if (index === -1) return false;
     const row = this.rows[index]!;
+    if (isBehind(run.status, row.status)) return true;
     this.rows = this.rows.with(index, { ...row, status: run.status, startedAt: run.startedAt, completedAt: run.completedAt, configuration: run.configuration ?? row.configuration, worker: run.worker ?? row.worker });
     this.#host.requestUpdate();
     return true;
