@@ -1,17 +1,19 @@
 /**
  * How the run host imports an experiment's module.
  *
- * From a checkout the host itself is TypeScript, started under tsx's ESM hooks: `import()`.
- * From the package the host is JavaScript, started with tsx's CommonJS hooks only (its ESM
- * hooks run in a loader thread that cost ~200 ms and ~0.4 CPU-s of every run's start): the
- * experiment is `require`d, which tsx compiles in this thread, with `import.meta`'s url,
- * filename and dirname as an ES module sees them. Where CommonJS cannot give what an ES
- * module has, the ESM hooks are registered after all:
+ * The host is started with tsx's CommonJS hooks only (its ES module hooks run in a loader
+ * thread that cost ~0.2 s and ~0.4 CPU-s of every run's start): the experiment is
+ * `require`d, which tsx compiles in this thread, with `import.meta`'s url, filename and
+ * dirname as an ES module sees them. Where CommonJS cannot give what an ES module has, the
+ * ES module hooks are registered after all:
  * - top-level await (in the experiment or in what it imports), or `import.meta.resolve`: the
  *   experiment is imported as an ES module (when what it imports holds them, code that ran
  *   before the one found runs once more);
  * - a dynamic `import()` in the experiment's own modules (it may name TypeScript): the hooks
  *   are registered before the run starts.
+ * (From a checkout the host itself is CommonJS compiled by tsx, `athanor` too: an experiment
+ * imported as an ES module there gets a second `athanor`, which works, as the runtime's
+ * checks go by name.)
  */
 import Module, { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -20,7 +22,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as athanor from '../index.ts';
 
 const EXTENSION = import.meta.url.slice(import.meta.url.lastIndexOf('.'));
-const ESM_HOOKS_LOADED = EXTENSION === '.ts';
 /** What `require` answers for a graph that holds top-level await (Node's code; tsx's for TypeScript). */
 const NEEDS_ESM = new Set(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_ESM']);
 const ESM_ONLY = /\bimport\.meta\.resolve\b/;
@@ -77,10 +78,8 @@ async function requireExperiment(file: string): Promise<Record<string, unknown> 
 }
 
 export async function loadExperiment(file: string): Promise<Record<string, unknown>> {
-  if (!ESM_HOOKS_LOADED) {
-    const required = await requireExperiment(file);
-    if (required) return required;
-    await registerEsmHooks();
-  }
+  const required = await requireExperiment(file);
+  if (required) return required;
+  await registerEsmHooks();
   return import(pathToFileURL(file).href);
 }

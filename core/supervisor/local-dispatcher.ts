@@ -34,17 +34,15 @@ export interface LocalDispatcherOptions {
   unrefIdle?: boolean;
 }
 
-// `.ts` from a checkout, `.js` from the compiled package.
-const HOST_ENTRY = new URL(`../run-host/run-host-entry${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
 /**
- * How a host loads TypeScript. A checkout's host is TypeScript itself: tsx's ESM hooks, whose
- * loader thread costs ~200 ms of every host's start. The package's host is JavaScript: tsx's
- * CommonJS hooks (in-thread) import the experiment, and the ESM hooks are registered only for
- * what CommonJS cannot give (see run-host/load-experiment.ts).
+ * The host, started with tsx's CommonJS hooks: they load experiments in the host's own thread
+ * (tsx's ES module hooks, registered only for what CommonJS cannot give, run in a loader
+ * thread that cost ~0.2 s and ~0.4 CPU-s of every host's start; see run-host/load-experiment.ts).
+ * The package's host is JavaScript; a checkout's is TypeScript, required through the hooks
+ * by a CommonJS entry.
  */
-const TYPESCRIPT_HOOKS = HOST_ENTRY.pathname.endsWith('.ts')
-  ? ['--import', import.meta.resolve('tsx')]
-  : ['--require', fileURLToPath(import.meta.resolve('tsx/cjs'))];
+const HOST_ENTRY = new URL(import.meta.url.endsWith('.ts') ? '../run-host/run-host-entry.cjs' : '../run-host/run-host-entry.js', import.meta.url);
+const TYPESCRIPT_HOOKS = ['--require', fileURLToPath(import.meta.resolve('tsx/cjs'))];
 const STDERR_TAIL = 4096;
 /** V8's heap limit, set out of the way: the memory watch is the cap (see memory-limit.ts). */
 const HEAP_MB = Math.floor(totalmem() / (1024 * 1024));
