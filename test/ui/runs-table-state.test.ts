@@ -10,6 +10,7 @@ import { formatDelta } from '../../ui/elements/compare/compare-tables.ts';
 import { formatMetric } from '../../ui/app/format.ts';
 import type { Run, RunsTableRow } from '../../core/records.ts';
 import { RunsTableData } from '../../ui/elements/runs-table/runs-table-data.ts';
+import { latestFromRun } from '../../ui/elements/latest-run.ts';
 
 test('the table state reads back from its URL query as it was written', () => {
   const state = { sort: { column: 'metrics.loss', direction: 'desc' as const }, filters: ['status=completed|failed', 'metrics.loss<=0.5', 'config.model=small'], columns: ['run', 'status', 'metrics.loss'] };
@@ -79,6 +80,13 @@ test('a run status sent again from before the table read leaves its row as it is
   data.rows = [{ ...row, status: 'pending' }];
   data.patchRun(running);
   assert.is(data.rows[0]!.status, 'running', 'a status further along is shown at once');
+});
+
+test('an instance list’s latest run keeps a status further along than one sent again', () => {
+  const shown = { id: 'r1', status: 'completed', createdAt: '2026-01-01T00:00:00.000Z', startedAt: null, completedAt: '2026-01-01T00:00:02.000Z', metrics: { loss: 0.5 } } as const;
+  const running = { id: 'r1', instanceId: 'i1', status: 'running', createdAt: shown.createdAt, startedAt: shown.createdAt, completedAt: null } as Run;
+  assert.is(latestFromRun(running, shown), shown, 'before: running, its metrics kept');
+  assert.equal(latestFromRun({ ...running, id: 'r2' }, shown).status, 'running', 'another run is the latest');
 });
 
 test('configuration groups flatten to dotted paths; lists stay whole', () => {

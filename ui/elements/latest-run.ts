@@ -8,6 +8,7 @@ import type { LatestRun } from '../../core/records.ts';
 import type { Run } from '../client/api-client.ts';
 import { formatAgo, formatMetric, formatTime, shortId } from '../app/format.ts';
 import { pageHref } from '../app/navigation.ts';
+import { isBehind } from '../state/fresher-run.ts';
 import './athanor-status-badge.ts';
 import { userText } from './user-text.ts';
 
@@ -53,8 +54,13 @@ export const latestRunStyles = css`
   }
 `;
 
-/** The latest run of a list from a run a live event brought: its metrics stay when it is the same run. */
+/**
+ * The latest run of a list from a run a live event brought: its metrics stay when it is the
+ * same run, and so does all of it when the event's status is behind the one shown (the
+ * stream sending again what came before the list's read).
+ */
 export function latestFromRun(run: Run, previous: LatestRun | null | undefined): LatestRun {
+  if (previous?.id === run.id && isBehind(run.status, previous.status)) return previous;
   return {
     id: run.id,
     status: run.status,
