@@ -4,7 +4,6 @@
  * (the `diff` package's `createTwoFilesPatch`). Snapshots are read once per hash, and runs
  * sharing a hash share its diff.
  */
-import { createTwoFilesPatch } from 'diff';
 import { NotFoundError } from '../errors.ts';
 import type { CodeSnapshot, Comparison, SnapshotFile } from '../records.ts';
 import { getCodeSnapshot } from './run-code.ts';
@@ -12,11 +11,16 @@ import type { ServiceContext } from './service-context.ts';
 
 type FileDiff = Comparison['code']['diffs'][number]['files'][number];
 
+type CreatePatch = typeof import('diff').createTwoFilesPatch;
+
+/** The `diff` package, loaded by the first comparison that shows a diff, not by every command that opens a workbench (~20 modules). */
+let diffPackage: Promise<typeof import('diff')> | undefined;
+
 /** A file's text for a diff: its source, or a line saying why it was not kept. */
 const textOf = (file: SnapshotFile) => file.source ?? `(source not kept: ${file.omitted ?? 'over the size bound'})\n`;
 
 /** The files that differ between two snapshots, in the baseline's order, then the added ones. */
-export function diffSnapshots(from: CodeSnapshot, to: CodeSnapshot): FileDiff[] {
+function diffSnapshots(from: CodeSnapshot, to: CodeSnapshot, createTwoFilesPatch: CreatePatch): FileDiff[] {
   const before = new Map(from.files.map((file) => [file.path, file]));
   const after = new Map(to.files.map((file) => [file.path, file]));
   const paths = [...new Set([...before.keys(), ...after.keys()])];
@@ -60,7 +64,8 @@ export async function compareCode(context: ServiceContext, runs: readonly { id: 
     if (!byHash.has(to)) {
       const other = await snapshot(to);
       if (!other) continue;
-      byHash.set(to, diffSnapshots(base, other));
+      const { createTwoFilesPatch } = await (diffPackage ??= import('diff'));
+      byHash.set(to, diffSnapshots(base, other, createTwoFilesPatch));
     }
     diffs.push({ run: run.id, from, to, files: byHash.get(to)! });
   }
