@@ -52,7 +52,7 @@ const rank = (file) => {
 };
 const queue = [
   // Two halves, each with its own Chromium: a lane is never left alone with all of them at the end.
-  ...[0, 1].map((half) => ({ name: `browser suites (${half + 1}/2)`, files: browser.filter((_, i) => i % 2 === half), preload: [] })).filter((job) => job.files.length),
+  ...[0, 1].map((half) => ({ name: `browser suites (${half + 1}/2)`, files: browser.filter((_, i) => i % 2 === half), preload: [], browser: true })).filter((job) => job.files.length),
   ...rest.filter((file) => rank(file) < SLOW.length).sort((a, b) => rank(a) - rank(b)).map((file) => ({ name: file, files: [file], preload: [] })),
   ...rest.filter((file) => rank(file) === SLOW.length).map((file) => ({ name: file, files: [file], preload: [] })),
   ...components.map((file) => ({ name: file, files: [file], preload: ['--import', './test/helpers/dom.ts'] })),
@@ -94,7 +94,8 @@ function runJob(job) {
   const started = performance.now();
   return new Promise((resolve) => {
     const regex = `^(${job.files.map(escape).join('|')})$`;
-    const child = spawn(process.execPath, ['--import', 'tsx', ...job.preload, 'node_modules/uvu/bin.js', 'test', regex, '--no-color'], {
+    const runner = job.browser ? ['test/helpers/run-browser-suites.ts', 'test', regex] : ['node_modules/uvu/bin.js', 'test', regex, '--no-color'];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...job.preload, ...runner], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ATHANOR_TEST_JOB: marker.split('=')[1], ATHANOR_TEST_SHARED: shared, ATHANOR_CACHE_DIR: join(shared, 'cache') },

@@ -91,7 +91,7 @@ function sharedBuiltUi(): Promise<UiAssets> {
   return builtUi;
 }
 
-/** Closes the shared browsers and Vite; the last browser suite calls it in its `after`. */
+/** Closes the shared browsers and Vite: the browser suites' process does once its files have run (run-browser-suites.ts). */
 export async function closeBrowserSuites(): Promise<void> {
   const [b, c, u, d] = [browser, bfcacheBrowser, ui, builtUi];
   browser = bfcacheBrowser = ui = builtUi = undefined;
