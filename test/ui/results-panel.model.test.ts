@@ -53,6 +53,20 @@ test('values the series read holds, sent again by the live stream, are not added
   assert.equal(model.series.get('loss'), [3, 2, 1, 0.5]);
 });
 
+test('values that come live while a series is read, after what the read holds, are kept; a second read loses none', () => {
+  const model = new ResultsModel();
+  model.load([at(2, 'loss', 2, 2)]);
+  assert.equal(model.add([at(3, 'loss', 1, 3), at(4, 'loss', 0.5, 4), at(5, 'note', 'text', 5)]), ['loss']);
+  // The read answered as of seq 3: 4 came after it (before: lost for good, 195 of 200 values).
+  model.setSeries('loss', { key: 'loss', total: 3, lastSeq: 3, points: [[0, 3], [1, 2], [2, 1]] });
+  assert.equal(model.series.get('loss'), [3, 2, 1, 0.5]);
+  model.add([at(6, 'loss', 0.25, 6)]);
+  model.setSeries('loss', { key: 'loss', total: 4, lastSeq: 4, points: [[0, 3], [1, 2], [2, 1], [3, 0.5]] });
+  assert.equal(model.series.get('loss'), [3, 2, 1, 0.5, 0.25], 'an older second read changes nothing');
+  model.setSeries('loss', { key: 'loss', total: 6, lastSeq: 9, points: [[0, 3], [1, 2], [2, 1], [3, 0.5], [4, 0.25], [5, 0.1]] });
+  assert.equal(model.series.get('loss'), [3, 2, 1, 0.5, 0.25, 0.1], 'a newer one replaces it');
+});
+
 test('a sparkline needs two or more finite numbers', () => {
   assert.ok(isNumericSeries([1, 2]));
   assert.not.ok(isNumericSeries([1]));

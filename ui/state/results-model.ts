@@ -30,12 +30,15 @@ export class ResultsModel {
   readonly series = new Map<string, number[] | null>();
   /** The sequence number of the last value each loaded series holds (a value sent again is not added twice). */
   readonly #seriesSeq = new Map<string, number>();
+  /** Live values of keys whose series is not loaded yet (being read): the read may end before them. */
+  readonly #pending = new Map<string, ResultEntry[]>();
 
   /** Replaces everything with `entries` (the latest of each key). */
   load(entries: readonly ResultEntry[]): void {
     this.latest.clear();
     this.series.clear();
     this.#seriesSeq.clear();
+    this.#pending.clear();
     for (const entry of entries) this.latest.set(entry.key, entry);
   }
 
@@ -46,33 +49,59 @@ export class ResultsModel {
    */
   add(entries: readonly ResultEntry[]): string[] {
     const missing = new Set<string>();
-    const grown = new Set<string>();
+    const loaded = new Map<string, ResultEntry[]>();
     for (const entry of entries) {
       const previous = this.latest.get(entry.key);
       if (!previous || previous.seq < entry.seq) this.latest.set(entry.key, entry);
-      let series = this.series.get(entry.key);
+      const series = this.series.get(entry.key);
       if (series === undefined) {
+        // Kept for the series read (a key with numbers is asked for one) to end with.
         if (typeof entry.value === 'number') missing.add(entry.key);
-      } else if (series !== null && entry.seq > (this.#seriesSeq.get(entry.key) ?? 0)) {
-        this.#seriesSeq.set(entry.key, entry.seq);
-        if (typeof entry.value === 'number' && Number.isFinite(entry.value)) {
-          if (!grown.has(entry.key)) this.series.set(entry.key, (series = series.slice()));
-          grown.add(entry.key);
-          series.push(entry.value);
-          if (series.length > MAX_SERIES_POINTS) series.splice(0, series.length - MAX_SERIES_POINTS);
-        } else this.series.set(entry.key, null);
+        else if (!this.#pending.has(entry.key)) continue;
+        const pending = this.#pending.get(entry.key) ?? [];
+        pending.push(entry);
+        if (pending.length > MAX_SERIES_POINTS) pending.splice(0, pending.length - MAX_SERIES_POINTS);
+        this.#pending.set(entry.key, pending);
+      } else if (series !== null) {
+        const list = loaded.get(entry.key);
+        if (list) list.push(entry);
+        else loaded.set(entry.key, [entry]);
       }
     }
+    for (const [key, list] of loaded) this.#extend(key, this.series.get(key)!, list, true);
     return [...missing];
   }
 
   /**
+   * Appends to `key`'s series the values of `entries` it does not hold (after its last seq),
+   * into a copy when `copy` (once per `add`, so the elements given it see the change; the
+   * same array, grown, would not redraw them); a value that is not a number ends it (null).
+   */
+  #extend(key: string, series: number[], entries: readonly ResultEntry[], copy: boolean): void {
+    let copied = !copy;
+    for (const entry of entries) {
+      if (entry.seq <= (this.#seriesSeq.get(key) ?? 0)) continue;
+      this.#seriesSeq.set(key, entry.seq);
+      if (typeof entry.value !== 'number' || !Number.isFinite(entry.value)) return void this.series.set(key, null);
+      if (!copied) this.series.set(key, (series = series.slice()));
+      copied = true;
+      series.push(entry.value);
+      if (series.length > MAX_SERIES_POINTS) series.splice(0, series.length - MAX_SERIES_POINTS);
+    }
+  }
+
+  /**
    * Sets a key's series from its downsampled read (`GET /api/runs/:id/results/series`:
-   * the values, in order, each bucket's extremes kept).
+   * the values, in order, each bucket's extremes kept), with the live values that came
+   * after it while it was read.
    */
   setSeries(key: string, series: ResultSeries): void {
+    // A second read that holds nothing the series has not: what came live after it stays.
+    if (this.series.has(key) && (this.#seriesSeq.get(key) ?? 0) >= series.lastSeq) return;
     this.series.set(key, series.points.map((point) => point[1]).slice(-MAX_SERIES_POINTS));
     this.#seriesSeq.set(key, series.lastSeq);
+    this.#extend(key, this.series.get(key)!, this.#pending.get(key) ?? [], false);
+    this.#pending.delete(key);
   }
 
   /** Keys whose latest value is a number and whose series is not loaded. */
