@@ -60,7 +60,8 @@ function textOf(file: string): string {
 }
 
 async function requireExperiment(file: string): Promise<Record<string, unknown> | undefined> {
-  if (ESM_ONLY.test(textOf(file))) return undefined;
+  const entry = textOf(file);
+  if (ESM_ONLY.test(entry)) return undefined;
   shareAthanor();
   const before = new Set(Object.keys(require.cache));
   let loaded: Record<string, unknown>;
@@ -71,7 +72,7 @@ async function requireExperiment(file: string): Promise<Record<string, unknown> 
     throw error;
   }
   const own = Object.keys(require.cache).filter((name) => !before.has(name) && !name.includes(DEPENDENCY));
-  const texts = own.map(textOf);
+  const texts = own.map((name) => (name === file ? entry : textOf(name)));
   if (texts.some((text) => ESM_ONLY.test(text))) return undefined;
   if (texts.some((text) => DYNAMIC_IMPORT.test(text))) await registerEsmHooks();
   return loaded;

@@ -4,6 +4,7 @@
  * numbers (for their sparkline). Pure, so it is tested without a DOM.
  */
 import type { ResultEntry, ResultSeries } from '../client/api-client.ts';
+import { afterSeq } from './live-series.ts';
 
 export type ResultSort = 'key' | 'time';
 export type SortDirection = 'asc' | 'desc';
@@ -78,10 +79,10 @@ export class ResultsModel {
    * same array, grown, would not redraw them); a value that is not a number ends it (null).
    */
   #extend(key: string, series: number[], entries: readonly ResultEntry[], copy: boolean): void {
+    const { fresh, lastSeq } = afterSeq(this.#seriesSeq.get(key) ?? 0, entries);
+    this.#seriesSeq.set(key, lastSeq);
     let copied = !copy;
-    for (const entry of entries) {
-      if (entry.seq <= (this.#seriesSeq.get(key) ?? 0)) continue;
-      this.#seriesSeq.set(key, entry.seq);
+    for (const entry of fresh) {
       if (typeof entry.value !== 'number' || !Number.isFinite(entry.value)) return void this.series.set(key, null);
       if (!copied) this.series.set(key, (series = series.slice()));
       copied = true;
