@@ -3,7 +3,7 @@
  * compiled into the program (no folder scanning, so it works the same from source, from a
  * bundle and from a test).
  */
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE, MIGRATION_LOCK_ID, Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseSchema } from './database-schema.ts';
 import { migrations as allMigrations } from './migrations/index.ts';
 import { describeError, MigrationError } from './storage-errors.ts';
@@ -62,6 +62,53 @@ export async function migrateToLatest(db: Kysely<DatabaseSchema>, options: Migra
   const failed = results.find((r) => r.status === 'Error')?.migrationName;
   const message = failed ? `migration ${failed} failed: ${describeError(error)}` : `migrating failed: ${describeError(error)}`;
   return { applied, error: new MigrationError(message, { applied, cause: error, ...(failed ? { failed } : {}) }) };
+}
+
+/**
+ * Migrates a database made a moment ago, empty (the memory backend's: a new one per open):
+ * each migration in order, then the bookkeeping Kysely's Migrator writes (its two tables, the
+ * lock row, a row per migration), so it finds the database up to date as if it had migrated
+ * it. The Migrator reads, locks and writes around every step: on pg-mem, where each statement
+ * is slow, that cost more than the migrations themselves (~0.14 → ~0.06 s of every memory open).
+ * Like {@link migrateToLatest}, it reports a failure rather than throws.
+ */
+export async function migrateNewDatabase(db: Kysely<DatabaseSchema>, options: MigratorOptions = {}): Promise<MigrationOutcome> {
+  const applied: string[] = [];
+  let failed: string | undefined;
+  try {
+    const migrations = options.migrations ?? allMigrations;
+    for (const name of Object.keys(migrations).sort()) {
+      failed = name;
+      await migrations[name]!.up(db);
+      applied.push(name);
+    }
+    failed = undefined;
+    // The tables as Kysely's Migrator creates them (kysely/dist/esm/migration/migrator.js).
+    const untyped = db as unknown as Kysely<Record<string, Record<string, string | number>>>;
+    await untyped.schema
+      .createTable(DEFAULT_MIGRATION_TABLE)
+      .addColumn('name', 'varchar(255)', (col) => col.notNull().primaryKey())
+      .addColumn('timestamp', 'varchar(255)', (col) => col.notNull())
+      .execute();
+    await untyped.schema
+      .createTable(DEFAULT_MIGRATION_LOCK_TABLE)
+      .addColumn('id', 'varchar(255)', (col) => col.notNull().primaryKey())
+      .addColumn('is_locked', 'integer', (col) => col.notNull().defaultTo(0))
+      .execute();
+    await untyped.insertInto(DEFAULT_MIGRATION_LOCK_TABLE).values({ id: MIGRATION_LOCK_ID, is_locked: 0 }).execute();
+    // Distinct, increasing timestamps: the Migrator orders what was executed by them.
+    const start = Date.now();
+    if (applied.length) {
+      await untyped
+        .insertInto(DEFAULT_MIGRATION_TABLE)
+        .values(applied.map((name, i) => ({ name, timestamp: new Date(start + i).toISOString() })))
+        .execute();
+    }
+    return { applied };
+  } catch (cause) {
+    const message = failed ? `migration ${failed} failed: ${describeError(cause)}` : `migrating failed: ${describeError(cause)}`;
+    return { applied, error: new MigrationError(message, { applied, cause, ...(failed ? { failed } : {}) }) };
+  }
 }
 
 /** Names of the migrations not yet applied to `db`, in order. */

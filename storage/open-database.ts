@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from './database-schema.ts';
 import { parseDatabaseSpec, redactUrl, type DatabaseKind } from './database-spec.ts';
-import { migrateToLatest } from './migrator.ts';
+import { migrateNewDatabase, migrateToLatest } from './migrator.ts';
 
 export type { DatabaseKind, DatabaseSpec } from './database-spec.ts';
 export { DEFAULT_DATABASE_SPEC, parseDatabaseSpec, redactUrl, resolveDatabaseSpec } from './database-spec.ts';
@@ -82,7 +82,8 @@ export async function openDatabase(spec: string, options: OpenDatabaseOptions = 
   const { kind, db } = await openBackend(spec, options);
   const database = toDatabase(kind, spec, db);
   if (options.migrate ?? true) {
-    const { error } = await migrateToLatest(db);
+    // A memory database is new at every open: nothing there for the Migrator to check.
+    const { error } = await (kind === 'memory' ? migrateNewDatabase(db) : migrateToLatest(db));
     if (error) {
       await database.close().catch(() => {});
       error.message = `${kind === 'postgres' ? redactUrl(spec) : spec}: ${error.message}`;

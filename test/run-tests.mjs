@@ -17,7 +17,7 @@
 // Usage: npm test [-- PATTERN]   (PATTERN: a regex on test file paths under test/, default all)
 //        npm run test:unit [-- PATTERN]   (the same without the browser suites and the slow files)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,6 +170,16 @@ clearInterval(watch);
 const slowest = times.sort((a, b) => b[1] - a[1]).slice(0, 12);
 if (slowest.length > 1) {
   console.log(`\nslowest (${jobs} at a time, ${((performance.now() - started) / 1000).toFixed(0)} s in all):\n${slowest.map(([name, s]) => `  ${s.toFixed(1).padStart(6)} s  ${name}`).join('\n')}`);
+  // Where the time goes, by folder (the browser suites as one group): process-seconds, summed.
+  const groups = new Map();
+  for (const [name, s] of times) {
+    const group = name.startsWith('browser suites') ? 'browser suites' : name.split('/').slice(0, -1).join('/') || name;
+    const [sum, count] = groups.get(group) ?? [0, 0];
+    groups.set(group, [sum + s, count + 1]);
+  }
+  const rows = [...groups].sort((a, b) => b[1][0] - a[1][0]).map(([group, [s, count]]) => `  ${s.toFixed(0).padStart(6)} s  ${group} (${count})`);
+  console.log(`\nby folder (seconds of each process, summed; files):\n${rows.join('\n')}`);
+  if (process.env.ATHANOR_TEST_TIMES) writeFileSync(process.env.ATHANOR_TEST_TIMES, JSON.stringify(Object.fromEntries(times.map(([n, s]) => [n, +s.toFixed(1)])), null, 1));
 }
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed > 0 ? 1 : 0);

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../errors.ts';
-import { ConfigValidationError, type ConfigError } from '../experiment/index.ts';
+import { ConfigValidationError, type ConfigError } from '../experiment/config-errors.ts';
 import { EnvironmentError } from './environment-error.ts';
 
 /** How long a request may take before the workbench counts as not answering. */

@@ -11,7 +11,7 @@
  */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parseDatabaseSpec } from '../../storage/open-database.ts';
+import { parseDatabaseSpec } from '../../storage/database-spec.ts';
 import { readDirectoryLock } from '../../storage/backends/pglite-lock.ts';
 import { EnvironmentError } from './environment-error.ts';
 import { WorkbenchClient } from './workbench-client.ts';

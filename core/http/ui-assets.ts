@@ -12,6 +12,7 @@ import type { Plugin } from 'vite';
 import type { UiHandler } from './http-server.ts';
 // The app's route table, a pure module shared with the browser: which paths are pages.
 import { isAppPath } from '../../ui/app/app-routes.ts';
+import { WORKER_OPTIONS, WORKER_PATH } from '../../ui/state/live-protocol.ts';
 
 /** The package's root, where vite.config.ts and ui/ are. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,13 +55,31 @@ function withEmbedRoutes(handler: UiHandler, elementsModule: ModuleSender, liveW
     if (!isAppPath(pathname) && !/\.[^/]*$/.test(pathname)) answerPageAsNotFound(response);
     const served =
       pathname === '/athanor-ui.js' ? elementsModule(response)
-      : pathname === '/athanor-live-worker.js' ? liveWorker(response)
+      : pathname === WORKER_PATH ? liveWorker(response)
+      : pathname === '/athanor-live-start.js' ? sendText(LIVE_START, response)
       : pathname === '/embed.html' ? sendFile(join(UI_SOURCE, 'embed.html'), response)
       : pathname === '/embed-demo.js' ? sendFile(join(UI_SOURCE, 'embed-demo.js'), response)
       : undefined;
     if (!served) return handler(request, response, next);
     void served.then((sent) => sent || next(), () => next());
   };
+}
+
+/**
+ * `/athanor-live-start.js`, a classic script in the app page's head: it starts the live
+ * SharedWorker before the page asks for its modules. Chromium fetches a SharedWorker's
+ * script at IDLE priority, behind every queued request to the host (6 connections): started
+ * by the live hub once the app had loaded, it waited until every other loading tab had
+ * loaded too (through Vite, ~120 modules a tab), and meanwhile no tab got a live event.
+ * Same URL, name and type as live-link.ts's, so the hub connects to this worker.
+ */
+const LIVE_START = `if (typeof SharedWorker === 'function') try { new SharedWorker(${JSON.stringify(WORKER_PATH)}, ${JSON.stringify(WORKER_OPTIONS)}); } catch {}\n`;
+
+/** Answers with `text` as JavaScript. */
+function sendText(text: string, response: Parameters<UiHandler>[1]): Promise<boolean> {
+  response.writeHead(200, { 'content-type': TYPES['.js']!, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache' });
+  response.end(text);
+  return Promise.resolve(true);
 }
 
 /**
@@ -136,11 +155,7 @@ export async function createDevUi(): Promise<UiAssets> {
     plugins: [withoutViteClient()],
   });
   // In dev the elements' module and the live worker are their source, through Vite like everything else.
-  const sourceModule = (text: string) => async (response: Parameters<UiHandler>[1]) => {
-    response.writeHead(200, { 'content-type': TYPES['.js']!, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache' });
-    response.end(text);
-    return true;
-  };
+  const sourceModule = (text: string) => (response: Parameters<UiHandler>[1]) => sendText(text, response);
   return {
     handler: withEmbedRoutes(
       (request, response, next) => vite.middlewares(request, response, next),

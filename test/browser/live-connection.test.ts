@@ -149,6 +149,43 @@ live('12 tabs load at once and follow a run live over at most 2 connections; the
   );
 });
 
+// Chromium fetches a SharedWorker's script at idle priority, behind every request queued to the
+// host: started by the app once its modules had loaded, the worker of the first tabs opened while
+// others loaded (through Vite, ~120 modules a tab) started only when all had, 11–40 s during which
+// no tab got an event and ended runs showed running. The page's head starts it before its modules.
+for (const ui of ['built', 'dev'] as const) {
+  live(`the live worker is asked for before the page's modules (${ui} UI): tabs loading meanwhile do not hold it back`, async () => {
+    await withBrowserWorkbench(
+      async ({ context, page }) => {
+        let workerAsked = false;
+        let released = 0;
+        let releasedAtAsk: number | undefined;
+        const own = new Set(['/athanor-live-start.js', '/athanor-live-worker.js']);
+        // Every script of the app waits until the worker is asked for (or 15 s): only a page that asks
+        // for it before its modules have loaded gets it with none of them let through.
+        await context.route('**/*', async (route) => {
+          const request = route.request();
+          const path = new URL(request.url()).pathname;
+          if (path === '/athanor-live-worker.js' && !workerAsked) [workerAsked, releasedAtAsk] = [true, released];
+          if (request.resourceType() !== 'script' || own.has(path)) return route.continue();
+          if (!workerAsked) await until(() => workerAsked, 'the live worker to be asked for', 15_000).catch(() => {});
+          released++;
+          return route.continue();
+        });
+        try {
+          await page.goto('/experiments');
+          await page.locator('athanor-dashboard').waitFor({ timeout: 60_000 });
+          assert.ok(workerAsked, 'the live worker was asked for');
+          assert.is(releasedAtAsk, 0, `the worker is asked for before any of the app's scripts loads (${releasedAtAsk} had)`);
+        } finally {
+          await context.unroute('**/*');
+        }
+      },
+      { ui },
+    );
+  });
+}
+
 live('tabs of a page on another origin share one connection through a leader tab; another takes over when it closes', async () => {
   let html = '';
   const other = createServer((_request, response) => {

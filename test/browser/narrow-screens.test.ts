@@ -6,8 +6,8 @@ import { requireChromium, withBrowserWorkbench } from '../helpers/browser.ts';
 import { until } from '../helpers/until.ts';
 import { addCompareFixture, startFixtureRun } from './compare-helpers.ts';
 
-const chromium = requireChromium('UI in Chromium: a phone-sized screen, and the embed page');
-const test = suite('UI in Chromium: a phone-sized screen, and the embed page');
+const chromium = requireChromium('UI in Chromium: layout on a phone-sized and a desktop screen, and the embed page');
+const test = suite('UI in Chromium: layout on a phone-sized and a desktop screen, and the embed page');
 
 /** A phone held upright (an iPhone 12 to 15's CSS pixels). */
 const PHONE = { width: 390, height: 844 };
@@ -89,6 +89,42 @@ test('a chart 390 px wide: its screen-reader table takes no room, the page does 
     assert.ok(hidden.rows > 0, 'the table is there for screen readers');
     assert.ok(hidden.width <= 1 && hidden.right <= PHONE.width, `the hidden table takes ${hidden.width} px, to x ${hidden.right}`);
     await assertFits(page, 'run-chart');
+  });
+});
+
+test('1280 px wide: column names sit over their cells, the run page keeps its gaps, a result key is not broken', async () => {
+  await withBrowserWorkbench(async ({ page, api, workbench }) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'laid out', configuration: { iterations: 3 } })).body;
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    await workbench.experiments.waitForRun(run.id);
+
+    await page.goto('/experiments');
+    const dashboard = page.locator('athanor-dashboard');
+    await dashboard.getByText('laid out').first().waitFor();
+    // The header row's small type once made its em-sized actions column narrower: every name 10–25 px off.
+    // (No named functions inside evaluate: tsx would wrap them in a helper the page lacks.)
+    const lefts = await dashboard.evaluate((el) =>
+      ['.grid-row.head', '.grid-row[data-id]'].map((selector) =>
+        [...(el.shadowRoot!.querySelector(selector)?.querySelectorAll(':scope > .cell') ?? [])].map((cell) => Math.round(cell.getBoundingClientRect().left)),
+      ),
+    ).then(([head, row]) => ({ head: head!, row: row! }));
+    assert.is(lefts.head.length, 5);
+    assert.equal(lefts.head, lefts.row, 'each column name starts where its cells do');
+
+    await page.goto(`/runs/${run.id}`);
+    const key = page.locator('athanor-results-panel td.key').filter({ hasText: 'iteration_1' });
+    await key.waitFor();
+    await page.locator('athanor-run-record #code-title').waitFor();
+    const gap = await page.locator('athanor-run-view').evaluate((view) => {
+      const record = view.shadowRoot!.querySelector('athanor-run-record')!.getBoundingClientRect();
+      const logs = view.shadowRoot!.querySelector('#logs-title')!.getBoundingClientRect();
+      return logs.top - record.bottom;
+    });
+    assert.ok(gap >= 12, `the Logs heading is ${Math.round(gap)} px below the Code card`);
+    // An inline box has one rectangle per line it spans.
+    const lines = await key.evaluate((cell) => (cell.querySelector('bdi') ?? cell.firstElementChild ?? cell).getClientRects().length);
+    assert.is(lines, 1, `the key iteration_1 is on ${lines} lines`);
   });
 });
 

@@ -2,7 +2,9 @@
 import { sql, type Kysely } from 'kysely';
 import * as assert from 'uvu/assert';
 import type { DatabaseSchema } from '../../storage/database-schema.ts';
-import { assertMigrated, migrateToLatest, pendingMigrations } from '../../storage/migrator.ts';
+import { suite } from 'uvu';
+import { createMemoryBackend } from '../../storage/backends/memory-backend.ts';
+import { assertMigrated, migrateNewDatabase, migrateToLatest, pendingMigrations } from '../../storage/migrator.ts';
 import { migrations } from '../../storage/migrations/index.ts';
 import { MigrationError } from '../../storage/storage-errors.ts';
 import { openTestDatabase, suiteForEachBackend } from '../helpers/databases.ts';
@@ -227,3 +229,46 @@ suiteForEachBackend('migrations', (test, database, backend) => {
     }
   });
 });
+
+const fresh = suite('a new memory database migrated at once (migrateNewDatabase)');
+
+fresh('leaves the bookkeeping Kysely\'s Migrator leaves: the same tables, rows and lock', async () => {
+  const [direct, stepwise] = [createMemoryBackend(), createMemoryBackend()];
+  try {
+    assert.equal((await migrateNewDatabase(direct)).applied, Object.keys(migrations).sort());
+    assert.equal((await migrateToLatest(stepwise)).applied, Object.keys(migrations).sort());
+    // (pg-mem's `like` misses rows of information_schema here: filtered in JavaScript.)
+    const tables = (db: Kysely<any>) =>
+      sql<{ table_name: string; column_name: string; data_type: string }>`select table_name, column_name, data_type from information_schema.columns`
+        .execute(db)
+        .then((r) => r.rows.filter((row) => row.table_name.startsWith('kysely')).sort((a, b) => `${a.table_name}.${a.column_name}`.localeCompare(`${b.table_name}.${b.column_name}`)));
+    assert.equal(await tables(direct), await tables(stepwise));
+    const names = (db: Kysely<any>) => db.selectFrom('kysely_migration').select('name').orderBy('timestamp').execute();
+    assert.equal(await names(direct), await names(stepwise));
+    const lock = (db: Kysely<any>) => db.selectFrom('kysely_migration_lock').selectAll().execute();
+    assert.equal(await lock(direct), await lock(stepwise));
+    assert.equal(await pendingMigrations(direct), []);
+    assert.equal(await migrateToLatest(direct), { applied: [] });
+  } finally {
+    await Promise.all([direct.destroy(), stepwise.destroy()]);
+  }
+});
+
+fresh('reports a failing migration by name, with the ones applied before it', async () => {
+  const db = createMemoryBackend();
+  try {
+    const broken = {
+      '0001-initial': migrations['0001-initial']!,
+      '0002-broken': { up: (trx: Kysely<any>) => sql`select * from no_such_table`.execute(trx).then(() => {}) },
+    };
+    const outcome = await migrateNewDatabase(db, { migrations: broken });
+    assert.equal(outcome.applied, ['0001-initial']);
+    assert.instance(outcome.error, MigrationError);
+    assert.is(outcome.error!.failed, '0002-broken');
+    assert.match(outcome.error!.message, /^migration 0002-broken failed: .*no_such_table/);
+  } finally {
+    await db.destroy();
+  }
+});
+
+fresh.run();

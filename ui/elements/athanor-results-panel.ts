@@ -55,6 +55,11 @@ export class AthanorResultsPanel extends LitElement {
         font-weight: 600;
         min-width: 12ch;
       }
+      /* A key breaks only where it would overflow: the theme's 'anywhere' (user text is a bdi)
+         let the column shrink to a letter, and iteration_1 broke after iteration. */
+      td.key bdi {
+        overflow-wrap: break-word;
+      }
       td.time {
         white-space: nowrap;
         color: var(--ath-text-muted);

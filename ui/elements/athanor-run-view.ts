@@ -98,7 +98,9 @@ export class AthanorRunView extends LitElement {
       .stopped progress {
         accent-color: var(--ath-text-muted);
       }
-      section {
+      section,
+      athanor-run-record {
+        display: block;
         margin-bottom: var(--ath-space-4);
       }
     `,

@@ -10,7 +10,7 @@
  */
 import { canElectLeader, LeaderLink } from './live-leader.ts';
 import { LiveRelay } from './live-relay.ts';
-import { WORKER_PATH, type TabMessage } from './live-protocol.ts';
+import { WORKER_OPTIONS, WORKER_PATH, type TabMessage } from './live-protocol.ts';
 import type { LinkEvents, LiveLink } from './live-link-types.ts';
 
 export type { LinkEvents, LiveLink };
@@ -36,7 +36,7 @@ class WorkerLink implements LiveLink {
 
   constructor(url: string, events: LinkEvents) {
     try {
-      const worker = new SharedWorker(url, { type: 'module', name: 'athanor-live' });
+      const worker = new SharedWorker(url, WORKER_OPTIONS);
       // The script did not load (an older workbench, a proxy that does not pass it).
       worker.addEventListener('error', () => events.failed?.(`the live worker ${url} did not start`));
       this.#port = worker.port;

@@ -57,6 +57,8 @@ export const EVENT_TYPES: readonly AthanorEventType[] = [
 
 /** Where a workbench serves the SharedWorker script (beside its API). */
 export const WORKER_PATH = '/athanor-live-worker.js';
+/** The worker's options: a page's tabs share one worker only where URL, name and type match. */
+export const WORKER_OPTIONS: { readonly type: 'module'; readonly name: string } = { type: 'module', name: 'athanor-live' };
 
 /** How often a relay asks its tabs whether they are there; one that misses two is forgotten. */
 export const PING_INTERVAL_MS = 10_000;

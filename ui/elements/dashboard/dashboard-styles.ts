@@ -67,9 +67,13 @@ export const dashboardStyles = css`
     align-items: center;
     gap: var(--ath-space-2);
   }
+  /* The small type is the cells', not the row's: the actions column is in em of the row's font,
+     so a header row in small type had narrower actions and every column name off its cells. */
+  .head .cell {
+    font-size: var(--ath-small);
+  }
   .head {
     font-weight: 600;
-    font-size: var(--ath-small);
     color: var(--ath-text-muted);
     background: var(--ath-bg-subtle);
     border-radius: var(--ath-radius) var(--ath-radius) 0 0;
