@@ -4,9 +4,10 @@
 //
 // Files run in parallel uvu processes (ATHANOR_TEST_JOBS, default one per core, at least 2),
 // the slowest first so they do not end the run alone: the browser suites in two processes (each
-// shares one Chromium among its files), and every other file in a process of its own — the
-// component suites (test/ui/) with a happy-dom window, which must not replace the globals the
-// Node suites use. A process's output is printed whole when it ends.
+// shares one Chromium among its files), the component suites (test/ui/) in two others with a
+// happy-dom window, which must not replace the globals the Node suites use; the slow files each in
+// a process of its own, the others a folder's files together. A process's output is printed whole
+// when it ends.
 // After each process, whatever it started and left running (found by a marker in the
 // environment) is named and killed, so one file's leak cannot slow or break the next.
 //
@@ -50,12 +51,30 @@ const rank = (file) => {
   const index = SLOW.findIndex((slow) => slow.test(file));
   return index === -1 ? SLOW.length : index;
 };
+const GROUP = 8;
+const folderOf = (file) => file.split('/').slice(0, -1).join('/');
+/** `files` by folder, in runs of at most GROUP (a folder of 12: 6 and 6). */
+function groupsOf(files) {
+  const byFolder = new Map();
+  for (const file of files) byFolder.set(folderOf(file), [...(byFolder.get(folderOf(file)) ?? []), file]);
+  return [...byFolder.values()].flatMap((group) => {
+    const parts = Math.ceil(group.length / GROUP);
+    return Array.from({ length: parts }, (_, part) => group.filter((_, i) => i % parts === part));
+  });
+}
+
 const queue = [
   // Two halves, each with its own Chromium: a lane is never left alone with all of them at the end.
   ...[0, 1].map((half) => ({ name: `browser suites (${half + 1}/2)`, files: browser.filter((_, i) => i % 2 === half), preload: [], browser: true })).filter((job) => job.files.length),
   ...rest.filter((file) => rank(file) < SLOW.length).sort((a, b) => rank(a) - rank(b)).map((file) => ({ name: file, files: [file], preload: [] })),
-  ...rest.filter((file) => rank(file) === SLOW.length).map((file) => ({ name: file, files: [file], preload: [] })),
-  ...components.map((file) => ({ name: file, files: [file], preload: ['--import', './test/helpers/dom.ts'] })),
+  // The others, a folder's files together in processes of at most GROUP files: a process's start and
+  // its imports through tsx cost ~2–3 s a file on this machine (core/http's 23 files: 259 s alone, 124 s together).
+  ...groupsOf(rest.filter((file) => rank(file) === SLOW.length)).map((files) => ({ name: files.length === 1 ? files[0] : `${folderOf(files[0])}/ (${files.length} files)`, files, preload: [] })),
+  // The component suites share a happy-dom window in two processes (each a third of the time 31
+  // processes took): each clears what it mounted, and counts only its own workbench's requests.
+  ...[0, 1]
+    .map((half) => ({ name: `component suites (${half + 1}/2)`, files: components.filter((_, i) => i % 2 === half), preload: ['--import', './test/helpers/dom.ts'] }))
+    .filter((job) => job.files.length),
 ];
 
 /** Processes still running whose environment carries `marker`: what a finished job left behind. */
@@ -173,7 +192,7 @@ if (slowest.length > 1) {
   // Where the time goes, by folder (the browser suites as one group): process-seconds, summed.
   const groups = new Map();
   for (const [name, s] of times) {
-    const group = name.startsWith('browser suites') ? 'browser suites' : name.split('/').slice(0, -1).join('/') || name;
+    const group = name.includes(' suites (') ? name.replace(/ \(.*/, '') : name.endsWith(' files)') ? name.replace(/\/ \(.*/, '') : folderOf(name) || name;
     const [sum, count] = groups.get(group) ?? [0, 0];
     groups.set(group, [sum + s, count + 1]);
   }

@@ -41,6 +41,9 @@ export async function runCommand(args: string[], io: RunCommandIO): Promise<numb
   // host loading tsx and the experiment is the longest wait of a short run.
   const dispatcher = createLocalDispatcher({ rewarm: false });
   dispatcher.warmUp();
-  const { runHere } = await import('../local-run.ts');
+  const { runHere } = await import('../local-run.ts').catch(async (error: unknown) => {
+    await dispatcher.stop(); // a host left waiting would keep the command from exiting
+    throw error;
+  });
   return runHere(dispatcher, database, values.experiments, request, io);
 }
