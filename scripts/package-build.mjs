@@ -18,6 +18,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const manifestFile = join(root, 'package.json');
 const kept = join(root, '.package.json.development');
 const COMPILED = ['core', 'plugins', 'storage'];
+// tsc also compiles the ui/ modules core/ imports (the route table, the live protocol): they ship
+// with ui/, and go with the rest of the output after the pack.
+const EMITTED = [...COMPILED, 'ui'];
 
 /** The package's exports and files as published: compiled entry points, no TypeScript sources. */
 function published(manifest) {
@@ -46,7 +49,7 @@ function outputs(dir) {
 
 function restore() {
   if (existsSync(kept)) renameSync(kept, manifestFile);
-  for (const dir of COMPILED) for (const file of outputs(join(root, dir))) rmSync(file);
+  for (const dir of EMITTED) for (const file of outputs(join(root, dir))) rmSync(file);
 }
 
 const command = process.argv[2];

@@ -207,6 +207,39 @@ test("a run that ends shows its headline metrics in its row, live (GET /api/inst
   );
 });
 
+test('a re-read answered late, after a later one, does not put back a run that ended as running', async () => {
+  await withServer(async ({ base, api }) => {
+    const original = globalThis.fetch;
+    let late: 'waiting' | 'sent' | 'answered' = 'waiting';
+    // The first re-read of the instance is read at once but answered 1.5 s later: after the run ended.
+    globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const response = await original(input, init);
+      if (late === 'waiting' && /^\/api\/instances\/[^/]+$/.test(url.pathname) && url.origin === new URL(base).origin) {
+        late = 'sent';
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        late = 'answered';
+      }
+      return response;
+    };
+    try {
+      const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'overtaken', configuration: { mode: 'cooperative', delay_ms: 20 } })).body;
+      const el = await mount(base, { sort: 'name' });
+      const run = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+      await until(() => late === 'sent', 'the first re-read to be read');
+      await api('POST', `/api/runs/${run.id}/cancel`);
+      await until(() => late === 'answered' && find(el, instance.id)?.latestRun?.status === 'cancelled', 'the late answer, and the run shown cancelled', 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 800)); // any re-read still to come has come
+      const row = find(el, instance.id)!;
+      assert.is(row.latestRun?.status, 'cancelled');
+      assert.is(row.runCounts.running ?? 0, 0, `no run counted running: ${JSON.stringify(row.runCounts)}`);
+    } finally {
+      globalThis.fetch = original;
+      document.body.replaceChildren();
+    }
+  });
+});
+
 test('an unreachable API shows an error with a retry', async () => {
   const el = document.createElement('athanor-dashboard');
   el.setAttribute('api', 'http://127.0.0.1:9');

@@ -22,7 +22,7 @@ import {
   type InstanceListQuery,
   type InstancePages,
 } from '../state/instance-pages.ts';
-import { Burst, refreshInstances } from '../state/instance-refresh.ts';
+import { Burst, refreshInstances, Serial } from '../state/instance-refresh.ts';
 import { theme } from '../styles/theme.ts';
 import { dashboardStyles } from './dashboard/dashboard-styles.ts';
 import { emptyState, headerRow, instanceRow } from './dashboard/dashboard-templates.ts';
@@ -90,6 +90,8 @@ export class AthanorDashboard extends LitElement {
   readonly #stale = new Burst((ids) => void this.#refresh(ids));
   /** Instances created or deleted that the list had not loaded: its head and count re-read once per burst. */
   readonly #recount = new Burst(() => void this.#refresh([], true));
+  /** Its re-reads, one at a time (instance-refresh.ts). */
+  readonly #reads = new Serial();
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -232,12 +234,14 @@ export class AthanorDashboard extends LitElement {
   }
 
   /** Run events come in bursts: what they touched is re-read once per burst, in few requests (instance-refresh.ts). */
-  async #refresh(ids: string[], recount = false): Promise<void> {
-    const pages = this.pages;
-    if (!pages) return;
-    const generation = this.#generation;
-    const apply = await refreshInstances(this.#client, pages, ids, this.#query, FIRST_PAGE, recount);
-    if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
+  #refresh(ids: string[], recount = false): Promise<void> {
+    return this.#reads.run(async () => {
+      const pages = this.pages;
+      if (!pages) return;
+      const generation = this.#generation;
+      const apply = await refreshInstances(this.#client, pages, ids, this.#query, FIRST_PAGE, recount);
+      if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
+    });
   }
 
   /** Starts a run of instance `id`. */

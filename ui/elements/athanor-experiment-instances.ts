@@ -18,7 +18,7 @@ import {
   type InstanceListQuery,
   type InstancePages,
 } from '../state/instance-pages.ts';
-import { Burst, refreshInstances } from '../state/instance-refresh.ts';
+import { Burst, refreshInstances, Serial } from '../state/instance-refresh.ts';
 import { FINISHED_STATUSES } from '../../core/records.ts';
 import { theme } from '../styles/theme.ts';
 import { latestFromRun, latestRunStyles, latestRunTemplate } from './latest-run.ts';
@@ -117,6 +117,8 @@ export class AthanorExperimentInstances extends LitElement {
   readonly #stale = new Burst((ids) => void this.#refresh(ids));
   /** Instances created or deleted that the list had not loaded: its head and count re-read once per burst. */
   readonly #recount = new Burst(() => void this.#refresh([], true));
+  /** Its re-reads, one at a time (instance-refresh.ts). */
+  readonly #reads = new Serial();
   readonly #live = new LiveEventsController(this, () => (this.experiment ? { api: this.api } : undefined), {
     'instance.created': ({ instance }) => this.#place(instance, true),
     'instance.updated': ({ instance }) => this.#place(instance, false),
@@ -226,12 +228,14 @@ export class AthanorExperimentInstances extends LitElement {
     if (FINISHED_STATUSES.includes(run.status) && this.pages.items.some((i) => i.id === run.instanceId)) this.#stale.add(run.instanceId);
   }
 
-  async #refresh(ids: string[], recount = false): Promise<void> {
-    const pages = this.pages;
-    if (!pages) return;
-    const generation = this.#generation;
-    const apply = await refreshInstances(apiClient(this.api), pages, ids, this.#query, PAGE, recount);
-    if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
+  #refresh(ids: string[], recount = false): Promise<void> {
+    return this.#reads.run(async () => {
+      const pages = this.pages;
+      if (!pages) return;
+      const generation = this.#generation;
+      const apply = await refreshInstances(apiClient(this.api), pages, ids, this.#query, PAGE, recount);
+      if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
+    });
   }
 
   #renderRow(instance: Instance) {

@@ -39,6 +39,21 @@ export async function refreshInstances(
   return fresh.length ? (current) => fresh.reduce((list, instance) => placeInstance(list, instance, query, false), current) : undefined;
 }
 
+/**
+ * Runs a list's re-reads one after another. Two at once could be answered out of order: a
+ * head re-read read before a run ended, answered after a quicker read that came later, put
+ * back the run as running, for good (no event was left to come).
+ */
+export class Serial {
+  #last: Promise<unknown> = Promise.resolve();
+
+  run(task: () => Promise<void>): Promise<void> {
+    const next = this.#last.then(task, task);
+    this.#last = next.catch(() => {});
+    return next;
+  }
+}
+
 /** Gathers the ids events name and hands them to `flush` together, `delayMs` after the first. */
 export class Burst {
   #ids = new Set<string>();

@@ -70,6 +70,14 @@ pack('npx of the packed tarball scaffolds a project that a plain npm install ins
   assert.ok(tarball, `npm pack left no tarball: ${packed.output}`);
   const listing = await run('tar', ['-tvzf', path.join(scratch, tarball!), 'package/bin/athanor.js']);
   assert.match(listing.output, /^-rwxr-xr-x /, `the bin is executable in the tarball: ${listing.output}`);
+  // The pack compiles beside the sources (and the ui/ modules core/ imports): none of it stays in the checkout.
+  const left: string[] = [];
+  for (const dir of ['core', 'plugins', 'storage', 'ui']) {
+    for (const file of await readdir(path.join(checkout, dir), { recursive: true })) {
+      if (/\.(js|d\.ts)$/.test(file) && existsSync(path.join(checkout, dir, file.replace(/(\.d\.ts|\.js)$/, '.ts')))) left.push(`${dir}/${file}`);
+    }
+  }
+  assert.equal(left, [], 'what the pack compiled is removed after it');
 
   // As the README says, from the tarball's folder: npx installs it and runs its bin.
   const init = await run('npx', ['--yes', tarball!, 'init', 'lab'], { cwd: scratch, timeoutMs: 300_000 });
