@@ -163,6 +163,8 @@ view('a run with many logs scrolls with a bounded DOM; the level filter and jump
     // Keyboard: the list is focusable and scrolls with Home.
     await scroller.focus();
     await page.keyboard.press('Home');
+    // At once, not by a smooth scroll a render could undo while the view still followed the tail.
+    assert.is(await scroller.evaluate((el) => el.scrollTop), 0, 'Home goes to the top at once');
     await logLines(page).filter({ hasText: 'mode log_many' }).waitFor();
     await page.getByRole('button', { name: 'info', exact: true }).click();
     await page.locator('athanor-log-view .count').filter({ hasText: /^0 matching$/ }).waitFor();

@@ -223,6 +223,19 @@ export class AthanorLogView extends LitElement {
     if (moved || following !== this.#follow.following) this.#schedule();
   };
 
+  /**
+   * Home and End go to the first and the newest entries at once. The browser's own (a smooth
+   * scroll) was undone by a render that landed meanwhile while the view still followed the
+   * tail: Home pressed as the newest entries loaded left the list at its end.
+   */
+  #onKey = (event: KeyboardEvent) => {
+    if (event.key !== 'Home' && event.key !== 'End') return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    if (event.key === 'Home') this.scrollToRow(0);
+    else this.jumpToLatest();
+  };
+
   #toggleLevel(level: LogLevel): void {
     const levels = new Set(this.#levels);
     if (levels.has(level)) levels.delete(level);
@@ -325,7 +338,7 @@ export class AthanorLogView extends LitElement {
     const empty = this.#window.rowCount === 0;
     return html`${this.#toolbar()}
       ${this.#error ? html`<p class="error-text" role="alert">${userText(this.#error)}</p>` : nothing}
-      <div class="scroller" tabindex="0" role="region" aria-label="Log entries" @scroll=${this.#onScroll}>
+      <div class="scroller" tabindex="0" role="region" aria-label="Log entries" @scroll=${this.#onScroll} @keydown=${this.#onKey}>
         <div class="spacer-rows" style="height: ${spacerHeight(this.#geometry())}px"></div>
         <div class="rows" style="transform: translateY(${offset - (first - anchor) * LOG_ROW_HEIGHT}px)">${lines}</div>
         ${empty
