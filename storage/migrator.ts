@@ -59,9 +59,13 @@ export async function migrateToLatest(db: Kysely<DatabaseSchema>, options: Migra
   const { error, results = [] } = await migrator.migrateToLatest();
   const applied = results.filter((r) => r.status === 'Success' && r.direction === 'Up').map((r) => r.migrationName);
   if (error === undefined) return { applied };
-  const failed = results.find((r) => r.status === 'Error')?.migrationName;
-  const message = failed ? `migration ${failed} failed: ${describeError(error)}` : `migrating failed: ${describeError(error)}`;
-  return { applied, error: new MigrationError(message, { applied, cause: error, ...(failed ? { failed } : {}) }) };
+  return failure(applied, error, results.find((r) => r.status === 'Error')?.migrationName);
+}
+
+/** The outcome of a migration run that stopped at `failed` (or around the migrations) with `cause`. */
+function failure(applied: string[], cause: unknown, failed: string | undefined): MigrationOutcome {
+  const message = failed ? `migration ${failed} failed: ${describeError(cause)}` : `migrating failed: ${describeError(cause)}`;
+  return { applied, error: new MigrationError(message, { applied, cause, ...(failed ? { failed } : {}) }) };
 }
 
 /**
@@ -106,8 +110,7 @@ export async function migrateNewDatabase(db: Kysely<DatabaseSchema>, options: Mi
     }
     return { applied };
   } catch (cause) {
-    const message = failed ? `migration ${failed} failed: ${describeError(cause)}` : `migrating failed: ${describeError(cause)}`;
-    return { applied, error: new MigrationError(message, { applied, cause, ...(failed ? { failed } : {}) }) };
+    return failure(applied, cause, failed);
   }
 }
 
