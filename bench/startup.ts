@@ -16,14 +16,12 @@
  * Targets: help/list ≤ 1.2 × node + 150 ms; run ≤ 1.2 × tsx; dev ≤ 1.5 s; runExperiment
  * ≤ 100 ms in-process, ≤ 1 s in a child.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildUi } from '../core/http/ui-assets.ts';
-// @ts-expect-error: a build script, plain JavaScript without declarations
-import { bundleDependencies } from '../scripts/bundle-dependencies.mjs';
+import { packageCopy } from '../scripts/package-copy.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 7);
@@ -44,32 +42,10 @@ export async function run(ctx: RunContext) {
 }
 `;
 
-/** A copy of the package as `npm pack` ships it: compiled, without TypeScript sources; a project using it. */
+/** A copy of the package as `npm pack` ships it (scripts/package-copy.ts); a project using it. */
 export async function packagedCopy(scratch: string): Promise<{ bin: string; project: string }> {
   const pkg = path.join(scratch, 'athanor');
-  for (const entry of ['bin', 'core', 'plugins', 'storage', 'ui', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts']) {
-    await cp(path.join(ROOT, entry), path.join(pkg, entry), { recursive: true });
-  }
-  // The built UI the package ships (`npm pack` builds it; so does this, into the copy).
-  await buildUi(path.join(pkg, 'dist'), 'error');
-  await symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
-  // And the template of a new PGlite folder it ships (a fresh install's first folder skips initdb).
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(pkg, 'scripts/build-pglite-template.ts')], { cwd: pkg, stdio: 'inherit' });
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(pkg, 'tsconfig.build.json')], { stdio: 'inherit' });
-  await bundleDependencies(pkg, ['core', 'plugins', 'storage']);
-  const removeSources = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) await removeSources(file);
-      else if (file.endsWith('.ts') && !file.endsWith('.d.ts')) await rm(file);
-    }
-  };
-  for (const dir of ['core', 'plugins', 'storage']) await removeSources(path.join(pkg, dir));
-  const published = JSON.parse(execFileSync(process.execPath, ['-e', `
-    const m = require(${JSON.stringify(path.join(pkg, 'package.json'))});
-    for (const [k, t] of Object.entries(m.exports)) if (t && t.default && /^\\.\\/(core|plugins|storage)\\//.test(t.default)) m.exports[k] = { types: t.types.replace(/\\.ts$/, '.d.ts'), default: t.default.replace(/\\.ts$/, '.js') };
-    process.stdout.write(JSON.stringify(m));`], { encoding: 'utf8' }));
-  await writeFile(path.join(pkg, 'package.json'), JSON.stringify(published));
+  const bin = await packageCopy(pkg, { pgliteTemplate: true });
   const project = path.join(scratch, 'project');
   await mkdir(path.join(project, 'experiments'), { recursive: true });
   await mkdir(path.join(project, 'node_modules'));
@@ -77,7 +53,7 @@ export async function packagedCopy(scratch: string): Promise<{ bin: string; proj
   await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'project', type: 'module', private: true }));
   await writeFile(path.join(project, 'experiments/one_line.ts'), ONE_LINE);
   await writeFile(path.join(project, 'experiments/ten_thousand.ts'), TEN_THOUSAND);
-  return { bin: path.join(pkg, 'bin/athanor.js'), project };
+  return { bin, project };
 }
 
 /** Milliseconds from spawn to exit of `command` (Node by default); fails on an exit code other than `expectedCode`. */

@@ -132,8 +132,8 @@ function runJob(job) {
       output += chunk;
       if (output.length > 2_000_000) output = `${output.slice(0, 200_000)}\n[… output cut …]\n${output.slice(-200_000)}`;
       // uvu has printed its totals: whatever the suites left open (the browser suites share
-      // one Chromium and one Vite server) must not keep the run waiting.
-      if (!reaper && /Duration:/.test(output)) reaper = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      // one Chromium and one Vite server) must not keep the run waiting (5 s here cost ~25 s a run).
+      if (!reaper && /Duration:/.test(output)) reaper = setTimeout(() => child.kill('SIGKILL'), 1_000);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);

@@ -21,8 +21,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { suite } from 'uvu';
-import { buildUi, createBuiltUi, createDevUi, type UiAssets } from '../../core/http/ui-assets.ts';
-import { buildOnce } from './build-once.ts';
+import { createBuiltUi, createDevUi, type UiAssets } from '../../core/http/ui-assets.ts';
+import { sharedBuiltUiDir } from './build-once.ts';
 import { withServer, type ServerContext } from './http-workbench.ts';
 import type { WorkbenchOptions } from '../../core/workbench.ts';
 import type { HttpServerOptions } from '../../core/http/http-server.ts';
@@ -72,22 +72,9 @@ function sharedUi(): Promise<UiAssets> {
   return ui;
 }
 
-/**
- * The UI built as `npm run build` does, once per `npm test` into the runner's shared folder
- * (`ATHANOR_TEST_SHARED`; without the runner, once per process into test-output/), from
- * the source as it is now: a build left from an earlier run would test old code.
- */
+/** The built UI (build-once.ts), served as the package serves it. */
 function sharedBuiltUi(): Promise<UiAssets> {
-  builtUi ??= (async () => {
-    const shared = process.env.ATHANOR_TEST_SHARED;
-    const dir = shared ? join(shared, 'built-ui') : join(ROOT, 'test-output', 'built-ui');
-    if (shared) await buildOnce(dir, (into) => buildUi(into, 'error'));
-    else {
-      await mkdir(dir, { recursive: true });
-      await buildUi(dir, 'error');
-    }
-    return createBuiltUi(join(dir, 'ui'), join(dir, 'athanor-ui.js'));
-  })();
+  builtUi ??= sharedBuiltUiDir().then((dir) => createBuiltUi(join(dir, 'ui'), join(dir, 'athanor-ui.js')));
   return builtUi;
 }
 

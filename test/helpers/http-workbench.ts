@@ -3,7 +3,7 @@
  * test experiments, for API tests. `withServer` always closes both and removes the folder.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,7 @@ export async function withServer<T>(
     fixtures?: readonly string[];
   } = {},
 ): Promise<T> {
+  const profile = process.env.ATHANOR_TEST_PROFILE ? { at: callerInTests(), started: performance.now() } : undefined;
   const experimentsDir = await tempExperimentsDir(options.fixtures);
   // No warm run host: most test workbenches never run, and one that does starts a real run
   // process when the run launches; a host started and killed unused cost ~0.9 CPU-s each.
@@ -106,7 +107,14 @@ export async function withServer<T>(
     await server?.close();
     await workbench.close();
     await rm(experimentsDir, { recursive: true, force: true });
+    if (profile) await appendFile(process.env.ATHANOR_TEST_PROFILE!, `${((performance.now() - profile.started) / 1000).toFixed(2)}\t${profile.at}\n`);
   }
+}
+
+/** `file:line` of the test file that called (ATHANOR_TEST_PROFILE=FILE: each workbench's seconds, to find the slow tests). */
+function callerInTests(): string {
+  const frame = new Error().stack?.split('\n').find((line) => /\.test\.ts:\d+/.test(line));
+  return frame?.match(/test\/([^/]+\/)*[^/]+\.test\.ts:\d+/)?.[0] ?? 'unknown';
 }
 
 export interface RawRequest {

@@ -8,15 +8,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as assert from 'uvu/assert';
+import { athanorBin } from './athanor-command.ts';
 import { tempProject, type TempProject } from './temp-project.ts';
 
 export const AGENT = 'test-agent';
-
-const BIN = fileURLToPath(new URL('../../bin/athanor.js', import.meta.url));
 
 /** A temporary project for `athanor mcp`, an ES module project as `athanor init` makes. */
 export async function mcpProject(): Promise<TempProject> {
@@ -28,10 +26,10 @@ export async function mcpProject(): Promise<TempProject> {
 }
 
 /** The real `athanor mcp` in `project`, as an agent's client starts it (the SDK's stdio transport); its stderr collected. */
-export function spawnMcp(project: TempProject): { transport: StdioClientTransport; stderr: () => string } {
+export async function spawnMcp(project: TempProject): Promise<{ transport: StdioClientTransport; stderr: () => string }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, 'mcp', '--experiments', project.experimentsDir, '--db', project.pglite],
+    args: [await athanorBin(), 'mcp', '--experiments', project.experimentsDir, '--db', project.pglite],
     cwd: project.root,
     stderr: 'pipe',
   });

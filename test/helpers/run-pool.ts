@@ -1,14 +1,13 @@
 /**
  * A run pool for tests and benches, as users start it: a fresh Postgres database (graphile
  * -worker's schema and the LISTEN channels are per database, so pools in parallel never
- * meet), `athanor dev --runs queue` and `athanor worker` processes from bin/athanor.js.
+ * meet), `athanor dev --runs queue` and `athanor worker` processes from the package's
+ * bin/athanor.js (athanor-command.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-
-const BIN = fileURLToPath(new URL('../../bin/athanor.js', import.meta.url));
+import { athanorBin } from './athanor-command.ts';
 
 /** A new, empty database beside the one `url` names; `drop()` removes it (ending its sessions). */
 export async function createScratchDatabase(url: string, prefix = 'athanor_pool'): Promise<{ url: string; drop(): Promise<void> }> {
@@ -46,7 +45,7 @@ export interface WorkerProcess {
 
 /** Starts `athanor worker --db URL --name NAME …` and resolves once it takes runs. */
 export async function startWorkerProcess(url: string, name: string, project: string, extra: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--db', url, '--name', name, '--project', project, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [await athanorBin(), 'worker', '--db', url, '--name', name, '--project', project, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -1,12 +1,14 @@
 /**
  * A project folder under the system's temporary folder, never inside the repository:
  * `experiments/` with the example and the kernel fixture, and `node_modules/athanor`
- * linked to this checkout so that their `import 'athanor'` resolves as in a user's project.
+ * linked to the package the commands spawned on it run (athanor-command.ts) so that their
+ * `import 'athanor'` resolves as in a user's project.
  */
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { athanorPackage } from './athanor-command.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,7 +26,7 @@ export async function tempProject(prefix = 'athanor-project-'): Promise<TempProj
   const root = await mkdtemp(join(tmpdir(), prefix));
   const experimentsDir = join(root, 'experiments');
   await mkdir(join(root, 'node_modules'), { recursive: true });
-  await symlink(ROOT, join(root, 'node_modules', 'athanor'));
+  await symlink(await athanorPackage(), join(root, 'node_modules', 'athanor'));
   await mkdir(experimentsDir);
   await cp(join(ROOT, 'test/fixtures/kernel/kernel_fixture.ts'), join(experimentsDir, 'kernel_fixture.ts'));
   await cp(join(ROOT, 'experiments/my_experiment.ts'), join(experimentsDir, 'my_experiment.ts'));

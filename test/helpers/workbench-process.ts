@@ -1,15 +1,15 @@
 /**
- * `athanor dev` as a real process, as a user starts it: spawned from bin/athanor.js on a
- * free port, read until it prints its URL. `stop()` kills whatever is left.
+ * `athanor dev` as a real process, as a user starts it: spawned from the package's
+ * bin/athanor.js (athanor-command.ts) on a free port, read until it prints its URL.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../bin/athanor.js', import.meta.url));
+import { athanorBin, CHECKOUT_BIN } from './athanor-command.ts';
 
 /** How to start the CLI: `permissions: 'enforced'` makes file permissions apply even to root. */
 export interface AthanorProcessOptions {
   permissions?: 'enforced';
+  /** This checkout's bin/athanor.js rather than the package's (which serves the built UI). */
+  checkout?: boolean;
   /** runAthanor: kill the command (SIGKILL) if it has not ended by then; its code is then null. */
   timeoutMs?: number;
 }
@@ -20,8 +20,8 @@ export interface AthanorProcessOptions {
  * capabilities that let it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, with util-linux
  * `setpriv`), so a `chmod 000` folder answers EACCES as it does for any user.
  */
-function athanorCommand(args: string[], options: AthanorProcessOptions = {}): [string, string[]] {
-  const node: [string, string[]] = [process.execPath, [BIN, ...args]];
+async function athanorCommand(args: string[], options: AthanorProcessOptions = {}): Promise<[string, string[]]> {
+  const node: [string, string[]] = [process.execPath, [options.checkout ? CHECKOUT_BIN : await athanorBin(), ...args]];
   if (options.permissions !== 'enforced' || process.getuid?.() !== 0) return node;
   return ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--', node[0], ...node[1]]];
 }
@@ -35,7 +35,7 @@ export interface WorkbenchProcess {
 }
 
 export async function startWorkbenchProcess(args: string[], options: AthanorProcessOptions = {}): Promise<WorkbenchProcess> {
-  const [command, commandArgs] = athanorCommand(['dev', '--port', '0', ...args], options);
+  const [command, commandArgs] = await athanorCommand(['dev', '--port', '0', ...args], options);
   const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -67,8 +67,8 @@ export async function startWorkbenchProcess(args: string[], options: AthanorProc
 }
 
 /** Runs `athanor ARGS…` to its end, as a shell would; resolves with its exit code and output. */
-export function runAthanor(args: string[], options: AthanorProcessOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [command, commandArgs] = athanorCommand(args, options);
+export async function runAthanor(args: string[], options: AthanorProcessOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command, commandArgs] = await athanorCommand(args, options);
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

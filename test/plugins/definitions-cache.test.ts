@@ -97,7 +97,8 @@ test('a damaged cache file is ignored and replaced', async ({ folder, evaluation
 test('athanor dev on a folder listed before starts from the cache (no module loaded again) and still reloads an edit', async ({ folder, evaluations }) => {
   await list(folder);
   assert.is(await loads(evaluations), 1);
-  const dev = await startWorkbenchProcess(['--db', 'memory', '--experiments', folder.dir]);
+  // The checkout's command, as the list above: the same code keys the same cache.
+  const dev = await startWorkbenchProcess(['--db', 'memory', '--experiments', folder.dir], { checkout: true });
   try {
     const counted = (await dev.api('GET', '/api/experiments')).find((entry: { name: string }) => entry.name === 'counted');
     assert.is(counted?.description, 'first label');

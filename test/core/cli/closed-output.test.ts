@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { athanorBin } from '../../helpers/athanor-command.ts';
+import { tempProject } from '../../helpers/temp-project.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
+const BIN = await athanorBin();
 
 /** Runs athanor with its stdout read by nobody (`athanor list | head` once head has quit): its exit code and stderr. */
 function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -22,7 +21,8 @@ function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr
 const test = suite('athanor: a reader that stops early (athanor list | head)');
 
 test('list, help and run end as usual (a run completes: exit 0), without a stack trace, when their output is no longer read', async () => {
-  const dir = await tempExperimentsDir();
+  const project = await tempProject();
+  const dir = project.experimentsDir;
   try {
     for (const args of [['list', '--experiments', dir], ['--help'], ['run', 'my_experiment', '--db', 'memory', '--experiments', dir]]) {
       const { code, stderr } = await withClosedStdout(args);
@@ -30,7 +30,7 @@ test('list, help and run end as usual (a run completes: exit 0), without a stack
       assert.is(code, 0, `athanor ${args[0]}`);
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await project.remove();
   }
 });
 

@@ -1,8 +1,8 @@
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { until } from '../../helpers/until.ts';
 import { runAthanor, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
 
@@ -24,15 +24,17 @@ async function stop(workbench: WorkbenchProcess): Promise<void> {
 }
 
 const test = suite('athanor: an experiments folder that cannot be read, or holds unreadable or needless parts');
+let project: TempProject;
 let experimentsDir: string;
 
 test.before.each(async () => {
-  experimentsDir = await tempExperimentsDir();
+  project = await tempProject();
+  experimentsDir = project.experimentsDir;
 });
 test.after.each(async () => {
   await chmod(experimentsDir, 0o755).catch(() => {});
   await chmod(join(experimentsDir, 'secret'), 0o755).catch(() => {});
-  await rm(experimentsDir, { recursive: true, force: true });
+  await project.remove();
 });
 
 test('an unreadable experiments folder: one line naming it and what to do, exit 2, for dev, run and list', async () => {

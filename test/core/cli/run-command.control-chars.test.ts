@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { escapeControls } from '../../../core/cli/terminal-text.ts';
-import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { athanorBin } from '../../helpers/athanor-command.ts';
+import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { runAthanor } from '../../helpers/workbench-process.ts';
 
 /**
@@ -48,14 +48,16 @@ text('C0 and C1 controls and DEL are written as \\xHH; newline, tab and other te
 text.run();
 
 const cli = suite('athanor run: what an experiment prints reaches the terminal escaped');
+let project: TempProject;
 let experimentsDir: string;
 
 cli.before(async () => {
-  experimentsDir = await tempExperimentsDir();
+  project = await tempProject();
+  experimentsDir = project.experimentsDir;
   await writeFile(join(experimentsDir, 'hostile_output.ts'), HOSTILE);
 });
 cli.after(async () => {
-  await rm(experimentsDir, { recursive: true, force: true });
+  await project.remove();
 });
 
 const athanor = (args: string[]) => runAthanor([...args, '--experiments', experimentsDir, '--db', 'memory']);
@@ -80,7 +82,7 @@ cli('--json: results keep their value, and no raw control reaches the terminal',
   assert.is(JSON.parse(result.stdout).results.value, 'res \x1b]52;c;eA==\x07 \u009b end');
 });
 
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
+const BIN = await athanorBin();
 
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as a user at a terminal would. */
 function runOnTerminal(args: string[]): Promise<{ code: number | null; output: string }> {

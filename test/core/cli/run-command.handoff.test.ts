@@ -13,6 +13,7 @@ import * as assert from 'uvu/assert';
 import { copyMigratedPglite } from '../../helpers/databases.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { runAthanor, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { athanorBin } from '../../helpers/athanor-command.ts';
 
 const FLAKY = fileURLToPath(new URL('../../fixtures/retries/flaky_fixture.ts', import.meta.url));
 const handoff = suite('athanor run beside athanor dev: the workbench runs it');
@@ -89,7 +90,7 @@ handoff('a run that retries is followed through its attempts in the workbench; t
 });
 
 handoff('Ctrl-C cancels the run in the workbench and exits 130', async () => {
-  const child = spawn(process.execPath, [new URL('../../../bin/athanor.js', import.meta.url).pathname, 'run', 'kernel_fixture', '--set', 'mode=cooperative', '--experiments', project.experimentsDir, '--db', project.pglite], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [await athanorBin(), 'run', 'kernel_fixture', '--set', 'mode=cooperative', '--experiments', project.experimentsDir, '--db', project.pglite], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let interrupted = false;

@@ -2,16 +2,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { athanorBin } from '../../helpers/athanor-command.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 
 /**
  * `athanor run` loads the experiment and runs it in one child (the run's host), checks the
  * input before it opens a new database, and reuses the definitions of unchanged modules.
  */
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
+const BIN = await athanorBin();
 const cli = suite<{ project: TempProject; evaluations: string }>('athanor run: one process loads and runs the experiment');
 
 // The module's top level notes the process evaluating it; run() logs its own process.

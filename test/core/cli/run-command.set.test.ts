@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -6,7 +6,7 @@ import { runAthanor } from '../../helpers/workbench-process.ts';
 import { parseSetOptions } from '../../../core/cli/set-options.ts';
 import { ConfigSchema, validateConfig } from '../../../core/experiment/index.ts';
 import { InputError } from '../../../core/errors.ts';
-import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 
 
 /** One field of each kind; the run records its configuration as the result `config`. */
@@ -92,14 +92,16 @@ parser('__proto__, prototype and constructor are refused as key segments, naming
 parser.run();
 
 const cli = suite('athanor run --set: validated as the HTTP API validates');
+let project: TempProject;
 let experimentsDir: string;
 
 cli.before(async () => {
-  experimentsDir = await tempExperimentsDir();
+  project = await tempProject();
+  experimentsDir = project.experimentsDir;
   await writeFile(join(experimentsDir, 'set_fixture.ts'), SET_FIXTURE);
 });
 cli.after(async () => {
-  await rm(experimentsDir, { recursive: true, force: true });
+  await project.remove();
 });
 
 const athanor = (args: string[]) => runAthanor([...args, '--experiments', experimentsDir, '--db', 'memory']);

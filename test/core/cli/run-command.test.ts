@@ -4,8 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
+import { athanorBin } from '../../helpers/athanor-command.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
+const BIN = await athanorBin();
 const FLAKY = fileURLToPath(new URL('../../fixtures/retries/flaky_fixture.ts', import.meta.url));
 const cli = suite('athanor run: exit codes, --json, Ctrl-C, the results at the end');
 let project: TempProject;

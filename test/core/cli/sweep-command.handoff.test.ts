@@ -11,6 +11,7 @@ import { copyMigratedPglite } from '../../helpers/databases.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { until } from '../../helpers/until.ts';
 import { runAthanor, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { athanorBin } from '../../helpers/athanor-command.ts';
 
 const handoff = suite('athanor sweep beside athanor dev: the workbench runs it');
 let project: TempProject;
@@ -84,7 +85,7 @@ handoff('bad input is refused before anything is created in the workbench (exit 
 });
 
 handoff('Ctrl-C cancels the sweep\'s runs in the workbench and exits 130', async () => {
-  const child = spawn(process.execPath, [new URL('../../../bin/athanor.js', import.meta.url).pathname, ...args(['--grid', 'model=small,large', '--grid', 'fail=false,true', '--set', 'steps=400', '--set', 'delay_ms=50', '--name', 'c'])], {
+  const child = spawn(process.execPath, [await athanorBin(), ...args(['--grid', 'model=small,large', '--grid', 'fail=false,true', '--set', 'steps=400', '--set', 'delay_ms=50', '--name', 'c'])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -6,12 +6,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
+import { athanorBin } from '../../helpers/athanor-command.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/athanor.js', import.meta.url));
+const BIN = await athanorBin();
 const FIXTURE = new URL('../../fixtures/compare/sweep_fixture.ts', import.meta.url);
 const cli = suite('athanor sweep: every combination, a table at the end, exit codes, Ctrl-C');
 let project: TempProject;

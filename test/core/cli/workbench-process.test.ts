@@ -3,20 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tempExperimentsDir } from '../../helpers/http-workbench.ts';
+import { athanorBin } from '../../helpers/athanor-command.ts';
+import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
 import { childPids, isAlive, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
 import { until } from '../../helpers/until.ts';
 
 const lifecycle = suite('athanor dev as a process: shutdown and crash recovery');
+let project: TempProject;
 let experimentsDir: string;
 let dataDir: string;
 
 lifecycle.before.each(async () => {
-  experimentsDir = await tempExperimentsDir();
+  project = await tempProject();
+  experimentsDir = project.experimentsDir;
   dataDir = await mkdtemp(join(tmpdir(), 'athanor-dev-'));
 });
 lifecycle.after.each(async () => {
-  await rm(experimentsDir, { recursive: true, force: true });
+  await project.remove();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -71,8 +74,8 @@ lifecycle('after SIGKILL of the workbench, its run processes end, and the next s
   }
 });
 
-lifecycle('serves the UI from source through Vite: the app page, its modules and the elements module', async () => {
-  const workbench = await startWorkbenchProcess(args());
+lifecycle('from a checkout, serves the UI from source through Vite: the app page, its modules and the elements module', async () => {
+  const workbench = await startWorkbenchProcess(args(), { checkout: true });
   try {
     const page = await fetch(`${workbench.url}/experiments`);
     assert.is(page.status, 200);
@@ -91,7 +94,7 @@ lifecycle('serves the UI from source through Vite: the app page, its modules and
 
 lifecycle('a bad --allow-origin is bad input: exit 2 naming it, nothing started', async () => {
   const { spawnSync } = await import('node:child_process');
-  const bin = new URL('../../../bin/athanor.js', import.meta.url).pathname;
+  const bin = await athanorBin();
   const result = spawnSync(process.execPath, [bin, 'dev', '--port', '0', '--allow-origin', 'dash.example.com', ...args()], { encoding: 'utf8' });
   assert.is(result.status, 2, result.stderr);
   assert.match(result.stderr, '--allow-origin must be an origin such as https://dash.example.com, got "dash.example.com"');

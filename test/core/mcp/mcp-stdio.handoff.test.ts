@@ -22,7 +22,7 @@ stdio.after.each(async () => {
 stdio('beside athanor dev, the session goes to the workbench\'s /mcp: the run and the record are the workbench\'s', async () => {
   const workbench = await startWorkbenchProcess(['--experiments', project.experimentsDir, '--db', project.pglite]);
   try {
-    const { transport, stderr } = spawnMcp(project);
+    const { transport, stderr } = await spawnMcp(project);
     const agent = await connectAgent(transport);
     try {
       assert.match(stderr(), `is held by the workbench at ${workbench.url} (process ${workbench.child.pid}): serving its /mcp over stdio`);

@@ -32,7 +32,7 @@ const gone = (pid: number) => {
 };
 
 stdio('alone, it opens the project\'s workbench and serves the whole loop; the record stays in its database', async () => {
-  const { transport, stderr } = spawnMcp(project);
+  const { transport, stderr } = await spawnMcp(project);
   const agent = await connectAgent(transport);
   const pid = transport.pid!;
   try {
