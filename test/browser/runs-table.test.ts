@@ -83,6 +83,16 @@ test('sorted by a metric on the server: the order and the URL survive a reload; 
     await filters(page).getByRole('button', { name: 'Clear filters' }).click();
     await until(async () => queryOf(page).getAll('filter').length === 0, 'the filters to clear from the URL');
 
+    // A configuration field's value box shows its whole hint (it read "value (a|b: either" cut).
+    await filters(page).locator('select#field').selectOption('config.model');
+    const hintFits = await filters(page).locator('input[name="value"]').evaluate((input: HTMLInputElement) => {
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = style.font;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return context.measureText(input.placeholder).width <= room;
+    });
+    assert.ok(hintFits, 'the value placeholder fits its box');
     // Filter by a metric's range.
     await filters(page).locator('select#field').selectOption('metrics.loss');
     await filters(page).locator('#min').fill('0.04');

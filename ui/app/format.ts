@@ -37,6 +37,9 @@ export function formatDuration(startedAt: string | null | undefined, endedAt: st
 /** A short id for display: the first 8 characters of a UUID. */
 export const shortId = (id: string): string => id.slice(0, 8);
 
+/** A code version for display: the first 7 characters of its hash, as git shows a commit; `—` for none. Every page cuts it the same. */
+export const shortHash = (hash: string | null | undefined): string => (hash ? hash.slice(0, 7) : '—');
+
 /** A one-line preview of a JSON value, at most `max` characters. */
 export function previewValue(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);

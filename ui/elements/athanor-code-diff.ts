@@ -16,6 +16,7 @@ import { theme } from '../styles/theme.ts';
 import { darkHighlight, editorTheme, lightHighlight } from './code-editor-theme.ts';
 import { diffTheme } from './code-diff-theme.ts';
 import { userText } from './user-text.ts';
+import { shortHash } from '../app/format.ts';
 
 /** Side by side, or one column with the deletions inline. */
 export type DiffLayout = 'split' | 'unified';
@@ -255,7 +256,7 @@ export class AthanorCodeDiff extends LitElement {
     }
     const ran = compared.ran.label
       ? html`<span><span class="del">−</span> ${userText(compared.ran.label)} · <code>${userText(compared.ran.path)}</code></span>`
-      : html`<span><span class="del">−</span> This run · <code>${userText(compared.ran.path)}</code> at <code>${compared.ran.hash.slice(0, 7)}</code></span>`;
+      : html`<span><span class="del">−</span> This run · <code>${userText(compared.ran.path)}</code> at <code>${shortHash(compared.ran.hash)}</code></span>`;
     const now = compared.now.label
       ? html`<span><span class="add">+</span> ${userText(compared.now.label)} · <code>${userText(compared.now.file)}</code></span>`
       : html`<span><span class="add">+</span> Now · <code>${userText(compared.now.file)}</code></span>`;

@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { ApiError, apiClient, type CodeSnapshot } from '../client/api-client.ts';
-import { formatBytes } from '../app/format.ts';
+import { formatBytes, shortHash } from '../app/format.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-code-editor.ts';
 import { userText } from './user-text.ts';
@@ -113,7 +113,7 @@ export class AthanorCodeSnapshot extends LitElement {
     const snapshot = this.snapshot;
     if (!snapshot) return this.runId || this.codeHash ? html`<p class="muted" role="status">Loading the code…</p>` : nothing;
     const file = snapshot.files.find((f) => f.path === this.file) ?? snapshot.files[0];
-    const label = `${file?.path ?? 'code'} at version ${snapshot.hash.slice(0, 7)} (read-only)`;
+    const label = `${file?.path ?? 'code'} at version ${shortHash(snapshot.hash)} (read-only)`;
     return html`
       ${this.#picker(snapshot)}
       ${snapshot.note ? html`<p class="note" role="note">Some of this code was not kept: ${userText(snapshot.note)}</p>` : nothing}

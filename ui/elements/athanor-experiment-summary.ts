@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { ExperimentInfo } from '../client/api-client.ts';
-import { previewValue } from '../app/format.ts';
+import { previewValue, shortHash } from '../app/format.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-config-form.ts';
 import { userText } from './user-text.ts';
@@ -124,7 +124,7 @@ export class AthanorExperimentSummary extends LitElement {
         <dl>
           <dt>Name</dt><dd><code>${userText(info.name)}</code></dd>
           <dt>File</dt><dd><code>${userText(info.file)}</code></dd>
-          <dt>Code version</dt><dd><code title=${info.codeHash ?? ''}>${info.codeHash ? info.codeHash.slice(0, 8) : '—'}</code></dd>
+          <dt>Code version</dt><dd><code title=${info.codeHash ?? ''}>${shortHash(info.codeHash)}</code></dd>
         </dl>
         ${info.error ? html`<p class="muted">Shown as it last loaded, before the current error.</p>` : nothing}
         ${info.schema ? this.#renderFields(properties) : html`<p class="muted">This experiment has not loaded yet: no fields to show.</p>`}

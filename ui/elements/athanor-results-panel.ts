@@ -72,6 +72,13 @@ export class AthanorResultsPanel extends LitElement {
         max-height: 480px;
         overflow: auto;
       }
+      /* The column names stay in view as the results scroll in their box. */
+      .wrap thead th {
+        position: sticky;
+        top: 0;
+        z-index: 1;
+        background: var(--ath-bg);
+      }
       .charts {
         display: grid;
         gap: var(--ath-space-4);

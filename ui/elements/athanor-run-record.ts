@@ -14,6 +14,7 @@ import { markStyles, runRecordStyles } from './run-record/run-record-styles.ts';
 import { userText } from './user-text.ts';
 import './athanor-code-snapshot.ts';
 import './athanor-code-diff.ts';
+import { shortHash } from '../app/format.ts';
 
 /** The code views that can be open. */
 type CodeView = 'source' | 'diff';
@@ -139,7 +140,7 @@ export class AthanorRunRecord extends LitElement {
         @click=${() => this.toggleCode(view)}>${label}</button>`;
     return html`
       <p class="code-line">
-        <code title=${code.hash}>${code.hash.slice(0, 10)}</code> · <code>${userText(code.entry)}</code>${imports > 0
+        <code title=${code.hash}>${shortHash(code.hash)}</code> · <code>${userText(code.entry)}</code>${imports > 0
           ? html` and ${imports} local ${imports === 1 ? 'import' : 'imports'}`
           : nothing}
         ${this.#codeStatus(run)}

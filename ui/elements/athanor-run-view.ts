@@ -7,7 +7,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { ApiError, apiClient, type ApiClient, type Instance, type RerunCode, type Run } from '../client/api-client.ts';
-import { formatDuration, formatProgress, formatTime, shortId } from '../app/format.ts';
+import { formatDuration, formatProgress, formatTime, shortHash, shortId } from '../app/format.ts';
 import { navigate, pageHref, replaceInApp } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { fresherRun, withOutput } from '../state/fresher-run.ts';
@@ -297,7 +297,7 @@ export class AthanorRunView extends LitElement {
       ${run.agent
         ? html`<div class="agent"><dt>Started by</dt><dd>an agent, <a href=${pageHref(this.api, '/agents')}>${userText(run.agent)}</a> (MCP)</dd></div>`
         : nothing}
-      <div><dt>Code version</dt><dd>${run.codeHash ? html`<code title=${run.codeHash}>${run.codeHash.slice(0, 10)}</code>` : '—'}</dd></div>
+      <div><dt>Code version</dt><dd>${run.codeHash ? html`<code title=${run.codeHash}>${shortHash(run.codeHash)}</code>` : '—'}</dd></div>
       <div><dt>Created</dt><dd>${formatTime(run.createdAt)}</dd></div>
       <div><dt>Started</dt><dd>${formatTime(run.startedAt)}</dd></div>
       <div><dt>Completed</dt><dd>${formatTime(run.completedAt)}</dd></div>

@@ -7,7 +7,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { CodeSnapshot, Comparison } from '../../../core/records.ts';
 import { apiClient } from '../../client/api-client.ts';
-import { shortId } from '../../app/format.ts';
+import { shortHash, shortId } from '../../app/format.ts';
 import { theme } from '../../styles/theme.ts';
 import '../athanor-code-diff.ts';
 import { userText } from '../user-text.ts';
@@ -23,7 +23,8 @@ interface Version {
   files: DiffEntry['files'];
 }
 
-const shortHash = (hash: string | null) => (hash ? hash.slice(0, 7) : 'unknown');
+/** A version's hash as every page cuts it, or `unknown` where a run's code was not recorded. */
+const hashLabel = (hash: string | null) => (hash ? shortHash(hash) : 'unknown');
 
 export class AthanorCompareCode extends LitElement {
   static override properties = { api: {}, comparison: { attribute: false }, open: { state: true }, snapshots: { state: true } };
@@ -156,18 +157,18 @@ export class AthanorCompareCode extends LitElement {
     if (!comparison) return nothing;
     const code = comparison.code;
     if (code.same) {
-      return html`<p class="same">Every run ran the same code${code.hashes[0] ? html` (<code>${shortHash(code.hashes[0])}</code>)` : nothing}.</p>`;
+      return html`<p class="same">Every run ran the same code${code.hashes[0] ? html` (<code>${hashLabel(code.hashes[0])}</code>)` : nothing}.</p>`;
     }
     const names = new Map(comparison.runs.map((run) => [run.id, runName(run)]));
     const baseline = comparison.runs.find((run) => run.id === comparison.baseline);
     const versions = this.versions;
     if (!versions.length) {
-      return html`<p class="muted">The runs' code differs (${code.hashes.map(shortHash).join(', ')}), but there is no diff to show: a run's code was not recorded.</p>`;
+      return html`<p class="muted">The runs' code differs (${code.hashes.map(hashLabel).join(', ')}), but there is no diff to show: a run's code was not recorded.</p>`;
     }
     return html`${versions.map((version) => {
       const runs = version.runs.map((id) => names.get(id) ?? shortId(id));
-      const from = `${baseline ? runName(baseline) : 'baseline'} (${shortHash(version.from)})`;
-      const to = `${runs.join(', ')} (${shortHash(version.hash)})`;
+      const from = `${baseline ? runName(baseline) : 'baseline'} (${hashLabel(version.from)})`;
+      const to = `${runs.join(', ')} (${hashLabel(version.hash)})`;
       return html`<details ?open=${this.open.has(version.hash)} @toggle=${(e: Event) => this.#toggle(version.hash, e)} data-hash=${version.hash}>
         <summary>${userText(to)} vs the baseline: ${version.files.length} ${version.files.length === 1 ? 'file' : 'files'} changed</summary>
         ${this.open.has(version.hash) ? version.files.map((file) => this.#file(version, file, { from, to })) : nothing}

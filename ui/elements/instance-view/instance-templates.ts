@@ -5,13 +5,12 @@
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Run } from '../../client/api-client.ts';
-import { formatDuration, formatProgress, formatTime, shortId } from '../../app/format.ts';
+import { formatDuration, formatProgress, formatTime, shortHash, shortId } from '../../app/format.ts';
 import { pageHref } from '../../app/navigation.ts';
 import '../athanor-status-badge.ts';
 import { userText } from '../user-text.ts';
 
 /** The first characters of a code hash, as runs show their code version. */
-export const shortHash = (hash: string | null | undefined): string => (hash ? hash.slice(0, 7) : '—');
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

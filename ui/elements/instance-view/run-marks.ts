@@ -7,6 +7,7 @@
 import { html, nothing } from 'lit';
 import type { Run } from '../../client/api-client.ts';
 import { configurationChanges, describeChange, type ConfigShape } from '../../state/config-diff.ts';
+import { shortHash } from '../../app/format.ts';
 
 /** What a run is compared with: its instance's configuration and the experiment's code now. */
 export interface RunMarksBasis {
@@ -30,7 +31,7 @@ export function otherConfigReason(run: Pick<Run, 'configuration'>, basis: RunMar
 /** Why a run is marked "older code" (undefined: it is not). */
 export function olderCodeReason(run: Pick<Run, 'codeHash'>, basis: RunMarksBasis): string | undefined {
   if (!run.codeHash || !basis.codeHash || run.codeHash === basis.codeHash) return undefined;
-  return `Ran an older version of the experiment's code (${run.codeHash.slice(0, 7)}; now ${basis.codeHash.slice(0, 7)})`;
+  return `Ran an older version of the experiment's code (${shortHash(run.codeHash)}; now ${shortHash(basis.codeHash)})`;
 }
 
 function mark(kind: 'other-config' | 'older-code', label: string, reason: string) {

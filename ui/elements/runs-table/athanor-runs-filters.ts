@@ -199,7 +199,7 @@ export class AthanorRunsFilters extends LitElement {
         : html`<select name="operator" aria-label="Comparison">
               ${FILTER_OPERATORS.map((op) => html`<option value=${op}>${OPERATOR_WORDS[op]}</option>`)}
             </select>
-            <input name="value" class="value" aria-label="Value of ${column.label}" placeholder="value (a|b: either)" autocomplete="off" />`}
+            <input name="value" class="value" aria-label="Value of ${column.label}" placeholder="value or a|b" title="A value; a|b matches either" autocomplete="off" />`}
       <button type="submit">Add filter</button>
     </form>`;
   }
