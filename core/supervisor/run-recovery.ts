@@ -12,7 +12,8 @@ export const INTERRUPTED = 'interrupted: the workbench stopped while the run was
 /** The owner of a run waiting in the job queue (no process holds it; a worker will claim it). */
 export const QUEUED_OWNER = 'queue';
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` lives (one we may not signal counts as alive). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

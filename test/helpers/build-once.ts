@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildUi } from '../../core/http/ui-assets.ts';
+import { processAlive } from '../../core/supervisor/run-recovery.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -26,7 +27,7 @@ export async function buildOnce(dir: string, build: (into: string) => Promise<vo
     const locked = await mkdir(lock).then(() => true, (error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? false : Promise.reject(error)));
     if (locked) break;
     const holder = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
-    if (holder && !isAlive(holder)) await rm(lock, { recursive: true, force: true });
+    if (holder && !processAlive(holder)) await rm(lock, { recursive: true, force: true });
     else await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const into = `${dir}.${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -43,14 +44,6 @@ export async function buildOnce(dir: string, build: (into: string) => Promise<vo
   return dir;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * The folder of the UI built as `npm run build` does (buildUi), once per `npm test` into the
