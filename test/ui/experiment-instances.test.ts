@@ -70,6 +70,8 @@ test('a run that ends shows its status and headline metrics, live', async () => 
         assert.ok(latest.codeHash, 'the code it ran');
         await el.updateComplete;
         assert.match(el.shadowRoot!.textContent!, 'loss');
+        // Its code version cut as every page cuts it: 7 characters (this pane showed 8).
+        assert.is(el.shadowRoot!.querySelector(`.code[title="code ${latest.codeHash}"] code`)?.textContent, latest.codeHash!.slice(0, 7));
       } finally {
         document.body.replaceChildren();
       }

@@ -6,6 +6,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { apiClient, type Instance, type Run } from '../client/api-client.ts';
+import { shortHash } from '../app/format.ts';
 import { pageHref } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import {
@@ -27,7 +28,6 @@ import { userText } from './user-text.ts';
 /** Instances per request. */
 const PAGE = 50;
 
-const shortHash = (hash: string | null | undefined) => (hash ? hash.slice(0, 8) : '—');
 
 /**
  * @attr api - the workbench's API base ('' for this page's origin)

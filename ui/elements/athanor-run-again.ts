@@ -6,7 +6,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { apiClient, type RerunCode, type RunDetail } from '../client/api-client.ts';
 import { navigate } from '../app/navigation.ts';
-import { shortId } from '../app/format.ts';
+import { shortHash, shortId } from '../app/format.ts';
 import { theme } from '../styles/theme.ts';
 import { userText } from './user-text.ts';
 
@@ -171,7 +171,7 @@ export class AthanorRunAgain extends LitElement {
 
   override render() {
     const run = this.detail;
-    const hash = run?.code?.hash.slice(0, 7);
+    const hash = run?.code?.hash ? shortHash(run.code.hash) : undefined;
     return html`<div @keydown=${(e: KeyboardEvent) => this.#keydown(e)}>
       <button type="button" id="toggle" aria-expanded=${this.open ? 'true' : 'false'} aria-controls="menu" @click=${() => this.toggle()}>
         Run again <span aria-hidden="true">▾</span>
