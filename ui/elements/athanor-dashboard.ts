@@ -15,14 +15,11 @@ import { LiveEventsController } from '../state/live-events.ts';
 import {
   appendPage,
   firstPage,
-  isLoaded,
-  placeInstance,
-  removeInstance,
   updateInstance,
   type InstanceListQuery,
   type InstancePages,
 } from '../state/instance-pages.ts';
-import { Burst, refreshInstances, Serial } from '../state/instance-refresh.ts';
+import { InstanceListSync } from '../state/instance-list-sync.ts';
 import { theme } from '../styles/theme.ts';
 import { dashboardStyles } from './dashboard/dashboard-styles.ts';
 import { emptyState, headerRow, instanceRow } from './dashboard/dashboard-templates.ts';
@@ -87,11 +84,7 @@ export class AthanorDashboard extends LitElement {
   #live: LiveEventsController;
   #generation = 0;
   #loadedKey: string | undefined;
-  readonly #stale = new Burst((ids) => void this.#refresh(ids));
-  /** Instances created or deleted that the list had not loaded: its head and count re-read once per burst. */
-  readonly #recount = new Burst(() => void this.#refresh([], true));
-  /** Its re-reads, one at a time (instance-refresh.ts). */
-  readonly #reads = new Serial();
+  readonly #sync = new InstanceListSync(this, { client: () => this.#client, query: () => this.#query, generation: () => this.#generation, firstPage: FIRST_PAGE });
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -105,11 +98,7 @@ export class AthanorDashboard extends LitElement {
     this.#live = new LiveEventsController(this, () => ({ api: this.api }), {
       'instance.created': ({ instance }) => this.#place(instance, true),
       'instance.updated': ({ instance }) => this.#place(instance, false),
-      'instance.deleted': ({ instanceId }) => {
-        if (!this.pages) return;
-        if (!isLoaded(this.pages, instanceId)) this.#recount.add(instanceId);
-        this.pages = removeInstance(this.pages, instanceId);
-      },
+      'instance.deleted': ({ instanceId }) => this.#sync.remove(instanceId),
       'run.status': ({ run }) => this.#runChanged(run),
       'experiment.changed': ({ experiment }) => this.#addNames([experiment.name]),
       reset: () => void this.load(),
@@ -138,8 +127,6 @@ export class AthanorDashboard extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#stale.cancel();
-    this.#recount.cancel();
     clearTimeout(this.#searchTimer);
   }
 
@@ -211,9 +198,7 @@ export class AthanorDashboard extends LitElement {
 
   #place(instance: Instance, created: boolean): void {
     this.#addNames([instance.experiment]);
-    if (!this.pages) return;
-    if (created && !isLoaded(this.pages, instance.id)) this.#recount.add(instance.id);
-    this.pages = placeInstance(this.pages, instance, this.#query, created);
+    this.#sync.place(instance, created);
   }
 
   /** A run changed: its instance's latest run now; its counts (and metrics) re-read once per burst. */
@@ -230,18 +215,7 @@ export class AthanorDashboard extends LitElement {
       },
       this.#query,
     );
-    this.#stale.add(run.instanceId);
-  }
-
-  /** Run events come in bursts: what they touched is re-read once per burst, in few requests (instance-refresh.ts). */
-  #refresh(ids: string[], recount = false): Promise<void> {
-    return this.#reads.run(async () => {
-      const pages = this.pages;
-      if (!pages) return;
-      const generation = this.#generation;
-      const apply = await refreshInstances(this.#client, pages, ids, this.#query, FIRST_PAGE, recount);
-      if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
-    });
+    this.#sync.touched(run.instanceId);
   }
 
   /** Starts a run of instance `id`. */
@@ -251,7 +225,7 @@ export class AthanorDashboard extends LitElement {
     try {
       const run = await this.#client.startRun(id);
       this.notice = { text: `Started run ${shortId(run.id)} of ${instance?.name ?? id}.`, run };
-      this.#stale.add(id);
+      this.#sync.touched(id);
     } catch (error) {
       this.notice = { text: `Could not start a run of ${instance?.name ?? id}: ${error instanceof Error ? error.message : error}`, error: true };
     } finally {

@@ -12,14 +12,11 @@ import { LiveEventsController } from '../state/live-events.ts';
 import {
   appendPage,
   firstPage,
-  isLoaded,
-  placeInstance,
-  removeInstance,
   updateInstance,
   type InstanceListQuery,
   type InstancePages,
 } from '../state/instance-pages.ts';
-import { Burst, refreshInstances, Serial } from '../state/instance-refresh.ts';
+import { InstanceListSync } from '../state/instance-list-sync.ts';
 import { FINISHED_STATUSES } from '../../core/records.ts';
 import { theme } from '../styles/theme.ts';
 import { latestFromRun, latestRunStyles, latestRunTemplate } from './latest-run.ts';
@@ -113,20 +110,11 @@ export class AthanorExperimentInstances extends LitElement {
 
   #generation = 0;
   #observer: IntersectionObserver | undefined;
-  /** Instances whose runs changed, re-read (counts, metrics) once per burst of events. */
-  readonly #stale = new Burst((ids) => void this.#refresh(ids));
-  /** Instances created or deleted that the list had not loaded: its head and count re-read once per burst. */
-  readonly #recount = new Burst(() => void this.#refresh([], true));
-  /** Its re-reads, one at a time (instance-refresh.ts). */
-  readonly #reads = new Serial();
+  readonly #sync = new InstanceListSync(this, { client: () => apiClient(this.api), query: () => this.#query, generation: () => this.#generation, firstPage: PAGE });
   readonly #live = new LiveEventsController(this, () => (this.experiment ? { api: this.api } : undefined), {
     'instance.created': ({ instance }) => this.#place(instance, true),
     'instance.updated': ({ instance }) => this.#place(instance, false),
-    'instance.deleted': ({ instanceId }) => {
-      if (!this.pages) return;
-      if (!isLoaded(this.pages, instanceId)) this.#recount.add(instanceId);
-      this.pages = removeInstance(this.pages, instanceId);
-    },
+    'instance.deleted': ({ instanceId }) => this.#sync.remove(instanceId),
     'run.status': ({ run }) => this.#runChanged(run),
     reset: () => void this.reload(),
   });
@@ -153,8 +141,6 @@ export class AthanorExperimentInstances extends LitElement {
     super.disconnectedCallback();
     this.#observer?.disconnect();
     this.#observer = undefined;
-    this.#stale.cancel();
-    this.#recount.cancel();
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -204,9 +190,7 @@ export class AthanorExperimentInstances extends LitElement {
   }
 
   #place(instance: Instance, created: boolean): void {
-    if (!this.pages || instance.experiment !== this.experiment) return;
-    if (created && !isLoaded(this.pages, instance.id)) this.#recount.add(instance.id);
-    this.pages = placeInstance(this.pages, instance, this.#query, created);
+    if (instance.experiment === this.experiment) this.#sync.place(instance, created);
   }
 
   /** A run's status changed: its instance shows it as its latest run, and moves to the top (latest activity). */
@@ -225,17 +209,7 @@ export class AthanorExperimentInstances extends LitElement {
     );
     // Its counts and metrics once it ends. (Runs of instances not shown are left alone: the
     // event does not say whose experiment they are, and every run of the workbench comes here.)
-    if (FINISHED_STATUSES.includes(run.status) && this.pages.items.some((i) => i.id === run.instanceId)) this.#stale.add(run.instanceId);
-  }
-
-  #refresh(ids: string[], recount = false): Promise<void> {
-    return this.#reads.run(async () => {
-      const pages = this.pages;
-      if (!pages) return;
-      const generation = this.#generation;
-      const apply = await refreshInstances(apiClient(this.api), pages, ids, this.#query, PAGE, recount);
-      if (apply && generation === this.#generation && this.pages) this.pages = apply(this.pages);
-    });
+    if (FINISHED_STATUSES.includes(run.status) && this.pages.items.some((i) => i.id === run.instanceId)) this.#sync.touched(run.instanceId);
   }
 
   #renderRow(instance: Instance) {
