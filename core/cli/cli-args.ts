@@ -14,9 +14,13 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   args: string[],
   options: O,
 ): ReturnType<typeof parseArgs<{ args: string[]; options: typeof COMMON_OPTIONS & O; allowPositionals: true; strict: true }>> {
+  const all = { ...COMMON_OPTIONS, ...options };
   try {
-    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: all, allowPositionals: true, strict: true });
   } catch (error) {
+    // Node's own words for an unknown option end in a hint about '--' with a quote left open.
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec((error as Error).message)?.[1];
+    if (unknown) throw new InputError(`unknown option ${unknown}; known: ${Object.keys(all).map((name) => `--${name}`).join(', ')}`);
     throw new InputError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
 }

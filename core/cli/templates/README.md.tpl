@@ -1,6 +1,6 @@
 # {{name}}
 
-Experiments for [Athanor](https://www.npmjs.com/package/athanor), a notebook-style workbench
+Experiments for [Athanor](node_modules/athanor/README.md), a notebook-style workbench
 for running experiments from TypeScript code.
 
 ```sh

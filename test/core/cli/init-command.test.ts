@@ -72,6 +72,8 @@ init('scaffolds a new folder and says what to do next', async () => {
   assert.match(test, "from 'athanor/testing'");
   assert.match(test, "new URL('../experiments/my_experiment.ts', import.meta.url)");
   assert.not.match(test, '{{');
+  // Its README links to athanor's as installed (no registry page exists: user test).
+  assert.match(await readFile(path.join(root, 'README.md'), 'utf8'), '[Athanor](node_modules/athanor/README.md)');
 });
 
 init('with no folder, scaffolds the current one; a .git alone still counts as empty', async () => {
