@@ -93,6 +93,11 @@ test('sorted by a metric on the server: the order and the URL survive a reload; 
       return context.measureText(input.placeholder).width <= room;
     });
     assert.ok(hintFits, 'the value placeholder fits its box');
+    // A comparison takes a number, and says so (it offered "value or a|b" to every operator).
+    await filters(page).locator('select[name="operator"]').selectOption('<');
+    assert.is(await filters(page).locator('input[name="value"]').getAttribute('placeholder'), 'number');
+    await filters(page).locator('select[name="operator"]').selectOption('=');
+    assert.is(await filters(page).locator('input[name="value"]').getAttribute('placeholder'), 'value or a|b');
     // Filter by a metric's range.
     await filters(page).locator('select#field').selectOption('metrics.loss');
     await filters(page).locator('#min').fill('0.04');

@@ -32,6 +32,7 @@ export class AthanorRunsFilters extends LitElement {
     filters: { attribute: false },
     columns: { attribute: false },
     field: { state: true },
+    operator: { state: true },
     problem: { state: true },
   };
   static override styles = [
@@ -128,6 +129,8 @@ export class AthanorRunsFilters extends LitElement {
   declare columns: RunsColumn[];
   /** The column chosen in the "Filter by" form. */
   declare field: string;
+  /** The comparison chosen for a configuration field: its value box hints what it takes. */
+  declare operator: FilterOperator;
   declare problem: string | undefined;
 
   constructor() {
@@ -135,6 +138,7 @@ export class AthanorRunsFilters extends LitElement {
     this.filters = [];
     this.columns = [];
     this.field = '';
+    this.operator = '=';
   }
 
   #change(filters: string[]): void {
@@ -181,12 +185,14 @@ export class AthanorRunsFilters extends LitElement {
       this.#change([...this.filters, `${column.id}${operator}${value}`]);
     }
     form.reset();
+    this.operator = '=';
   };
 
   #renderAdd() {
     const column = this.#chosen;
     if (!column) return nothing;
     const metric = column.kind === 'metric';
+    const equality = this.operator === '=' || this.operator === '!=';
     return html`<form @submit=${this.#onAdd} aria-label="Add a filter">
       <label class="inline" for="field">Filter by</label>
       <select id="field" class="field" @change=${(e: Event) => (this.field = (e.target as HTMLSelectElement).value)}>
@@ -196,10 +202,11 @@ export class AthanorRunsFilters extends LitElement {
       ${metric
         ? html`<label class="inline" for="min">from</label><input id="min" name="min" class="number" inputmode="decimal" placeholder="min" autocomplete="off" />
             <label class="inline" for="max">to</label><input id="max" name="max" class="number" inputmode="decimal" placeholder="max" autocomplete="off" />`
-        : html`<select name="operator" aria-label="Comparison">
-              ${FILTER_OPERATORS.map((op) => html`<option value=${op}>${OPERATOR_WORDS[op]}</option>`)}
+        : html`<select name="operator" aria-label="Comparison" .value=${this.operator} @change=${(e: Event) => (this.operator = (e.target as HTMLSelectElement).value as FilterOperator)}>
+              ${FILTER_OPERATORS.map((op) => html`<option value=${op} ?selected=${op === this.operator}>${OPERATOR_WORDS[op]}</option>`)}
             </select>
-            <input name="value" class="value" aria-label="Value of ${column.label}" placeholder="value or a|b" title="A value; a|b matches either" autocomplete="off" />`}
+            <input name="value" class="value" aria-label="Value of ${column.label}" placeholder=${equality ? 'value or a|b' : 'number'}
+              title=${equality ? 'A value; a|b matches either' : 'A number to compare with'} inputmode=${equality ? 'text' : 'decimal'} autocomplete="off" />`}
       <button type="submit">Add filter</button>
     </form>`;
   }
