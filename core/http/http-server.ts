@@ -15,8 +15,8 @@ import { EventHub, type EventFilter, type EventHubOptions } from './event-stream
 import { EVENT_ID_HEADER, parseTopics } from '../events/event-topics.ts';
 import { HttpError, toErrorResponse } from './http-errors.ts';
 import { sendJson } from './http-io.ts';
-import { corsHeaders, guardRequest, isAnyAddress, isLoopback } from './request-guard.ts';
-import { CONTENT_SECURITY_POLICY, sendPlaceholderPage } from './placeholder-page.ts';
+import { corsHeaders, guardRequest, isAnyAddress, isLoopback, isPageRequest } from './request-guard.ts';
+import { CONTENT_SECURITY_POLICY, sendPlaceholderPage, sendTokenPage } from './placeholder-page.ts';
 import { createMcpHttpHandler } from '../mcp/mcp-http.ts';
 
 /** Serves what is not the API (the UI); calls `next()` when it has nothing for the request. */
@@ -100,7 +100,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       return void response.end();
     }
     // Every path, the UI's and Vite's as well as the API's, passes the guard.
-    const { setCookie, redirect } = guardRequest(request, url, { host, port: () => port, token: options.token, allowedOrigins: options.allowedOrigins });
+    let guarded: ReturnType<typeof guardRequest>;
+    try {
+      guarded = guardRequest(request, url, { host, port: () => port, token: options.token, allowedOrigins: options.allowedOrigins });
+    } catch (error) {
+      // A page opened without the token: a page saying so, not the API's JSON.
+      if (error instanceof HttpError && error.code === 'ERR_TOKEN' && isPageRequest(request, url)) return sendTokenPage(response, error.message);
+      throw error;
+    }
+    const { setCookie, redirect } = guarded;
     if (setCookie) response.setHeader('set-cookie', setCookie);
     if (redirect) {
       response.writeHead(302, { location: redirect, 'cache-control': 'no-store' });

@@ -22,6 +22,18 @@ export const CONTENT_SECURITY_POLICY = [
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The page a browser gets for a refused access token: what happened and what to do, not the API's JSON. */
+export function sendTokenPage(response: ServerResponse, message: string): void {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Athanor: access token needed</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+<h1>This workbench needs its access token</h1>
+<p>${escape(message.charAt(0).toUpperCase() + message.slice(1))}.</p>
+<p>The URL <code>athanor dev</code> printed when it started ends in <code>?token=…</code>; opening it once lets this browser in.</p>
+</body></html>`;
+  response.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': CONTENT_SECURITY_POLICY });
+  response.end(html);
+}
+
 export function sendPlaceholderPage(response: ServerResponse, workbench: Workbench): void {
   const experiments = workbench.registry
     .list()

@@ -174,12 +174,16 @@ function checkToken(request: IncomingMessage, url: URL, token: string, port: num
     const setCookie = `${name}=${encodeURIComponent(token)}; HttpOnly; SameSite=Lax; Path=/`;
     return isPageRequest(request, url) ? { setCookie, redirect: withoutToken(url) } : { setCookie };
   }
-  if (valid(bearer) || cookies(request, name).some(valid)) return {};
-  throw new HttpError(401, 'ERR_TOKEN', 'this workbench needs its access token: open the URL it printed at start');
+  const kept = cookies(request, name);
+  if (valid(bearer) || kept.some(valid)) return {};
+  // A wrong token (a stale cookie, a mistyped link or header) is told apart from none.
+  const given = fromUrl !== undefined || bearer !== undefined || kept.length > 0;
+  const what = given ? "the access token given is not this workbench's" : 'this workbench needs its access token';
+  throw new HttpError(401, 'ERR_TOKEN', `${what}: open the URL it printed at start (an API client sends it as "Authorization: Bearer <token>")`);
 }
 
 /** A browser asking for a page (not the API, not a script or data). */
-function isPageRequest(request: IncomingMessage, url: URL): boolean {
+export function isPageRequest(request: IncomingMessage, url: URL): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return false;
   return (request.headers.accept ?? '').includes('text/html');

@@ -57,7 +57,21 @@ token('a page opened with ?token= is redirected to its address without it, with 
     assert.is(api.status, 200);
     assert.match(String(api.headers['set-cookie']), `athanor_token_${server.port}=`);
     assert.is((await raw(server.port, { path: `/index.ts?token=${TOKEN}`, headers: { host, accept: '*/*' } })).status, 200);
-    assert.is((await raw(server.port, { path: `/?token=wrong`, headers: { host, ...PAGE } })).status, 401);
+    // A page refused shows a page saying what to do, not the API's JSON (user test); a wrong token is told apart from none.
+    const wrongPage = await raw(server.port, { path: `/?token=wrong`, headers: { host, ...PAGE } });
+    assert.is(wrongPage.status, 401);
+    assert.match(String(wrongPage.headers['content-type']), 'text/html');
+    assert.match(wrongPage.body.replaceAll('&#39;', "'"), "The access token given is not this workbench's: open the URL it printed at start");
+    const noTokenPage = await raw(server.port, { path: '/experiments', headers: { host, ...PAGE } });
+    assert.equal([noTokenPage.status, noTokenPage.headers['content-security-policy'] !== undefined], [401, true]);
+    assert.match(noTokenPage.body, '<h1>This workbench needs its access token</h1>');
+    const noTokenApi = await raw(server.port, { path: '/api/instances', headers: { host, ...PAGE } });
+    assert.equal(JSON.parse(noTokenApi.body), {
+      error: 'this workbench needs its access token: open the URL it printed at start (an API client sends it as "Authorization: Bearer <token>")',
+      code: 'ERR_TOKEN',
+    });
+    const wrongBearer = await raw(server.port, { path: '/api/instances', headers: { host, authorization: 'Bearer nope' } });
+    assert.match(JSON.parse(wrongBearer.body).error, "the access token given is not this workbench's");
   }, offLoopback);
 });
 
