@@ -15,8 +15,6 @@ import { buildUi } from '../core/http/ui-assets.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const COPIED = ['bin', 'core', 'plugins', 'storage', 'ui', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts'];
-/** What the built UI holds (ui-assets.ts `buildUi`): the app, the elements' module, the live worker. */
-const BUILT_UI = ['ui', 'athanor-ui.js', 'athanor-live-worker.js'];
 
 export interface PackageCopyOptions {
   /** A UI built by `buildUi` to link into the copy's dist/ (else it is built there). */
@@ -32,7 +30,8 @@ export async function packageCopy(dir: string, options: PackageCopyOptions = {})
   const dist = path.join(dir, 'dist');
   if (options.builtUi) {
     await mkdir(dist);
-    for (const entry of BUILT_UI) await symlink(path.join(options.builtUi, entry), path.join(dist, entry));
+    // Whatever buildUi wrote there (the app, the elements' module, the live worker), as it is.
+    for (const entry of await readdir(options.builtUi)) await symlink(path.join(options.builtUi, entry), path.join(dist, entry));
   } else {
     await buildUi(dist, 'error');
   }
