@@ -106,6 +106,22 @@ function leftBehind(marker) {
 const shared = mkdtempSync(join(tmpdir(), `athanor-test-${process.pid}-shared-`));
 process.on('exit', () => rmSync(shared, { recursive: true, force: true }));
 
+/**
+ * CPU-seconds of this process's children reaped so far, they and what they waited for (Linux:
+ * /proc/self/stat's cutime and cstime, in clock ticks of 1/100 s), or NaN elsewhere. Read as a
+ * job's process closes (reaped then), the difference since the last reading is that job's CPU.
+ */
+function childrenCpuSeconds() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+let cpuRead = childrenCpuSeconds();
+
 const fileTimeout = (Number(process.env.ATHANOR_TEST_FILE_TIMEOUT) || 600) * 1000;
 const running = new Map(); // job name → start time
 
@@ -145,6 +161,9 @@ function runJob(job) {
       running.delete(job.name);
       if (timedOut) output += `\n${job.name} did not finish within ${bound / 1000} s: killed\n`;
       const seconds = (performance.now() - started) / 1000;
+      const cpuNow = childrenCpuSeconds();
+      const cpu = cpuNow - cpuRead;
+      cpuRead = cpuNow;
       const count = (label) => Number(output.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? NaN);
       const total = count('Total');
       const passed = count('Passed');
@@ -166,8 +185,8 @@ function runJob(job) {
         }
       }
       const leaks = leaked.length ? `\nleft running by ${job.name} (killed): ${leaked.map((p) => `${p.pid} ${p.command}`).join('; ')}\n` : '';
-      process.stdout.write(`\n── ${job.name} (${seconds.toFixed(1)} s)\n${output}${leaks}`);
-      resolve({ ...result, seconds });
+      process.stdout.write(`\n── ${job.name} (${seconds.toFixed(1)} s${Number.isNaN(cpu) ? '' : `, ${cpu.toFixed(1)} CPU-s`})\n${output}${leaks}`);
+      resolve({ ...result, seconds, cpu });
     });
   });
 }
@@ -177,7 +196,7 @@ const times = [];
 async function lane() {
   for (let job = queue.shift(); job; job = queue.shift()) {
     const result = await runJob(job);
-    times.push([job.name, result.seconds]);
+    times.push([job.name, result.seconds, result.cpu]);
     for (const key of Object.keys(totals)) totals[key] += result[key];
   }
 }
@@ -190,16 +209,19 @@ await Promise.all(Array.from({ length: jobs }, lane));
 clearInterval(watch);
 const slowest = times.sort((a, b) => b[1] - a[1]).slice(0, 12);
 if (slowest.length > 1) {
-  console.log(`\nslowest (${jobs} at a time, ${((performance.now() - started) / 1000).toFixed(0)} s in all):\n${slowest.map(([name, s]) => `  ${s.toFixed(1).padStart(6)} s  ${name}`).join('\n')}`);
-  // Where the time goes, by folder (the browser suites as one group): process-seconds, summed.
+  console.log(`\nslowest (${jobs} at a time, ${((performance.now() - started) / 1000).toFixed(0)} s in all):\n${slowest.map(([name, s, cpu]) => `  ${s.toFixed(1).padStart(6)} s  ${Number.isNaN(cpu) ? '' : `${cpu.toFixed(0).padStart(4)} CPU-s  `}${name}`).join('\n')}`);
+  // Where the time goes, by folder (the browser suites as one group): process-seconds and CPU-seconds, summed.
   const groups = new Map();
-  for (const [name, s] of times) {
+  for (const [name, s, cpu] of times) {
     const group = name.includes(' suites (') ? name.replace(/ \(.*/, '') : name.endsWith(' files)') ? name.replace(/\/ \(.*/, '') : folderOf(name) || name;
-    const [sum, count] = groups.get(group) ?? [0, 0];
-    groups.set(group, [sum + s, count + 1]);
+    const [sum, count, cpuSum] = groups.get(group) ?? [0, 0, 0];
+    groups.set(group, [sum + s, count + 1, cpuSum + cpu]);
   }
-  const rows = [...groups].sort((a, b) => b[1][0] - a[1][0]).map(([group, [s, count]]) => `  ${s.toFixed(0).padStart(6)} s  ${group} (${count})`);
-  console.log(`\nby folder (seconds of each process, summed; files):\n${rows.join('\n')}`);
+  const rows = [...groups]
+    .sort((a, b) => b[1][0] - a[1][0])
+    .map(([group, [s, count, cpu]]) => `  ${s.toFixed(0).padStart(6)} s  ${Number.isNaN(cpu) ? '' : `${cpu.toFixed(0).padStart(4)} CPU-s  `}${group} (${count})`);
+  const cpuTotal = times.reduce((sum, [, , cpu]) => sum + cpu, 0);
+  console.log(`\nby folder (seconds of each process, summed; CPU-seconds${Number.isNaN(cpuTotal) ? '' : `, ${cpuTotal.toFixed(0)} in all`}; files):\n${rows.join('\n')}`);
   if (process.env.ATHANOR_TEST_TIMES) writeFileSync(process.env.ATHANOR_TEST_TIMES, JSON.stringify(Object.fromEntries(times.map(([n, s]) => [n, +s.toFixed(1)])), null, 1));
 }
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
