@@ -12,7 +12,7 @@ import { createWorkbench, RUNS_MODES, type RunsMode } from '../../workbench.ts';
 import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { advertiseWorkbench } from '../../../storage/backends/pglite-lock.ts';
 import { parseCommandArgs } from '../cli-args.ts';
-import { untilStopSignal } from '../stop-signal.ts';
+import { PARENT_ENDED, untilStopSignal } from '../stop-signal.ts';
 import { listeningOn, openingDatabase } from '../environment-error.ts';
 import { InputError } from '../../errors.ts';
 
@@ -146,8 +146,8 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     ),
   );
 
-  await untilStopSignal();
-  out('stopping: cancelling active runs…');
+  const reason = await untilStopSignal();
+  out(`${reason === 'parent' ? `${PARENT_ENDED}; ` : ''}stopping: cancelling active runs…`);
   await server.close();
   await Promise.all([workbench.close(), ui.close()]);
   out('stopped');

@@ -19,7 +19,7 @@ import { createLocalDispatcher } from '../../supervisor/local-dispatcher.ts';
 import { createRunSupervisor } from '../../supervisor/run-supervisor.ts';
 import { DEFAULT_HEARTBEAT_MS, RunPoolNode } from '../../worker/run-pool-node.ts';
 import { parseCommandArgs } from '../cli-args.ts';
-import { untilStopSignal } from '../stop-signal.ts';
+import { PARENT_ENDED, untilStopSignal } from '../stop-signal.ts';
 import { parseDurationOption } from '../duration-option.ts';
 import { openingDatabase } from '../environment-error.ts';
 import { WORKER_USAGE } from '../usage.ts';
@@ -120,8 +120,8 @@ export async function workerCommand(args: string[], out: (line: string) => void)
     throw error;
   }
   out(`athanor worker ${name}: taking runs from ${redactUrl(spec)} (concurrency ${concurrency}, project ${project})`);
-  await untilStopSignal();
-  out(`stopping: no new runs; runs under way have ${Math.round(drainMs / 1000)} s to finish…`);
+  const reason = await untilStopSignal();
+  out(`${reason === 'parent' ? `${PARENT_ENDED}; ` : ''}stopping: no new runs; runs under way have ${Math.round(drainMs / 1000)} s to finish…`);
   await pool.stop(drainMs);
   await supervisor.stop();
   await database.close();

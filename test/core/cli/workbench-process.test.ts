@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { athanorBin } from '../../helpers/athanor-command.ts';
@@ -98,6 +99,55 @@ lifecycle('a bad --allow-origin is bad input: exit 2 naming it, nothing started'
   const result = spawnSync(process.execPath, [bin, 'dev', '--port', '0', '--allow-origin', 'dash.example.com', ...args()], { encoding: 'utf8' });
   assert.is(result.status, 2, result.stderr);
   assert.match(result.stderr, '--allow-origin must be an origin such as https://dash.example.com, got "dash.example.com"');
+});
+
+/** Every process under `pid`, children first. */
+function descendants(pid: number): number[] {
+  return childPids(pid).flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** `athanor dev` started the way `command` starts it, in its own process group; resolves once it serves. */
+async function startUnder(command: string, commandArgs: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(command, commandArgs, { cwd: project.root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  await until(() => /athanor workbench: http:\/\/\S+/.test(output), `athanor dev to serve:\n${output}`, 60_000);
+  const url = /athanor workbench: (http:\/\/\S+?)\/?\n/.exec(output)![1]!;
+  // Node running athanor's bin (not npm's shell, whose command line names it too).
+  const dev = descendants(child.pid!).find((pid) => /^\S*node \S*athanor(\.js)? dev /.test(execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' })))!;
+  return { child, url, dev, exited, output: () => output };
+}
+
+lifecycle('npx athanor dev stops when its npm process is stopped (npm does not pass the signal on); started otherwise, it outlives its parent', async () => {
+  // As `npm install` links it: node_modules/.bin/athanor.
+  await mkdir(join(project.root, 'node_modules/.bin'));
+  await symlink('../athanor/bin/athanor.js', join(project.root, 'node_modules/.bin/athanor'));
+  const byNpm = await startUnder('npm', ['exec', '--offline', '--', 'athanor', 'dev', '--port', '0', '--db', 'memory'], process.env);
+  try {
+    process.kill(byNpm.child.pid!, 'SIGTERM'); // npm only, as a tool stopping "npx athanor dev" does
+    await until(() => !isAlive(byNpm.dev), `athanor dev to stop after npm:\n${byNpm.output()}`, 10_000);
+    assert.match(byNpm.output(), 'the npm process that started athanor ended; stopping: cancelling active runs…', byNpm.output());
+    assert.match(byNpm.output(), /stopped\n/);
+    assert.not.ok(await fetch(`${byNpm.url}/api/experiments`).catch(() => undefined), 'nothing answers on its port');
+  } finally {
+    if (isAlive(byNpm.dev)) process.kill(byNpm.dev, 'SIGKILL');
+  }
+
+  // `nohup athanor dev &` from a shell that then exits: not npm's, so it keeps serving.
+  const { npm_execpath: _npm, ...notNpm } = process.env;
+  const byShell = await startUnder('sh', ['-c', `"${process.execPath}" "${await athanorBin()}" dev --port 0 --db memory & wait`], notNpm);
+  try {
+    process.kill(byShell.child.pid!, 'SIGKILL');
+    await byShell.exited;
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // past the npm watch's poll
+    assert.ok(isAlive(byShell.dev), `athanor dev kept running:\n${byShell.output()}`);
+    assert.is((await fetch(`${byShell.url}/api/experiments`)).status, 200);
+  } finally {
+    if (isAlive(byShell.dev)) process.kill(byShell.dev, 'SIGTERM');
+    await until(() => !isAlive(byShell.dev), 'athanor dev to stop on SIGTERM');
+  }
 });
 
 lifecycle.run();
