@@ -213,6 +213,12 @@ test('dark and 390 px wide: tables and logs scroll in their boxes, the page does
     await view(page).locator('athanor-compare-code athanor-code-diff').getByRole('status').waitFor();
     await view(page).locator('athanor-log-view .line').first().waitFor();
     assert.ok((await sideways(page)) <= 0, `the page scrolls ${await sideways(page)} px sideways`);
+    // What goes on past a box's edge is faded there (scroll-cue.ts), until it is scrolled into view.
+    const configuration = view(page).locator('.table-scroll[aria-label="Configuration"]');
+    await until(async () => (await configuration.getAttribute('data-more'))?.includes('right'), 'the configuration table to be marked as going on to the right');
+    assert.is(await view(page).locator('.logs').getAttribute('data-more'), 'right');
+    await configuration.evaluate((box) => box.scrollBy({ left: box.scrollWidth }));
+    await until(async () => (await configuration.getAttribute('data-more')) === null, 'the mark to go once the table is scrolled to its end');
     await snap(context, 'compare-narrow-dark');
     assert.equal(await axe(page), []);
   }, { colorScheme: 'dark' });

@@ -50,6 +50,14 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     const line = page.locator('athanor-log-view .line[data-seq="1"]');
     await line.waitFor();
     await assertFits(page, 'run');
+    // Each result a card: its value as wide as the results' box, not a few letters beside the key and its time.
+    const result = page.locator('athanor-results-panel tr[data-key="r1"]');
+    await result.waitFor();
+    const widths = await result.evaluate((row) => ({
+      box: row.closest('.wrap')!.getBoundingClientRect().width,
+      value: row.querySelector('td.value')!.getBoundingClientRect().width,
+    }));
+    assert.ok(widths.value >= widths.box * 0.9, `the value is ${Math.round(widths.value)} px wide in a box of ${Math.round(widths.box)}`);
     // The message of a line with metadata shows, not hidden behind the metadata's chip.
     const geometry = await line.evaluate((el) => {
       const message = el.querySelector('.message')!.getBoundingClientRect();

@@ -13,6 +13,7 @@ import { ApiError, apiClient } from '../client/api-client.ts';
 import { replaceInApp } from '../app/navigation.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { RefreshTimer } from '../state/refresh-timer.ts';
+import { ScrollCue } from './scroll-cue.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-status-badge.ts';
 import './athanor-log-view.ts';
@@ -78,6 +79,8 @@ export class AthanorCompare extends LitElement {
     this.runs = '';
     this.configOpen = false;
     this.levels = [...LOG_LEVELS];
+
+    new ScrollCue(this); // fades the edges past which its tables go on
   }
 
   /** The run ids asked for, in order, each once. */
@@ -157,7 +160,7 @@ export class AthanorCompare extends LitElement {
             <span aria-hidden="true">${this.levels.includes(level) ? '☑' : '☐'}</span>${level}</button>`,
         )}
       </div>
-      <div class="logs" tabindex="0" role="region" aria-label="Logs side by side">
+      <div class="logs scroll-cue" tabindex="0" role="region" aria-label="Logs side by side">
         ${comparison.runs.map(
           (run, i) => html`<div class="log-column" data-run=${run.id}>
             ${runHeader(this.api, run, i, run.id === comparison.baseline)}

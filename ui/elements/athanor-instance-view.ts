@@ -17,6 +17,7 @@ import { runMarks } from './instance-view/run-marks.ts';
 import { markStyles } from './run-record/run-record-styles.ts';
 import './athanor-instance-editor.ts';
 import './athanor-instance-history.ts';
+import { ScrollCue } from './scroll-cue.ts';
 import { userText } from './user-text.ts';
 
 /**
@@ -83,6 +84,7 @@ export class AthanorInstanceView extends LitElement {
     this.next = null;
     this.busy = '';
     this.now = Date.now();
+    new ScrollCue(this); // fades the runs table's edge where it goes on
     this.#runsLive = new LiveEventsController(this, () => (this.instanceId ? { api: this.api, filter: { instance: this.instanceId } } : undefined), {
       'run.status': ({ run }) => this.#upsertRun(run),
       'run.progress': ({ runId, progress }) => {

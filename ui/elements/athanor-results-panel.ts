@@ -11,6 +11,7 @@ import { ApiError, apiClient, type ApiClient, type ResultEntry } from '../client
 import { formatTime } from '../app/format.ts';
 import { LiveEventsController } from '../state/live-events.ts';
 import { ResultsModel, sortResults, type ResultSort, type SortDirection } from '../state/results-model.ts';
+import { ScrollCue } from './scroll-cue.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-json-tree.ts';
 import './athanor-series-chart.ts';
@@ -37,6 +38,7 @@ export class AthanorResultsPanel extends LitElement {
     css`
       :host {
         display: block;
+        container-type: inline-size;
       }
       .toolbar {
         margin-bottom: var(--ath-space-2);
@@ -78,6 +80,34 @@ export class AthanorResultsPanel extends LitElement {
         top: 0;
         z-index: 1;
         background: var(--ath-bg);
+      }
+      /* In a narrow box (a phone), a row is a card: the key and its time, then the value at full
+         width (as a table it left the value a few letters wide and pushed the trend out of view). */
+      @container (max-width: 520px) {
+        .wrap thead {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+        }
+        .wrap tr {
+          display: grid;
+          grid-template-columns: minmax(0, 1fr) auto;
+          gap: var(--ath-space-1) var(--ath-space-2);
+          padding: var(--ath-space-2) 0;
+          border-bottom: 1px solid var(--ath-border);
+        }
+        .wrap td {
+          display: block;
+          padding: 0;
+          border: 0;
+        }
+        .wrap td.value,
+        .wrap td.trend {
+          grid-column: 1 / -1;
+          width: auto;
+        }
       }
       .charts {
         display: grid;
@@ -129,6 +159,8 @@ export class AthanorResultsPanel extends LitElement {
     this.runId = '';
     this.sortBy = 'key';
     this.direction = 'asc';
+
+    new ScrollCue(this); // fades the edges past which its tables go on
   }
 
   override disconnectedCallback(): void {
@@ -240,7 +272,7 @@ export class AthanorResultsPanel extends LitElement {
     return html`${this.#charts(chartKeys)}<div class="row toolbar" role="group" aria-label="Sort results">
         <span class="muted">${rows.length} key${rows.length === 1 ? '' : 's'} · sort by</span>${this.#sortButton('key', 'key')}${this.#sortButton('time', 'time')}
       </div>
-      <div class="wrap" tabindex="0" role="region" aria-label="Results">
+      <div class="wrap scroll-cue" tabindex="0" role="region" aria-label="Results">
         <table>
           <thead><tr><th scope="col">Key</th><th scope="col">Value</th><th scope="col">Recorded</th><th scope="col">Trend</th></tr></thead>
           <tbody>
@@ -250,7 +282,7 @@ export class AthanorResultsPanel extends LitElement {
                 <td class="key">${userText(entry.key)}</td>
                 <td class="value"><athanor-json-tree .value=${entry.value} label="Value of ${entry.key}"></athanor-json-tree></td>
                 <td class="time"><time datetime=${entry.recordedAt}>${formatTime(entry.recordedAt)}</time></td>
-                <td>${series ? html`<athanor-sparkline .values=${series} label=${entry.key}></athanor-sparkline>` : nothing}</td>
+                <td class="trend">${series ? html`<athanor-sparkline .values=${series} label=${entry.key}></athanor-sparkline>` : nothing}</td>
               </tr>`;
             })}
           </tbody>

@@ -217,6 +217,21 @@ export const theme = css`
     overflow-x: auto;
     max-width: 100%;
   }
+  /* A box whose content goes on past its right or bottom edge fades there (scroll-cue.ts marks which). */
+  .scroll-cue[data-more] {
+    --cue-right: 0px;
+    --cue-below: 0px;
+    mask-image:
+      linear-gradient(to right, #000 calc(100% - var(--cue-right)), transparent),
+      linear-gradient(to bottom, #000 calc(100% - var(--cue-below)), transparent);
+    mask-composite: intersect;
+  }
+  .scroll-cue[data-more~='right'] {
+    --cue-right: 48px;
+  }
+  .scroll-cue[data-more~='below'] {
+    --cue-below: 40px;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

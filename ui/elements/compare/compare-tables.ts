@@ -36,7 +36,7 @@ export function configurationTable(api: string, comparison: Comparison, open: bo
     })}
   </tr>`;
   return html`<p class="summary">${changed.length ? `${changed.length} of ${comparison.configuration.length} fields differ.` : 'Every field is the same in every run.'}</p>
-    <div class="table-scroll" tabindex="0" role="region" aria-label="Configuration">
+    <div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Configuration">
       <table class="compare config">
         <thead>${headerRow(api, comparison, 'Field')}</thead>
         <tbody>
@@ -80,7 +80,7 @@ export function bestRuns(metric: Comparison['metrics'][number]): Set<number> {
 export function metricsTable(api: string, comparison: Comparison) {
   if (!comparison.metrics.length) return html`<p class="muted">No numeric results yet.</p>`;
   const base = comparison.runs.findIndex((run) => run.id === comparison.baseline);
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Metrics">
+  return html`<div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Metrics">
     <table class="compare metrics">
       <thead>${headerRow(api, comparison, 'Metric')}</thead>
       <tbody>

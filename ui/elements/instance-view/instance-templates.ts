@@ -81,7 +81,7 @@ function versionCell(run: Run, { api, instanceId, currentVersion, onVersion }: R
 /** The instance's runs: status, times, duration, code and configuration versions, and links to logs and results. */
 export function runsTable(options: RunsTableOptions) {
   const { api, runs, currentHash, now, marks } = options;
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-label="Runs"><table class="runs">
+  return html`<div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Runs"><table class="runs">
     <caption class="visually-hidden">Runs, newest first</caption>
     <thead>
       <tr>
