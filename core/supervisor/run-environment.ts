@@ -4,7 +4,7 @@
  * (with the diff of those files). Read while the run's process starts, off its critical path.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { arch, hostname, platform } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -42,6 +42,7 @@ const MAX_KNOWN = 100;
  */
 export async function readRunEnvironment(root: string, files: readonly string[], codeHash?: string): Promise<EnvironmentReading> {
   const environment: RunEnvironment = { node: process.version, athanor: ATHANOR_VERSION, platform: platform(), arch: arch(), host: hostname() };
+  if (!mayBeInRepository(root)) return { environment }; // git would say so, after ~10 ms of starting it
   let head: string[];
   try {
     head = (await git(root, ['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'])).trim().split('\n');
@@ -62,6 +63,19 @@ export async function readRunEnvironment(root: string, files: readonly string[],
     known.set(key, { dirty: environment.git!.dirty, ...(reading.diff === undefined ? {} : { diff: reading.diff }) });
   }
   return reading;
+}
+
+/**
+ * Whether git could find a repository for `dir`: a `.git` (folder, or file of a worktree) in
+ * it or a folder above, or git told where one is. False means git would answer "not a git
+ * repository", so it is not started (a run in a folder outside any repository paid a process).
+ */
+function mayBeInRepository(dir: string): boolean {
+  if (process.env['GIT_DIR'] !== undefined) return true;
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    if (existsSync(path.join(at, '.git'))) return true;
+    if (path.dirname(at) === at) return false;
+  }
 }
 
 async function compareWithCommit(root: string, files: readonly string[], environment: RunEnvironment, commit: string, branch: string | undefined): Promise<EnvironmentReading> {
