@@ -10,6 +10,7 @@ import { runMetricsMigration } from './0004-run-metrics.ts';
 import { agentActionsMigration } from './0005-agent-actions.ts';
 import { runWorkersMigration } from './0006-run-workers.ts';
 import { runAttemptsMigration } from './0007-run-attempts.ts';
+import { jsonKeyOrderMigration } from './0008-json-key-order.ts';
 
 /** The migrations of the Athanor schema, shared by every backend. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -20,4 +21,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0005-agent-actions': agentActionsMigration,
   '0006-run-workers': runWorkersMigration,
   '0007-run-attempts': runAttemptsMigration,
+  '0008-json-key-order': jsonKeyOrderMigration,
 });

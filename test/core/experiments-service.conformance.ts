@@ -450,6 +450,18 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     assert.is(results[1]!.value, 'plain string');
   });
 
+  test('a result value and log metadata read back with their keys in the order written', async () => {
+    const { service } = ctx();
+    const run = await runningRun();
+    const value = { iteration: 3, value: 0.5, nested: { zeta: 1, a: 2 }, b: [{ long_key: 1, k: 2 }] };
+    await service.appendResults(run.id, [{ key: 'step', value }]);
+    await service.appendLogs(run.id, [{ level: 'info', message: 'm', metadata: { iteration: 3, at: 'x' } }]);
+    const read = (await service.readResults(run.id)).items[0]!.value;
+    assert.is(JSON.stringify(read), JSON.stringify(value));
+    assert.is(JSON.stringify((await service.readResults(run.id, { view: 'latest' })).items[0]!.value), JSON.stringify(value));
+    assert.is(JSON.stringify((await service.readLogs(run.id)).items[0]!.metadata), '{"iteration":3,"at":"x"}');
+  });
+
   test('NUL characters, which Postgres cannot store, become U+FFFD', async () => {
     const { service } = ctx();
     const run = await runningRun();
