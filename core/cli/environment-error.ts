@@ -54,6 +54,8 @@ const FOLDER_FAILURES: Record<string, (path: string) => string> = {
   EACCES: (path) => `permission denied on ${path} (name a folder you can write, or pass --db memory)`,
   EPERM: (path) => `permission denied on ${path} (name a folder you can write, or pass --db memory)`,
   EROFS: (path) => `${path} is on a read-only file system (name a folder you can write, or pass --db memory)`,
+  // mkdir of a folder whose parent exists but takes none (/proc/x).
+  ENOENT: (path) => `${path} cannot be created there (name a folder you can write, or pass --db memory)`,
 };
 
 function lockedReason(error: DatabaseLockedError): string {

@@ -15,9 +15,10 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql, type Driver } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { copyQuery } from '../copy-rows.ts';
+import { makeFolders } from '../make-folders.ts';
 import type { DatabaseSchema } from '../database-schema.ts';
 import { acquireDirectoryLock, LOCK_FILE_NAME, type DirectoryLock } from './pglite-lock.ts';
 import { pgliteTemplateFile, readPgliteTemplate, savePgliteTemplate } from './pglite-template.ts';
@@ -93,7 +94,7 @@ class LockedPGliteDialect extends PGliteDialect {
 export async function createPgliteBackend(dir: string, options: PgliteBackendOptions = {}): Promise<Kysely<DatabaseSchema>> {
   const spec = options.spec ?? `pglite:${dir}`;
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
   } catch (error) {
     throw new Error(`could not open ${spec}: cannot create the folder: ${(error as Error).message}`, { cause: error });
   }

@@ -6,7 +6,9 @@
  * It writes only into a new or empty folder (a `.git` alone counts as empty): anything
  * else is refused, exit 2, and nothing is written.
  */
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { makeFolders } from '../../../storage/make-folders.ts';
+import { EnvironmentError } from '../environment-error.ts';
 import path from 'node:path';
 import { experimentTemplate } from '../../../plugins/source/experiment-template.ts';
 import { InputError } from '../../errors.ts';
@@ -107,13 +109,17 @@ export async function initCommand(args: string[], out: (line: string) => void): 
   const dir = positionals[0] ?? '.';
   const root = path.resolve(dir);
   await checkTarget(root);
+  await makeFolders(root).catch((error: NodeJS.ErrnoException) => {
+    if (typeof error.code !== 'string') throw error;
+    throw new EnvironmentError(`cannot create ${root}: ${error.message}; name a folder you can write`, { cause: error });
+  });
   const source = await installSource();
   const { version } = JSON.parse(await readFile(ATHANOR_PACKAGE, 'utf8')) as PackageManifest;
   const athanorSpec = dependencySpec(source, version, root);
   const files = await projectFiles(packageNameFor(root), athanorSpec);
   for (const [relative, content] of files) {
     const target = path.join(root, relative);
-    await mkdir(path.dirname(target), { recursive: true });
+    await makeFolders(path.dirname(target));
     // `wx`: never overwrite, even if something appeared since the check.
     await writeFile(target, content, { flag: 'wx' });
     out(`  created ${relative}`);

@@ -10,7 +10,7 @@
  *
  * This module loads little on purpose: what it imports is paid before the host starts.
  */
-import { resolveDatabaseSpec } from '../../../storage/database-spec.ts';
+import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/database-spec.ts';
 import { InputError } from '../../errors.ts';
 import { createLocalDispatcher } from '../../supervisor/local-dispatcher.ts';
 import { parseCommandArgs } from '../cli-args.ts';
@@ -35,6 +35,7 @@ export async function runCommand(args: string[], io: RunCommandIO): Promise<numb
   if (positionals.length > 1) throw new InputError(`one experiment at a time, got ${positionals.join(', ')}`);
   const request: RunRequest = { experiment: positionals[0], sets: values.set as string[], instance: values.instance, json: values.json as boolean };
   const database = resolveDatabaseSpec(values.db);
+  parseDatabaseSpec(database); // bad input, before a host starts
   const holder = await findHoldingWorkbench(database, values.experiments);
   if (holder) return (await import('../remote-run.ts')).runInWorkbench(holder, request, io);
   // The run's host starts now, before the command loads the rest (~0.2 s of modules): the

@@ -12,7 +12,8 @@
  * // experiments/my_experiment.ts
  * import type { MyExperimentConfig } from './my_experiment.config.js';
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeFolders } from '../../../storage/make-folders.ts';
 import path from 'node:path';
 import { createExperimentRegistry } from '../../../plugins/experiment-registry.ts';
 import type { DefinitionData } from '../../experiment/index.ts';
@@ -64,7 +65,7 @@ async function writeTypes(target: string, definition: DefinitionData): Promise<b
   const text = await generateConfigTypes(definition);
   const current = await readFile(target, 'utf8').catch(() => undefined);
   if (current === text) return false;
-  await mkdir(path.dirname(target), { recursive: true });
+  await makeFolders(path.dirname(target));
   await writeFile(target, text);
   return true;
 }

@@ -91,6 +91,23 @@ cli('an unreachable Postgres server and a pglite path that is a file are exit 2,
   assert.not.match(notAFolder.stderr, STACK_LINE);
 });
 
+cli('a database spec that names none, and a folder that cannot be created, are exit 2 at once: run, dev and init hung', async () => {
+  // The run's host started before the spec was read, and kept the command waiting.
+  const unknown = await runAthanor(['run', 'my_experiment', '--db', 'foo', '--experiments', experimentsDir], { timeoutMs: 20_000 });
+  assert.is(unknown.code, 2, unknown.stderr);
+  assert.match(unknown.stderr, 'athanor: unknown database "foo"');
+  // Node's recursive mkdir spins forever on a path whose parent takes no folders (/proc/x).
+  for (const command of [['run', 'my_experiment'], ['dev', '--port', '0']]) {
+    const result = await runAthanor([...command, '--db', 'pglite:/proc/x/db', '--experiments', experimentsDir], { timeoutMs: 20_000 });
+    assert.is(result.code, 2, `${command[0]}: ${result.stderr}`);
+    assert.is(result.stderr, 'athanor: cannot open pglite:/proc/x/db: /proc/x cannot be created there (name a folder you can write, or pass --db memory)\n');
+  }
+  const init = await runAthanor(['init', '/proc/x/lab'], { timeoutMs: 20_000 });
+  assert.is(init.code, 2, init.stderr);
+  assert.match(init.stderr, "athanor: cannot create /proc/x/lab: ENOENT: no such file or directory, mkdir '/proc/x'; name a folder you can write");
+  assert.not.match(init.stderr, STACK_LINE);
+});
+
 cli.run();
 
 const explain = suite('environment errors: only those the user can fix');
