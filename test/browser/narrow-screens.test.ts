@@ -79,6 +79,30 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
   });
 });
 
+test('a form 390 px wide: labels above their controls, so a list item’s text box is usable; 1280 px keeps them beside', async () => {
+  await withBrowserWorkbench(async ({ page }) => {
+    const widthOfItem = async () => {
+      await page.goto('/experiments/new?experiment=fuzz_fixture');
+      await page.getByRole('button', { name: /Add item/ }).click();
+      const input = page.locator('athanor-config-form input[id*="items"]').first();
+      await input.waitFor();
+      return input.evaluate((el) => {
+        const label = el.closest('.field')!.querySelector('label')!.getBoundingClientRect();
+        const box = el.getBoundingClientRect();
+        return { width: box.width, labelAbove: label.bottom <= box.top + 1 };
+      });
+    };
+    await page.setViewportSize(PHONE);
+    const phone = await widthOfItem();
+    assert.ok(phone.width >= 150, `the item's text box is ${Math.round(phone.width)} px wide at ${PHONE.width} px (it was 18)`);
+    assert.ok(phone.labelAbove, 'its label sits above it');
+    await assertFits(page, 'new-instance-list');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const desktop = await widthOfItem();
+    assert.not.ok(desktop.labelAbove, 'at 1280 px the label sits beside it');
+  }, { fixtures: ['test/fixtures/http/fuzz_fixture.ts'] });
+});
+
 test('a chart 390 px wide: its screen-reader table takes no room, the page does not scroll sideways', async () => {
   await withBrowserWorkbench(async (context) => {
     const { page } = context;

@@ -25,4 +25,15 @@ export const formStyles = css`
   .field > :is(.help, .error-text, .field-error) {
     grid-column: 2;
   }
+  /* Where a form is narrow (a phone, an item of a list), labels sit above their controls: beside
+     them, a list item's text box was left 18 px wide at 390 px. The forms' hosts and list items
+     are the containers. */
+  @container (max-width: 440px) {
+    .field {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    .field > :is(.help, .error-text, .field-error) {
+      grid-column: 1;
+    }
+  }
 `;

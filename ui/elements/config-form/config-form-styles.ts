@@ -4,6 +4,7 @@ import { css } from 'lit';
 export const configFormStyles = css`
   :host {
     display: block;
+    container-type: inline-size;
   }
   .field > label {
     font-weight: 500;
@@ -99,6 +100,7 @@ export const configFormStyles = css`
     color: var(--ath-text-muted);
   }
   .item-body {
+    container-type: inline-size;
     flex: 1;
     display: flex;
     flex-direction: column;

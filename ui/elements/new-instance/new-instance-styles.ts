@@ -5,6 +5,7 @@ export const newInstanceStyles = css`
   :host {
     display: block;
     max-width: 860px;
+    container-type: inline-size;
   }
   .field > .help,
   .field > .error-text {
