@@ -1,4 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
@@ -35,6 +39,20 @@ test('custom-elements.json describes every embeddable view with the attributes i
 test('internal state is not listed as attributes', () => {
   const names = (elements.get('athanor-run-view')?.attributes ?? []).map((a) => a.name);
   assert.not.ok(names.includes('run'), 'the loaded run record is state, not an attribute');
+});
+
+test('custom-elements.json is what `npm run manifest` makes of the sources now (npm pack regenerates it: a stale one changed the checkout)', async () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  // The analyzer writes beside its config (and into package.json): a copy of what it reads.
+  const scratch = await mkdtemp(join(tmpdir(), 'athanor-manifest-'));
+  try {
+    for (const entry of ['ui', 'package.json', 'custom-elements-manifest.config.mjs']) await cp(join(root, entry), join(scratch, entry), { recursive: true });
+    execFileSync(process.execPath, [join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--config', 'custom-elements-manifest.config.mjs'], { cwd: scratch, stdio: 'pipe' });
+    const fresh = await readFile(join(scratch, 'custom-elements.json'), 'utf8');
+    assert.ok(fresh === (await readFile(join(root, 'custom-elements.json'), 'utf8')), 'custom-elements.json is out of date: run npm run manifest and commit it');
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 });
 
 test.run();
