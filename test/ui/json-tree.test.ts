@@ -66,4 +66,20 @@ test('fold-depth sets how many levels open', async () => {
   assert.is(buttons(el, /^Show more of a/).length, 1);
 });
 
+test('closed: the value starts as one line with a preview; opened, it shows fold-depth levels', async () => {
+  const el = document.createElement('athanor-json-tree');
+  el.value = { iteration: 3, nested: { deeper: { x: 1 } } };
+  el.closed = true;
+  document.body.append(el);
+  await el.updateComplete;
+  assert.not.match(text(el), 'iteration: 3');
+  assert.match(text(el), '{"iteration":3,');
+  const expand = buttons(el, /^Expand value/);
+  assert.is(expand.length, 1);
+  expand[0]!.click();
+  await el.updateComplete;
+  assert.match(text(el), 'iteration: 3');
+  assert.match(text(el), 'x: 1', 'three levels open below it');
+});
+
 test.run();

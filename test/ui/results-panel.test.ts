@@ -84,6 +84,22 @@ test('a numeric series gets a chart above the table; its sparkline is the whole 
   }),
 );
 
+test('a few keys show their values open; past 12 keys each value starts closed, one line to open', () =>
+  withServer(async ({ base, workbench }) => {
+    const closedTrees = (el: AthanorResultsPanel) => [...el.shadowRoot!.querySelectorAll('athanor-json-tree')].filter((tree) => tree.closed).length;
+    const few = await runningRun(workbench);
+    await workbench.experiments.appendResults(few.runId, Array.from({ length: 12 }, (_, i) => ({ key: `k${i}`, value: { iteration: i } })));
+    const open = mount(base, few.runId);
+    await until(() => keys(open).length === 12, 'twelve keys');
+    assert.is(closedTrees(open), 0);
+    const many = await runningRun(workbench);
+    await workbench.experiments.appendResults(many.runId, Array.from({ length: 13 }, (_, i) => ({ key: `k${i}`, value: { iteration: i } })));
+    const closed = mount(base, many.runId);
+    await until(() => keys(closed).length === 13, 'thirteen keys');
+    assert.is(closedTrees(closed), 13);
+  }),
+);
+
 test('no results yet; an unknown run says so', () =>
   withServer(async ({ base, workbench }) => {
     const { runId } = await runningRun(workbench);

@@ -15,12 +15,14 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
  * Properties: `value` (any JSON value). Attributes: `fold-depth` (levels open by
- * default, 3), `label` (the accessible name of the tree).
+ * default, 3), `closed` (the value starts closed, one line with a preview; opened, it shows
+ * `fold-depth` levels), `label` (the accessible name of the tree).
  */
 export class AthanorJsonTree extends LitElement {
   static override properties = {
     value: { attribute: false },
     foldDepth: { attribute: 'fold-depth', type: Number },
+    closed: { type: Boolean },
     label: {},
     open: { state: true },
     shown: { state: true },
@@ -73,6 +75,7 @@ export class AthanorJsonTree extends LitElement {
 
   declare value: unknown;
   declare foldDepth: number;
+  declare closed: boolean;
   declare label: string;
   /** Branches the reader opened (true) or closed (false), by path. */
   declare open: Map<string, boolean>;
@@ -83,6 +86,7 @@ export class AthanorJsonTree extends LitElement {
     super();
     this.value = null;
     this.foldDepth = 3;
+    this.closed = false;
     this.label = 'JSON value';
     this.open = new Map();
     this.shown = new Map();
@@ -122,7 +126,7 @@ export class AthanorJsonTree extends LitElement {
     const [openSign, closeSign] = isArray ? ['[', ']'] : ['{', '}'];
     if (entries.length === 0) return html`<div>${label}<span class="summary">${openSign}${closeSign}</span></div>`;
     const size = isArray ? `${entries.length} item${entries.length === 1 ? '' : 's'}` : `${entries.length} key${entries.length === 1 ? '' : 's'}`;
-    const chosen = this.open.get(path);
+    const chosen = this.open.get(path) ?? (path === '$' && this.closed ? false : undefined);
     const folded = depth - base >= this.foldDepth;
     const isOpen = chosen ?? !folded;
     const name = key === undefined ? 'value' : key;

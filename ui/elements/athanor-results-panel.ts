@@ -22,6 +22,11 @@ import { userText } from './user-text.ts';
 const ROW_LIMIT = 500;
 /** Points of a sparkline's read: as many as it draws (the whole series, downsampled, not its first 10,000). */
 const SPARKLINE_POINTS = 300;
+/**
+ * Past this many keys each value starts closed, one line with a preview, for the reader to
+ * open: 100 object values open three levels deep made a box of ~40,000 px to scroll through.
+ */
+const CLOSED_PAST_KEYS = 12;
 /** Charts shown before "show all" (each one reads its series and follows the run). */
 const CHART_LIMIT = 6;
 
@@ -268,6 +273,7 @@ export class AthanorResultsPanel extends LitElement {
     const rows = sortResults(this.#model.latest.values(), this.sortBy, this.direction);
     if (rows.length === 0) return html`<p class="muted">No results yet.</p>`;
     const shown = this.#showAll ? rows : rows.slice(0, ROW_LIMIT);
+    const closed = rows.length > CLOSED_PAST_KEYS;
     const chartKeys = this.#chartKeys(sortResults(this.#model.latest.values(), 'key', 'asc'));
     return html`${this.#charts(chartKeys)}<div class="row toolbar" role="group" aria-label="Sort results">
         <span class="muted">${rows.length} key${rows.length === 1 ? '' : 's'} · sort by</span>${this.#sortButton('key', 'key')}${this.#sortButton('time', 'time')}
@@ -280,7 +286,7 @@ export class AthanorResultsPanel extends LitElement {
               const series = this.#model.series.get(entry.key);
               return html`<tr data-key=${entry.key}>
                 <td class="key">${userText(entry.key)}</td>
-                <td class="value"><athanor-json-tree .value=${entry.value} label="Value of ${entry.key}"></athanor-json-tree></td>
+                <td class="value"><athanor-json-tree .value=${entry.value} label="Value of ${entry.key}" ?closed=${closed}></athanor-json-tree></td>
                 <td class="time"><time datetime=${entry.recordedAt}>${formatTime(entry.recordedAt)}</time></td>
                 <td class="trend">${series ? html`<athanor-sparkline .values=${series} label=${entry.key}></athanor-sparkline>` : nothing}</td>
               </tr>`;
