@@ -230,6 +230,10 @@ test('1280 px wide: every column reachable from the table’s own box, a filtere
     assert.match((await bar.textContent())!, /columns? to the left/);
     assert.not.match((await bar.textContent())!, /to the right/);
     await snap(context, 'runs-table-1280-scrolled');
+    // Sorting by a column scrolled into view keeps it there (the rows are read again; the box kept its place).
+    await header(page, 'metrics.loss').locator('button').click();
+    await until(async () => (await header(page, 'metrics.loss').getAttribute('aria-sort')) === 'ascending' && (await rowIds(page)).length === 4, 'sorted by loss');
+    await until(() => inBox('metrics.loss'), 'the sorted column still in view');
 
     // The filtered column's caption keeps its first letters inside its header.
     const caption = await header(page, 'metrics.loss').locator('.kind').boundingBox();

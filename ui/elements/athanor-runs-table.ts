@@ -61,6 +61,8 @@ export class AthanorRunsTable extends LitElement {
   readonly #sideways = new RunsTableSideways(this);
   #state: RunsTableState = EMPTY_STATE;
   #loadedKey = '';
+  /** How far the rows were scrolled sideways before they were read again, to scroll back to. */
+  #scrollLeft: number | undefined;
   #ticker: ReturnType<typeof setInterval> | undefined;
   readonly #live = new RunsTableLive(this, {
     api: () => this.api,
@@ -105,6 +107,9 @@ export class AthanorRunsTable extends LitElement {
     const pageSize = Math.min(500, Math.max(1, Math.floor(this.pageSize) || PAGE_SIZE));
     const key = `${this.api}\n${this.experiment}\n${pageSize}\n${this.#state.sort ? formatSort(this.#state.sort) : ''}\n${this.#state.filters.join('\n')}\n${requestedColumns(this.#state.columns)?.join(',') ?? '*'}`;
     if (key !== this.#loadedKey && this.experiment) {
+      // A new sort, filter or choice of columns reads the rows again (their box goes while it
+      // does): the reader keeps their place sideways, where the column they sorted by is.
+      this.#scrollLeft = changed.has('experiment') ? undefined : this.renderRoot.querySelector<HTMLElement>('.scroll')?.scrollLeft;
       this.#loadedKey = key;
       void this.data.reset({
         client: apiClient(this.api),
@@ -121,6 +126,11 @@ export class AthanorRunsTable extends LitElement {
 
   protected override updated(): void {
     this.#live.retarget();
+    const box = this.renderRoot.querySelector<HTMLElement>('.scroll');
+    if (box && this.#scrollLeft !== undefined && this.data.loaded && !this.data.loading) {
+      box.scrollLeft = this.#scrollLeft;
+      this.#scrollLeft = undefined;
+    }
     // A running run's duration grows: redraw each second while one is shown.
     const running = this.data.rows.some((row) => row.status === 'running');
     if (running && !this.#ticker) this.#ticker = setInterval(() => this.requestUpdate(), 1000);
