@@ -67,6 +67,8 @@ pane('edit a source, save with Ctrl-S and see the form change in place; a syntax
     const keyword = editor.locator('.cm-line span', { hasText: /^export$/ }).first();
     assert.not.equal(await keyword.evaluate((s) => getComputedStyle(s).color), await editor.locator('.cm-content').evaluate((c) => getComputedStyle(c).color), 'keywords are highlighted');
     assert.is(await editorContent(page).getAttribute('aria-label'), 'Source of my_experiment.ts');
+    // Long lines wrap in the pane rather than scroll their start out of view (user test).
+    assert.match(await editorContent(page).evaluate((c) => getComputedStyle(c).whiteSpace), /^(pre-wrap|break-spaces)$/);
     const save = page.getByRole('button', { name: 'Save', exact: true });
     assert.ok(await save.isDisabled(), 'Save is disabled while unchanged');
     await shot('source-pane-light');
@@ -108,6 +110,8 @@ pane('edit a source, save with Ctrl-S and see the form change in place; a syntax
     await editor.locator('.cm-gutter-lint .cm-lint-marker-error').waitFor({ state: 'attached' });
     assert.match((await marked.first().textContent()) ?? '', /const = oops/, 'the error is on the line typed');
     assert.match(await panel.textContent() ?? '', /ERR_SYNTAX/);
+    // The definition shown is the last that loaded; its code version is the file's now, said so (user test).
+    await page.locator('athanor-experiment-summary').getByText('(the file now: it does not load)').waitFor();
     assert.ok(await save.isDisabled());
     await shot('source-pane-error');
     assert.equal(await axe(page), []);

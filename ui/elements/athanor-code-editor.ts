@@ -228,6 +228,8 @@ export class AthanorCodeEditor extends LitElement {
           basicSetup,
           keymap.of([indentWithTab]),
           javascript({ typescript: true }),
+          // The pane is ~620 px at 1280: long lines wrap rather than scroll a line's start out of view.
+          EditorView.lineWrapping,
           lintGutter(),
           errorLines,
           editorTheme,

@@ -124,7 +124,7 @@ export class AthanorExperimentSummary extends LitElement {
         <dl>
           <dt>Name</dt><dd><code>${userText(info.name)}</code></dd>
           <dt>File</dt><dd><code>${userText(info.file)}</code></dd>
-          <dt>Code version</dt><dd><code title=${info.codeHash ?? ''}>${shortHash(info.codeHash)}</code></dd>
+          <dt>Code version</dt><dd><code title=${info.codeHash ?? ''}>${shortHash(info.codeHash)}</code>${info.error ? html` <span class="muted">(the file now: it does not load)</span>` : nothing}</dd>
         </dl>
         ${info.error ? html`<p class="muted">Shown as it last loaded, before the current error.</p>` : nothing}
         ${info.schema ? this.#renderFields(properties) : html`<p class="muted">This experiment has not loaded yet: no fields to show.</p>`}
