@@ -56,8 +56,12 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     const widths = await result.evaluate((row) => ({
       box: row.closest('.wrap')!.getBoundingClientRect().width,
       value: row.querySelector('td.value')!.getBoundingClientRect().width,
+      keyTop: row.querySelector('td.key')!.getBoundingClientRect().top,
+      timeTop: row.querySelector('td.time')!.getBoundingClientRect().top,
+      valueTop: row.querySelector('td.value')!.getBoundingClientRect().top,
     }));
     assert.ok(widths.value >= widths.box * 0.9, `the value is ${Math.round(widths.value)} px wide in a box of ${Math.round(widths.box)}`);
+    assert.ok(Math.abs(widths.timeTop - widths.keyTop) < 4 && widths.valueTop > widths.keyTop, 'the key and its time on one line, the value under them');
     // The message of a line with metadata shows, not hidden behind the metadata's chip.
     const geometry = await line.evaluate((el) => {
       const message = el.querySelector('.message')!.getBoundingClientRect();

@@ -108,6 +108,12 @@ export class AthanorResultsPanel extends LitElement {
           padding: 0;
           border: 0;
         }
+        .wrap td.key {
+          grid-area: 1 / 1;
+        }
+        .wrap td.time {
+          grid-area: 1 / 2;
+        }
         .wrap td.value,
         .wrap td.trend {
           grid-column: 1 / -1;

@@ -63,6 +63,13 @@ export const compareStyles = css`
     font-size: var(--ath-size);
     white-space: nowrap;
   }
+  /* Over the sticky field names, the header's first cell stays with them. */
+  table.compare th.corner {
+    position: sticky;
+    left: 0;
+    z-index: 2;
+    background: var(--ath-bg);
+  }
   .run-head {
     display: flex;
     align-items: flex-start;

@@ -14,7 +14,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 function headerRow(api: string, comparison: Comparison, first: string) {
   return html`<tr>
-    <th scope="col">${first}</th>
+    <th scope="col" class="corner">${first}</th>
     ${comparison.runs.map((run, i) => html`<th scope="col" data-run=${run.id}>${runHeader(api, run, i, run.id === comparison.baseline)}</th>`)}
   </tr>`;
 }
