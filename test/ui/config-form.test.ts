@@ -222,6 +222,9 @@ test('lists add, reorder and remove rows by keyboard-reachable buttons; items va
   assert.is(add.disabled, true, 'a list at its max takes no more');
   // validate() ran before: from then on every problem shows at once.
   assert.is(errorOf(form, 'f-prompts_5b1_5d_2etext'), 'Required');
+  // Beside its field only: not again in a banner above the form with its raw path (it pushed
+  // "+ Add" down as the mouse pressed it, and the click missed).
+  assert.is(form.shadowRoot!.querySelector('.orphans'), null, form.shadowRoot!.querySelector('.orphans')?.textContent ?? '');
 });
 
 test('a changed schema keeps the values of fields that still exist', async ({ form }) => {

@@ -7,7 +7,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
-import { repeat } from 'lit/directives/repeat.js';
 import {
   getAt,
   isRequired,
@@ -87,11 +86,7 @@ function renderList(host: FieldHost, name: string, schema: PropertySchema, path:
     ${text ? html`<div class="help" id="${id}-help">${userText(text)}</div>` : nothing} ${errorsBlock(id, errors)}
     ${items.length
       ? html`<ol class="items">
-          ${repeat(
-            items,
-            (_item, index) => index,
-            (_item, index) => renderListItem(host, noun, schema, path, index, items.length),
-          )}
+          ${items.map((_item, index) => renderListItem(host, noun, schema, path, index, items.length))}
         </ol>`
       : html`<p class="empty">No items.</p>`}
     <button type="button" class="add" id="${id}-add" ?disabled=${full} @click=${() => host.listAction(path, 'add', items.length)}>
