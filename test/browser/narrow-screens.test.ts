@@ -101,6 +101,11 @@ test('a form 390 px wide: labels above their controls, so a list item’s text b
     assert.ok(phone.width >= 150, `the item's text box is ${Math.round(phone.width)} px wide at ${PHONE.width} px (it was 18)`);
     assert.ok(phone.labelAbove, 'its label sits above it');
     await assertFits(page, 'new-instance-list');
+    // Pressing "+ Add" again, the focus still in the empty item: its "Required" waits for the click
+    // (shown on mousedown, it pushed the button down under the pointer and the click missed).
+    await page.getByRole('button', { name: /Add item/ }).click({ delay: 150, position: { x: 12, y: 4 } });
+    await until(async () => (await page.locator('athanor-config-form input[id*="items"]').count()) === 2, 'a second item');
+    await page.locator('athanor-config-form').getByText('Required').first().waitFor();
     await page.setViewportSize({ width: 1280, height: 900 });
     const desktop = await widthOfItem();
     assert.not.ok(desktop.labelAbove, 'at 1280 px the label sits beside it');

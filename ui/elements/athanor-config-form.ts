@@ -206,11 +206,23 @@ export class AthanorConfigForm extends LitElement implements FieldHost {
     this.#changed();
   }
 
-  touch(path: FieldPath): void {
+  /**
+   * Marks a field left (its errors show from then on). Left for a button being pressed (focus
+   * moves to it on mousedown), the errors wait for that click: shown at once, they pushed the
+   * button down under the pointer and the click missed it ("+ Add" pressed twice added one).
+   */
+  touch(path: FieldPath, event?: FocusEvent): void {
     const key = pathText(path);
     if (this.#touched.has(key)) return;
-    this.#touched.add(key);
-    this.requestUpdate();
+    const mark = () => {
+      if (this.#touched.has(key)) return;
+      this.#touched.add(key);
+      this.requestUpdate();
+    };
+    const button = event?.relatedTarget;
+    if (!(button instanceof HTMLButtonElement)) return mark();
+    button.addEventListener('click', () => setTimeout(mark), { once: true });
+    setTimeout(mark, 1000); // a press that never became a click
   }
 
   listAction(path: FieldPath, action: ListAction, index: number): void {

@@ -32,7 +32,7 @@ export interface FieldHost {
   /** The messages to show beside the field at `path` (already filtered to what is shown). */
   errorsAt(path: FieldPath): string[];
   edit(path: FieldPath, next: unknown): void;
-  touch(path: FieldPath): void;
+  touch(path: FieldPath, event?: FocusEvent): void;
   listAction(path: FieldPath, action: ListAction, index: number): void;
   /** Each path rendered, so errors that match none are listed apart. */
   rendered(path: FieldPath): void;
@@ -143,7 +143,7 @@ function renderField(host: FieldHost, label: string, schema: PropertySchema, pat
     describedBy: describedBy(id, !!text, errors.length > 0),
   };
   const labelEl = html`<label for=${id}>${userText(label)}${required ? html`<span class="required" aria-hidden="true"> *</span>` : nothing}</label>`;
-  const touch = () => host.touch(path);
+  const touch = (event: FocusEvent) => host.touch(path, event);
   if (kind === 'boolean') {
     return html`<div class="field checkbox">
       <input type="checkbox" id=${id} .checked=${live(value === true)} aria-invalid=${common.invalid}
