@@ -226,6 +226,10 @@ test('1280 px wide: every column reachable from the table’s own box, a filtere
       await page.waitForTimeout(100);
     }
     assert.ok(await inBox('metrics.loss'), 'the last metric in view');
+    // The select boxes stay in view, to pick runs by the metrics now shown.
+    const check = await table(page).locator('.tr.run input[type="checkbox"]').first().boundingBox();
+    const outer = await box.boundingBox();
+    assert.ok(check && outer && check.x >= outer.x - 1, `the first row's select box at x ${check?.x}, its box from ${outer?.x}`);
     assert.ok(await inBox('metrics.accuracy'));
     assert.match((await bar.textContent())!, /columns? to the left/);
     assert.not.match((await bar.textContent())!, /to the right/);

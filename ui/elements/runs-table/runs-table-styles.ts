@@ -123,11 +123,27 @@ export const runsTableStyles = css`
   .tr.run.selected {
     background: color-mix(in srgb, var(--ath-accent) 8%, var(--ath-bg));
   }
+  /* The select boxes stay in view as the table scrolls sideways: runs are picked to compare by
+     their metrics, which sit to the right. */
   .check {
     display: flex;
     align-items: center;
     justify-content: center;
     padding: 0;
+    position: sticky;
+    left: 0;
+    z-index: 1;
+    align-self: stretch;
+    background: var(--ath-bg);
+  }
+  .head .check {
+    background: var(--ath-bg-subtle);
+  }
+  .tr.run:hover .check {
+    background: var(--ath-bg-subtle);
+  }
+  .tr.run.selected .check {
+    background: color-mix(in srgb, var(--ath-accent) 8%, var(--ath-bg));
   }
   .check input {
     margin: 0;
