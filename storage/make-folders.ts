@@ -1,8 +1,8 @@
 /**
  * `mkdir -p` that fails where it cannot create a folder. Node's own (`mkdir(dir, { recursive:
- * true })`, Node 20–24) spins forever at full CPU on a path whose parent exists but refuses
- * children with ENOENT (`/proc/x`): `athanor dev --db pglite:/proc/x` hung silently for
- * minutes. Here each missing folder is made in turn, from the first that exists, and the
+ * true })`, seen on Node 20.20) spins forever at full CPU on a path whose parent exists but
+ * refuses children with ENOENT (`/proc/x`): `athanor dev --db pglite:/proc/x` hung silently
+ * for minutes. Here each missing folder is made in turn, from the first that exists, and the
  * first refusal is thrown.
  */
 import { existsSync } from 'node:fs';
