@@ -36,12 +36,7 @@ export interface CheckedWorkbenchOptions<T> {
 /** Checks the request, then opens the workbench over what is already loaded and opened. */
 export async function openCheckedWorkbench<T>(options: CheckedWorkbenchOptions<T>): Promise<{ workbench: Workbench; checked: T }> {
   const { database, experimentsDir, dispatcher } = options;
-  try {
-    parseDatabaseSpec(database); // a spec that names no database is bad input, found first
-  } catch (error) {
-    await dispatcher?.stop(); // its warm host would keep the command from exiting
-    throw error;
-  }
+  parseDatabaseSpec(database); // a spec that names no database is bad input, found first (`athanor run` reads it before its host starts)
   const registry = createExperimentRegistry({ experimentsDir, watch: false, cache: true, loadFirst: options.loadFirst });
   const storage = opensWithoutWriting(database) ? openDatabase(database) : undefined;
   storage?.catch(() => {}); // awaited by the workbench, or closed below

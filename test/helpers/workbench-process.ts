@@ -92,6 +92,11 @@ export function childPids(pid: number): number[] {
   }
 }
 
+/** Every process under `pid`, children first. */
+export function descendants(pid: number): number[] {
+  return childPids(pid).flatMap((child) => [child, ...descendants(child)]);
+}
+
 /** Whether a process is alive (signal 0 checks without sending anything). */
 export function isAlive(pid: number): boolean {
   try {

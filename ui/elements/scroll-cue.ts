@@ -16,7 +16,7 @@ export interface ScrollCueHost extends ReactiveControllerHost {
 const SLACK = 1;
 
 /** The edges of `box` past which content is out of view, as `data-more` lists them. */
-export function hiddenSides(box: Pick<HTMLElement, 'scrollLeft' | 'scrollTop' | 'scrollWidth' | 'scrollHeight' | 'clientWidth' | 'clientHeight'>): string {
+function hiddenSides(box: Pick<HTMLElement, 'scrollLeft' | 'scrollTop' | 'scrollWidth' | 'scrollHeight' | 'clientWidth' | 'clientHeight'>): string {
   const sides = [
     box.scrollWidth - box.clientWidth - box.scrollLeft > SLACK && 'right',
     box.scrollHeight - box.clientHeight - box.scrollTop > SLACK && 'below',

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { athanorBin } from '../../helpers/athanor-command.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
-import { childPids, isAlive, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
+import { childPids, descendants, isAlive, startWorkbenchProcess, type WorkbenchProcess } from '../../helpers/workbench-process.ts';
 import { until } from '../../helpers/until.ts';
 
 const lifecycle = suite('athanor dev as a process: shutdown and crash recovery');
@@ -100,11 +100,6 @@ lifecycle('a bad --allow-origin is bad input: exit 2 naming it, nothing started'
   assert.is(result.status, 2, result.stderr);
   assert.match(result.stderr, '--allow-origin must be an origin such as https://dash.example.com, got "dash.example.com"');
 });
-
-/** Every process under `pid`, children first. */
-function descendants(pid: number): number[] {
-  return childPids(pid).flatMap((child) => [child, ...descendants(child)]);
-}
 
 /** `athanor dev` started the way `command` starts it, in its own process group; resolves once it serves. */
 async function startUnder(command: string, commandArgs: string[], env: NodeJS.ProcessEnv) {
