@@ -120,16 +120,23 @@ security('token comparison does not depend on where the first difference is', ()
     for (let i = 0; i < 2_000; i++) tokensEqual(given, expected);
     return Number(process.hrtime.bigint() - started);
   };
-  const early: number[] = [];
-  const late: number[] = [];
   // Interleaved rounds, compared by their fastest: load only ever adds time, so the
-  // minimum of many rounds is each side's own cost (a median still caught load bursts in CI).
-  for (let round = 0; round < 40; round++) {
-    early.push(time('b' + 'a'.repeat(63)));
-    late.push(time('a'.repeat(63) + 'b'));
-  }
-  const [e, l] = [Math.min(...early), Math.min(...late)];
-  assert.ok(Math.max(e, l) / Math.min(e, l) < 2, `${e} vs ${l}`);
+  // minimum of many rounds is each side's own cost. A whole attempt can still sit in a
+  // load burst (CI ran 3 suites on 2 cores and saw one side 4 × slower throughout), so
+  // it is tried again: a comparison that leaks where the difference is fails every time.
+  const attempt = () => {
+    const early: number[] = [];
+    const late: number[] = [];
+    for (let round = 0; round < 40; round++) {
+      early.push(time('b' + 'a'.repeat(63)));
+      late.push(time('a'.repeat(63) + 'b'));
+    }
+    const [e, l] = [Math.min(...early), Math.min(...late)];
+    return { ratio: Math.max(e, l) / Math.min(e, l), e, l };
+  };
+  const attempts = [attempt()];
+  while (attempts.at(-1)!.ratio >= 2 && attempts.length < 5) attempts.push(attempt());
+  assert.ok(attempts.at(-1)!.ratio < 2, attempts.map(({ e, l }) => `${e} vs ${l}`).join('; '));
   assert.ok(!tokensEqual('short', expected));
   assert.ok(tokensEqual(expected, expected));
 });
