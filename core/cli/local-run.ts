@@ -7,31 +7,14 @@
  */
 import { awaitRetry, retryLine } from './run-attempts.ts';
 import path from 'node:path';
-import type { ExperimentEntry } from '../../plugins/experiment-registry.ts';
-import type { JSONSchema } from '../experiment/index.ts';
 import { shouldRetry, type Run } from '../records.ts';
 import type { LocalDispatcher } from '../supervisor/local-dispatcher.ts';
 import type { Workbench } from '../workbench.ts';
 import { openCheckedWorkbench } from './checked-workbench.ts';
 import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from './run-report.ts';
 import { runHostPreloader } from './run-preload.ts';
-import { checkExperiment, cliInstanceName, configurationFrom, refuseSetsOnExisting, RUN_USAGE, type RunRequest } from './run-input.ts';
+import { checkRequest, cliInstanceName, configurationFrom, refuseSetsOnExisting, type CheckedRequest, type RunRequest } from './run-input.ts';
 import { parseSetOptions } from './set-options.ts';
-
-/** What is checked before anything is written: the experiment, and a new instance's configuration. */
-interface CheckedRequest {
-  entry: ExperimentEntry & { schema: JSONSchema };
-  /** The validated configuration of the instance to create; undefined when `--instance` may name one that exists. */
-  configuration: Record<string, unknown> | undefined;
-}
-
-function checkRequest(entries: readonly ExperimentEntry[], request: RunRequest): CheckedRequest {
-  const entry = checkExperiment(entries, request.experiment, RUN_USAGE);
-  // An existing instance keeps its snapshot (and refuses --set): that is for the database to tell.
-  const configuration =
-    request.instance === undefined ? configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name) : undefined;
-  return { entry, configuration };
-}
 
 /** Finds or creates the instance to run, before anything is written for bad input. */
 async function prepareInstance(workbench: Workbench, request: RunRequest, { entry, configuration }: CheckedRequest) {

@@ -6,8 +6,12 @@
 import { ConfigValidationError, validateConfig, type JSONSchema } from '../experiment/index.ts';
 import { didYouMean } from '../experiment/closest-name.ts';
 import { InputError } from '../errors.ts';
+import type { ExperimentEntry } from '../../plugins/experiment-registry.ts';
+import { parseSetOptions } from './set-options.ts';
 
-export { RUN_USAGE } from './usage.ts';
+import { RUN_USAGE } from './usage.ts';
+
+export { RUN_USAGE };
 
 /** What `athanor run` was asked. */
 export interface RunRequest {
@@ -57,3 +61,18 @@ export function refuseSetsOnExisting(instanceName: string, sets: readonly string
 
 /** The name of an instance the CLI creates when no `--instance` is given. */
 export const cliInstanceName = () => `cli ${new Date().toISOString()}`;
+
+/** What is checked before anything is written: the experiment, and a new instance's configuration. */
+export interface CheckedRequest {
+  entry: ExperimentEntry & { schema: JSONSchema };
+  /** The validated configuration of the instance to create; undefined when `--instance` may name one that exists. */
+  configuration: Record<string, unknown> | undefined;
+}
+
+export function checkRequest(entries: readonly ExperimentEntry[], request: RunRequest): CheckedRequest {
+  const entry = checkExperiment(entries, request.experiment, RUN_USAGE);
+  // An existing instance keeps its snapshot (and refuses --set): that is for the database to tell.
+  const configuration =
+    request.instance === undefined ? configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name) : undefined;
+  return { entry, configuration };
+}

@@ -41,7 +41,7 @@ export interface RunServerOptions {
   run: Run;
   /** Reads the instance and the experiment's code; a run whose instance is gone fails to prepare. */
   prepare(): Promise<PreparedRun>;
-  /** The workbench's experiments service, or the test harness's memory (core/testing/harness-store.ts). */
+  /** The workbench's experiments service, or a memory run's store (memory-run.ts). */
   service: RunStorage;
   bus: EventBus;
   dispatcher: RunDispatcher;

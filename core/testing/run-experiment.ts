@@ -2,7 +2,7 @@
  * `runExperiment`: one run of an experiment, in a test. The configuration is validated and
  * the run executed, limited, timed out and cancelled by the workbench's own code (its
  * validator, its run server and dispatchers, as in `athanor dev`); what the run records is
- * kept in memory (harness-store.ts), not in a database, so a test pays for its experiment
+ * kept in memory (core/supervisor/memory-run.ts), not in a database, so a test pays for its experiment
  * and little else.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,14 +10,10 @@ import { InputError } from '../errors.ts';
 import { createEventBus } from '../events/event-bus.ts';
 import { ConfigValidationError, validateConfig, type ConfigOf } from '../experiment/index.ts';
 import type { Instance, LogEntry, Run, RunEnvironment, RunProgress, RunStatus } from '../records.ts';
-import { LiveBudget } from '../supervisor/live-budget.ts';
 import { createLocalDispatcher } from '../supervisor/local-dispatcher.ts';
-import { defaultRunMemoryMb } from '../supervisor/memory-limit.ts';
+import { createMemoryRunStore, memoryRunServer, newMemoryRun, prepareFromRegistry } from '../supervisor/memory-run.ts';
 import type { RunDispatcher, RunProcessHandlers } from '../supervisor/run-dispatcher.ts';
 import { readRunEnvironment } from '../supervisor/run-environment.ts';
-import { RunServer } from '../supervisor/run-server.ts';
-import { StoreSlots } from '../supervisor/store-slots.ts';
-import { createHarnessStore } from './harness-store.ts';
 import { createInProcessDispatcher } from './in-process-dispatcher.ts';
 import { checkSource, createModuleRegistry, isFileSource, type ExperimentSource } from './module-registry.ts';
 import { checkRunOptions, type RunExperimentOptions } from './run-options.ts';
@@ -106,55 +102,16 @@ export async function runExperiment<S extends ExperimentSource>(
     createdAt: now,
     updatedAt: now,
   };
-  const store = createHarnessStore({
-    id: randomUUID(),
-    instanceId: instance.id,
-    status: 'pending',
-    error: null,
-    progress: null,
-    codeHash: null,
-    configuration: null,
-    configurationInferred: false,
-    environment: null,
-    rerunOf: null,
-    codeSnapshot: null,
-    options: timeout === undefined ? {} : { timeoutMs: timeout },
-    logCount: 0,
-    resultCount: 0,
-    createdAt: now,
-    startedAt: null,
-    completedAt: null,
-    instanceVersion: 1,
-    agent: null,
-    worker: null,
-    // The harness runs one attempt: retries are the workbench's (a test sees each failure).
-    attempt: 1,
-    retries: 0,
-    retryOf: null,
-  });
+  // The harness runs one attempt: retries are the workbench's (a test sees each failure).
+  const store = createMemoryRunStore(newMemoryRun({ instanceId: instance.id, options: timeout === undefined ? {} : { timeoutMs: timeout } }));
   let onProgress: (progress: RunProgress) => void = () => {};
   const dispatcher = inProcess ? createInProcessDispatcher({ load: () => registry.module() }) : sharedChildDispatcher();
-  const server = new RunServer({
-    run: store.run,
-    prepare: async () => {
-      const { file, codeHash, snapshot, root } = await registry.resolveForRun(name);
-      return {
-        instance,
-        configuration: checked.value,
-        experiment: { name, file: registry.get(name)!.file, absoluteFile: file, codeHash },
-        environment: () => environmentOf(root ?? process.cwd(), snapshot?.files.map((f) => f.path) ?? [], snapshot?.hash),
-      };
-    },
-    service: store,
+  const server = memoryRunServer({
+    store,
+    prepare: prepareFromRegistry(registry, instance, checked.value, environmentOf),
     bus: createEventBus(),
     dispatcher: watchProgress(dispatcher, (progress) => onProgress(progress)),
     owner: 'athanor/testing',
-    graceMs: 5000,
-    killAfterMs: 2000,
-    maxEntryBytes: 1024 * 1024,
-    memoryMb: defaultRunMemoryMb(1),
-    storeSlots: new StoreSlots(1),
-    liveBudget: new LiveBudget(10_000),
   });
   const cancel = (why: string) => server.cancel(`cancelled by runExperiment's cancelAfter: ${why}`);
   let timer: NodeJS.Timeout | undefined;

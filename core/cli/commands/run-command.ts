@@ -17,7 +17,6 @@ import { parseCommandArgs } from '../cli-args.ts';
 import type { RunCommandIO } from '../run-report.ts';
 import type { RunRequest } from '../run-input.ts';
 import { RUN_USAGE } from '../usage.ts';
-import { findHoldingWorkbench } from '../workbench-handoff.ts';
 
 export type { RunCommandIO } from '../run-report.ts';
 export { RUN_USAGE } from '../usage.ts';
@@ -35,16 +34,18 @@ export async function runCommand(args: string[], io: RunCommandIO): Promise<numb
   if (positionals.length > 1) throw new InputError(`one experiment at a time, got ${positionals.join(', ')}`);
   const request: RunRequest = { experiment: positionals[0], sets: values.set as string[], instance: values.instance, json: values.json as boolean };
   const database = resolveDatabaseSpec(values.db);
-  parseDatabaseSpec(database); // bad input, before a host starts
-  const holder = await findHoldingWorkbench(database, values.experiments);
+  const { kind } = parseDatabaseSpec(database); // bad input, before a host starts
+  // Only a PGlite folder is held by a workbench (its lock names it); the handoff's HTTP client is ~50 ms to load.
+  const holder = kind === 'pglite' ? await (await import('../workbench-handoff.ts')).findHoldingWorkbench(database, values.experiments) : undefined;
   if (holder) return (await import('../remote-run.ts')).runInWorkbench(holder, request, io);
   // The run's host starts now, before the command loads the rest (~0.2 s of modules): the
   // host loading tsx and the experiment is the longest wait of a short run.
   const dispatcher = createLocalDispatcher({ rewarm: false });
   dispatcher.warmUp();
-  const { runHere } = await import('../local-run.ts').catch(async (error: unknown) => {
+  // A memory database ends with the command: the run's record stays in memory (memory-run.ts).
+  const here = await (kind === 'memory' ? import('../memory-run.ts') : import('../local-run.ts')).catch(async (error: unknown) => {
     await dispatcher.stop(); // a host left waiting would keep the command from exiting
     throw error;
   });
-  return runHere(dispatcher, database, values.experiments, request, io);
+  return 'runInMemory' in here ? here.runInMemory(dispatcher, values.experiments, request, io) : here.runHere(dispatcher, database, values.experiments, request, io);
 }
