@@ -80,7 +80,13 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     await page.goto('/source/my_experiment');
     await page.locator('athanor-source-pane .cm-content').first().waitFor();
     await assertFits(page, 'source');
-  });
+
+    // The definition's field names stay whole (the table let latency_ms break after "laten").
+    await page.goto('/source/prompt_eval');
+    const name = page.locator('athanor-experiment-summary .fields td.name code bdi').filter({ hasText: 'latency_ms' });
+    await name.waitFor();
+    assert.is(await name.evaluate((el) => el.getClientRects().length), 1, 'latency_ms on one line');
+  }, { fixtures: ['experiments/prompt_eval.ts'] });
 });
 
 test('a form 390 px wide: labels above their controls, so a list item’s text box is usable; 1280 px keeps them beside', async () => {

@@ -44,6 +44,12 @@ view('a run started from the API completes on its page, with its logs and result
     // A row's metadata and a result's JSON expand in place.
     await page.getByRole('button', { name: 'Collapse value' }).first().click();
     await page.getByRole('button', { name: 'Expand value' }).first().waitFor();
+    // Opened once it has ended: its few log lines in a box their size, not 420 px of empty grey.
+    await page.reload();
+    await logLines(page).filter({ hasText: 'Running iteration 5' }).waitFor();
+    const lines = await logLines(page).count();
+    const logBox = (await page.locator('athanor-log-view .scroller').boundingBox())!;
+    assert.ok(logBox.height <= lines * 20 + 2 && logBox.height >= 60, `a log box of ${logBox.height} px for ${lines} lines`);
   });
 });
 
@@ -147,6 +153,7 @@ view('a run with many logs scrolls with a bounded DOM; the level filter and jump
     assert.not.ok(await page.getByRole('button', { name: /Jump to latest/ }).isVisible(), 'no "Jump to latest" at the end');
     assert.not.match(await page.locator('athanor-log-view .toolbar').textContent() ?? '', 'paused');
     const scroller = page.locator('athanor-log-view .scroller');
+    assert.is(Math.round((await scroller.boundingBox())!.height), 420, 'a long log keeps the full height');
     let maxRows = 0;
     for (const fraction of [0.1, 0.35, 0.5, 0.8, 1]) {
       await scroller.evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), fraction);

@@ -81,6 +81,11 @@ export class AthanorExperimentSummary extends LitElement {
         padding: 3px 6px;
         font-size: var(--ath-small);
       }
+      /* A field's name breaks only where it would overflow (as the results panel's keys): the
+         theme's 'anywhere' on user text let the column shrink until learning_rate broke mid-word. */
+      .fields td.name bdi {
+        overflow-wrap: break-word;
+      }
     `,
   ];
 
@@ -104,7 +109,7 @@ export class AthanorExperimentSummary extends LitElement {
       <tbody>
         ${properties.map(
           ([name, field]) => html`<tr>
-            <td><code>${userText(name)}</code>${field.title && field.title !== name ? html` <span class="muted">${userText(field.title)}</span>` : nothing}</td>
+            <td class="name"><code>${userText(name)}</code>${field.title && field.title !== name ? html` <span class="muted">${userText(field.title)}</span>` : nothing}</td>
             <td>${userText(describeField(field))}</td>
             <td><code>${field.default === undefined ? '—' : userText(previewValue(field.default, 40))}</code></td>
           </tr>`,

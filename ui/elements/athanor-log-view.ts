@@ -48,6 +48,8 @@ export class AthanorLogView extends LitElement {
 
   #client: ApiClient = apiClient('');
   #run: Run | undefined;
+  /** Whether the run had ended when its log was opened (see #fitted). */
+  #endedWhenOpened = false;
   #error: string | undefined;
   #window = this.#newWindow();
   #follow = new FollowState(false);
@@ -184,6 +186,7 @@ export class AthanorLogView extends LitElement {
     this.#run = run;
     this.#error = undefined;
     if (fresh) {
+      this.#endedWhenOpened = run.status !== 'running' && run.status !== 'pending';
       this.#window = this.#newWindow();
       this.#window.setLevels(this.#levels.size === ALL_LEVELS.length ? undefined : [...this.#levels]);
       // Every log opens at its end, the newest entries (a finished run's outcome) in view.
@@ -306,6 +309,17 @@ export class AthanorLogView extends LitElement {
     return this.#run !== undefined && this.#run.status !== 'running' && this.#run.status !== 'pending';
   }
 
+  /**
+   * A finished run's few lines get a box their size, not the whole log height of empty grey
+   * (three rows at least, for the "No log entries" line). A run watched live keeps the full
+   * height, also once it ends: the page does not shift as lines arrive or as the run stops
+   * (what is below, a chart under the pointer, stays where it was).
+   */
+  #fitted(): string {
+    if (!this.#endedWhenOpened || !this.#ended()) return '';
+    return `height: min(var(--athanor-log-height, 420px), ${Math.max(this.#window.rowCount, 3) * LOG_ROW_HEIGHT + 2}px)`;
+  }
+
   #toolbar() {
     const count = this.#window.rowCount;
     const what = this.#window.filtered ? (this.#window.exact ? `${count.toLocaleString()} matching` : `${count.toLocaleString()}+ matching`) : `${count.toLocaleString()} ${count === 1 ? 'entry' : 'entries'}`;
@@ -338,7 +352,7 @@ export class AthanorLogView extends LitElement {
     const empty = this.#window.rowCount === 0;
     return html`${this.#toolbar()}
       ${this.#error ? html`<p class="error-text" role="alert">${userText(this.#error)}</p>` : nothing}
-      <div class="scroller" tabindex="0" role="region" aria-label="Log entries" @scroll=${this.#onScroll} @keydown=${this.#onKey}>
+      <div class="scroller" style=${this.#fitted()} tabindex="0" role="region" aria-label="Log entries" @scroll=${this.#onScroll} @keydown=${this.#onKey}>
         <div class="spacer-rows" style="height: ${spacerHeight(this.#geometry())}px"></div>
         <div class="rows" style="transform: translateY(${offset - (first - anchor) * LOG_ROW_HEIGHT}px)">${lines}</div>
         ${empty
