@@ -82,11 +82,18 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     await assertFits(page, 'source');
 
     // The definition's field names stay whole (the table let latency_ms break after "laten").
-    await page.goto('/source/prompt_eval');
-    const name = page.locator('athanor-experiment-summary .fields td.name code bdi').filter({ hasText: 'latency_ms' });
-    await name.waitFor();
-    assert.is(await name.evaluate((el) => el.getClientRects().length), 1, 'latency_ms on one line');
-  }, { fixtures: ['experiments/prompt_eval.ts'] });
+    // The definition's field names stay whole, on a phone and beside the editor at 1280 px (both
+    // broke warmup_learning_rate mid-word), and the page still does not scroll sideways.
+    await page.goto('/source/long_names_fixture');
+    const names = page.locator('athanor-experiment-summary .fields td.name code bdi');
+    await names.first().waitFor();
+    const lines = () => names.evaluateAll((els) => els.map((el) => `${el.textContent} ${el.getClientRects().length}`));
+    const whole = ['warmup_learning_rate 1', 'evaluation_batch_size 1', 'tokenizer_name 1'];
+    assert.equal(await lines(), whole, 'each name on one line at 390 px');
+    await assertFits(page, 'source-long-names');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await until(async () => JSON.stringify(await lines()) === JSON.stringify(whole), 'each name on one line at 1280 px');
+  }, { fixtures: ['test/fixtures/ui/long_names_fixture.ts'] });
 });
 
 test('a form 390 px wide: labels above their controls, so a list item’s text box is usable; 1280 px keeps them beside', async () => {
