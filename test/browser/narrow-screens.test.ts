@@ -91,6 +91,29 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     const whole = ['warmup_learning_rate 1', 'evaluation_batch_size 1', 'tokenizer_name 1'];
     assert.equal(await lines(), whole, 'each name on one line at 390 px');
     await assertFits(page, 'source-long-names');
+    // The editor's long lines wrap at their own indentation, not at the left edge.
+    // (No named functions inside evaluate: tsx's compiled names are not defined in the page.)
+    const wrapped = await page.locator('athanor-code-editor .cm-line').filter({ hasText: 'warmup_learning_rate' }).evaluate((line) => {
+      // The left edge of each character's box, row by row, from the line's first non-space.
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      const rows = new Map<number, number>();
+      let start: number | undefined;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let offset = 0; offset < node.textContent!.length; offset++) {
+          if (start === undefined && /\s/.test(node.textContent![offset]!)) continue;
+          const range = document.createRange();
+          range.setStart(node, offset);
+          range.setEnd(node, offset + 1);
+          const box = range.getBoundingClientRect();
+          start ??= box.left;
+          const top = Math.round(box.top);
+          rows.set(top, Math.min(rows.get(top) ?? Infinity, box.left));
+        }
+      }
+      return { start: start!, rows: [...rows.values()] };
+    });
+    assert.ok(wrapped.rows.length >= 2, 'the line wraps at 390 px');
+    for (const left of wrapped.rows.slice(1)) assert.ok(left >= wrapped.start - 1, `a wrapped row starts at x ${Math.round(left)}, left of its line's indentation (x ${Math.round(wrapped.start)})`);
     await page.setViewportSize({ width: 1280, height: 900 });
     await until(async () => JSON.stringify(await lines()) === JSON.stringify(whole), 'each name on one line at 1280 px');
   }, { fixtures: ['test/fixtures/ui/long_names_fixture.ts'] });

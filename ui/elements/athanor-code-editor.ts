@@ -17,6 +17,7 @@ import { Decoration, EditorView, keymap, type DecorationSet } from '@codemirror/
 import { indentWithTab } from '@codemirror/commands';
 import { setDiagnostics, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { editorTheme, lightHighlight, darkHighlight } from './code-editor-theme.ts';
+import { hangingIndent } from './hanging-indent.ts';
 import { theme } from '../styles/theme.ts';
 
 /** A problem to show in the editor: a 1-based line (and column), and its message. */
@@ -228,8 +229,9 @@ export class AthanorCodeEditor extends LitElement {
           basicSetup,
           keymap.of([indentWithTab]),
           javascript({ typescript: true }),
-          // The pane is ~620 px at 1280: long lines wrap rather than scroll a line's start out of view.
+          // The pane is ~620 px at 1280: long lines wrap rather than scroll a line's start out of view, each at its own indentation.
           EditorView.lineWrapping,
+          hangingIndent,
           lintGutter(),
           errorLines,
           editorTheme,
