@@ -42,7 +42,7 @@ export interface WorkbenchOptions {
   /** Watch the experiments folder and hot-reload (default true). */
   watch?: boolean;
   supervisor?: Partial<
-    Pick<RunSupervisorOptions, 'keepCode' | 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'heartbeatMs' | 'staleAfterMs' | 'memoryMb' | 'databaseOutageMs'>
+    Pick<RunSupervisorOptions, 'keepCode' | 'concurrency' | 'graceMs' | 'killAfterMs' | 'maxEntryBytes' | 'heartbeatMs' | 'staleAfterMs' | 'memoryMb' | 'databaseOutageMs' | 'liveLogsPerSecond'>
   >;
   /** Tunes the default run dispatcher (child processes on this machine). */
   dispatcher?: LocalDispatcherOptions;

@@ -49,7 +49,16 @@ export async function openCheckedWorkbench<T>(options: CheckedWorkbenchOptions<T
     throw error;
   }
   const workbench = await openingDatabase(database, () =>
-    createWorkbench({ experimentsDir, database, watch: false, registry, runDispatcher: dispatcher, storage: storage ?? openDatabase(database) }),
+    createWorkbench({
+      experimentsDir,
+      database,
+      watch: false,
+      registry,
+      runDispatcher: dispatcher,
+      storage: storage ?? openDatabase(database),
+      // Its runs are followed in a terminal, which prints every log line (a workbench's tabs get 10,000 a second).
+      supervisor: { liveLogsPerSecond: Infinity },
+    }),
   );
   return { workbench, checked };
 }

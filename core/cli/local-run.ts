@@ -13,8 +13,7 @@ import type { Workbench } from '../workbench.ts';
 import { openCheckedWorkbench } from './checked-workbench.ts';
 import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from './run-report.ts';
 import { runHostPreloader } from './run-preload.ts';
-import { checkRequest, cliInstanceName, configurationFrom, refuseSetsOnExisting, type CheckedRequest, type RunRequest } from './run-input.ts';
-import { parseSetOptions } from './set-options.ts';
+import { checkRequest, cliInstanceName, newInstanceConfiguration, refuseSetsOnExisting, type CheckedRequest, type RunRequest } from './run-input.ts';
 
 /** Finds or creates the instance to run, before anything is written for bad input. */
 async function prepareInstance(workbench: Workbench, request: RunRequest, { entry, configuration }: CheckedRequest) {
@@ -29,7 +28,7 @@ async function prepareInstance(workbench: Workbench, request: RunRequest, { entr
   return experiments.createInstance({
     experiment: entry.name,
     name: request.instance ?? cliInstanceName(),
-    configuration: configuration ?? configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name),
+    configuration: configuration ?? newInstanceConfiguration(entry, request),
   });
 }
 

@@ -15,18 +15,22 @@ import { shouldRetry, type Instance, type Run } from '../records.ts';
 import type { LocalDispatcher } from '../supervisor/local-dispatcher.ts';
 import { createMemoryRunStore, memoryRunServer, newMemoryRun, prepareFromRegistry, type MemoryRunStore } from '../supervisor/memory-run.ts';
 import { retryLine } from './run-attempts.ts';
-import { checkRequest, cliInstanceName, type CheckedRequest, type RunRequest } from './run-input.ts';
+import { checkRequest, cliInstanceName, newInstanceConfiguration, type CheckedRequest, type RunRequest } from './run-input.ts';
 import { runHostPreloader } from './run-preload.ts';
 import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from './run-report.ts';
 
+/** What a memory run's instance is made of: its experiment and its validated configuration. */
+type NewInstance = Pick<CheckedRequest, 'entry'> & { configuration: Record<string, unknown> };
+
 /** Checks the request against the experiments (cached definitions, or the run's host loading its own); bad input stops the host. */
-async function checked(dispatcher: LocalDispatcher, experimentsDir: string, request: RunRequest): Promise<{ registry: ExperimentRegistry; checked: CheckedRequest }> {
+async function checked(dispatcher: LocalDispatcher, experimentsDir: string, request: RunRequest): Promise<{ registry: ExperimentRegistry; checked: NewInstance }> {
   const preloader = runHostPreloader(dispatcher, request.experiment);
   const registry = createExperimentRegistry({ experimentsDir, watch: false, cache: true, loadFirst: preloader.loadFirst });
   try {
     await registry.start();
+    const checkedRequest = checkRequest(registry.list(), request);
     // No instance exists in a memory database: `--instance NAME` names a new one.
-    const result = checkRequest(registry.list(), { ...request, instance: undefined });
+    const result: NewInstance = { entry: checkedRequest.entry, configuration: checkedRequest.configuration ?? newInstanceConfiguration(checkedRequest.entry, request) };
     // The warm host runs the experiment only if the module it loaded is this one.
     if (preloader.file() !== path.join(path.resolve(experimentsDir), result.entry.file)) dispatcher.dropPreloaded();
     return { registry, checked: result };
@@ -37,11 +41,11 @@ async function checked(dispatcher: LocalDispatcher, experimentsDir: string, requ
 }
 
 /** The instance the run belongs to: new, as every instance of a memory database is. */
-function newInstance(request: RunRequest, { entry, configuration }: CheckedRequest & { configuration: Record<string, unknown> }): Instance {
+function newInstance(request: RunRequest, { entry, configuration }: NewInstance): Instance {
   const now = new Date().toISOString();
   return {
     id: randomUUID(),
-    name: request.instance ?? cliInstanceName(),
+    name: request.instance?.trim() ?? cliInstanceName(),
     description: null,
     experiment: entry.name,
     configuration,
@@ -56,7 +60,7 @@ function newInstance(request: RunRequest, { entry, configuration }: CheckedReque
 /** Runs `request` with its record in memory, on `dispatcher`'s warm host; returns the exit code. */
 export async function runInMemory(dispatcher: LocalDispatcher, experimentsDir: string, request: RunRequest, io: RunCommandIO): Promise<number> {
   const { registry, checked: check } = await checked(dispatcher, experimentsDir, request);
-  const instance = newInstance(request, { ...check, configuration: check.configuration! });
+  const instance = newInstance(request, check);
   const definition = registry.definition(instance.experiment);
   const retries = definition && !(definition instanceof Error) ? (definition.retries ?? 0) : 0;
   const bus = createEventBus();
@@ -76,6 +80,7 @@ export async function runInMemory(dispatcher: LocalDispatcher, experimentsDir: s
       dispatcher,
       owner: `athanor run (process ${process.pid})`,
       prepare: prepareFromRegistry(registry, instance, instance.configuration),
+      liveLogsPerSecond: Infinity, // the terminal prints every line
     });
     void started.start();
     return started;

@@ -6,6 +6,7 @@
 import { ConfigValidationError, validateConfig, type JSONSchema } from '../experiment/index.ts';
 import { didYouMean } from '../experiment/closest-name.ts';
 import { InputError } from '../errors.ts';
+import { checkName } from '../experiments/instance-name.ts';
 import type { ExperimentEntry } from '../../plugins/experiment-registry.ts';
 import { parseSetOptions } from './set-options.ts';
 
@@ -70,9 +71,14 @@ export interface CheckedRequest {
 }
 
 export function checkRequest(entries: readonly ExperimentEntry[], request: RunRequest): CheckedRequest {
+  if (request.instance !== undefined) checkName(request.instance, '--instance');
   const entry = checkExperiment(entries, request.experiment, RUN_USAGE);
   // An existing instance keeps its snapshot (and refuses --set): that is for the database to tell.
-  const configuration =
-    request.instance === undefined ? configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name) : undefined;
+  const configuration = request.instance === undefined ? newInstanceConfiguration(entry, request) : undefined;
   return { entry, configuration };
+}
+
+/** The validated configuration (defaults applied) of a new instance of `entry` with the request's `--set` pairs. */
+export function newInstanceConfiguration(entry: RunnableEntry & { schema: JSONSchema }, request: Pick<RunRequest, 'sets'>): Record<string, unknown> {
+  return configurationFrom(entry.schema, parseSetOptions(request.sets, entry.schema), entry.name);
 }

@@ -13,6 +13,9 @@ import { queryInstances } from './instance-list.ts';
 import { recordVersion } from './instance-versions.ts';
 import { toInstance } from './row-mappers.ts';
 import { checkId, definitionOf, type ServiceContext } from './service-context.ts';
+import { checkName } from './instance-name.ts';
+
+export { checkName } from './instance-name.ts';
 
 export interface NewInstance {
   experiment: string;
@@ -38,13 +41,6 @@ export interface CloneOptions {
 /** Whether two JSON values read the same once stored (key order aside; -0 is stored as 0). */
 const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 
-/** A name for an instance, trimmed; an InputError for one that is empty or too long. */
-export function checkName(name: unknown): string {
-  if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
-    throw new InputError(`name must be a non-empty string of at most 200 characters, got ${JSON.stringify(name)}`);
-  }
-  return name.trim();
-}
 
 export function checkDescription(description: unknown): string | null {
   if (description === undefined || description === null) return null;

@@ -166,10 +166,16 @@ export interface MemoryRunServerOptions {
   bus: EventBus;
   /** Who runs it (the run records it as its owner). */
   owner: string;
+  /**
+   * Log entries per second published live (default 10,000, a workbench's); past it an event
+   * carries the newest and names the rest (the store has them all). `athanor run` prints
+   * every line: it passes Infinity.
+   */
+  liveLogsPerSecond?: number;
 }
 
 /** The run server of the store's run, with a workbench's limits for one run at a time. */
-export function memoryRunServer({ store, prepare, dispatcher, bus, owner }: MemoryRunServerOptions): RunServer {
+export function memoryRunServer({ store, prepare, dispatcher, bus, owner, liveLogsPerSecond = 10_000 }: MemoryRunServerOptions): RunServer {
   return new RunServer({
     run: store.run,
     prepare,
@@ -182,7 +188,7 @@ export function memoryRunServer({ store, prepare, dispatcher, bus, owner }: Memo
     maxEntryBytes: 1024 * 1024,
     memoryMb: defaultRunMemoryMb(1),
     storeSlots: new StoreSlots(1),
-    liveBudget: new LiveBudget(10_000),
+    liveBudget: new LiveBudget(liveLogsPerSecond),
   });
 }
 

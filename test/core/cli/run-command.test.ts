@@ -37,9 +37,9 @@ cli.after(async () => {
   await project.remove();
 });
 
-function athanor(args: string[], options: { interruptAfter?: string } = {}) {
+function athanor(args: string[], options: { interruptAfter?: string; db?: string } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--experiments', experimentsDir, '--db', 'memory'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args, '--experiments', experimentsDir, '--db', options.db ?? 'memory'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -101,6 +101,25 @@ cli('a run that retries is followed through its attempts: the last one is report
   const exhausted = await athanor(['run', 'flaky_fixture', '--set', 'fail_until=9']);
   assert.is(exhausted.code, 1);
   assert.match(exhausted.stdout, /run \S+ failed \(attempt 3 of 3\): Error: attempt 3 failed/);
+});
+
+cli('every log line reaches the terminal, past the 10,000 a second a workbench sends its tabs (memory and PGlite)', async () => {
+  for (const db of ['memory', `pglite:${project.root}/db`]) {
+    const result = await athanor(['run', 'kernel_fixture', '--set', 'mode=log_many', '--set', 'count=30000'], { db });
+    assert.is(result.code, 0, result.stderr);
+    const lines = result.stdout.split('\n').filter((line) => line.startsWith('[info] entry '));
+    assert.is(lines.length, 30_000, `${db}: ${lines.length} of 30,000 lines printed`);
+    assert.is(lines.at(-1), '[info] entry 30000');
+  }
+});
+
+cli('--instance names a new instance as the API names one: an empty or too long name is bad input', async () => {
+  for (const name of ['', ' ', 'x'.repeat(201)]) {
+    const result = await athanor(['run', 'my_experiment', '--instance', name]);
+    assert.is(result.code, 2, `--instance ${JSON.stringify(name)}: ${result.stdout}`);
+    assert.match(result.stderr, '--instance must be a non-empty string of at most 200 characters');
+    assert.not.match(result.stdout, 'Running iteration');
+  }
 });
 
 cli('a failed run exits 1 with its error', async () => {
