@@ -82,14 +82,26 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     await assertFits(page, 'source');
 
     // The definition's field names stay whole (the table let latency_ms break after "laten").
-    // The definition's field names stay whole, on a phone and beside the editor at 1280 px (both
-    // broke warmup_learning_rate mid-word), and the page still does not scroll sideways.
+    // The definition's field names wrap between their words only, on a phone and beside the editor
+    // at 1280 px (both broke warmup_learning_rate mid-word), and the page does not scroll sideways.
     await page.goto('/source/long_names_fixture');
     const names = page.locator('athanor-experiment-summary .fields td.name code bdi');
     await names.first().waitFor();
-    const lines = () => names.evaluateAll((els) => els.map((el) => `${el.textContent} ${el.getClientRects().length}`));
-    const whole = ['warmup_learning_rate 1', 'evaluation_batch_size 1', 'tokenizer_name 1'];
-    assert.equal(await lines(), whole, 'each name on one line at 390 px');
+    // Each name's words (the text between its <wbr>s) that are split over two rows: none.
+    const lines = () =>
+      names.evaluateAll((els) =>
+        els.map((el) => {
+          const split = [...el.childNodes].filter((node) => {
+            if (node.nodeType !== Node.TEXT_NODE || !node.textContent) return false;
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size > 1;
+          });
+          return `${el.textContent} ${split.length}`;
+        }),
+      );
+    const whole = ['warmup_learning_rate 0', 'evaluation_batch_size 0', 'tokenizer_name 0', 'optimizer_settings 0'];
+    assert.equal(await lines(), whole, 'no word of a name split at 390 px');
     await assertFits(page, 'source-long-names');
     // The editor's long lines wrap at their own indentation, not at the left edge.
     // (No named functions inside evaluate: tsx's compiled names are not defined in the page.)
@@ -114,8 +126,22 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     });
     assert.ok(wrapped.rows.length >= 2, 'the line wraps at 390 px');
     for (const left of wrapped.rows.slice(1)) assert.ok(left >= wrapped.start - 1, `a wrapped row starts at x ${Math.round(left)}, left of its line's indentation (x ${Math.round(wrapped.start)})`);
+    // An instance and a run of it, whose group has long keys: the keys wrap between words, the
+    // values stay readable, nothing scrolls sideways (the instance page was 518 px wide).
+    const longNames = (await api('POST', '/api/instances', { experiment: 'long_names_fixture', name: 'long keys', configuration: {} })).body;
+    const longRun = (await api('POST', `/api/instances/${longNames.id}/runs`, {})).body;
+    await workbench.experiments.waitForRun(longRun.id);
+    for (const [path, name] of [[`/experiments/${longNames.id}`, 'instance-long-names'], [`/runs/${longRun.id}`, 'run-long-names']] as const) {
+      await page.goto(path);
+      const value = page.getByText('0.9', { exact: true }).first();
+      await value.waitFor();
+      assert.is(await value.evaluate((el) => el.getClientRects().length), 1, `${name}: 0.9 on one line`);
+      await assertFits(page, name);
+    }
+    await page.goto('/source/long_names_fixture');
+    await names.first().waitFor();
     await page.setViewportSize({ width: 1280, height: 900 });
-    await until(async () => JSON.stringify(await lines()) === JSON.stringify(whole), 'each name on one line at 1280 px');
+    await until(async () => JSON.stringify(await lines()) === JSON.stringify(whole), 'no word of a name split at 1280 px');
   }, { fixtures: ['test/fixtures/ui/long_names_fixture.ts'] });
 });
 

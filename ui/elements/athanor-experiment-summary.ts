@@ -8,7 +8,7 @@ import type { ExperimentInfo } from '../client/api-client.ts';
 import { previewValue, shortHash } from '../app/format.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-config-form.ts';
-import { userText } from './user-text.ts';
+import { userName, userText } from './user-text.ts';
 
 interface FieldSchema {
   type?: string;
@@ -81,10 +81,13 @@ export class AthanorExperimentSummary extends LitElement {
         padding: 3px 6px;
         font-size: var(--ath-small);
       }
-      /* A field's name breaks only where it would overflow (as the results panel's keys): the
-         theme's 'anywhere' on user text let the column shrink until learning_rate broke mid-word. */
-      .fields td.name bdi {
+      /* Words stay whole (the theme's 'anywhere' on user text let the columns shrink until
+         learning_rate and "integer" broke mid-word); a table still too wide scrolls in its box. */
+      .fields td bdi {
         overflow-wrap: break-word;
+      }
+      .table-scroll {
+        overflow-x: auto;
       }
     `,
   ];
@@ -103,19 +106,19 @@ export class AthanorExperimentSummary extends LitElement {
 
   #renderFields(properties: [string, FieldSchema][]) {
     if (properties.length === 0) return html`<p class="muted">No configuration fields.</p>`;
-    return html`<table class="fields">
+    return html`<div class="table-scroll"><table class="fields">
       <caption class="visually-hidden">Configuration fields</caption>
       <thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Default</th></tr></thead>
       <tbody>
         ${properties.map(
           ([name, field]) => html`<tr>
-            <td class="name"><code>${userText(name)}</code>${field.title && field.title !== name ? html` <span class="muted">${userText(field.title)}</span>` : nothing}</td>
+            <td class="name"><code>${userName(name)}</code>${field.title && field.title !== name ? html` <span class="muted">${userText(field.title)}</span>` : nothing}</td>
             <td>${userText(describeField(field))}</td>
             <td><code>${field.default === undefined ? '—' : userText(previewValue(field.default, 40))}</code></td>
           </tr>`,
         )}
       </tbody>
-    </table>`;
+    </table></div>`;
   }
 
   override render() {

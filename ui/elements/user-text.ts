@@ -29,3 +29,14 @@ export function showDirectionControls(text: string): string {
 export function userText(text: string | number | null | undefined): TemplateResult {
   return html`<bdi>${showDirectionControls(String(text ?? ''))}</bdi>`;
 }
+
+/**
+ * A name (a field, a key, a dotted path) as {@link userText} shows it, that wraps between its
+ * words: after each `_` and `.`, never inside a word (the theme's `bdi.name`). A table or a
+ * grid can then narrow its column to the longest word of `optimizer_settings.adam_beta_one`,
+ * where the whole name either widened the page or broke mid-word.
+ */
+export function userName(text: string | number | null | undefined): TemplateResult {
+  const parts = showDirectionControls(String(text ?? '')).split(/(?<=[_.])/);
+  return html`<bdi class="name">${parts.map((part, i) => (i === 0 ? part : html`<wbr>${part}`))}</bdi>`;
+}

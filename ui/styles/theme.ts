@@ -61,6 +61,10 @@ export const theme = css`
   bdi {
     overflow-wrap: anywhere;
   }
+  /* A name (userName) wraps after its _ and . only: its words stay whole. */
+  bdi.name {
+    overflow-wrap: break-word;
+  }
   @media (prefers-color-scheme: dark) {
     :host {
       --ath-bg: #0f1216;

@@ -8,7 +8,7 @@ import type { Run } from '../../client/api-client.ts';
 import { formatDuration, formatProgress, formatTime, shortHash, shortId } from '../../app/format.ts';
 import { pageHref } from '../../app/navigation.ts';
 import '../athanor-status-badge.ts';
-import { userText } from '../user-text.ts';
+import { userName, userText } from '../user-text.ts';
 
 /** The first characters of a code hash, as runs show their code version. */
 
@@ -37,7 +37,7 @@ export function configValue(value: unknown, schema?: ShapeSchema): unknown {
     const entries = orderedEntries(value, schema);
     if (entries.length === 0) return html`<span class="muted">(empty)</span>`;
     return html`<dl class="config">
-      ${entries.map(([key, inner]) => html`<dt>${userText(key)}</dt><dd>${configValue(inner, schema?.properties?.[key])}</dd>`)}
+      ${entries.map(([key, inner]) => html`<dt>${userName(key)}</dt><dd>${configValue(inner, schema?.properties?.[key])}</dd>`)}
     </dl>`;
   }
   if (Array.isArray(value)) {

@@ -55,7 +55,10 @@ export const instanceViewStyles = css`
   dl.details,
   dl.config {
     display: grid;
-    grid-template-columns: max-content minmax(0, 1fr);
+    /* A key as wide as it needs, down to its longest word (userName), and the value at least
+       4em: a group's long keys made the page scroll sideways on a phone, its values one
+       character a line. */
+    grid-template-columns: minmax(min-content, max-content) minmax(4em, 1fr);
     gap: 2px var(--ath-space-3);
     margin: 0;
   }

@@ -68,7 +68,8 @@ export const runRecordStyles = css`
   }
   .field {
     display: grid;
-    grid-template-columns: minmax(6em, max-content) minmax(0, 1fr);
+    /* The value keeps 4em beside a long dotted path (it was one character a line on a phone). */
+    grid-template-columns: minmax(6em, max-content) minmax(4em, 1fr);
     gap: var(--ath-space-3);
     padding: 2px var(--ath-space-2);
     border-left: 3px solid transparent;

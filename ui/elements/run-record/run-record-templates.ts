@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
 import type { Instance, RunDetail, RunEnvironment } from '../../client/api-client.ts';
 import { pageHref } from '../../app/navigation.ts';
 import { compareConfiguration, showValue, type ConfigField, type ConfigShape } from '../../state/config-diff.ts';
-import { userText } from '../user-text.ts';
+import { userName, userText } from '../user-text.ts';
 
 const KIND_LABEL = { changed: 'changed', added: 'added since', removed: 'removed since' } as const;
 
@@ -65,7 +65,7 @@ export function configurationTemplate({ api, run, instance, schema }: Configurat
       : html`<dl class="config-fields">
           ${fields.map(
             (field) => html`<div class="field ${field.kind}" data-path=${field.path} data-kind=${field.kind}>
-              <dt><code>${userText(field.path)}</code></dt>
+              <dt><code>${userName(field.path)}</code></dt>
               <dd>${fieldValue(field)}</dd>
             </div>`,
           )}
