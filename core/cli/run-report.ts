@@ -26,7 +26,7 @@ export class RunFollower {
   }
 
   logs(entries: readonly Pick<LogEntry, 'level' | 'message'>[]): void {
-    for (const entry of entries) this.out.line(`[${entry.level}] ${entry.message}`);
+    this.out.lines(entries.map((entry) => `[${entry.level}] ${entry.message}`));
   }
 
   progress(progress: RunProgress): void {

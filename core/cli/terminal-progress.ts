@@ -18,9 +18,16 @@ export class TerminalProgress {
 
   /** Prints a line, keeping the bar below it. */
   line(text: string): void {
-    if (this.#tty && this.#bar) this.#stream.write('\r\x1b[2K');
-    this.#stream.write(`${escapeControls(text)}\n`);
-    if (this.#tty && this.#bar) this.#stream.write(this.#bar);
+    this.lines([text]);
+  }
+
+  /** Prints `texts`, a line each, in one write (a run's batch of 500 log lines was 500 writes). */
+  lines(texts: readonly string[]): void {
+    if (texts.length === 0) return;
+    const redraw = this.#tty && this.#bar;
+    let out = redraw ? '\r\x1b[2K' : '';
+    for (const text of texts) out += `${escapeControls(text)}\n`;
+    this.#stream.write(redraw ? out + this.#bar : out);
   }
 
   progress(current: number, total: number, message?: string): void {
