@@ -26,7 +26,8 @@ export interface RunRequest {
 export interface RunnableEntry {
   name: string;
   schema: JSONSchema | null;
-  error?: { message: string };
+  /** Why it did not load, and where (as `athanor list` says it). */
+  error?: { message: string; file?: string; line?: number; column?: number };
 }
 
 /** The entry of experiment `name`, ready to run; an InputError naming the closest known name otherwise. */
@@ -40,7 +41,8 @@ export function checkExperiment<E extends RunnableEntry>(entries: readonly E[], 
     throw new InputError(`unknown experiment "${name}"${suggestion ? `${suggestion} (known: ${list})` : `; known: ${list}`}`);
   }
   if (entry.error || !entry.schema) {
-    throw new InputError(`experiment "${name}" cannot run: ${entry.error?.message ?? 'it did not load'}`);
+    const where = entry.error ? [entry.error.file, entry.error.line, entry.error.column].filter((part) => part !== undefined).join(':') : '';
+    throw new InputError(`experiment "${name}" cannot run: ${where ? `${where}: ` : ''}${entry.error?.message ?? 'it did not load'}`);
   }
   return entry as E & { schema: JSONSchema };
 }

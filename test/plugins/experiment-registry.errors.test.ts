@@ -8,7 +8,9 @@ interface Context {
   registry: ExperimentRegistry;
   recorder: EventRecorder;
 }
-const TIMEOUT_MS = 600;
+// Long enough that a good module's first load never hits it on a loaded CI machine (600 ms
+// timed dupe-a.ts out there, and dupe-b.ts took its name): the hanging ones pay it.
+const TIMEOUT_MS = 3000;
 const test = suite<Context>('experiment-registry: errors');
 
 const SYNTAX_TS = `import { Definition } from 'athanor';

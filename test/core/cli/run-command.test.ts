@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
@@ -147,6 +148,17 @@ cli('bad input exits 2 naming the field, the rule and the value', async () => {
   const notAField = await athanor(['run', 'my_experiment', '--set', 'colour=red']);
   assert.is(notAField.code, 2);
   assert.match(notAField.stderr, 'config.colour is not a field of this experiment');
+});
+
+cli('an experiment that does not load is bad input, named with where it broke (file:line:column)', async () => {
+  await project.addExperiment('broken_syntax.ts', `import { Definition } from 'athanor';\nexport const experiment = () => Definition.new().name('broken_syntax';\nexport async function run() {}\n`);
+  try {
+    const result = await athanor(['run', 'broken_syntax']);
+    assert.is(result.code, 2, result.stdout);
+    assert.match(result.stderr, /experiment "broken_syntax" cannot run: broken_syntax\.ts:2:\d+: /);
+  } finally {
+    await rm(join(experimentsDir, 'broken_syntax.ts'));
+  }
 });
 
 cli('Ctrl-C cancels the run cleanly and exits 130', async () => {
