@@ -50,8 +50,8 @@ interface LoadInFlight {
 /** When a touched file is read once more: after chokidar's 50 ms `change` throttle, with a margin. */
 const VERIFY_AFTER_MS = 70;
 const EMPTY_HASH = moduleNode('empty', '').hash;
-/** How long a commit that removes a name waits for a file taking it over. */
-const REMOVAL_GRACE_MS = 150;
+/** How long a commit that removes a name waits for a file taking it over (a rename into a new folder: 150 ms was too short for a loaded CI machine, which reported a removal and then the move). */
+const REMOVAL_GRACE_MS = 400;
 
 /** The registry's reload machinery. */
 export class ReloadPipeline {
