@@ -3,7 +3,17 @@
  * compiled into the program (no folder scanning, so it works the same from source, from a
  * bundle and from a test).
  */
-import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE, MIGRATION_LOCK_ID, Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import {
+  DEFAULT_MIGRATION_LOCK_TABLE,
+  DEFAULT_MIGRATION_TABLE,
+  MIGRATION_LOCK_ID,
+  Migrator,
+  sql,
+  type DatabaseIntrospector,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import type { DatabaseSchema } from './database-schema.ts';
 import { migrations as allMigrations } from './migrations/index.ts';
 import { describeError, MigrationError } from './storage-errors.ts';
@@ -34,9 +44,37 @@ async function createMigrator(db: Kysely<DatabaseSchema>, options: MigratorOptio
   const schema = rows[0]?.schema;
   if (!schema) throw new Error('no current schema: the search_path names no existing schema');
   return new Migrator({
-    db,
+    db: introspectingOnly(db, schema),
     provider: inCodeProvider(options.migrations ?? allMigrations),
     migrationTableSchema: schema,
+  });
+}
+
+/**
+ * `db` with an introspector that sees `schema` alone: all the Migrator asks it is whether its
+ * schema and its two tables exist. Kysely's Postgres introspector lists every column of every
+ * schema, passing each schema's name to has_schema_privilege() and pg_get_serial_sequence(),
+ * which throw "schema "x" does not exist" when another session drops x during the query: on
+ * a server shared with other schemas' churn (tests, other apps) 13 of 30 opens failed.
+ */
+function introspectingOnly<DB>(db: Kysely<DB>, schema: string): Kysely<DB> {
+  const getTables: DatabaseIntrospector['getTables'] = async () => {
+    const { rows } = await sql<{ name: string; type: string }>`
+      select table_name as name, table_type as type from information_schema.tables where table_schema = ${schema}`.execute(db);
+    return rows.map((row) => ({ name: row.name, schema, isView: row.type === 'VIEW', columns: [] }));
+  };
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () => (await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db)).rows,
+    getTables,
+    getMetadata: async () => ({ tables: await getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, key, target);
+      // Kysely's methods use private fields: call them on the instance, not on the proxy.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }
 
