@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createExperimentRegistry, type ExperimentRegistry, type ExperimentRegistryOptions } from '../../plugins/experiment-registry.ts';
 import { openDatabase, parseDatabaseSpec } from '../../storage/open-database.ts';
 import type { LocalDispatcher } from '../supervisor/local-dispatcher.ts';
-import { createWorkbench, type Workbench } from '../workbench.ts';
+import { createWorkbench, type Workbench, type WorkbenchOptions } from '../workbench.ts';
 import { openingDatabase } from './environment-error.ts';
 
 /**
@@ -31,6 +31,8 @@ export interface CheckedWorkbenchOptions<T> {
   dispatcher?: LocalDispatcher;
   /** The registry's `loadFirst` (`athanor run` loads its experiment in the run's host). */
   loadFirst?: ExperimentRegistryOptions['loadFirst'];
+  /** The workbench's supervisor options (`athanor run` publishes every log line to its terminal). */
+  supervisor?: WorkbenchOptions['supervisor'];
 }
 
 /** Checks the request, then opens the workbench over what is already loaded and opened. */
@@ -56,8 +58,7 @@ export async function openCheckedWorkbench<T>(options: CheckedWorkbenchOptions<T
       registry,
       runDispatcher: dispatcher,
       storage: storage ?? openDatabase(database),
-      // Its runs are followed in a terminal, which prints every log line (a workbench's tabs get 10,000 a second).
-      supervisor: { liveLogsPerSecond: Infinity },
+      supervisor: options.supervisor,
     }),
   );
   return { workbench, checked };

@@ -6,7 +6,6 @@
  * loading).
  */
 import { awaitRetry, retryLine } from './run-attempts.ts';
-import path from 'node:path';
 import { shouldRetry, type Run } from '../records.ts';
 import type { LocalDispatcher } from '../supervisor/local-dispatcher.ts';
 import type { Workbench } from '../workbench.ts';
@@ -69,16 +68,17 @@ async function execute(workbench: Workbench, run: Run, follower: RunFollower): P
  * run (a retry starts its own).
  */
 function openChecked(dispatcher: LocalDispatcher, database: string, experimentsDir: string, request: RunRequest): Promise<{ workbench: Workbench; checked: CheckedRequest }> {
-  const preloader = runHostPreloader(dispatcher, request.experiment);
+  const preloader = runHostPreloader(dispatcher, experimentsDir, request.experiment);
   return openCheckedWorkbench({
     database,
     experimentsDir,
     dispatcher,
     loadFirst: preloader.loadFirst,
+    // Its run is followed in this terminal, which prints every log line (a workbench's tabs get 10,000 a second).
+    supervisor: { liveLogsPerSecond: Infinity },
     check(registry) {
       const checked = checkRequest(registry.list(), request);
-      // The warm host runs the experiment only if the module it loaded is this one.
-      if (preloader.file() !== path.join(path.resolve(experimentsDir), checked.entry.file)) dispatcher.dropPreloaded();
+      preloader.keepOnlyFor(checked.entry);
       return checked;
     },
   });

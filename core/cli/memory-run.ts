@@ -7,62 +7,41 @@
  * printed as they come, Ctrl-C cancels it, a failure is retried as its definition asks,
  * and the end is reported with each result's latest value.
  */
-import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { createExperimentRegistry, type ExperimentRegistry } from '../../plugins/experiment-registry.ts';
 import { createEventBus } from '../events/event-bus.ts';
+import { definitionRetries } from '../experiments/service-context.ts';
 import { shouldRetry, type Instance, type Run } from '../records.ts';
 import type { LocalDispatcher } from '../supervisor/local-dispatcher.ts';
-import { createMemoryRunStore, memoryRunServer, newMemoryRun, prepareFromRegistry, type MemoryRunStore } from '../supervisor/memory-run.ts';
+import { createMemoryRunStore, memoryRunServer, newMemoryInstance, newMemoryRun, prepareFromRegistry, type MemoryRunStore } from '../supervisor/memory-run.ts';
 import { retryLine } from './run-attempts.ts';
-import { checkRequest, cliInstanceName, newInstanceConfiguration, type CheckedRequest, type RunRequest } from './run-input.ts';
+import { checkRequest, cliInstanceName, newInstanceConfiguration, type RunRequest } from './run-input.ts';
 import { runHostPreloader } from './run-preload.ts';
 import { onInterrupts, reportRunEnd, RunFollower, type RunCommandIO } from './run-report.ts';
 
-/** What a memory run's instance is made of: its experiment and its validated configuration. */
-type NewInstance = Pick<CheckedRequest, 'entry'> & { configuration: Record<string, unknown> };
-
-/** Checks the request against the experiments (cached definitions, or the run's host loading its own); bad input stops the host. */
-async function checked(dispatcher: LocalDispatcher, experimentsDir: string, request: RunRequest): Promise<{ registry: ExperimentRegistry; checked: NewInstance }> {
-  const preloader = runHostPreloader(dispatcher, request.experiment);
+/**
+ * Checks the request against the experiments (cached definitions, or the run's host loading
+ * its own) and makes the run's instance: new, as every instance of a memory database is
+ * (`--instance NAME` names it). Bad input stops the host.
+ */
+async function checked(dispatcher: LocalDispatcher, experimentsDir: string, request: RunRequest): Promise<{ registry: ExperimentRegistry; instance: Instance }> {
+  const preloader = runHostPreloader(dispatcher, experimentsDir, request.experiment);
   const registry = createExperimentRegistry({ experimentsDir, watch: false, cache: true, loadFirst: preloader.loadFirst });
   try {
     await registry.start();
-    const checkedRequest = checkRequest(registry.list(), request);
-    // No instance exists in a memory database: `--instance NAME` names a new one.
-    const result: NewInstance = { entry: checkedRequest.entry, configuration: checkedRequest.configuration ?? newInstanceConfiguration(checkedRequest.entry, request) };
-    // The warm host runs the experiment only if the module it loaded is this one.
-    if (preloader.file() !== path.join(path.resolve(experimentsDir), result.entry.file)) dispatcher.dropPreloaded();
-    return { registry, checked: result };
+    const { entry, configuration } = checkRequest(registry.list(), request);
+    preloader.keepOnlyFor(entry);
+    const name = request.instance?.trim() ?? cliInstanceName();
+    return { registry, instance: newMemoryInstance(entry.name, name, configuration ?? newInstanceConfiguration(entry, request)) };
   } catch (error) {
     await Promise.allSettled([registry.stop(), dispatcher.stop()]);
     throw error;
   }
 }
 
-/** The instance the run belongs to: new, as every instance of a memory database is. */
-function newInstance(request: RunRequest, { entry, configuration }: NewInstance): Instance {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    name: request.instance?.trim() ?? cliInstanceName(),
-    description: null,
-    experiment: entry.name,
-    configuration,
-    version: 1,
-    runCounts: { pending: 0, running: 1, completed: 0, failed: 0, cancelled: 0, total: 1 },
-    lastRunAt: now,
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
 /** Runs `request` with its record in memory, on `dispatcher`'s warm host; returns the exit code. */
 export async function runInMemory(dispatcher: LocalDispatcher, experimentsDir: string, request: RunRequest, io: RunCommandIO): Promise<number> {
-  const { registry, checked: check } = await checked(dispatcher, experimentsDir, request);
-  const instance = newInstance(request, check);
-  const definition = registry.definition(instance.experiment);
-  const retries = definition && !(definition instanceof Error) ? (definition.retries ?? 0) : 0;
+  const { registry, instance } = await checked(dispatcher, experimentsDir, request);
+  const retries = definitionRetries(registry.definition(instance.experiment));
   const bus = createEventBus();
   const follower = new RunFollower(io, request.json);
   let store: MemoryRunStore = createMemoryRunStore(newMemoryRun({ instanceId: instance.id, retries }), 'latest');

@@ -12,8 +12,8 @@ const PRELOAD_TIMEOUT_MS = 10_000;
 export interface RunHostPreloader {
   /** The registry's `loadFirst`: the experiment's module is loaded in the run's host; any other, by the loader. */
   loadFirst(file: string, previous: LoadResult | undefined): Promise<LoadResult | undefined>;
-  /** The module the warm host holds (absolute path), if it loaded one that describes a definition. */
-  file(): string | undefined;
+  /** Keeps what the warm host loaded only if it is `entry`'s module (else the run gets a host of its own). */
+  keepOnlyFor(entry: { file: string }): void;
 }
 
 /**
@@ -21,9 +21,10 @@ export interface RunHostPreloader {
  * holds experiment `name` — by what the cache remembers it declared, else by its file name
  * (`my_experiment.ts`) — is imported in the run's warm host, once. A module that fails
  * there is left to the loader process, whose errors are located (file:line:column); an
- * unchanged experiment is never loaded before its run (its definition is cached).
+ * unchanged experiment is never loaded before its run (its definition is cached). The
+ * experiment's files are relative to `experimentsDir`.
  */
-export function runHostPreloader(dispatcher: LocalDispatcher, name: string | undefined): RunHostPreloader {
+export function runHostPreloader(dispatcher: LocalDispatcher, experimentsDir: string, name: string | undefined): RunHostPreloader {
   let tried = false;
   let loaded: string | undefined;
   return {
@@ -37,6 +38,8 @@ export function runHostPreloader(dispatcher: LocalDispatcher, name: string | und
       loaded = file;
       return { kind: 'experiment', definition: answer.definition };
     },
-    file: () => loaded,
+    keepOnlyFor(entry) {
+      if (loaded !== path.join(path.resolve(experimentsDir), entry.file)) dispatcher.dropPreloaded();
+    },
   };
 }

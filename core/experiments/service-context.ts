@@ -48,6 +48,10 @@ export function definitionOf(context: Pick<ServiceContext, 'definitions'>, exper
  * each new run; 0 when the experiment is unknown here or its file is broken.
  */
 export function retriesOf(context: ServiceContext, experiment: string): number {
-  const found = context.definitions(experiment);
+  return definitionRetries(context.definitions(experiment));
+}
+
+/** Retries `found` allows (`Definition.retries(n)`); 0 with no definition or a broken file. */
+export function definitionRetries(found: DefinitionData | Error | undefined): number {
   return found === undefined || found instanceof Error ? 0 : (found.retries ?? 0);
 }

@@ -119,6 +119,23 @@ export function createMemoryRunStore(initial: Run, keep: MemoryRunKeep = 'all'):
   };
 }
 
+/** An instance of a memory database (each is new there), `experiment` with `configuration`. */
+export function newMemoryInstance(experiment: string, name: string, configuration: Record<string, unknown>): Instance {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    name,
+    description: null,
+    experiment,
+    configuration,
+    version: 1,
+    runCounts: { pending: 0, running: 1, completed: 0, failed: 0, cancelled: 0, total: 1 },
+    lastRunAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /** What a memory run starts as: pending, attempt 1 unless it retries `retryOf`. */
 export interface NewMemoryRun {
   instanceId: string;

@@ -5,13 +5,12 @@
  * kept in memory (core/supervisor/memory-run.ts), not in a database, so a test pays for its experiment
  * and little else.
  */
-import { randomUUID } from 'node:crypto';
 import { InputError } from '../errors.ts';
 import { createEventBus } from '../events/event-bus.ts';
 import { ConfigValidationError, validateConfig, type ConfigOf } from '../experiment/index.ts';
-import type { Instance, LogEntry, Run, RunEnvironment, RunProgress, RunStatus } from '../records.ts';
+import type { LogEntry, Run, RunEnvironment, RunProgress, RunStatus } from '../records.ts';
 import { createLocalDispatcher } from '../supervisor/local-dispatcher.ts';
-import { createMemoryRunStore, memoryRunServer, newMemoryRun, prepareFromRegistry } from '../supervisor/memory-run.ts';
+import { createMemoryRunStore, memoryRunServer, newMemoryInstance, newMemoryRun, prepareFromRegistry } from '../supervisor/memory-run.ts';
 import type { RunDispatcher, RunProcessHandlers } from '../supervisor/run-dispatcher.ts';
 import { readRunEnvironment } from '../supervisor/run-environment.ts';
 import { createInProcessDispatcher } from './in-process-dispatcher.ts';
@@ -89,19 +88,7 @@ export async function runExperiment<S extends ExperimentSource>(
   const checked = validateConfig<Record<string, unknown>>(definition.schema, config ?? {});
   if (!checked.ok) throw new ConfigValidationError(checked.errors, `configuration for "${name}"`);
 
-  const now = new Date().toISOString();
-  const instance: Instance = {
-    id: randomUUID(),
-    name: 'test',
-    description: null,
-    experiment: name,
-    configuration: checked.value,
-    version: 1,
-    runCounts: { pending: 0, running: 1, completed: 0, failed: 0, cancelled: 0, total: 1 },
-    lastRunAt: now,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const instance = newMemoryInstance(name, 'test', checked.value);
   // The harness runs one attempt: retries are the workbench's (a test sees each failure).
   const store = createMemoryRunStore(newMemoryRun({ instanceId: instance.id, options: timeout === undefined ? {} : { timeoutMs: timeout } }));
   let onProgress: (progress: RunProgress) => void = () => {};
