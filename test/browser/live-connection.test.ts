@@ -83,6 +83,8 @@ live('12 tabs load at once and follow a run live over at most 2 connections; the
       await first.goto(urls.dashboard);
       await runStatus(first, 'dashboard', 'running').waitFor({ timeout: 30_000 });
       await first.close();
+      // Its worker's connection ends with it (the browser may take a moment to tear the worker down).
+      await until(async () => (await health(api)).eventClients === 0, 'the closed tab\'s connection to end');
 
       const factor = loadFactor();
       // 12 tabs at once measured ~7.2 s on the quiet 2-core CI machine (built UI and Vite alike; where

@@ -4,6 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LiveRelay } from '../../ui/state/live-relay.ts';
+import { until } from '../helpers/until.ts';
 import type { EventSourceLike } from '../../ui/state/live-api-stream.ts';
 import type { RelayMessage } from '../../ui/state/live-protocol.ts';
 
@@ -14,6 +15,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 class FakeSource implements EventSourceLike {
   readyState = 0;
   closed = false;
+  readonly openedAt = Date.now();
   readonly listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
   constructor(readonly url: string) {}
   get topics(): string {
@@ -48,7 +50,7 @@ class FakeSource implements EventSourceLike {
 const status = (runId: string, instanceId: string) => ({ runId, instanceId, status: 'running', run: {} });
 const log = (runId: string, instanceId: string) => ({ runId, instanceId, entries: [] });
 
-function setup() {
+function setup(options: { reopenGapMs?: number } = {}) {
   const sources: FakeSource[] = [];
   const inbox = new Map<string, RelayMessage[]>();
   const relay = new LiveRelay<string>({
@@ -61,6 +63,8 @@ function setup() {
     growDelayMs: 1,
     shrinkDelayMs: 30,
     retryMs: 10,
+    reopenGapMs: 0,
+    ...options,
   });
   const subscribe = (tab: string, topics: string[], lastId: number | null = null) => relay.receive(tab, { type: 'subscribe', api: API, topics, lastId });
   /** The events `tab` was given: `type@id`. */
@@ -106,6 +110,24 @@ relay('a tab with new topics reopens the stream from the oldest cursor: no gap f
   last().emit('run.log', 103, log('r1', 'i1'));
   assert.equal(events('a'), ['run.status@101', 'run.status@102']);
   assert.equal(events('b'), ['run.status@102', 'run.log@103']);
+});
+
+relay('tabs coming one after another reopen the stream at most once per gap: never a burst of connections', async () => {
+  const { subscribe, last, sources, open } = setup({ reopenGapMs: 60 });
+  const openedAt: number[] = [];
+  subscribe('a', ['runs']);
+  await sleep(10);
+  last().open(100);
+  for (const [i, tab] of ['b', 'c', 'd', 'e', 'f'].entries()) {
+    subscribe(tab, [`run:r${i}`]);
+    await sleep(15);
+  }
+  await until(() => last().topics === 'run:r0,run:r1,run:r2,run:r3,run:r4,runs', 'every tab to be served');
+  assert.is(open().length, 1);
+  for (const source of sources) openedAt.push(source.openedAt);
+  const gaps = openedAt.slice(1).map((at, i) => at - openedAt[i]!);
+  assert.ok(sources.length < 6, `the 5 tabs shared reopens: ${sources.length} opens`);
+  assert.ok(gaps.every((gap) => gap >= 59), `opens at least 60 ms apart: ${gaps.join(', ')} ms`);
 });
 
 relay('a tab back from the back/forward cache asks from its last id and gets what it missed', async () => {

@@ -33,6 +33,12 @@ export interface ApiStreamOptions<K> {
   shrinkDelayMs?: number;
   /** First wait before trying again after the server refused the stream; doubles up to 30 s (default 1 s). */
   retryMs?: number;
+  /**
+   * Least time between two opens of the stream (default 250 ms). Each is a request and a
+   * replay for the server, whose close of the one before lags under load: 12 tabs loading
+   * together reopened it in a burst and held 3 connections at once.
+   */
+  reopenGapMs?: number;
 }
 
 interface Subscriber {
@@ -55,6 +61,7 @@ export class ApiStream<K> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerDue = Infinity;
   #retryMs: number;
+  #openedAt = -Infinity;
 
   constructor(api: string, options: ApiStreamOptions<K>) {
     this.#api = api;
@@ -63,6 +70,7 @@ export class ApiStream<K> {
       growDelayMs: 25,
       shrinkDelayMs: 3_000,
       retryMs: 1_000,
+      reopenGapMs: 250,
       ...options,
     };
     this.#retryMs = this.#options.retryMs;
@@ -152,6 +160,8 @@ export class ApiStream<K> {
     const stale = [...this.#subscribers.values()].some((s) => !s.live);
     const same = this.#source && union.size === this.#sourceTopics.size && [...union].every((t) => this.#sourceTopics.has(t));
     if (!stale && same) return;
+    const wait = this.#openedAt + this.#options.reopenGapMs - Date.now();
+    if (wait > 0) return this.#schedule(wait);
     this.#reopen(union);
   }
 
@@ -161,6 +171,7 @@ export class ApiStream<K> {
     const from = cursors.length ? Math.min(...cursors) : this.#position;
     const url = `${this.#api}/api/events?topics=${encodeURIComponent(formatTopics(topics))}${from === undefined ? '' : `&lastEventId=${from}`}`;
     const source = this.#options.open(url);
+    this.#openedAt = Date.now();
     this.#source = source;
     this.#sourceTopics = topics;
     this.#position = from;
