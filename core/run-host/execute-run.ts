@@ -4,6 +4,7 @@
  * after `complete`),
  * cancelled by request (whatever happened next) → cancelled.
  */
+import { fileURLToPath } from 'node:url';
 import type { WireError } from '../ipc/ipc-protocol.ts';
 import type { RunContext } from '../runtime/run-context.ts';
 
@@ -33,10 +34,28 @@ export type Outcome = { outcome: 'completed' | 'failed' | 'cancelled'; error?: W
 const MAX_ERROR_CHARS = 64 * 1024;
 const clip = (text: string) => (text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)} … [${text.length - MAX_ERROR_CHARS} more characters]` : text);
 
+/** athanor's own code (core/), as a stack names it: a path, or a file: URL. */
+const OWN_CODE = [fileURLToPath(new URL('../', import.meta.url)), new URL('../', import.meta.url).href];
+const isOwnFrame = (line: string) => /^\s+at /.test(line) && OWN_CODE.some((dir) => line.includes(dir));
+
+/**
+ * `stack` without what called the experiment: cut at the first frame of athanor's own code
+ * below the experiment's (its runner, the run host, a test's runExperiment), which say nothing
+ * of the failure. Frames above the experiment's stay (a Runtime call that threw says where).
+ */
+export function experimentStack(stack: string): string {
+  const lines = stack.split('\n');
+  const first = lines.findIndex((line, i) => i > 0 && /^\s+at /.test(line) && !isOwnFrame(line));
+  if (first === -1) return stack;
+  const cut = lines.findIndex((line, i) => i > first && isOwnFrame(line));
+  return cut === -1 ? stack : lines.slice(0, cut).join('\n');
+}
+
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { message: clip(error.message || error.name), ...(error.stack ? { stack: clip(error.stack) } : {}), ...(typeof code === 'string' ? { code } : {}) };
+    const stack = error.stack ? { stack: clip(experimentStack(error.stack)) } : {};
+    return { message: clip(error.message || error.name), ...stack, ...(typeof code === 'string' ? { code } : {}) };
   }
   return { message: clip(typeof error === 'string' ? error : `a non-Error value was thrown: ${safeJson(error)}`) };
 }

@@ -105,6 +105,8 @@ for (const inProcess of [false, true]) {
     const outcome = await runExperiment(FIXTURE, { mode: 'throw' }, { inProcess });
     assert.is(outcome.status, 'failed');
     assert.match(outcome.error ?? '', /^Error: boom from the experiment\n\s+at .*kernel_fixture\.ts/);
+    // The experiment's frames, not athanor's that called it (nor, in this process, the test's).
+    assert.not.match(outcome.error ?? '', /execute-run|run-host-entry|run-experiment|in-process-dispatcher/);
     assert.equal(messages(outcome), ['info mode throw']);
   });
 

@@ -100,11 +100,14 @@ test('a few keys show their values open; past 12 keys each value starts closed, 
   }),
 );
 
-test('no results yet; an unknown run says so', () =>
+test('no results yet; a run that ended with none says so; an unknown run says so', () =>
   withServer(async ({ base, workbench }) => {
     const { runId } = await runningRun(workbench);
     const el = mount(base, runId);
     await until(() => /No results yet/.test(el.shadowRoot!.textContent!), 'empty');
+    el.run = await workbench.experiments.transitionRun(runId, 'completed');
+    await until(() => /This run recorded no results\./.test(el.shadowRoot!.textContent!), 'ended with none');
+    assert.not.match(el.shadowRoot!.textContent!, 'yet');
     const missing = mount(base, '00000000-0000-4000-8000-000000000000');
     await until(() => /not found/.test(missing.shadowRoot!.textContent!), 'not found');
   }),

@@ -6,6 +6,7 @@
  * recorded (rendered at most once per animation frame).
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { FINISHED_STATUSES, type Run } from '../../core/records.ts';
 import { repeat } from 'lit/directives/repeat.js';
 import { ApiError, apiClient, type ApiClient, type ResultEntry } from '../client/api-client.ts';
 import { formatTime } from '../app/format.ts';
@@ -30,11 +31,12 @@ const CLOSED_PAST_KEYS = 12;
 /** Charts shown before "show all" (each one reads its series and follows the run). */
 const CHART_LIMIT = 6;
 
-/** Attributes: `api` (the workbench's API base), `run-id`. */
+/** Attributes: `api` (the workbench's API base), `run-id`; property `run` (its record, optional). */
 export class AthanorResultsPanel extends LitElement {
   static override properties = {
     api: {},
     runId: { attribute: 'run-id' },
+    run: { attribute: false },
     sortBy: { state: true },
     direction: { state: true },
   };
@@ -138,6 +140,8 @@ export class AthanorResultsPanel extends LitElement {
 
   declare api: string;
   declare runId: string;
+  /** The run's record, when the page has it: a run that ended with none says so, not "yet". */
+  declare run: Run | undefined;
   declare sortBy: ResultSort;
   declare direction: SortDirection;
 
@@ -277,7 +281,10 @@ export class AthanorResultsPanel extends LitElement {
     if (this.#state === 'error') return html`<p class="error-text" role="alert">${userText(this.#error)}</p>`;
     if (this.#state === 'loading') return html`<p class="muted">Loading results…</p>`;
     const rows = sortResults(this.#model.latest.values(), this.sortBy, this.direction);
-    if (rows.length === 0) return html`<p class="muted">No results yet.</p>`;
+    if (rows.length === 0) {
+      const ended = this.run?.id === this.runId && FINISHED_STATUSES.includes(this.run.status);
+      return html`<p class="muted">${ended ? 'This run recorded no results.' : 'No results yet.'}</p>`;
+    }
     const shown = this.#showAll ? rows : rows.slice(0, ROW_LIMIT);
     const closed = rows.length > CLOSED_PAST_KEYS;
     const chartKeys = this.#chartKeys(sortResults(this.#model.latest.values(), 'key', 'asc'));

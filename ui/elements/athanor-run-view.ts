@@ -338,7 +338,7 @@ export class AthanorRunView extends LitElement {
       </section>
       <section aria-labelledby="results-title">
         <h2 id="results-title">Results</h2>
-        <athanor-results-panel api=${this.api} run-id=${run.id}></athanor-results-panel>
+        <athanor-results-panel api=${this.api} run-id=${run.id} .run=${run}></athanor-results-panel>
       </section>
     `;
   }
