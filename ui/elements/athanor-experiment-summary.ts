@@ -22,6 +22,15 @@ interface FieldSchema {
   maxLength?: number;
   minItems?: number;
   maxItems?: number;
+  properties?: Record<string, FieldSchema>;
+}
+
+/** Every field, a group's after it by their path (`optimizer.learning_rate`), as the form shows them. */
+export function flattenFields(properties: Record<string, FieldSchema>, prefix = ''): [string, FieldSchema][] {
+  return Object.entries(properties).flatMap(([name, field]): [string, FieldSchema][] => [
+    [`${prefix}${name}`, field],
+    ...(field.type === 'object' && field.properties ? flattenFields(field.properties, `${prefix}${name}.`) : []),
+  ]);
 }
 
 /** `integer 1–100`, `string (small | large)`, `list ≤ 5`: a field's type and bounds in a few words. */
@@ -124,7 +133,7 @@ export class AthanorExperimentSummary extends LitElement {
   override render() {
     const info = this.experiment;
     if (!info) return nothing;
-    const properties = Object.entries((info.schema?.properties ?? {}) as Record<string, FieldSchema>);
+    const properties = flattenFields((info.schema?.properties ?? {}) as Record<string, FieldSchema>);
     return html`
       <section aria-labelledby="definition-title">
         <h3 id="definition-title">Definition</h3>
