@@ -45,6 +45,11 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     await page.goto(`/experiments/${instance.id}`);
     await page.locator(`athanor-instance-view tr[data-id="${run.id}"]`).waitFor();
     await assertFits(page, 'instance');
+    // Its runs are cards, every field in view: as a table of eight columns the start time was cut at the edge.
+    const runs = page.locator('athanor-instance-view .runs-section .table-scroll');
+    const sideways = await runs.evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(sideways <= 1, `the runs do not scroll sideways on a phone (${sideways} px hidden)`);
+    assert.ok(await page.locator(`athanor-instance-view tr[data-id="${run.id}"] td[data-label="Started"]`).isVisible());
 
     await page.goto(`/runs/${run.id}`);
     const line = page.locator('athanor-log-view .line[data-seq="1"]');

@@ -104,8 +104,8 @@ export function runsTable(options: RunsTableOptions) {
           const stale = !!(currentHash && run.codeHash && run.codeHash !== currentHash);
           const progress = run.status === 'running' && run.progress ? run.progress : undefined;
           return html`<tr data-id=${run.id} data-status=${run.status}>
-            <td><a class="mono" href=${href} aria-label="Run ${shortId(run.id)}">${shortId(run.id)}</a>${marks ? marks(run) : nothing}</td>
-            <td>
+            <td class="run-id"><a class="mono" href=${href} aria-label="Run ${shortId(run.id)}">${shortId(run.id)}</a>${marks ? marks(run) : nothing}</td>
+            <td class="status">
               <athanor-status-badge status=${run.status}></athanor-status-badge>
               ${progress
                 ? html`<span class="progress muted">${formatProgress(progress, run.startedAt, now)}${progress.message ? html` · ${userText(progress.message)}` : ''}</span>`
@@ -114,14 +114,14 @@ export function runsTable(options: RunsTableOptions) {
                 ? html`<div class="run-error ${run.status === 'failed' ? 'error-text' : 'muted'}">${run.status === 'cancelled' ? 'Cancelled: ' : ''}${userText(run.error)}</div>`
                 : nothing}
             </td>
-            <td>${formatTime(run.startedAt)}</td>
-            <td>${formatTime(run.completedAt)}</td>
-            <td>${formatDuration(run.startedAt, run.completedAt, now)}</td>
-            <td>
+            <td data-label="Started">${formatTime(run.startedAt)}</td>
+            <td data-label="Completed">${formatTime(run.completedAt)}</td>
+            <td data-label="Duration">${formatDuration(run.startedAt, run.completedAt, now)}</td>
+            <td data-label="Code">
               <code title=${run.codeHash ?? 'unknown'}>${shortHash(run.codeHash)}</code>
               ${stale && !marks ? html`<span class="stale" title="An older version of the experiment's code">older code</span>` : nothing}
             </td>
-            <td>${versionCell(run, options)}</td>
+            <td data-label="Config">${versionCell(run, options)}</td>
             <td class="links">
               <a href="${href}#logs" aria-label="Logs of run ${shortId(run.id)}">Logs (${run.logCount})</a>
               <a href="${href}#results" aria-label="Results of run ${shortId(run.id)}">Results (${run.resultCount})</a>

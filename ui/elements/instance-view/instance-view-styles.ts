@@ -102,6 +102,47 @@ export const instanceViewStyles = css`
   table.runs td {
     white-space: nowrap;
   }
+  .runs-section {
+    container-type: inline-size;
+  }
+  /* On a phone a run is a card (id and status, then each time and version under its name):
+     as a table of eight columns its start time was cut at the screen's edge. */
+  @container (max-width: 520px) {
+    table.runs thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+    }
+    table.runs tr {
+      display: grid;
+      grid-template-columns: max-content minmax(0, 1fr);
+      gap: 2px var(--ath-space-2);
+      padding: var(--ath-space-2) 0;
+      border-bottom: 1px solid var(--ath-border);
+    }
+    table.runs td {
+      display: block;
+      padding: 0;
+      border: 0;
+      grid-column: 1 / -1;
+    }
+    table.runs td.run-id {
+      grid-column: 1;
+    }
+    table.runs td.status {
+      grid-column: 2;
+      white-space: normal;
+    }
+    table.runs td[data-label]::before {
+      content: attr(data-label);
+      display: inline-block;
+      min-width: 6.5em;
+      color: var(--ath-text-muted);
+      font-size: var(--ath-small);
+    }
+  }
   table.runs td.links a + a {
     margin-left: var(--ath-space-2);
   }
