@@ -63,7 +63,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 /** The agents' tool calls, newest first, a page at a time. */
 export async function listAgentActions(context: ServiceContext, options: ListAgentActionsOptions = {}): Promise<Page<AgentAction>> {
   const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be 1 to 500, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be a whole number from 1 to 500, got ${limit}`);
   const after = options.cursor ? decodeCursor(options.cursor) : undefined;
   const rows = await context.database.db
     .selectFrom('agent_actions')

@@ -60,7 +60,7 @@ async function checkExperiment(context: ServiceContext, experiment: unknown): Pr
 
 function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return RUNS_PAGE.default;
-  if (!Number.isInteger(limit) || limit < 1 || limit > RUNS_PAGE.max) throw new InputError(`limit must be 1 to ${RUNS_PAGE.max}, got ${JSON.stringify(limit)}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > RUNS_PAGE.max) throw new InputError(`limit must be a whole number from 1 to ${RUNS_PAGE.max}, got ${JSON.stringify(limit)}`);
   return limit;
 }
 

@@ -80,7 +80,7 @@ export async function pageInstances(context: ServiceContext, options: PageInstan
   const sort = checkSort(options.sort);
   const matches = nameFilter(options.q);
   const { limit } = options;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be 1 to 500, got ${JSON.stringify(limit)}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be a whole number from 1 to 500, got ${JSON.stringify(limit)}`);
   const after = options.cursor ? decodeCursor(options.cursor, sort) : undefined;
   const compare = compareInstances(sort);
   const keys = (await querySortKeys(context, options.experiment)).filter((key) => !matches || matches(key.name)).sort(compare);

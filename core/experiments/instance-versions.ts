@@ -58,7 +58,7 @@ async function assertInstanceExists(context: ServiceContext, id: string, asked: 
 export async function listInstanceVersions(context: ServiceContext, instanceId: string, options: ListVersionsOptions = {}): Promise<Page<InstanceVersion>> {
   const id = checkId(instanceId, 'instance');
   const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be 1 to 500, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be a whole number from 1 to 500, got ${limit}`);
   const cursor = options.cursor;
   // The cursor is the last version of the previous page: the next page holds the older ones.
   const before = cursor ? Number(cursor) : undefined;

@@ -164,7 +164,7 @@ function checkAfter(after: number, name = 'after'): number {
 const checkUntil = (until: number | undefined) => (until === undefined ? undefined : checkAfter(until, 'until'));
 
 function checkLimit(limit: number, max: number): number {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new InputError(`limit must be 1 to ${max}, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new InputError(`limit must be a whole number from 1 to ${max}, got ${limit}`);
   return limit;
 }
 

@@ -181,7 +181,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 export async function listRuns(context: ServiceContext, instanceId: string, options: ListRunsOptions = {}): Promise<Page<Run>> {
   const id = checkId(instanceId, 'instance');
   const limit = options.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be 1 to 500, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError(`limit must be a whole number from 1 to 500, got ${limit}`);
   if (options.status !== undefined && !RUN_STATUSES.includes(options.status)) {
     throw new InputError(`status must be one of ${RUN_STATUSES.join(', ')}, got ${JSON.stringify(options.status)}`);
   }

@@ -57,12 +57,16 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /** The largest integer a query parameter may be: Postgres' `integer` (sequence numbers, limits). */
 export const MAX_INT_PARAM = 2_147_483_647;
 
-/** A whole-number query parameter from 0 to {@link MAX_INT_PARAM}, or 400 naming it. */
+/**
+ * A whole-number query parameter, or 400 naming it. A negative one goes on to the service,
+ * whose check names the parameter's own range (`limit must be a whole number from 1 to 500,
+ * got -1`), as it does for 0: the two answered in different words.
+ */
 export function intParam(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return undefined;
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(value <= MAX_INT_PARAM)) {
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(Math.abs(value) <= MAX_INT_PARAM)) {
     throw new HttpError(400, 'ERR_BAD_INPUT', `query parameter ${name} must be a whole number from 0 to ${MAX_INT_PARAM}, got ${JSON.stringify(raw)}`);
   }
   return value;

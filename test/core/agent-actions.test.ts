@@ -36,7 +36,7 @@ suiteForEachBackend('agent actions', (test, database) => {
   });
 
   test('bad paging is refused naming it', async () => {
-    for (const [options, pattern] of [[{ limit: 0 }, /limit must be 1 to 500, got 0/], [{ cursor: 'nope' }, /cursor "nope" is not one this server gave/]] as const) {
+    for (const [options, pattern] of [[{ limit: 0 }, /limit must be a whole number from 1 to 500, got 0/], [{ cursor: 'nope' }, /cursor "nope" is not one this server gave/]] as const) {
       try {
         await ctx.service.listAgentActions(options);
         assert.unreachable('expected an InputError');

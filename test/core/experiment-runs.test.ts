@@ -179,7 +179,7 @@ suiteForEachBackend('experiment runs table', (test, database) => {
     await rejects(list({ filters: ['metrics.acc_x>1'] }), InputError, /filter: no run of this experiment has "metrics.acc_x"/);
     await rejects(list({ filters: ['config.modle=small'] }), InputError, /no run of this experiment has "config.modle"; did you mean "config.model"\?/);
     await rejects(list({ columns: ['config.sampling.temp'] }), InputError, /columns: no run of this experiment has "config.sampling.temp"/);
-    await rejects(list({ limit: 501 }), InputError, /limit must be 1 to 500, got 501/);
+    await rejects(list({ limit: 501 }), InputError, /limit must be a whole number from 1 to 500, got 501/);
     await rejects(list({ cursor: 'garbage' }), InputError, /cursor "garbage" is not a cursor of this list/);
     const page = await list({ limit: 2, sort: 'metrics.loss' });
     await rejects(list({ limit: 2, sort: 'duration', cursor: page.next }), InputError, /cursor belongs to the sort "metrics.loss:asc"/);

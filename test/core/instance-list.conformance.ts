@@ -125,9 +125,9 @@ export function defineInstanceListConformance(test: Test, ctx: () => Conformance
   test('pageInstances refuses a bad limit, cursor or sort by name', async () => {
     const { service } = ctx();
     await newInstance('a');
-    await rejectsInput(service.pageInstances({ limit: 0 }), /limit must be 1 to 500, got 0/);
-    await rejectsInput(service.pageInstances({ limit: 501 }), /limit must be 1 to 500, got 501/);
-    await rejectsInput(service.pageInstances({ limit: 1.5 }), /limit must be 1 to 500, got 1.5/);
+    await rejectsInput(service.pageInstances({ limit: 0 }), /limit must be a whole number from 1 to 500, got 0/);
+    await rejectsInput(service.pageInstances({ limit: 501 }), /limit must be a whole number from 1 to 500, got 501/);
+    await rejectsInput(service.pageInstances({ limit: 1.5 }), /limit must be a whole number from 1 to 500, got 1.5/);
     await rejectsInput(service.pageInstances({ limit: 5, cursor: 'garbage' }), /cursor "garbage" is not one this server gave/);
     const page = await service.pageInstances({ limit: 1, sort: 'name' });
     await newInstance('b');

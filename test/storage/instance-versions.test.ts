@@ -98,7 +98,7 @@ suiteForEachBackend('instance versions', (test, database, backend) => {
     assert.equal([...first.items, ...second.items, ...third.items].map((v) => v.version), [5, 4, 3, 2, 1]);
     assert.is(third.next, null);
     await rejects(s.listInstanceVersions(instance.id, { cursor: 'garbage' }), InputError, /cursor "garbage" is not one this server gave/);
-    await rejects(s.listInstanceVersions(instance.id, { limit: 0 }), InputError, /limit must be 1 to 500, got 0/);
+    await rejects(s.listInstanceVersions(instance.id, { limit: 0 }), InputError, /limit must be a whole number from 1 to 500, got 0/);
     await rejects(s.getInstanceVersion(instance.id, 0), InputError, /version must be a whole number from 1 to 2147483647, got 0/);
     await rejects(s.getInstanceVersion(instance.id, 6), NotFoundError, /has no version 6: its versions are 1 to 5/);
     await rejects(s.listInstanceVersions(randomUUID()), NotFoundError, /not found/);

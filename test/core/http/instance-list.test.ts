@@ -43,9 +43,9 @@ test('a bad limit, cursor or sort is a 400 naming it, and so is a cursor without
     await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'a', configuration: {} });
     await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'b', configuration: {} });
     const cases: [string, RegExp][] = [
-      ['limit=0', /limit must be 1 to 500, got 0/],
-      ['limit=501', /limit must be 1 to 500, got 501/],
-      ['limit=-1', /query parameter limit must be a whole number/],
+      ['limit=0', /limit must be a whole number from 1 to 500, got 0/],
+      ['limit=501', /limit must be a whole number from 1 to 500, got 501/],
+      ['limit=-1', /^limit must be a whole number from 1 to 500, got -1$/],
       ['limit=ten', /query parameter limit must be a whole number .* got "ten"/],
       ['limit=5&cursor=nonsense', /cursor "nonsense" is not one this server gave/],
       ['cursor=abc', /cursor pages a list asked for with limit: give limit too/],

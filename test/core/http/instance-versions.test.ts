@@ -69,7 +69,7 @@ test('unknown instances and versions are 404, bad numbers and cursors 400, each 
       [`/api/instances/${instance.id}/versions/v1`, 400, 'version must be a whole number from 1 to 2147483647, got "v1"'],
       [`/api/instances/${instance.id}/versions/99999999999`, 400, 'version must be a whole number from 1 to 2147483647, got "99999999999"'],
       [`/api/instances/${instance.id}/versions?cursor=x`, 400, 'cursor "x" is not one this server gave'],
-      [`/api/instances/${instance.id}/versions?limit=0`, 400, 'limit must be 1 to 500, got 0'],
+      [`/api/instances/${instance.id}/versions?limit=0`, 400, 'limit must be a whole number from 1 to 500, got 0'],
       [`/api/instances/${MISSING}/versions`, 404, `instance ${MISSING} not found`],
       [`/api/instances/${MISSING}/versions/1`, 404, `instance ${MISSING} not found`],
     ];

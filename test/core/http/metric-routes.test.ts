@@ -108,7 +108,7 @@ routes('runs table: bad sort, filter, columns, limit or cursor are 400 naming th
     await expectError(client.experimentRuns('my_experiment', { sort: 'colour:desc' }), 400, /sort "colour:desc": unknown column "colour"/);
     await expectError(client.experimentRuns('my_experiment', { filters: ['metrics.loss<low'] }), 400, /filter "metrics.loss<low"/);
     await expectError(client.experimentRuns('my_experiment', { columns: ['weight'] }), 400, /columns: unknown column "weight"/);
-    await expectError(client.experimentRuns('my_experiment', { limit: 0 }), 400, /limit must be 1 to 500, got 0/);
+    await expectError(client.experimentRuns('my_experiment', { limit: 0 }), 400, /limit must be a whole number from 1 to 500, got 0/);
     await expectError(client.experimentRuns('my_experiment', { cursor: 'xyz' }), 400, /cursor "xyz" is not a cursor/);
     const response = await context.api('GET', '/api/experiments/my_experiment/runs?limit=ten');
     assert.is(response.status, 400);

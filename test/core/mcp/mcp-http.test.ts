@@ -39,7 +39,7 @@ mcp('an agent runs the whole loop, bad input changes nothing, and what it did is
       const next = await context.api('GET', `/api/agent-actions?limit=2&cursor=${page.body.next}`);
       assert.equal(next.body.items.map((a: { id: string }) => a.id), items.slice(2, 4).map((a) => a.id));
       const bad = await context.api('GET', '/api/agent-actions?limit=0');
-      assert.equal([bad.status, bad.body.error], [400, 'limit must be 1 to 500, got 0']);
+      assert.equal([bad.status, bad.body.error], [400, 'limit must be a whole number from 1 to 500, got 0']);
     } finally {
       await agent.close();
     }
