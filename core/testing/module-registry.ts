@@ -9,10 +9,12 @@
  * definitions in a loader child instead; a test process already compiles TypeScript
  * (tsx, vitest), and a loader child would add ~0.7 s to every `runExperiment`.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeCodeSnapshot } from '../../plugins/graph/code-snapshot.ts';
+import { describeImportError } from '../../plugins/loader/load-error-mapper.ts';
 import type { ExperimentEntry, ExperimentRegistry } from '../../plugins/experiment-registry.ts';
 import { AthanorError, NotFoundError } from '../errors.ts';
 import type { DefinitionData } from '../experiment/index.ts';
@@ -55,6 +57,29 @@ function describeSource(source: unknown): string {
   if (source === null) return 'null';
   if (typeof source === 'object') return `an object with keys ${Object.keys(source).join(', ') || '(none)'}`;
   return `${typeof source} ${JSON.stringify(source) ?? String(source)}`;
+}
+
+/**
+ * What importing `file` threw, located and worded as the workbench and `athanor run` report
+ * it (`experiments/x.ts:3:63: Syntax error: Unexpected ";"`, code ERR_SYNTAX), not esbuild's
+ * raw TransformError; the error thrown is its `cause`.
+ */
+function loadError(error: unknown, file: string): AthanorError {
+  const readSource = (at: string) => {
+    try {
+      return readFileSync(at, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  // Named from the working directory, as the test named it; a file outside it, from its own folder.
+  const root = path.relative(process.cwd(), file).startsWith('..') ? path.dirname(file) : process.cwd();
+  const found = describeImportError(error, file, { root, readSource });
+  const where = found.line === undefined ? found.file : `${found.file}:${found.line}:${found.column}`;
+  return Object.assign(new AthanorError(found.code, `runExperiment: ${where}: ${found.message}`, { cause: error }), {
+    file: found.file,
+    ...(found.line === undefined ? {} : { line: found.line, column: found.column }),
+  });
 }
 
 /** Checks a module object or a path before anything starts; throws a TypeError naming the problem. */
@@ -112,7 +137,7 @@ export function createModuleRegistry(source: ExperimentSource): ModuleRegistry {
       if (file) {
         const info = await stat(file).catch(() => undefined);
         if (!info?.isFile()) throw new NotFoundError(`runExperiment: no experiment file at ${file}`);
-        loaded = experimentModuleOf(await importExperimentFile(file), shown!);
+        loaded = experimentModuleOf(await importExperimentFile(file).catch((error) => Promise.reject(loadError(error, file))), shown!);
       } else {
         loaded = experimentModuleOf(source as Record<string, unknown>, 'the module given to runExperiment');
       }

@@ -4,6 +4,9 @@
  * input.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigValidationError, runExperiment, type ExperimentOutcome } from '../../core/testing/index.ts';
@@ -208,6 +211,20 @@ for (const [what, call, message] of refusals) {
 input('a module with a broken definition rejects with the DefinitionError', async () => {
   const error = (await runExperiment({ ...kernelFixture, experiment: () => ({ resolve: () => { throw new Error('no name'); } }) }).catch((e: unknown) => e)) as Error;
   assert.is(error.message, 'no name');
+});
+
+input('a file that does not parse rejects as athanor run reports it: ERR_SYNTAX at its line and column', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'athanor-harness-'));
+  try {
+    const file = path.join(dir, 'broken.ts');
+    await writeFile(file, "import { Definition } from 'athanor';\nexport function experiment() { return Definition.new().name('broken'); }\nexport async function run() { console.log((1 + ; }\n");
+    const error = (await runExperiment(file).catch((e: unknown) => e)) as Error & { code?: string; line?: number; column?: number };
+    assert.is(error.code, 'ERR_SYNTAX');
+    assert.match(error.message, /^runExperiment: broken\.ts:3:48: Syntax error: Unexpected ";"$/);
+    assert.equal([error.line, error.column], [3, 48]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 input.run();
