@@ -109,6 +109,13 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     const whole = ['warmup_learning_rate 0', 'evaluation_batch_size 0', 'tokenizer_name 0', 'optimizer_settings 0', 'optimizer_settings.adam_beta_one_coefficient 0'];
     assert.equal(await lines(), whole, 'no word of a name split at 390 px');
     await assertFits(page, 'source-long-names');
+    // The file's name above the editor stays whole beside its buttons (it broke as "train / ing.t / s").
+    // (With a save's status beside it, as after saving code that does not load.)
+    await page.locator('athanor-source-pane').evaluate((pane) => {
+      (pane as HTMLElement & { status: string }).status = 'Saved; it does not load: Syntax error: Unexpected "="';
+    });
+    const fileName = page.locator('athanor-source-pane .toolbar bdi.file');
+    assert.is(await fileName.evaluate((el) => new Set([...el.getClientRects()].map((box) => Math.round(box.top))).size), 1, 'the file name on one line');
     // The editor's long lines wrap at their own indentation, not at the left edge.
     // (No named functions inside evaluate: tsx's compiled names are not defined in the page.)
     const wrapped = await page.locator('athanor-code-editor .cm-line').filter({ hasText: 'warmup_learning_rate' }).evaluate((line) => {

@@ -301,7 +301,7 @@ export class AthanorSourcePane extends LitElement {
         <h2 id="source-title"><bdi class="file">${showDirectionControls(this.file)}</bdi></h2>
         ${this.dirty ? html`<span class="dirty" title="Unsaved changes"><span aria-hidden="true">●</span> unsaved</span>` : nothing}
         <span class="spacer"></span>
-        <span class="status" role="status">${userText(this.status)}</span>
+        <span class="status" role="status" title=${this.status}>${userText(this.status)}</span>
         <a class="button" href=${pageHref(this.api, `/experiments/by-name/${encodeURIComponent(this.experiment)}/runs`)}
           title="Every run of ${this.experiment}, in one table">Runs</a>
         <button type="button" class="primary" ?disabled=${!this.dirty || this.saving} @click=${() => void this.save()}

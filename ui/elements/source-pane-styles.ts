@@ -82,6 +82,11 @@ export const sourcePaneStyles = css`
   .file {
     font-family: var(--ath-mono);
   }
+  /* The file's name breaks only where it would not fit whole (the theme's 'anywhere' let the
+     toolbar squeeze it to "train / ing.t / s" on a phone); the status gives way instead. */
+  .toolbar .file {
+    overflow-wrap: break-word;
+  }
   .dirty {
     color: var(--ath-cancelled);
     font-size: var(--ath-small);
