@@ -118,6 +118,8 @@ test('startRun() shows the new run at the top at once and follows it to completi
     assert.ok(run);
     await el.updateComplete;
     assert.is(rows(el)[0]!.dataset.id, run!.id);
+    // The notice links to the run it started.
+    assert.match(el.shadowRoot!.querySelector('.notice a')!.getAttribute('href')!, `/runs/${run!.id}`);
     await until(() => el.runs[0]!.status === 'completed', 'the run to complete, live', 20000);
     await until(() => el.instance!.runCounts.total === 1 || true, 'counts');
     assert.not.ok(el.shadowRoot!.querySelector('.code-changed'));

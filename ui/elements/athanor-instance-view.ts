@@ -60,7 +60,7 @@ export class AthanorInstanceView extends LitElement {
   declare next: string | null;
   /** Why the instance cannot be shown: not found, deleted, or a load error. */
   declare problem: { kind: 'not-found' | 'deleted' | 'error'; message: string } | undefined;
-  declare notice: { text: string; error?: boolean } | undefined;
+  declare notice: { text: string; runId?: string; error?: boolean } | undefined;
   declare busy: '' | 'start' | 'more' | 'clone' | 'delete';
   declare now: number;
   /** The last Clone or Delete failure, shown in its dialog. */
@@ -213,7 +213,7 @@ export class AthanorInstanceView extends LitElement {
     try {
       const run = await this.#client.startRun(this.instance.id);
       this.#upsertRun(run);
-      this.notice = { text: `Started run ${run.id.slice(0, 8)}.` };
+      this.notice = { text: `Started run ${run.id.slice(0, 8)}.`, runId: run.id };
       return run;
     } catch (error) {
       this.notice = { text: `Could not start a run: ${error instanceof Error ? error.message : error}`, error: true };
@@ -337,7 +337,10 @@ export class AthanorInstanceView extends LitElement {
         <button type="button" class="danger" @click=${() => this.#openDialog('delete-dialog')}>Delete</button>
       </header>
       ${instance.description ? html`<p class="description">${userText(instance.description)}</p>` : nothing}
-      <div role="status" class="notice ${this.notice?.error ? 'error-text' : ''}">${this.notice ? userText(this.notice.text) : ''}</div>
+      <div role="status" class="notice ${this.notice?.error ? 'error-text' : ''}">${this.notice
+        ? html`${userText(this.notice.text)}
+            ${this.notice.runId ? html`<a href=${pageHref(this.api, `/runs/${encodeURIComponent(this.notice.runId)}`)}>Watch it</a>` : nothing}`
+        : ''}</div>
       ${this.#renderCodeNotice()}
       <div class="columns">
         <section class="card" aria-labelledby="details-title">
