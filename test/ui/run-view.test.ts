@@ -101,6 +101,9 @@ test('a failed run shows its error; an unknown run says it is not found', () =>
     assert.is(el.shadowRoot!.querySelector('athanor-status-badge')?.getAttribute('status'), 'failed');
     const missing = mount(base, '00000000-0000-4000-8000-000000000000');
     await until(() => deepText(missing).includes('not found'), 'not found');
+    // A heading and a way on, as an unknown instance's page has.
+    assert.is(missing.shadowRoot!.querySelector('h1')?.textContent, 'Run not found');
+    assert.match(missing.shadowRoot!.querySelector('.problem a')!.getAttribute('href')!, /\/experiments$/);
   }),
 );
 

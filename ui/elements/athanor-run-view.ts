@@ -311,7 +311,13 @@ export class AthanorRunView extends LitElement {
     // Nothing to load: say what to add (a page can say it its own way, as the element's content).
     if (!this.runId) return html`<slot><p class="muted">No run chosen: set this element's <code>run-id</code> attribute.</p></slot>`;
     if (!run) {
-      return this.error ? html`<p class="error-text" role="alert">${userText(this.error)}</p>` : html`<p class="muted">Loading run…</p>`;
+      if (!this.error) return html`<p class="muted">Loading run…</p>`;
+      // A page of its own, as the instance page's: what happened, and a way on.
+      return html`<div class="problem" role="alert">
+        <h1>${/ not found\.$/.test(this.error) ? 'Run not found' : 'Something went wrong'}</h1>
+        <p>${userText(this.error)}</p>
+        <a href=${pageHref(this.api, '/experiments')}>Back to the instances</a>
+      </div>`;
     }
     const active = ACTIVE.has(run.status);
     return html`
