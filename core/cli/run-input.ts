@@ -55,10 +55,16 @@ export function configurationFrom(schema: JSONSchema, configuration: Record<stri
   return result.value;
 }
 
-/** `--set` cannot change an existing instance: its configuration is a snapshot. */
+/**
+ * `--set` does not change an existing instance: a run from the command line runs the
+ * instance as saved. Changing it is an edit (a new version, with its history), made in the
+ * workbench or with `PATCH /api/instances/:id`.
+ */
 export function refuseSetsOnExisting(instanceName: string, sets: readonly string[]): void {
   if (sets.length > 0) {
-    throw new InputError(`--set cannot change instance "${instanceName}": its configuration is a snapshot; use another --instance name`);
+    throw new InputError(
+      `--set cannot change instance "${instanceName}", which exists: edit it in the workbench (each save is a new version) and run it, or give a new --instance name to make one with these values`,
+    );
   }
 }
 

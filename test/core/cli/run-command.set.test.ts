@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runAthanor } from '../../helpers/workbench-process.ts';
 import { parseSetOptions } from '../../../core/cli/set-options.ts';
+import { refuseSetsOnExisting } from '../../../core/cli/run-input.ts';
 import { ConfigSchema, validateConfig } from '../../../core/experiment/index.ts';
 import { InputError } from '../../../core/errors.ts';
 import { tempProject, type TempProject } from '../../helpers/temp-project.ts';
@@ -87,6 +88,14 @@ parser('__proto__, prototype and constructor are refused as key segments, naming
     );
   }
   assert.is(({} as Record<string, unknown>)['polluted'], undefined);
+});
+
+parser('--set on an instance that exists is refused, saying how to change it (the workbench edits instances, in versions)', () => {
+  refuseSetsOnExisting('Long run', []);
+  assert.throws(
+    () => refuseSetsOnExisting('Long run', ['epochs=2']),
+    (error: Error) => error instanceof InputError && /instance "Long run", which exists: edit it in the workbench \(each save is a new version\).*new --instance name/.test(error.message),
+  );
 });
 
 parser.run();
