@@ -7,7 +7,7 @@
 import { html, nothing } from 'lit';
 import type { Comparison } from '../../../core/records.ts';
 import { formatMetric, previewValue } from '../../app/format.ts';
-import { userText } from '../user-text.ts';
+import { userName, userText } from '../user-text.ts';
 import { runHeader } from './compare-runs.ts';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -29,7 +29,7 @@ export function configurationTable(api: string, comparison: Comparison, open: bo
   const unchanged = comparison.configuration.filter((row) => !row.changed);
   if (!comparison.configuration.length) return html`<p class="muted">These runs have no configuration.</p>`;
   const row = (field: Comparison['configuration'][number]) => html`<tr class=${field.changed ? 'changed' : 'unchanged'} data-field=${field.field}>
-    <th scope="row"><code>${userText(field.field)}</code>${field.changed ? html` <span class="changed-tag">changed</span>` : nothing}</th>
+    <th scope="row"><code>${userName(field.field)}</code>${field.changed ? html` <span class="changed-tag">changed</span>` : nothing}</th>
     ${field.values.map((value, i) => {
       const differs = field.changed && i !== base && !same(value, field.values[base]);
       return html`<td class=${differs ? 'differs' : ''} title=${differs ? 'differs from the baseline' : ''}>${configValue(value)}</td>`;
@@ -87,7 +87,7 @@ export function metricsTable(api: string, comparison: Comparison) {
         ${comparison.metrics.map((metric) => {
           const bests = bestRuns(metric);
           return html`<tr data-metric=${metric.key}>
-            <th scope="row"><code>${userText(metric.key)}</code>
+            <th scope="row"><code>${userName(metric.key)}</code>
               <span class="goal" title=${metric.goal === 'min' ? 'Lower is better' : 'Higher is better'}>${metric.goal === 'min' ? '↓ lower is better' : '↑ higher is better'}</span></th>
             ${metric.values.map((value, i) => {
               const best = bests.has(i);
