@@ -23,7 +23,8 @@ export function nameFromFile(relative: string): string {
 }
 
 /**
- * The template's source for an experiment called `name` (already checked), in the language
+ * The template's source for an experiment called `name` (already checked: its letters, digits
+ * and `_ . -` need no escaping in quotes), in the language
  * of `file`: TypeScript for `.ts`/`.mts`, plain JavaScript (types in JSDoc) for `.js`/`.mjs`,
  * which could not load TypeScript's annotations.
  */
@@ -37,7 +38,7 @@ export function experimentTemplate(name: string, file = 'experiment.ts'): string
 
 export function experiment() {
   return Definition.new()
-    .name(${JSON.stringify(name)})
+    .name('${name}')
     .description('A minimal experiment')
     .configuration(
       ConfigSchema.new().field('iterations', 'integer', {

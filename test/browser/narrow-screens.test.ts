@@ -24,7 +24,7 @@ async function assertFits(page: Page, name: string): Promise<void> {
 }
 
 test('every page is usable 390 px wide: no sideways scroll, log messages readable beside their metadata', async () => {
-  await withBrowserWorkbench(async ({ page, api, workbench }) => {
+  await withBrowserWorkbench(async ({ page, api, workbench, context, base }) => {
     await page.setViewportSize(PHONE);
     // Its first log line carries metadata (the run's id and its instance's name): a wide chip.
     const instance = (await api('POST', '/api/instances', { experiment: 'kernel_fixture', name: 'a phone-sized instance', configuration: { mode: 'complete', count: 3 } })).body;
@@ -45,6 +45,14 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     await page.goto(`/experiments/${instance.id}`);
     await page.locator(`athanor-instance-view tr[data-id="${run.id}"]`).waitFor();
     await assertFits(page, 'instance');
+    // On a touch screen (no keyboard) the buttons show no key hints: "Start run [r]" is "Start run".
+    const touch = await context.browser()!.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, baseURL: base });
+    const phone = await touch.newPage();
+    await phone.goto(`/experiments/${instance.id}`);
+    await phone.locator(`athanor-instance-view tr[data-id="${run.id}"]`).waitFor();
+    assert.not.ok(await phone.locator('athanor-instance-view header button kbd').isVisible(), 'no key hint on a phone');
+    assert.ok(await page.locator('athanor-instance-view header button kbd').isVisible(), 'the hint with a mouse and keyboard');
+    await touch.close();
     // Its runs are cards, every field in view: as a table of eight columns the start time was cut at the edge.
     const runs = page.locator('athanor-instance-view .runs-section .table-scroll');
     const sideways = await runs.evaluate((el) => el.scrollWidth - el.clientWidth);

@@ -65,6 +65,14 @@ export const theme = css`
   bdi.name {
     overflow-wrap: break-word;
   }
+  /* A key's hint on a button, where there is no keyboard to press it with (a phone). */
+  @media (hover: none) and (pointer: coarse) {
+    button kbd,
+    a.button kbd,
+    a kbd {
+      display: none;
+    }
+  }
   @media (prefers-color-scheme: dark) {
     :host {
       --ath-bg: #0f1216;

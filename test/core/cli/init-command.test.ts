@@ -67,7 +67,7 @@ init('scaffolds a new folder and says what to do next', async () => {
   assert.is(manifest.scripts.test, 'node --import tsx --test test/*.test.ts');
 
   const experiment = await readFile(path.join(root, 'experiments/my_experiment.ts'), 'utf8');
-  assert.match(experiment, ".name(\"my_experiment\")");
+  assert.match(experiment, ".name('my_experiment')");
   const test = await readFile(path.join(root, 'test/my_experiment.test.ts'), 'utf8');
   assert.match(test, "from 'athanor/testing'");
   assert.match(test, "new URL('../experiments/my_experiment.ts', import.meta.url)");
