@@ -7,7 +7,7 @@
 import type { LogEntry, Run, RunProgress } from '../records.ts';
 import { TerminalProgress } from './terminal-progress.ts';
 import { formatResultsTable } from './terminal-results.ts';
-import { escapeControls, stringifyForTerminal } from './terminal-text.ts';
+import { escapeControls, stringifyForTerminal, terminalColumns } from './terminal-text.ts';
 
 /** Exit codes of `athanor run` by the run's final status. */
 export const RUN_EXIT_CODES: Readonly<Record<string, number>> = { completed: 0, failed: 1, cancelled: 130 };
@@ -83,7 +83,7 @@ export function reportRunEnd(
     // The attempt, when the experiment retries: "(attempt 2 of 3)".
     const attempt = run.retries ? ` (attempt ${run.attempt ?? 1} of ${run.retries + 1})` : '';
     io.stdout.write(`run ${run.id} ${run.status}${attempt}${run.error ? `: ${escapeControls(run.error)}` : ''}\n`);
-    for (const line of formatResultsTable(results, { columns: io.stdout.isTTY ? io.stdout.columns : undefined })) io.stdout.write(`${line}\n`);
+    for (const line of formatResultsTable(results, { columns: terminalColumns(io.stdout) })) io.stdout.write(`${line}\n`);
   }
   return RUN_EXIT_CODES[run.status] ?? 1;
 }

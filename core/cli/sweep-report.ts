@@ -7,7 +7,7 @@
 import { FINISHED_STATUSES, type Instance, type ResultEntry, type Run } from '../records.ts';
 import { formatSweepTable } from './sweep-table.ts';
 import { TerminalProgress } from './terminal-progress.ts';
-import { escapeControls, stringifyForTerminal } from './terminal-text.ts';
+import { escapeControls, stringifyForTerminal, terminalColumns } from './terminal-text.ts';
 import type { RunCommandIO } from './run-report.ts';
 
 /** What the first Ctrl-C during a sweep says. */
@@ -98,7 +98,7 @@ export function reportSweepEnd(io: RunCommandIO, outcomes: readonly SweepOutcome
     for (const { run } of outcomes) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
     io.stdout.write(`sweep of ${outcomes.length} run${outcomes.length === 1 ? '' : 's'}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}\n`);
     const rows = outcomes.map(({ run, instance, metrics }) => ({ instance: instance.name, status: run.status, configuration: run.configuration ?? instance.configuration, metrics }));
-    for (const line of formatSweepTable(rows, fields, { columns: io.stdout.isTTY ? io.stdout.columns : undefined })) io.stdout.write(`${line}\n`);
+    for (const line of formatSweepTable(rows, fields, { columns: terminalColumns(io.stdout) })) io.stdout.write(`${line}\n`);
     for (const { run, instance } of outcomes) {
       if (run.status === 'failed' && run.error) io.stdout.write(`${escapeControls(`failed: ${instance.name}: ${run.error.split('\n')[0]}`)}\n`);
     }

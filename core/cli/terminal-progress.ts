@@ -4,7 +4,7 @@
  * messages come from the experiment: their control characters are escaped, so the only
  * controls written are the bar's own.
  */
-import { escapeControls } from './terminal-text.ts';
+import { escapeControls, terminalColumns } from './terminal-text.ts';
 
 export class TerminalProgress {
   readonly #stream: NodeJS.WriteStream;
@@ -36,7 +36,7 @@ export class TerminalProgress {
     const ratio = total > 0 ? Math.min(1, Math.max(0, current / total)) : 0;
     const filled = Math.round(ratio * width);
     const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${current}/${total}${message ? ` ${escapeControls(message)}` : ''}`;
-    this.#bar = text.slice(0, (this.#stream.columns ?? 80) - 1);
+    this.#bar = text.slice(0, (terminalColumns(this.#stream) ?? 80) - 1);
     this.#stream.write(`\r\x1b[2K${this.#bar}`);
   }
 

@@ -31,3 +31,11 @@ export function escapeControls(text: string): string {
 export function stringifyForTerminal(value: unknown): string {
   return JSON.stringify(value).replace(C1_AND_DEL, (char) => `\\u00${hex(char)}`);
 }
+
+/**
+ * The terminal's width, or undefined where it is not known: off a TTY, and on a TTY that
+ * says 0 columns (a pty nobody sized), where a bar cut to 0 - 1 characters lost its message.
+ */
+export function terminalColumns(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  return stream.isTTY && stream.columns ? stream.columns : undefined;
+}
