@@ -18,10 +18,23 @@ export interface RunMarksBasis {
 
 const MAX_LISTED = 3;
 
-/** Why a run is marked "other config" (undefined: it is not). */
-export function otherConfigReason(run: Pick<Run, 'configuration'>, basis: RunMarksBasis): string | undefined {
+/** Whether the run ran other code than the experiment's now. */
+const codeDiffers = (run: Pick<Run, 'codeHash'>, basis: RunMarksBasis) => !!run.codeHash && !!basis.codeHash && run.codeHash !== basis.codeHash;
+
+/**
+ * The fields a run lacks or has beyond its instance's configuration now: where its code
+ * differs, the code's doing (a field added or removed since), not the configuration's.
+ */
+function fieldsOfOtherCode(run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis) {
+  if (!run.configuration || !basis.configuration || !codeDiffers(run, basis)) return [];
+  return configurationChanges(run.configuration, basis.configuration, basis.schema).filter((change) => change.kind !== 'changed');
+}
+
+/** Why a run is marked "other config" (undefined: it is not); fields its older code lacked or had are the code's mark. */
+export function otherConfigReason(run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis): string | undefined {
   if (!run.configuration || !basis.configuration) return undefined;
-  const changes = configurationChanges(run.configuration, basis.configuration, basis.schema);
+  const ofCode = new Set(fieldsOfOtherCode(run, basis).map((change) => change.path));
+  const changes = configurationChanges(run.configuration, basis.configuration, basis.schema).filter((change) => !ofCode.has(change.path));
   if (changes.length === 0) return undefined;
   const listed = changes.slice(0, MAX_LISTED).map(describeChange).join('; ');
   const more = changes.length > MAX_LISTED ? `; and ${changes.length - MAX_LISTED} more` : '';
@@ -29,9 +42,11 @@ export function otherConfigReason(run: Pick<Run, 'configuration'>, basis: RunMar
 }
 
 /** Why a run is marked "older code" (undefined: it is not). */
-export function olderCodeReason(run: Pick<Run, 'codeHash'>, basis: RunMarksBasis): string | undefined {
-  if (!run.codeHash || !basis.codeHash || run.codeHash === basis.codeHash) return undefined;
-  return `Ran an older version of the experiment's code (${shortHash(run.codeHash)}; now ${shortHash(basis.codeHash)})`;
+export function olderCodeReason(run: Pick<Run, 'codeHash' | 'configuration'>, basis: RunMarksBasis): string | undefined {
+  if (!codeDiffers(run, basis)) return undefined;
+  const fields = fieldsOfOtherCode(run, basis);
+  const since = fields.length ? `; since then ${fields.slice(0, MAX_LISTED).map(describeChange).join('; ')}${fields.length > MAX_LISTED ? `; and ${fields.length - MAX_LISTED} more` : ''}` : '';
+  return `Ran an older version of the experiment's code (${shortHash(run.codeHash)}; now ${shortHash(basis.codeHash)})${since}`;
 }
 
 function mark(kind: 'other-config' | 'older-code', label: string, reason: string) {
