@@ -147,7 +147,7 @@ pane('a new experiment from the template, and an unknown one says not found', as
     await page.getByLabel('File name').fill('my_study.ts');
     await page.keyboard.press('Enter');
     await page.waitForURL('**/source/my_study');
-    await line(page, 'name("my_study")').waitFor();
+    await line(page, "name('my_study')").waitFor();
     await page.locator('athanor-experiment-list').getByRole('link', { name: /my_study/ }).waitFor();
     assert.is(await page.locator('athanor-experiment-list [aria-current=page]').textContent().then((t) => t?.includes('my_study')), true);
     await page.locator('athanor-experiment-instances').getByRole('link', { name: 'New instance' }).waitFor();
