@@ -92,7 +92,7 @@ test('"New experiment" creates a file from the template and navigates to it', as
     list.shadowRoot!.querySelector('form')!.requestSubmit();
     await until(() => paths.length > 0, 'a navigation');
     assert.equal(paths, ['/source/my_study']);
-    assert.match(await readFile(join(workbench.experimentsDir, 'my_study.ts'), 'utf8'), /name\("my_study"\)/);
+    assert.match(await readFile(join(workbench.experimentsDir, 'my_study.ts'), 'utf8'), /name\('my_study'\)/);
 
     // A refusal shows in the form.
     await list.startCreating();
