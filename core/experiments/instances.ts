@@ -78,6 +78,9 @@ async function checkNameFree(context: ServiceContext, experiment: string, name: 
 export async function createInstance(context: ServiceContext, input: NewInstance): Promise<Instance> {
   if (input === null || typeof input !== 'object') throw new InputError('expected an object {experiment, name, configuration}');
   checkFields(input, ['experiment', 'name', 'description', 'configuration'], 'a new instance');
+  // Every required field left out, named at once: `{}` was answered about its name alone.
+  const missing = (['experiment', 'name'] as const).filter((field) => input[field] === undefined);
+  if (missing.length > 0) throw new InputError(`a new instance needs ${missing.join(' and ')}: {experiment, name, description?, configuration?}`);
   const name = checkName(input.name);
   const description = checkDescription(input.description);
   const configuration = snapshot(context, input.experiment, input.configuration);

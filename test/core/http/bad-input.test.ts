@@ -58,6 +58,8 @@ function cases(instanceId: string, runId: string): Case[] {
     ['POST', `${inst}/runs`],
   ];
   return [
+    { label: 'an empty new instance (every missing field named)', method: 'POST', path: '/api/instances', body: {}, error: /^a new instance needs experiment and name: / },
+    { label: 'a new instance without its experiment', method: 'POST', path: '/api/instances', body: { name: 'x' }, error: /^a new instance needs experiment: / },
     { label: 'NUL in a name', method: 'POST', path: '/api/instances', body: { experiment: 'notes', name: 'a\0b' }, error: /^name contains U\+0000 \(NUL\)/ },
     { label: 'NUL in a description', method: 'POST', path: '/api/instances', body: { experiment: 'notes', name: 'x', description: 'd\0' }, error: /^description contains U\+0000/ },
     { label: 'NUL in string configuration', method: 'POST', path: '/api/instances', body: { experiment: 'notes', name: 'x', configuration: { note: '\0' } }, error: /^configuration\.note contains U\+0000/ },
