@@ -72,9 +72,10 @@ test('a pause never outlasts maxPauseMs, however busy the loop stays', async () 
     }
     const pauses = changes.filter(([, paused]) => paused).length;
     assert.ok(pauses >= 2, `paused ${pauses} times`);
-    for (let i = 0; i + 1 < changes.length; i++) {
-      if (changes[i]![1]) assert.ok(changes[i + 1]![0] - changes[i]![0] < 100 + 60, 'each pause ends');
-    }
+    // Uncapped, the first pause would last the whole busy window (~550 ms). The slack is a loaded
+    // CI machine's: a 2-core runner under three suites took the process away for >60 ms.
+    const lengths = changes.flatMap(([at, paused], i) => (paused && changes[i + 1] ? [Math.round(changes[i + 1]![0] - at)] : []));
+    assert.ok(lengths.every((ms) => ms < 100 + 200), `each pause ends within maxPauseMs (100 ms) and the loop's lateness: ${lengths.join(', ')} ms`);
   } finally {
     unsubscribe();
   }
