@@ -41,7 +41,6 @@ export interface CloneOptions {
 /** Whether two JSON values read the same once stored (key order aside; -0 is stored as 0). */
 const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
 
-
 export function checkDescription(description: unknown): string | null {
   if (description === undefined || description === null) return null;
   if (typeof description !== 'string') {

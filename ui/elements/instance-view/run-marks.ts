@@ -6,7 +6,7 @@
  */
 import { html, nothing } from 'lit';
 import type { Run } from '../../client/api-client.ts';
-import { configurationChanges, describeChange, type ConfigShape } from '../../state/config-diff.ts';
+import { configurationChanges, describeChange, type ConfigField, type ConfigShape } from '../../state/config-diff.ts';
 import { shortHash } from '../../app/format.ts';
 
 /** What a run is compared with: its instance's configuration and the experiment's code now. */
@@ -22,31 +22,34 @@ const MAX_LISTED = 3;
 const codeDiffers = (run: Pick<Run, 'codeHash'>, basis: RunMarksBasis) => !!run.codeHash && !!basis.codeHash && run.codeHash !== basis.codeHash;
 
 /**
- * The fields a run lacks or has beyond its instance's configuration now: where its code
- * differs, the code's doing (a field added or removed since), not the configuration's.
+ * How the run's configuration differs from its instance's now, split by whose doing it is:
+ * where its code differs, a field added or removed since is the code's; a changed value is
+ * the configuration's.
  */
-function fieldsOfOtherCode(run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis) {
-  if (!run.configuration || !basis.configuration || !codeDiffers(run, basis)) return [];
-  return configurationChanges(run.configuration, basis.configuration, basis.schema).filter((change) => change.kind !== 'changed');
+function differences(run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis): { config: ConfigField[]; code: ConfigField[] } {
+  if (!run.configuration || !basis.configuration) return { config: [], code: [] };
+  const changes = configurationChanges(run.configuration, basis.configuration, basis.schema);
+  const ofCode = (change: ConfigField) => codeDiffers(run, basis) && change.kind !== 'changed';
+  return { config: changes.filter((change) => !ofCode(change)), code: changes.filter(ofCode) };
+}
+
+/** `a; b; c; and 2 more`: the first few changes in words. */
+function listed(changes: readonly ConfigField[]): string {
+  const more = changes.length > MAX_LISTED ? `; and ${changes.length - MAX_LISTED} more` : '';
+  return `${changes.slice(0, MAX_LISTED).map(describeChange).join('; ')}${more}`;
 }
 
 /** Why a run is marked "other config" (undefined: it is not); fields its older code lacked or had are the code's mark. */
 export function otherConfigReason(run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis): string | undefined {
-  if (!run.configuration || !basis.configuration) return undefined;
-  const ofCode = new Set(fieldsOfOtherCode(run, basis).map((change) => change.path));
-  const changes = configurationChanges(run.configuration, basis.configuration, basis.schema).filter((change) => !ofCode.has(change.path));
-  if (changes.length === 0) return undefined;
-  const listed = changes.slice(0, MAX_LISTED).map(describeChange).join('; ');
-  const more = changes.length > MAX_LISTED ? `; and ${changes.length - MAX_LISTED} more` : '';
-  return `Ran with a configuration other than the instance's now: ${listed}${more}`;
+  const { config } = differences(run, basis);
+  return config.length ? `Ran with a configuration other than the instance's now: ${listed(config)}` : undefined;
 }
 
 /** Why a run is marked "older code" (undefined: it is not). */
 export function olderCodeReason(run: Pick<Run, 'codeHash' | 'configuration'>, basis: RunMarksBasis): string | undefined {
   if (!codeDiffers(run, basis)) return undefined;
-  const fields = fieldsOfOtherCode(run, basis);
-  const since = fields.length ? `; since then ${fields.slice(0, MAX_LISTED).map(describeChange).join('; ')}${fields.length > MAX_LISTED ? `; and ${fields.length - MAX_LISTED} more` : ''}` : '';
-  return `Ran an older version of the experiment's code (${shortHash(run.codeHash)}; now ${shortHash(basis.codeHash)})${since}`;
+  const { code } = differences(run, basis);
+  return `Ran an older version of the experiment's code (${shortHash(run.codeHash)}; now ${shortHash(basis.codeHash)})${code.length ? `; since then ${listed(code)}` : ''}`;
 }
 
 function mark(kind: 'other-config' | 'older-code', label: string, reason: string) {
