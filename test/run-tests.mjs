@@ -131,7 +131,7 @@ function runJob(job) {
   const started = performance.now();
   return new Promise((resolve) => {
     const regex = `^(${job.files.map(escape).join('|')})$`;
-    const runner = job.browser ? ['test/helpers/run-browser-suites.ts', 'test', regex] : ['node_modules/uvu/bin.js', 'test', regex, '--no-color'];
+    const runner = ['test/helpers/run-suites.ts', ...(job.browser ? ['--browser'] : ['--no-color']), 'test', regex];
     const child = spawn(process.execPath, ['--import', 'tsx', ...job.preload, ...runner], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -186,6 +186,8 @@ function runJob(job) {
       }
       const leaks = leaked.length ? `\nleft running by ${job.name} (killed): ${leaked.map((p) => `${p.pid} ${p.command}`).join('; ')}\n` : '';
       process.stdout.write(`\n── ${job.name} (${seconds.toFixed(1)} s${Number.isNaN(cpu) ? '' : `, ${cpu.toFixed(1)} CPU-s`})\n${output}${leaks}`);
+      // Each file's seconds, as run-suites.ts prints them after its suites.
+      for (const [, file, fileSeconds] of output.matchAll(/^(\S+\.test\.ts)\n[^]*?^ {2}\((\d+\.\d) s\)$/gm)) fileTimes.push([file, Number(fileSeconds)]);
       resolve({ ...result, seconds, cpu });
     });
   });
@@ -193,6 +195,7 @@ function runJob(job) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const times = [];
+const fileTimes = [];
 async function lane() {
   for (let job = queue.shift(); job; job = queue.shift()) {
     const result = await runJob(job);
@@ -220,6 +223,8 @@ if (slowest.length > 1) {
   const rows = [...groups]
     .sort((a, b) => b[1][0] - a[1][0])
     .map(([group, [s, count, cpu]]) => `  ${s.toFixed(0).padStart(6)} s  ${Number.isNaN(cpu) ? '' : `${cpu.toFixed(0).padStart(4)} CPU-s  `}${group} (${count})`);
+  const slowFiles = fileTimes.sort((a, b) => b[1] - a[1]).slice(0, 15);
+  console.log(`\nslowest files (each file's suites, in its process):\n${slowFiles.map(([file, s]) => `  ${s.toFixed(1).padStart(6)} s  ${file}`).join('\n')}`);
   const cpuTotal = times.reduce((sum, [, , cpu]) => sum + cpu, 0);
   console.log(`\nby folder (seconds of each process, summed; CPU-seconds${Number.isNaN(cpuTotal) ? '' : `, ${cpuTotal.toFixed(0)} in all`}; files):\n${rows.join('\n')}`);
   if (process.env.ATHANOR_TEST_TIMES) writeFileSync(process.env.ATHANOR_TEST_TIMES, JSON.stringify(Object.fromEntries(times.map(([n, s]) => [n, +s.toFixed(1)])), null, 1));

@@ -78,7 +78,7 @@ function sharedBuiltUi(): Promise<UiAssets> {
   return builtUi;
 }
 
-/** Closes the shared browsers and Vite: the browser suites' process does once its files have run (run-browser-suites.ts). */
+/** Closes the shared browsers and Vite: the browser suites' process does once its files have run (run-suites.ts --browser). */
 export async function closeBrowserSuites(): Promise<void> {
   const [b, c, u, d] = [browser, bfcacheBrowser, ui, builtUi];
   browser = bfcacheBrowser = ui = builtUi = undefined;
