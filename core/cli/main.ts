@@ -70,23 +70,30 @@ function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/** The commands whose `--json` promises one JSON object on stdout: bad input gets one too. */
+const JSON_COMMANDS = new Set(['run', 'sweep', 'list']);
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   dropOutputOnClosedPipe(process.stdout);
   dropOutputOnClosedPipe(process.stderr);
+  // Bad input is told on stderr, and with --json as `{"error": …}` on stdout too (as `list`
+  // tells a folder it cannot read), so a script reading stdout is not left with nothing.
+  const json = JSON_COMMANDS.has(command ?? '') && args.includes('--json');
+  const badInput = (message: string, detail?: string): number => {
+    process.stderr.write(`athanor: ${escapeControls(detail ?? message)}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+    return 2;
+  };
   try {
     return await dispatch(command, args);
   } catch (error) {
     if ((error as Error)?.name === 'ConfigValidationError') {
-      const { errors } = error as { errors: { message: string }[] };
-      process.stderr.write(`athanor: invalid configuration:\n${escapeControls(errors.map((e) => `  ${e.message}`).join('\n'))}\n`);
-      return 2;
+      const messages = (error as { errors: { message: string }[] }).errors.map((e) => e.message);
+      return badInput(`invalid configuration: ${messages.join('; ')}`, `invalid configuration:\n${messages.map((m) => `  ${m}`).join('\n')}`);
     }
-    if (BAD_INPUT_CODES.includes((error as { code?: unknown })?.code as string)) {
-      process.stderr.write(`athanor: ${escapeControls((error as Error).message)}\n`);
-      return 2;
-    }
+    if (BAD_INPUT_CODES.includes((error as { code?: unknown })?.code as string)) return badInput((error as Error).message);
     process.stderr.write(`athanor: ${escapeControls(String((error as Error)?.stack ?? error))}\n`);
     return 1;
   }

@@ -148,6 +148,14 @@ cli('bad input exits 2 naming the field, the rule and the value', async () => {
   const notAField = await athanor(['run', 'my_experiment', '--set', 'colour=red']);
   assert.is(notAField.code, 2);
   assert.match(notAField.stderr, 'config.colour is not a field of this experiment');
+  // With --json, stdout still holds one JSON object: the error.
+  const jsonUnknown = await athanor(['run', 'my_experimnet', '--json']);
+  assert.is(jsonUnknown.code, 2);
+  assert.equal(JSON.parse(jsonUnknown.stdout), { error: 'unknown experiment "my_experimnet"; did you mean "my_experiment"? (known: flaky_fixture, kernel_fixture, metrics, my_experiment)' });
+  const jsonInvalid = await athanor(['run', 'my_experiment', '--set', 'iterations=1000', '--json']);
+  assert.is(jsonInvalid.code, 2);
+  assert.equal(JSON.parse(jsonInvalid.stdout), { error: 'invalid configuration: config.iterations: 1000 is above the maximum 100' });
+  assert.match(jsonInvalid.stderr, 'config.iterations: 1000 is above the maximum 100');
 });
 
 cli('an experiment that does not load is bad input, named with where it broke (file:line:column)', async () => {

@@ -113,6 +113,10 @@ cli('bad input exits 2 naming the field, the value or the rule, and creates noth
   }
   // Checked before any database opened: not even the PGlite folder was made.
   assert.not.ok(existsSync(db.slice('pglite:'.length)), `bad input created the database folder ${db}`);
+  // With --json, stdout holds one JSON object: the error.
+  const json = await athanor(['sweep_fixture', '--grid', 'steps=1,abc', '--json']);
+  assert.is(json.code, 2);
+  assert.equal(JSON.parse(json.stdout), { error: '--grid steps=1,abc: "abc" is not a number' });
 });
 
 cli('a taken name is refused (exit 2) naming it', async () => {
