@@ -8,6 +8,7 @@ import { didYouMean } from '../experiment/closest-name.ts';
 import { InputError } from '../errors.ts';
 import { checkName } from '../experiments/instance-name.ts';
 import type { ExperimentEntry } from '../../plugins/experiment-registry.ts';
+import { formatLocation } from '../../plugins/loader/load-error-mapper.ts';
 import { parseSetOptions } from './set-options.ts';
 
 import { RUN_USAGE } from './usage.ts';
@@ -41,7 +42,7 @@ export function checkExperiment<E extends RunnableEntry>(entries: readonly E[], 
     throw new InputError(`unknown experiment "${name}"${suggestion ? `${suggestion} (known: ${list})` : `; known: ${list}`}`);
   }
   if (entry.error || !entry.schema) {
-    const where = entry.error ? [entry.error.file, entry.error.line, entry.error.column].filter((part) => part !== undefined).join(':') : '';
+    const where = entry.error ? formatLocation(entry.error) : '';
     throw new InputError(`experiment "${name}" cannot run: ${where ? `${where}: ` : ''}${entry.error?.message ?? 'it did not load'}`);
   }
   return entry as E & { schema: JSONSchema };

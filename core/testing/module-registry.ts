@@ -14,7 +14,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeCodeSnapshot } from '../../plugins/graph/code-snapshot.ts';
-import { describeImportError } from '../../plugins/loader/load-error-mapper.ts';
+import { describeImportError, formatLocation } from '../../plugins/loader/load-error-mapper.ts';
 import type { ExperimentEntry, ExperimentRegistry } from '../../plugins/experiment-registry.ts';
 import { AthanorError, NotFoundError } from '../errors.ts';
 import type { DefinitionData } from '../experiment/index.ts';
@@ -75,8 +75,7 @@ function loadError(error: unknown, file: string): AthanorError {
   // Named from the working directory, as the test named it; a file outside it, from its own folder.
   const root = path.relative(process.cwd(), file).startsWith('..') ? path.dirname(file) : process.cwd();
   const found = describeImportError(error, file, { root, readSource });
-  const where = found.line === undefined ? found.file : `${found.file}:${found.line}:${found.column}`;
-  return Object.assign(new AthanorError(found.code, `runExperiment: ${where}: ${found.message}`, { cause: error }), {
+  return Object.assign(new AthanorError(found.code, `runExperiment: ${formatLocation(found)}: ${found.message}`, { cause: error }), {
     file: found.file,
     ...(found.line === undefined ? {} : { line: found.line, column: found.column }),
   });

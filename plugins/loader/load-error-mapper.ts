@@ -15,6 +15,11 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** `file:line:column` (as editors and terminals link it), or as much of it as is known. */
+export function formatLocation(where: Partial<SourceLocation>): string {
+  return [where.file, where.line, where.line === undefined ? undefined : where.column].filter((part) => part !== undefined).join(':');
+}
+
 /** What the mapper may ask of its host (the loader child gives real ones; tests may fake them). */
 export interface ErrorMapperHost {
   /** The experiments folder (absolute). */
