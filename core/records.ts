@@ -314,8 +314,12 @@ export interface Comparison {
   runs: ComparedRun[];
   /** The baseline run's id (the first unless `baseline=` names another). */
   baseline: string;
-  /** One row per configuration field (flattened path), changed ones first. */
-  configuration: { field: string; values: unknown[]; changed: boolean }[];
+  /**
+   * One row per configuration field (flattened path), changed ones first: the value per run,
+   * and the indexes of the runs without the field (`absent`: their code had no such field,
+   * or they kept no configuration; their value is null).
+   */
+  configuration: { field: string; values: unknown[]; absent: number[]; changed: boolean }[];
   /**
    * One row per numeric result key: the latest value per run (null where it has none),
    * the delta of each against the baseline, the goal assumed (lower is better for keys

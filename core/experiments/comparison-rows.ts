@@ -27,9 +27,10 @@ function canonical(value: unknown): string {
 const naturalOrder = new Intl.Collator('en', { numeric: true });
 
 /**
- * One row per field of any run's configuration: its value per run (null where a run has
- * none) and whether the runs differ on it. A run with no configuration at all (null) takes
- * no part in `changed`. Changed rows come first; within each part, fields in `order` (the
+ * One row per field of any run's configuration: its value per run, the runs that have no
+ * such field (`absent`, their indexes: older code, or no configuration kept; their value
+ * is null) and whether the runs differ on it. A run with no configuration at all (null)
+ * takes no part in `changed`. Changed rows come first; within each part, fields in `order` (the
  * schema's declaration order) first, then the rest in natural order — never the stored
  * order, which `jsonb` does not keep.
  */
@@ -42,7 +43,8 @@ export function configurationRows(configurations: readonly (Record<string, unkno
   const known = flat.filter((fields): fields is Map<string, unknown> => fields !== null);
   const rows = fields.map((field) => {
     const changed = new Set(known.map((fields) => (fields.has(field) ? canonical(fields.get(field)) : 'absent'))).size > 1;
-    return { field, values: flat.map((fields) => (fields?.has(field) ? fields.get(field) : null)), changed };
+    const absent = flat.flatMap((fields, i) => (fields?.has(field) ? [] : [i]));
+    return { field, values: flat.map((fields) => (fields?.has(field) ? fields.get(field) : null)), absent, changed };
   });
   return [...rows.filter((row) => row.changed), ...rows.filter((row) => !row.changed)];
 }

@@ -13,19 +13,21 @@ rows('configuration: groups flattened, schema order first, changed first; a run 
     { model: 'small', lr: 0.2, sampling: { greedy: false, top_k: 5 }, prompts: [{ text: 'a' }], extra: true, z: 1 },
   ];
   assert.equal(configurationRows(configurations, ['model', 'lr', 'sampling.top_k', 'sampling.greedy', 'prompts']), [
-    { field: 'lr', values: [0.1, null, 0.2], changed: true },
-    { field: 'extra', values: [null, null, true], changed: true },
-    { field: 'model', values: ['small', null, 'small'], changed: false },
-    { field: 'sampling.top_k', values: [5, null, 5], changed: false },
-    { field: 'sampling.greedy', values: [false, null, false], changed: false },
-    { field: 'prompts', values: [[{ text: 'a' }], null, [{ text: 'a' }]], changed: false },
-    { field: 'z', values: [1, null, 1], changed: false },
+    { field: 'lr', values: [0.1, null, 0.2], absent: [1], changed: true },
+    { field: 'extra', values: [null, null, true], absent: [0, 1], changed: true },
+    { field: 'model', values: ['small', null, 'small'], absent: [1], changed: false },
+    { field: 'sampling.top_k', values: [5, null, 5], absent: [1], changed: false },
+    { field: 'sampling.greedy', values: [false, null, false], absent: [1], changed: false },
+    { field: 'prompts', values: [[{ text: 'a' }], null, [{ text: 'a' }]], absent: [1], changed: false },
+    { field: 'z', values: [1, null, 1], absent: [1], changed: false },
   ]);
   assert.equal(configurationRows([{ o: { b: 1, a: 2 } }, { o: { a: 2, b: 1 } }]), [
-    { field: 'o.a', values: [2, 2], changed: false },
-    { field: 'o.b', values: [1, 1], changed: false },
+    { field: 'o.a', values: [2, 2], absent: [], changed: false },
+    { field: 'o.b', values: [1, 1], absent: [], changed: false },
   ]);
   assert.equal(configurationRows([{ l: [{ b: 1, a: 2 }] }, { l: [{ a: 2, b: 1 }] }])[0]!.changed, false, 'key order inside lists aside');
+  // A field set to null in one run and missing from another's (older) code: told apart by `absent`.
+  assert.equal(configurationRows([{ seed: null }, {}]), [{ field: 'seed', values: [null, null], absent: [1], changed: true }]);
 });
 
 rows('metric goals: lower is better for words naming a loss, an error, a time or a distance', () => {

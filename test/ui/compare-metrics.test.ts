@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { render } from 'lit';
 import '../../ui/elements/athanor-compare.ts';
-import { formatDelta, metricsTable } from '../../ui/elements/compare/compare-tables.ts';
+import { configurationTable, formatDelta, metricsTable } from '../../ui/elements/compare/compare-tables.ts';
 import type { Comparison } from '../../core/records.ts';
 import { withServer } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
@@ -45,6 +45,23 @@ test('every run tied for the best value of a row is starred', () => {
   const starred = [...host.querySelectorAll('td')].filter((td) => td.querySelector('.best-mark')).map((td) => td.dataset['run']);
   assert.equal(starred, ['a', 'c']);
   assert.equal([...host.querySelectorAll('td.best')].map((td) => (td as HTMLElement).dataset['run']), ['a', 'c']);
+});
+
+test('a field one run\'s code lacks shows as absent (—), not as null, and differs from the baseline\'s value', () => {
+  const comparison: Comparison = {
+    runs: [run('a', null), run('b', null), run('c', null)],
+    baseline: 'a',
+    configuration: [{ field: 'seed', values: [null, null, 3], absent: [1], changed: true }],
+    metrics: [],
+    series: [],
+    code: { hashes: [null, null, null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  render(configurationTable('', comparison, true, () => {}), host);
+  const cells = [...host.querySelectorAll('tr[data-field="seed"] td')];
+  assert.equal(cells.map((td) => td.textContent?.trim()), ['null', '—', '3']);
+  assert.is(cells[1]!.querySelector('[title]')?.getAttribute('title'), 'This run has no such field');
+  assert.equal(cells.map((td) => td.classList.contains('differs')), [false, true, true]);
 });
 
 test('a near-perfect accuracy reads as near-perfect in the metrics table, not as 1', () => {

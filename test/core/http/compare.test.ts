@@ -39,7 +39,7 @@ test('compares runs of a sweep and a run of edited code: changed fields, metrics
         [newer, 'cmp · model=large'],
       ]);
       assert.is(comparison.baseline, large);
-      assert.equal(comparison.configuration[0], { field: 'model', values: ['small', 'large', 'large'], changed: true });
+      assert.equal(comparison.configuration[0], { field: 'model', values: ['small', 'large', 'large'], absent: [], changed: true });
       assert.equal(comparison.configuration.slice(1).map((row: { field: string; changed: boolean }) => [row.field, row.changed]), [
         ['steps', false],
         ['fail', false],

@@ -19,8 +19,8 @@ function headerRow(api: string, comparison: Comparison, first: string) {
   </tr>`;
 }
 
-const configValue = (value: unknown) =>
-  value === undefined ? html`<span class="muted" title="This run has no such field">—</span>` : html`<span title=${previewValue(value, 400)}>${userText(previewValue(value, 80))}</span>`;
+const configValue = (value: unknown, absent: boolean) =>
+  absent ? html`<span class="muted" title="This run has no such field">—</span>` : html`<span title=${previewValue(value, 400)}>${userText(previewValue(value, 80))}</span>`;
 
 /** The configuration table; `open`: the unchanged rows shown too. */
 export function configurationTable(api: string, comparison: Comparison, open: boolean, toggle: () => void) {
@@ -31,8 +31,9 @@ export function configurationTable(api: string, comparison: Comparison, open: bo
   const row = (field: Comparison['configuration'][number]) => html`<tr class=${field.changed ? 'changed' : 'unchanged'} data-field=${field.field}>
     <th scope="row"><code>${userName(field.field)}</code>${field.changed ? html` <span class="changed-tag">changed</span>` : nothing}</th>
     ${field.values.map((value, i) => {
-      const differs = field.changed && i !== base && !same(value, field.values[base]);
-      return html`<td class=${differs ? 'differs' : ''} title=${differs ? 'differs from the baseline' : ''}>${configValue(value)}</td>`;
+      const absent = (i: number) => field.absent.includes(i);
+      const differs = field.changed && i !== base && (absent(i) !== absent(base) || !same(value, field.values[base]));
+      return html`<td class=${differs ? 'differs' : ''} title=${differs ? 'differs from the baseline' : ''}>${configValue(value, absent(i))}</td>`;
     })}
   </tr>`;
   return html`<p class="summary">${changed.length ? `${changed.length} of ${comparison.configuration.length} fields differ.` : 'Every field is the same in every run.'}</p>
