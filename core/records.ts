@@ -326,6 +326,12 @@ export interface Comparison {
    * that read as a loss or error, else higher) and the index of the best run.
    */
   metrics: { key: string; values: (number | null)[]; deltas: (number | null)[]; goal: MetricGoal; best: number | null }[];
+  /**
+   * One row per result key that is not a number in some run (text, lists, objects,
+   * booleans): each run's latest value, the indexes of the runs without the key
+   * (`absent`; their value is null) and whether the runs differ on it.
+   */
+  results: { key: string; values: unknown[]; absent: number[]; changed: boolean }[];
   /** One entry per numeric series key (a key with two or more values in some run). */
   series: { key: string; runs: { run: string; total: number; points: [number, number][] }[] }[];
   /**

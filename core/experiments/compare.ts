@@ -1,6 +1,7 @@
 /**
  * A comparison of 2 to 20 runs (`GET /api/compare`): their configurations field by field,
- * their latest metrics with deltas against a baseline and the best marked, their numeric
+ * their latest metrics with deltas against a baseline and the best marked, their other
+ * results (text, lists, objects) side by side, their numeric
  * series overlaid, and the diffs of their code against the baseline's.
  *
  * Runs are given as people give them: full ids or unique prefixes of 8+ characters, in the
@@ -12,9 +13,10 @@ import type { ComparedRun, Comparison } from '../records.ts';
 import { compareCode } from './compare-code.ts';
 import { compareSeries } from './compare-series.ts';
 import { SERIES_POINTS } from './result-series.ts';
-import { configurationRows, metricRows } from './comparison-rows.ts';
+import { configurationRows, metricRows, resultRows } from './comparison-rows.ts';
 import { latestMetrics } from './run-metrics.ts';
 import { iso, isoOrNull } from './row-mappers.ts';
+import { readResults } from './run-data.ts';
 import { resolveRunId } from './run-ids.ts';
 import type { ServiceContext } from './service-context.ts';
 
@@ -141,11 +143,15 @@ export async function compareRuns(context: ServiceContext, runIds: readonly stri
   const runs = await comparedRuns(context, ids);
   if (baseline === -1) baseline = oldestRun(runs);
   const metrics = await latestMetrics(context, ids);
+  // Each run's latest value per key, as its results panel reads them (one query a run).
+  const latest: Map<string, unknown>[] = [];
+  for (const id of ids) latest.push(new Map((await readResults(context, id, { view: 'latest' })).items.map((entry) => [entry.key, entry.value])));
   return {
     runs,
     baseline: ids[baseline]!,
     configuration: configurationRows(runs.map((run) => run.configuration), schemaOrder(context, runs[baseline]!.experiment)),
     metrics: metricRows(ids.map((id) => metrics.get(id) ?? {}), baseline),
+    results: resultRows(latest),
     series: await compareSeries(context, ids, points),
     code: await compareCode(context, runs, baseline),
   };

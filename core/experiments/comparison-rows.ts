@@ -40,13 +40,32 @@ export function configurationRows(configurations: readonly (Record<string, unkno
   const fields = [...new Set(flat.flatMap((fields) => [...(fields?.keys() ?? [])]))].sort(
     (a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || naturalOrder.compare(a, b) || (a < b ? -1 : 1),
   );
-  const known = flat.filter((fields): fields is Map<string, unknown> => fields !== null);
-  const rows = fields.map((field) => {
-    const changed = new Set(known.map((fields) => (fields.has(field) ? canonical(fields.get(field)) : 'absent'))).size > 1;
-    const absent = flat.flatMap((fields, i) => (fields?.has(field) ? [] : [i]));
-    return { field, values: flat.map((fields) => (fields?.has(field) ? fields.get(field) : null)), absent, changed };
-  });
+  const rows = fields.map((field) => ({ field, ...sideBySide(flat, field) }));
   return [...rows.filter((row) => row.changed), ...rows.filter((row) => !row.changed)];
+}
+
+/**
+ * `key`'s value in each of `maps` (null where one has none, or is null itself), the indexes
+ * of those without it, and whether they differ (the null maps aside).
+ */
+function sideBySide(maps: readonly (ReadonlyMap<string, unknown> | null)[], key: string): { values: unknown[]; absent: number[]; changed: boolean } {
+  const known = maps.filter((map): map is ReadonlyMap<string, unknown> => map !== null);
+  const changed = new Set(known.map((map) => (map.has(key) ? canonical(map.get(key)) : 'absent'))).size > 1;
+  const absent = maps.flatMap((map, i) => (map?.has(key) ? [] : [i]));
+  return { values: maps.map((map) => (map?.has(key) ? map.get(key) : null)), absent, changed };
+}
+
+const isMetric = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * One row per result key that is not a number in some run (text, lists, objects, booleans:
+ * what the metrics table cannot show), in natural key order: each run's latest value, the
+ * runs without the key (`absent`) and whether they differ. `latest`: each run's latest
+ * value per key.
+ */
+export function resultRows(latest: readonly ReadonlyMap<string, unknown>[]): Comparison['results'] {
+  const keys = [...new Set(latest.flatMap((values) => [...values].filter(([, value]) => !isMetric(value)).map(([key]) => key)))];
+  return keys.sort((a, b) => naturalOrder.compare(a, b) || (a < b ? -1 : 1)).map((key) => ({ key, ...sideBySide(latest, key) }));
 }
 
 /** Words that name a quantity where lower is better. */

@@ -57,6 +57,10 @@ test('two runs side by side: changed configuration, metrics with deltas and the 
     assert.is(await accuracy.locator('td.best').getAttribute('data-run'), a.id);
     assert.match(await accuracy.locator(`td[data-run="${b.id}"]`).textContent() ?? '', '—');
 
+    // Other results (not numbers): a's summary object, — for b, which failed before it recorded one.
+    const summary = view(page).locator('table.results tr[data-key="summary"] td');
+    assert.equal((await summary.allTextContents()).map((cell) => cell.trim()), ['{"model":"small","lr":0.1}', '—']);
+
     // Charts: one per numeric series, a line per run in the legend.
     const chart = view(page).locator('figure[data-key="loss"] athanor-chart');
     await chart.locator('canvas').first().waitFor();

@@ -1,7 +1,7 @@
 // The parts of a comparison that need no database: configuration rows, metric rows and goals.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { configurationRows, flattenConfiguration, metricGoal, metricRows } from '../../core/experiments/comparison-rows.ts';
+import { configurationRows, flattenConfiguration, metricGoal, metricRows, resultRows } from '../../core/experiments/comparison-rows.ts';
 
 const rows = suite('comparison rows');
 
@@ -47,6 +47,21 @@ rows('metrics: values, deltas against the baseline without float noise, the best
     ['m10', [null, null], 1],
   ]);
   assert.equal(metricRows([{}, {}], 0), []);
+});
+
+rows('other results: the keys that are not a number in some run, each run\'s latest value, absent where a run has none', () => {
+  const latest = [
+    new Map<string, unknown>([['loss', 0.5], ['sample', 'a cat'], ['flags', [1]], ['best', true]]),
+    new Map<string, unknown>([['loss', 0.4], ['sample', 'a cat']]),
+    new Map<string, unknown>([['loss', 'diverged'], ['sample', 'a dog'], ['best', true]]),
+  ];
+  assert.equal(resultRows(latest), [
+    { key: 'best', values: [true, null, true], absent: [1], changed: true },
+    { key: 'flags', values: [[1], null, null], absent: [1, 2], changed: true },
+    { key: 'loss', values: [0.5, 0.4, 'diverged'], absent: [], changed: true },
+    { key: 'sample', values: ['a cat', 'a cat', 'a dog'], absent: [], changed: true },
+  ]);
+  assert.equal(resultRows([new Map([['loss', 1]]), new Map([['loss', 2]])]), [], 'numbers only: the metrics table shows them');
 });
 
 rows.run();

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { render } from 'lit';
 import '../../ui/elements/athanor-compare.ts';
-import { configurationTable, formatDelta, metricsTable } from '../../ui/elements/compare/compare-tables.ts';
+import { configurationTable, formatDelta, metricsTable, resultsTable } from '../../ui/elements/compare/compare-tables.ts';
 import type { Comparison } from '../../core/records.ts';
 import { withServer } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
@@ -37,6 +37,7 @@ test('every run tied for the best value of a row is starred', () => {
     baseline: 'a',
     configuration: [],
     metrics: [{ key: 'accuracy', values: [0.9, 0.8, 0.9], deltas: [0, -0.1, 0], goal: 'max', best: 0 }],
+    results: [],
     series: [],
     code: { hashes: [null, null, null], same: true, diffs: [] },
   };
@@ -53,6 +54,7 @@ test('a field one run\'s code lacks shows as absent (—), not as null, and diff
     baseline: 'a',
     configuration: [{ field: 'seed', values: [null, null, 3], absent: [1], changed: true }],
     metrics: [],
+    results: [],
     series: [],
     code: { hashes: [null, null, null], same: true, diffs: [] },
   };
@@ -64,12 +66,33 @@ test('a field one run\'s code lacks shows as absent (—), not as null, and diff
   assert.equal(cells.map((td) => td.classList.contains('differs')), [false, true, true]);
 });
 
+test('results that are not numbers show side by side, — where a run recorded none, those that differ from the baseline\'s marked', () => {
+  const comparison: Comparison = {
+    runs: [run('a', null), run('b', null), run('c', null)],
+    baseline: 'a',
+    configuration: [],
+    metrics: [],
+    results: [{ key: 'sample', values: ['a cat', null, 'a dog'], absent: [1], changed: true }],
+    series: [],
+    code: { hashes: [null, null, null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  render(resultsTable('', comparison), host);
+  const cells = [...host.querySelectorAll('tr[data-key="sample"] td')];
+  assert.equal(cells.map((td) => td.textContent?.trim()), ['a cat', '—', 'a dog']);
+  assert.is(cells[1]!.querySelector('[title]')?.getAttribute('title'), 'This run recorded no such result');
+  assert.equal(cells.map((td) => td.classList.contains('differs')), [false, true, true]);
+  render(resultsTable('', { ...comparison, results: [] }), host);
+  assert.is(host.querySelector('table'), null, 'no table when every result is a number');
+});
+
 test('a near-perfect accuracy reads as near-perfect in the metrics table, not as 1', () => {
   const comparison: Comparison = {
     runs: [run('a', null), run('b', null)],
     baseline: 'a',
     configuration: [],
     metrics: [{ key: 'accuracy', values: [0.9, 0.99999928], deltas: [0, 0.09999928], goal: 'max', best: 1 }],
+    results: [],
     series: [],
     code: { hashes: [null, null], same: true, diffs: [] },
   };
@@ -82,7 +105,7 @@ test('a run header keeps each field=value of a long name whole, breaking only be
   const name = 'lr=0.001 · latency_ms=100 · augment=true';
   const comparison: Comparison = {
     runs: [{ ...run('a', null), instanceName: name }],
-    baseline: 'a', configuration: [], metrics: [{ key: 'loss', values: [1], deltas: [0], goal: 'min', best: 0 }], series: [],
+    baseline: 'a', configuration: [], metrics: [{ key: 'loss', values: [1], deltas: [0], goal: 'min', best: 0 }], results: [], series: [],
     code: { hashes: [null], same: true, diffs: [] },
   };
   const host = document.createElement('div');

@@ -21,7 +21,7 @@ import './compare/athanor-compare-code.ts';
 import { userText } from './user-text.ts';
 import { chartsSection } from './compare/compare-charts.ts';
 import { runHeader, runName } from './compare/compare-runs.ts';
-import { configurationTable, metricsTable } from './compare/compare-tables.ts';
+import { configurationTable, metricsTable, resultsTable } from './compare/compare-tables.ts';
 import { compareStyles } from './compare/compare-styles.ts';
 
 export const COMPARE_MIN_RUNS = 2;
@@ -190,6 +190,7 @@ export class AthanorCompare extends LitElement {
       <nav class="sections" aria-label="Sections">
         <a href="#configuration" @click=${this.#jump}>Configuration${changed ? ` (${changed} changed)` : ''}</a>
         <a href="#metrics" @click=${this.#jump}>Metrics</a>
+        ${comparison.results.length ? html`<a href="#results" @click=${this.#jump}>Other results</a>` : nothing}
         <a href="#charts" @click=${this.#jump}>Charts</a>
         <a href="#code" @click=${this.#jump}>Code${comparison.code.same ? '' : ' (differs)'}</a>
         <a href="#logs" @click=${this.#jump}>Logs</a>
@@ -202,6 +203,12 @@ export class AthanorCompare extends LitElement {
         <h2 id="metrics-title">Metrics</h2>
         ${metricsTable(this.api, comparison)}
       </section>
+      ${comparison.results.length
+        ? html`<section id="results" aria-labelledby="results-title">
+            <h2 id="results-title">Other results</h2>
+            ${resultsTable(this.api, comparison)}
+          </section>`
+        : nothing}
       <section id="charts" aria-labelledby="charts-title">
         <h2 id="charts-title">Charts</h2>
         ${chartsSection(comparison)}

@@ -50,6 +50,8 @@ test('compares runs of a sweep and a run of edited code: changed fields, metrics
       assert.equal(loss, { key: 'loss', values: [0.6667, 0.3333, 0.1667], deltas: [0.3334, 0, -0.1666], goal: 'min', best: 2 });
       const accuracy = comparison.metrics.find((row: { key: string }) => row.key === 'accuracy');
       assert.equal([accuracy.goal, accuracy.best], ['max', 1]);
+      // The results that are not numbers, side by side: the latest text of each run.
+      assert.equal(comparison.results, [{ key: 'sample', values: ['a small sample', 'a large sample', 'a large sample'], absent: [], changed: true }]);
       assert.equal(comparison.series.map((s: { key: string }) => s.key), ['loss']);
       assert.equal(comparison.series[0].runs[1], { run: large, total: 3, points: [[0, 1], [1, 0.5], [2, 0.3333]] });
       assert.is(comparison.code.same, false);

@@ -1,8 +1,9 @@
 /**
- * The compare view's two tables: configuration (one row per field, the changed ones
- * first and marked, each value that differs from the baseline's highlighted, unchanged
- * ones folded) and metrics (the latest value per run, its delta against the baseline,
- * the best of each row marked).
+ * The compare view's tables: configuration (one row per field, the changed ones first and
+ * marked, each value that differs from the baseline's highlighted, unchanged ones folded),
+ * metrics (the latest value per run, its delta against the baseline, the best of each row
+ * marked) and the other results (text, lists, objects: the latest value per run, those
+ * that differ from the baseline's highlighted).
  */
 import { html, nothing } from 'lit';
 import type { Comparison } from '../../../core/records.ts';
@@ -19,8 +20,36 @@ function headerRow(api: string, comparison: Comparison, first: string) {
   </tr>`;
 }
 
-const configValue = (value: unknown, absent: boolean) =>
-  absent ? html`<span class="muted" title="This run has no such field">—</span>` : html`<span title=${previewValue(value, 400)}>${userText(previewValue(value, 80))}</span>`;
+const configValue = (value: unknown, absent: string | undefined) =>
+  absent ? html`<span class="muted" title=${absent}>—</span>` : html`<span title=${previewValue(value, 400)}>${userText(previewValue(value, 80))}</span>`;
+
+/** A row's value per run, each that differs from the baseline's marked; — where a run has none (`missing` says so). */
+function valueCells(row: { values: unknown[]; absent: number[]; changed: boolean }, base: number, missing: string) {
+  const absent = (i: number) => row.absent.includes(i);
+  return row.values.map((value, i) => {
+    const differs = row.changed && i !== base && (absent(i) !== absent(base) || !same(value, row.values[base]));
+    return html`<td class=${differs ? 'differs' : ''} title=${differs ? 'differs from the baseline' : ''}>${configValue(value, absent(i) ? missing : undefined)}</td>`;
+  });
+}
+
+/** The results that are not numbers (text, lists, objects), side by side; nothing when there are none. */
+export function resultsTable(api: string, comparison: Comparison) {
+  if (!comparison.results.length) return nothing;
+  const base = comparison.runs.findIndex((run) => run.id === comparison.baseline);
+  return html`<div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Other results">
+    <table class="compare results">
+      <thead>${headerRow(api, comparison, 'Result')}</thead>
+      <tbody>
+        ${comparison.results.map(
+          (result) => html`<tr class=${result.changed ? 'changed' : 'unchanged'} data-key=${result.key}>
+            <th scope="row"><code>${userName(result.key)}</code>${result.changed ? html` <span class="changed-tag">differs</span>` : nothing}</th>
+            ${valueCells(result, base, 'This run recorded no such result')}
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
 
 /** The configuration table; `open`: the unchanged rows shown too. */
 export function configurationTable(api: string, comparison: Comparison, open: boolean, toggle: () => void) {
@@ -30,11 +59,7 @@ export function configurationTable(api: string, comparison: Comparison, open: bo
   if (!comparison.configuration.length) return html`<p class="muted">These runs have no configuration.</p>`;
   const row = (field: Comparison['configuration'][number]) => html`<tr class=${field.changed ? 'changed' : 'unchanged'} data-field=${field.field}>
     <th scope="row"><code>${userName(field.field)}</code>${field.changed ? html` <span class="changed-tag">changed</span>` : nothing}</th>
-    ${field.values.map((value, i) => {
-      const absent = (i: number) => field.absent.includes(i);
-      const differs = field.changed && i !== base && (absent(i) !== absent(base) || !same(value, field.values[base]));
-      return html`<td class=${differs ? 'differs' : ''} title=${differs ? 'differs from the baseline' : ''}>${configValue(value, absent(i))}</td>`;
-    })}
+    ${valueCells(field, base, 'This run has no such field')}
   </tr>`;
   return html`<p class="summary">${changed.length ? `${changed.length} of ${comparison.configuration.length} fields differ.` : 'Every field is the same in every run.'}</p>
     <div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Configuration">
