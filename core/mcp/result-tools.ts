@@ -27,15 +27,25 @@ export async function latestResults(kit: ToolKit, id: string, max: number) {
     : { results, resultKeys: items.length };
 }
 
-/** A comparison with its diffs cut to a readable size (the full ones: GET /api/compare). */
-function bounded(comparison: Comparison): Comparison {
+/** A result value an agent reads whole: one longer (as JSON) is cut, saying where the rest is. */
+const MAX_RESULT_VALUE = 2_000;
+
+function boundedValue(value: unknown, runId: string, key: string): unknown {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text === undefined || text.length <= MAX_RESULT_VALUE) return value;
+  return `${text.slice(0, MAX_RESULT_VALUE)}… (${text.length - MAX_RESULT_VALUE} more characters: get_result_details ${JSON.stringify({ runId, key })} reads it whole)`;
+}
+
+/** A comparison with its diffs and long result values cut to a readable size (the full ones: GET /api/compare). */
+export function boundedComparison(comparison: Comparison): Comparison {
+  const results = comparison.results.map((row) => ({ ...row, values: row.values.map((value, i) => boundedValue(value, comparison.runs[i]!.id, row.key)) }));
   const diffs = comparison.code.diffs.map((diff) => ({
     ...diff,
     files: diff.files.map((file) =>
       file.diff.length > MAX_DIFF ? { ...file, diff: `${file.diff.slice(0, MAX_DIFF)}\n… (${file.diff.length - MAX_DIFF} more characters: GET /api/compare has it whole)` } : file,
     ),
   }));
-  return { ...comparison, code: { ...comparison.code, diffs } };
+  return { ...comparison, results, code: { ...comparison.code, diffs } };
 }
 
 export function resultTools(kit: ToolKit): SchemaNoted {
@@ -92,7 +102,7 @@ export function resultTools(kit: ToolKit): SchemaNoted {
       baseline: runId.optional(),
       points: z.number().int().min(2).max(1000).optional(),
     },
-  }, async ({ runs, baseline, points }) => bounded(await experiments.compareRuns(runs, { baseline, points: points ?? 50 })));
+  }, async ({ runs, baseline, points }) => boundedComparison(await experiments.compareRuns(runs, { baseline, points: points ?? 50 })));
 
   const sweepBase =
     'A sweep: one instance per combination of the grid\'s values over a base configuration (named "name · field=value · …"), each with a run ' +
