@@ -9,12 +9,11 @@
  * definitions in a loader child instead; a test process already compiles TypeScript
  * (tsx, vitest), and a loader child would add ~0.7 s to every `runExperiment`.
  */
-import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeCodeSnapshot } from '../../plugins/graph/code-snapshot.ts';
-import { describeImportError, formatLocation } from '../../plugins/loader/load-error-mapper.ts';
+import { describeImportError, formatLocation, readSourceOrUndefined } from '../../plugins/loader/load-error-mapper.ts';
 import type { ExperimentEntry, ExperimentRegistry } from '../../plugins/experiment-registry.ts';
 import { AthanorError, NotFoundError } from '../errors.ts';
 import type { DefinitionData } from '../experiment/index.ts';
@@ -65,16 +64,9 @@ function describeSource(source: unknown): string {
  * raw TransformError; the error thrown is its `cause`.
  */
 function loadError(error: unknown, file: string): AthanorError {
-  const readSource = (at: string) => {
-    try {
-      return readFileSync(at, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
   // Named from the working directory, as the test named it; a file outside it, from its own folder.
   const root = path.relative(process.cwd(), file).startsWith('..') ? path.dirname(file) : process.cwd();
-  const found = describeImportError(error, file, { root, readSource });
+  const found = describeImportError(error, file, { root, readSource: readSourceOrUndefined });
   return Object.assign(new AthanorError(found.code, `runExperiment: ${formatLocation(found)}: ${found.message}`, { cause: error }), {
     file: found.file,
     ...(found.line === undefined ? {} : { line: found.line, column: found.column }),

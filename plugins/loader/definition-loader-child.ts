@@ -5,7 +5,7 @@
  * start) and recycled by its parent after a number of loads, since every load adds
  * modules to an ES module cache that never forgets.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire, register } from 'node:module';
@@ -18,7 +18,7 @@ import {
   type LoaderReply,
   type LoaderRequest,
 } from './loader-protocol.ts';
-import { describeDefinitionError, describeImportError, fileError, type ErrorMapperHost } from './load-error-mapper.ts';
+import { describeDefinitionError, describeImportError, fileError, readSourceOrUndefined, type ErrorMapperHost } from './load-error-mapper.ts';
 import { LOAD_PARAM } from './version-hooks.ts';
 
 const settings = JSON.parse(process.env[LOADER_SETTINGS_ENV] ?? '{}') as LoaderChildSettings;
@@ -27,13 +27,7 @@ register(`./version-hooks${import.meta.url.slice(import.meta.url.lastIndexOf('.'
 
 const host: ErrorMapperHost = {
   root: settings.root,
-  readSource: (file) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
+  readSource: readSourceOrUndefined,
   locateSyntaxError,
 };
 

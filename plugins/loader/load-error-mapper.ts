@@ -3,6 +3,7 @@
  * {@link ExperimentError} with a code, the file at fault and, where there is one, its line
  * and column (1-based). Runs in the loader process; pure apart from the injected readers.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExperimentError } from '../registry/registry-types.ts';
@@ -13,6 +14,15 @@ export interface SourceLocation {
   file: string;
   line?: number;
   column?: number;
+}
+
+/** A file's text, or undefined when it cannot be read: the {@link ErrorMapperHost.readSource} of a real host. */
+export function readSourceOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** `file:line:column` (as editors and terminals link it), or as much of it as is known. */
