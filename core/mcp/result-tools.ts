@@ -9,7 +9,7 @@ import type { Comparison, SweepResult } from '../records.ts';
 import { NotFoundError } from '../errors.ts';
 import type { SchemaNoted } from './instance-tools.ts';
 import { configurationInput, runId } from './tool-inputs.ts';
-import { numericNext, type ToolKit } from './tool-kit.ts';
+import { MAX_VALUE_CHARS, numericNext, type ToolKit } from './tool-kit.ts';
 
 /** Most keys an overview lists. */
 const MAX_KEYS = 200;
@@ -27,18 +27,27 @@ export async function latestResults(kit: ToolKit, id: string, max: number) {
     : { results, resultKeys: items.length };
 }
 
-/** A result value an agent reads whole: one longer (as JSON) is cut, saying where the rest is. */
-const MAX_RESULT_VALUE = 2_000;
-
-function boundedValue(value: unknown, runId: string, key: string): unknown {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (text === undefined || text.length <= MAX_RESULT_VALUE) return value;
-  return `${text.slice(0, MAX_RESULT_VALUE)}… (${text.length - MAX_RESULT_VALUE} more characters: get_result_details ${JSON.stringify({ runId, key })} reads it whole)`;
+/**
+ * A row's values, each cut to what the row may take: the answer's generic bound
+ * (tool-kit.ts) cuts a whole list over MAX_VALUE_CHARS, which would lose which value is
+ * whose. Each long value ends saying how much is left and where the rest is; the budget is
+ * shared by the runs and halved until the row fits.
+ */
+function boundedValues(values: readonly unknown[]): unknown[] {
+  const texts = values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value) ?? ''));
+  // ~100 characters a value for its note and quotes.
+  for (let budget = Math.floor((MAX_VALUE_CHARS - 100 * values.length) / values.length); ; budget = Math.floor(budget / 2)) {
+    const cut = values.map((value, i) => {
+      const text = texts[i]!;
+      return text.length <= budget ? value : `${text.slice(0, budget)}… (${text.length - budget} more characters: get_result_details {runId, key})`;
+    });
+    if (JSON.stringify(cut).length < MAX_VALUE_CHARS || budget < 20) return cut;
+  }
 }
 
 /** A comparison with its diffs and long result values cut to a readable size (the full ones: GET /api/compare). */
 export function boundedComparison(comparison: Comparison): Comparison {
-  const results = comparison.results.map((row) => ({ ...row, values: row.values.map((value, i) => boundedValue(value, comparison.runs[i]!.id, row.key)) }));
+  const results = comparison.results.map((row) => ({ ...row, values: boundedValues(row.values) }));
   const diffs = comparison.code.diffs.map((diff) => ({
     ...diff,
     files: diff.files.map((file) =>
@@ -96,7 +105,8 @@ export function resultTools(kit: ToolKit): SchemaNoted {
     description:
       '2 to 20 runs side by side, in the order given: the configuration field by field (changed fields first), each numeric metric\'s latest value ' +
       'per run with its delta against the baseline (the run that started first unless `baseline` names one) and the best run, each series ' +
-      'downsampled to `points` per run (default 50, 2 to 1000), and when their code differs, the diff of their snapshots.',
+      'downsampled to `points` per run (default 50, 2 to 1000), the results that are not numbers (text, lists, objects) side by side (`results`: ' +
+      'each run\'s latest value, long ones cut: get_result_details reads one whole), and when their code differs, the diff of their snapshots.',
     input: {
       runs: z.array(runId).min(2).max(20),
       baseline: runId.optional(),
