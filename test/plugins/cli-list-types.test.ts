@@ -79,10 +79,14 @@ test('list shows errors with file:line:column and exits 1 when any experiment is
   assert.is(JSON.parse(json.lines[0]!).find((e: { name: string }) => e.name === 'broken').error.code, 'ERR_SYNTAX');
 });
 
-test('list on a missing folder says so and exits 2', async () => {
+test('list and types on a missing folder throw it for the CLI to tell (on stderr, exit 2), printing nothing', async () => {
   const { lines, out } = capture();
-  assert.is(await listCommand({ experimentsDir: '/nonexistent/athanor', json: false, out }), 2);
-  assert.match(lines.join('\n'), 'does not exist');
+  for (const command of [() => listCommand({ experimentsDir: '/nonexistent/athanor', json: true, out }), () => typesCommand({ experimentsDir: '/nonexistent/athanor', out })]) {
+    const error = await command().then(() => undefined, (thrown: { code?: string; message: string }) => thrown);
+    assert.is(error?.code, 'ERR_NOT_FOUND');
+    assert.match(error!.message, 'does not exist');
+  }
+  assert.equal(lines, []);
 });
 
 test('types writes <file>.config.d.ts next to each experiment, and leaves unchanged ones alone', async ({ good }) => {

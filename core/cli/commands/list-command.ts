@@ -1,15 +1,13 @@
 /**
  * `athanor list [--json]`: the experiments of the folder with their configuration fields,
  * or their errors (file:line:column). Exit 0 when every experiment loads, 1 when any is
- * broken, 2 when the folder does not exist, cannot be read or is far too large. `--json` prints one line: the array of
- * entries, as `GET /api/experiments` returns them.
+ * broken. `--json` prints one line: the array of entries, as `GET /api/experiments` returns
+ * them. A folder that does not exist, cannot be read or is far too large is thrown, for the
+ * CLI to tell on stderr (and as `{"error": …}` with --json) with exit 2, as every command does.
  */
 import { createExperimentRegistry, type ExperimentEntry } from '../../../plugins/experiment-registry.ts';
 import type { JSONSchema } from '../../experiment/index.ts';
 import { stringifyForTerminal } from '../terminal-text.ts';
-
-/** How the registry refuses an experiments folder: missing, unreadable, far too large. */
-const FOLDER_REFUSALS = ['ERR_NOT_FOUND', 'ERR_BAD_PATH', 'ERR_TOO_LARGE'];
 
 /** Options of {@link listCommand}. */
 export interface ListCommandOptions {
@@ -28,10 +26,6 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
     if (options.json) out(stringifyForTerminal(entries));
     else printEntries(entries, options.experimentsDir, out);
     return entries.some((entry) => entry.error) ? 1 : 0;
-  } catch (error) {
-    if (!FOLDER_REFUSALS.includes((error as { code?: string }).code ?? '')) throw error;
-    out(options.json ? JSON.stringify({ error: (error as Error).message }) : `athanor list: ${(error as Error).message}`);
-    return 2;
   } finally {
     await registry.stop();
   }

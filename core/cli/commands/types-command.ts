@@ -51,10 +51,6 @@ export async function typesCommand(options: TypesCommandOptions): Promise<number
     }
     if (entries.length === 0) out(`no experiments in ${root}`);
     return failed > 0 ? 1 : 0;
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_NOT_FOUND') throw error;
-    out(`athanor types: ${(error as Error).message}`);
-    return 2;
   } finally {
     await registry.stop();
   }

@@ -37,7 +37,7 @@ test.after.each(async () => {
   await project.remove();
 });
 
-test('an unreadable experiments folder: one line naming it and what to do, exit 2, for dev, run and list', async () => {
+test('an unreadable experiments folder: one line on stderr naming it and what to do, exit 2, for dev, run, list and types', async () => {
   await chmod(experimentsDir, 0o000);
   const message =
     `the experiments folder ${experimentsDir} cannot be read (permission denied): ` +
@@ -49,9 +49,16 @@ test('an unreadable experiments folder: one line naming it and what to do, exit 
     assert.is(result.stderr, `athanor: ${message}`, command[0]);
     assert.is(result.stdout, '', command[0]);
   }
-  const list = await athanor(['list']); // list reports on stdout, as for a missing folder
-  assert.is(list.code, 2, list.stdout + list.stderr);
-  assert.is(list.stdout, `athanor list: ${message}`);
+  for (const command of [['list'], ['types']]) {
+    const result = await athanor(command);
+    assert.is(result.code, 2, `${command[0]}: ${result.stdout}${result.stderr}`);
+    assert.is(result.stderr, `athanor: ${message}`, command[0]);
+    assert.is(result.stdout, '', command[0]);
+  }
+  // With --json, stdout holds the error as JSON too.
+  const json = await athanor(['list', '--json']);
+  assert.is(json.code, 2);
+  assert.equal(JSON.parse(json.stdout), { error: message.trimEnd() });
 });
 
 test('an unreadable subfolder is skipped quietly: the workbench starts, lists and hot-reloads the rest', async () => {
