@@ -317,7 +317,7 @@ export interface Comparison {
   /**
    * One row per configuration field (flattened path), changed ones first: the value per run,
    * and the indexes of the runs without the field (`absent`: their code had no such field,
-   * or they kept no configuration; their value is null).
+   * an optional one was left unset, or they kept no configuration; their value is null).
    */
   configuration: { field: string; values: unknown[]; absent: number[]; changed: boolean }[];
   /**

@@ -28,8 +28,8 @@ const naturalOrder = new Intl.Collator('en', { numeric: true });
 
 /**
  * One row per field of any run's configuration: its value per run, the runs that have no
- * such field (`absent`, their indexes: older code, or no configuration kept; their value
- * is null) and whether the runs differ on it. A run with no configuration at all (null)
+ * such field (`absent`, their indexes: older code, an optional field left unset, or no
+ * configuration kept; their value is null) and whether the runs differ on it. A run with no configuration at all (null)
  * takes no part in `changed`. Changed rows come first; within each part, fields in `order` (the
  * schema's declaration order) first, then the rest in natural order — never the stored
  * order, which `jsonb` does not keep.

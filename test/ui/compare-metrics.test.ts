@@ -48,7 +48,7 @@ test('every run tied for the best value of a row is starred', () => {
   assert.equal([...host.querySelectorAll('td.best')].map((td) => (td as HTMLElement).dataset['run']), ['a', 'c']);
 });
 
-test('a field one run\'s code lacks shows as absent (—), not as null, and differs from the baseline\'s value', () => {
+test('a field one run\'s configuration lacks shows as absent (—), not as null, and differs from the baseline\'s value', () => {
   const comparison: Comparison = {
     runs: [run('a', null), run('b', null), run('c', null)],
     baseline: 'a',
@@ -62,7 +62,7 @@ test('a field one run\'s code lacks shows as absent (—), not as null, and diff
   render(configurationTable('', comparison, true, () => {}), host);
   const cells = [...host.querySelectorAll('tr[data-field="seed"] td')];
   assert.equal(cells.map((td) => td.textContent?.trim()), ['null', '—', '3']);
-  assert.is(cells[1]!.querySelector('[title]')?.getAttribute('title'), 'This run has no such field');
+  assert.is(cells[1]!.querySelector('[title]')?.getAttribute('title'), 'Not in this run\'s configuration: its code had no such field, or it was left unset');
   assert.equal(cells.map((td) => td.classList.contains('differs')), [false, true, true]);
 });
 
@@ -82,6 +82,13 @@ test('results that are not numbers show side by side, — where a run recorded n
   assert.equal(cells.map((td) => td.textContent?.trim()), ['a cat', '—', 'a dog']);
   assert.is(cells[1]!.querySelector('[title]')?.getAttribute('title'), 'This run recorded no such result');
   assert.equal(cells.map((td) => td.classList.contains('differs')), [false, true, true]);
+  // A long value shows its start, and opens on all of it (a phone has no hover to read a tooltip).
+  const answer = `${'a long answer '.repeat(40)}that ends here`;
+  render(resultsTable('', { ...comparison, results: [{ key: 'answer', values: [answer, { tokens: ['x', 'y'] }, null], absent: [2], changed: true }] }), host);
+  const long = host.querySelector('tr[data-key="answer"] td details.long-value')!;
+  assert.is(long.querySelector('summary')?.textContent, `${answer.slice(0, 79)}…`);
+  assert.is(long.querySelector('pre')?.textContent, answer);
+  assert.is(host.querySelectorAll('details').length, 1, 'a short value is shown whole, not folded');
   render(resultsTable('', { ...comparison, results: [] }), host);
   assert.is(host.querySelector('table'), null, 'no table when every result is a number');
 });

@@ -70,6 +70,19 @@ export const compareStyles = css`
     z-index: 2;
     background: var(--ath-bg);
   }
+  /* A long value opens in its cell: all of it, wrapped, scrolling when it is very long. */
+  .long-value summary {
+    cursor: pointer;
+  }
+  .long-value pre {
+    margin: var(--ath-space-1) 0 0;
+    max-width: 60ch;
+    max-height: 24em;
+    overflow: auto;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    font-size: 12px;
+  }
   .run-head {
     display: flex;
     align-items: flex-start;

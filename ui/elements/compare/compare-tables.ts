@@ -20,8 +20,18 @@ function headerRow(api: string, comparison: Comparison, first: string) {
   </tr>`;
 }
 
-const configValue = (value: unknown, absent: string | undefined) =>
-  absent ? html`<span class="muted" title=${absent}>—</span>` : html`<span title=${previewValue(value, 400)}>${userText(previewValue(value, 80))}</span>`;
+/** The most of one value the page shows when it is opened (a result may be megabytes). */
+const SHOWN_WHOLE = 100_000;
+
+/** A value as a cell shows it: short ones whole; a long one as its start, which opens (a click, a tap, Enter) on all of it. */
+function configValue(value: unknown, absent: string | undefined) {
+  if (absent) return html`<span class="muted" title=${absent}>—</span>`;
+  const preview = previewValue(value, 80);
+  if (preview === previewValue(value, Infinity)) return html`<span title=${preview}>${userText(preview)}</span>`;
+  const whole = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value));
+  const shown = whole.length > SHOWN_WHOLE ? `${whole.slice(0, SHOWN_WHOLE)}\n… (${(whole.length - SHOWN_WHOLE).toLocaleString('en')} more characters: the run's results have it whole)` : whole;
+  return html`<details class="long-value"><summary>${userText(preview)}</summary><pre>${userText(shown)}</pre></details>`;
+}
 
 /** A row's value per run, each that differs from the baseline's marked; — where a run has none (`missing` says so). */
 function valueCells(row: { values: unknown[]; absent: number[]; changed: boolean }, base: number, missing: string) {
@@ -59,7 +69,7 @@ export function configurationTable(api: string, comparison: Comparison, open: bo
   if (!comparison.configuration.length) return html`<p class="muted">These runs have no configuration.</p>`;
   const row = (field: Comparison['configuration'][number]) => html`<tr class=${field.changed ? 'changed' : 'unchanged'} data-field=${field.field}>
     <th scope="row"><code>${userName(field.field)}</code>${field.changed ? html` <span class="changed-tag">changed</span>` : nothing}</th>
-    ${valueCells(field, base, 'This run has no such field')}
+    ${valueCells(field, base, 'Not in this run\'s configuration: its code had no such field, or it was left unset')}
   </tr>`;
   return html`<p class="summary">${changed.length ? `${changed.length} of ${comparison.configuration.length} fields differ.` : 'Every field is the same in every run.'}</p>
     <div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Configuration">
