@@ -119,7 +119,8 @@ cli('a number in a JSON list item for a text field is refused as the API refuses
   const result = await athanor(['run', 'set_fixture', '--set', 'prompts=[{"text":5}]', '--set', 'flag=true', '--json']);
   assert.is(result.code, 2, result.stdout + result.stderr);
   assert.is(result.stderr, 'athanor: invalid configuration:\n  config.prompts[0].text: 5 is not a string\n');
-  assert.is(result.stdout, '');
+  // --json: stdout holds the one JSON object, the error.
+  assert.equal(JSON.parse(result.stdout), { error: 'invalid configuration: config.prompts[0].text: 5 is not a string' });
   const boolean = await athanor(['run', 'set_fixture', '--set', 'prompts=[{"text":true}]']);
   assert.is(boolean.code, 2);
   assert.match(boolean.stderr, 'config.prompts[0].text: true is not a string');
