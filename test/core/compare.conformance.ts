@@ -63,9 +63,9 @@ export function defineCompareConformance(test: Test, ctx: () => ConformanceConte
     ]);
     assert.is(comparison.baseline, a.id);
     assert.equal(comparison.configuration, [
-      { field: 'iterations', values: [5, 5, 7], changed: true },
-      { field: 'model', values: ['small', 'large', 'small'], changed: true },
-      { field: 'sampling.temperature', values: [0.5, 0.5, 0.5], changed: false },
+      { field: 'iterations', values: [5, 5, 7], absent: [], changed: true },
+      { field: 'model', values: ['small', 'large', 'small'], absent: [], changed: true },
+      { field: 'sampling.temperature', values: [0.5, 0.5, 0.5], absent: [], changed: false },
     ]);
     assert.equal(comparison.metrics, [
       { key: 'accuracy', values: [0.7, 0.9, 0.9], deltas: [0, 0.2, 0.2], goal: 'max', best: 1 },
@@ -73,6 +73,8 @@ export function defineCompareConformance(test: Test, ctx: () => ConformanceConte
       { key: 'latency_ms', values: [30, null, 20], deltas: [0, null, -10], goal: 'min', best: 2 },
       { key: 'loss', values: [0.4, 0.3, 0.5], deltas: [0, -0.1, 0.1], goal: 'min', best: 1 },
     ]);
+    // The result that is not a number: a's note, side by side with the runs that have none.
+    assert.equal(comparison.results, [{ key: 'note', values: ['text', null, null], absent: [1, 2], changed: true }]);
     const againstC = await service.compareRuns([a.id, b.id, c.id], { baseline: c.id.slice(0, 10) });
     assert.is(againstC.baseline, c.id);
     assert.equal(againstC.metrics.find((row) => row.key === 'loss')!.deltas, [-0.1, -0.2, 0]);
@@ -127,7 +129,7 @@ export function defineCompareConformance(test: Test, ctx: () => ConformanceConte
     await service.updateInstance(instance.id, { configuration: { iterations: 9 } });
     const comparison = await service.compareRuns([a.id, pending.id]);
     assert.equal(comparison.runs[1]!.status, 'pending');
-    assert.equal(comparison.configuration[0], { field: 'iterations', values: [3, 4], changed: true }, 'the version it was created from, not the edit');
+    assert.equal(comparison.configuration[0], { field: 'iterations', values: [3, 4], absent: [], changed: true }, 'the version it was created from, not the edit');
     assert.equal(comparison.code.hashes, [hash('a'), null]);
   });
 
