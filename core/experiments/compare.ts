@@ -16,7 +16,7 @@ import { SERIES_POINTS } from './result-series.ts';
 import { configurationRows, metricRows, resultRows } from './comparison-rows.ts';
 import { latestMetrics } from './run-metrics.ts';
 import { iso, isoOrNull } from './row-mappers.ts';
-import { readResults } from './run-data.ts';
+import { latestResultValues } from './run-data.ts';
 import { resolveRunId } from './run-ids.ts';
 import type { ServiceContext } from './service-context.ts';
 
@@ -143,15 +143,13 @@ export async function compareRuns(context: ServiceContext, runIds: readonly stri
   const runs = await comparedRuns(context, ids);
   if (baseline === -1) baseline = oldestRun(runs);
   const metrics = await latestMetrics(context, ids);
-  // Each run's latest value per key, as its results panel reads them (one query a run).
-  const latest: Map<string, unknown>[] = [];
-  for (const id of ids) latest.push(new Map((await readResults(context, id, { view: 'latest' })).items.map((entry) => [entry.key, entry.value])));
+  const latest = await latestResultValues(context, ids);
   return {
     runs,
     baseline: ids[baseline]!,
     configuration: configurationRows(runs.map((run) => run.configuration), schemaOrder(context, runs[baseline]!.experiment)),
     metrics: metricRows(ids.map((id) => metrics.get(id) ?? {}), baseline),
-    results: resultRows(latest),
+    results: resultRows(ids.map((id) => latest.get(id)!)),
     series: await compareSeries(context, ids, points),
     code: await compareCode(context, runs, baseline),
   };

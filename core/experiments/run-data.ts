@@ -218,6 +218,28 @@ export interface ReadResultsOptions {
   limit?: number;
 }
 
+/** The latest result of each key (or of `key` only) of each of `runIds`, in one query, by run and key. */
+function latestResultRows(context: ServiceContext, runIds: readonly string[], key?: string) {
+  return context.database.db
+    .selectFrom('run_results')
+    .select(['run_id', 'seq', 'key', 'value', 'recorded_at'])
+    .distinctOn(['run_id', 'key'])
+    .where('run_id', 'in', runIds)
+    .$if(key !== undefined, (q) => q.where('key', '=', key!))
+    .orderBy('run_id')
+    .orderBy('key')
+    .orderBy('seq', 'desc')
+    .execute();
+}
+
+/** Each run's latest value per key (a comparison's results), read at once: run id → key → value. */
+export async function latestResultValues(context: ServiceContext, runIds: readonly string[]): Promise<Map<string, Map<string, unknown>>> {
+  const latest = new Map(runIds.map((id) => [id, new Map<string, unknown>()]));
+  if (runIds.length === 0) return latest;
+  for (const row of await latestResultRows(context, runIds)) latest.get(row.run_id)?.set(row.key, toResultEntry(row).value);
+  return latest;
+}
+
 /** A run's results: every point in order, or the latest value per key. */
 export async function readResults(context: ServiceContext, runId: string, options: ReadResultsOptions = {}): Promise<Page<ResultEntry>> {
   const id = checkId(runId, 'run');
@@ -226,15 +248,7 @@ export async function readResults(context: ServiceContext, runId: string, option
     if (options.after !== undefined || options.limit !== undefined || options.until !== undefined) {
       throw new InputError('view=latest gives the latest value of every key at once: it takes key, not after or limit');
     }
-    const rows = await db
-      .selectFrom('run_results')
-      .select(['seq', 'key', 'value', 'recorded_at'])
-      .distinctOn('key')
-      .where('run_id', '=', id)
-      .$if(options.key !== undefined, (q) => q.where('key', '=', options.key!))
-      .orderBy('key')
-      .orderBy('seq', 'desc')
-      .execute();
+    const rows = await latestResultRows(context, [id], options.key);
     if (rows.length === 0) await checkRunExists(context, id);
     return { items: rows.map(toResultEntry), next: null };
   }
