@@ -39,18 +39,22 @@ function listed(changes: readonly ConfigField[]): string {
   return `${changes.slice(0, MAX_LISTED).map(describeChange).join('; ')}${more}`;
 }
 
-/** Why a run is marked "other config" (undefined: it is not); fields its older code lacked or had are the code's mark. */
-export function otherConfigReason(run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis): string | undefined {
-  const { config } = differences(run, basis);
-  return config.length ? `Ran with a configuration other than the instance's now: ${listed(config)}` : undefined;
+/**
+ * Why a run is marked "other config" and "older code" (undefined: it is not), from one
+ * comparison of its configuration: fields its older code lacked or had are the code's mark.
+ */
+export function markReasons(run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis): { config?: string; code?: string } {
+  const { config, code } = differences(run, basis);
+  return {
+    config: config.length ? `Ran with a configuration other than the instance's now: ${listed(config)}` : undefined,
+    code: codeDiffers(run, basis)
+      ? `Ran an older version of the experiment's code (${shortHash(run.codeHash)}; now ${shortHash(basis.codeHash)})${code.length ? `; since then ${listed(code)}` : ''}`
+      : undefined,
+  };
 }
 
-/** Why a run is marked "older code" (undefined: it is not). */
-export function olderCodeReason(run: Pick<Run, 'codeHash' | 'configuration'>, basis: RunMarksBasis): string | undefined {
-  if (!codeDiffers(run, basis)) return undefined;
-  const { code } = differences(run, basis);
-  return `Ran an older version of the experiment's code (${shortHash(run.codeHash)}; now ${shortHash(basis.codeHash)})${code.length ? `; since then ${listed(code)}` : ''}`;
-}
+export const otherConfigReason = (run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis) => markReasons(run, basis).config;
+export const olderCodeReason = (run: Pick<Run, 'configuration' | 'codeHash'>, basis: RunMarksBasis) => markReasons(run, basis).code;
 
 function mark(kind: 'other-config' | 'older-code', label: string, reason: string) {
   return html`<span class="mark ${kind}" title=${reason}>${label}<span class="visually-hidden">: ${reason}</span></span>`;
@@ -58,8 +62,7 @@ function mark(kind: 'other-config' | 'older-code', label: string, reason: string
 
 /** The run's marks, or nothing when it ran with what a run would get now. */
 export function runMarks(run: Run, basis: RunMarksBasis) {
-  const config = otherConfigReason(run, basis);
-  const code = olderCodeReason(run, basis);
+  const { config, code } = markReasons(run, basis);
   if (!config && !code) return nothing;
   return html`<div class="marks">
     ${config ? mark('other-config', 'other config', config) : nothing} ${code ? mark('older-code', 'older code', code) : nothing}
