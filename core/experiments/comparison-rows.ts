@@ -29,10 +29,10 @@ const naturalOrder = new Intl.Collator('en', { numeric: true });
 /**
  * One row per field of any run's configuration: its value per run, the runs that have no
  * such field (`absent`, their indexes: older code, an optional field left unset, or no
- * configuration kept; their value is null) and whether the runs differ on it. A run with no configuration at all (null)
- * takes no part in `changed`. Changed rows come first; within each part, fields in `order` (the
- * schema's declaration order) first, then the rest in natural order — never the stored
- * order, which `jsonb` does not keep.
+ * configuration kept; their value is null) and whether the runs differ on it. A run with
+ * no configuration at all (null) takes no part in `changed`. Changed rows come first;
+ * within each part, fields in `order` (the schema's declaration order) first, then the
+ * rest in natural order — never the stored order, which `jsonb` does not keep.
  */
 export function configurationRows(configurations: readonly (Record<string, unknown> | null)[], order: readonly string[] = []): Comparison['configuration'] {
   const flat = configurations.map((configuration) => (configuration ? flattenConfiguration(configuration) : null));

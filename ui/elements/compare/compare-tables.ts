@@ -24,7 +24,7 @@ function headerRow(api: string, comparison: Comparison, first: string) {
 const SHOWN_WHOLE = 100_000;
 
 /** A value as a cell shows it: short ones whole; a long one as its start, which opens (a click, a tap, Enter) on all of it. */
-function configValue(value: unknown, absent: string | undefined) {
+function cellValue(value: unknown, absent: string | undefined) {
   if (absent) return html`<span class="muted" title=${absent}>—</span>`;
   const preview = previewValue(value, 80);
   if (preview === previewValue(value, Infinity)) return html`<span title=${preview}>${userText(preview)}</span>`;
@@ -38,7 +38,7 @@ function valueCells(row: { values: unknown[]; absent: number[]; changed: boolean
   const absent = (i: number) => row.absent.includes(i);
   return row.values.map((value, i) => {
     const differs = row.changed && i !== base && (absent(i) !== absent(base) || !same(value, row.values[base]));
-    return html`<td class=${differs ? 'differs' : ''} title=${differs ? 'differs from the baseline' : ''}>${configValue(value, absent(i) ? missing : undefined)}</td>`;
+    return html`<td class=${differs ? 'differs' : ''} title=${differs ? 'differs from the baseline' : ''}>${cellValue(value, absent(i) ? missing : undefined)}</td>`;
   });
 }
 
