@@ -182,8 +182,9 @@ class FolderExperimentRegistry implements ExperimentRegistry {
 
   async #start(): Promise<void> {
     const info = await stat(this.#root).catch(() => undefined);
-    if (!info?.isDirectory()) {
-      throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${this.#root} does not exist: create it or pass --experiments DIR`);
+    if (!info) throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${this.#root} does not exist: create it or pass --experiments DIR`);
+    if (!info.isDirectory()) {
+      throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${this.#root} is a file, not a folder: pass the folder that holds it, --experiments ${path.dirname(this.#root)}`);
     }
     if (this.#stopped) return;
     const cache = this.#useCache ? await openDefinitionsCache(this.#root) : undefined;

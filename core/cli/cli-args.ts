@@ -24,3 +24,13 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
     throw new InputError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
 }
+
+/**
+ * Refuses words a command takes no use for (`athanor list extra`), which it would otherwise
+ * ignore; for the commands that read experiments, says how a folder is named.
+ */
+export function refuseArguments(command: string, positionals: readonly string[], options: { readsExperiments?: boolean } = {}): void {
+  if (positionals.length === 0) return;
+  const hint = options.readsExperiments ? `; to name the experiments folder, pass --experiments ${positionals[0]}` : '';
+  throw new InputError(`${command} takes no arguments, got ${positionals.map((word) => JSON.stringify(word)).join(' ')}${hint}`);
+}

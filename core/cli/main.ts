@@ -4,7 +4,7 @@
  * naming what was wrong; 1 with the stack for anything else).
  */
 import { InputError } from '../errors.ts';
-import { parseCommandArgs } from './cli-args.ts';
+import { parseCommandArgs, refuseArguments } from './cli-args.ts';
 import { escapeControls } from './terminal-text.ts';
 import { USAGE } from './usage.ts';
 
@@ -30,12 +30,14 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
     case 'sweep':
       return (await import('./commands/sweep-command.ts')).sweepCommand(args, io);
     case 'list': {
-      const { values } = parseCommandArgs(args, { json: { type: 'boolean', default: false } });
+      const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean', default: false } });
+      refuseArguments('list', positionals, { readsExperiments: true });
       const { listCommand } = await import('./commands/list-command.ts');
       return listCommand({ experimentsDir: values.experiments, json: values.json as boolean, out: line(process.stdout) });
     }
     case 'types': {
-      const { values } = parseCommandArgs(args, { out: { type: 'string' } });
+      const { values, positionals } = parseCommandArgs(args, { out: { type: 'string' } });
+      refuseArguments('types', positionals, { readsExperiments: true });
       const { typesCommand } = await import('./commands/types-command.ts');
       return typesCommand({ experimentsDir: values.experiments, outDir: values.out, out: line(process.stdout) });
     }

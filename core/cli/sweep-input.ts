@@ -45,12 +45,25 @@ export function parseGridOptions(options: readonly string[], schema: JSONSchema)
   return grid;
 }
 
+/**
+ * Refuses a field given both a --set value and --grid values (or one inside the other:
+ * `--set sampling={…}` and `--grid sampling.temperature=…`): the grid would silently win.
+ */
+function refuseSetAndGrid(sets: readonly string[], grids: readonly string[]): void {
+  const keyOf = (raw: string) => raw.slice(0, Math.max(raw.indexOf('='), 0)).trim();
+  const within = (a: string, b: string) => a === b || a.startsWith(`${b}.`);
+  for (const grid of grids) {
+    const set = sets.find((raw) => within(keyOf(raw), keyOf(grid)) || within(keyOf(grid), keyOf(raw)));
+    if (set !== undefined) {
+      throw new InputError(`--set ${set} and --grid ${grid} both give ${keyOf(grid)}: a swept field takes its values from --grid only; drop the --set`);
+    }
+  }
+}
+
 /** The sweep `request` asks of experiment `experiment` (its JSON Schema `schema`). */
 export function sweepFrom(request: SweepRequest, experiment: string, schema: JSONSchema): NewSweep {
-  return {
-    experiment,
-    name: request.name ?? cliSweepName(),
-    configuration: parseSetOptions(request.sets, schema),
-    grid: parseGridOptions(request.grids, schema),
-  };
+  const configuration = parseSetOptions(request.sets, schema);
+  const grid = parseGridOptions(request.grids, schema);
+  refuseSetAndGrid(request.sets, request.grids);
+  return { experiment, name: request.name ?? cliSweepName(), configuration, grid };
 }

@@ -11,7 +11,7 @@ import { buildUi, createBuiltUi, createDevUi, hasBuiltUi, type UiAssets } from '
 import { createWorkbench, RUNS_MODES, type RunsMode } from '../../workbench.ts';
 import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { advertiseWorkbench } from '../../../storage/backends/pglite-lock.ts';
-import { parseCommandArgs } from '../cli-args.ts';
+import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
 import { PARENT_ENDED, untilStopSignal } from '../stop-signal.ts';
 import { listeningOn, openingDatabase } from '../environment-error.ts';
 import { InputError } from '../../errors.ts';
@@ -69,7 +69,7 @@ function poolHeartbeat(): { poolHeartbeatMs?: number } {
 
 /** `dev` watches and hot-reloads the experiments; `serve` (production) loads them once. */
 export async function devCommand(args: string[], out: (line: string) => void, mode: 'dev' | 'serve' = 'dev'): Promise<number> {
-  const { values } = parseCommandArgs(args, {
+  const { values, positionals } = parseCommandArgs(args, {
     port: { type: 'string', default: '4000' },
     host: { type: 'string', default: '127.0.0.1' },
     token: { type: 'string' },
@@ -82,6 +82,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     out(mode === 'dev' ? DEV_USAGE : SERVE_USAGE);
     return 0;
   }
+  refuseArguments(mode, positionals, { readsExperiments: true });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port must be 0 to 65535, got ${JSON.stringify(values.port)}`);
   // How long runs wait for a database that went away before they fail naming it.

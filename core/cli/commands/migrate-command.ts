@@ -1,11 +1,12 @@
 /** `athanor migrate`: applies the database migrations and says which ran. */
 import { migrateToLatest } from '../../../storage/migrator.ts';
 import { openDatabase, redactUrl, resolveDatabaseSpec } from '../../../storage/open-database.ts';
-import { parseCommandArgs } from '../cli-args.ts';
+import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
 import { explainDatabaseError, openingDatabase } from '../environment-error.ts';
 
 export async function migrateCommand(args: string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseCommandArgs(args, {});
+  const { values, positionals } = parseCommandArgs(args, {});
+  refuseArguments('migrate', positionals);
   const spec = resolveDatabaseSpec(values.db);
   const database = await openingDatabase(spec, () => openDatabase(spec, { migrate: false }));
   try {

@@ -18,7 +18,7 @@ import { createExperimentsService } from '../../experiments-service.ts';
 import { createLocalDispatcher } from '../../supervisor/local-dispatcher.ts';
 import { createRunSupervisor } from '../../supervisor/run-supervisor.ts';
 import { DEFAULT_HEARTBEAT_MS, RunPoolNode } from '../../worker/run-pool-node.ts';
-import { parseCommandArgs } from '../cli-args.ts';
+import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
 import { PARENT_ENDED, untilStopSignal } from '../stop-signal.ts';
 import { parseDurationOption } from '../duration-option.ts';
 import { openingDatabase } from '../environment-error.ts';
@@ -35,7 +35,7 @@ interface WorkerSettings {
 }
 
 async function readSettings(args: string[]): Promise<WorkerSettings | undefined> {
-  const { values } = parseCommandArgs(args, {
+  const { values, positionals } = parseCommandArgs(args, {
     concurrency: { type: 'string', default: '2' },
     name: { type: 'string' },
     project: { type: 'string', default: '.' },
@@ -43,6 +43,7 @@ async function readSettings(args: string[]): Promise<WorkerSettings | undefined>
     heartbeat: { type: 'string', default: `${DEFAULT_HEARTBEAT_MS}ms` },
   });
   if (values.help) return undefined;
+  refuseArguments('worker', positionals);
   const spec = resolveDatabaseSpec(values.db);
   const kind = parseDatabaseSpec(spec).kind;
   if (kind !== 'postgres') {

@@ -61,6 +61,27 @@ test('an unreadable experiments folder: one line on stderr naming it and what to
   assert.equal(JSON.parse(json.stdout), { error: message.trimEnd() });
 });
 
+test('a file given as --experiments, or words a command takes no use for: one line naming it and what to pass, exit 2, nothing started', async () => {
+  const file = join(experimentsDir, 'my_experiment.ts');
+  await writeFile(file, 'export const x = 1;\n');
+  const before = await readdir(experimentsDir);
+  const fileMessage = `athanor: the experiments folder ${file} is a file, not a folder: pass the folder that holds it, --experiments ${experimentsDir}\n`;
+  for (const command of [['dev', '--port', '0'], ['run', 'my_experiment'], ['list'], ['types']]) {
+    const result = await runAthanor([...command, '--experiments', file, '--db', 'memory'], { timeoutMs: 60_000 });
+    assert.is(result.code, 2, `${command[0]}: ${result.stdout}${result.stderr}`);
+    assert.is(result.stderr, fileMessage, command[0]);
+  }
+  for (const command of ['list', 'types', 'dev', 'serve']) {
+    const result = await runAthanor([command, experimentsDir, '--db', 'memory'], { timeoutMs: 60_000 });
+    assert.is(result.code, 2, `${command}: ${result.stdout}${result.stderr}`);
+    assert.is(result.stderr, `athanor: ${command} takes no arguments, got ${JSON.stringify(experimentsDir)}; to name the experiments folder, pass --experiments ${experimentsDir}\n`);
+    assert.is(result.stdout, '', command);
+  }
+  const migrate = await runAthanor(['migrate', 'now', '--db', 'memory'], { timeoutMs: 60_000 });
+  assert.equal([migrate.code, migrate.stderr], [2, 'athanor: migrate takes no arguments, got "now"\n']);
+  assert.equal(await readdir(experimentsDir), before, 'no types written, nothing else made');
+});
+
 test('an unreadable subfolder is skipped quietly: the workbench starts, lists and hot-reloads the rest', async () => {
   await mkdir(join(experimentsDir, 'secret', 'deep'), { recursive: true });
   await writeFile(join(experimentsDir, 'secret', 'deep', 'hidden.ts'), await readFile(join(experimentsDir, 'my_experiment.ts')));

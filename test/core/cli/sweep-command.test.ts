@@ -100,6 +100,9 @@ cli('bad input exits 2 naming the field, the value or the rule, and creates noth
     [['sweep_fixture'], 'which fields should the sweep vary? give at least one --grid field=values'],
     [['sweep_fixture', '--grid', 'steps=1', '--set', 'model'], '--set expects key=value, got "model"'],
     [['sweep_fixture', '--grid', 'steps=1,2', '--set', 'sampling.temperature=5'], 'config.sampling.temperature: 5 is above the maximum 2 (in every combination)'],
+    // A field both set and swept: the grid would win silently.
+    [['sweep_fixture', '--grid', 'steps=1,2', '--set', 'steps=3'], 'athanor: --set steps=3 and --grid steps=1,2 both give steps: a swept field takes its values from --grid only; drop the --set\n'],
+    [['sweep_fixture', '--grid', 'sampling.temperature=0.1', '--set', 'sampling={"temperature":1}'], '--set sampling={"temperature":1} and --grid sampling.temperature=0.1 both give sampling.temperature'],
     [['sweep_fixtur', '--grid', 'steps=1'], 'unknown experiment "sweep_fixtur"; did you mean "sweep_fixture"?'],
     // Named with the options there are (Node's own message left a quote open, user test).
     [['sweep_fixture', '--grid', 'steps=1', '--bogus'], /athanor: unknown option --bogus; known: --experiments, --db, --help, (--[a-z-]+, )*--grid(, --[a-z-]+)*\n/],
