@@ -151,6 +151,13 @@ test('the baseline is the oldest run, whatever the order of the ids; one the URL
       assert.is(named.comparison!.baseline, newer, 'the URL’s baseline');
       const wrong = await mount('ffffffff-ffff-4fff-8fff-ffffffffffff');
       assert.is(wrong.comparison!.baseline, older, 'a baseline not among the runs: the oldest');
+      // Said on the page, not dropped silently; none where the baseline asked for is used.
+      assert.is(
+        wrong.shadowRoot!.querySelector('.baseline-note[role="status"]')?.textContent,
+        'The baseline asked for, "ffffffff-ffff-4fff-8fff-ffffffffffff", is not one of these runs: the deltas are against the run that started first.',
+      );
+      assert.is(named.shadowRoot!.querySelector('.baseline-note'), null);
+      assert.is(plain.shadowRoot!.querySelector('.baseline-note'), null);
     } finally {
       document.body.replaceChildren();
     }

@@ -49,6 +49,7 @@ export class AthanorCompare extends LitElement {
     baseline: {},
     comparison: { state: true },
     problem: { state: true },
+    baselineNote: { state: true },
     configOpen: { state: true },
     levels: { state: true },
   };
@@ -59,6 +60,8 @@ export class AthanorCompare extends LitElement {
   declare baseline: string | undefined;
   declare comparison: Comparison | undefined;
   declare problem: string | undefined;
+  /** Why the baseline asked for (the `baseline` attribute, the URL's `&baseline=`) is not the one used. */
+  declare baselineNote: string | undefined;
   /** The unchanged configuration rows are shown. */
   declare configOpen: boolean;
   /** The log levels every log column shows. */
@@ -128,12 +131,17 @@ export class AthanorCompare extends LitElement {
     const ask = (baseline: string | undefined) => client.compare(ids, { ...(baseline ? { baseline } : {}), points: SERIES_POINTS });
     if (this.baseline) {
       try {
-        return await ask(this.baseline);
+        const comparison = await ask(this.baseline);
+        this.baselineNote = undefined;
+        return comparison;
       } catch (error) {
         if (!(error instanceof ApiError && error.status < 500 && /baseline/.test(error.message))) throw error;
       }
     }
-    return ask(undefined);
+    const comparison = await ask(undefined);
+    // Said, not dropped silently: a link with a mistyped baseline would show other deltas than it meant.
+    this.baselineNote = this.baseline ? `The baseline asked for, ${JSON.stringify(this.baseline)}, is not one of these runs: the deltas are against the run that started first.` : undefined;
+    return comparison;
   }
 
   /** The live topics: each run still going (all of them until the comparison says which). */
@@ -187,6 +195,7 @@ export class AthanorCompare extends LitElement {
         </span>
       </div>
       ${this.problem ? html`<p class="error-text" role="alert">${userText(this.problem)}</p>` : nothing}
+      ${this.baselineNote ? html`<p class="muted baseline-note" role="status">${userText(this.baselineNote)}</p>` : nothing}
       <nav class="sections" aria-label="Sections">
         <a href="#configuration" @click=${this.#jump}>Configuration${changed ? ` (${changed} changed)` : ''}</a>
         <a href="#metrics" @click=${this.#jump}>Metrics</a>
