@@ -93,6 +93,38 @@ test('results that are not numbers show side by side, — where a run recorded n
   assert.is(host.querySelector('table'), null, 'no table when every result is a number');
 });
 
+test('results the same in every run are folded under a button, as unchanged fields are; an empty text reads "", not a blank', () => {
+  const comparison: Comparison = {
+    runs: [run('a', null), run('b', null)],
+    baseline: 'a',
+    configuration: [],
+    metrics: [],
+    results: [
+      { key: 'label', values: ['', 'cat'], absent: [], changed: true },
+      { key: 'dataset', values: ['mnist', 'mnist'], absent: [], changed: false },
+      { key: 'split', values: ['test', 'test'], absent: [], changed: false },
+    ],
+    series: [],
+    code: { hashes: [null, null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  let open = false;
+  const draw = () => render(resultsTable('', comparison, open, () => ((open = !open), draw())), host);
+  draw();
+  assert.equal([...host.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-key')), ['label'], 'only the one that differs');
+  const empty = host.querySelector('tr[data-key="label"] td span')!;
+  assert.equal([empty.textContent, empty.getAttribute('title')], ['""', 'An empty text']);
+  const fold = host.querySelector<HTMLButtonElement>('button.fold')!;
+  assert.equal([fold.textContent?.trim(), fold.getAttribute('aria-expanded')], ['2 unchanged', 'false']);
+  fold.click();
+  assert.equal([...host.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-key')), ['label', 'dataset', 'split']);
+  assert.equal([host.querySelector('button.fold')!.textContent?.trim(), host.querySelector('button.fold')!.getAttribute('aria-expanded')], ['Hide 2 unchanged', 'true']);
+  // None differs: said above the table, every row folded.
+  render(resultsTable('', { ...comparison, results: comparison.results.slice(1) }), host);
+  assert.match(host.querySelector('p.summary')?.textContent ?? '', 'Every result is the same in every run.');
+  assert.is(host.querySelectorAll('tbody tr').length, 0);
+});
+
 test('a near-perfect accuracy reads as near-perfect in the metrics table, not as 1', () => {
   const comparison: Comparison = {
     runs: [run('a', null), run('b', null)],

@@ -51,6 +51,7 @@ export class AthanorCompare extends LitElement {
     problem: { state: true },
     baselineNote: { state: true },
     configOpen: { state: true },
+    resultsOpen: { state: true },
     levels: { state: true },
   };
   static override styles = [theme, compareStyles];
@@ -64,6 +65,8 @@ export class AthanorCompare extends LitElement {
   declare baselineNote: string | undefined;
   /** The unchanged configuration rows are shown. */
   declare configOpen: boolean;
+  /** The results the same in every run are shown. */
+  declare resultsOpen: boolean;
   /** The log levels every log column shows. */
   declare levels: LogLevel[];
 
@@ -81,6 +84,7 @@ export class AthanorCompare extends LitElement {
     this.api = '';
     this.runs = '';
     this.configOpen = false;
+    this.resultsOpen = false;
     this.levels = [...LOG_LEVELS];
 
     new ScrollCue(this); // fades the edges past which its tables go on
@@ -215,7 +219,7 @@ export class AthanorCompare extends LitElement {
       ${comparison.results.length
         ? html`<section id="results" aria-labelledby="results-title">
             <h2 id="results-title">Other results</h2>
-            ${resultsTable(this.api, comparison)}
+            ${resultsTable(this.api, comparison, this.resultsOpen, () => (this.resultsOpen = !this.resultsOpen))}
           </section>`
         : nothing}
       <section id="charts" aria-labelledby="charts-title">

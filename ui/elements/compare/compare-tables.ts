@@ -26,6 +26,7 @@ const SHOWN_WHOLE = 100_000;
 /** A value as a cell shows it: short ones whole; a long one as its start, which opens (a click, a tap, Enter) on all of it. */
 function cellValue(value: unknown, absent: string | undefined) {
   if (absent) return html`<span class="muted" title=${absent}>—</span>`;
+  if (value === '') return html`<span class="muted" title="An empty text">""</span>`; // not a blank cell, which reads as nothing recorded
   const preview = previewValue(value, 80);
   if (preview === previewValue(value, Infinity)) return html`<span title=${preview}>${userText(preview)}</span>`;
   const whole = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value));
@@ -42,23 +43,37 @@ function valueCells(row: { values: unknown[]; absent: number[]; changed: boolean
   });
 }
 
-/** The results that are not numbers (text, lists, objects), side by side; nothing when there are none. */
-export function resultsTable(api: string, comparison: Comparison) {
+/** The button that shows or hides a table's unchanged rows (`count` of them); nothing when there are none. */
+function foldButton(count: number, open: boolean, toggle: () => void) {
+  if (!count) return nothing;
+  return html`<button type="button" class="fold" aria-expanded=${open ? 'true' : 'false'} @click=${toggle}>
+    ${open ? `Hide ${count} unchanged` : `${count} unchanged`}</button>`;
+}
+
+/**
+ * The results that are not numbers (text, lists, objects), side by side, those that differ
+ * first; the same in every run folded unless `open`. Nothing when there are none.
+ */
+export function resultsTable(api: string, comparison: Comparison, open = false, toggle: () => void = () => {}) {
   if (!comparison.results.length) return nothing;
   const base = comparison.runs.findIndex((run) => run.id === comparison.baseline);
-  return html`<div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Other results">
-    <table class="compare results">
-      <thead>${headerRow(api, comparison, 'Result')}</thead>
-      <tbody>
-        ${comparison.results.map(
-          (result) => html`<tr class=${result.changed ? 'changed' : 'unchanged'} data-key=${result.key}>
-            <th scope="row"><code>${userName(result.key)}</code>${result.changed ? html` <span class="changed-tag">differs</span>` : nothing}</th>
-            ${valueCells(result, base, 'This run recorded no such result')}
-          </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  const changed = comparison.results.filter((result) => result.changed);
+  const unchanged = comparison.results.filter((result) => !result.changed);
+  const row = (result: Comparison['results'][number]) => html`<tr class=${result.changed ? 'changed' : 'unchanged'} data-key=${result.key}>
+    <th scope="row"><code>${userName(result.key)}</code>${result.changed ? html` <span class="changed-tag">differs</span>` : nothing}</th>
+    ${valueCells(result, base, 'This run recorded no such result')}
+  </tr>`;
+  return html`${changed.length ? nothing : html`<p class="summary">Every result is the same in every run.</p>`}
+    <div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Other results">
+      <table class="compare results">
+        <thead>${headerRow(api, comparison, 'Result')}</thead>
+        <tbody>
+          ${changed.map(row)}
+          ${open ? unchanged.map(row) : nothing}
+        </tbody>
+      </table>
+    </div>
+    ${foldButton(unchanged.length, open, toggle)}`;
 }
 
 /** The configuration table; `open`: the unchanged rows shown too. */
@@ -81,10 +96,7 @@ export function configurationTable(api: string, comparison: Comparison, open: bo
         </tbody>
       </table>
     </div>
-    ${unchanged.length
-      ? html`<button type="button" class="fold" aria-expanded=${open ? 'true' : 'false'} @click=${toggle}>
-          ${open ? `Hide ${unchanged.length} unchanged` : `${unchanged.length} unchanged`}</button>`
-      : nothing}`;
+    ${foldButton(unchanged.length, open, toggle)}`;
 }
 
 /**
