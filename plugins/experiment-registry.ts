@@ -102,6 +102,23 @@ function folderError(root: string, error: unknown): unknown {
   return error;
 }
 
+/**
+ * Refuses an experiments folder that does not exist, is a file or cannot be read, naming it
+ * and what to pass instead. The registry's start checks it; so do the commands that open a
+ * database beside it (`dev`, `serve`, `mcp`), first, so that bad input creates nothing.
+ */
+export async function checkExperimentsFolder(dir: string): Promise<void> {
+  const root = path.resolve(dir);
+  const info = await stat(root).catch(() => undefined);
+  if (!info) throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${root} does not exist: create it or pass --experiments DIR`);
+  if (!info.isDirectory()) {
+    throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${root} is a file, not a folder: pass the folder that holds it, --experiments ${path.dirname(root)}`);
+  }
+  await access(root, constants.R_OK | constants.X_OK).catch((error: unknown) => {
+    throw folderError(root, error);
+  });
+}
+
 /** Creates a registry over `experimentsDir`; call `start()` to populate it. */
 export function createExperimentRegistry(options: ExperimentRegistryOptions): ExperimentRegistry {
   return new FolderExperimentRegistry(options);
@@ -181,11 +198,7 @@ class FolderExperimentRegistry implements ExperimentRegistry {
   }
 
   async #start(): Promise<void> {
-    const info = await stat(this.#root).catch(() => undefined);
-    if (!info) throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${this.#root} does not exist: create it or pass --experiments DIR`);
-    if (!info.isDirectory()) {
-      throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${this.#root} is a file, not a folder: pass the folder that holds it, --experiments ${path.dirname(this.#root)}`);
-    }
+    await checkExperimentsFolder(this.#root);
     if (this.#stopped) return;
     const cache = this.#useCache ? await openDefinitionsCache(this.#root) : undefined;
     this.#cache = cache;

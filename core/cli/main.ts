@@ -6,7 +6,7 @@
 import { InputError } from '../errors.ts';
 import { parseCommandArgs, refuseArguments } from './cli-args.ts';
 import { escapeControls } from './terminal-text.ts';
-import { USAGE } from './usage.ts';
+import { LIST_USAGE, TYPES_USAGE, USAGE } from './usage.ts';
 
 /**
  * Errors that mean the command was given something wrong: exit 2, the message only.
@@ -17,6 +17,12 @@ const BAD_INPUT_CODES = ['ERR_BAD_INPUT', 'ERR_NOT_FOUND', 'ERR_CONFLICT', 'ERR_
 
 // Lines may carry an experiment's text (its description, its load error): controls escaped.
 const line = (stream: NodeJS.WriteStream) => (text: string) => stream.write(`${escapeControls(text)}\n`);
+
+/** Prints a command's usage (`athanor list --help`); exit 0. */
+function usage(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
 
 async function dispatch(command: string | undefined, args: string[]): Promise<number> {
   const io = { stdout: process.stdout, stderr: process.stderr };
@@ -31,12 +37,14 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
       return (await import('./commands/sweep-command.ts')).sweepCommand(args, io);
     case 'list': {
       const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean', default: false } });
+      if (values.help) return usage(LIST_USAGE);
       refuseArguments('list', positionals, { readsExperiments: true });
       const { listCommand } = await import('./commands/list-command.ts');
       return listCommand({ experimentsDir: values.experiments, json: values.json as boolean, out: line(process.stdout) });
     }
     case 'types': {
       const { values, positionals } = parseCommandArgs(args, { out: { type: 'string' } });
+      if (values.help) return usage(TYPES_USAGE);
       refuseArguments('types', positionals, { readsExperiments: true });
       const { typesCommand } = await import('./commands/types-command.ts');
       return typesCommand({ experimentsDir: values.experiments, outDir: values.out, out: line(process.stdout) });

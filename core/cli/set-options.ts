@@ -80,10 +80,14 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
  */
 export function parseSetOptions(pairs: readonly string[], schema: JSONSchema): Record<string, unknown> {
   const config: Record<string, unknown> = {};
+  const given = new Map<string, string>();
   for (const raw of pairs) {
     const eq = raw.indexOf('=');
     if (eq <= 0) throw new InputError(`--set expects key=value, got ${JSON.stringify(raw)}`);
     const key = raw.slice(0, eq);
+    // The last would win silently, as a --grid given twice is refused.
+    if (given.has(key)) throw new InputError(`--set ${key} is given twice (${given.get(key)} and ${raw}): give each field once`);
+    given.set(key, raw);
     const path = key.split('.');
     if (path.some((part) => part === '')) throw new InputError(`--set ${raw}: "${key}" is not a field name`);
     const forbidden = path.find((part) => FORBIDDEN_KEYS.has(part));

@@ -12,6 +12,9 @@ export const MCP_USAGE =
   'athanor mcp [--experiments DIR] [--db SPEC]   the MCP server over stdio for AI agents (passes to the running workbench\'s /mcp when it holds the database)';
 export const WORKER_USAGE =
   'athanor worker --db postgres://… [--concurrency 2] [--name NAME] [--project DIR] [--drain 60s] [--heartbeat 5s]';
+export const LIST_USAGE = 'athanor list [--json]                 the experiments, with their fields or errors';
+export const TYPES_USAGE = "athanor types [--out DIR]             write each experiment's config .d.ts";
+export const MIGRATE_USAGE = 'athanor migrate                       apply database migrations';
 export const INIT_USAGE = 'athanor init [dir]                    scaffold a project (package.json, tsconfig.json, experiments/, test/) in a new or empty folder';
 
 export const USAGE = `athanor — a workbench for running experiments from TypeScript code
@@ -27,9 +30,9 @@ Usage:
   ${WORKER_USAGE}
       join the run pool: take queued runs from the shared Postgres and run them here
       (a workbench queues them with --runs queue|both; the default on Postgres is both)
-  athanor list [--json]                 the experiments, with their fields or errors
-  athanor types [--out DIR]             write each experiment's config .d.ts
-  athanor migrate                       apply database migrations
+  ${LIST_USAGE}
+  ${TYPES_USAGE}
+  ${MIGRATE_USAGE}
   ${MCP_USAGE}
   ${INIT_USAGE}
 

@@ -101,6 +101,7 @@ test('results the same in every run are folded under a button, as unchanged fiel
     metrics: [],
     results: [
       { key: 'label', values: ['', 'cat'], absent: [], changed: true },
+      { key: 'pad', values: ['cat', ' '], absent: [], changed: true },
       { key: 'dataset', values: ['mnist', 'mnist'], absent: [], changed: false },
       { key: 'split', values: ['test', 'test'], absent: [], changed: false },
     ],
@@ -111,16 +112,18 @@ test('results the same in every run are folded under a button, as unchanged fiel
   let open = false;
   const draw = () => render(resultsTable('', comparison, open, () => ((open = !open), draw())), host);
   draw();
-  assert.equal([...host.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-key')), ['label'], 'only the one that differs');
+  assert.equal([...host.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-key')), ['label', 'pad'], 'only those that differ');
   const empty = host.querySelector('tr[data-key="label"] td span')!;
   assert.equal([empty.textContent, empty.getAttribute('title')], ['""', 'An empty text']);
+  const spaces = host.querySelectorAll('tr[data-key="pad"] td span')[1]!;
+  assert.equal([spaces.textContent, spaces.getAttribute('title')], ['" "', 'A text of only spaces']);
   const fold = host.querySelector<HTMLButtonElement>('button.fold')!;
   assert.equal([fold.textContent?.trim(), fold.getAttribute('aria-expanded')], ['2 unchanged', 'false']);
   fold.click();
-  assert.equal([...host.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-key')), ['label', 'dataset', 'split']);
+  assert.equal([...host.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-key')), ['label', 'pad', 'dataset', 'split']);
   assert.equal([host.querySelector('button.fold')!.textContent?.trim(), host.querySelector('button.fold')!.getAttribute('aria-expanded')], ['Hide 2 unchanged', 'true']);
   // None differs: said above the table, every row folded.
-  render(resultsTable('', { ...comparison, results: comparison.results.slice(1) }), host);
+  render(resultsTable('', { ...comparison, results: comparison.results.slice(2) }), host);
   assert.match(host.querySelector('p.summary')?.textContent ?? '', 'Every result is the same in every run.');
   assert.is(host.querySelectorAll('tbody tr').length, 0);
 });
@@ -194,6 +197,18 @@ test('the baseline is the oldest run, whatever the order of the ids; one the URL
       document.body.replaceChildren();
     }
   });
+});
+
+test('a run given twice is said as such, not counted as one run too few', async () => {
+  const el = document.createElement('athanor-compare') as HTMLElement & { updateComplete: Promise<unknown> };
+  el.setAttribute('runs', 'abc12345,abc12345');
+  document.body.append(el);
+  try {
+    await until(() => el.shadowRoot?.querySelector('[role="alert"]'), 'the problem');
+    assert.is(el.shadowRoot!.querySelector('[role="alert"]')!.textContent, 'Run abc12345 is given twice: compare takes each run once (/compare?runs=ID,ID)');
+  } finally {
+    el.remove();
+  }
 });
 
 test.run();

@@ -112,6 +112,12 @@ export class AthanorCompare extends LitElement {
   async load(): Promise<void> {
     const generation = ++this.#generation;
     const ids = this.runIds;
+    const twice = (this.runs ?? '').split(',').map((id) => id.trim()).find((id, i, all) => id && all.indexOf(id) !== i);
+    if (twice) {
+      this.comparison = undefined;
+      this.problem = `Run ${twice} is given twice: compare takes each run once (/compare?runs=ID,ID)`;
+      return;
+    }
     if (ids.length < COMPARE_MIN_RUNS || ids.length > COMPARE_MAX_RUNS) {
       this.comparison = undefined;
       this.problem = `Compare takes ${COMPARE_MIN_RUNS} to ${COMPARE_MAX_RUNS} runs; ${ids.length === 0 ? 'none was' : ids.length === 1 ? '1 was' : `${ids.length} were`} given. Select runs in an experiment's runs table, or give their ids: /compare?runs=ID,ID`;

@@ -9,6 +9,7 @@ import { startHttpServer } from '../../http/http-server.ts';
 import { isAnyAddress, isLoopback, normalizeOrigin } from '../../http/request-guard.ts';
 import { buildUi, createBuiltUi, createDevUi, hasBuiltUi, type UiAssets } from '../../http/ui-assets.ts';
 import { createWorkbench, RUNS_MODES, type RunsMode } from '../../workbench.ts';
+import { checkExperimentsFolder } from '../../../plugins/experiment-registry.ts';
 import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { advertiseWorkbench } from '../../../storage/backends/pglite-lock.ts';
 import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
@@ -100,6 +101,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     }
   });
   const database = resolveDatabaseSpec(values.db);
+  await checkExperimentsFolder(values.experiments); // before the database or the UI is made
   // On Postgres the workbench queues its runs and works them too; elsewhere only here.
   const runs = (values.runs as string | undefined) ?? (parseDatabaseSpec(database).kind === 'postgres' ? 'both' : 'local');
   if (!(RUNS_MODES as readonly string[]).includes(runs)) throw new InputError(`--runs must be one of ${RUNS_MODES.join(', ')}, got ${JSON.stringify(runs)}`);

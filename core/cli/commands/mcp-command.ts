@@ -7,8 +7,9 @@
  */
 import { bridgeStdio, serveStdio } from '../../mcp/mcp-stdio.ts';
 import { createWorkbench } from '../../workbench.ts';
+import { checkExperimentsFolder } from '../../../plugins/experiment-registry.ts';
 import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
-import { parseCommandArgs } from '../cli-args.ts';
+import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
 import { openingDatabase } from '../environment-error.ts';
 import { MCP_USAGE } from '../usage.ts';
 import { findHoldingWorkbench } from '../workbench-handoff.ts';
@@ -34,13 +35,14 @@ export async function mcpCommand(args: string[], err: (line: string) => void): P
     err(MCP_USAGE);
     return 0;
   }
-  if (positionals.length > 0) err(`ignoring ${positionals.join(' ')}: athanor mcp takes only options`);
+  refuseArguments('mcp', positionals, { readsExperiments: true });
   // Anything printed with console.log (ours or a library's) would corrupt the protocol on stdout.
   console.log = console.error;
   console.info = console.error;
   const database = resolveDatabaseSpec(values.db);
   const stop = stopSignal();
   try {
+    await checkExperimentsFolder(values.experiments); // before a database is made
     const holder = await findHoldingWorkbench(database, values.experiments);
     if (holder) {
       err(`athanor mcp: ${database} is held by the workbench at ${holder.client.origin} (process ${holder.pid}): serving its /mcp over stdio`);

@@ -2,10 +2,15 @@
 import { migrateToLatest } from '../../../storage/migrator.ts';
 import { openDatabase, redactUrl, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
+import { MIGRATE_USAGE } from '../usage.ts';
 import { explainDatabaseError, openingDatabase } from '../environment-error.ts';
 
 export async function migrateCommand(args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {});
+  if (values.help) {
+    out(MIGRATE_USAGE);
+    return 0;
+  }
   refuseArguments('migrate', positionals);
   const spec = resolveDatabaseSpec(values.db);
   const database = await openingDatabase(spec, () => openDatabase(spec, { migrate: false }));

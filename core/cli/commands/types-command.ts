@@ -12,12 +12,13 @@
  * // experiments/my_experiment.ts
  * import type { MyExperimentConfig } from './my_experiment.config.js';
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { makeFolders } from '../../../storage/make-folders.ts';
 import path from 'node:path';
 import { createExperimentRegistry } from '../../../plugins/experiment-registry.ts';
 import type { DefinitionData } from '../../experiment/index.ts';
 import { generateConfigTypes } from '../../experiment/type-generator.ts';
+import { InputError } from '../../errors.ts';
 
 /** Options of {@link typesCommand}. */
 export interface TypesCommandOptions {
@@ -31,6 +32,10 @@ export interface TypesCommandOptions {
 export async function typesCommand(options: TypesCommandOptions): Promise<number> {
   const { out } = options;
   const root = path.resolve(options.experimentsDir);
+  // Checked before any experiment loads: a file there made mkdir throw its stack at the user.
+  if (options.outDir !== undefined && (await stat(options.outDir).catch(() => undefined))?.isFile()) {
+    throw new InputError(`--out ${options.outDir} is a file, not a folder: give the folder the .d.ts files go in`);
+  }
   const registry = createExperimentRegistry({ experimentsDir: root, watch: false, cache: true });
   try {
     await registry.start();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -76,6 +77,22 @@ test('a file given as --experiments, or words a command takes no use for: one li
     assert.is(result.code, 2, `${command}: ${result.stdout}${result.stderr}`);
     assert.is(result.stderr, `athanor: ${command} takes no arguments, got ${JSON.stringify(experimentsDir)}; to name the experiments folder, pass --experiments ${experimentsDir}\n`);
     assert.is(result.stdout, '', command);
+  }
+  // dev, serve and mcp open a database beside the folder: refused before it is made.
+  const projectDb = project.pglite.slice('pglite:'.length);
+  for (const command of [['dev', '--port', '0'], ['serve', '--port', '0'], ['mcp']]) {
+    const result = await runAthanor([...command, '--experiments', file, '--db', project.pglite], { timeoutMs: 60_000 });
+    assert.is(result.code, 2, `${command[0]}: ${result.stdout}${result.stderr}`);
+    assert.is(result.stderr, fileMessage, command[0]);
+    assert.not.ok(existsSync(projectDb), `${command[0]} made ${projectDb} before refusing the folder`);
+  }
+  const mcp = await runAthanor(['mcp', 'extra', '--db', 'memory'], { timeoutMs: 60_000 });
+  assert.equal([mcp.code, mcp.stderr], [2, `athanor: mcp takes no arguments, got "extra"; to name the experiments folder, pass --experiments extra\n`]);
+  const out = await runAthanor(['types', '--out', file, '--experiments', experimentsDir], { timeoutMs: 60_000 });
+  assert.equal([out.code, out.stderr], [2, `athanor: --out ${file} is a file, not a folder: give the folder the .d.ts files go in\n`]);
+  for (const command of ['list', 'types', 'migrate']) {
+    const help = await runAthanor([command, '--help', '--experiments', experimentsDir], { timeoutMs: 60_000 });
+    assert.equal([help.code, help.stdout.startsWith(`athanor ${command}`)], [0, true], `${command} --help: ${help.stdout}`);
   }
   const migrate = await runAthanor(['migrate', 'now', '--db', 'memory'], { timeoutMs: 60_000 });
   assert.equal([migrate.code, migrate.stderr], [2, 'athanor: migrate takes no arguments, got "now"\n']);

@@ -126,6 +126,11 @@ cli('a number in a JSON list item for a text field is refused as the API refuses
   assert.match(boolean.stderr, 'config.prompts[0].text: true is not a string');
 });
 
+cli('a field given twice is bad input (the last would win silently): exit 2 naming both', async () => {
+  const result = await athanor(['run', 'set_fixture', '--set', 'iterations=3', '--set', 'iterations=4']);
+  assert.equal([result.code, result.stderr], [2, 'athanor: --set iterations is given twice (iterations=3 and iterations=4): give each field once\n']);
+});
+
 cli('a hexadecimal integer is bad input: exit 2 naming the field, the rule and the value', async () => {
   const result = await athanor(['run', 'set_fixture', '--set', 'iterations=0x10']);
   assert.is(result.code, 2, result.stdout + result.stderr);

@@ -102,6 +102,8 @@ export const compareStyles = css`
   .name-part {
     display: inline-block;
     max-width: 100%;
+    /* A link's underline does not reach into inline blocks: only the separators were underlined. */
+    text-decoration: inherit;
   }
   .run-line {
     display: flex;

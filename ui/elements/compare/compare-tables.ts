@@ -26,7 +26,8 @@ const SHOWN_WHOLE = 100_000;
 /** A value as a cell shows it: short ones whole; a long one as its start, which opens (a click, a tap, Enter) on all of it. */
 function cellValue(value: unknown, absent: string | undefined) {
   if (absent) return html`<span class="muted" title=${absent}>—</span>`;
-  if (value === '') return html`<span class="muted" title="An empty text">""</span>`; // not a blank cell, which reads as nothing recorded
+  // Quoted, not a blank cell, which reads as nothing recorded.
+  if (typeof value === 'string' && value.trim() === '') return html`<span class="muted" title=${value ? 'A text of only spaces' : 'An empty text'}>${JSON.stringify(value)}</span>`;
   const preview = previewValue(value, 80);
   if (preview === previewValue(value, Infinity)) return html`<span title=${preview}>${userText(preview)}</span>`;
   const whole = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value));
