@@ -12,10 +12,11 @@
  * const { file, codeHash, snapshot } = await registry.resolveForRun('my_experiment');
  */
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { DefinitionData } from '../core/experiment/index.ts';
-import { scanModuleFiles, TooManyFoldersError } from './discovery/experiment-files.ts';
+import { scanModuleFiles } from './discovery/experiment-files.ts';
+import { checkExperimentsFolder, folderError } from './discovery/experiments-folder.ts';
 import { takeCodeSnapshot, type CodeSnapshot } from './graph/code-snapshot.ts';
 import { createDefinitionLoader, type DefinitionLoader, type DefinitionLoaderOptions } from './loader/definition-loader.ts';
 import type { LoadResult } from './loader/loader-protocol.ts';
@@ -79,44 +80,6 @@ const DEFAULT_MAX_FOLDERS = 10_000;
 function printError(error: unknown): void {
   if (error instanceof WatchError) console.error(`athanor: ${error.message}`);
   else console.error('athanor: experiment registry:', error);
-}
-
-/** The error to give for an experiments folder that cannot be scanned; others as they are. */
-function folderError(root: string, error: unknown): unknown {
-  const code = (error as { code?: unknown })?.code;
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new SourceAccessError(
-      'ERR_BAD_PATH',
-      `the experiments folder ${root} cannot be read (permission denied): give read access to it, or pass --experiments DIR naming a folder you can read`,
-      { cause: error },
-    );
-  }
-  if (error instanceof TooManyFoldersError) {
-    return new SourceAccessError(
-      'ERR_TOO_LARGE',
-      `the experiments folder ${root} holds more than ${error.limit.toLocaleString('en')} folders (node_modules and dot-folders aside): ` +
-        'is it the right folder? Pass --experiments DIR naming the folder of your experiments',
-      { cause: error },
-    );
-  }
-  return error;
-}
-
-/**
- * Refuses an experiments folder that does not exist, is a file or cannot be read, naming it
- * and what to pass instead. The registry's start checks it; so do the commands that open a
- * database beside it (`dev`, `serve`, `mcp`), first, so that bad input creates nothing.
- */
-export async function checkExperimentsFolder(dir: string): Promise<void> {
-  const root = path.resolve(dir);
-  const info = await stat(root).catch(() => undefined);
-  if (!info) throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${root} does not exist: create it or pass --experiments DIR`);
-  if (!info.isDirectory()) {
-    throw new SourceAccessError('ERR_NOT_FOUND', `the experiments folder ${root} is a file, not a folder: pass the folder that holds it, --experiments ${path.dirname(root)}`);
-  }
-  await access(root, constants.R_OK | constants.X_OK).catch((error: unknown) => {
-    throw folderError(root, error);
-  });
 }
 
 /** Creates a registry over `experimentsDir`; call `start()` to populate it. */

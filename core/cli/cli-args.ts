@@ -29,8 +29,9 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
  * Refuses words a command takes no use for (`athanor list extra`), which it would otherwise
  * ignore; for the commands that read experiments, says how a folder is named.
  */
-export function refuseArguments(command: string, positionals: readonly string[], options: { readsExperiments?: boolean } = {}): void {
+export function refuseArguments(command: string, positionals: readonly string[], options: { readsExperiments?: boolean; writesTo?: string } = {}): void {
   if (positionals.length === 0) return;
-  const hint = options.readsExperiments ? `; to name the experiments folder, pass --experiments ${positionals[0]}` : '';
+  const out = options.writesTo ? ` (or --out ${positionals[0]} for where ${options.writesTo} go)` : '';
+  const hint = options.readsExperiments ? `; to name the experiments folder, pass --experiments ${positionals[0]}${out}` : '';
   throw new InputError(`${command} takes no arguments, got ${positionals.map((word) => JSON.stringify(word)).join(' ')}${hint}`);
 }

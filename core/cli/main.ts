@@ -45,7 +45,7 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
     case 'types': {
       const { values, positionals } = parseCommandArgs(args, { out: { type: 'string' } });
       if (values.help) return usage(TYPES_USAGE);
-      refuseArguments('types', positionals, { readsExperiments: true });
+      refuseArguments('types', positionals, { readsExperiments: true, writesTo: 'the .d.ts files' });
       const { typesCommand } = await import('./commands/types-command.ts');
       return typesCommand({ experimentsDir: values.experiments, outDir: values.out, out: line(process.stdout) });
     }

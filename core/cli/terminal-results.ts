@@ -27,8 +27,12 @@ function clip(text: string, limit: number): string {
   return chars.length <= limit ? text : `${chars.slice(0, limit - 1).join('')}…`;
 }
 
-/** A value as one line: numbers and JSON as written, text as it is (its newlines and controls shown escaped). */
+/**
+ * A value as one line: numbers and JSON as written, text as it is (its newlines and controls
+ * shown escaped); a text of only spaces, or none, quoted (a blank reads as no value).
+ */
 function show(value: unknown): string {
+  if (typeof value === 'string' && value.trim() === '') return JSON.stringify(value);
   if (typeof value === 'string') return escapeControls(value.replace(/\n/g, '\\n'));
   return stringifyForTerminal(value) ?? String(value);
 }

@@ -202,9 +202,9 @@ export function applyAssignment(base: Readonly<Record<string, unknown>>, assignm
   return result;
 }
 
-/** A value as instance names and tables show it: text as it is, anything else as JSON. */
+/** A value as instance names and tables show it: text as it is (quoted when only spaces or none: `prompt=""`), anything else as JSON. */
 export function formatGridValue(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return typeof value === 'string' && value.trim() !== '' ? value : (JSON.stringify(value) ?? String(value));
 }
 
 /** `field=value` for each field of a combination, joined with ` · `. */

@@ -9,7 +9,7 @@ import { startHttpServer } from '../../http/http-server.ts';
 import { isAnyAddress, isLoopback, normalizeOrigin } from '../../http/request-guard.ts';
 import { buildUi, createBuiltUi, createDevUi, hasBuiltUi, type UiAssets } from '../../http/ui-assets.ts';
 import { createWorkbench, RUNS_MODES, type RunsMode } from '../../workbench.ts';
-import { checkExperimentsFolder } from '../../../plugins/experiment-registry.ts';
+import { checkExperimentsFolder } from '../../../plugins/discovery/experiments-folder.ts';
 import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { advertiseWorkbench } from '../../../storage/backends/pglite-lock.ts';
 import { parseCommandArgs, refuseArguments } from '../cli-args.ts';

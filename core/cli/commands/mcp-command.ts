@@ -7,7 +7,7 @@
  */
 import { bridgeStdio, serveStdio } from '../../mcp/mcp-stdio.ts';
 import { createWorkbench } from '../../workbench.ts';
-import { checkExperimentsFolder } from '../../../plugins/experiment-registry.ts';
+import { checkExperimentsFolder } from '../../../plugins/discovery/experiments-folder.ts';
 import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
 import { openingDatabase } from '../environment-error.ts';

@@ -13,6 +13,7 @@
 import { parseDatabaseSpec, resolveDatabaseSpec } from '../../../storage/database-spec.ts';
 import { InputError } from '../../errors.ts';
 import { createLocalDispatcher } from '../../supervisor/local-dispatcher.ts';
+import { checkExperimentsFolder } from '../../../plugins/discovery/experiments-folder.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import type { RunCommandIO } from '../run-report.ts';
 import type { RunRequest } from '../run-input.ts';
@@ -35,6 +36,7 @@ export async function runCommand(args: string[], io: RunCommandIO): Promise<numb
   const request: RunRequest = { experiment: positionals[0], sets: values.set as string[], instance: values.instance, json: values.json as boolean };
   const database = resolveDatabaseSpec(values.db);
   const { kind } = parseDatabaseSpec(database); // bad input, before a host starts
+  await checkExperimentsFolder(values.experiments); // here, not as a workbench's folder other than its own
   // Only a PGlite folder is held by a workbench (its lock names it); the handoff's HTTP client is ~50 ms to load.
   const holder = kind === 'pglite' ? await (await import('../workbench-handoff.ts')).findHoldingWorkbench(database, values.experiments) : undefined;
   if (holder) return (await import('../remote-run.ts')).runInWorkbench(holder, request, io);

@@ -13,6 +13,7 @@ import { planSweep } from '../../experiments/sweeps.ts';
 import type { NewSweep, Run } from '../../records.ts';
 import type { Workbench } from '../../workbench.ts';
 import { resolveDatabaseSpec } from '../../../storage/open-database.ts';
+import { checkExperimentsFolder } from '../../../plugins/discovery/experiments-folder.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import { openCheckedWorkbench } from '../checked-workbench.ts';
 import { sweepInWorkbench } from '../remote-sweep.ts';
@@ -114,6 +115,7 @@ export async function sweepCommand(args: string[], io: RunCommandIO): Promise<nu
     json: values.json as boolean,
   };
   const database = resolveDatabaseSpec(values.db);
+  await checkExperimentsFolder(values.experiments); // here, not as a workbench's folder other than its own
   const holder = await findHoldingWorkbench(database, values.experiments);
   if (holder) return sweepInWorkbench(holder, request, io);
   return sweepHere(database, values.experiments, request, io);

@@ -75,7 +75,8 @@ test('a file given as --experiments, or words a command takes no use for: one li
   for (const command of ['list', 'types', 'dev', 'serve']) {
     const result = await runAthanor([command, experimentsDir, '--db', 'memory'], { timeoutMs: 60_000 });
     assert.is(result.code, 2, `${command}: ${result.stdout}${result.stderr}`);
-    assert.is(result.stderr, `athanor: ${command} takes no arguments, got ${JSON.stringify(experimentsDir)}; to name the experiments folder, pass --experiments ${experimentsDir}\n`);
+    const out = command === 'types' ? ` (or --out ${experimentsDir} for where the .d.ts files go)` : '';
+    assert.is(result.stderr, `athanor: ${command} takes no arguments, got ${JSON.stringify(experimentsDir)}; to name the experiments folder, pass --experiments ${experimentsDir}${out}\n`);
     assert.is(result.stdout, '', command);
   }
   // dev, serve and mcp open a database beside the folder: refused before it is made.

@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -118,6 +119,17 @@ handoff('a workbench serving another experiments folder is not handed the run: e
   } finally {
     await elsewhere.remove();
   }
+});
+
+handoff('a file or a missing folder as --experiments is refused as such, not as a folder the workbench does not serve', async () => {
+  const file = join(project.experimentsDir, 'flaky_fixture.ts');
+  for (const command of [['run', 'flaky_fixture'], ['sweep', 'flaky_fixture', '--grid', 'fail_until=0']]) {
+    const result = await runAthanor([...command, '--experiments', file, '--db', project.pglite]);
+    assert.is(result.code, 2, result.stderr);
+    assert.is(result.stderr, `athanor: the experiments folder ${file} is a file, not a folder: pass the folder that holds it, --experiments ${project.experimentsDir}\n`);
+  }
+  const missing = await runAthanor(['run', 'flaky_fixture', '--experiments', join(project.root, 'nope'), '--db', project.pglite]);
+  assert.equal([missing.code, missing.stderr], [2, `athanor: the experiments folder ${join(project.root, 'nope')} does not exist: create it or pass --experiments DIR\n`]);
 });
 
 handoff('the lock of a workbench that was killed does not count: the run happens here, as before', async () => {

@@ -18,6 +18,10 @@ table('numbers first, keys in natural order, values as one line each', () => {
   ]);
 });
 
+table('a text of only spaces, or none, is quoted: a blank reads as no value', () => {
+  assert.equal(formatResultsTable({ empty: '', space: ' ', word: 'cat' }), ['results:', '  empty  ""', '  space  " "', '  word   cat']);
+});
+
 table('no results, no table', () => {
   assert.equal(formatResultsTable({}), []);
 });

@@ -94,6 +94,8 @@ grid('combinations: every one, the first field varying slowest; named from the b
     'baseline · model=large · sampling.temperature=0.1 · greedy=true',
     'baseline · model=large · sampling.temperature=0.5 · greedy=true',
   ]);
+  assert.is(sweepInstanceName('te', { prompt: '' }), 'te · prompt=""', 'empty text quoted, not a name ending in =');
+  assert.is(sweepInstanceName('te', { prompt: 'x' }), 'te · prompt=x');
   assert.is(sweepInstanceName('b', { prompts: [{ text: 'hi' }] }), 'b · prompts=[{"text":"hi"}]');
 });
 
