@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { ConfigSchema, Definition, validateConfig } from '../../../core/index.ts';
+import { CHECKED_FORMATS } from '../../../core/experiment/config-formats.ts';
 
 const validator = suite('validateConfig');
 
@@ -98,6 +100,10 @@ validator('a value out of range or of the wrong type is one problem, not also "n
   assert.equal(messages(5005), ['config.latency_ms: 5005 is above the maximum 5000']);
   assert.equal(messages(2.5), ['config.latency_ms: 2.5 is not an integer']);
   assert.equal(messages(15), ['config.latency_ms: 15 is not on the step 10 from 0']);
+});
+
+validator('the format names a field may use are the ones ajv-formats checks (written out, so importing athanor does not load them)', () => {
+  assert.equal([...CHECKED_FORMATS].sort(), Object.keys(fullFormats).sort());
 });
 
 validator.run();
