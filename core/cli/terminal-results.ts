@@ -5,6 +5,7 @@
  * to the terminal's width, and past {@link MAX_ROWS} rows the table says how many it left
  * out. Keys and values come from the experiment: their control characters are escaped.
  */
+import { readsAsBlank } from '../experiment/blank-text.ts';
 import { escapeControls, stringifyForTerminal } from './terminal-text.ts';
 
 /** Rows shown before the table says how many more there are. */
@@ -32,7 +33,7 @@ function clip(text: string, limit: number): string {
  * shown escaped); a text of only spaces, or none, quoted (a blank reads as no value).
  */
 function show(value: unknown): string {
-  if (typeof value === 'string' && value.trim() === '') return JSON.stringify(value);
+  if (readsAsBlank(value)) return JSON.stringify(value);
   if (typeof value === 'string') return escapeControls(value.replace(/\n/g, '\\n'));
   return stringifyForTerminal(value) ?? String(value);
 }

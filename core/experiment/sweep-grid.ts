@@ -12,6 +12,7 @@
  * expandGrid({ model: ['small', 'large'], temperature: [0.1, 0.5] }).length  // 4
  * sweepInstanceName('baseline', { model: 'large', temperature: 0.3 })  // 'baseline · model=large · temperature=0.3'
  */
+import { readsAsBlank } from './blank-text.ts';
 import type { JSONSchema } from './config-schema.ts';
 
 /** The most combinations one sweep may have. */
@@ -204,7 +205,7 @@ export function applyAssignment(base: Readonly<Record<string, unknown>>, assignm
 
 /** A value as instance names and tables show it: text as it is (quoted when only spaces or none: `prompt=""`), anything else as JSON. */
 export function formatGridValue(value: unknown): string {
-  return typeof value === 'string' && value.trim() !== '' ? value : (JSON.stringify(value) ?? String(value));
+  return typeof value === 'string' && !readsAsBlank(value) ? value : (JSON.stringify(value) ?? String(value));
 }
 
 /** `field=value` for each field of a combination, joined with ` · `. */

@@ -90,9 +90,14 @@ export class AthanorCompare extends LitElement {
     new ScrollCue(this); // fades the edges past which its tables go on
   }
 
+  /** The run ids as given, in order (a run given twice is there twice). */
+  get #given(): string[] {
+    return (this.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  }
+
   /** The run ids asked for, in order, each once. */
   get runIds(): string[] {
-    return [...new Set((this.runs ?? '').split(',').map((id) => id.trim()).filter(Boolean))];
+    return [...new Set(this.#given)];
   }
 
   override disconnectedCallback(): void {
@@ -112,7 +117,7 @@ export class AthanorCompare extends LitElement {
   async load(): Promise<void> {
     const generation = ++this.#generation;
     const ids = this.runIds;
-    const twice = (this.runs ?? '').split(',').map((id) => id.trim()).find((id, i, all) => id && all.indexOf(id) !== i);
+    const twice = this.#given.find((id, i, given) => given.indexOf(id) !== i);
     if (twice) {
       this.comparison = undefined;
       this.problem = `Run ${twice} is given twice: compare takes each run once (/compare?runs=ID,ID)`;
@@ -124,9 +129,10 @@ export class AthanorCompare extends LitElement {
       return;
     }
     try {
-      const comparison = await this.#compare(ids);
+      const { comparison, baselineNote } = await this.#compare(ids);
       if (generation !== this.#generation) return;
       this.comparison = comparison;
+      this.baselineNote = baselineNote;
       this.problem = undefined;
     } catch (error) {
       if (generation !== this.#generation) return;
@@ -135,23 +141,22 @@ export class AthanorCompare extends LitElement {
     }
   }
 
-  /** The comparison against the baseline asked for, else (or when it is not one of the runs) the server's default: the run that started first. */
-  async #compare(ids: string[]): Promise<Comparison> {
+  /**
+   * The comparison against the baseline asked for, else (or when it is not one of the runs) the
+   * server's default, the run that started first, with a note saying so: a link with a mistyped
+   * baseline would otherwise show other deltas than it meant.
+   */
+  async #compare(ids: string[]): Promise<{ comparison: Comparison; baselineNote?: string }> {
     const client = apiClient(this.api);
     const ask = (baseline: string | undefined) => client.compare(ids, { ...(baseline ? { baseline } : {}), points: SERIES_POINTS });
-    if (this.baseline) {
-      try {
-        const comparison = await ask(this.baseline);
-        this.baselineNote = undefined;
-        return comparison;
-      } catch (error) {
-        if (!(error instanceof ApiError && error.status < 500 && /baseline/.test(error.message))) throw error;
-      }
+    if (!this.baseline) return { comparison: await ask(undefined) };
+    try {
+      return { comparison: await ask(this.baseline) };
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status < 500 && /baseline/.test(error.message))) throw error;
     }
-    const comparison = await ask(undefined);
-    // Said, not dropped silently: a link with a mistyped baseline would show other deltas than it meant.
-    this.baselineNote = this.baseline ? `The baseline asked for, ${JSON.stringify(this.baseline)}, is not one of these runs: the deltas are against the run that started first.` : undefined;
-    return comparison;
+    const baselineNote = `The baseline asked for, ${JSON.stringify(this.baseline)}, is not one of these runs: the deltas are against the run that started first.`;
+    return { comparison: await ask(undefined), baselineNote };
   }
 
   /** The live topics: each run still going (all of them until the comparison says which). */

@@ -6,6 +6,7 @@
  * that differ from the baseline's highlighted).
  */
 import { html, nothing } from 'lit';
+import { readsAsBlank } from '../../../core/experiment/blank-text.ts';
 import type { Comparison } from '../../../core/records.ts';
 import { formatMetric, previewValue } from '../../app/format.ts';
 import { userName, userText } from '../user-text.ts';
@@ -27,7 +28,7 @@ const SHOWN_WHOLE = 100_000;
 function cellValue(value: unknown, absent: string | undefined) {
   if (absent) return html`<span class="muted" title=${absent}>—</span>`;
   // Quoted, not a blank cell, which reads as nothing recorded.
-  if (typeof value === 'string' && value.trim() === '') return html`<span class="muted" title=${value ? 'A text of only spaces' : 'An empty text'}>${JSON.stringify(value)}</span>`;
+  if (readsAsBlank(value)) return html`<span class="muted" title=${value ? 'A text of only spaces' : 'An empty text'}>${JSON.stringify(value)}</span>`;
   const preview = previewValue(value, 80);
   if (preview === previewValue(value, Infinity)) return html`<span title=${preview}>${userText(preview)}</span>`;
   const whole = typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? String(value));
@@ -51,23 +52,48 @@ function foldButton(count: number, open: boolean, toggle: () => void) {
     ${open ? `Hide ${count} unchanged` : `${count} unchanged`}</button>`;
 }
 
-/**
- * The results that are not numbers (text, lists, objects), side by side, those that differ
- * first; the same in every run folded unless `open`. Nothing when there are none.
- */
-export function resultsTable(api: string, comparison: Comparison, open = false, toggle: () => void = () => {}) {
-  if (!comparison.results.length) return nothing;
+/** How {@link foldedTable} shows one kind of row. */
+interface FoldedTableSpec<R> {
+  /** The region's name, which screen readers read. */
+  label: string;
+  /** The table's class, and what its rows' data attribute names (`data-field` or `data-key`). */
+  kind: 'config' | 'results';
+  /** The header of the column of names. */
+  first: string;
+  /** The tag of a row whose values differ. */
+  tag: string;
+  /** The tooltip of a run's cell when it has no value. */
+  missing: string;
+  nameOf(row: R): string;
+  /** The line above the table. */
+  summary(changed: number, all: number): string | typeof nothing;
+}
+
+/** Rows side by side, those that differ first and marked; those the same in every run folded unless `open`. */
+function foldedTable<R extends { values: unknown[]; absent: number[]; changed: boolean }>(
+  api: string,
+  comparison: Comparison,
+  rows: readonly R[],
+  spec: FoldedTableSpec<R>,
+  open: boolean,
+  toggle: () => void,
+) {
   const base = comparison.runs.findIndex((run) => run.id === comparison.baseline);
-  const changed = comparison.results.filter((result) => result.changed);
-  const unchanged = comparison.results.filter((result) => !result.changed);
-  const row = (result: Comparison['results'][number]) => html`<tr class=${result.changed ? 'changed' : 'unchanged'} data-key=${result.key}>
-    <th scope="row"><code>${userName(result.key)}</code>${result.changed ? html` <span class="changed-tag">differs</span>` : nothing}</th>
-    ${valueCells(result, base, 'This run recorded no such result')}
+  const changed = rows.filter((row) => row.changed);
+  const unchanged = rows.filter((row) => !row.changed);
+  const row = (each: R) => html`<tr
+    class=${each.changed ? 'changed' : 'unchanged'}
+    data-field=${spec.kind === 'config' ? spec.nameOf(each) : nothing}
+    data-key=${spec.kind === 'results' ? spec.nameOf(each) : nothing}
+  >
+    <th scope="row"><code>${userName(spec.nameOf(each))}</code>${each.changed ? html` <span class="changed-tag">${spec.tag}</span>` : nothing}</th>
+    ${valueCells(each, base, spec.missing)}
   </tr>`;
-  return html`${changed.length ? nothing : html`<p class="summary">Every result is the same in every run.</p>`}
-    <div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Other results">
-      <table class="compare results">
-        <thead>${headerRow(api, comparison, 'Result')}</thead>
+  const summary = spec.summary(changed.length, rows.length);
+  return html`${summary === nothing ? nothing : html`<p class="summary">${summary}</p>`}
+    <div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label=${spec.label}>
+      <table class="compare ${spec.kind}">
+        <thead>${headerRow(api, comparison, spec.first)}</thead>
         <tbody>
           ${changed.map(row)}
           ${open ? unchanged.map(row) : nothing}
@@ -77,27 +103,35 @@ export function resultsTable(api: string, comparison: Comparison, open = false, 
     ${foldButton(unchanged.length, open, toggle)}`;
 }
 
+/**
+ * The results that are not numbers (text, lists, objects), side by side, those that differ
+ * first; the same in every run folded unless `open`. Nothing when there are none.
+ */
+export function resultsTable(api: string, comparison: Comparison, open = false, toggle: () => void = () => {}) {
+  if (!comparison.results.length) return nothing;
+  return foldedTable(api, comparison, comparison.results, {
+    label: 'Other results',
+    kind: 'results',
+    first: 'Result',
+    tag: 'differs',
+    missing: 'This run recorded no such result',
+    nameOf: (result) => result.key,
+    summary: (changed) => (changed ? nothing : 'Every result is the same in every run.'),
+  }, open, toggle);
+}
+
 /** The configuration table; `open`: the unchanged rows shown too. */
 export function configurationTable(api: string, comparison: Comparison, open: boolean, toggle: () => void) {
-  const base = comparison.runs.findIndex((run) => run.id === comparison.baseline);
-  const changed = comparison.configuration.filter((row) => row.changed);
-  const unchanged = comparison.configuration.filter((row) => !row.changed);
   if (!comparison.configuration.length) return html`<p class="muted">These runs have no configuration.</p>`;
-  const row = (field: Comparison['configuration'][number]) => html`<tr class=${field.changed ? 'changed' : 'unchanged'} data-field=${field.field}>
-    <th scope="row"><code>${userName(field.field)}</code>${field.changed ? html` <span class="changed-tag">changed</span>` : nothing}</th>
-    ${valueCells(field, base, 'Not in this run\'s configuration: its code had no such field, or it was left unset')}
-  </tr>`;
-  return html`<p class="summary">${changed.length ? `${changed.length} of ${comparison.configuration.length} fields differ.` : 'Every field is the same in every run.'}</p>
-    <div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Configuration">
-      <table class="compare config">
-        <thead>${headerRow(api, comparison, 'Field')}</thead>
-        <tbody>
-          ${changed.map(row)}
-          ${open ? unchanged.map(row) : nothing}
-        </tbody>
-      </table>
-    </div>
-    ${foldButton(unchanged.length, open, toggle)}`;
+  return foldedTable(api, comparison, comparison.configuration, {
+    label: 'Configuration',
+    kind: 'config',
+    first: 'Field',
+    tag: 'changed',
+    missing: "Not in this run's configuration: its code had no such field, or it was left unset",
+    nameOf: (field) => field.field,
+    summary: (changed, all) => (changed ? `${changed} of ${all} fields differ.` : 'Every field is the same in every run.'),
+  }, open, toggle);
 }
 
 /**
