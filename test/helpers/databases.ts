@@ -27,9 +27,7 @@ import { rmSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { withSearchPath } from '../../storage/database-spec.ts';
 import { buildOnce } from './build-once.ts';
 import { suite, type Test } from 'uvu';
@@ -128,6 +126,8 @@ async function templatesFolder(): Promise<string> {
 function pgliteTemplate(): Promise<string> {
   return (template ??= templatesFolder().then((root) =>
     buildOnce(join(root, 'pglite-initialised'), async (into) => {
+      // Imported here, not above: a file that never opens PGlite does not load it (~0.5 CPU-s through tsx).
+      const { PGlite } = await import('@electric-sql/pglite');
       const pglite = await PGlite.create({ dataDir: into });
       await pglite.close();
     }),
@@ -196,6 +196,7 @@ async function openPglite(options: OpenTestDatabaseOptions): Promise<TestDatabas
 export { withSearchPath };
 
 async function adminQuery(url: string, text: string): Promise<void> {
+  const { default: pg } = await import('pg'); // only the Postgres suites load it
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -143,6 +143,25 @@ test('a near-perfect accuracy reads as near-perfect in the metrics table, not as
   assert.is(host.querySelector('td[data-run="b"] .value')?.textContent, '0.9999993');
 });
 
+test('a key that is a number in one run and text in another shows that text in the metrics table, not a dash that reads as none', () => {
+  const comparison: Comparison = {
+    runs: [run('a', null), run('b', null), run('c', null)],
+    baseline: 'a',
+    configuration: [],
+    metrics: [{ key: 'score', values: [0.5, null, null], deltas: [0, null, null], goal: 'max', best: 0 }],
+    results: [{ key: 'score', values: [0.5, 'n/a', null], absent: [2], changed: true }],
+    series: [],
+    code: { hashes: [null, null, null], same: true, diffs: [] },
+  };
+  const host = document.createElement('div');
+  render(metricsTable('', comparison), host);
+  const cell = (id: string) => host.querySelector(`td[data-run="${id}"]`)!;
+  assert.is(cell('b').querySelector('.not-number')?.textContent, 'n/a');
+  assert.match(cell('b').querySelector('.not-number')!.getAttribute('title')!, 'Not a number');
+  assert.is(cell('c').textContent?.trim(), '—', 'a run without the key still reads —');
+  assert.is(cell('c').querySelector('span')!.getAttribute('title'), 'No value yet');
+});
+
 test('a run header keeps each field=value of a long name whole, breaking only between them, the full name in its tooltip', () => {
   const name = 'lr=0.001 · latency_ms=100 · augment=true';
   const comparison: Comparison = {

@@ -253,9 +253,24 @@ test('a cancelled run in the list says why it was cancelled, as a note rather th
   });
 });
 
-test('an unknown instance says it was not found', async () => {
+test('a run asked for before the instance has loaded (the r key at once) starts when it has, once', async () => {
+  await withWorkbench(async ({ base, api }) => {
+    const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'early', configuration: { iterations: 1 } })).body;
+    const { el } = mount(base, instance.id);
+    assert.not.ok(el.instance, 'asked before the instance is shown');
+    const [run, twice] = await Promise.all([el.startRun(), el.startRun()]);
+    assert.ok(run, 'the run started once the instance loaded');
+    assert.is(twice, undefined, 'a second press while the first waits starts nothing more');
+    await el.updateComplete;
+    assert.is(rows(el)[0]!.dataset.id, run!.id);
+    assert.is((await api('GET', `/api/instances/${instance.id}/runs`)).body.items.length, 1);
+  });
+});
+
+test('an unknown instance says it was not found, and a run asked for there starts nothing', async () => {
   await withWorkbench(async ({ base }) => {
     const { el } = mount(base, '00000000-0000-4000-8000-000000000000');
+    assert.is(await el.startRun(), undefined);
     await loaded(el);
     assert.is(el.problem?.kind, 'not-found');
     assert.match(text(el.shadowRoot!.querySelector('[role="alert"]')), 'not found');

@@ -70,6 +70,8 @@ export class AthanorInstanceView extends LitElement {
   #experimentsLive: LiveEventsController;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #loadToken = 0;
+  /** The load under way (or the last one): a run asked for before the instance is shown waits for it. */
+  #loading: Promise<void> = Promise.resolve();
   #counting = false;
   #countAgain = false;
   #linkShownFor = '';
@@ -136,7 +138,12 @@ export class AthanorInstanceView extends LitElement {
   }
 
   /** (Re)loads the instance, its experiment and the first page of its runs. */
-  async load(): Promise<void> {
+  load(): Promise<void> {
+    this.#loading = this.#load();
+    return this.#loading;
+  }
+
+  async #load(): Promise<void> {
     if (!this.instanceId) return;
     const token = ++this.#loadToken;
     try {
@@ -208,9 +215,16 @@ export class AthanorInstanceView extends LitElement {
 
   /** Starts a run of this instance and shows it at the top of the runs. */
   async startRun(): Promise<Run | undefined> {
-    if (!this.instance || this.busy === 'start' || this.renderRoot.querySelector('dialog[open]')) return undefined;
+    if (this.busy === 'start' || this.renderRoot.querySelector('dialog[open]')) return undefined;
     this.busy = 'start';
     try {
+      // Asked for (the r key, say) before the instance is shown: it starts once the instance
+      // has loaded, not never. An instance that failed to load shows why, and starts nothing.
+      if (this.instance?.id !== this.instanceId) {
+        await this.updateComplete; // the update that starts the load
+        await this.#loading;
+      }
+      if (!this.instance || this.instance.id !== this.instanceId) return undefined;
       const run = await this.#client.startRun(this.instance.id);
       this.#upsertRun(run);
       this.notice = { text: `Started run ${run.id.slice(0, 8)}.`, runId: run.id };

@@ -163,6 +163,16 @@ export function bestRuns(metric: Comparison['metrics'][number]): Set<number> {
 export function metricsTable(api: string, comparison: Comparison) {
   if (!comparison.metrics.length) return html`<p class="muted">No numeric results yet.</p>`;
   const base = comparison.runs.findIndex((run) => run.id === comparison.baseline);
+  // A key that is a number in one run and text (say) in another is in both tables: its
+  // cell here shows the run's value that is not a number, not a dash that reads as none.
+  const others = new Map(comparison.results.map((row) => [row.key, row]));
+  const noValue = (key: string, i: number) => {
+    const other = others.get(key);
+    if (!other || other.absent.includes(i)) return html`<span class="muted" title="No value yet">—</span>`;
+    const value = other.values[i];
+    const shown = readsAsBlank(value) ? JSON.stringify(value) : userText(previewValue(value, 24));
+    return html`<span class="muted not-number" title="Not a number: this run's latest value (Other results shows it whole)">${shown}</span>`;
+  };
   return html`<div class="table-scroll scroll-cue" tabindex="0" role="region" aria-label="Metrics">
     <table class="compare metrics">
       <thead>${headerRow(api, comparison, 'Metric')}</thead>
@@ -177,7 +187,7 @@ export function metricsTable(api: string, comparison: Comparison) {
               const delta = metric.deltas[i];
               const better = delta !== null && delta !== undefined && delta !== 0 && (metric.goal === 'min' ? delta < 0 : delta > 0);
               return html`<td class="num ${best ? 'best' : ''}" data-run=${comparison.runs[i]?.id ?? ''}>
-                ${value === null ? html`<span class="muted" title="No value yet">—</span>` : html`<span class="value" title=${String(value)}>${formatMetric(value)}</span>`}
+                ${value === null ? noValue(metric.key, i) : html`<span class="value" title=${String(value)}>${formatMetric(value)}</span>`}
                 ${best ? html`<span class="best-mark" title="Best of this row">★<span class="visually-hidden"> best</span></span>` : nothing}
                 ${i === base
                   ? html`<span class="delta muted">baseline</span>`
