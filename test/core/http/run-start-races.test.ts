@@ -97,6 +97,38 @@ function raceSuite(name: string, database: () => Promise<{ spec: string; drop():
   test.run();
 }
 
+// The window the rounds above hit 1 time in ~10 under load: a start that came after the delete
+// had looked at the active runs ran on, its row deleted under it, and its end was never told
+// (a tab showed it running for good; the rounds saw 3 runs "at once" with a limit of 2).
+const window = suite("a start while its instance's delete is under way");
+window('is refused with 409 and never runs; the run that ran is told it ended', async () => {
+  await withServer(
+    async ({ workbench }) => {
+      const { experiments, bus } = workbench;
+      const statuses = new Map<string, string[]>();
+      bus.subscribe('run.status', (event) => statuses.set(event.run.id, [...(statuses.get(event.run.id) ?? []), event.status]));
+      const instance = await experiments.createInstance({ experiment: 'kernel_fixture', name: 'doomed', configuration: { mode: 'ignore_cancel', delay_ms: 20 } });
+      const first = await experiments.startRun((await experiments.createRun(instance.id, {})).id);
+      assert.is(first.status, 'running');
+      const second = await experiments.createRun(instance.id, {});
+      // The delete cancels the first run, which stops only when the grace runs out (it ignores the cancel).
+      const deletion = experiments.deleteInstance(instance.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const refused = await experiments.startRun(second.id).then(
+        (run) => `started: ${run.status}`,
+        (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,
+      );
+      assert.is(refused, `ERR_CONFLICT: run ${second.id} was not started: its instance ${instance.id} is being deleted`);
+      await deletion;
+      assert.not.ok(statuses.get(second.id)?.includes('running'), `the refused run never ran: ${statuses.get(second.id)}`);
+      assert.equal(statuses.get(first.id), ['running', 'cancelled'], 'the first run is told it ended');
+      await until(() => workbench.supervisor.activeCount === 0, 'no run left active', 10_000);
+    },
+    { workbench: { supervisor: { concurrency: 2, graceMs: 1500 } } },
+  );
+});
+window.run();
+
 raceSuite('PGlite', async () => {
   const folder = await createPgliteFolder({ migrated: true });
   return { spec: `pglite:${folder.dir}`, drop: folder.remove };
