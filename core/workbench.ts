@@ -15,7 +15,7 @@ import { createExperimentRegistry, type ExperimentRegistry } from '../plugins/ex
 import { materializeSnapshot, snapshotCacheDir } from '../plugins/graph/snapshot-cache.ts';
 import { openDatabase, parseDatabaseSpec, resolveDatabaseSpec, type Database } from '../storage/open-database.ts';
 import { alwaysAvailable, createDatabaseMonitor, type DatabaseMonitor } from './database-monitor.ts';
-import { ConflictError, InputError } from './errors.ts';
+import { InputError } from './errors.ts';
 import { createEventBus, type EventBus } from './events/event-bus.ts';
 import { createExperimentsService, type ExperimentsService } from './experiments-service.ts';
 import type { Instance, NewSweep, Run, RunOrigin, SweepResult } from './records.ts';
@@ -104,26 +104,6 @@ interface RunStarter {
 
 function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus: EventBus, starter: RunStarter): WorkbenchExperiments {
   const created = (instance: Instance) => (bus.publish('instance.created', { instance }), instance);
-  // A delete must not race the start of one of its instance's runs: a start that reached the
-  // supervisor after the delete looked at the active runs ran on with its row deleted, and
-  // its end was never told. Starts are tracked from their first step; a delete waits for
-  // those under way, cancels what is active, and refuses new starts of its instance.
-  const deleting = new Map<string, number>(); // instance id → deletes under way
-  const starting = new Set<Promise<unknown>>();
-  const startRun = (runId: string): Promise<Run> => {
-    const start = (async () => {
-      const run = await service.getRun(runId);
-      if (deleting.has(run.instanceId)) {
-        await supervisor.cancelRun(runId, 'cancelled: its instance was deleted').catch(() => {});
-        throw new ConflictError(`run ${runId} was not started: its instance ${run.instanceId} is being deleted`);
-      }
-      return starter.startRun(runId);
-    })();
-    const settled = start.catch(() => {});
-    starting.add(settled);
-    void settled.then(() => starting.delete(settled));
-    return start;
-  };
   return {
     ...service,
     createInstance: async (input) => created(await service.createInstance(input)),
@@ -134,23 +114,22 @@ function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus:
       return instance;
     },
     deleteInstance: async (id) => {
-      // Active runs of the instance are cancelled first, so no process writes to rows being deleted.
+      // Active runs of the instance are cancelled first, so no process writes to rows being
+      // deleted; while they are, the supervisor refuses to start another run of it (a start
+      // that came after the active runs were listed ran on with its row deleted under it).
       const instance = await service.getInstance(id);
-      deleting.set(instance.id, (deleting.get(instance.id) ?? 0) + 1);
+      const release = supervisor.holdInstance(instance.id);
       try {
-        await Promise.all(starting); // a start under way may be of its runs: it reaches the supervisor first
         const active = (await service.listActiveRuns()).filter((run) => run.instanceId === instance.id && (supervisor.isActive(run.id) || run.worker !== null));
         for (const run of active) await supervisor.cancelRun(run.id, 'cancelled: its instance was deleted');
         await Promise.all(active.map((run) => starter.waitForRun(run.id)));
         await service.deleteInstance(id);
       } finally {
-        const left = deleting.get(instance.id)! - 1;
-        if (left) deleting.set(instance.id, left);
-        else deleting.delete(instance.id);
+        release();
       }
       bus.publish('instance.deleted', { instanceId: instance.id });
     },
-    startRun,
+    startRun: (runId) => starter.startRun(runId),
     cancelRun: (runId) => supervisor.cancelRun(runId),
     isActive: (runId) => supervisor.isActive(runId),
     waitForRun: (runId) => starter.waitForRun(runId),
@@ -158,7 +137,7 @@ function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus:
       const { instances, runs } = await service.createSweep(input, origin);
       for (const instance of instances) created(instance);
       const started: Run[] = [];
-      for (const run of runs) started.push(await startRun(run.id));
+      for (const run of runs) started.push(await starter.startRun(run.id));
       return { instances, runs: started };
     },
   };

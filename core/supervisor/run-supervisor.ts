@@ -8,7 +8,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { EventBus } from '../events/event-bus.ts';
 import { shouldRetry, type ExperimentsService } from '../experiments-service.ts';
-import { InvalidTransitionError } from '../errors.ts';
+import { ConflictError, InvalidTransitionError, NotFoundError } from '../errors.ts';
 import type { CodeSnapshot, Instance, Run } from '../records.ts';
 import type { RunDispatcher } from './run-dispatcher.ts';
 import { RunServer, type PreparedRun } from './run-server.ts';
@@ -122,6 +122,8 @@ export class RunSupervisor {
   readonly #finished = new Map<string, (run: Run) => void>();
   #timers: NodeJS.Timeout[] = [];
   #stopped = false;
+  /** Instances whose runs may not start here (being deleted): id → holds. */
+  readonly #held = new Map<string, number>();
   readonly #storeSlots: StoreSlots;
   readonly #liveBudget: LiveBudget;
   readonly #governor: LoadGovernor | undefined;
@@ -188,11 +190,36 @@ export class RunSupervisor {
     return this.#queue.length;
   }
 
+  /**
+   * Until the returned release is called, no run of the instance starts here: a start (a
+   * retry's too) is refused with a ConflictError and its run cancelled. The check and the
+   * queueing are one synchronous step, so once this returns, every run of the instance that
+   * will execute here is already active (`isActive`): what deleting an instance cancels.
+   */
+  holdInstance(instanceId: string): () => void {
+    this.#held.set(instanceId, (this.#held.get(instanceId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = this.#held.get(instanceId)! - 1;
+      if (left) this.#held.set(instanceId, left);
+      else this.#held.delete(instanceId);
+    };
+  }
+
   /** Starts a pending run now, or queues it behind the concurrency limit. */
   async startRun(runId: string): Promise<Run> {
     if (this.#stopped) throw new Error('the supervisor is stopping; no new runs');
     const run = await this.#o.service.getRun(runId);
     if (run.status !== 'pending' || this.isActive(run.id)) throw new InvalidTransitionError(run.id, run.status, 'running');
+    if (this.#held.has(run.instanceId)) {
+      await this.cancelRun(run.id, 'cancelled: its instance was deleted').catch((error: unknown) => {
+        // Gone with its instance already: nothing left to cancel.
+        if (!(error instanceof NotFoundError)) console.error(`athanor: could not cancel run ${run.id}: ${(error as Error)?.message ?? error}`);
+      });
+      throw new ConflictError(`run ${run.id} was cancelled, not started: its instance ${run.instanceId} is being deleted`);
+    }
     this.#waiters.set(run.id, new Promise((resolve) => this.#finished.set(run.id, resolve)));
     this.#queue.push(run);
     // Marks it queued here, so recovery leaves it be; a row deleted meanwhile fails its start.
@@ -283,6 +310,7 @@ export class RunSupervisor {
       this.#o.bus.publish('run.status', { runId: retry.id, instanceId: retry.instanceId, status: retry.status, run: retry });
       await this.startRun(retry.id);
     } catch (error) {
+      if (error instanceof ConflictError) return; // its instance is being deleted: the retry was cancelled
       console.error(`athanor: could not retry run ${failed.id}: ${(error as Error)?.message ?? error}`);
     }
   }
