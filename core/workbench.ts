@@ -120,7 +120,8 @@ function withEvents(service: ExperimentsService, supervisor: RunSupervisor, bus:
       const instance = await service.getInstance(id);
       const release = supervisor.holdInstance(instance.id);
       try {
-        const active = (await service.listActiveRuns()).filter((run) => run.instanceId === instance.id && (supervisor.isActive(run.id) || run.worker !== null));
+        // Pending ones too, wherever they wait: a queued run's job is dropped, so no worker takes it.
+        const active = (await service.listActiveRuns()).filter((run) => run.instanceId === instance.id && (run.status === 'pending' || supervisor.isActive(run.id) || run.worker !== null));
         for (const run of active) await supervisor.cancelRun(run.id, 'cancelled: its instance was deleted');
         await Promise.all(active.map((run) => starter.waitForRun(run.id)));
         await service.deleteInstance(id);

@@ -110,10 +110,11 @@ duringDelete('is refused with 409 and never runs; the run that ran is told it en
       const instance = await experiments.createInstance({ experiment: 'kernel_fixture', name: 'doomed', configuration: { mode: 'ignore_cancel', delay_ms: 20 } });
       const first = await experiments.startRun((await experiments.createRun(instance.id, {})).id);
       assert.is(first.status, 'running');
-      const second = await experiments.createRun(instance.id, {});
       // The delete cancels the first run, which stops only when the grace runs out (it ignores the cancel).
       const deletion = experiments.deleteInstance(instance.id);
       await new Promise((resolve) => setTimeout(resolve, 300));
+      // A run made after the delete has listed (and cancelled) the instance's runs, then started.
+      const second = await experiments.createRun(instance.id, {});
       const refused = await experiments.startRun(second.id).then(
         (run) => `started: ${run.status}`,
         (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,

@@ -112,6 +112,14 @@ pool('a queued run cancelled before any worker took it leaves no job behind', as
   assert.is(await jobsOf(sql, runId), 0, 'its job is gone');
 });
 
+pool('deleting an instance whose run waits in the queue drops its job: no worker takes a run of a deleted instance', async ({ server, sql }) => {
+  const { instanceId, runId } = await startRun(server, 'kernel_fixture', 'deleted while queued', { mode: 'complete', count: 1 });
+  assert.is(await jobsOf(sql, runId), 1, 'queued with its job');
+  await server.api('DELETE', `/api/instances/${instanceId}`);
+  assert.is((await sql.query('select count(*)::int as n from instances where id = $1', [instanceId])).rows[0].n, 0, 'the instance is gone');
+  assert.is(await jobsOf(sql, runId), 0, 'its run\'s job is gone');
+});
+
 pool("a run importing a package missing from the worker's --project fails, naming the package", async (context) => {
   const { server } = context;
   const lone = await worker(context, 'bare');
