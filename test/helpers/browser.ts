@@ -51,11 +51,40 @@ let bfcacheBrowser: Promise<Browser> | undefined;
 let ui: Promise<UiAssets> | undefined;
 let builtUi: Promise<UiAssets> | undefined;
 
-const launch = (options: { bfcache: boolean }) =>
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+/**
+ * Chromium's headless mode draws a whole browser window for every context, and each window
+ * preloads its omnibox popups (WebUI pages, one renderer process more per context): ~2 CPU-s a
+ * context here, a third of the browser suites' Chromium. No test types in an address bar.
+ */
+const UNUSED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+
+/**
+ * `--disable-features` with Playwright's own list and UNUSED_FEATURES: Chromium keeps only the
+ * last `--disable-features` it is given, and Playwright does not merge ours into its list, so
+ * it is read from a browser launched with Playwright's defaults (once per process, ~0.3 s).
+ */
+let disableFeatures: Promise<string> | undefined;
+function disableFeaturesArg(): Promise<string> {
+  disableFeatures ??= (async () => {
+    const plain = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, '--enable-automation'] }); // which the command line query needs
+    try {
+      const session = await plain.newBrowserCDPSession();
+      const { arguments: argv } = (await session.send('Browser.getBrowserCommandLine')) as { arguments: string[] };
+      const theirs = argv.filter((arg) => arg.startsWith('--disable-features=')).flatMap((arg) => arg.slice('--disable-features='.length).split(','));
+      return `--disable-features=${[...new Set([...theirs, ...UNUSED_FEATURES])].filter(Boolean).join(',')}`;
+    } finally {
+      await plain.close();
+    }
+  })();
+  return disableFeatures;
+}
+
+const launch = async (options: { bfcache: boolean }) =>
   chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [...ARGS, await disableFeaturesArg()],
     // Playwright turns the back/forward cache off; a browser a user runs has it on.
     ...(options.bfcache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
   });
