@@ -136,6 +136,12 @@ export async function withBrowserWorkbench<T>(
     bfcache?: boolean;
     /** More experiment files to serve (paths from the package's root, e.g. `test/fixtures/compare/sweep_fixture.ts`). */
     fixtures?: readonly string[];
+    /**
+     * Watch the experiments folder, as `athanor dev` does: for a test that adds or edits
+     * experiment files on disk. Off by default: a watched folder keeps a loader process ready
+     * for the first edit (~1 CPU-s a workbench), which most tests never make.
+     */
+    watch?: boolean;
   } = {},
 ): Promise<T> {
   const [b, assets] = await Promise.all([sharedBrowser({ bfcache: options.bfcache }), (options.ui ?? process.env.ATHANOR_TEST_UI ?? 'built') === 'built' ? sharedBuiltUi() : sharedUi()]);
@@ -168,8 +174,7 @@ export async function withBrowserWorkbench<T>(
         await context.close();
       }
     },
-    // Watched, as `athanor dev` is: these suites add and edit experiment files as a user would.
-    { workbench: { watch: true, ...options.workbench }, server: { ...options.server, ui: assets.handler }, ...(options.fixtures ? { fixtures: options.fixtures } : {}) },
+    { workbench: { watch: options.watch ?? false, ...options.workbench }, server: { ...options.server, ui: assets.handler }, ...(options.fixtures ? { fixtures: options.fixtures } : {}) },
   );
 }
 
