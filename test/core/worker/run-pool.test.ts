@@ -188,10 +188,19 @@ pool("a dead worker's claimed, unstarted job is unlocked and run by another", as
   await until(async () => (await Promise.all(holding.map((run) => getRun(server, run)))).every((run) => run.status === 'running'), 'four runs holding the slots', 60_000);
   const id = await instance(server, 'orphan', { mode: 'complete', count: 3, delay_ms: 1 });
   const orphan = await startRun(server, id);
-  await sql.query(`insert into workers (owner, name, concurrency, job_workers, heartbeat_at) values ('ghost:1:x', 'ghost', 1, '["worker-ghost"]', now() - interval '1 hour')`);
-  const locked = await sql.query(`update graphile_worker._private_jobs set locked_by = 'worker-ghost', locked_at = now() where key = $1 and locked_by is null returning id`, [orphan]);
-  assert.is(locked.rowCount, 1, 'the job was still waiting');
-  await sql.query(`update runs set owner = 'ghost:1:x', worker = 'ghost' where id = $1`, [orphan]);
+  // In one transaction: a node's look for dead workers between the ghost's row and its lock
+  // would remove the row before the job is locked by it, leaving the lock no one ever frees.
+  await sql.query('begin');
+  try {
+    await sql.query(`insert into workers (owner, name, concurrency, job_workers, heartbeat_at) values ('ghost:1:x', 'ghost', 1, '["worker-ghost"]', now() - interval '1 hour')`);
+    const locked = await sql.query(`update graphile_worker._private_jobs set locked_by = 'worker-ghost', locked_at = now() where key = $1 and locked_by is null returning id`, [orphan]);
+    assert.is(locked.rowCount, 1, 'the job was still waiting');
+    await sql.query(`update runs set owner = 'ghost:1:x', worker = 'ghost' where id = $1`, [orphan]);
+    await sql.query('commit');
+  } catch (error) {
+    await sql.query('rollback');
+    throw error;
+  }
   for (const run of holding) await server.api('POST', `/api/runs/${run}/cancel`);
   const ran = await until(async () => {
     const run = await getRun(server, orphan);
