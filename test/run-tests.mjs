@@ -33,7 +33,7 @@ const pattern = new RegExp(process.argv.slice(2).find((arg) => arg !== '--unit')
 const jobs = Math.max(1, Number(process.env.ATHANOR_TEST_JOBS) || Math.max(3, availableParallelism() + 1));
 
 /** Files known to take the longest, started first (a regex each, most expensive first). */
-const SLOW = [/^core\/cli\/init\.pack/, /^docs\/guide-samples/, /^core\/worker\/run-pool/, /workbench-process|run-command|\.process\./, /^core\/supervisor\/run-kernel/, /api-fuzz|start-races/];
+const SLOW = [/^core\/cli\/init\.pack/, /^docs\/guide-samples/, /workbench-process|run-command|\.process\./, /^core\/supervisor\/run-kernel/, /api-fuzz|start-races/];
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -69,18 +69,14 @@ const queue = [
   // Two halves, each with its own Chromium: a lane is never left alone with all of them at the end.
   ...[0, 1].map((half) => ({ name: `browser suites (${half + 1}/2)`, files: browser.filter((_, i) => i % 2 === half), preload: [], browser: true })).filter((job) => job.files.length),
   ...rest.filter((file) => rank(file) < SLOW.length).sort((a, b) => rank(a) - rank(b)).map((file) => ({ name: file, files: [file], preload: [] })),
-  // The component suites (~40–60 s each) share a happy-dom window in two processes (each a third of the time 31
+  // The others, a folder's files together in processes of at most GROUP files: a process's start and
+  // its imports through tsx cost ~2–3 s a file on this machine (core/http's 23 files: 259 s alone, 124 s together).
+  ...groupsOf(rest.filter((file) => rank(file) === SLOW.length)).map((files) => ({ name: files.length === 1 ? files[0] : `${folderOf(files[0])}/ (${files.length} files)`, files, preload: [] })),
+  // The component suites share a happy-dom window in two processes (each a third of the time 31
   // processes took): each clears what it mounted, and counts only its own workbench's requests.
   ...[0, 1]
     .map((half) => ({ name: `component suites (${half + 1}/2)`, files: components.filter((_, i) => i % 2 === half), preload: ['--import', './test/helpers/dom.ts'] }))
     .filter((job) => job.files.length),
-  // The others, a folder's files together in processes of at most GROUP files: a process's start and
-  // its imports through tsx cost ~2–3 s a file on this machine (core/http's 23 files: 259 s alone, 124 s together).
-  // The largest groups first, so the run ends on short ones rather than with a core idle beside
-  // the last long one (the component suites ended the run, ~40 s alone).
-  ...groupsOf(rest.filter((file) => rank(file) === SLOW.length))
-    .sort((a, b) => b.length - a.length)
-    .map((files) => ({ name: files.length === 1 ? files[0] : `${folderOf(files[0])}/ (${files.length} files)`, files, preload: [] })),
 ];
 
 /** Processes still running whose environment carries `marker`: what a finished job left behind. */
