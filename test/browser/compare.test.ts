@@ -100,7 +100,7 @@ test('two runs side by side: changed configuration, metrics with deltas and the 
     await page.reload();
     await view(page).locator('table.metrics').waitFor();
     assert.is(await view(page).locator('select#baseline').inputValue(), b.id);
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('live: a run still going updates its status, metrics and chart on the page', async () => {
@@ -119,7 +119,7 @@ test('live: a run still going updates its status, metrics and chart on the page'
     await view(page).locator(`tr[data-metric="accuracy"] td[data-run="${going.id}"] .value`).waitFor();
     // Its line grew with it: 10 points of the finished run, all 200 of this one (under the points asked for).
     await until(async () => (await view(page).locator('figure[data-key="loss"] athanor-chart').evaluate((el: any) => el.pointCount)) === 210, 'the chart to hold both runs whole');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('three runs at 1280 px: a long message keeps its row beside a compact metadata chip, and opens whole in the inspector', async () => {
@@ -165,7 +165,7 @@ test('three runs at 1280 px: a long message keeps its row beside a compact metad
     await page.keyboard.press('Enter');
     await log.getByRole('region', { name: `Entry ${plainSeq}` }).locator('.message-full').filter({ hasText: 'training small for 20 steps' }).waitFor();
     assert.equal(await axe(page), []);
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('four runs at 1280 px: every log column is in its box, none cut off at the right edge', async () => {
@@ -198,14 +198,14 @@ test('four runs at 1280 px: every log column is in its box, none cut off at the 
     assert.equal(parts.filter((part) => part.lines !== 1), [], 'each part on one line');
     const header = view(page).locator('table.metrics th[scope="col"] .instance').first();
     assert.is(await header.getAttribute('title'), 'lr=0.1 · latency_ms=100 · augment=true · warmup_steps=250');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('fewer than two runs: the page says what it takes', async () => {
   await withBrowserWorkbench(async ({ page }) => {
     await page.goto('/compare?runs=abc');
     await view(page).getByRole('alert').filter({ hasText: 'Compare takes 2 to 20 runs; 1 was given' }).waitFor();
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('dark and 390 px wide: tables and logs scroll in their boxes, the page does not', async () => {
@@ -228,7 +228,7 @@ test('dark and 390 px wide: tables and logs scroll in their boxes, the page does
     assert.ok(box && corner && corner.x >= box.x - 1, `the corner header at x ${corner?.x}, its box at ${box?.x}`);
     await snap(context, 'compare-narrow-dark');
     assert.equal(await axe(page), []);
-  }, { colorScheme: 'dark', watch: true });
+  }, { colorScheme: 'dark', workbench: { watch: true } });
 });
 
 if (chromium) test.run();

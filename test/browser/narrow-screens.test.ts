@@ -213,7 +213,7 @@ test('a chart 390 px wide: its screen-reader table takes no room, the page does 
     assert.ok(hidden.rows > 0, 'the table is there for screen readers');
     assert.ok(hidden.width <= 1 && hidden.right <= PHONE.width, `the hidden table takes ${hidden.width} px, to x ${hidden.right}`);
     await assertFits(page, 'run-chart');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('1280 px wide: column names sit over their cells, the run page keeps its gaps, a result key is not broken', async () => {

@@ -112,7 +112,7 @@ test('an old run shows the configuration, environment and code it ran with, and 
     const logs = (await api('GET', `/api/runs/${rerunId}/logs?limit=100`)).body.items.map((e: { message: string }) => e.message);
     assert.equal(logs, ['Running iteration 1', 'Running iteration 2', 'Running iteration 3']);
     assert.is(workbench.registry.get('my_experiment')?.codeHash === first.codeHash, false, 'the file still says Step');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('dark and 390 px wide: the record, the source and the diff fit and read; with the current code runs the file now', async () => {
@@ -153,7 +153,7 @@ test('dark and 390 px wide: the record, the source and the diff fit and read; wi
       const rerunId = page.url().split('/runs/')[1]!;
       assert.equal((await api('GET', `/api/runs/${rerunId}`)).body.configuration, { iterations: 3 }, 'the configuration the run ran with');
     },
-    { colorScheme: 'dark', watch: true },
+    { colorScheme: 'dark', workbench: { watch: true } },
   );
 });
 

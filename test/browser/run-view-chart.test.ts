@@ -106,7 +106,7 @@ test('a live run draws its loss as it runs; once it has stopped the chart has wh
     }, 'a time in the legend');
     assert.match(atTime, /\d{1,2}:\d{2}:\d{2}/);
     assert.is((await facts(chart)).distr, 3, 'the log scale stays');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('in the dark, the run view chart is drawn in the dark theme', async () => {
@@ -125,7 +125,7 @@ test('in the dark, the run view chart is drawn in the dark theme', async () => {
       await shot('run-view-chart-log-dark');
       assert.equal(await axe(page), []);
     },
-    { colorScheme: 'dark', watch: true },
+    { colorScheme: 'dark', workbench: { watch: true } },
   );
 });
 

@@ -114,7 +114,7 @@ test('sorted by a metric on the server: the order and the URL survive a reload; 
     await snap(context, 'runs-table-filtered');
     await page.reload();
     await rowsAre(page, [d.id, b.id], 'the metric range after a reload');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('the column chooser hides and shows columns, kept in the URL; two runs selected open side by side', async () => {
@@ -156,7 +156,7 @@ test('the column chooser hides and shows columns, kept in the URL; two runs sele
     await page.locator('athanor-compare table.metrics').waitFor();
     await page.goBack();
     await table(page).locator('.tr.run').first().waitFor();
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('read a page at a time through the cursor, the rest as the table reaches its end', async () => {
@@ -177,7 +177,7 @@ test('read a page at a time through the cursor, the rest as the table reaches it
     await rowsAre(page, [c.id, b.id, d.id, a.id], 'the same order, page by page');
     assert.ok(pages.filter((url) => url.includes('cursor=')).length >= 3, `pages read with the cursor: ${pages.join(' ')}`);
     assert.is(await more.count(), 0, 'nothing more to load');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('reached from the source pane, live: a run started while the table shows appears, runs and completes with its metrics', async () => {
@@ -200,7 +200,7 @@ test('reached from the source pane, live: a run started while the table shows ap
     await until(async () => (await loss.textContent())!.trim() !== before, 'the loss to move on', 20_000);
     await row.locator('athanor-status-badge[status="completed"]').waitFor({ timeout: 30_000 });
     assert.is((await row.locator('[data-column="metrics.accuracy"]').textContent())!.trim(), '0.65');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('1280 px wide: every column reachable from the table’s own box, a filtered header readable, the chooser named, a failed chip flat', async () => {
@@ -260,7 +260,7 @@ test('1280 px wide: every column reachable from the table’s own box, a filtere
       });
     assert.is(await borders('athanor-status-badge[status="failed"]'), await borders('athanor-status-badge[status="completed"]'));
     assert.is(await borders('athanor-runs-filters .status-toggle.failed'), await borders('athanor-runs-filters .status-toggle.completed'));
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('dark and 390 px wide: the table scrolls in its box, the page does not', async () => {
@@ -277,7 +277,7 @@ test('dark and 390 px wide: the table scrolls in its box, the page does not', as
     assert.ok(panel && panel.x >= 0 && panel.x + panel.width <= 390, `the column chooser fits (x ${panel?.x}, width ${panel?.width})`);
     await snap(context, 'runs-table-narrow-dark-columns');
     assert.equal(await axe(page), []);
-  }, { colorScheme: 'dark', watch: true });
+  }, { colorScheme: 'dark', workbench: { watch: true } });
 });
 
 if (chromium) test.run();

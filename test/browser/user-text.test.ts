@@ -162,7 +162,7 @@ test('5,000-character descriptions and a 200-character name keep every page the 
     await page.locator('athanor-source-pane .cm-content').waitFor();
     await shot('long-text-source-pane');
     assert.is(await sidewaysOverflow(page), 0, 'the source page scrolls sideways');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 test('a right-to-left override in a name, a description or a log shows as written, isolated', async () => {
@@ -193,7 +193,7 @@ test('a right-to-left override in a name, a description or a log shows as writte
     await page.goto('/experiments/new?experiment=long_texts');
     await page.locator('athanor-new-instance athanor-config-form #f-text').waitFor();
     await assertSpoofDefused(page, 'the new-instance page');
-  }, { watch: true });
+  }, { workbench: { watch: true } });
 });
 
 if (chromium) test.run();

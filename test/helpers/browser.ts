@@ -136,12 +136,6 @@ export async function withBrowserWorkbench<T>(
     bfcache?: boolean;
     /** More experiment files to serve (paths from the package's root, e.g. `test/fixtures/compare/sweep_fixture.ts`). */
     fixtures?: readonly string[];
-    /**
-     * Watch the experiments folder, as `athanor dev` does: for a test that adds or edits
-     * experiment files on disk. Off by default: a watched folder keeps a loader process ready
-     * for the first edit (~1 CPU-s a workbench), which most tests never make.
-     */
-    watch?: boolean;
   } = {},
 ): Promise<T> {
   const [b, assets] = await Promise.all([sharedBrowser({ bfcache: options.bfcache }), (options.ui ?? process.env.ATHANOR_TEST_UI ?? 'built') === 'built' ? sharedBuiltUi() : sharedUi()]);
@@ -174,7 +168,10 @@ export async function withBrowserWorkbench<T>(
         await context.close();
       }
     },
-    { workbench: { watch: options.watch ?? false, ...options.workbench }, server: { ...options.server, ui: assets.handler }, ...(options.fixtures ? { fixtures: options.fixtures } : {}) },
+    // Not watched unless a test asks (`workbench: { watch: true }`, as `athanor dev` is: a test that
+    // adds or edits experiment files on disk): a watched folder keeps a loader process ready for the
+    // first edit (~1 CPU-s a workbench), which most tests never make.
+    { workbench: { watch: false, ...options.workbench }, server: { ...options.server, ui: assets.handler }, ...(options.fixtures ? { fixtures: options.fixtures } : {}) },
   );
 }
 
