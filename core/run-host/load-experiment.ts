@@ -9,11 +9,12 @@
  * - top-level await (in the experiment or in what it imports), or `import.meta.resolve`: the
  *   experiment is imported as an ES module (when what it imports holds them, code that ran
  *   before the one found runs once more);
- * - a dynamic `import()` in the experiment's own modules (it may name TypeScript): the hooks
- *   are registered before the run starts.
+ * - a dynamic `import()` in the experiment's own modules (it may name TypeScript; not one of
+ *   a `node:` module): the hooks are registered before the run starts.
  * (From a checkout the host itself is CommonJS compiled by tsx, `athanor` too: an experiment
  * imported as an ES module there gets a second `athanor`, which works, as the runtime's
  * checks go by name.)
+ * The definition loader process (plugins/loader/) loads modules the same way.
  */
 import Module, { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -25,13 +26,15 @@ const EXTENSION = import.meta.url.slice(import.meta.url.lastIndexOf('.'));
 /** What `require` answers for a graph that holds top-level await (Node's code; tsx's for TypeScript). */
 const NEEDS_ESM = new Set(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_ESM']);
 const ESM_ONLY = /\bimport\.meta\.resolve\b/;
-const DYNAMIC_IMPORT = /\bimport\s*\(/;
+/** A dynamic `import()` that may name TypeScript: any but of a `node:` module (Node's own import gives those). */
+const DYNAMIC_IMPORT = /\bimport\s*\(\s*(?!['"`]node:)/;
 const DEPENDENCY = `${path.sep}node_modules${path.sep}`;
 
 const require = createRequire(import.meta.url);
 let esmHooks: Promise<unknown> | undefined;
 
-function registerEsmHooks(): Promise<unknown> {
+/** Registers tsx's ES module hooks (a loader thread), once. */
+export function registerEsmHooks(): Promise<unknown> {
   esmHooks ??= import('tsx/esm/api').then((api) => api.register());
   return esmHooks;
 }
@@ -59,7 +62,11 @@ function textOf(file: string): string {
   }
 }
 
-async function requireExperiment(file: string): Promise<Record<string, unknown> | undefined> {
+/**
+ * Requires `file` through tsx's CommonJS hooks, or answers undefined when CommonJS cannot
+ * give what it holds (top-level await, `import.meta.resolve`): import it as an ES module then.
+ */
+export async function requireExperiment(file: string): Promise<Record<string, unknown> | undefined> {
   const entry = textOf(file);
   if (ESM_ONLY.test(entry)) return undefined;
   shareAthanor();

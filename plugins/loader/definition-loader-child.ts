@@ -1,15 +1,23 @@
 /**
- * The definition loader process (forked with `--import tsx`). It imports experiment
- * modules on request, calls their `experiment()` — never `run()` — and answers with the
- * resolved definition or a located error. It is kept warm (`athanor` is imported once at
- * start) and recycled by its parent after a number of loads, since every load adds
- * modules to an ES module cache that never forgets.
+ * The definition loader process, started as run hosts are: with tsx's CommonJS hooks only
+ * (its ES module hooks run in a loader thread that cost ~0.4 CPU-s of every start). It
+ * loads experiment modules on request, calls their `experiment()` — never `run()` — and
+ * answers with the resolved definition or a located error. It is kept warm (`athanor`
+ * loaded at start) and recycled by its parent after a number of loads.
+ *
+ * A module is required (run-host/load-experiment.ts), after every module an earlier load
+ * brought in is forgotten but packages', so a load always evaluates the current code of the
+ * whole local graph, a changed helper included. A module CommonJS cannot give (top-level
+ * await, `import.meta.resolve`), or one whose load fails, is imported as an ES module as
+ * before: `file.ts?athanor-load=N`, with version-hooks.ts, whose errors the error mapper
+ * knows (a module that threw at its top level runs that code twice then: it failed anyway).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire, register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { registerEsmHooks, requireExperiment } from '../../core/run-host/load-experiment.ts';
 import {
   LOADER_PROTOCOL_VERSION,
   LOADER_SETTINGS_ENV,
@@ -22,8 +30,6 @@ import { describeDefinitionError, describeImportError, fileError, readSourceOrUn
 import { LOAD_PARAM } from './version-hooks.ts';
 
 const settings = JSON.parse(process.env[LOADER_SETTINGS_ENV] ?? '{}') as LoaderChildSettings;
-// `.ts` from a checkout, `.js` from the compiled package.
-register(`./version-hooks${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, { parentURL: import.meta.url, data: { root: settings.root } });
 
 const host: ErrorMapperHost = {
   root: settings.root,
@@ -39,55 +45,74 @@ process.on('uncaughtException', () => {});
 process.on('unhandledRejection', () => {});
 process.on('disconnect', () => process.exit(0));
 
-const warm = warmUp();
+const requireCache = createRequire(import.meta.url).cache;
+warmUp();
+/** What this process holds before any load: athanor and the loader itself, kept. */
+const own = new Set(Object.keys(requireCache));
+
 process.on('message', (request: LoaderRequest) => {
   if (request?.type !== 'load') return;
-  void warm
-    .then(() => loadModule(request.file))
-    .then((result) => send({ type: 'loaded', id: request.id, rss: process.memoryUsage.rss(), result }));
+  // Not one at a time: a load that hangs (a top-level await) must not hold up the others.
+  void loadModule(request.file).then((result) => send({ type: 'loaded', id: request.id, rss: process.memoryUsage.rss(), result }));
 });
-await warm;
 setInterval(() => send({ type: 'heartbeat', rss: process.memoryUsage.rss() }), settings.heartbeatMs).unref();
 send({ type: 'ready', version: LOADER_PROTOCOL_VERSION, pid: process.pid });
 
 /**
- * Imports `athanor` (what every experiment imports) and compiles one throw-away module:
- * the first compilation that misses tsx's cache starts esbuild's service (~0.5 s), which
- * must not land on the first real load.
+ * Compiles one throw-away module (`athanor` is loaded with this module): the first
+ * compilation that misses tsx's cache starts esbuild, which must not land on the first real load.
  */
-async function warmUp(): Promise<void> {
-  await import('athanor').catch(() => undefined);
+function warmUp(): void {
   const scratch = path.join(tmpdir(), `athanor-loader-warm-${process.pid}-${Date.now()}.ts`);
   try {
     writeFileSync(scratch, `export const warm: number = ${Math.random()};\n`);
-    await import(pathToFileURL(scratch).href);
+    createRequire(import.meta.url)(scratch);
   } catch {
     // warming is an optimisation only
   } finally {
+    delete requireCache[scratch];
     rmSync(scratch, { force: true });
   }
 }
 
-const requireCache = createRequire(import.meta.url).cache;
-
-/**
- * In a project without `"type": "module"` tsx loads `.ts` files as CommonJS, kept in
- * require's cache by path: the load's query does not reach it, so an edited file would keep
- * its old code. Local modules are forgotten there before each load.
- */
-function forgetLocalCommonJs(): void {
+/** Forgets every module a load brought in but packages', so the next load evaluates the code on disk now. */
+function forgetLoadedModules(): void {
   for (const key of Object.keys(requireCache)) {
-    const relative = path.relative(settings.root, key);
-    if (!relative.startsWith('..') && !path.isAbsolute(relative) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete requireCache[key];
+    if (!own.has(key) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete requireCache[key];
   }
+}
+
+let versionHooks = false;
+
+/** Imports `file` as an ES module, fresh with its local imports (version-hooks.ts). */
+async function importFresh(file: string): Promise<Record<string, unknown>> {
+  await registerEsmHooks();
+  if (!versionHooks) {
+    // After tsx's: hooks registered later run first, and hand on to tsx's.
+    register(`./version-hooks${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, { parentURL: import.meta.url, data: { root: settings.root } });
+    versionHooks = true;
+  }
+  forgetLoadedModules(); // tsx's ES module hooks load a CommonJS project's `.ts` through require too
+  return import(`${pathToFileURL(file).href}?${LOAD_PARAM}=${++loads}`);
+}
+
+/** The module's exports: required if CommonJS can give them, else (or if that failed) imported. */
+async function loadFresh(file: string): Promise<Record<string, unknown>> {
+  forgetLoadedModules();
+  try {
+    const required = await requireExperiment(file);
+    if (required) return required;
+  } catch {
+    // imported below, whose errors say where
+  }
+  return importFresh(file);
 }
 
 /** Imports one module (fresh, with its local imports) and reads its definition. */
 async function loadModule(file: string): Promise<LoadResult> {
   let namespace: Record<string, unknown>;
-  forgetLocalCommonJs();
   try {
-    namespace = await import(`${pathToFileURL(file).href}?${LOAD_PARAM}=${++loads}`);
+    namespace = await loadFresh(file);
   } catch (error) {
     return { kind: 'error', error: describeImportError(error, file, host) };
   }
@@ -160,7 +185,8 @@ let esbuild: EsbuildLike | null | undefined;
 /** Node's SyntaxError for `.js`/`.mjs` has no location; esbuild (tsx's compiler) finds one. */
 function locateSyntaxError(file: string, source: string): { line: number; column: number; message: string } | undefined {
   try {
-    esbuild ??= createRequire(import.meta.resolve('tsx'))('esbuild') as EsbuildLike;
+    // tsx's esbuild (not import.meta.resolve: this module runs as CommonJS from a checkout).
+    esbuild ??= createRequire(createRequire(import.meta.url).resolve('tsx'))('esbuild') as EsbuildLike;
   } catch {
     esbuild = null;
   }

@@ -1,5 +1,5 @@
 /**
- * One definition loader process, parent side: forks the child with tsx, sends it load
+ * One definition loader process, parent side: forks the child with tsx's CommonJS hooks, sends it load
  * requests and hands back its replies. Knows nothing of queues or timeouts (the
  * {@link DefinitionLoader} does); just the process, its heartbeat and its memory.
  */
@@ -14,9 +14,9 @@ export interface LoaderProcessEvents {
   exited(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): void;
 }
 
-// `.ts` from a checkout, `.js` from the compiled package.
-const CHILD_ENTRY = fileURLToPath(new URL(`./definition-loader-child${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url));
-let tsxLoader: string | undefined; // resolved at the first fork: `athanor list` of a cached folder forks none
+// The package forks its compiled child; a checkout, a CommonJS entry that requires the TypeScript one.
+const CHILD_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './definition-loader-entry.cjs' : './definition-loader-child.js', import.meta.url));
+let tsxHooks: string | undefined; // resolved at the first fork: `athanor list` of a cached folder forks none
 const STDERR_TAIL = 2000;
 
 /** A forked loader child. */
@@ -35,7 +35,7 @@ export class LoaderProcess {
 
   constructor(settings: LoaderChildSettings, events: LoaderProcessEvents) {
     this.#child = fork(CHILD_ENTRY, [], {
-      execArgv: ['--import', (tsxLoader ??= import.meta.resolve('tsx'))],
+      execArgv: ['--require', (tsxHooks ??= fileURLToPath(import.meta.resolve('tsx/cjs')))],
       env: { ...process.env, [LOADER_SETTINGS_ENV]: JSON.stringify(settings) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
