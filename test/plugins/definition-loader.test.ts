@@ -64,6 +64,30 @@ export const run = () => {};
   assert.is(description(await shared.load(folder.path('cjs/exp.ts'))), 'two!', 'the edited experiment');
 });
 
+test('a module with top-level await (imported as an ES module) loads, and an edit of it or of its helper is read too', async ({ folder, shared }) => {
+  await folder.write('tla/value.ts', "export const value: string = 'one';\n");
+  await folder.write('tla/exp.ts', experimentSource('tla', { prelude: "const { value } = await import('./value.ts');\nawait Promise.resolve();", descriptionExpression: 'value' }));
+  assert.is(description(await shared.load(folder.path('tla/exp.ts'))), 'one');
+  await writeFile(folder.path('tla/value.ts'), "export const value: string = 'two';\n");
+  assert.is(description(await shared.load(folder.path('tla/exp.ts'))), 'two', 'the edited helper');
+  await writeFile(folder.path('tla/exp.ts'), (await readFile(folder.path('tla/exp.ts'), 'utf8')).replace('.description(value)', ".description(`${value}!`)"));
+  assert.is(description(await shared.load(folder.path('tla/exp.ts'))), 'two!', 'the edited experiment');
+  assert.is(description(await shared.load(folder.path('exp.ts'))), 'two', 'a plain module beside it still loads');
+});
+
+test('a helper outside the experiments folder (a project\'s src/) is re-read too', async ({ folder }) => {
+  await folder.write('project/src/value.ts', "export const value: string = 'one';\n");
+  await folder.write('project/experiments/exp.ts', experimentSource('exp', { prelude: "import { value } from '../src/value.ts';", descriptionExpression: 'value' }));
+  const loader = createDefinitionLoader({ root: folder.path('project/experiments'), timeoutMs: SHARED_TIMEOUT_MS });
+  try {
+    assert.is(description(await loader.load(folder.path('project/experiments/exp.ts'))), 'one');
+    await writeFile(folder.path('project/src/value.ts'), "export const value: string = 'two';\n");
+    assert.is(description(await loader.load(folder.path('project/experiments/exp.ts'))), 'two');
+  } finally {
+    await loader.stop();
+  }
+});
+
 test('the process is recycled after maxLoadsPerProcess loads, with no failed load', async ({ folder }) => {
   const loader = createDefinitionLoader({ root: folder.dir, maxLoadsPerProcess: 3, concurrency: 2 });
   try {
