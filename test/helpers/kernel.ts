@@ -41,7 +41,9 @@ export async function withKernel<T>(database: DatabaseHandle, fn: (kernel: Kerne
   const supervisor = createRunSupervisor({
     service,
     bus,
-    dispatcher: createLocalDispatcher({ execArgv }),
+    // One host warm for the first run, none warmed after each (rewarm: false, as `athanor run`
+    // does): the host warmed for a run that never came was a whole host start at every kernel's end.
+    dispatcher: createLocalDispatcher({ execArgv, rewarm: false }),
     resolveExperiment: async (name) => ({ file: `${name}.ts`, absoluteFile: `${FIXTURES}${name}.ts`, codeHash: 'fixture-hash' }),
     ...supervisorOptions,
   });
