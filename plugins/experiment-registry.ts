@@ -100,6 +100,10 @@ class FolderExperimentRegistry implements ExperimentRegistry {
   readonly #useCache: boolean;
   #cache: DefinitionsCache | undefined;
   #started: Promise<void> | undefined;
+  /** Files outside the folder the watcher was asked to watch (see #watchOutside). */
+  readonly #outsideWatched = new Set<string>();
+  #outsideLook: Promise<void> | undefined;
+  #outsideAgain = false;
   #stopped: Promise<void> | undefined;
 
   constructor(options: ExperimentRegistryOptions) {
@@ -176,6 +180,7 @@ class FolderExperimentRegistry implements ExperimentRegistry {
       await Promise.all([this.#watcher?.start(), loading]);
       if (this.#stopped) return;
       await this.#pipeline.loadAll(files);
+      await this.#watchOutside(); // watched before start() resolves, as the folder is
       if (cache) {
         cache.retain(files);
         await cache.save();
@@ -263,7 +268,38 @@ class FolderExperimentRegistry implements ExperimentRegistry {
     for (const file of new Set([...found, ...this.#pipeline.modules.knownUnder(folder)])) this.#pipeline.touch(file);
   }
 
+  /**
+   * Has the watcher watch the files outside the folder that its modules import (a project's
+   * `../src/` helpers), as their imports are found: one look at a time, another after it if
+   * events came meanwhile.
+   */
+  #watchOutside(): Promise<void> {
+    const watchFiles = this.#watcher?.watchFiles;
+    if (!watchFiles || this.#stopped) return Promise.resolve();
+    if (this.#outsideLook) {
+      this.#outsideAgain = true;
+      return this.#outsideLook;
+    }
+    this.#outsideLook = this.#pipeline.modules
+      .outsideImports()
+      .then(async (files) => {
+        const fresh = files.filter((file) => !this.#outsideWatched.has(file));
+        for (const file of fresh) this.#outsideWatched.add(file);
+        if (fresh.length && !this.#stopped) await watchFiles.call(this.#watcher, fresh);
+      })
+      .catch(this.#onError)
+      .finally(() => {
+        this.#outsideLook = undefined;
+        if (this.#outsideAgain) {
+          this.#outsideAgain = false;
+          void this.#watchOutside();
+        }
+      });
+    return this.#outsideLook;
+  }
+
   #publish(events: RegistryEvent[]): void {
+    if (events.length && this.#started) void this.#watchOutside();
     for (const event of events) {
       for (const listener of this.#listeners) {
         try {

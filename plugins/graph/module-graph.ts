@@ -73,6 +73,11 @@ export class ModuleGraph {
     }
   }
 
+  /** Every path some module imports (or may import: each candidate of an import). */
+  importedPaths(): IterableIterator<string> {
+    return this.#importers.keys();
+  }
+
   /** True when some module imports (or may import) this file. */
   isImported(file: string): boolean {
     return this.#importers.has(file);

@@ -3,6 +3,7 @@
  * each file's content hash) and, for each module, the text hints read when it was last
  * read. Also decides which changed paths matter: modules, and files modules import.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModuleGraph, moduleNode, readNodeFromDisk, type ModuleNode, type NodeReader } from '../graph/module-graph.ts';
 import { isModulePath, mayExportExperiment, readsLikeExperiment } from '../discovery/experiment-files.ts';
@@ -61,13 +62,42 @@ export class ModuleIndex {
     return [...this.#hints.keys()].filter((file) => file.startsWith(prefix));
   }
 
+  /**
+   * The files outside the folder that its modules import, directly or through one another (a
+   * project's `../src/` helpers), that exist: read and kept in the graph, so that a watcher
+   * told of them makes their edits reload their importers as a helper's inside does.
+   */
+  async outsideImports(): Promise<string[]> {
+    const found: string[] = [];
+    const seen = new Set<string>();
+    const queue = [...this.graph.importedPaths()].filter((file) => !this.#inside(file));
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      let node = this.graph.get(file);
+      if (!node) {
+        const content = await readFile(file).catch(() => undefined);
+        if (content === undefined) continue; // one candidate of an import (x.js for x.ts), or gone
+        node = this.index(file, content);
+      }
+      found.push(file);
+      for (const candidate of node.imports.flat()) if (!this.#inside(candidate) && !seen.has(candidate)) queue.push(candidate);
+    }
+    return found;
+  }
+
+  #inside(file: string): boolean {
+    const relative = path.relative(this.#root, file);
+    return !relative.startsWith('..') && !path.isAbsolute(relative);
+  }
+
   /** Reads nodes for hashing: the graph for the folder's modules, the disk for other files. */
   readonly reader: NodeReader = async (file) => {
     const known = this.graph.get(file);
     if (known) return known;
-    const relative = path.relative(this.#root, file);
-    const inside = !relative.startsWith('..') && !path.isAbsolute(relative);
-    if (inside && isModulePath(relative)) return undefined;
+    const inside = this.#inside(file);
+    if (inside && isModulePath(path.relative(this.#root, file))) return undefined;
     const node = await readNodeFromDisk(file);
     if (node && inside) this.graph.set(file, node); // a data file a module imports: its changes count from now on
     return node;

@@ -26,6 +26,8 @@ export interface FileWatcher {
   /** Resolves once watching (changes made after this are reported). */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Watches these files too (outside the folder: a project's helpers its modules import); resolves once they are. */
+  watchFiles?(files: string[]): Promise<void>;
 }
 
 /** Options of {@link createExperimentWatcher}. */
@@ -45,6 +47,7 @@ type WatcherMessage =
   | { type: 'closed' }
   | { type: 'path'; file: string }
   | { type: 'folder'; folder: string }
+  | { type: 'watching'; id: number }
   | { type: 'error'; code: string; message: string };
 
 /** Why watching failed: one line for the user (`code` is `ERR_WATCH`; `reason` the system's code). */
@@ -81,6 +84,7 @@ const CLOSE_GRACE_MS = 2000;
 export function createExperimentWatcher(options: ExperimentWatcherOptions): FileWatcher {
   const { root, onPath, onFolder, onError } = options;
   let worker: Worker | undefined;
+  let requests = 0;
   const report = (error: Error) => onError?.(error);
 
   return {
@@ -104,6 +108,21 @@ export function createExperimentWatcher(options: ExperimentWatcherOptions): File
           reject(error);
           if (worker === thread) report(error); // not stopped by us
         });
+      });
+    },
+    watchFiles(files) {
+      const thread = worker;
+      if (!thread) return Promise.resolve();
+      const id = ++requests;
+      return new Promise<void>((resolve) => {
+        const answered = (message: WatcherMessage) => {
+          if (message.type !== 'watching' || message.id !== id) return;
+          thread.off('message', answered);
+          resolve();
+        };
+        thread.on('message', answered);
+        thread.once('exit', () => resolve());
+        thread.postMessage({ type: 'watch', id, files });
       });
     },
     async stop() {

@@ -2,7 +2,8 @@
 // initial scan of a large folder runs synchronous stretches of several hundred
 // milliseconds (a readdir and an fs.watch per file); here they stall this thread only.
 // Messages out: {type:'ready'} | {type:'path', file} | {type:'folder', folder} |
-// {type:'error', code, message} | {type:'closed'}; in: {type:'close'}.
+// {type:'error', code, message} | {type:'closed'} | {type:'watching', id}; in: {type:'close'} |
+// {type:'watch', id, files} (files outside the folder that its modules import).
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FSWatcher } from 'chokidar';
@@ -50,7 +51,16 @@ watcher.on('error', (error) => {
   parentPort.postMessage({ type: 'error', code, message: String(error?.message ?? error) });
 });
 watcher.once('ready', () => parentPort.postMessage({ type: 'ready' }));
+
+/** Adds `files` and says when chokidar watches them (its add() does not say): at most 2 s on. */
+async function watchFiles(id, files) {
+  watcher.add(files);
+  const watched = (file) => (watcher.getWatched()[path.dirname(file)] ?? []).includes(path.basename(file));
+  for (let waited = 0; waited < 2000 && !files.every(watched); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  parentPort.postMessage({ type: 'watching', id });
+}
 parentPort.on('message', (message) => {
+  if (message?.type === 'watch') return void watchFiles(message.id, message.files);
   if (message?.type !== 'close') return;
   watcher.close().finally(() => {
     parentPort.postMessage({ type: 'closed' });

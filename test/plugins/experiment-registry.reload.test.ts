@@ -144,6 +144,30 @@ test('a folder moved in and out of the experiments folder is picked up and dropp
   }
 });
 
+test('a helper outside the experiments folder (a project\'s ../src/), and one it imports, reload their importers when edited', async () => {
+  const project = await createTempFolder('reload-outside');
+  await project.write('src/unit.ts', "export const unit: string = 'ms';\n");
+  await project.write('src/value.ts', "import { unit } from './unit.ts';\nexport const value: string = `one ${unit}`;\n");
+  await project.write('experiments/exp.ts', experimentSource('outside_user', { prelude: "import { value } from '../src/value.ts';", descriptionExpression: 'value' }));
+  const registry = createExperimentRegistry({ experimentsDir: project.path('experiments') });
+  const recorder = new EventRecorder(registry);
+  try {
+    await registry.start();
+    assert.is(registry.get('outside_user')?.description, 'one ms');
+    const hash = registry.get('outside_user')!.codeHash;
+    const edited = recorder.changed((e) => e.name === 'outside_user' && e.description === 'two ms');
+    await writeFile(project.path('src/value.ts'), "import { unit } from './unit.ts';\nexport const value: string = `two ${unit}`;\n");
+    assert.is.not((await edited).codeHash, hash, 'the code hash follows the helper');
+    const deeper = recorder.changed((e) => e.name === 'outside_user' && e.description === 'two s');
+    await writeFile(project.path('src/unit.ts'), "export const unit: string = 's';\n");
+    await deeper;
+  } finally {
+    recorder.stop();
+    await registry.stop();
+    await project.remove();
+  }
+});
+
 test('a run resolves the code on disk when it starts, even before the watcher reloads', async ({ folder, registry }) => {
   await registry.whenIdle();
   const listed = registry.get('also_label')!.codeHash;
