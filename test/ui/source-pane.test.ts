@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import '../../ui/elements/athanor-source-pane.ts';
 import type { AthanorSourcePane } from '../../ui/elements/athanor-source-pane.ts';
@@ -207,6 +207,20 @@ test('a change on disk reloads a clean editor and warns a dirty one', async () =
     assert.ok(pane.dirty);
     assert.match(pane.editor!.text, /Changed by me/);
   }, { workbench: { watch: true } }); // files changed on disk: the watcher reloads them
+});
+
+test('a removed file says so, and a restored one takes the message back', async () => {
+  await withServer(async ({ base, workbench, server }) => {
+    const pane = await mountPane(base, 'my_experiment', server);
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    const text = await readFile(file, 'utf8');
+    await rm(file);
+    await until(() => /my_experiment was removed: its file is gone/.test(pane.status), 'the removal to show');
+    await writeFile(file, text);
+    await until(() => pane.status === 'my_experiment is back: its file is there again.', 'the removal message to go');
+    await pane.updateComplete;
+    assert.not.match(pane.shadowRoot!.textContent!, 'its file is gone');
+  }, { workbench: { watch: true } }); // files removed and restored on disk: the watcher sees them
 });
 
 test('an unknown experiment says not found', async () => {

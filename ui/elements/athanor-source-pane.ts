@@ -69,6 +69,8 @@ export class AthanorSourcePane extends LitElement {
   declare diagnostics: readonly EditorDiagnostic[];
 
   #generation = 0;
+  /** The status says the experiment's file is gone (until it comes back). */
+  #removed = false;
   /** The text being written, so the reload event of our own save is not taken for a change on disk. */
   #writing: string | undefined;
 
@@ -133,6 +135,7 @@ export class AthanorSourcePane extends LitElement {
     const generation = ++this.#generation;
     Object.assign(this, { info: undefined, notFound: false, loadError: '', saved: undefined, draft: '', refusal: '', status: '', diskText: undefined });
     this.diagnostics = EMPTY;
+    this.#removed = false;
     if (!this.experiment) return;
     const name = this.experiment;
     const api = apiClient(this.api);
@@ -213,6 +216,11 @@ export class AthanorSourcePane extends LitElement {
   #onChanged(experiment: ExperimentInfo): void {
     if (!this.experiment || this.saved === undefined) return;
     if (experiment.name === this.experiment) {
+      if (this.#removed) {
+        // Its file is back (restored, or renamed back): the status must not say it is gone.
+        this.#removed = false;
+        this.status = `${this.experiment} is back: its file is there again.`;
+      }
       this.#applyInfo(experiment);
       void this.#checkDisk();
     } else if (experiment.file === this.file && !this.dirty) {
@@ -228,7 +236,10 @@ export class AthanorSourcePane extends LitElement {
       if (!this.dirty) navigate(this, this.api, sourcePath(successor.name));
       return;
     }
-    if (!successor) this.status = `${this.experiment} was removed: its file is gone. Your text stays here until you leave.`;
+    if (!successor) {
+      this.#removed = true;
+      this.status = `${this.experiment} was removed: its file is gone. Your text stays here until you leave.`;
+    }
   }
 
   /** Reads the file after a reload event: was it changed by someone else? */
