@@ -4,8 +4,8 @@
  * that hangs, loops or exits takes down only a loader that is replaced at once.
  *
  * Design notes:
- * - A few loads are in flight at once in one child (`concurrency`): imports spend most of
- *   their time in tsx's hooks thread, so pipelining them is ~1.5× faster than one by one.
+ * - A few loads are in flight at once in one child (`concurrency`): a module that awaits
+ *   (top-level await, an async experiment()) does not hold up the others.
  * - The child is recycled after `maxLoadsPerProcess` loads or when its RSS passes
  *   `maxRssBytes`; a spare is started a little before, so a recycle costs no latency.
  * - A load that does not settle in `timeoutMs` kills the child. If the child was still
