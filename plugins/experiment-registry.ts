@@ -103,7 +103,7 @@ class FolderExperimentRegistry implements ExperimentRegistry {
   /** Files outside the folder the watcher was asked to watch (see #watchOutside). */
   readonly #outsideWatched = new Set<string>();
   #outsideLook: Promise<void> | undefined;
-  #outsideAgain = false;
+  #outsideNext: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
 
   constructor(options: ExperimentRegistryOptions) {
@@ -270,32 +270,30 @@ class FolderExperimentRegistry implements ExperimentRegistry {
 
   /**
    * Has the watcher watch the files outside the folder that its modules import (a project's
-   * `../src/` helpers), as their imports are found: one look at a time, another after it if
-   * events came meanwhile.
+   * `../src/` helpers), as their imports are found. One look at a time; a look asked for
+   * while one runs is made once after it, and its promise is what those callers get.
    */
   #watchOutside(): Promise<void> {
-    const watchFiles = this.#watcher?.watchFiles;
-    if (!watchFiles || this.#stopped) return Promise.resolve();
-    if (this.#outsideLook) {
-      this.#outsideAgain = true;
-      return this.#outsideLook;
-    }
-    this.#outsideLook = this.#pipeline.modules
-      .outsideImports()
-      .then(async (files) => {
-        const fresh = files.filter((file) => !this.#outsideWatched.has(file));
-        for (const file of fresh) this.#outsideWatched.add(file);
-        if (fresh.length && !this.#stopped) await watchFiles.call(this.#watcher, fresh);
-      })
-      .catch(this.#onError)
-      .finally(() => {
-        this.#outsideLook = undefined;
-        if (this.#outsideAgain) {
-          this.#outsideAgain = false;
-          void this.#watchOutside();
-        }
+    if (!this.#watcher?.watchFiles || this.#stopped) return Promise.resolve();
+    if (!this.#outsideNext) {
+      const next = (this.#outsideLook ?? Promise.resolve()).then(() => {
+        this.#outsideNext = undefined;
+        return this.#lookOutside();
       });
-    return this.#outsideLook;
+      this.#outsideLook = this.#outsideNext = next;
+    }
+    return this.#outsideNext;
+  }
+
+  async #lookOutside(): Promise<void> {
+    try {
+      const files = await this.#pipeline.modules.outsideImports();
+      const fresh = files.filter((file) => !this.#outsideWatched.has(file));
+      for (const file of fresh) this.#outsideWatched.add(file);
+      if (fresh.length && !this.#stopped) await this.#watcher?.watchFiles?.(fresh);
+    } catch (error) {
+      this.#onError(error);
+    }
   }
 
   #publish(events: RegistryEvent[]): void {

@@ -27,7 +27,7 @@ const EXTENSION = import.meta.url.slice(import.meta.url.lastIndexOf('.'));
 const NEEDS_ESM = new Set(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_ESM']);
 const ESM_ONLY = /\bimport\.meta\.resolve\b/;
 /** A dynamic `import()` that may name TypeScript: any but of a `node:` module (Node's own import gives those). */
-const DYNAMIC_IMPORT = /\bimport\s*\(\s*(?!['"`]node:)/;
+const DYNAMIC_IMPORT = /\bimport\s*\((?!\s*['"`]node:)/;
 const DEPENDENCY = `${path.sep}node_modules${path.sep}`;
 
 const require = createRequire(import.meta.url);
@@ -65,8 +65,11 @@ function textOf(file: string): string {
 /**
  * Requires `file` through tsx's CommonJS hooks, or answers undefined when CommonJS cannot
  * give what it holds (top-level await, `import.meta.resolve`): import it as an ES module then.
+ * A dynamic `import()` in its own modules registers the ES module hooks it needs; with
+ * `dynamicImport: 'decline'` (the definition loader, whose every load must see the code on
+ * disk: the ES module cache keeps what an `import()` gave) it answers undefined instead.
  */
-export async function requireExperiment(file: string): Promise<Record<string, unknown> | undefined> {
+export async function requireExperiment(file: string, options: { dynamicImport?: 'register' | 'decline' } = {}): Promise<Record<string, unknown> | undefined> {
   const entry = textOf(file);
   if (ESM_ONLY.test(entry)) return undefined;
   shareAthanor();
@@ -81,7 +84,10 @@ export async function requireExperiment(file: string): Promise<Record<string, un
   const own = Object.keys(require.cache).filter((name) => !before.has(name) && !name.includes(DEPENDENCY));
   const texts = own.map((name) => (name === file ? entry : textOf(name)));
   if (texts.some((text) => ESM_ONLY.test(text))) return undefined;
-  if (texts.some((text) => DYNAMIC_IMPORT.test(text))) await registerEsmHooks();
+  if (texts.some((text) => DYNAMIC_IMPORT.test(text))) {
+    if (options.dynamicImport === 'decline') return undefined;
+    await registerEsmHooks();
+  }
   return loaded;
 }
 

@@ -3,14 +3,16 @@
  * (its ES module hooks run in a loader thread that cost ~0.4 CPU-s of every start). It
  * loads experiment modules on request, calls their `experiment()` — never `run()` — and
  * answers with the resolved definition or a located error. It is kept warm (`athanor`
- * loaded at start) and recycled by its parent after a number of loads.
+ * loaded at start) and recycled by its parent after a number of loads (what the ES module
+ * fallback below imports stays in the ES module cache for good).
  *
  * A module is required (run-host/load-experiment.ts), after every module an earlier load
  * brought in is forgotten but packages', so a load always evaluates the current code of the
  * whole local graph, a changed helper included. A module CommonJS cannot give (top-level
- * await, `import.meta.resolve`), or one whose load fails, is imported as an ES module as
- * before: `file.ts?athanor-load=N`, with version-hooks.ts, whose errors the error mapper
- * knows (a module that threw at its top level runs that code twice then: it failed anyway).
+ * await, `import.meta.resolve`), one with a dynamic `import()` (the ES module cache would
+ * keep what it imported), or one whose load fails, is imported as an ES module as before:
+ * `file.ts?athanor-load=N`, with version-hooks.ts, whose errors the error mapper knows (a
+ * module that threw at its top level runs that code twice then: it failed anyway).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,10 +77,19 @@ function warmUp(): void {
   }
 }
 
-/** Forgets every module a load brought in but packages', so the next load evaluates the code on disk now. */
+/**
+ * Forgets every module a load brought in but packages', so the next load evaluates the code
+ * on disk now: out of require's cache, and out of its parent's children (the module that
+ * required it keeps it there, and with it everything it loaded, until the process is recycled).
+ */
 function forgetLoadedModules(): void {
   for (const key of Object.keys(requireCache)) {
-    if (!own.has(key) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete requireCache[key];
+    if (own.has(key) || key.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    const module = requireCache[key];
+    const siblings = (module as { parent?: { children?: unknown[] } } | undefined)?.parent?.children;
+    const at = siblings?.indexOf(module) ?? -1;
+    if (at !== -1) siblings!.splice(at, 1);
+    delete requireCache[key];
   }
 }
 
@@ -100,7 +111,7 @@ async function importFresh(file: string): Promise<Record<string, unknown>> {
 async function loadFresh(file: string): Promise<Record<string, unknown>> {
   forgetLoadedModules();
   try {
-    const required = await requireExperiment(file);
+    const required = await requireExperiment(file, { dynamicImport: 'decline' });
     if (required) return required;
   } catch {
     // imported below, whose errors say where

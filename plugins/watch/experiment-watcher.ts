@@ -115,13 +115,14 @@ export function createExperimentWatcher(options: ExperimentWatcherOptions): File
       if (!thread) return Promise.resolve();
       const id = ++requests;
       return new Promise<void>((resolve) => {
-        const answered = (message: WatcherMessage) => {
-          if (message.type !== 'watching' || message.id !== id) return;
+        const done = () => {
           thread.off('message', answered);
+          thread.off('exit', done);
           resolve();
         };
+        const answered = (message: WatcherMessage) => message.type === 'watching' && message.id === id && done();
         thread.on('message', answered);
-        thread.once('exit', () => resolve());
+        thread.on('exit', done);
         thread.postMessage({ type: 'watch', id, files });
       });
     },

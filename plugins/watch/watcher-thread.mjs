@@ -21,6 +21,9 @@ const watchedExtensions = new Set(extensions);
 function ignored(file, stats) {
   const relative = path.relative(root, file);
   if (relative === '') return false;
+  // Outside the folder: only the files its modules import, and the folders holding them (so
+  // a file deleted and made again, as git checkout does, is seen coming back).
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return !outsideFiles.has(file) && !outsideFolders.has(file);
   const segments = relative.split(/[\\/]/);
   if (segments.some((segment) => segment === 'node_modules' || (segment.startsWith('.') && segment !== '.' && segment !== '..'))) return true;
   return Boolean(stats?.isFile()) && !watchedExtensions.has(path.extname(file));
@@ -52,11 +55,18 @@ watcher.on('error', (error) => {
 });
 watcher.once('ready', () => parentPort.postMessage({ type: 'ready' }));
 
-/** Adds `files` and says when chokidar watches them (its add() does not say): at most 2 s on. */
+/** Files outside the folder that its modules import, and their folders (watched for those names only). */
+const outsideFiles = new Set();
+const outsideFolders = new Set();
+
+/** Watches `files` (outside the folder) through their folders, and says when chokidar does (its add() does not say): at most 2 s on. */
 async function watchFiles(id, files) {
-  watcher.add(files);
-  const watched = (file) => (watcher.getWatched()[path.dirname(file)] ?? []).includes(path.basename(file));
-  for (let waited = 0; waited < 2000 && !files.every(watched); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (const file of files) outsideFiles.add(file);
+  const folders = [...new Set(files.map((file) => path.dirname(file)))].filter((folder) => !outsideFolders.has(folder));
+  for (const folder of folders) outsideFolders.add(folder);
+  if (folders.length) watcher.add(folders);
+  const watched = (folder) => watcher.getWatched()[folder] !== undefined;
+  for (let waited = 0; waited < 2000 && !folders.every(watched); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
   parentPort.postMessage({ type: 'watching', id });
 }
 parentPort.on('message', (message) => {

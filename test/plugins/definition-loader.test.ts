@@ -75,6 +75,20 @@ test('a module with top-level await (imported as an ES module) loads, and an edi
   assert.is(description(await shared.load(folder.path('exp.ts'))), 'two', 'a plain module beside it still loads');
 });
 
+test('a helper imported with import() inside experiment() is re-read too', async ({ folder, shared }) => {
+  await folder.write('dyn/value.ts', "export const value: string = 'one';\n");
+  await folder.write('dyn/exp.ts', `import { ConfigSchema, Definition } from 'athanor';
+export async function experiment() {
+  const { value } = await import('./value.ts');
+  return Definition.new().name('dyn').description(value).configuration(ConfigSchema.new());
+}
+export async function run() {}
+`);
+  assert.is(description(await shared.load(folder.path('dyn/exp.ts'))), 'one');
+  await writeFile(folder.path('dyn/value.ts'), "export const value: string = 'two';\n");
+  assert.is(description(await shared.load(folder.path('dyn/exp.ts'))), 'two');
+});
+
 test('a helper outside the experiments folder (a project\'s src/) is re-read too', async ({ folder }) => {
   await folder.write('project/src/value.ts', "export const value: string = 'one';\n");
   await folder.write('project/experiments/exp.ts', experimentSource('exp', { prelude: "import { value } from '../src/value.ts';", descriptionExpression: 'value' }));

@@ -161,6 +161,13 @@ test('a helper outside the experiments folder (a project\'s ../src/), and one it
     const deeper = recorder.changed((e) => e.name === 'outside_user' && e.description === 'two s');
     await writeFile(project.path('src/unit.ts'), "export const unit: string = 's';\n");
     await deeper;
+    // Deleted and made again (git checkout, some editors): still watched.
+    const broken = recorder.changed((e) => e.name === 'outside_user' && e.error !== undefined);
+    await project.delete('src/unit.ts');
+    await broken;
+    const back = recorder.changed((e) => e.name === 'outside_user' && e.description === 'two h');
+    await writeFile(project.path('src/unit.ts'), "export const unit: string = 'h';\n");
+    await back;
   } finally {
     recorder.stop();
     await registry.stop();

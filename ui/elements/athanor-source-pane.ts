@@ -230,7 +230,9 @@ export class AthanorSourcePane extends LitElement {
   }
 
   async #onRemoved(): Promise<void> {
+    const [generation, name] = [this.#generation, this.experiment];
     const list = await apiClient(this.api).listExperiments().catch(() => []);
+    if (generation !== this.#generation || name !== this.experiment) return; // another experiment is shown now
     const successor = list.find((e) => e.file === this.file);
     if (successor && successor.name !== this.experiment) {
       if (!this.dirty) navigate(this, this.api, sourcePath(successor.name));
