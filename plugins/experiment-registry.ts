@@ -100,8 +100,6 @@ class FolderExperimentRegistry implements ExperimentRegistry {
   readonly #useCache: boolean;
   #cache: DefinitionsCache | undefined;
   #started: Promise<void> | undefined;
-  /** Files outside the folder the watcher was asked to watch (see #watchOutside). */
-  readonly #outsideWatched = new Set<string>();
   #outsideLook: Promise<void> | undefined;
   #outsideNext: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
@@ -287,10 +285,9 @@ class FolderExperimentRegistry implements ExperimentRegistry {
 
   async #lookOutside(): Promise<void> {
     try {
+      // All of them each time: the watcher thread keeps what it watches, and adds only folders it does not.
       const files = await this.#pipeline.modules.outsideImports();
-      const fresh = files.filter((file) => !this.#outsideWatched.has(file));
-      for (const file of fresh) this.#outsideWatched.add(file);
-      if (fresh.length && !this.#stopped) await this.#watcher?.watchFiles?.(fresh);
+      if (files.length && !this.#stopped) await this.#watcher?.watchFiles?.(files);
     } catch (error) {
       this.#onError(error);
     }

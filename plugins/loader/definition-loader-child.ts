@@ -47,7 +47,8 @@ process.on('uncaughtException', () => {});
 process.on('unhandledRejection', () => {});
 process.on('disconnect', () => process.exit(0));
 
-const requireCache = createRequire(import.meta.url).cache;
+const require = createRequire(import.meta.url);
+const requireCache = require.cache;
 warmUp();
 /** What this process holds before any load: athanor and the loader itself, kept. */
 const own = new Set(Object.keys(requireCache));
@@ -68,7 +69,7 @@ function warmUp(): void {
   const scratch = path.join(tmpdir(), `athanor-loader-warm-${process.pid}-${Date.now()}.ts`);
   try {
     writeFileSync(scratch, `export const warm: number = ${Math.random()};\n`);
-    createRequire(import.meta.url)(scratch);
+    require(scratch);
   } catch {
     // warming is an optimisation only
   } finally {
@@ -197,7 +198,7 @@ let esbuild: EsbuildLike | null | undefined;
 function locateSyntaxError(file: string, source: string): { line: number; column: number; message: string } | undefined {
   try {
     // tsx's esbuild (not import.meta.resolve: this module runs as CommonJS from a checkout).
-    esbuild ??= createRequire(createRequire(import.meta.url).resolve('tsx'))('esbuild') as EsbuildLike;
+    esbuild ??= createRequire(require.resolve('tsx'))('esbuild') as EsbuildLike;
   } catch {
     esbuild = null;
   }

@@ -3,7 +3,6 @@
  * each file's content hash) and, for each module, the text hints read when it was last
  * read. Also decides which changed paths matter: modules, and files modules import.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModuleGraph, moduleNode, readNodeFromDisk, type ModuleNode, type NodeReader } from '../graph/module-graph.ts';
 import { isModulePath, mayExportExperiment, readsLikeExperiment } from '../discovery/experiment-files.ts';
@@ -77,9 +76,9 @@ export class ModuleIndex {
       seen.add(file);
       let node = this.graph.get(file);
       if (!node) {
-        const content = await readFile(file).catch(() => undefined);
-        if (content === undefined) continue; // one candidate of an import (x.js for x.ts), or gone
-        node = this.index(file, content);
+        node = await readNodeFromDisk(file);
+        if (!node) continue; // one candidate of an import (x.js for x.ts), or gone
+        this.graph.set(file, node);
       }
       found.push(file);
       for (const candidate of node.imports.flat()) if (!this.#inside(candidate) && !seen.has(candidate)) queue.push(candidate);
