@@ -248,8 +248,8 @@ class FolderExperimentRegistry implements ExperimentRegistry {
     return (await this.#sourceAccess()).readSource(name);
   }
 
-  async writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }> {
-    return (await this.#sourceAccess()).writeSource(name, source);
+  async writeSource(name: string, source: string, options?: { base?: string }): Promise<{ file: string; experiment?: ExperimentEntry }> {
+    return (await this.#sourceAccess()).writeSource(name, source, options);
   }
 
   async createExperiment(fileName: string, options?: { name?: string; source?: string }): Promise<{ file: string; experiment?: ExperimentEntry }> {

@@ -92,7 +92,8 @@ function experimentRoutes(router: Router, workbench: Workbench, options: ApiOpti
     .on('PUT', '/api/experiments/:name/source', async ({ request, response, params }) => {
       const body = await readJsonObject(request, options.bodyLimit);
       if (typeof body.source !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'source must be the file\'s text');
-      sendJson(response, 200, await registry.writeSource(params.name!, body.source));
+      if (body.base !== undefined && typeof body.base !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'base must be the text the edit started from (a string), or left out');
+      sendJson(response, 200, await registry.writeSource(params.name!, body.source, { base: body.base as string | undefined }));
     });
 }
 

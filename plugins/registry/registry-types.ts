@@ -94,8 +94,11 @@ export interface ExperimentRegistry {
   resolveForRun(name: string): Promise<{ file: string; codeHash: string; snapshot?: CodeSnapshot; root?: string }>;
   /** The experiment's source, by name. */
   readSource(name: string): Promise<{ file: string; source: string }>;
-  /** Saves the source atomically, waits for the reload, and returns the resulting entry (with its error, if any). */
-  writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }>;
+  /**
+   * Saves the source atomically, waits for the reload, and returns the resulting entry (with its
+   * error, if any). With `base`, a file that no longer holds that text is refused (ERR_CONFLICT).
+   */
+  writeSource(name: string, source: string, options?: { base?: string }): Promise<{ file: string; experiment?: ExperimentEntry }>;
   /** Creates a new experiment file from the template; refuses existing files and taken names. */
   createExperiment(fileName: string, options?: { name?: string; source?: string }): Promise<{ file: string; experiment?: ExperimentEntry }>;
   /** Resolves when no reload is pending. */

@@ -30,7 +30,11 @@ export interface SourceAccessHost {
 /** The source operations of the registry. */
 export interface SourceAccess {
   readSource(name: string): Promise<{ file: string; source: string }>;
-  writeSource(name: string, source: string): Promise<{ file: string; experiment?: ExperimentEntry }>;
+  /**
+   * Writes `source` over the experiment's file. With `base` (the text the writer started from),
+   * a file that no longer holds it (changed on disk meanwhile) is refused with ERR_CONFLICT.
+   */
+  writeSource(name: string, source: string, options?: { base?: string }): Promise<{ file: string; experiment?: ExperimentEntry }>;
   createExperiment(fileName: string, options?: { name?: string; source?: string }): Promise<{ file: string; experiment?: ExperimentEntry }>;
 }
 
@@ -50,10 +54,13 @@ export function createSourceAccess(host: SourceAccessHost): SourceAccess {
       const file = await resolveInside(host.root, entry.file);
       return { file: entry.file, source: await readSourceFile(file, entry.file, host.maxBytes) };
     },
-    async writeSource(name, source) {
+    async writeSource(name, source, options = {}) {
       const entry = entryFor(name);
       checkSource(source, entry.file, host.maxBytes);
       const real = await resolveInside(host.root, entry.file);
+      if (options.base !== undefined && (await readSourceFile(real, entry.file, host.maxBytes).catch(() => undefined)) !== options.base) {
+        throw new SourceAccessError('ERR_CONFLICT', `${entry.file} changed on disk since it was read (base is not its text now): read it again, or save without base to replace it`);
+      }
       await writeSourceAtomic(real, source);
       return result(entry.file, await host.reload(path.join(host.root, entry.file)));
     },

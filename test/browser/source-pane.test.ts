@@ -1,5 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { axe, requireChromium, withBrowserWorkbench } from '../helpers/browser.ts';
 
@@ -156,6 +158,29 @@ pane('a new experiment from the template, and an unknown one says not found', as
     await page.goto('/source/nope');
     await page.getByText('There is no experiment called').waitFor();
   });
+});
+
+pane('Ctrl-S while the file changed on disk does not save over it: the user chooses first', async () => {
+  await withBrowserWorkbench(async ({ page, workbench, shot }) => {
+    await openSource(page, 'my_experiment');
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    await selectLine(page, '.description(');
+    await page.keyboard.insertText(".description('Changed by me')");
+    await page.locator('athanor-source-pane .dirty').waitFor();
+    const disk = (await readFile(file, 'utf8')).replace(/\.description\([^)]*\)/, ".description('Changed on disk')");
+    await writeFile(file, disk);
+    const conflict = page.locator('athanor-source-pane .conflict');
+    await conflict.waitFor();
+    await page.keyboard.press('Control+s');
+    await page.getByText('Not saved: choose Reload or Keep mine.').waitFor();
+    assert.is(await readFile(file, 'utf8'), disk, 'the file on disk is left as it is');
+    await shot('source-pane-conflict');
+    await conflict.getByRole('button', { name: 'Keep mine' }).click();
+    await line(page, 'Changed by me').click();
+    await page.keyboard.press('Control+s');
+    await page.getByText('Saved and reloaded.').waitFor();
+    assert.match(await readFile(file, 'utf8'), /Changed by me/);
+  }, { workbench: { watch: true } }); // the file is changed on disk: the watcher tells the page
 });
 
 if (chromium) pane.run();

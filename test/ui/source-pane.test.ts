@@ -201,12 +201,45 @@ test('a change on disk reloads a clean editor and warns a dirty one', async () =
     const conflict = pane.shadowRoot!.querySelector('.conflict')!;
     assert.match(conflict.textContent!, /changed on disk/);
     assert.match(pane.editor!.text, /Changed by me/, 'the editor keeps my text');
+    // Ctrl-S before choosing does not write over what changed on disk.
+    pane.dispatchEvent(new KeyboardEvent('keydown', { key: 's', ctrlKey: true, bubbles: true, composed: true }));
+    await pane.save();
+    await pane.updateComplete;
+    assert.is(await readFile(file, 'utf8'), disk2, 'the file on disk is left as it is');
+    assert.match(pane.status, /Not saved: choose Reload or Keep mine/);
+    assert.ok(pane.shadowRoot!.querySelector('.conflict'), 'the choice is still offered');
     [...conflict.querySelectorAll('button')].find((b) => b.textContent === 'Keep mine')!.click();
     await pane.updateComplete;
     assert.not.ok(pane.shadowRoot!.querySelector('.conflict'));
     assert.ok(pane.dirty);
     assert.match(pane.editor!.text, /Changed by me/);
+    // Chosen: saving replaces the file.
+    await pane.save();
+    assert.match(await readFile(file, 'utf8'), /Changed by me/);
+    assert.not.ok(pane.dirty);
   }, { workbench: { watch: true } }); // files changed on disk: the watcher reloads them
+});
+
+test('a save that finds the file changed on disk before its event came is refused and shows the choice', async () => {
+  await withServer(async ({ base, workbench, server }) => {
+    const pane = await mountPane(base, 'my_experiment', server);
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    // Not watched: no event tells the pane, as when the save beats the watcher.
+    const disk = pane.saved!.replace('A minimal experiment example', 'Changed on disk');
+    await writeFile(file, disk);
+    edit(pane, 'A minimal experiment example', 'Changed by me');
+    await pane.save();
+    await pane.updateComplete;
+    assert.is(await readFile(file, 'utf8'), disk, 'the file on disk is left as it is');
+    assert.is(pane.diskText, disk);
+    assert.ok(pane.shadowRoot!.querySelector('.conflict'), 'the choice is offered');
+    assert.not.ok(pane.shadowRoot!.querySelector('.refusal'));
+    assert.match(pane.editor!.text, /Changed by me/, 'the editor keeps my text');
+    pane.reloadFromDisk();
+    await pane.updateComplete;
+    assert.is(pane.editor!.text, disk);
+    assert.not.ok(pane.dirty);
+  });
 });
 
 test('a removed file says so, and a restored one takes the message back', async () => {

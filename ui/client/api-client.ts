@@ -131,8 +131,11 @@ export interface ApiClient {
   /** Writes a new experiment file from the template; `experiment` is its entry once it loads. */
   createExperiment(file: string, name?: string): Promise<SavedSource>;
   readSource(name: string): Promise<SourceFile>;
-  /** Saves the source; `experiment` is the reloaded entry (with its load error, if any). */
-  writeSource(name: string, source: string): Promise<SavedSource>;
+  /**
+   * Saves the source; `experiment` is the reloaded entry (with its load error, if any). With
+   * `base` (the text the edit started from), a file changed on disk since is refused (409 ERR_CONFLICT).
+   */
+  writeSource(name: string, source: string, base?: string): Promise<SavedSource>;
   /**
    * Instances, each with its latest run (`latestRun`, with a few headline metrics): all of
    * them, or with `limit` a page `{items, next, total}`.
@@ -242,7 +245,8 @@ export function apiClient(base = ''): ApiClient {
     getExperiment: (name) => request<ExperimentInfo>('GET', `/api/experiments/${enc(name)}`).then(withValidator),
     createExperiment: (file, name) => request<SavedSource>('POST', '/api/experiments', name ? { file, name } : { file }).then(savedWithValidator),
     readSource: (name) => request<SourceFile>('GET', `/api/experiments/${enc(name)}/source`),
-    writeSource: (name, source) => request<SavedSource>('PUT', `/api/experiments/${enc(name)}/source`, { source }).then(savedWithValidator),
+    writeSource: (name, source, base) =>
+      request<SavedSource>('PUT', `/api/experiments/${enc(name)}/source`, base === undefined ? { source } : { source, base }).then(savedWithValidator),
     listInstances: ((q: InstanceQuery | InstancePageQuery = {}) => request('GET', `/api/instances${query({ ...q })}`)) as ApiClient['listInstances'],
     getInstance: (id) => request<Instance>('GET', `/api/instances/${enc(id)}`),
     createInstance: (input) => request<Instance>('POST', '/api/instances', input),

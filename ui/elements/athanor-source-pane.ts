@@ -159,6 +159,11 @@ export class AthanorSourcePane extends LitElement {
   /** Writes the editor's text; the workbench reloads the experiment and answers with it. */
   async save(): Promise<void> {
     if (!this.experiment || this.saved === undefined || this.saving || !this.dirty) return;
+    if (this.diskText !== undefined) {
+      // Saving now would replace what changed on disk unseen: the user chooses first.
+      this.status = 'Not saved: choose Reload or Keep mine.';
+      return;
+    }
     const text = this.draft;
     const name = this.experiment;
     this.saving = true;
@@ -166,7 +171,8 @@ export class AthanorSourcePane extends LitElement {
     this.status = 'Saving…';
     this.#writing = text;
     try {
-      const result = await apiClient(this.api).writeSource(name, text);
+      // `base`: the server refuses the write if the file changed since (before its event got here).
+      const result = await apiClient(this.api).writeSource(name, text, this.saved);
       if (name !== this.experiment) return;
       this.saved = text;
       this.diskText = undefined;
@@ -180,6 +186,16 @@ export class AthanorSourcePane extends LitElement {
       }
     } catch (error) {
       const e = error as ApiError;
+      if (e instanceof ApiError && e.code === 'ERR_CONFLICT' && name === this.experiment) {
+        // Changed on disk before its event arrived: the same choice as when the event comes first.
+        const disk = await apiClient(this.api).readSource(name).catch(() => undefined);
+        if (disk && name === this.experiment) {
+          if (disk.source === text) this.saved = text; // someone saved the same text: nothing to choose
+          else this.diskText = disk.source;
+          this.status = 'Not saved: choose Reload or Keep mine.';
+          return;
+        }
+      }
       this.refusal = e instanceof ApiError ? `${e.message} (${e.code}, HTTP ${e.status})` : `Could not save: ${(error as Error).message}`;
       this.status = 'Not saved.';
     } finally {

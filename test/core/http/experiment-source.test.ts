@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -33,6 +33,31 @@ source('a body that is not valid UTF-8 is refused, and the file is left as it wa
     const saved = await api('PUT', '/api/experiments/my_experiment/source', { source: `// café\n${before}` });
     assert.is(saved.status, 200);
     assert.is((await readFile(file, 'utf8')).split('\n')[0], '// café');
+  });
+});
+
+source('PUT source with base: refused with 409 when the file changed since, saved when it did not', async () => {
+  await withServer(async ({ api, workbench }) => {
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    const read = (await api('GET', '/api/experiments/my_experiment/source')).body.source as string;
+    const changed = `// changed on disk\n${read}`;
+    await writeFile(file, changed);
+    const refused = await api('PUT', '/api/experiments/my_experiment/source', { source: `// mine\n${read}`, base: read });
+    assert.is(refused.status, 409);
+    assert.is(refused.body.code, 'ERR_CONFLICT');
+    assert.match(refused.body.error, /my_experiment\.ts changed on disk since it was read/);
+    assert.is(await readFile(file, 'utf8'), changed, 'nothing is written');
+    const bad = await api('PUT', '/api/experiments/my_experiment/source', { source: read, base: 42 });
+    assert.equal([bad.status, bad.body.code], [400, 'ERR_BAD_INPUT']);
+    assert.match(bad.body.error, /base must be/);
+    assert.is(await readFile(file, 'utf8'), changed, 'nothing is written');
+    const saved = await api('PUT', '/api/experiments/my_experiment/source', { source: `// mine\n${changed}`, base: changed });
+    assert.is(saved.status, 200);
+    assert.is(await readFile(file, 'utf8'), `// mine\n${changed}`);
+    // Without base, a save replaces the file whatever it holds (as before).
+    const plain = await api('PUT', '/api/experiments/my_experiment/source', { source: read });
+    assert.is(plain.status, 200);
+    assert.is(await readFile(file, 'utf8'), read);
   });
 });
 
