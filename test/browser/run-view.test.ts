@@ -92,6 +92,12 @@ view('Cancel on the page stops a long run: it ends cancelled', async () => {
     const runId = await startRun(api, 'kernel_fixture', { mode: 'progress', count: 100_000, delay_ms: 30 });
     await page.goto(`/runs/${runId}`);
     await waitStatus(page, 'running');
+    // The running badge spins, unless the user asked for reduced motion (as the tests' pages do).
+    const spin = () => page.locator('athanor-run-view athanor-status-badge[status="running"] .symbol').evaluate((symbol) => getComputedStyle(symbol).animationName);
+    assert.is(await spin(), 'none');
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    assert.is(await spin(), 'spin');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.locator('athanor-run-view progress[value]').waitFor();
     await page.locator('athanor-run-view .progress-text').filter({ hasText: /step \d+/ }).waitFor();
     const before = await page.locator('athanor-run-view .duration').textContent();

@@ -130,6 +130,11 @@ export async function withBrowserWorkbench<T>(
     workbench?: Partial<WorkbenchOptions>;
     server?: Partial<Omit<HttpServerOptions, 'workbench' | 'ui'>>;
     colorScheme?: 'light' | 'dark';
+    /**
+     * The page's prefers-reduced-motion (default `reduce`: a running run's spinning badge drew
+     * frames all the while it showed, ~0.1 CPU-s a second; a test of the motion itself asks for it).
+     */
+    reducedMotion?: 'reduce' | 'no-preference';
     /** `dev`: the UI from source through Vite (default `built`: as users get it). */
     ui?: 'dev' | 'built';
     /** A browser with the back/forward cache on. */
@@ -142,7 +147,7 @@ export async function withBrowserWorkbench<T>(
   await mkdir(SCREENSHOTS, { recursive: true });
   return withServer(
     async (server) => {
-      const context = await b.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', baseURL: server.base });
+      const context = await b.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', reducedMotion: options.reducedMotion ?? 'reduce', baseURL: server.base });
       const page = await context.newPage();
       // Uncaught errors and CSP refusals fail the test: the app must run under its own CSP.
       const errors: string[] = [];
