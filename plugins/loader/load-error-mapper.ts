@@ -110,13 +110,17 @@ function notFound(e: Error, file: string, host: ErrorMapperHost): ExperimentErro
   const importerFile = importer ? toPath(importer) : file;
   const target = e.message.match(/Cannot find (?:module|package) ['"]([^'"]+)['"]/)?.[1];
   const needles = target ? [target, path.basename(target), path.basename(target, path.extname(target))] : [];
-  const where = findText(importerFile, host, needles) ?? { file: importerFile };
+  const where = findText(importerFile, host, needles, undefined, { specifier: true }) ?? { file: importerFile };
   const message = e.message.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
   return located('ERR_IMPORT_NOT_FOUND', message, where, host);
 }
 
-/** The first import line of `file` mentioning one of `needles` (and `near`, when given). */
-function findText(file: string, host: ErrorMapperHost, needles: string[], near?: string): SourceLocation | undefined {
+/**
+ * The first import line of `file` mentioning one of `needles` (and `near`, when given). With
+ * `specifier`, the column is the opening quote of the string holding the needle (as tsc marks
+ * an import it cannot find), not the needle inside it (a file's base name, mid-path).
+ */
+function findText(file: string, host: ErrorMapperHost, needles: string[], near?: string, options: { specifier?: boolean } = {}): SourceLocation | undefined {
   const lines = host.readSource(file)?.split('\n') ?? [];
   const nearBase = near ? path.basename(near) : undefined;
   for (const needle of needles) {
@@ -125,7 +129,9 @@ function findText(file: string, host: ErrorMapperHost, needles: string[], near?:
       if (!/\b(import|from|export)\b/.test(text) && !text.includes('import(')) continue;
       if (nearBase && !text.includes(nearBase) && !lines.slice(i, i + 8).join('\n').includes(nearBase)) continue;
       const column = text.indexOf(needle);
-      if (column >= 0) return { file, line: i + 1, column: column + 1 };
+      if (column < 0) continue;
+      const quote = options.specifier ? Math.max(...["'", '"', '`'].map((q) => text.lastIndexOf(q, column))) : -1;
+      return { file, line: i + 1, column: (quote >= 0 ? quote : column) + 1 };
     }
   }
   return undefined;

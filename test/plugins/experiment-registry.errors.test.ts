@@ -142,10 +142,12 @@ test("a definition without a name: located at the experiment's experiment(), not
   assert.equal([error.file, error.line], ['nameless.ts', 2]);
 });
 
-test('an import of a missing file names the import line', ({ registry }) => {
+test('an import of a missing file names the import line, at the start of its path', ({ registry }) => {
   const error = errorOf(registry, 'imports-missing');
   assert.is(error.code, 'ERR_IMPORT_NOT_FOUND');
   assert.is(error.line, 2);
+  // `import { gone } from './lib/gone.ts';`: the opening quote, as tsc marks it (not gone.ts, mid-path).
+  assert.is(error.column, "import { gone } from ".length + 1);
 });
 
 test('two files declaring one name: the first keeps it, the other is listed with ERR_DUPLICATE_NAME', ({ registry }) => {
