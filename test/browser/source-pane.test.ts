@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { axe, requireChromium, withBrowserWorkbench } from '../helpers/browser.ts';
@@ -180,6 +180,12 @@ pane('Ctrl-S while the file changed on disk does not save over it: the user choo
     await page.keyboard.press('Control+s');
     await page.getByText('Saved and reloaded.').waitFor();
     assert.match(await readFile(file, 'utf8'), /Changed by me/);
+    // Deleted: the status says so whole, up to what becomes of the text (it was cut after "gone").
+    await rm(file);
+    const status = page.locator('athanor-source-pane .status', { hasText: 'was removed' });
+    await status.waitFor();
+    assert.ok(await status.evaluate((el) => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1), 'the status is not cut');
+    assert.match((await status.textContent())!, /Your text stays here until you leave\.$/);
   }, { workbench: { watch: true } }); // the file is changed on disk: the watcher tells the page
 });
 

@@ -92,13 +92,17 @@ export const sourcePaneStyles = css`
     font-size: var(--ath-small);
     font-weight: 600;
   }
+  /* Two lines before it is cut (the whole text is its title): one cut "my_experiment was
+     removed: its file is gone…" before it said what became of the user's text. */
   .status {
     color: var(--ath-text-muted);
     font-size: var(--ath-small);
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
-    max-width: 40ch;
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
+    line-clamp: 2;
+    max-width: 48ch;
   }
   .load-error,
   .conflict,
