@@ -229,7 +229,7 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
       await database.close();
       throw error;
     }
-    queue = createRunQueue({ db: database.db, service, bus, resolveExperiment: (name) => resolveExperiment(registry, name) });
+    queue = createRunQueue({ db: database.db, service, bus, resolveExperiment: (name) => resolveExperiment(registry, name), refuse: (run) => supervisor.refuseIfHeld(run) });
   }
   const starter: RunStarter = queue
     ? {

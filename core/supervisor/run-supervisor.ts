@@ -208,18 +208,25 @@ export class RunSupervisor {
     };
   }
 
+  /**
+   * A start of `run` while its instance is held (being deleted) is refused: the run is
+   * cancelled and a ConflictError thrown. The run queue asks too, before it adds a job.
+   */
+  async refuseIfHeld(run: Run): Promise<void> {
+    if (!this.#held.has(run.instanceId)) return;
+    await this.cancelRun(run.id, 'cancelled: its instance was deleted').catch((error: unknown) => {
+      // Gone with its instance already: nothing left to cancel.
+      if (!(error instanceof NotFoundError)) console.error(`athanor: could not cancel run ${run.id}: ${(error as Error)?.message ?? error}`);
+    });
+    throw new ConflictError(`run ${run.id} was cancelled, not started: its instance ${run.instanceId} is being deleted`);
+  }
+
   /** Starts a pending run now, or queues it behind the concurrency limit. */
   async startRun(runId: string): Promise<Run> {
     if (this.#stopped) throw new Error('the supervisor is stopping; no new runs');
     const run = await this.#o.service.getRun(runId);
     if (run.status !== 'pending' || this.isActive(run.id)) throw new InvalidTransitionError(run.id, run.status, 'running');
-    if (this.#held.has(run.instanceId)) {
-      await this.cancelRun(run.id, 'cancelled: its instance was deleted').catch((error: unknown) => {
-        // Gone with its instance already: nothing left to cancel.
-        if (!(error instanceof NotFoundError)) console.error(`athanor: could not cancel run ${run.id}: ${(error as Error)?.message ?? error}`);
-      });
-      throw new ConflictError(`run ${run.id} was cancelled, not started: its instance ${run.instanceId} is being deleted`);
-    }
+    await this.refuseIfHeld(run);
     this.#waiters.set(run.id, new Promise((resolve) => this.#finished.set(run.id, resolve)));
     this.#queue.push(run);
     // Marks it queued here, so recovery leaves it be; a row deleted meanwhile fails its start.

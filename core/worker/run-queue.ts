@@ -23,6 +23,11 @@ export interface RunQueueOptions {
   service: ExperimentsService;
   bus: EventBus;
   resolveExperiment: ExperimentResolver;
+  /**
+   * Refuses (throws) a run that may not be queued now: its instance is being deleted (the
+   * supervisor's refuseIfHeld). Asked before the run is prepared and again right before its job is added.
+   */
+  refuse?: (run: Run) => Promise<void>;
 }
 
 export interface RunQueue {
@@ -52,6 +57,7 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
     async startRun(runId) {
       const run = await service.getRun(runId);
       if (run.status !== 'pending') throw new InvalidTransitionError(run.id, run.status, 'running');
+      await options.refuse?.(run);
       let prepared: { hash: string; configuration: Record<string, unknown> };
       try {
         prepared = await prepare(run);
@@ -60,6 +66,8 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
         publish(failed);
         return failed;
       }
+      // A delete that began while the code was being kept: it lists the runs it cancels without this one.
+      await options.refuse?.(run);
       await db.transaction().execute(async (trx) => {
         const queued = await trx
           .updateTable('runs')

@@ -7,6 +7,8 @@ import * as assert from 'uvu/assert';
 import { createPgliteFolder, createScratchSchema, requirePostgresUrl } from '../../helpers/databases.ts';
 import { withServer, type ServerContext } from '../../helpers/http-workbench.ts';
 import { until } from '../../helpers/until.ts';
+import { createScratchDatabase } from '../../helpers/run-pool.ts';
+import { sql } from 'kysely';
 
 const ROUNDS = Number(process.env.ATHANOR_RACE_ROUNDS ?? 5);
 const CONCURRENCY = 2;
@@ -129,6 +131,46 @@ duringDelete('is refused with 409 and never runs; the run that ran is told it en
   );
 });
 duringDelete.run();
+
+// On the queue (`runs: 'queue'`) a start adds a job instead of running here: while the instance
+// is held (its delete under way), it is refused as a local start is (it used to add the job).
+const queuedUrl = requirePostgresUrl("a queued start while its instance's delete is under way (Postgres)");
+if (queuedUrl) {
+  const duringDeleteQueued = suite("a queued start while its instance's delete is under way (Postgres)");
+  duringDeleteQueued('is refused with 409: its run is cancelled and no job is added', async () => {
+    const database = await createScratchDatabase(queuedUrl, 'athanor_race');
+    try {
+      await withServer(
+        async ({ workbench }) => {
+          const { experiments } = workbench;
+          const jobs = async (runId: string) => (await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs where key = ${runId}`.execute(workbench.database.db)).rows[0]!.n;
+          const instance = await experiments.createInstance({ experiment: 'kernel_fixture', name: 'doomed', configuration: {} });
+          const run = await experiments.createRun(instance.id, {});
+          const release = workbench.supervisor.holdInstance(instance.id); // as deleteInstance does while it cancels the instance's runs
+          try {
+            const refused = await experiments.startRun(run.id).then(
+              (started) => `queued: ${started.status}`,
+              (error: { code?: string; message: string }) => `${error.code}: ${error.message}`,
+            );
+            assert.is(refused, `ERR_CONFLICT: run ${run.id} was cancelled, not started: its instance ${instance.id} is being deleted`);
+          } finally {
+            release();
+          }
+          assert.is((await experiments.getRun(run.id)).status, 'cancelled');
+          assert.is(await jobs(run.id), 0, 'no job for the refused run');
+          // Released, a start queues as before.
+          const next = await experiments.startRun((await experiments.createRun(instance.id, {})).id);
+          assert.is(next.status, 'pending');
+          assert.is(await jobs(next.id), 1);
+        },
+        { workbench: { database: database.url, runs: 'queue' } },
+      );
+    } finally {
+      await database.drop();
+    }
+  });
+  duringDeleteQueued.run();
+}
 
 raceSuite('PGlite', async () => {
   const folder = await createPgliteFolder({ migrated: true });
