@@ -203,7 +203,21 @@ test('the baseline is the oldest run, whatever the order of the ids; one the URL
       assert.is(plain.shadowRoot!.querySelector<HTMLSelectElement>('select#baseline')!.value, older);
       const named = await mount(newer);
       assert.is(named.comparison!.baseline, newer, 'the URL’s baseline');
-      const wrong = await mount('ffffffff-ffff-4fff-8fff-ffffffffffff');
+      // Answers the page saw: a baseline that matches none of the ids is not even asked for.
+      const statuses: number[] = [];
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = async (input, init) => {
+        const response = await realFetch(input, init);
+        if (String(input).includes('/api/compare')) statuses.push(response.status);
+        return response;
+      };
+      let wrong;
+      try {
+        wrong = await mount('ffffffff-ffff-4fff-8fff-ffffffffffff');
+      } finally {
+        globalThis.fetch = realFetch;
+      }
+      assert.equal(statuses, [200], 'one request, not a refused one first');
       assert.is(wrong.comparison!.baseline, older, 'a baseline not among the runs: the oldest');
       // Said on the page, not dropped silently; none where the baseline asked for is used.
       assert.is(
