@@ -65,7 +65,9 @@ function experimentRoutes(router: Router, workbench: Workbench, options: ApiOpti
         throw new HttpError(400, 'ERR_BAD_INPUT', `file must be a file name such as "my_study.ts", got ${JSON.stringify(body.file ?? null)}`);
       }
       const name = typeof body.name === 'string' ? body.name : undefined;
-      sendJson(response, 201, await registry.createExperiment(body.file, name ? { name } : {}));
+      if (body.source !== undefined && typeof body.source !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'source must be the new file\'s text (a string), or left out for the template');
+      const source = body.source as string | undefined;
+      sendJson(response, 201, await registry.createExperiment(body.file, { ...(name ? { name } : {}), ...(source !== undefined ? { source } : {}) }));
     })
     .on('GET', '/api/experiments/:name', ({ response, params }) => {
       const entry = registry.get(params.name!);

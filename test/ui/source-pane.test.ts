@@ -249,11 +249,56 @@ test('a removed file says so, and a restored one takes the message back', async 
     const text = await readFile(file, 'utf8');
     await rm(file);
     await until(() => /my_experiment was removed: its file is gone/.test(pane.status), 'the removal to show');
+    // A save refused while it is gone (too large)…
+    const huge = `${text}\n// ${'x'.repeat(1_100_000)}\n`;
+    pane.editor!.view!.dispatch({ changes: { from: 0, to: pane.editor!.view!.state.doc.length, insert: huge } });
+    await pane.save();
+    await pane.updateComplete;
+    assert.match(pane.shadowRoot!.querySelector('.refusal')?.textContent ?? '', /Not saved:.*(413|ERR_TOO_LARGE)/s);
     await writeFile(file, text);
     await until(() => pane.status === 'my_experiment is back: its file is there again.', 'the removal message to go');
     await pane.updateComplete;
     assert.not.match(pane.shadowRoot!.textContent!, 'its file is gone');
+    // …goes when it is back: it was about a file that is no more.
+    assert.is(pane.shadowRoot!.querySelector('.refusal'), null);
+    // Gone again with the editor's text unsaved: saving makes the file again from it.
+    pane.editor!.view!.dispatch({ changes: { from: 0, to: pane.editor!.view!.state.doc.length, insert: text.replace('A minimal experiment example', 'Made again') } });
+    await rm(file);
+    await until(() => /was removed/.test(pane.status), 'the second removal to show');
+    await pane.save();
+    assert.is(pane.status, 'Saved: my_experiment.ts is there again.');
+    assert.match(await readFile(file, 'utf8'), /Made again/);
+    await until(() => pane.info?.description?.includes('Made again'), 'the experiment to load again');
   }, { workbench: { watch: true } }); // files removed and restored on disk: the watcher sees them
+});
+
+test('unsaved text kept while another experiment is shown comes back, also when the file changed meanwhile', async () => {
+  await withServer(async ({ base, workbench, server }) => {
+    const pane = await mountPane(base, 'my_experiment', server);
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    const shown = async (name: string) => {
+      pane.experiment = name;
+      await until(() => pane.saved !== undefined && pane.info?.name === name, `${name} to show`);
+      await pane.updateComplete;
+    };
+    edit(pane, 'A minimal experiment example', 'My draft');
+    await shown('kernel_fixture');
+    await shown('my_experiment');
+    assert.match(pane.editor!.text, /My draft/);
+    assert.is(pane.status, 'Your unsaved changes are back.');
+    // Away again, and the file changes on disk meanwhile: the draft is not dropped, the choice is offered.
+    await shown('kernel_fixture');
+    const disk = (await readFile(file, 'utf8')).replace('A minimal experiment example', 'Changed on disk');
+    await writeFile(file, disk);
+    await shown('my_experiment');
+    assert.match(pane.editor!.text, /My draft/, 'the draft is back');
+    assert.is(pane.diskText, disk);
+    assert.ok(pane.dirty);
+    assert.ok(pane.shadowRoot!.querySelector('.conflict'), 'the choice is offered');
+    assert.is(pane.status, 'Your unsaved changes are back; the file changed on disk meanwhile.');
+    await pane.save();
+    assert.is(await readFile(file, 'utf8'), disk, 'not saved over the change before the choice');
+  });
 });
 
 test('an unknown experiment says not found', async () => {

@@ -128,8 +128,8 @@ export interface ApiClient {
   readonly base: string;
   listExperiments(): Promise<ExperimentInfo[]>;
   getExperiment(name: string): Promise<ExperimentInfo>;
-  /** Writes a new experiment file from the template; `experiment` is its entry once it loads. */
-  createExperiment(file: string, name?: string): Promise<SavedSource>;
+  /** Writes a new experiment file from the template (or with `source`); `experiment` is its entry once it loads. */
+  createExperiment(file: string, name?: string, source?: string): Promise<SavedSource>;
   readSource(name: string): Promise<SourceFile>;
   /**
    * Saves the source; `experiment` is the reloaded entry (with its load error, if any). With
@@ -243,7 +243,8 @@ export function apiClient(base = ''): ApiClient {
     base: root,
     listExperiments: () => request<ExperimentInfo[]>('GET', '/api/experiments').then((list) => (list.forEach(withValidator), list)),
     getExperiment: (name) => request<ExperimentInfo>('GET', `/api/experiments/${enc(name)}`).then(withValidator),
-    createExperiment: (file, name) => request<SavedSource>('POST', '/api/experiments', name ? { file, name } : { file }).then(savedWithValidator),
+    createExperiment: (file, name, source) =>
+      request<SavedSource>('POST', '/api/experiments', { file, ...(name ? { name } : {}), ...(source !== undefined ? { source } : {}) }).then(savedWithValidator),
     readSource: (name) => request<SourceFile>('GET', `/api/experiments/${enc(name)}/source`),
     writeSource: (name, source, base) =>
       request<SavedSource>('PUT', `/api/experiments/${enc(name)}/source`, base === undefined ? { source } : { source, base }).then(savedWithValidator),

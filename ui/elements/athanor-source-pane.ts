@@ -18,11 +18,13 @@ import './athanor-experiment-list.ts';
 import './athanor-experiment-summary.ts';
 import './athanor-experiment-instances.ts';
 
-/** What `PUT /api/experiments/:name/source` answers. */
 /** Unsaved text of experiments the reader switched away from, by API base and name, with the text it was based on. */
 const drafts = new Map<string, { base: string; draft: string }>();
 
 const EMPTY: readonly EditorDiagnostic[] = [];
+
+/** The end of the status saying a removed experiment's file is there again. */
+const BACK = ': its file is there again.';
 
 /**
  * The source pane for one experiment (or, without `experiment`, the list alone).
@@ -146,8 +148,17 @@ export class AthanorSourcePane extends LitElement {
       this.saved = source.source;
       const kept = drafts.get(this.#draftKey(name));
       drafts.delete(this.#draftKey(name));
-      this.draft = kept && kept.base === source.source ? kept.draft : source.source;
-      if (this.dirty) this.status = 'Your unsaved changes are back.';
+      if (kept && kept.base !== source.source && kept.draft !== source.source) {
+        // The file changed while the text was kept: the text comes back, and the same choice as
+        // a change seen while editing (dropping it silently lost the user's edits).
+        this.saved = kept.base;
+        this.draft = kept.draft;
+        this.diskText = source.source;
+        this.status = 'Your unsaved changes are back; the file changed on disk meanwhile.';
+      } else {
+        this.draft = kept && kept.base === source.source ? kept.draft : source.source;
+        if (this.dirty) this.status = 'Your unsaved changes are back.';
+      }
       this.#applyInfo(info);
     } catch (error) {
       if (generation !== this.#generation) return;
@@ -172,14 +183,18 @@ export class AthanorSourcePane extends LitElement {
     this.#writing = text;
     try {
       // `base`: the server refuses the write if the file changed since (before its event got here).
-      const result = await apiClient(this.api).writeSource(name, text, this.saved);
+      // Its file gone (deleted, renamed away), the text makes it again rather than being refused.
+      const client = apiClient(this.api);
+      const remade = this.#removed;
+      const result = remade ? await client.createExperiment(this.file, undefined, text) : await client.writeSource(name, text, this.saved);
       if (name !== this.experiment) return;
+      this.#removed = false;
       this.saved = text;
       this.diskText = undefined;
       this.file = result.file;
       const entry = result.experiment;
       if (entry) this.#applyInfo(entry);
-      this.status = entry?.error ? `Saved; it does not load: ${entry.error.message}` : 'Saved and reloaded.';
+      this.status = entry?.error ? `Saved; it does not load: ${entry.error.message}` : remade ? `Saved: ${result.file} is there again.` : 'Saved and reloaded.';
       if (entry && entry.name !== name) {
         this.status = `Saved; the experiment is now called ${entry.name}.`;
         navigate(this, this.api, sourcePath(entry.name));
@@ -209,6 +224,7 @@ export class AthanorSourcePane extends LitElement {
     if (this.diskText === undefined) return;
     this.saved = this.draft = this.diskText;
     this.diskText = undefined;
+    this.refusal = '';
     this.status = 'Reloaded from disk.';
   }
 
@@ -217,6 +233,7 @@ export class AthanorSourcePane extends LitElement {
     if (this.diskText === undefined) return;
     this.saved = this.diskText;
     this.diskText = undefined;
+    this.refusal = '';
     this.status = 'Kept your version: saving will replace the file on disk.';
   }
 
@@ -235,7 +252,8 @@ export class AthanorSourcePane extends LitElement {
       if (this.#removed) {
         // Its file is back (restored, or renamed back): the status must not say it is gone.
         this.#removed = false;
-        this.status = `${this.experiment} is back: its file is there again.`;
+        this.refusal = ''; // a save refused while it was gone no longer applies
+        this.status = `${this.experiment} is back${BACK}`;
       }
       this.#applyInfo(experiment);
       void this.#checkDisk();
@@ -272,6 +290,9 @@ export class AthanorSourcePane extends LitElement {
       this.status = 'The file changed on disk: reloaded.';
     } else if (text !== this.draft) {
       this.diskText = text;
+      // The banner says what happened now: an earlier action's word ("Reloaded from disk.")
+      // would sit beside it. That the file is back (just said) stays.
+      if (!this.status.endsWith(BACK)) this.status = '';
     } else {
       this.saved = text;
     }

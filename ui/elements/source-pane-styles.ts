@@ -88,6 +88,7 @@ export const sourcePaneStyles = css`
     overflow-wrap: break-word;
   }
   .dirty {
+    white-space: nowrap;
     color: var(--ath-cancelled);
     font-size: var(--ath-small);
     font-weight: 600;

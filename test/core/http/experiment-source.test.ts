@@ -61,6 +61,19 @@ source('PUT source with base: refused with 409 when the file changed since, save
   });
 });
 
+source('POST /api/experiments with source writes that text as the new file (not the template); a source that is not text is refused', async () => {
+  await withServer(async ({ api, workbench }) => {
+    const text = (await api('GET', '/api/experiments/my_experiment/source')).body.source.replace("name('my_experiment')", "name('again')");
+    const bad = await api('POST', '/api/experiments', { file: 'again.ts', source: 5 });
+    assert.equal([bad.status, bad.body.code], [400, 'ERR_BAD_INPUT']);
+    assert.match(bad.body.error, /source must be/);
+    const created = await api('POST', '/api/experiments', { file: 'again.ts', source: text });
+    assert.is(created.status, 201);
+    assert.is(created.body.experiment.name, 'again');
+    assert.is(await readFile(join(workbench.experimentsDir, 'again.ts'), 'utf8'), text);
+  });
+});
+
 async function runToEnd(ctx: ServerContext, experiment: string) {
   const instance = await ctx.api('POST', '/api/instances', { experiment, name: 'first', configuration: { iterations: 2 } });
   assert.is(instance.status, 201);
