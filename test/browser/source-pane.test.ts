@@ -174,8 +174,15 @@ pane('Ctrl-S while the file changed on disk does not save over it: the user choo
     await page.keyboard.press('Control+s');
     await page.getByText('Not saved: choose Reload or Keep mine.').waitFor();
     assert.is(await readFile(file, 'utf8'), disk, 'the file on disk is left as it is');
+    // What differs, before choosing: the editor's text against the disk's.
+    await conflict.getByRole('button', { name: 'Show changes' }).click();
+    const diff = page.locator('athanor-source-pane athanor-code-diff');
+    await diff.locator('.cm-content', { hasText: "Changed on disk" }).first().waitFor();
+    assert.ok(await diff.locator('.cm-content', { hasText: 'Changed by me' }).count() > 0, 'both texts are in the diff');
+    assert.is(await conflict.getByRole('button', { name: 'Hide changes' }).getAttribute('aria-expanded'), 'true');
     await shot('source-pane-conflict');
     await conflict.getByRole('button', { name: 'Keep mine' }).click();
+    assert.is(await diff.count(), 0, 'the diff goes with the banner');
     await line(page, 'Changed by me').click();
     await page.keyboard.press('Control+s');
     await page.getByText('Saved and reloaded.').waitFor();

@@ -14,6 +14,7 @@ import { sourcePath } from './athanor-experiment-list.ts';
 import { sourcePaneStyles } from './source-pane-styles.ts';
 import { showDirectionControls, userText } from './user-text.ts';
 import './athanor-code-editor.ts';
+import './athanor-code-diff.ts';
 import './athanor-experiment-list.ts';
 import './athanor-experiment-summary.ts';
 import './athanor-experiment-instances.ts';
@@ -46,6 +47,7 @@ export class AthanorSourcePane extends LitElement {
     refusal: { state: true },
     status: { state: true },
     diskText: { state: true },
+    diskDiffShown: { state: true },
     diagnostics: { state: true },
   };
   static override styles = [theme, sourcePaneStyles];
@@ -68,6 +70,8 @@ export class AthanorSourcePane extends LitElement {
   declare status: string;
   /** The file changed on disk while the editor held unsaved changes: the disk's text. */
   declare diskText: string | undefined;
+  /** The conflict banner shows what differs between the editor's text and the disk's. */
+  declare diskDiffShown: boolean;
   declare diagnostics: readonly EditorDiagnostic[];
 
   #generation = 0;
@@ -98,6 +102,7 @@ export class AthanorSourcePane extends LitElement {
     this.refusal = '';
     this.status = '';
     this.diskText = undefined;
+    this.diskDiffShown = false;
     this.diagnostics = EMPTY;
   }
 
@@ -135,7 +140,7 @@ export class AthanorSourcePane extends LitElement {
   /** Loads the experiment and its source (unsaved text left here earlier comes back). */
   async load(): Promise<void> {
     const generation = ++this.#generation;
-    Object.assign(this, { info: undefined, notFound: false, loadError: '', saved: undefined, draft: '', refusal: '', status: '', diskText: undefined });
+    Object.assign(this, { info: undefined, notFound: false, loadError: '', saved: undefined, draft: '', refusal: '', status: '', diskText: undefined, diskDiffShown: false });
     this.diagnostics = EMPTY;
     this.#removed = false;
     if (!this.experiment) return;
@@ -191,6 +196,7 @@ export class AthanorSourcePane extends LitElement {
       this.#removed = false;
       this.saved = text;
       this.diskText = undefined;
+      this.diskDiffShown = false;
       this.file = result.file;
       const entry = result.experiment;
       if (entry) this.#applyInfo(entry);
@@ -224,6 +230,7 @@ export class AthanorSourcePane extends LitElement {
     if (this.diskText === undefined) return;
     this.saved = this.draft = this.diskText;
     this.diskText = undefined;
+    this.diskDiffShown = false;
     this.refusal = '';
     this.status = 'Reloaded from disk.';
   }
@@ -233,6 +240,7 @@ export class AthanorSourcePane extends LitElement {
     if (this.diskText === undefined) return;
     this.saved = this.diskText;
     this.diskText = undefined;
+    this.diskDiffShown = false;
     this.refusal = '';
     this.status = 'Kept your version: saving will replace the file on disk.';
   }
@@ -362,7 +370,15 @@ export class AthanorSourcePane extends LitElement {
             <span><span aria-hidden="true">⚠</span> The file changed on disk while you were editing.</span>
             <button type="button" @click=${() => this.reloadFromDisk()}>Reload from disk</button>
             <button type="button" @click=${() => this.keepMine()}>Keep mine</button>
-          </div>`
+            <button type="button" aria-expanded=${String(this.diskDiffShown)} aria-controls="disk-diff" @click=${() => (this.diskDiffShown = !this.diskDiffShown)}>
+              ${this.diskDiffShown ? 'Hide changes' : 'Show changes'}
+            </button>
+          </div>
+          ${this.diskDiffShown
+            ? html`<athanor-code-diff id="disk-diff" layout="unified"
+                .from=${{ label: 'your text', path: this.file, source: this.draft }}
+                .to=${{ label: 'on disk now', path: this.file, source: this.diskText }}></athanor-code-diff>`
+            : nothing}`
         : nothing}
       ${this.refusal ? html`<p class="refusal" role="alert"><span aria-hidden="true">✕</span> Not saved: ${userText(this.refusal)}</p>` : nothing}
       ${this.#renderError()}
