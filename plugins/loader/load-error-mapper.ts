@@ -96,7 +96,7 @@ export function locateInStack(stack: string | undefined, root: string, insideOnl
 function syntaxError(e: Error, file: string, host: ErrorMapperHost): ExperimentError {
   const missing = e.message.match(/module ['"](.+?)['"] does not provide an export named ['"](.+?)['"]/);
   if (missing) {
-    const where = findText(file, host, [missing[2]!], missing[1]!) ?? { file };
+    const where = findText(file, host, [missing[2]!], { near: missing[1]! }) ?? { file };
     return located('ERR_SYNTAX', `${e.message}: export it from that module, or fix the import`, where, host);
   }
   const source = host.readSource(file);
@@ -110,7 +110,7 @@ function notFound(e: Error, file: string, host: ErrorMapperHost): ExperimentErro
   const importerFile = importer ? toPath(importer) : file;
   const target = e.message.match(/Cannot find (?:module|package) ['"]([^'"]+)['"]/)?.[1];
   const needles = target ? [target, path.basename(target), path.basename(target, path.extname(target))] : [];
-  const where = findText(importerFile, host, needles, undefined, { specifier: true }) ?? { file: importerFile };
+  const where = findText(importerFile, host, needles, { specifier: true }) ?? { file: importerFile };
   const message = e.message.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
   return located('ERR_IMPORT_NOT_FOUND', message, where, host);
 }
@@ -120,9 +120,9 @@ function notFound(e: Error, file: string, host: ErrorMapperHost): ExperimentErro
  * `specifier`, the column is the opening quote of the string holding the needle (as tsc marks
  * an import it cannot find), not the needle inside it (a file's base name, mid-path).
  */
-function findText(file: string, host: ErrorMapperHost, needles: string[], near?: string, options: { specifier?: boolean } = {}): SourceLocation | undefined {
+function findText(file: string, host: ErrorMapperHost, needles: string[], options: { near?: string; specifier?: boolean } = {}): SourceLocation | undefined {
   const lines = host.readSource(file)?.split('\n') ?? [];
-  const nearBase = near ? path.basename(near) : undefined;
+  const nearBase = options.near ? path.basename(options.near) : undefined;
   for (const needle of needles) {
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]!;

@@ -195,8 +195,7 @@ export class AthanorSourcePane extends LitElement {
       if (name !== this.experiment) return;
       this.#removed = false;
       this.saved = text;
-      this.diskText = undefined;
-      this.diskDiffShown = false;
+      this.#endConflict();
       this.file = result.file;
       const entry = result.experiment;
       if (entry) this.#applyInfo(entry);
@@ -208,11 +207,10 @@ export class AthanorSourcePane extends LitElement {
     } catch (error) {
       const e = error as ApiError;
       if (e instanceof ApiError && e.code === 'ERR_CONFLICT' && name === this.experiment) {
-        // Changed on disk before its event arrived: the same choice as when the event comes first.
-        const disk = await apiClient(this.api).readSource(name).catch(() => undefined);
-        if (disk && name === this.experiment) {
-          if (disk.source === text) this.saved = text; // someone saved the same text: nothing to choose
-          else this.diskText = disk.source;
+        // Changed on disk before its event arrived: read it as that event would have (the same choice).
+        this.#writing = undefined;
+        await this.#checkDisk();
+        if (this.diskText !== undefined || !this.dirty) {
           this.status = 'Not saved: choose Reload or Keep mine.';
           return;
         }
@@ -229,9 +227,7 @@ export class AthanorSourcePane extends LitElement {
   reloadFromDisk(): void {
     if (this.diskText === undefined) return;
     this.saved = this.draft = this.diskText;
-    this.diskText = undefined;
-    this.diskDiffShown = false;
-    this.refusal = '';
+    this.#endConflict();
     this.status = 'Reloaded from disk.';
   }
 
@@ -239,10 +235,15 @@ export class AthanorSourcePane extends LitElement {
   keepMine(): void {
     if (this.diskText === undefined) return;
     this.saved = this.diskText;
+    this.#endConflict();
+    this.status = 'Kept your version: saving will replace the file on disk.';
+  }
+
+  /** The conflict is over (chosen, or saved): its banner, its diff and any refusal from before go. */
+  #endConflict(): void {
     this.diskText = undefined;
     this.diskDiffShown = false;
     this.refusal = '';
-    this.status = 'Kept your version: saving will replace the file on disk.';
   }
 
   #applyInfo(info: ExperimentInfo): void {
