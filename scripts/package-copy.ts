@@ -21,6 +21,8 @@ export interface PackageCopyOptions {
   builtUi?: string;
   /** Also build the template of a new PGlite folder the package ships (else new folders use the cache's). */
   pgliteTemplate?: boolean;
+  /** JavaScript without declarations or tsc's type check (package-build.mjs --transpile-only): for what only runs it. */
+  transpileOnly?: boolean;
 }
 
 /** Makes the package at `dir` (which must not exist); returns its `bin/athanor.js`. */
@@ -38,7 +40,7 @@ export async function packageCopy(dir: string, options: PackageCopyOptions = {})
   if (options.pgliteTemplate) {
     execFileSync(process.execPath, ['--import', 'tsx', path.join(dir, 'scripts/build-pglite-template.ts')], { cwd: dir, stdio: 'inherit' });
   }
-  execFileSync(process.execPath, [path.join(dir, 'scripts/package-build.mjs'), 'pack'], { cwd: dir, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(dir, 'scripts/package-build.mjs'), 'pack', ...(options.transpileOnly ? ['--transpile-only'] : [])], { cwd: dir, stdio: 'inherit' });
   // As `files` publishes them: compiled, without the sources (the scaffold's templates stay).
   const removeSources = async (folder: string): Promise<void> => {
     for (const entry of await readdir(folder, { withFileTypes: true })) {

@@ -25,7 +25,8 @@ export function athanorPackage(): Promise<string> {
     const shared = process.env.ATHANOR_TEST_SHARED;
     if (!shared || process.env.ATHANOR_TEST_CLI === 'checkout') return CHECKOUT;
     const builtUi = await sharedBuiltUiDir();
-    return buildOnce(join(shared, 'package'), async (into) => void (await packageCopy(into, { builtUi })));
+    // Transpiled file by file, not by tsc (byte-identical JavaScript here; ~10 CPU-s less): typecheck checks the types, init.pack.test.ts packs with tsc.
+    return buildOnce(join(shared, 'package'), async (into) => void (await packageCopy(into, { builtUi, transpileOnly: true })));
   })();
   return root;
 }
