@@ -16,6 +16,14 @@ import { SourceAccessError } from './source-access-error.ts';
 import { checkSource, createSourceFile, readSourceFile, writeSourceAtomic } from './source-files.ts';
 import { checkExperimentName, experimentTemplate, nameFromFile } from './experiment-template.ts';
 
+/**
+ * A text without its final line breaks: `base` is compared so, as a shell's `$(cat file)`
+ * (the way a script sends a file's text) drops them; no one's edit is in a final newline.
+ */
+function withoutFinalBreaks(text: string): string {
+  return text.replace(/(\r?\n)+$/, '');
+}
+
 /** What source access needs from the registry. */
 export interface SourceAccessHost {
   /** The experiments folder (absolute). */
@@ -58,7 +66,8 @@ export function createSourceAccess(host: SourceAccessHost): SourceAccess {
       const entry = entryFor(name);
       checkSource(source, entry.file, host.maxBytes);
       const real = await resolveInside(host.root, entry.file);
-      if (options.base !== undefined && (await readSourceFile(real, entry.file, host.maxBytes).catch(() => undefined)) !== options.base) {
+      const now = options.base === undefined ? undefined : await readSourceFile(real, entry.file, host.maxBytes).catch(() => undefined);
+      if (options.base !== undefined && (now === undefined || withoutFinalBreaks(now) !== withoutFinalBreaks(options.base))) {
         throw new SourceAccessError('ERR_CONFLICT', `${entry.file} changed on disk since it was read (base is not its text now): read it again, or save without base to replace it`);
       }
       await writeSourceAtomic(real, source);

@@ -51,7 +51,9 @@ source('PUT source with base: refused with 409 when the file changed since, save
     assert.equal([bad.status, bad.body.code], [400, 'ERR_BAD_INPUT']);
     assert.match(bad.body.error, /base must be/);
     assert.is(await readFile(file, 'utf8'), changed, 'nothing is written');
-    const saved = await api('PUT', '/api/experiments/my_experiment/source', { source: `// mine\n${changed}`, base: changed });
+    // base as a shell's $(cat file) sends it: without the file's final newline.
+    assert.ok(changed.endsWith('\n'));
+    const saved = await api('PUT', '/api/experiments/my_experiment/source', { source: `// mine\n${changed}`, base: changed.replace(/\n+$/, '') });
     assert.is(saved.status, 200);
     assert.is(await readFile(file, 'utf8'), `// mine\n${changed}`);
     // Without base, a save replaces the file whatever it holds (as before).
