@@ -111,7 +111,11 @@ function notFound(e: Error, file: string, host: ErrorMapperHost): ExperimentErro
   const target = e.message.match(/Cannot find (?:module|package) ['"]([^'"]+)['"]/)?.[1];
   const needles = target ? [target, path.basename(target), path.basename(target, path.extname(target))] : [];
   const where = findText(importerFile, host, needles, { specifier: true }) ?? { file: importerFile };
-  const message = e.message.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
+  let message = e.message.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
+  // The module as the import names it ('./lib/gone.ts'), not as Node resolved it (lib/gone.ts, once the folder is cut).
+  const written = where.line !== undefined && where.column !== undefined ? quotedAt(host.readSource(importerFile)?.split('\n')[where.line - 1], where.column - 1) : undefined;
+  const shown = target?.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
+  if (written && shown) message = message.replace(`'${shown}'`, `'${written}'`);
   return located('ERR_IMPORT_NOT_FOUND', message, where, host);
 }
 
@@ -135,6 +139,14 @@ function findText(file: string, host: ErrorMapperHost, needles: string[], option
     }
   }
   return undefined;
+}
+
+/** The text of the string literal whose opening quote is at `index` of `line`, if it is one. */
+function quotedAt(line: string | undefined, index: number): string | undefined {
+  const quote = line?.[index];
+  if (!line || (quote !== "'" && quote !== '"' && quote !== '`')) return undefined;
+  const end = line.indexOf(quote, index + 1);
+  return end > index ? line.slice(index + 1, end) : undefined;
 }
 
 function located(code: string, message: string, where: SourceLocation, host: ErrorMapperHost): ExperimentError {

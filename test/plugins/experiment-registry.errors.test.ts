@@ -148,6 +148,8 @@ test('an import of a missing file names the import line, at the start of its pat
   assert.is(error.line, 2);
   // `import { gone } from './lib/gone.ts';`: the opening quote, as tsc marks it (not gone.ts, mid-path).
   assert.is(error.column, "import { gone } from ".length + 1);
+  // The module as the import names it, not as Node resolved it.
+  assert.match(error.message, "Cannot find module './lib/gone.ts' imported from imports-missing.ts");
 });
 
 test('two files declaring one name: the first keeps it, the other is listed with ERR_DUPLICATE_NAME', ({ registry }) => {
