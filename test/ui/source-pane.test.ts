@@ -249,6 +249,10 @@ test('a removed file says so, and a restored one takes the message back', async 
     const text = await readFile(file, 'utf8');
     await rm(file);
     await until(() => /my_experiment was removed: its file is gone/.test(pane.status), 'the removal to show');
+    await pane.updateComplete;
+    // Its definition is not shown as if it were still there.
+    assert.is(pane.shadowRoot!.querySelector('athanor-experiment-summary'), null);
+    assert.match(pane.shadowRoot!.querySelector('.side')?.textContent ?? '', 'No definition: the file went with it');
     // A save refused while it is gone (too large)…
     const huge = `${text}\n// ${'x'.repeat(1_100_000)}\n`;
     pane.editor!.view!.dispatch({ changes: { from: 0, to: pane.editor!.view!.state.doc.length, insert: huge } });
@@ -261,6 +265,8 @@ test('a removed file says so, and a restored one takes the message back', async 
     assert.not.match(pane.shadowRoot!.textContent!, 'its file is gone');
     // …goes when it is back: it was about a file that is no more.
     assert.is(pane.shadowRoot!.querySelector('.refusal'), null);
+    await until(() => pane.shadowRoot!.querySelector('athanor-experiment-summary'), 'the definition to show again');
+    assert.not.match(pane.shadowRoot!.textContent!, 'No definition');
     // Gone again with the editor's text unsaved: saving makes the file again from it.
     pane.editor!.view!.dispatch({ changes: { from: 0, to: pane.editor!.view!.state.doc.length, insert: text.replace('A minimal experiment example', 'Made again') } });
     await rm(file);

@@ -283,6 +283,7 @@ export class AthanorSourcePane extends LitElement {
     }
     if (!successor) {
       this.#removed = true;
+      this.info = undefined; // its definition went with its file: not shown as if it were still there
       this.status = `${this.experiment} was removed: its file is gone. Your text stays here until you leave.`;
     }
   }
@@ -402,7 +403,11 @@ export class AthanorSourcePane extends LitElement {
       </section>
       ${this.experiment && !this.notFound
         ? html`<aside class="side" aria-label="About ${this.experiment}">
-            ${info ? html`<athanor-experiment-summary .experiment=${info}></athanor-experiment-summary>` : nothing}
+            ${info
+              ? html`<athanor-experiment-summary .experiment=${info}></athanor-experiment-summary>`
+              : this.#removed
+                ? html`<p class="muted gone">No definition: the file went with it. Saving the text makes it again.</p>`
+                : nothing}
             <!-- Its instances load at once, beside the source and definition, not after them. -->
             <athanor-experiment-instances api=${this.api} experiment=${this.experiment} code-hash=${info?.codeHash ?? ''}></athanor-experiment-instances>
           </aside>`
