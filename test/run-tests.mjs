@@ -69,14 +69,16 @@ const queue = [
   // Two halves, each with its own Chromium: a lane is never left alone with all of them at the end.
   ...[0, 1].map((half) => ({ name: `browser suites (${half + 1}/2)`, files: browser.filter((_, i) => i % 2 === half), preload: [], browser: true })).filter((job) => job.files.length),
   ...rest.filter((file) => rank(file) < SLOW.length).sort((a, b) => rank(a) - rank(b)).map((file) => ({ name: file, files: [file], preload: [] })),
-  // The others, a folder's files together in processes of at most GROUP files: a process's start and
-  // its imports through tsx cost ~2–3 s a file on this machine (core/http's 23 files: 259 s alone, 124 s together).
-  ...groupsOf(rest.filter((file) => rank(file) === SLOW.length)).map((files) => ({ name: files.length === 1 ? files[0] : `${folderOf(files[0])}/ (${files.length} files)`, files, preload: [] })),
   // The component suites share a happy-dom window in two processes (each a third of the time 31
   // processes took): each clears what it mounted, and counts only its own workbench's requests.
+  // Before the folders' processes: at ~40 s each, two of them last left a lane alone at the end.
   ...[0, 1]
     .map((half) => ({ name: `component suites (${half + 1}/2)`, files: components.filter((_, i) => i % 2 === half), preload: ['--import', './test/helpers/dom.ts'] }))
     .filter((job) => job.files.length),
+  // The others, a folder's files together in processes of at most GROUP files: a process's start and
+  // its imports through tsx cost ~2–3 s a file on this machine (core/http's 23 files: 259 s alone, 124 s together).
+  // The larger first (files are a rough guide to time: the lanes end closer together).
+  ...groupsOf(rest.filter((file) => rank(file) === SLOW.length)).sort((a, b) => b.length - a.length).map((files) => ({ name: files.length === 1 ? files[0] : `${folderOf(files[0])}/ (${files.length} files)`, files, preload: [] })),
 ];
 
 /** Processes still running whose environment carries `marker`: what a finished job left behind. */
