@@ -93,7 +93,10 @@ function experimentRoutes(router: Router, workbench: Workbench, options: ApiOpti
     })
     .on('PUT', '/api/experiments/:name/source', async ({ request, response, params }) => {
       const body = await readJsonObject(request, options.bodyLimit);
-      if (typeof body.source !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'source must be the file\'s text');
+      // A mistyped base ("bse") would save without the check it asks for: an unknown field is refused.
+      const unknown = Object.keys(body).filter((key) => key !== 'source' && key !== 'base');
+      if (unknown.length > 0) throw new HttpError(400, 'ERR_BAD_INPUT', `unknown field ${unknown.join(', ')}; a save takes {source, base?}`);
+      if (typeof body.source !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', `source must be the file's text (a string), got ${body.source === undefined ? 'none' : JSON.stringify(body.source).slice(0, 40)}`);
       if (body.base !== undefined && typeof body.base !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'base must be the text the edit started from (a string), or left out');
       sendJson(response, 200, await registry.writeSource(params.name!, body.source, { base: body.base as string | undefined }));
     });

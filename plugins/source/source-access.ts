@@ -18,10 +18,11 @@ import { checkExperimentName, experimentTemplate, nameFromFile } from './experim
 
 /**
  * A text without its final line breaks: `base` is compared so, as a shell's `$(cat file)`
- * (the way a script sends a file's text) drops them; no one's edit is in a final newline.
+ * (the way a script sends a file's text) drops them (the `\n`s: of a CRLF file's last `\r\n`
+ * it keeps the `\r`); no one's edit is in a final newline.
  */
 function withoutFinalBreaks(text: string): string {
-  return text.replace(/(\r?\n)+$/, '');
+  return text.replace(/[\r\n]+$/, '');
 }
 
 /** What source access needs from the registry. */

@@ -51,6 +51,18 @@ source('PUT source with base: refused with 409 when the file changed since, save
     assert.equal([bad.status, bad.body.code], [400, 'ERR_BAD_INPUT']);
     assert.match(bad.body.error, /base must be/);
     assert.is(await readFile(file, 'utf8'), changed, 'nothing is written');
+    // A mistyped base would save without its check: refused, naming the field.
+    const typo = await api('PUT', '/api/experiments/my_experiment/source', { source: read, bse: read });
+    assert.equal([typo.status, typo.body.code, typo.body.error], [400, 'ERR_BAD_INPUT', 'unknown field bse; a save takes {source, base?}']);
+    const noSource = await api('PUT', '/api/experiments/my_experiment/source', { base: read });
+    assert.equal([noSource.status, noSource.body.error], [400, "source must be the file's text (a string), got none"]);
+    assert.is(await readFile(file, 'utf8'), changed, 'nothing is written');
+    // A CRLF file, its base as $(cat file) sends it (the last \n gone, its \r kept): no conflict.
+    const crlf = `${changed.replaceAll('\n', '\r\n')}`;
+    await writeFile(file, crlf);
+    const fromShell = await api('PUT', '/api/experiments/my_experiment/source', { source: crlf, base: crlf.replace(/\n$/, '') });
+    assert.is(fromShell.status, 200, JSON.stringify(fromShell.body));
+    await writeFile(file, changed);
     // base as a shell's $(cat file) sends it: without the file's final newline.
     assert.ok(changed.endsWith('\n'));
     const saved = await api('PUT', '/api/experiments/my_experiment/source', { source: `// mine\n${changed}`, base: changed.replace(/\n+$/, '') });
