@@ -130,7 +130,9 @@ function findText(file: string, host: ErrorMapperHost, needles: string[], option
   for (const needle of needles) {
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]!;
-      if (!/\b(import|from|export)\b/.test(text) && !text.includes('import(')) continue;
+      // An import line, or the line its path is on when written on its own (`} from\n  './x.ts'`).
+      const importLine = (line: string | undefined) => line !== undefined && (/\b(import|from|export)\b/.test(line) || line.includes('import('));
+      if (!importLine(text) && !(/^\s*['"`]/.test(text) && importLine(lines[i - 1]))) continue;
       if (nearBase && !text.includes(nearBase) && !lines.slice(i, i + 8).join('\n').includes(nearBase)) continue;
       const column = text.indexOf(needle);
       if (column < 0) continue;

@@ -70,6 +70,7 @@ test.before(async (context) => {
   await folder.write('invalid.ts', INVALID);
   await folder.write('nameless.ts', NAMELESS);
   await folder.write('imports-missing.ts', experimentSource('imports_missing', { prelude: "import { gone } from './lib/gone.ts';\nvoid gone;" }));
+  await folder.write('imports-missing-split.ts', experimentSource('imports_missing_split', { prelude: "import { gone } from\n  './lib/gone-too.ts';\nvoid gone;" }));
   await folder.write('dupe-a.ts', experimentSource('dupe', { description: 'first' }));
   await folder.write('dupe-b.ts', experimentSource('dupe', { description: 'second' }));
   await folder.write('hangs.ts', HANGS);
@@ -150,6 +151,10 @@ test('an import of a missing file names the import line, at the start of its pat
   assert.is(error.column, "import { gone } from ".length + 1);
   // The module as the import names it, not as Node resolved it.
   assert.match(error.message, "Cannot find module './lib/gone.ts' imported from imports-missing.ts");
+  // The path on a line of its own (as formatters wrap a long import): found there too.
+  const split = errorOf(registry, 'imports-missing-split');
+  assert.equal([split.line, split.column], [3, 3]);
+  assert.match(split.message, "Cannot find module './lib/gone-too.ts' imported from imports-missing-split.ts");
 });
 
 test('two files declaring one name: the first keeps it, the other is listed with ERR_DUPLICATE_NAME', ({ registry }) => {
