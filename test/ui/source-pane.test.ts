@@ -253,6 +253,15 @@ test('a removed file says so, and a restored one takes the message back', async 
     // Its definition is not shown as if it were still there.
     assert.is(pane.shadowRoot!.querySelector('athanor-experiment-summary'), null);
     assert.match(pane.shadowRoot!.querySelector('.side')?.textContent ?? '', 'No definition: the file went with it');
+    // Saving makes it again, as the panel says, even with the text unchanged.
+    assert.not.ok(pane.dirty);
+    assert.is((pane.shadowRoot!.querySelector('button.primary') as HTMLButtonElement).disabled, false, 'Save is offered');
+    await pane.save();
+    assert.is(pane.status, 'Saved: my_experiment.ts is there again.');
+    assert.is(await readFile(file, 'utf8'), text);
+    await until(() => pane.shadowRoot!.querySelector('athanor-experiment-summary'), 'the definition to show again');
+    await rm(file);
+    await until(() => /my_experiment was removed/.test(pane.status), 'the removal to show again');
     // A save refused while it is gone (too large)…
     const huge = `${text}\n// ${'x'.repeat(1_100_000)}\n`;
     pane.editor!.view!.dispatch({ changes: { from: 0, to: pane.editor!.view!.state.doc.length, insert: huge } });

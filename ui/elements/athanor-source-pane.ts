@@ -174,7 +174,8 @@ export class AthanorSourcePane extends LitElement {
 
   /** Writes the editor's text; the workbench reloads the experiment and answers with it. */
   async save(): Promise<void> {
-    if (!this.experiment || this.saved === undefined || this.saving || !this.dirty) return;
+    // Unchanged text is saved only to make a removed file again (as the side panel offers).
+    if (!this.experiment || this.saved === undefined || this.saving || (!this.dirty && !this.#removed)) return;
     if (this.diskText !== undefined) {
       // Saving now would replace what changed on disk unseen: the user chooses first.
       this.status = 'Not saved: choose Reload or Keep mine.';
@@ -364,7 +365,7 @@ export class AthanorSourcePane extends LitElement {
         <span class="status" role="status" title=${this.status}>${userText(this.status)}</span>
         <a class="button" href=${pageHref(this.api, `/experiments/by-name/${encodeURIComponent(this.experiment)}/runs`)}
           title="Every run of ${this.experiment}, in one table">Runs</a>
-        <button type="button" class="primary" ?disabled=${!this.dirty || this.saving} @click=${() => void this.save()}
+        <button type="button" class="primary" ?disabled=${(!this.dirty && !this.#removed) || this.saving} @click=${() => void this.save()}
           aria-keyshortcuts="Control+S Meta+S" title="Save (Ctrl/⌘ S)">${this.saving ? 'Saving…' : 'Save'}</button>
       </div>
       ${this.diskText !== undefined
