@@ -124,6 +124,9 @@ test('every page is usable 390 px wide: no sideways scroll, log messages readabl
     });
     const fileName = page.locator('athanor-source-pane .toolbar bdi.file');
     assert.is(await fileName.evaluate((el) => new Set([...el.getClientRects()].map((box) => Math.round(box.top))).size), 1, 'the file name on one line');
+    // The status has a row of its own below them, readable (squeezed beside them: "my_experim / ent was…").
+    const statusWidth = await page.locator('athanor-source-pane .toolbar .status').evaluate((el) => el.getBoundingClientRect().width);
+    assert.ok(statusWidth > 250, `the status is ${Math.round(statusWidth)} px wide at 390 px`);
     // The editor's long lines wrap at their own indentation, not at the left edge.
     // (No named functions inside evaluate: tsx's compiled names are not defined in the page.)
     const wrapped = await page.locator('athanor-code-editor .cm-line').filter({ hasText: 'warmup_learning_rate' }).evaluate((line) => {

@@ -63,6 +63,16 @@ export const sourcePaneStyles = css`
       border-right: none;
       border-bottom: 1px solid var(--ath-border);
     }
+    /* The status on a row of its own below the name and buttons: squeezed between them on a
+       phone it showed "my_experim / ent was…", or nothing beside '● unsaved'. */
+    .toolbar {
+      flex-wrap: wrap;
+    }
+    .toolbar .status {
+      order: 1;
+      flex-basis: 100%;
+      max-width: none;
+    }
   }
   athanor-code-editor {
     flex: 1;
