@@ -137,14 +137,15 @@ export class AthanorExperimentSummary extends LitElement {
     return html`
       <section aria-labelledby="definition-title">
         <h3 id="definition-title">Definition</h3>
-        <p>${info.description ? userText(info.description) : html`<span class="muted">No description.</span>`}</p>
+        <!-- Never loaded, it has no description of its own yet (its file may well hold one). -->
+        ${info.description ? html`<p>${userText(info.description)}</p>` : info.schema ? html`<p><span class="muted">No description.</span></p>` : nothing}
         <dl>
           <dt>Name</dt><dd><code>${userText(info.name)}</code></dd>
           <dt>File</dt><dd><code>${userText(info.file)}</code></dd>
           <dt>Code version</dt><dd><code title=${info.codeHash ?? ''}>${shortHash(info.codeHash)}</code>${info.error ? html` <span class="muted">(the file now: it does not load)</span>` : nothing}</dd>
         </dl>
-        ${info.error ? html`<p class="muted">Shown as it last loaded, before the current error.</p>` : nothing}
-        ${info.schema ? this.#renderFields(properties) : html`<p class="muted">This experiment has not loaded yet: no fields to show.</p>`}
+        ${info.error && info.schema ? html`<p class="muted">Shown as it last loaded, before the current error.</p>` : nothing}
+        ${info.schema ? this.#renderFields(properties) : html`<p class="muted">It has not loaded yet: its description and fields show once it does.</p>`}
       </section>
       ${info.schema
         ? html`<section aria-labelledby="form-title">
