@@ -59,14 +59,25 @@ watcher.once('ready', () => parentPort.postMessage({ type: 'ready' }));
 const outsideFiles = new Set();
 const outsideFolders = new Set();
 
-/** Watches `files` (outside the folder) through their folders, and says when chokidar does (its add() does not say): at most 2 s on. */
+/**
+ * Whether chokidar watches `folder` now. Its getWatched() lists a folder before it has read it
+ * and set its fs.watch (an edit made then was missed: a test that edited a helper right after
+ * start() waited in vain, on a loaded machine); the folder's closer, kept once the watch is
+ * set, says it is. (chokidar 5's `_closers`, keyed by the path given to add(); without it, the
+ * listing.)
+ */
+function watching(folder) {
+  const closers = watcher._closers;
+  return closers instanceof Map ? closers.has(folder) : watcher.getWatched()[folder] !== undefined;
+}
+
+/** Watches `files` (outside the folder) through their folders, and says when chokidar does (its add() does not say): at most 10 s on. */
 async function watchFiles(id, files) {
   for (const file of files) outsideFiles.add(file);
   const folders = [...new Set(files.map((file) => path.dirname(file)))].filter((folder) => !outsideFolders.has(folder));
   for (const folder of folders) outsideFolders.add(folder);
   if (folders.length) watcher.add(folders);
-  const watched = (folder) => watcher.getWatched()[folder] !== undefined;
-  for (let waited = 0; waited < 2000 && !folders.every(watched); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let waited = 0; waited < 10_000 && !folders.every(watching); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
   parentPort.postMessage({ type: 'watching', id });
 }
 parentPort.on('message', (message) => {
