@@ -7,6 +7,7 @@ import { comparisonRoutes } from './comparison-routes.ts';
 import { INSTANCE_SORTS, LOG_LEVELS, RUN_STATUSES, type InstanceSort, type LogLevel, type RunStatus, type WorkbenchHealth } from '../records.ts';
 import { HttpError } from './http-errors.ts';
 import { intParam, readJsonObject, sendJson } from './http-io.ts';
+import { refuseUnknownFields } from './input-rules.ts';
 import { Router, type RouteContext } from './http-router.ts';
 import { exportRequest, streamRunExport } from './run-export.ts';
 import { metricRoutes } from './metric-routes.ts';
@@ -93,9 +94,8 @@ function experimentRoutes(router: Router, workbench: Workbench, options: ApiOpti
     })
     .on('PUT', '/api/experiments/:name/source', async ({ request, response, params }) => {
       const body = await readJsonObject(request, options.bodyLimit);
-      // A mistyped base ("bse") would save without the check it asks for: an unknown field is refused.
-      const unknown = Object.keys(body).filter((key) => key !== 'source' && key !== 'base');
-      if (unknown.length > 0) throw new HttpError(400, 'ERR_BAD_INPUT', `unknown field ${unknown.join(', ')}; a save takes {source, base?}`);
+      // A mistyped base ("bse") would save without the check it asks for.
+      refuseUnknownFields(body, ['source', 'base'], 'a save takes {source, base?}');
       if (typeof body.source !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', `source must be the file's text (a string), got ${body.source === undefined ? 'none' : JSON.stringify(body.source).slice(0, 40)}`);
       if (body.base !== undefined && typeof body.base !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'base must be the text the edit started from (a string), or left out');
       sendJson(response, 200, await registry.writeSource(params.name!, body.source, { base: body.base as string | undefined }));
@@ -196,8 +196,9 @@ function runRoutes(router: Router, workbench: Workbench, options: ApiOptions): v
   });
   on('POST', '/api/runs/:id/cancel', async ({ response, params }) => sendJson(response, 200, await experiments.cancelRun(params.id!)));
   on('POST', '/api/runs/:id/rerun', async ({ request, response, params }) => {
-    const { code = 'current', ...rest } = await readJsonObject(request, options.bodyLimit);
-    if (Object.keys(rest).length > 0) throw new HttpError(400, 'ERR_BAD_INPUT', `unknown field ${Object.keys(rest).join(', ')}; a rerun takes {code: "current" | "snapshot"}`);
+    const body = await readJsonObject(request, options.bodyLimit);
+    refuseUnknownFields(body, ['code'], 'a rerun takes {code: "current" | "snapshot"}');
+    const { code = 'current' } = body;
     if (code !== 'current' && code !== 'snapshot') throw new HttpError(400, 'ERR_BAD_INPUT', `code must be "current" or "snapshot", got ${JSON.stringify(code)}`);
     const previous = await experiments.getRun(params.id!);
     // Kept code runs whatever the file says now; the current code needs the file to load.

@@ -80,3 +80,12 @@ export function checkJsonInput(value: unknown, path = '', depth = 0): void {
     checkJsonInput(item, child(path, key), depth + 1);
   }
 }
+
+/**
+ * Refuses a body holding a field a route does not take (a mistyped optional field would
+ * otherwise be dropped silently, and what it asked for not done): 400 naming it and `usage`.
+ */
+export function refuseUnknownFields(body: Record<string, unknown>, known: readonly string[], usage: string): void {
+  const unknown = Object.keys(body).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new HttpError(400, 'ERR_BAD_INPUT', `unknown field ${unknown.join(', ')}; ${usage}`);
+}

@@ -110,45 +110,39 @@ function notFound(e: Error, file: string, host: ErrorMapperHost): ExperimentErro
   const importerFile = importer ? toPath(importer) : file;
   const target = e.message.match(/Cannot find (?:module|package) ['"]([^'"]+)['"]/)?.[1];
   const needles = target ? [target, path.basename(target), path.basename(target, path.extname(target))] : [];
-  const where = findText(importerFile, host, needles, { specifier: true }) ?? { file: importerFile };
-  let message = e.message.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
+  const found = findText(importerFile, host, needles, { specifier: true });
+  const inside = (text: string) => text.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
+  let message = inside(e.message);
   // The module as the import names it ('./lib/gone.ts'), not as Node resolved it (lib/gone.ts, once the folder is cut).
-  const written = where.line !== undefined && where.column !== undefined ? quotedAt(host.readSource(importerFile)?.split('\n')[where.line - 1], where.column - 1) : undefined;
-  const shown = target?.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
-  if (written && shown) message = message.replace(`'${shown}'`, `'${written}'`);
-  return located('ERR_IMPORT_NOT_FOUND', message, where, host);
+  if (found?.specifier && target) message = message.replace(`'${inside(target)}'`, `'${found.specifier}'`);
+  return located('ERR_IMPORT_NOT_FOUND', message, found ?? { file: importerFile }, host);
 }
+
+const importLine = (line: string | undefined): boolean => line !== undefined && (/\b(import|from|export)\b/.test(line) || line.includes('import('));
 
 /**
  * The first import line of `file` mentioning one of `needles` (and `near`, when given). With
  * `specifier`, the column is the opening quote of the string holding the needle (as tsc marks
- * an import it cannot find), not the needle inside it (a file's base name, mid-path).
+ * an import it cannot find), not the needle inside it (a file's base name, mid-path), and
+ * `specifier` is that string's text, as the import writes it.
  */
-function findText(file: string, host: ErrorMapperHost, needles: string[], options: { near?: string; specifier?: boolean } = {}): SourceLocation | undefined {
+function findText(file: string, host: ErrorMapperHost, needles: string[], options: { near?: string; specifier?: boolean } = {}): (SourceLocation & { specifier?: string }) | undefined {
   const lines = host.readSource(file)?.split('\n') ?? [];
   const nearBase = options.near ? path.basename(options.near) : undefined;
   for (const needle of needles) {
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i]!;
       // An import line, or the line its path is on when written on its own (`} from\n  './x.ts'`).
-      const importLine = (line: string | undefined) => line !== undefined && (/\b(import|from|export)\b/.test(line) || line.includes('import('));
       if (!importLine(text) && !(/^\s*['"`]/.test(text) && importLine(lines[i - 1]))) continue;
       if (nearBase && !text.includes(nearBase) && !lines.slice(i, i + 8).join('\n').includes(nearBase)) continue;
       const column = text.indexOf(needle);
       if (column < 0) continue;
       const quote = options.specifier ? Math.max(...["'", '"', '`'].map((q) => text.lastIndexOf(q, column))) : -1;
-      return { file, line: i + 1, column: (quote >= 0 ? quote : column) + 1 };
+      const end = quote >= 0 ? text.indexOf(text[quote]!, quote + 1) : -1;
+      return { file, line: i + 1, column: (quote >= 0 ? quote : column) + 1, ...(end > quote ? { specifier: text.slice(quote + 1, end) } : {}) };
     }
   }
   return undefined;
-}
-
-/** The text of the string literal whose opening quote is at `index` of `line`, if it is one. */
-function quotedAt(line: string | undefined, index: number): string | undefined {
-  const quote = line?.[index];
-  if (!line || (quote !== "'" && quote !== '"' && quote !== '`')) return undefined;
-  const end = line.indexOf(quote, index + 1);
-  return end > index ? line.slice(index + 1, end) : undefined;
 }
 
 function located(code: string, message: string, where: SourceLocation, host: ErrorMapperHost): ExperimentError {

@@ -67,9 +67,11 @@ export function createSourceAccess(host: SourceAccessHost): SourceAccess {
       const entry = entryFor(name);
       checkSource(source, entry.file, host.maxBytes);
       const real = await resolveInside(host.root, entry.file);
-      const now = options.base === undefined ? undefined : await readSourceFile(real, entry.file, host.maxBytes).catch(() => undefined);
-      if (options.base !== undefined && (now === undefined || withoutFinalBreaks(now) !== withoutFinalBreaks(options.base))) {
-        throw new SourceAccessError('ERR_CONFLICT', `${entry.file} changed on disk since it was read (base is not its text now): read it again, or save without base to replace it`);
+      if (options.base !== undefined) {
+        const now = await readSourceFile(real, entry.file, host.maxBytes).catch(() => undefined);
+        if (now === undefined || withoutFinalBreaks(now) !== withoutFinalBreaks(options.base)) {
+          throw new SourceAccessError('ERR_CONFLICT', `${entry.file} changed on disk since it was read (base is not its text now): read it again, or save without base to replace it`);
+        }
       }
       await writeSourceAtomic(real, source);
       return result(entry.file, await host.reload(path.join(host.root, entry.file)));
