@@ -42,9 +42,14 @@ const watcher = new FSWatcher({
 for (const event of ['add', 'change', 'unlink']) {
   watcher.on(event, (file) => parentPort.postMessage({ type: 'path', file: path.resolve(root, file) }));
 }
-for (const event of ['addDir', 'unlinkDir']) {
-  watcher.on(event, (folder) => parentPort.postMessage({ type: 'folder', folder: path.resolve(root, folder) }));
-}
+watcher.on('unlinkDir', (folder) => parentPort.postMessage({ type: 'folder', folder: path.resolve(root, folder) }));
+// chokidar says addDir, then reads the new folder, then sets its watch: a file written between
+// the read and the watch has no event (a test that made a folder and a file in it at once saw
+// neither, under load). Said once the watch is set, the registry's scan of the folder finds it.
+watcher.on('addDir', (folder) => {
+  const absolute = path.resolve(root, folder);
+  void untilWatching([absolute]).then(() => parentPort.postMessage({ type: 'folder', folder: absolute }));
+});
 // Once per kind: when the inotify limit is reached, every folder after fails the same way.
 const reported = new Set();
 watcher.on('error', (error) => {
@@ -77,8 +82,13 @@ async function watchFiles(id, files) {
   const folders = [...new Set(files.map((file) => path.dirname(file)))].filter((folder) => !outsideFolders.has(folder));
   for (const folder of folders) outsideFolders.add(folder);
   if (folders.length) watcher.add(folders);
-  for (let waited = 0; waited < 10_000 && !folders.every(watching); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+  await untilWatching(folders);
   parentPort.postMessage({ type: 'watching', id });
+}
+
+/** Resolves once chokidar watches every one of `folders`: at most 10 s on (a folder gone meanwhile is never watched). */
+async function untilWatching(folders) {
+  for (let waited = 0; waited < 10_000 && !folders.every(watching); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 parentPort.on('message', (message) => {
   if (message?.type === 'watch') return void watchFiles(message.id, message.files);
