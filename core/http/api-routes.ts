@@ -98,7 +98,12 @@ function experimentRoutes(router: Router, workbench: Workbench, options: ApiOpti
       refuseUnknownFields(body, ['source', 'base'], 'a save takes {source, base?}');
       if (typeof body.source !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', `source must be the file's text (a string), got ${body.source === undefined ? 'none' : JSON.stringify(body.source).slice(0, 40)}`);
       if (body.base !== undefined && typeof body.base !== 'string') throw new HttpError(400, 'ERR_BAD_INPUT', 'base must be the text the edit started from (a string), or left out');
-      sendJson(response, 200, await registry.writeSource(params.name!, body.source, { base: body.base as string | undefined }));
+      const saved = await registry.writeSource(params.name!, body.source, { base: body.base as string | undefined }).catch((error: { code?: string; message?: string }) => {
+        // An experiment whose file is gone has no entry to save over: say how its text is made again.
+        if (error.code !== 'ERR_NOT_FOUND' || registry.get(params.name!)) throw error;
+        throw new HttpError(404, 'ERR_NOT_FOUND', `${error.message} (its file may be gone): POST /api/experiments with {file, source} makes a file again`);
+      });
+      sendJson(response, 200, saved);
     });
 }
 

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -86,6 +86,26 @@ source('POST /api/experiments with source writes that text as the new file (not 
     assert.is(created.body.experiment.name, 'again');
     assert.is(await readFile(join(workbench.experimentsDir, 'again.ts'), 'utf8'), text);
   });
+});
+
+source('PUT source of an experiment whose file is gone: 404 that says POST /api/experiments makes the file again, which it does', async () => {
+  await withServer(async ({ api, workbench }) => {
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    const text = await readFile(file, 'utf8');
+    await rm(file);
+    await until(async () => (await api('GET', '/api/experiments/my_experiment')).status === 404, 'my_experiment to be removed');
+    const refused = await api('PUT', '/api/experiments/my_experiment/source', { source: text });
+    assert.equal(refused.body, {
+      error: `no experiment named "my_experiment" in ${workbench.experimentsDir} (its file may be gone): POST /api/experiments with {file, source} makes a file again`,
+      code: 'ERR_NOT_FOUND',
+    });
+    assert.is(refused.status, 404);
+    const made = await api('POST', '/api/experiments', { file: 'my_experiment.ts', source: text });
+    assert.equal([made.status, made.body.experiment.name], [201, 'my_experiment']);
+    assert.is(await readFile(file, 'utf8'), text);
+    // A name that looks like a path is still refused as one.
+    assert.is((await api('PUT', '/api/experiments/..%2Fx/source', { source: text })).status, 400);
+  }, { workbench: { watch: true } });
 });
 
 async function runToEnd(ctx: ServerContext, experiment: string) {
