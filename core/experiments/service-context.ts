@@ -36,7 +36,10 @@ export function definitionOf(context: Pick<ServiceContext, 'definitions'>, exper
   const found = context.definitions(experiment);
   if (found === undefined) throw new NotFoundError(`unknown experiment "${experiment}"`);
   if (found instanceof Error) {
-    throw new InputError(`experiment "${experiment}" cannot be used until its file loads: ${found.message}`, {
+    // A load error's message names the experiment too: said once, with where and why.
+    const detail = (found as { detail?: unknown }).detail;
+    const why = typeof detail === 'string' ? ` ${detail}` : `: ${found.message}`;
+    throw new InputError(`experiment "${experiment}" cannot be used until its file loads${why}`, {
       cause: found,
     });
   }

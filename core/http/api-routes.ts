@@ -12,6 +12,7 @@ import { Router, type RouteContext } from './http-router.ts';
 import { exportRequest, streamRunExport } from './run-export.ts';
 import { metricRoutes } from './metric-routes.ts';
 import { validatorModule } from '../experiment/validator-module.ts';
+import { definitionOf } from '../experiments/service-context.ts';
 
 export interface ApiOptions {
   /** Largest JSON body (bytes); a source file may be up to this too. */
@@ -51,9 +52,8 @@ export async function checkRunnable(workbench: Workbench, instanceId: string): P
   if (!entry) {
     throw new HttpError(404, 'ERR_NOT_FOUND', `unknown experiment "${instance.experiment}": instance "${instance.name}" cannot run until its file is back`);
   }
-  if (entry.error) {
-    throw new HttpError(400, 'ERR_BAD_INPUT', `experiment "${entry.name}" cannot be used until its file loads: ${entry.error.message}`);
-  }
+  // A broken one: refused as creating an instance of it is (400, with where and why).
+  definitionOf({ definitions: (name) => workbench.registry.definition(name) }, entry.name);
 }
 
 function experimentRoutes(router: Router, workbench: Workbench, options: ApiOptions): void {

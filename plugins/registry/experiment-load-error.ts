@@ -12,10 +12,14 @@ export class ExperimentLoadError extends Error {
   readonly file: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
+  /** Where and why, without the experiment's name: `(file:line:column): message`. */
+  readonly detail: string;
 
   constructor(experiment: string, error: ExperimentError) {
     const where = [error.file, error.line, error.column].filter((part) => part !== undefined).join(':');
-    super(`experiment "${experiment}" does not load (${where}): ${error.message}`);
+    const detail = `(${where}): ${error.message}`;
+    super(`experiment "${experiment}" does not load ${detail}`);
+    this.detail = detail;
     this.code = error.code;
     this.file = error.file;
     this.line = error.line;

@@ -135,7 +135,11 @@ api('a run of an instance whose experiment is broken or gone is refused, and no 
     assert.is(saved.status, 200);
     const broken = await call('POST', `/api/instances/${instance.id}/runs`, {});
     assert.is(broken.status, 400);
-    assert.match(broken.body.error, /experiment "my_experiment" cannot be used until its file loads: /);
+    // Said once, with where and why (it said "… cannot be used until its file loads: experiment … does not load (…)").
+    assert.match(broken.body.error, /^experiment "my_experiment" cannot be used until its file loads \(my_experiment\.ts:1:\d+\): \S/);
+    assert.is(broken.body.error.split('my_experiment"').length, 2, broken.body.error);
+    const another = await call('POST', '/api/instances', { experiment: 'my_experiment', name: 'another' });
+    assert.equal([another.status, another.body.error], [400, broken.body.error]);
     await rm(join(workbench.experimentsDir, 'my_experiment.ts'));
     await until(async () => (await call('GET', '/api/experiments/my_experiment')).status === 404, 'the experiment to go');
     const gone = await call('POST', `/api/instances/${instance.id}/runs`, {});
