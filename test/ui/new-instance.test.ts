@@ -108,6 +108,24 @@ test("the server's errors show beside their fields (422) and beside the name (40
   });
 });
 
+test('opened for an experiment the workbench does not have (its file gone): it says so and configures none, until one is chosen', async () => {
+  await withWorkbench(async ({ base }) => {
+    const { el, root } = await mount(base, 'gone_experiment');
+    assert.is(el.selected, undefined, 'no other experiment chosen in its place');
+    assert.is(root.querySelector('athanor-config-form'), null);
+    assert.is(root.querySelector<HTMLSelectElement>('#experiment')!.value, '');
+    assert.match(root.querySelector('#experiment-help')!.textContent!.replace(/\s+/g, ' '), 'There is no experiment named gone_experiment (its file may have been removed or renamed). Choose another.');
+    const select = root.querySelector<HTMLSelectElement>('#experiment')!;
+    select.value = 'my_experiment';
+    select.dispatchEvent(new Event('change'));
+    await settle(el);
+    assert.is(el.selected?.name, 'my_experiment');
+    assert.ok(root.querySelector('athanor-config-form'));
+    assert.not.match(root.querySelector('#experiment-help')!.textContent!, 'no experiment named');
+    el.remove();
+  });
+});
+
 test('an experiment that fails to load is listed disabled with its error, live', async () => {
   await withWorkbench(async ({ base, api }) => {
     const { el, root } = await mount(base);

@@ -111,7 +111,15 @@ export class AthanorNewInstance extends LitElement {
     // One that is chosen but broken stays chosen (and says why) rather than silently
     // becoming another experiment.
     if (wanted) return usable.find((e) => e.name === wanted);
+    // One asked for that is not there (its file gone, a stale link) is said so, not swapped for another.
+    if (this.#missing()) return undefined;
     return this.#selected === undefined ? usable[0] : undefined;
+  }
+
+  /** The experiment the page was opened for, when the workbench does not have it (none picked since). */
+  #missing(): string | undefined {
+    const asked = this.#selected === undefined ? this.experiment : undefined;
+    return asked && this.experiments && !this.experiments.some((e) => e.name === asked) ? asked : undefined;
   }
 
   /** The experiment asked for (picked, else the attribute), when the workbench knows it. */
@@ -260,6 +268,7 @@ export class AthanorNewInstance extends LitElement {
       list: this.experiments ?? [],
       chosen: experiment,
       wanted: this.#wanted(),
+      missing: this.#missing(),
       onChoose: (name) => {
         this.#selected = name;
         this.requestUpdate();

@@ -11,11 +11,17 @@ export interface ExperimentFieldOptions {
   chosen: ExperimentInfo | undefined;
   /** The experiment asked for, loading or not. */
   wanted: string | undefined;
+  /** The experiment the page was opened for, when there is none of that name. */
+  missing?: string | undefined;
   onChoose(name: string): void;
 }
 
 /** What the field says when no experiment can be configured: which, and why. */
-function noExperiment({ api, list, wanted: name }: ExperimentFieldOptions) {
+function noExperiment({ api, list, wanted: name, missing }: ExperimentFieldOptions) {
+  if (missing) {
+    return html`<span class="error-text">There is no experiment named <strong>${userText(missing)}</strong> (its file may have been removed or renamed).</span>
+      ${list.some((e) => !e.error && e.schema) ? 'Choose another.' : ''}`;
+  }
   const wanted = list.find((e) => e.name === name);
   if (wanted?.error) {
     return html`<span class="error-text"><strong>${userText(wanted.name)}</strong> fails to load: ${userText(wanted.error.message)}</span><br />
