@@ -325,7 +325,29 @@ test('an unknown experiment says not found', async () => {
     await until(() => pane.notFound, 'not found');
     await pane.updateComplete;
     assert.match(pane.shadowRoot!.querySelector('.placeholder')!.textContent!, /no experiment called nope/);
+    pane.remove();
   });
+});
+
+test('opened while its file is gone, the page shows the experiment once its file is back', async () => {
+  await withServer(async ({ base, server, workbench }) => {
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    const text = await readFile(file, 'utf8');
+    await rm(file);
+    await until(() => !workbench.registry.get('my_experiment'), 'my_experiment to be removed');
+    const pane = document.createElement('athanor-source-pane');
+    pane.setAttribute('api', base);
+    pane.setAttribute('experiment', 'my_experiment');
+    document.body.append(pane);
+    await until(() => pane.notFound, 'not found');
+    await streamOpen(server);
+    await writeFile(file, text);
+    await until(() => pane.saved === text && pane.info?.name === 'my_experiment', 'the experiment to show once its file is back');
+    await pane.updateComplete;
+    assert.is(pane.notFound, false);
+    assert.is(pane.shadowRoot!.querySelector('.placeholder'), null);
+    pane.remove();
+  }, { workbench: { watch: true } }); // files removed and restored on disk: the watcher sees them
 });
 
 test.run();

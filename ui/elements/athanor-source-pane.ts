@@ -257,6 +257,8 @@ export class AthanorSourcePane extends LitElement {
   }
 
   #onChanged(experiment: ExperimentInfo): void {
+    // Opened while there was none of its name (its file gone, a page reloaded meanwhile): here now.
+    if (this.notFound && experiment.name === this.experiment) return void this.load();
     if (!this.experiment || this.saved === undefined) return;
     if (experiment.name === this.experiment) {
       if (this.#removed) {
