@@ -33,4 +33,19 @@ test('one that loaded and broke since is shown as it last loaded, and says so', 
   assert.not.match(text, 'has not loaded yet');
 });
 
+test('a field\'s label shows beside its name only when it says more than the name', async () => {
+  const labelled = {
+    type: 'object',
+    properties: {
+      iterations: { type: 'integer', title: 'Iterations' },
+      learning_rate: { type: 'number', title: 'Learning rate' },
+      latency_ms: { type: 'integer', title: 'Simulated latency (ms)' },
+    },
+  };
+  const text = await mount({ name: 'labels', description: null, file: 'labels.ts', schema: labelled, codeHash: 'ec92348a' });
+  assert.not.match(text, 'Iterations', 'no "iterations Iterations"');
+  assert.not.match(text, 'Learning rate');
+  assert.match(text, 'latency_ms Simulated latency (ms)');
+});
+
 test.run();

@@ -46,6 +46,12 @@ export function describeField(field: FieldSchema): string {
   return `${type}${bounds}${options}`;
 }
 
+/** A label that only spells its field's name otherwise ("Learning rate" for learning_rate) says nothing more beside it. */
+function sameWords(label: string, name: string): boolean {
+  const words = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  return words(label) === words(name);
+}
+
 /**
  * @prop experiment - the {@link ExperimentInfo} to describe (`GET /api/experiments/:name`)
  */
@@ -121,7 +127,7 @@ export class AthanorExperimentSummary extends LitElement {
       <tbody>
         ${properties.map(
           ([name, field]) => html`<tr>
-            <td class="name"><code>${userName(name)}</code>${field.title && field.title !== name ? html` <span class="muted">${userText(field.title)}</span>` : nothing}</td>
+            <td class="name"><code>${userName(name)}</code>${field.title && !sameWords(field.title, name) ? html` <span class="muted">${userText(field.title)}</span>` : nothing}</td>
             <td>${userText(describeField(field))}</td>
             <td><code>${field.default === undefined ? '—' : userText(previewValue(field.default, 40))}</code></td>
           </tr>`,
