@@ -33,12 +33,31 @@ const deepActive = (page: Page) =>
     return active ? `${active.tagName.toLowerCase()}.${[...active.classList].join('.')}` : '';
   });
 
+/** The contrast ratio (WCAG) of a button's text on its background as seen over the page's background `under` (its opacity applied). */
+async function seenContrast(page: Page, name: string, under: [number, number, number]): Promise<number> {
+  // Read in the page, computed here (a helper function inside evaluate() would need tsx's __name there).
+  const { color, background, opacity } = await page
+    .getByRole('button', { name, exact: true })
+    .evaluate((button) => ({ color: getComputedStyle(button).color, background: getComputedStyle(button).backgroundColor, opacity: Number(getComputedStyle(button).opacity) }));
+  const seen = (value: string) => value.match(/[\d.]+/g)!.slice(0, 3).map((c, i) => Number(c) * opacity + under[i]! * (1 - opacity));
+  const luminance = (colour: number[]) => {
+    const [r, g, b] = colour.map((c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [a, b] = [luminance(seen(color)), luminance(seen(background))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+
 pane('dark theme, an instance whose code changed since its last run', async () => {
   await withBrowserWorkbench(
     async ({ page, shot, api }) => {
       const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'baseline', configuration: { iterations: 2 } })).body;
       const run = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
       await openSource(page, 'my_experiment');
+      // A disabled Save still reads in the dark (it was dark blue-grey on grey-blue: 2.7 to 1).
+      assert.ok(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled());
+      const contrast = await seenContrast(page, 'Save', [15, 18, 22]);
+      assert.ok(contrast >= 4.5, `disabled Save's contrast is ${contrast.toFixed(2)} to 1`);
       const instances = page.locator('athanor-experiment-instances');
       await instances.getByRole('link', { name: 'baseline' }).waitFor();
       await instances.getByText('completed').waitFor();
