@@ -44,7 +44,8 @@ const summaryText = (pane: AthanorSourcePane) => shadow(pane.shadowRoot!.querySe
 /** Replaces `from` with `to` in the editor, as typing would. */
 function edit(pane: AthanorSourcePane, from: string, to: string): void {
   const view = pane.editor!.view!;
-  const at = view.state.doc.toString().indexOf(from);
+  // Positions count a line break as one character, whatever the file's (CRLF) are.
+  const at = view.state.doc.sliceString(0, view.state.doc.length, '\n').indexOf(from);
   assert.ok(at >= 0, `the source holds ${from}`);
   view.dispatch({ changes: { from: at, to: at + from.length, insert: to } });
 }
@@ -313,6 +314,25 @@ test('unsaved text kept while another experiment is shown comes back, also when 
     assert.is(pane.status, 'Your unsaved changes are back; the file changed on disk meanwhile.');
     await pane.save();
     assert.is(await readFile(file, 'utf8'), disk, 'not saved over the change before the choice');
+  });
+});
+
+test('a file with Windows line breaks (CRLF) keeps them when saved: only the edited line changes', async () => {
+  await withServer(async ({ base, server, workbench }) => {
+    const file = join(workbench.experimentsDir, 'my_experiment.ts');
+    const crlf = (await readFile(file, 'utf8')).replace(/\r?\n/g, '\r\n');
+    await writeFile(file, crlf);
+    const pane = await mountPane(base, 'my_experiment', server);
+    assert.is(pane.dirty, false, 'opened unchanged');
+    edit(pane, 'Your experiment logic here', 'Your experiment logic, edited');
+    await pane.updateComplete;
+    assert.ok(pane.dirty);
+    await pane.save();
+    await until(() => /Saved/.test(pane.status), 'the save');
+    const saved = await readFile(file, 'utf8');
+    assert.is(saved, crlf.replace('Your experiment logic here', 'Your experiment logic, edited'));
+    assert.is(pane.dirty, false);
+    pane.remove();
   });
 });
 

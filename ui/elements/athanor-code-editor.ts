@@ -132,6 +132,8 @@ export class AthanorCodeEditor extends LitElement {
   readonly #readOnly = new Compartment();
   readonly #highlight = new Compartment();
   readonly #attributes = new Compartment();
+  /** The text's own line break: CodeMirror reads any as \n and writes \n unless told (a CRLF file saved as LF changed every line). */
+  readonly #lineBreak = new Compartment();
   readonly #dark = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
 
   constructor() {
@@ -144,7 +146,7 @@ export class AthanorCodeEditor extends LitElement {
 
   /** The editor's current text (the reader's edits included). */
   get text(): string {
-    return this.#view ? this.#view.state.doc.toString() : (this.#kept ?? this.value);
+    return this.#view ? this.#view.state.sliceDoc() : (this.#kept ?? this.value);
   }
 
   /** The CodeMirror view, once rendered (for tests and embedding pages). */
@@ -161,7 +163,7 @@ export class AthanorCodeEditor extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#dark?.removeEventListener('change', this.#onSchemeChange);
-    if (this.#view) this.#kept = this.#view.state.doc.toString();
+    if (this.#view) this.#kept = this.#view.state.sliceDoc();
     this.#view?.destroy();
     this.#view = undefined;
   }
@@ -189,8 +191,11 @@ export class AthanorCodeEditor extends LitElement {
     if (!view) return;
     // The host usually echoes the reader's own edits back through `value`: only a real
     // difference replaces text (and re-places the diagnostics, which otherwise follow edits).
-    const change = changed.has('value') ? minimalChange(view.state.doc.toString(), this.value) : undefined;
-    if (change) view.dispatch({ changes: change, annotations: [external.of(true)] });
+    if (changed.has('value') && lineBreakOf(this.value) !== view.state.lineBreak) view.dispatch({ effects: this.#lineBreak.reconfigure(lineSeparator(this.value)) });
+    // Compared as CodeMirror counts positions: a line break is one character, whichever the file's.
+    const lineBreak = view.state.lineBreak;
+    const change = changed.has('value') ? minimalChange(view.state.doc.sliceString(0, undefined, '\n'), this.value.replaceAll(lineBreak, '\n')) : undefined;
+    if (change) view.dispatch({ changes: { ...change, insert: change.insert.replaceAll('\n', lineBreak) }, annotations: [external.of(true)] });
     if (changed.has('readonly')) view.dispatch({ effects: this.#readOnly.reconfigure(EditorState.readOnly.of(this.readonly)) });
     if (changed.has('label')) view.dispatch({ effects: this.#attributes.reconfigure(this.#contentAttributes()) });
     if (changed.has('diagnostics') || change) this.#showDiagnostics();
@@ -225,6 +230,7 @@ export class AthanorCodeEditor extends LitElement {
       state: EditorState.create({
         doc: this.#kept ?? this.value,
         extensions: [
+          this.#lineBreak.of(lineSeparator(this.#kept ?? this.value)),
           Prec.highest(keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (this.#emit('athanor-editor-save'), true) }])),
           basicSetup,
           keymap.of([indentWithTab]),
@@ -270,6 +276,16 @@ export class AthanorCodeEditor extends LitElement {
   #onSchemeChange = () => {
     this.#view?.dispatch({ effects: this.#highlight.reconfigure(this.#highlightFor()) });
   };
+}
+
+/** `\r\n` for a text whose lines end so (a file from Windows), else `\n`. */
+function lineBreakOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** The separator CodeMirror splits and joins `text`'s lines with: its own (the default splits on any, joins with \n). */
+function lineSeparator(text: string): Extension {
+  return lineBreakOf(text) === '\r\n' ? EditorState.lineSeparator.of('\r\n') : [];
 }
 
 if (!customElements.get('athanor-code-editor')) customElements.define('athanor-code-editor', AthanorCodeEditor);
