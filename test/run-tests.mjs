@@ -48,7 +48,9 @@ const escape = (file) => file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const files = testFiles(testDir).sort();
 const browser = unit ? [] : files.filter((file) => file.startsWith('browser/'));
 const components = files.filter((file) => file.startsWith('ui/'));
-const rest = files.filter((file) => !file.startsWith('browser/') && !file.startsWith('ui/') && !(unit && SLOW.some((slow) => slow.test(file))));
+/** What `--unit` leaves out besides the browser suites: the slow files, and the CLI's whole-process ones (each starts athanor). */
+const NOT_UNIT = [...SLOW, /^core\/cli\/(?!terminal-|sweep-report)/];
+const rest = files.filter((file) => !file.startsWith('browser/') && !file.startsWith('ui/') && !(unit && NOT_UNIT.some((slow) => slow.test(file))));
 const rank = (file) => {
   const index = SLOW.findIndex((slow) => slow.test(file));
   return index === -1 ? SLOW.length : index;
@@ -80,6 +82,13 @@ const queue = [
   // The larger first (files are a rough guide to time: the lanes end closer together).
   ...groupsOf(rest.filter((file) => rank(file) === SLOW.length)).sort((a, b) => b.length - a.length).map((files) => ({ name: files.length === 1 ? files[0] : `${folderOf(files[0])}/ (${files.length} files)`, files, preload: [] })),
 ];
+
+// A pattern that matches nothing is a mistyped one, not a pass.
+if (queue.length === 0) {
+  console.error(`no test file matches ${pattern}${unit ? ' (outside the browser suites and the slow files: npm test runs those)' : ''}: the pattern is matched against paths under test/, e.g. core/http or browser/compare`);
+  console.log('\n0 passed, 0 failed');
+  process.exit(1);
+}
 
 /** Processes still running whose environment carries `marker`: what a finished job left behind. */
 function leftBehind(marker) {
