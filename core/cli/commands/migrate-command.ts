@@ -3,7 +3,10 @@ import { migrateToLatest } from '../../../storage/migrator.ts';
 import { openDatabase, redactUrl, resolveDatabaseSpec } from '../../../storage/open-database.ts';
 import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
 import { MIGRATE_USAGE } from '../usage.ts';
-import { explainDatabaseError, openingDatabase } from '../environment-error.ts';
+import { EnvironmentError, explainDatabaseError, openingDatabase } from '../environment-error.ts';
+import { parseDatabaseSpec } from '../../../storage/database-spec.ts';
+import { readDirectoryLock } from '../../../storage/backends/pglite-lock.ts';
+import { hostname } from 'node:os';
 
 export async function migrateCommand(args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {});
@@ -13,6 +16,7 @@ export async function migrateCommand(args: string[], out: (line: string) => void
   }
   refuseArguments('migrate', positionals);
   const spec = resolveDatabaseSpec(values.db);
+  await refuseHeldByWorkbench(spec);
   const database = await openingDatabase(spec, () => openDatabase(spec, { migrate: false }));
   try {
     const result = await migrateToLatest(database.db);
@@ -29,4 +33,25 @@ export async function migrateCommand(args: string[], out: (line: string) => void
   } finally {
     await database.close();
   }
+}
+
+/**
+ * A PGlite folder a workbench on this machine holds: it migrated it when it started, and it
+ * alone can write it. Said with its address (the lock's generic advice, "or pass --db memory",
+ * means nothing to migrate).
+ */
+async function refuseHeldByWorkbench(spec: string): Promise<void> {
+  let dir: string;
+  try {
+    const parsed = parseDatabaseSpec(spec);
+    if (parsed.kind !== 'pglite') return;
+    dir = parsed.dir;
+  } catch {
+    return; // opening it says what is wrong with the spec
+  }
+  const lock = await readDirectoryLock(dir).catch(() => undefined);
+  if (!lock?.alive || !lock.workbench || lock.owner.hostname !== hostname()) return;
+  throw new EnvironmentError(
+    `cannot migrate ${spec}: the workbench at ${lock.workbench.url} (process ${lock.owner.pid}) holds it, and migrated it when it started. Stop it to migrate from here.`,
+  );
 }

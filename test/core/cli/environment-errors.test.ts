@@ -29,7 +29,7 @@ cli.after.each(async () => {
 
 const athanor = (args: string[]) => runAthanor([...args, '--experiments', experimentsDir]);
 
-cli('while `athanor dev` holds the pglite folder, migrate says so and suggests --db memory (run hands it the run)', async () => {
+cli('while `athanor dev` holds the pglite folder, migrate says which workbench holds it, and that it migrated it (run hands it the run)', async () => {
   const db = `pglite:${join(dataDir, 'db')}`;
   const workbench = await startWorkbenchProcess(['--experiments', experimentsDir, '--db', db]);
   try {
@@ -37,8 +37,8 @@ cli('while `athanor dev` holds the pglite folder, migrate says so and suggests -
     assert.is(result.code, 2, result.stderr);
     assert.is(
       result.stderr,
-      `athanor: cannot open ${db}: it is in use by process ${workbench.child.pid} (a running workbench?). ` +
-        'Stop it, or pass --db memory (or another folder) to run from the shell.\n',
+      `athanor: cannot migrate ${db}: the workbench at ${workbench.url} (process ${workbench.child.pid}) holds it, ` +
+        'and migrated it when it started. Stop it to migrate from here.\n',
     );
   } finally {
     workbench.child.kill('SIGTERM');
