@@ -58,6 +58,15 @@ async function dispatch(command: string | undefined, args: string[]): Promise<nu
       return (await import('./commands/mcp-command.ts')).mcpCommand(args, line(process.stderr));
     case 'init':
       return (await import('./commands/init-command.ts')).initCommand(args, line(process.stdout));
+    case 'version':
+    case '--version':
+    case '-v': {
+      // package.json sits two folders up, from the sources and from the compiled package alike.
+      const { readFile } = await import('node:fs/promises');
+      const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      process.stdout.write(`athanor ${version} (Node ${process.versions.node})\n`);
+      return 0;
+    }
     case undefined:
     case 'help':
     case '--help':

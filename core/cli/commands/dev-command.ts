@@ -17,7 +17,7 @@ import { PARENT_ENDED, untilStopSignal } from '../stop-signal.ts';
 import { listeningOn, openingDatabase } from '../environment-error.ts';
 import { InputError } from '../../errors.ts';
 
-import { DEV_USAGE, SERVE_USAGE } from '../usage.ts';
+import { DEV_HELP } from '../usage.ts';
 
 function openBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
@@ -80,7 +80,7 @@ export async function devCommand(args: string[], out: (line: string) => void, mo
     runs: { type: 'string' },
   });
   if (values.help) {
-    out(mode === 'dev' ? DEV_USAGE : SERVE_USAGE);
+    out(DEV_HELP);
     return 0;
   }
   refuseArguments(mode, positionals, { readsExperiments: true });

@@ -17,7 +17,7 @@ import { checkExperimentsFolder } from '../../../plugins/discovery/experiments-f
 import { parseCommandArgs } from '../cli-args.ts';
 import type { RunCommandIO } from '../run-report.ts';
 import type { RunRequest } from '../run-input.ts';
-import { RUN_USAGE } from '../usage.ts';
+import { RUN_HELP } from '../usage.ts';
 
 export type { RunCommandIO } from '../run-report.ts';
 export { RUN_USAGE } from '../usage.ts';
@@ -29,7 +29,7 @@ export async function runCommand(args: string[], io: RunCommandIO): Promise<numb
     json: { type: 'boolean', default: false },
   });
   if (values.help) {
-    io.stdout.write(`${RUN_USAGE}\n`);
+    io.stdout.write(`${RUN_HELP}\n`);
     return 0;
   }
   if (positionals.length > 1) throw new InputError(`one experiment at a time, got ${positionals.join(', ')}`);

@@ -20,6 +20,7 @@ import { sweepInWorkbench } from '../remote-sweep.ts';
 import { onInterrupts, type RunCommandIO } from '../run-report.ts';
 import { checkExperiment } from '../run-input.ts';
 import { SWEEP_USAGE, sweepFrom, type SweepRequest } from '../sweep-input.ts';
+import { SWEEP_HELP } from '../usage.ts';
 import { CANCEL_SWEEP_MESSAGE, reportSweepEnd, SweepFollower, type SweepOutcome } from '../sweep-report.ts';
 import { findHoldingWorkbench } from '../workbench-handoff.ts';
 
@@ -103,7 +104,7 @@ export async function sweepCommand(args: string[], io: RunCommandIO): Promise<nu
     json: { type: 'boolean', default: false },
   });
   if (values.help) {
-    io.stdout.write(`${SWEEP_USAGE}\n`);
+    io.stdout.write(`${SWEEP_HELP}\n`);
     return 0;
   }
   if (positionals.length > 1) throw new InputError(`one experiment at a time, got ${positionals.join(', ')}`);

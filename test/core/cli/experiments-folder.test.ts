@@ -95,6 +95,17 @@ test('a file given as --experiments, or words a command takes no use for: one li
     const help = await runAthanor([command, '--help', '--experiments', experimentsDir], { timeoutMs: 60_000 });
     assert.equal([help.code, help.stdout.startsWith(`athanor ${command}`)], [0, true], `${command} --help: ${help.stdout}`);
   }
+  // The commands people run most say what each option does (it was the usage line only), and --version answers.
+  for (const command of ['run', 'sweep', 'dev']) {
+    const help = await runAthanor([command, '--help'], { timeoutMs: 60_000 });
+    assert.is(help.code, 0, help.stderr);
+    for (const option of command === 'dev' ? ['--port N', '--host ADDR', '--runs MODE', '--db SPEC'] : ['--set key=value', '--json', '--db SPEC']) {
+      assert.match(help.stdout, new RegExp(`\\n  ${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +\\S`), `${command} --help describes ${option}`);
+    }
+  }
+  const version = await runAthanor(['--version'], { timeoutMs: 60_000 });
+  const { version: packageVersion } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
+  assert.equal([version.code, version.stdout], [0, `athanor ${packageVersion} (Node ${process.versions.node})\n`]);
   const migrate = await runAthanor(['migrate', 'now', '--db', 'memory'], { timeoutMs: 60_000 });
   assert.equal([migrate.code, migrate.stderr], [2, 'athanor: migrate takes no arguments, got "now"\n']);
   assert.equal(await readdir(experimentsDir), before, 'no types written, nothing else made');
