@@ -115,6 +115,12 @@ const TYPE_NAMES: Record<string, string> = {
   object: 'an object',
 };
 
+/** Up to 12 names, then how many more. */
+function listed(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, … ${names.length - 12} more`;
+}
+
 function describeError(error: ErrorObject): ConfigError {
   const base = toFieldPath(error.instancePath);
   const params = error.params as Record<string, any>;
@@ -128,9 +134,10 @@ function describeError(error: ErrorObject): ConfigError {
     case 'required':
       return at(join(params.missingProperty), 'is required', ' ');
     case 'additionalProperties': {
-      // A typo (`iteratons`) is named with the field it most likely meant.
+      // A typo (`iteratons`) is named with the field it most likely meant; a name like none, with the fields there are.
       const fields = Object.keys((error.parentSchema?.properties ?? {}) as Record<string, unknown>);
-      return at(join(params.additionalProperty), `is not a field of this experiment${didYouMean(String(params.additionalProperty), fields)}`, ' ');
+      const hint = didYouMean(String(params.additionalProperty), fields) || ` (${base ? `fields of ${base}` : 'fields'}: ${listed(fields)})`;
+      return at(join(params.additionalProperty), `is not a field of this experiment${hint}`, ' ');
     }
     case 'type':
       return at(base, `${value} is not ${TYPE_NAMES[String(params.type)] ?? params.type}`);

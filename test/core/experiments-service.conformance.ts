@@ -62,7 +62,7 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     const { service } = ctx();
     const error = await rejects(newInstance('Bad', { iterations: 1000, colour: 'red' }), ConfigValidationError);
     assert.equal(error.errors, [
-      { path: 'colour', message: 'config.colour is not a field of this experiment' },
+      { path: 'colour', message: 'config.colour is not a field of this experiment (fields: iterations, model, sampling)' },
       { path: 'iterations', message: 'config.iterations: 1000 is above the maximum 100' },
     ]);
     assert.equal(await service.listInstances(), []);

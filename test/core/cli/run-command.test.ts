@@ -147,7 +147,7 @@ cli('bad input exits 2 naming the field, the rule and the value', async () => {
   assert.match(malformed.stderr, '--set expects key=value, got "iterations"');
   const notAField = await athanor(['run', 'my_experiment', '--set', 'colour=red']);
   assert.is(notAField.code, 2);
-  assert.match(notAField.stderr, 'config.colour is not a field of this experiment');
+  assert.match(notAField.stderr, 'config.colour is not a field of this experiment (fields: iterations)');
   // With --json, stdout still holds one JSON object: the error.
   const jsonUnknown = await athanor(['run', 'my_experimnet', '--json']);
   assert.is(jsonUnknown.code, 2);

@@ -43,7 +43,7 @@ validator('reports every problem with field, rule and value', () => {
   if (result.ok) return;
   const byPath = Object.fromEntries(result.errors.map((e) => [e.path, e.message]));
   assert.equal(byPath, {
-    colour: 'config.colour is not a field of this experiment',
+    colour: 'config.colour is not a field of this experiment (fields: iterations, rate, model, email, verbose, prompts, sampling)',
     iterations: 'config.iterations: 1000 is above the maximum 100',
     rate: 'config.rate: 0.15 is not on the step 0.1 from 0',
     model: 'config.model: "huge" is not one of "small", "large"',
@@ -58,9 +58,14 @@ validator('a mistyped field is named with the field it most likely meant, in gro
   const result = validateConfig(schema, { iteratons: 5, sampling: { temprature: 1 }, colour: 'red' });
   assert.equal(result.ok ? [] : result.errors.map((e) => e.message), [
     'config.iteratons is not a field of this experiment; did you mean "iterations"?',
-    'config.colour is not a field of this experiment',
+    'config.colour is not a field of this experiment (fields: iterations, rate, model, email, verbose, prompts, sampling)',
     'config.sampling.temprature is not a field of this experiment; did you mean "temperature"?',
   ]);
+});
+
+validator('a field like none is named with the fields there are: of the experiment, or of its group', () => {
+  const result = validateConfig(schema, { sampling: { zzz: 1 } });
+  assert.equal(result.ok ? [] : result.errors.map((e) => e.message), ['config.sampling.zzz is not a field of this experiment (fields of sampling: temperature)']);
 });
 
 validator('a number JSON cannot hold (1e400 parses to Infinity) is named as such, not as null', () => {
