@@ -52,7 +52,8 @@ export function describeImportError(error: unknown, file: string, host: ErrorMap
     const [, at, line, column, message] = transform;
     return located('ERR_SYNTAX', `Syntax error: ${message}`, { file: at!, line: Number(line), column: Number(column) + 1 }, host);
   }
-  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') return notFound(e, file, host);
+  // MODULE_NOT_FOUND: require()'s (a module tsx loads as CommonJS, outside a "type": "module" project).
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') return notFound(e, file, host);
   if (e.name === 'SyntaxError') return syntaxError(e, file, host);
   const where = locateInStack(e.stack, host.root) ?? { file };
   return located('ERR_TOP_LEVEL_THROW', `The module threw while loading: ${e.name}: ${e.message}`, where, host);
@@ -106,16 +107,44 @@ function syntaxError(e: Error, file: string, host: ErrorMapperHost): ExperimentE
 }
 
 function notFound(e: Error, file: string, host: ErrorMapperHost): ExperimentError {
-  const importer = e.message.match(/imported from (\S+)/)?.[1];
+  // import's "… imported from FILE", or require()'s "Require stack:\n- FILE" (dropped from the message).
+  const importer = e.message.match(/imported from (\S+)/)?.[1] ?? e.message.match(/\nRequire stack:\n- (.+)/)?.[1];
   const importerFile = importer ? toPath(importer) : file;
   const target = e.message.match(/Cannot find (?:module|package) ['"]([^'"]+)['"]/)?.[1];
   const needles = target ? [target, path.basename(target), path.basename(target, path.extname(target))] : [];
   const found = findText(importerFile, host, needles, { specifier: true });
   const inside = (text: string) => text.replaceAll(host.root + path.sep, '').replaceAll(`file://${host.root}/`, '');
-  let message = inside(e.message);
+  let message = inside(e.message.replace(/\nRequire stack:[\s\S]*$/, ''));
   // The module as the import names it ('./lib/gone.ts'), not as Node resolved it (lib/gone.ts, once the folder is cut).
   if (found?.specifier && target) message = message.replace(`'${inside(target)}'`, `'${found.specifier}'`);
+  const packageName = target && bareSpecifier(target);
+  if (packageName) message += `: ${installHint(packageName, path.dirname(importerFile))}`;
   return located('ERR_IMPORT_NOT_FOUND', message, found ?? { file: importerFile }, host);
+}
+
+/** The package a bare specifier names ('athanor/testing' → 'athanor', '@scope/x/y' → '@scope/x'), else undefined. */
+function bareSpecifier(specifier: string): string | undefined {
+  if (/^(\.{1,2}(\/|$)|\/|[a-z]+:)/i.test(specifier)) return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** What to do about a package that is not installed, from the package.json nearest `dir`. */
+function installHint(name: string, dir: string): string {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const file = path.join(at, 'package.json');
+    let manifest: Record<string, Record<string, unknown> | undefined> | undefined;
+    try {
+      manifest = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      manifest = undefined;
+    }
+    if (manifest) {
+      const listed = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some((key) => manifest![key]?.[name] !== undefined);
+      return listed ? `it is in ${file} but not installed: run npm install in ${at}` : `it is not installed, nor in ${file}: npm install ${name}`;
+    }
+    if (path.dirname(at) === at) return `there is no package.json above ${dir}: athanor init makes a project with athanor installed`;
+  }
 }
 
 const importLine = (line: string | undefined): boolean => line !== undefined && (/\b(import|from|export)\b/.test(line) || line.includes('import('));

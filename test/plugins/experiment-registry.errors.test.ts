@@ -70,6 +70,7 @@ test.before(async (context) => {
   await folder.write('invalid.ts', INVALID);
   await folder.write('nameless.ts', NAMELESS);
   await folder.write('imports-missing.ts', experimentSource('imports_missing', { prelude: "import { gone } from './lib/gone.ts';\nvoid gone;" }));
+  await folder.write('imports-uninstalled.ts', experimentSource('imports_uninstalled', { prelude: "import { thing } from 'not-installed-package/sub';\nvoid thing;" }));
   await folder.write('imports-missing-split.ts', experimentSource('imports_missing_split', { prelude: "import { gone } from\n  './lib/gone-too.ts';\nvoid gone;" }));
   await folder.write('dupe-a.ts', experimentSource('dupe', { description: 'first' }));
   await folder.write('dupe-b.ts', experimentSource('dupe', { description: 'second' }));
@@ -155,6 +156,15 @@ test('an import of a missing file names the import line, at the start of its pat
   const split = errorOf(registry, 'imports-missing-split');
   assert.equal([split.line, split.column], [3, 3]);
   assert.match(split.message, "Cannot find module './lib/gone-too.ts' imported from imports-missing-split.ts");
+});
+
+test('an import of a package that is not installed says so, and what to do, from the nearest package.json', ({ registry }) => {
+  const error = errorOf(registry, 'imports-uninstalled');
+  assert.is(error.code, 'ERR_IMPORT_NOT_FOUND');
+  assert.is(error.line, 2);
+  // The temporary folder is inside this package: its package.json is the nearest.
+  const manifest = new URL('../../package.json', import.meta.url).pathname;
+  assert.match(error.message, `Cannot find package 'not-installed-package/sub' imported from imports-uninstalled.ts: it is not installed, nor in ${manifest}: npm install not-installed-package`);
 });
 
 test('two files declaring one name: the first keeps it, the other is listed with ERR_DUPLICATE_NAME', ({ registry }) => {
