@@ -4,7 +4,7 @@
  * `{"bench": NAME, "figures": {...}}`, for whoever collects them.
  * An unknown or missing NAME lists the benchmarks there are.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** What a benchmark module exports. */
@@ -14,20 +14,18 @@ export interface BenchModule {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** Names of the benchmarks in this folder (every `NAME.ts` beside this file). */
+/** Names of the benchmarks in this folder: every `NAME.ts` beside this file with a default export (not its helpers). */
 export async function availableBenches(): Promise<string[]> {
-  const files = await readdir(here);
-  return files
-    .filter((file) => file.endsWith('.ts') && !['run-bench.ts', 'bench-postgres.ts'].includes(file) && !file.endsWith('.d.ts'))
-    .map((file) => file.slice(0, -'.ts'.length))
-    .sort();
+  const files = (await readdir(here)).filter((file) => file.endsWith('.ts') && file !== 'run-bench.ts' && !file.endsWith('.d.ts'));
+  const benches = await Promise.all(files.map(async (file) => ((await readFile(`${here}${file}`, 'utf8')).includes('export default') ? file.slice(0, -'.ts'.length) : undefined)));
+  return benches.filter((name): name is string => name !== undefined).sort();
 }
 
 const name = process.argv[2];
 const available = await availableBenches();
 if (name === undefined || !available.includes(name)) {
-  const what = name === undefined ? 'no benchmark named' : `unknown benchmark "${name}"`;
-  console.error(`${what}: choose one of ${available.join(', ')}\nusage: npm run bench -- NAME`);
+  const what = name === undefined ? 'name the benchmark to run' : `unknown benchmark "${name}"`;
+  console.error(`${what}: one of ${available.join(', ')}\nusage: npm run bench -- NAME`);
   process.exit(2);
 }
 
