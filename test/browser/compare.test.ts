@@ -201,6 +201,21 @@ test('four runs at 1280 px: every log column is in its box, none cut off at the 
   }, { workbench: { watch: true } });
 });
 
+test('a sweep of prompt_eval over model × latency_ms at 1400 px: each field\'s name stays on one line beside the runs', async () => {
+  await withBrowserWorkbench(async ({ page, api }) => {
+    const made = await api('POST', '/api/sweeps', { experiment: 'prompt_eval', name: 'pe', grid: { model: ['small', 'large'], latency_ms: [10, 20] } });
+    assert.is(made.status, 201, JSON.stringify(made.body));
+    const ids: string[] = made.body.runs.map((run: { id: string }) => run.id);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`/compare?runs=${ids.join(',')}`);
+    const names = view(page).locator('table.config th[scope="row"]');
+    await names.nth(1).waitFor();
+    // Chromium broke "latency_ / ms" at the name's <wbr>, nowrap or not (a user test).
+    const lines = await names.evaluateAll((ths) => ths.map((th) => ({ text: th.textContent, lines: Math.round(th.querySelector('code')!.getBoundingClientRect().height / parseFloat(getComputedStyle(th.querySelector('code')!).lineHeight)) })));
+    assert.equal(lines.filter((name) => name.lines !== 1), [], JSON.stringify(lines));
+  }, { fixtures: ['experiments/prompt_eval.ts'] });
+});
+
 test('fewer than two runs: the page says what it takes', async () => {
   await withBrowserWorkbench(async ({ page }) => {
     await page.goto('/compare?runs=abc');

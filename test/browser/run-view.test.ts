@@ -50,6 +50,11 @@ view('a run started from the API completes on its page, with its logs and result
     const lines = await logLines(page).count();
     const logBox = (await page.locator('athanor-log-view .scroller').boundingBox())!;
     assert.ok(logBox.height <= lines * 20 + 2 && logBox.height >= 60, `a log box of ${logBox.height} px for ${lines} lines`);
+    // At 1400 px its facts fit on one row: the last ("Logs · results") was left alone on a second.
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const tops = await page.locator('athanor-run-view dl').first().locator(':scope > div').evaluateAll((facts) => facts.map((fact) => Math.round(fact.getBoundingClientRect().top)));
+    assert.is(tops.length, 8);
+    assert.equal([...new Set(tops)].length, 1, `the facts start at ${tops.join(', ')} px`);
   });
 });
 

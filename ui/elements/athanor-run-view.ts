@@ -57,10 +57,12 @@ export class AthanorRunView extends LitElement {
       header h1 {
         margin: 0;
       }
+      /* Each fact as wide as it is, wrapping as a whole: in columns of one width, 8 facts at
+         1400 px left the last alone on a second row. */
       dl {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(170px, 1fr));
-        gap: var(--ath-space-2) var(--ath-space-4);
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--ath-space-2) var(--ath-space-6);
         margin: 0 0 var(--ath-space-4);
       }
       dt {

@@ -63,6 +63,10 @@ export const compareStyles = css`
     font-size: var(--ath-size);
     white-space: nowrap;
   }
+  /* Chromium breaks at a name's <wbr> (after its _ and .) even in nowrap: none on a wide screen. */
+  table.compare th[scope='row'] wbr {
+    display: none;
+  }
   /* Over the sticky field names, the header's first cell stays with them. */
   table.compare th.corner {
     position: sticky;
@@ -278,6 +282,9 @@ export const compareStyles = css`
       white-space: normal;
       max-width: 38vw;
       overflow-wrap: anywhere;
+    }
+    table.compare th[scope='row'] wbr {
+      display: inline;
     }
     table.compare th[scope='col'] {
       min-width: 120px;
