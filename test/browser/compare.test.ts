@@ -213,6 +213,13 @@ test('a sweep of prompt_eval over model × latency_ms at 1400 px: each field\'s 
     // Chromium broke "latency_ / ms" at the name's <wbr>, nowrap or not (a user test).
     const lines = await names.evaluateAll((ths) => ths.map((th) => ({ text: th.textContent, lines: Math.round(th.querySelector('code')!.getBoundingClientRect().height / parseFloat(getComputedStyle(th.querySelector('code')!).lineHeight)) })));
     assert.equal(lines.filter((name) => name.lines !== 1), [], JSON.stringify(lines));
+    // The baseline's choice shows its run's whole name, id included (it was cut at "… · 081").
+    const fit = await view(page).locator('select.baseline').evaluate((select: HTMLSelectElement) => {
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = getComputedStyle(select).font;
+      return { text: select.selectedOptions[0]!.text, needs: Math.ceil(context.measureText(select.selectedOptions[0]!.text).width), has: select.clientWidth - 36 };
+    });
+    assert.ok(fit.needs <= fit.has, `"${fit.text}" needs ${fit.needs} px, the select shows ${fit.has}`);
   }, { fixtures: ['experiments/prompt_eval.ts'] });
 });
 

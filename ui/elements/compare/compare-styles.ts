@@ -265,8 +265,9 @@ export const compareStyles = css`
     min-width: 0;
     --athanor-log-height: 320px;
   }
+  /* Wide enough for a sweep's run name and its id at the end ("pe · model=small · latency_ms=10 · 081b2f2c"). */
   select.baseline {
-    max-width: min(320px, 70vw);
+    max-width: min(480px, 70vw);
   }
   .baseline-choice {
     display: inline-flex;
