@@ -8,7 +8,8 @@
  *   digits with an optional sign, a float from decimal or exponent notation (`0.5`, `1e-3`),
  *   a boolean from `true` or `false`; other fields take the text. A value that does not
  *   convert stays text, so the validator names it in its own words
- *   (`config.iterations: "0x10" is not an integer`).
+ *   (`config.iterations: "0x10" is not an integer`); a number with a fraction for an
+ *   integer field is that number (`config.iterations: 5.5 is not an integer`).
  * - Dotted keys reach into groups (`sampling.temperature=0.5`).
  * - `__proto__`, `prototype` and `constructor` are refused as key segments: on a plain
  *   object they reach JavaScript's prototypes (`__proto__.x=1` set `x` on every object in
@@ -35,8 +36,12 @@ function fieldType(schema: JSONSchema, path: readonly string[]): unknown {
 /** A bare value as its field's type when it is written strictly so; else the text itself. */
 function convertScalar(text: string, type: unknown): unknown {
   switch (type) {
-    case 'integer':
-      return INTEGER.test(text) ? Number(text) : text;
+    case 'integer': {
+      if (INTEGER.test(text)) return Number(text);
+      // A number with a fraction (5.5) is refused as the number it is, not as text ("5.5").
+      const value = NUMBER.test(text) ? Number(text) : NaN;
+      return Number.isFinite(value) && !Number.isInteger(value) ? value : text;
+    }
     case 'number': {
       const value = NUMBER.test(text) ? Number(text) : NaN;
       return Number.isFinite(value) ? value : text;

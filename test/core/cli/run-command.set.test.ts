@@ -65,6 +65,13 @@ parser('loose spellings stay text, for the validator to refuse in its own words'
   ]);
 });
 
+parser('a number with a fraction for an integer field is refused as the number it is, not as text', () => {
+  const config = parseSetOptions(['iterations=5.5'], schema);
+  assert.equal(config, { iterations: 5.5 });
+  const result = validateConfig(schema, config);
+  assert.equal(result.ok ? [] : result.errors.map((e) => e.message), ['config.iterations: 5.5 is not an integer']);
+});
+
 parser('JSON lists, objects and quoted strings are used as parsed, never converted', () => {
   assert.equal(parseSetOptions(['prompts=[{"text":5}]', 'name="5"', 'iterations="5"'], schema), {
     prompts: [{ text: 5 }],
