@@ -12,7 +12,7 @@ import type { Instance } from '../records.ts';
 import { queryInstances } from './instance-list.ts';
 import { recordVersion } from './instance-versions.ts';
 import { toInstance } from './row-mappers.ts';
-import { checkId, definitionOf, type ServiceContext } from './service-context.ts';
+import { checkId, creationTime, definitionOf, type ServiceContext } from './service-context.ts';
 import { checkName } from './instance-name.ts';
 
 export { checkName } from './instance-name.ts';
@@ -84,7 +84,7 @@ export async function createInstance(context: ServiceContext, input: NewInstance
   const description = checkDescription(input.description);
   const configuration = snapshot(context, input.experiment, input.configuration);
   await checkNameFree(context, input.experiment, name);
-  const now = context.now();
+  const now = creationTime(context); // two made in one millisecond still list in the order they were made
   const row = await context.database.db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('instances')

@@ -16,7 +16,8 @@ import type { Transaction } from 'kysely';
 import type { DatabaseSchema } from '../../storage/database-schema.ts';
 import { shouldRetry, type Run } from '../records.ts';
 import { toRun } from './row-mappers.ts';
-import { creationTime, getRun } from './runs.ts';
+import { getRun } from './runs.ts';
+import { creationTime } from './service-context.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /** How the retry starts: on the job queue (owned by the queue, its job added with it), or where the caller starts it. */

@@ -4,7 +4,7 @@ import { ConflictError, InputError, InvalidTransitionError, NotFoundError } from
 import { FINISHED_STATUSES, RUN_STATUSES, type Page, type Run, type RunEnvironment, type RunOptions, type RunOrigin, type RunProgress, type RunStatus } from '../records.ts';
 import { toRun } from './row-mappers.ts';
 import { statusesBefore } from './run-lifecycle.ts';
-import { checkId, retriesOf, type ServiceContext } from './service-context.ts';
+import { checkId, creationTime, retriesOf, type ServiceContext } from './service-context.ts';
 
 export interface RunTransition {
   /** Why the run failed or was cancelled. */
@@ -39,19 +39,6 @@ function checkOptions(options: unknown): RunOptions {
   checkPositiveInteger('memoryMb', memoryMb, 1024 * 1024, 'MiB');
   if (memoryMb !== undefined && memoryMb < 64) throw new InputError(`memoryMb must be at least 64 MiB, got ${memoryMb}`);
   return { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(memoryMb === undefined ? {} : { memoryMb }) };
-}
-
-/**
- * The last creation time given per service: runs created within one millisecond (the
- * clock's grain) still list newest first in the order they were created.
- */
-const lastCreated = new WeakMap<ServiceContext, number>();
-
-/** A creation time for a new run: now, or just after the last one given (see {@link lastCreated}). */
-export function creationTime(context: ServiceContext): Date {
-  const time = Math.max(context.now().getTime(), (lastCreated.get(context) ?? -Infinity) + 1);
-  lastCreated.set(context, time);
-  return new Date(time);
 }
 
 /** The `agent` column for a run started by `origin`: an agent's name, checked, or null for a person. */

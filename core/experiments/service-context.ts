@@ -58,3 +58,16 @@ export function retriesOf(context: ServiceContext, experiment: string): number {
 export function definitionRetries(found: DefinitionData | Error | undefined): number {
   return found === undefined || found instanceof Error ? 0 : (found.retries ?? 0);
 }
+
+/**
+ * The last creation time given per service: runs (and instances) created within one
+ * millisecond (the clock's grain) still list newest first in the order they were created.
+ */
+const lastCreated = new WeakMap<ServiceContext, number>();
+
+/** A creation time for a new run or instance: now, or just after the last one given (see {@link lastCreated}). */
+export function creationTime(context: ServiceContext): Date {
+  const time = Math.max(context.now().getTime(), (lastCreated.get(context) ?? -Infinity) + 1);
+  lastCreated.set(context, time);
+  return new Date(time);
+}

@@ -27,8 +27,8 @@ import { ConflictError, InputError } from '../errors.ts';
 import type { NewSweep, RunOrigin, SweepResult } from '../records.ts';
 import { checkDescription, checkFields, checkName } from './instances.ts';
 import { toInstance, toRun } from './row-mappers.ts';
-import { agentOf, creationTime } from './runs.ts';
-import { definitionOf, type ServiceContext } from './service-context.ts';
+import { agentOf } from './runs.ts';
+import { creationTime, definitionOf, type ServiceContext } from './service-context.ts';
 
 /** Distinct problems listed in a refusal (each names the combinations it occurs in). */
 const LISTED_PROBLEMS = 20;
@@ -153,17 +153,20 @@ export async function createSweep(context: ServiceContext, input: NewSweep, orig
   const agent = agentOf(origin);
   const plan = planSweep(context, input);
   await checkNamesFree(context, plan.experiment, plan.names);
-  const now = context.now();
-  const instanceRows = plan.names.map((name, i) => ({
-    id: randomUUID(),
-    experiment: plan.experiment,
-    name,
-    description: plan.description,
-    configuration: JSON.stringify(plan.configurations[i]),
-    created_at: now,
-    updated_at: now,
-    version: 1,
-  }));
+  // Each its own creation time, in the grid's order: listed newest first, they keep it.
+  const instanceRows = plan.names.map((name, i) => {
+    const created = creationTime(context);
+    return {
+      id: randomUUID(),
+      experiment: plan.experiment,
+      name,
+      description: plan.description,
+      configuration: JSON.stringify(plan.configurations[i]),
+      created_at: created,
+      updated_at: created,
+      version: 1,
+    };
+  });
   const runRows = instanceRows.map((instance) => ({
     id: randomUUID(),
     instance_id: instance.id,
@@ -184,7 +187,7 @@ export async function createSweep(context: ServiceContext, input: NewSweep, orig
       for (const chunk of chunks(instanceRows)) {
         await trx
           .insertInto('instance_versions')
-          .values(chunk.map((row) => ({ instance_id: row.id, version: 1, name: row.name, description: row.description, configuration: row.configuration, created_at: now })))
+          .values(chunk.map((row) => ({ instance_id: row.id, version: 1, name: row.name, description: row.description, configuration: row.configuration, created_at: row.created_at })))
           .execute();
       }
       for (const chunk of chunks(runRows)) runs.push(...(await trx.insertInto('runs').values(chunk).returningAll().execute()));

@@ -219,6 +219,18 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     assert.equal([...listed.items, ...rest.items].map((r) => r.id), created.map((r) => r.id).reverse());
   });
 
+  test('instances created within one millisecond still list newest first in creation order', async () => {
+    const { database, definitions } = ctx();
+    const frozen = createExperimentsService({ database, definitions: definitions.lookup, now: () => new Date(1_700_000_000_000) });
+    for (const name of ['first', 'second', 'third']) await frozen.createInstance({ experiment: 'my_experiment', name, configuration: {} });
+    const names = async (sort: 'activity' | 'created') => (await frozen.listInstances({ sort })).map((i) => i.name);
+    assert.equal(await names('created'), ['third', 'second', 'first']);
+    assert.equal(await names('activity'), ['third', 'second', 'first']);
+    const page = await frozen.pageInstances({ sort: 'created', limit: 2 });
+    const rest = await frozen.pageInstances({ sort: 'created', limit: 2, cursor: page.next });
+    assert.equal([...page.items, ...rest.items].map((i) => i.name), ['third', 'second', 'first']);
+  });
+
   test('run status transitions follow the lifecycle', async () => {
     const { service } = ctx();
     const instance = await newInstance('Life');
