@@ -9,6 +9,7 @@
  * few multi-row statements rather than three per combination.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { ConfigValidationError, validateConfig, type ConfigError, type JSONSchema } from '../experiment/index.ts';
 import { didYouMean } from '../experiment/closest-name.ts';
 import {
@@ -74,14 +75,24 @@ function checkSize(grid: Record<string, unknown[]>): number {
  * lists each distinct problem once, with the combinations it occurs in.
  */
 function validateCombinations(schema: JSONSchema, base: Record<string, unknown>, combinations: GridAssignment[], experiment: string) {
-  const problems = new Map<string, { error: ConfigError; first: GridAssignment; count: number }>();
+  // One problem per rule a grid field's values break, with the values that break it: a range
+  // past a maximum (1..300 for at most 100) was 200 problems, one per value.
+  const problems = new Map<string, { error: ConfigError; first: GridAssignment; count: number; values: unknown[]; rule?: string }>();
   const configurations = combinations.map((assignment) => {
     const result = validateConfig<Record<string, unknown>>(schema, applyAssignment(base, assignment));
     if (result.ok) return result.value;
     for (const error of result.errors) {
-      const seen = problems.get(error.message);
-      if (seen) seen.count++;
-      else problems.set(error.message, { error, first: assignment, count: 1 });
+      const varied = Object.hasOwn(assignment, error.path) ? { value: assignment[error.path] } : undefined;
+      const shown = varied && `config.${error.path}: ${JSON.stringify(varied.value)} `;
+      const rule = shown && error.message.startsWith(shown) ? error.message.slice(shown.length) : undefined;
+      const key = rule ? `${error.path}\0${rule}` : error.message;
+      const seen = problems.get(key);
+      if (seen) {
+        seen.count++;
+        if (varied && !seen.values.some((value) => isDeepStrictEqual(value, varied.value))) seen.values.push(varied.value);
+      } else {
+        problems.set(key, { error, first: assignment, count: 1, values: varied ? [varied.value] : [], ...(rule ? { rule } : {}) });
+      }
     }
     return undefined;
   });
@@ -91,9 +102,14 @@ function validateCombinations(schema: JSONSchema, base: Record<string, unknown>,
     count === total && total > 1 ? 'in every combination'
     : count === 1 ? `in the combination ${describeAssignment(first)}`
     : `in ${count} of ${total} combinations, such as ${describeAssignment(first)}`;
+  const message = ({ error, values, rule }: { error: ConfigError; values: unknown[]; rule?: string }) => {
+    if (!rule || values.length < 2) return error.message;
+    const listed = values.length <= 4 ? values.map((v) => JSON.stringify(v)).join(', ') : `${values.slice(0, 3).map((v) => JSON.stringify(v)).join(', ')}, … ${JSON.stringify(values[values.length - 1])}`;
+    return `config.${error.path}: ${values.length} values (${listed}) ${rule.replace(/^is /, 'are ')}`;
+  };
   const errors = [...problems.values()]
     .slice(0, LISTED_PROBLEMS)
-    .map(({ error, first, count }) => ({ path: error.path, message: `${error.message} (${where(first, count)})` }));
+    .map((problem) => ({ path: problem.error.path, message: `${message(problem)} (${where(problem.first, problem.count)})` }));
   if (problems.size > LISTED_PROBLEMS) errors.push({ path: '', message: `and ${problems.size - LISTED_PROBLEMS} more problems` });
   throw new ConfigValidationError(errors, `sweep of "${experiment}"`);
 }

@@ -61,6 +61,14 @@ export function defineSweepConformance(test: Test, ctx: () => ConformanceContext
     ]);
     const one = await refused(sweep({ grid: { model: ['small', 'huge'] } }), ConfigValidationError);
     assert.equal(one.errors, [{ path: 'model', message: 'config.model: "huge" is not one of "small", "large" (in the combination model=huge)' }]);
+    // The values of one field that break one rule are one problem, naming them (a range past a maximum was one line a value).
+    const range = await refused(sweep({ grid: { iterations: Array.from({ length: 300 }, (_, i) => i + 1), model: ['small', 'large'] } }), ConfigValidationError);
+    assert.equal(range.errors, [
+      {
+        path: 'iterations',
+        message: 'config.iterations: 200 values (101, 102, 103, … 300) are above the maximum 100 (in 400 of 600 combinations, such as iterations=101 · model=small)',
+      },
+    ]);
     const base = await refused(sweep({ configuration: { iterations: 1000 } }), ConfigValidationError);
     assert.equal(base.errors, [{ path: 'iterations', message: 'config.iterations: 1000 is above the maximum 100 (in every combination)' }]);
   });
