@@ -126,6 +126,29 @@ test('opened for an experiment the workbench does not have (its file gone): it s
   });
 });
 
+test('opened with no experiment asked for, the form starts at the one this browser last made an instance of', async () => {
+  await withWorkbench(async ({ base }) => {
+    localStorage.clear();
+    const first = await mount(base);
+    const names = first.el.experiments!.filter((e) => !e.error).map((e) => e.name);
+    assert.is(first.el.selected?.name, names[0], 'the first experiment, with nothing remembered');
+    const other = names.find((name) => name !== names[0])!;
+    const select = first.root.querySelector<HTMLSelectElement>('#experiment')!;
+    select.value = other;
+    select.dispatchEvent(new Event('change'));
+    await settle(first.el);
+    await type(first.root.querySelector<HTMLInputElement>('#name')!, 'remembered');
+    await settle(first.el);
+    first.root.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => first.navigations.length > 0, 'the instance to be made');
+    first.el.remove();
+    const again = await mount(base);
+    assert.is(again.el.selected?.name, other);
+    again.el.remove();
+    localStorage.clear();
+  });
+});
+
 test('an experiment that fails to load is listed disabled with its error, live', async () => {
   await withWorkbench(async ({ base, api }) => {
     const { el, root } = await mount(base);

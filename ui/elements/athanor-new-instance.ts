@@ -16,6 +16,7 @@ import { SweepPart } from './new-instance/sweep-part.ts';
 import { formProblems, submitHint } from './new-instance/submit-hint.ts';
 import { nameFields, placeSaveError } from './instance-fields.ts';
 import { experimentField, noExperiments, withExperiment } from './new-instance/experiment-field.ts';
+import { rememberedExperiment, rememberExperiment } from '../state/last-experiment.ts';
 import { userText } from './user-text.ts';
 import type { AthanorConfigForm, ConfigChangeDetail, ConfigError } from './athanor-config-form.ts';
 
@@ -113,7 +114,9 @@ export class AthanorNewInstance extends LitElement {
     if (wanted) return usable.find((e) => e.name === wanted);
     // One asked for that is not there (its file gone, a stale link) is said so, not swapped for another.
     if (this.#missing()) return undefined;
-    return this.#selected === undefined ? usable[0] : undefined;
+    if (this.#selected !== undefined) return undefined;
+    const last = rememberedExperiment(this.api);
+    return usable.find((e) => e.name === last) ?? usable[0];
   }
 
   /** The experiment the page was opened for, when the workbench does not have it (none picked since). */
@@ -224,6 +227,7 @@ export class AthanorNewInstance extends LitElement {
         description: description || null,
         configuration: form.value,
       });
+      rememberExperiment(this.api, experiment.name);
       navigate(this, this.api, `/experiments/${instance.id}`);
     } catch (error) {
       this.#showServerError(error, form);
@@ -239,7 +243,10 @@ export class AthanorNewInstance extends LitElement {
       const description = this.description.trim();
       const request = { experiment: experiment.name, name: this.name.trim(), description: description || null, form };
       const destination = await this.#sweep.send(this.#client, request, (error) => this.#showServerError(error, form));
-      if (destination) navigate(this, this.api, destination);
+      if (destination) {
+        rememberExperiment(this.api, experiment.name);
+        navigate(this, this.api, destination);
+      }
     } finally {
       this.submitting = false;
     }
