@@ -55,11 +55,15 @@ export function checkFields(input: object, known: readonly string[], what: strin
   if (unknown.length > 0) throw new InputError(`${what} takes ${known.join(', ')}; not ${unknown.join(', ')}`);
 }
 
-function snapshot(context: ServiceContext, experiment: string, configuration: unknown): Record<string, unknown> {
+/**
+ * `configuration` checked against `experiment` as it is now, with its defaults applied (a
+ * field added since gets its default); a ConfigValidationError names each problem.
+ */
+export function checkedConfiguration(context: ServiceContext, experiment: string, configuration: unknown, subject = `configuration for "${experiment}"`): Record<string, unknown> {
   if (configuration === null) throw new InputError('configuration must be an object of field values, got null');
   const definition = definitionOf(context, experiment);
   const result = validateConfig<Record<string, unknown>>(definition.schema, configuration ?? {});
-  if (!result.ok) throw new ConfigValidationError(result.errors, `configuration for "${experiment}"`);
+  if (!result.ok) throw new ConfigValidationError(result.errors, subject);
   return result.value;
 }
 
@@ -82,7 +86,7 @@ export async function createInstance(context: ServiceContext, input: NewInstance
   if (missing.length > 0) throw new InputError(`a new instance needs ${missing.join(' and ')}: {experiment, name, description?, configuration?}`);
   const name = checkName(input.name);
   const description = checkDescription(input.description);
-  const configuration = snapshot(context, input.experiment, input.configuration);
+  const configuration = checkedConfiguration(context, input.experiment, input.configuration);
   await checkNameFree(context, input.experiment, name);
   const now = creationTime(context); // two made in one millisecond still list in the order they were made
   const row = await context.database.db.transaction().execute(async (trx) => {
@@ -123,7 +127,7 @@ export async function updateInstance(context: ServiceContext, id: string, change
   const name = changes.name === undefined ? undefined : checkName(changes.name);
   if (name !== undefined && name !== current.name) await checkNameFree(context, current.experiment, name, current.id);
   const configuration =
-    changes.configuration === undefined ? undefined : snapshot(context, current.experiment, changes.configuration);
+    changes.configuration === undefined ? undefined : checkedConfiguration(context, current.experiment, changes.configuration);
   const description = 'description' in changes ? checkDescription(changes.description) : undefined;
   const changed =
     (name !== undefined && name !== current.name) ||
@@ -193,5 +197,5 @@ async function freeCopyName(context: ServiceContext, original: Instance): Promis
  * no longer fits stops the run, naming it).
  */
 export function runConfiguration(context: ServiceContext, instance: Instance): Record<string, unknown> {
-  return snapshot(context, instance.experiment, instance.configuration);
+  return checkedConfiguration(context, instance.experiment, instance.configuration);
 }

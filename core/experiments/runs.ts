@@ -5,6 +5,7 @@ import { FINISHED_STATUSES, RUN_STATUSES, type Page, type Run, type RunEnvironme
 import { toRun } from './row-mappers.ts';
 import { statusesBefore } from './run-lifecycle.ts';
 import { checkId, creationTime, retriesOf, type ServiceContext } from './service-context.ts';
+import { checkedConfiguration } from './instances.ts';
 
 export interface RunTransition {
   /** Why the run failed or was cancelled. */
@@ -102,6 +103,12 @@ export async function createRerun(context: ServiceContext, runId: string, code: 
   const previous = await getRun(context, runId);
   if (!previous.configuration) throw new ConflictError(`run ${previous.id} never started: it has no configuration to run again`);
   const instance = await context.database.db.selectFrom('instances').select('experiment').where('id', '=', previous.instanceId).executeTakeFirst();
+  // The current code takes the configuration as it would be taken now: checked against the
+  // experiment as it is, a field added since given its default (refused, nothing created, if the
+  // experiment no longer takes it). Kept code runs with the configuration it ran with.
+  const configuration = code === 'current' && instance
+    ? checkedConfiguration(context, instance.experiment, previous.configuration, `configuration run ${previous.id.slice(0, 8)} ran with, for "${instance.experiment}" as it is now`)
+    : previous.configuration;
   let snapshot: string | null = null;
   if (code === 'snapshot') {
     const kept = previous.codeHash
@@ -121,8 +128,8 @@ export async function createRerun(context: ServiceContext, runId: string, code: 
       progress: null,
       code_hash: snapshot,
       code_snapshot: snapshot,
-      configuration: JSON.stringify(previous.configuration),
-      configuration_inferred: previous.configurationInferred,
+      configuration: JSON.stringify(configuration),
+      configuration_inferred: code === 'current' ? false : previous.configurationInferred,
       rerun_of: previous.id,
       // The same configuration as the run it reruns: the same version of the instance.
       instance_version: previous.instanceVersion,

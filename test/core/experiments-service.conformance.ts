@@ -316,6 +316,35 @@ export function defineServiceConformance(test: Test, ctx: () => ConformanceConte
     await rejects(service.createRerun(unkept.id, 'snapshot'), ConflictError, /kept no code snapshot/);
   });
 
+  test('a rerun with the current code takes its configuration as it would be taken now: a field added since gets its default, one refused now refuses the rerun', async () => {
+    const { service, definitions } = ctx();
+    const instance = await newInstance('Checked again', { iterations: 50 });
+    const run = await service.createRun(instance.id);
+    await service.transitionRun(run.id, 'running', { codeHash: 'f'.repeat(64), configuration: service.runConfiguration(instance) });
+    await service.transitionRun(run.id, 'completed');
+    const schema = (max: number) =>
+      ConfigSchema.new()
+        .field('iterations', 'integer', { default: 10, min: 1, max })
+        .field('model', 'string', { options: ['small', 'large'], default: 'small' })
+        .group('sampling', ConfigSchema.new().field('temperature', 'float', { default: 0.7, max: 2 }))
+        .field('seed', 'integer', { default: 5 });
+    definitions.set(Definition.new().name('my_experiment').configuration(schema(100)).resolve());
+    const rerun = await service.createRerun(run.id, 'current');
+    assert.equal(rerun.configuration, { iterations: 50, model: 'small', sampling: { temperature: 0.7 }, seed: 5 });
+    definitions.set(Definition.new().name('my_experiment').configuration(schema(10)).resolve());
+    const before = (await service.listRuns(instance.id)).items.length;
+    const refused = await rejects(service.createRerun(run.id, 'current'), ConfigValidationError);
+    assert.match(refused.message, `invalid configuration run ${run.id.slice(0, 8)} ran with, for "my_experiment" as it is now: config.iterations: 50 is above the maximum 10`);
+    assert.is((await service.listRuns(instance.id)).items.length, before, 'nothing created');
+    // Its own kept code runs with what it ran with.
+    const hash = '7'.repeat(64);
+    await service.storeCodeSnapshot({ hash, entry: 'e.ts', files: [{ path: 'e.ts', bytes: 1, source: 'x' }], bytes: 1, note: null });
+    const kept = await service.createRun(instance.id);
+    await service.transitionRun(kept.id, 'running', { codeHash: hash, configuration: { iterations: 50 } });
+    await service.transitionRun(kept.id, 'completed');
+    assert.equal((await service.createRerun(kept.id, 'snapshot')).configuration, { iterations: 50 });
+  });
+
   test('a failed run its definition retries gets one next attempt each time, with its configuration, options and kept code', async () => {
     const { service, definitions } = ctx();
     definitions.set({ ...minimalDefinition, retries: 2 });
