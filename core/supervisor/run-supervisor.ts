@@ -374,8 +374,13 @@ export class RunSupervisor {
         instance,
         configuration: run.configuration ?? instance.configuration,
         experiment: { name: instance.experiment, file: snapshot.entry, absoluteFile, codeHash: snapshot.hash },
-        // The code is the kept one: the folder's git state says nothing about it.
-        environment: async () => (await readRunEnvironment(process.cwd(), [])).environment,
+        // The code is the kept one: the folder's git state here says nothing about it. A queued
+        // run of the current code carries its files' git state from where it was queued.
+        environment: async () => {
+          const { environment } = await readRunEnvironment(process.cwd(), []);
+          const queued = run.codeSnapshot ? undefined : run.environment?.git;
+          return queued ? { ...environment, git: queued } : environment;
+        },
       };
     }
     const { snapshot, root, ...code } = await this.#o.resolveExperiment(instance.experiment);

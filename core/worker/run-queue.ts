@@ -12,7 +12,8 @@ import type { DatabaseSchema } from '../../storage/database-schema.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ExperimentsService } from '../experiments-service.ts';
 import { InvalidTransitionError } from '../errors.ts';
-import type { Run } from '../records.ts';
+import type { Run, RunEnvironment } from '../records.ts';
+import { readRunEnvironment } from '../supervisor/run-environment.ts';
 import { QUEUED_OWNER } from '../supervisor/run-recovery.ts';
 import { pinnedInstance, type ExperimentResolver } from '../supervisor/run-supervisor.ts';
 import { addRunJob } from './job-queue.ts';
@@ -35,20 +36,35 @@ export interface RunQueue {
   startRun(runId: string): Promise<Run>;
 }
 
+/** What a queued run executes with: its code, its configuration, and its files' git state where it was queued. */
+interface Prepared {
+  hash: string;
+  configuration: Record<string, unknown>;
+  git?: RunEnvironment['git'];
+}
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createRunQueue(options: RunQueueOptions): RunQueue {
   const { db, service, bus } = options;
 
-  /** The code hash and configuration the run will execute with. */
-  async function prepare(run: Run): Promise<{ hash: string; configuration: Record<string, unknown> }> {
+  /**
+   * The code hash and configuration the run will execute with, and the git state of its files
+   * here: the worker runs the kept code, where the checkout it stands in says nothing of what
+   * was edited on this machine (every queued run said `dirty: false`).
+   */
+  async function prepare(run: Run): Promise<Prepared> {
     const instance = await pinnedInstance(service, run);
     if (run.codeSnapshot) return { hash: run.codeSnapshot, configuration: run.configuration ?? instance.configuration };
-    const { snapshot } = await options.resolveExperiment(instance.experiment);
+    const { snapshot, root } = await options.resolveExperiment(instance.experiment);
     if (!snapshot) throw new Error(`the code of experiment "${instance.experiment}" could not be kept, so no worker can run it`);
     if (snapshot.note) throw new Error(`the code of experiment "${instance.experiment}" cannot be sent to a worker: ${snapshot.note}`);
     await service.storeCodeSnapshot(snapshot);
-    return { hash: snapshot.hash, configuration: run.configuration ?? service.runConfiguration(instance) };
+    const configuration = run.configuration ?? service.runConfiguration(instance);
+    if (!root) return { hash: snapshot.hash, configuration };
+    const { environment, diff } = await readRunEnvironment(root, snapshot.files.map((file) => file.path), snapshot.hash);
+    if (diff && environment.git) await service.storeCodeDiff(snapshot.hash, environment.git.commit, diff);
+    return { hash: snapshot.hash, configuration, ...(environment.git ? { git: environment.git } : {}) };
   }
 
   const publish = (run: Run) => bus.publish('run.status', { runId: run.id, instanceId: run.instanceId, status: run.status, run });
@@ -58,7 +74,7 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
       const run = await service.getRun(runId);
       if (run.status !== 'pending') throw new InvalidTransitionError(run.id, run.status, 'running');
       await options.refuse?.(run);
-      let prepared: { hash: string; configuration: Record<string, unknown> };
+      let prepared: Prepared;
       try {
         prepared = await prepare(run);
       } catch (error) {
@@ -71,7 +87,13 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
       await db.transaction().execute(async (trx) => {
         const queued = await trx
           .updateTable('runs')
-          .set({ owner: QUEUED_OWNER, code_hash: prepared.hash, configuration: JSON.stringify(prepared.configuration) })
+          .set({
+            owner: QUEUED_OWNER,
+            code_hash: prepared.hash,
+            configuration: JSON.stringify(prepared.configuration),
+            // The worker keeps it when it records the environment it ran in.
+            ...(prepared.git ? { environment: JSON.stringify({ git: prepared.git }) } : {}),
+          })
           .where('id', '=', run.id)
           .where('status', '=', 'pending')
           .where('owner', 'is', null)

@@ -11,6 +11,8 @@ import { rm } from 'node:fs/promises';
 import { createInProcessDispatcher } from '../../../core/testing/in-process-dispatcher.ts';
 import { createWorkbench } from '../../../core/workbench.ts';
 import { tempExperimentsDir, withServer, type ServerContext } from '../../helpers/http-workbench.ts';
+import { requirePostgresUrl } from '../../helpers/databases.ts';
+import { createScratchDatabase } from '../../helpers/run-pool.ts';
 
 const records = suite('run records: what a run ran with is kept');
 
@@ -128,28 +130,42 @@ records('bad rerun requests and unknown code are refused, naming what was wrong'
   });
 });
 
-records('in a git repository a run records the commit, the branch, and a diff when its files differ from it', async () => {
-  await withServer(async (context) => {
-    const { api, workbench } = context;
-    const dir = workbench.experimentsDir;
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
-    git('init', '-q', '-b', 'lab');
-    git('add', FILE, 'kernel_fixture.ts');
-    git('commit', '-q', '-m', 'first');
-    const commit = git('rev-parse', 'HEAD');
-    const created = await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'git', configuration: { iterations: 1 } });
-    const clean = await runToEnd(context, created.body.id);
-    assert.equal(clean.environment.git, { commit, branch: 'lab', dirty: false });
+/** A run in a git repository, clean and then with its file edited: its commit, branch, dirty flag and diff. */
+async function gitRecords(context: ServerContext): Promise<void> {
+  const { api, workbench } = context;
+  const dir = workbench.experimentsDir;
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'lab');
+  git('add', FILE, 'kernel_fixture.ts');
+  git('commit', '-q', '-m', 'first');
+  const commit = git('rev-parse', 'HEAD');
+  const created = await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'git', configuration: { iterations: 1 } });
+  const clean = await runToEnd(context, created.body.id);
+  assert.equal(clean.environment.git, { commit, branch: 'lab', dirty: false });
 
-    const original = await readFile(join(dir, FILE), 'utf8');
-    await writeFile(join(dir, FILE), original.replace('`Running iteration ${i}`', '`Edited ${i}`'));
-    for (let i = 0; i < 100 && (await workbench.registry.resolveForRun('my_experiment')).codeHash === clean.codeHash; i++) await new Promise((r) => setTimeout(r, 50));
-    const dirty = await runToEnd(context, created.body.id);
-    assert.is(dirty.environment.git.dirty, true);
-    assert.is(dirty.environment.git.commit, commit);
-    assert.match(dirty.environment.git.diff, '+    Runtime.log(ctx, \'info\', `Edited ${i}`);');
-    assert.match(dirty.environment.git.diff, '-    Runtime.log(ctx, \'info\', `Running iteration ${i}`);');
-  });
+  const original = await readFile(join(dir, FILE), 'utf8');
+  await writeFile(join(dir, FILE), original.replace('`Running iteration ${i}`', '`Edited ${i}`'));
+  for (let i = 0; i < 100 && (await workbench.registry.resolveForRun('my_experiment')).codeHash === clean.codeHash; i++) await new Promise((r) => setTimeout(r, 50));
+  const dirty = await runToEnd(context, created.body.id);
+  assert.is(dirty.environment.git.dirty, true);
+  assert.is(dirty.environment.git.commit, commit);
+  assert.match(dirty.environment.git.diff, '+    Runtime.log(ctx, \'info\', `Edited ${i}`);');
+  assert.match(dirty.environment.git.diff, '-    Runtime.log(ctx, \'info\', `Running iteration ${i}`);');
+}
+
+records('in a git repository a run records the commit, the branch, and a diff when its files differ from it', () => withServer(gitRecords));
+
+const postgresUrl = requirePostgresUrl('run records: the git state of a queued run');
+
+records('queued to the run pool (Postgres, --runs both), a run records the git state of its files where it was queued, not the worker\'s checkout', async () => {
+  if (!postgresUrl) return;
+  const scratch = await createScratchDatabase(postgresUrl, 'athanor_records');
+  try {
+    // The run executes its kept code in this process, whose folder (the package's checkout) is another repository.
+    await withServer(gitRecords, { workbench: { database: scratch.url, runs: 'both' } });
+  } finally {
+    await scratch.drop();
+  }
 });
 
 // 100 runs through the whole start path (1,000 stores on each backend: the service conformance suite).
