@@ -300,6 +300,8 @@ export interface ComparedRun {
   instanceName: string;
   experiment: string;
   status: RunStatus;
+  /** Why a failed run failed, or why a cancelled one was cancelled (null otherwise). */
+  error: string | null;
   startedAt: string | null;
   completedAt: string | null;
   codeHash: string | null;

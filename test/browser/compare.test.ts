@@ -35,6 +35,13 @@ test('two runs side by side: changed configuration, metrics with deltas and the 
     await page.goto(`/compare?runs=${a.id},${b.id}`);
     await view(page).locator('table.metrics').waitFor();
     assert.is(await page.title(), 'Compare · Athanor');
+    // The failed run says why under its name (the status alone said nothing), the whole in its title.
+    const why = view(page).locator('table.config th[scope="col"] .run-error');
+    assert.is(await why.count(), 1);
+    const error = (await context.api('GET', `/api/runs/${b.id}`)).body.error as string;
+    assert.match(error, 'diverged');
+    assert.is(await why.getAttribute('title'), error);
+    assert.is((await why.textContent())?.trim(), error);
 
     // Configuration: the changed fields first, each value unlike the baseline's highlighted; the rest folded.
     const changed = await view(page).locator('table.config tr.changed').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));

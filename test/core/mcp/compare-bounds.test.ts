@@ -5,7 +5,7 @@ import { boundedComparison } from '../../../core/mcp/result-tools.ts';
 import { boundValue } from '../../../core/mcp/tool-kit.ts';
 import type { Comparison } from '../../../core/records.ts';
 
-const run = (id: string) => ({ id, instanceId: `i-${id}`, instanceName: id, experiment: 'e', status: 'completed' as const, startedAt: null, completedAt: null, codeHash: null, configuration: {} });
+const run = (id: string) => ({ id, instanceId: `i-${id}`, instanceName: id, experiment: 'e', status: 'completed' as const, error: null, startedAt: null, completedAt: null, codeHash: null, configuration: {} });
 
 test('long result values are each cut to a share of the row, the list kept (one value per run, whose is whose), saying where the rest is', () => {
   const comparison: Comparison = {

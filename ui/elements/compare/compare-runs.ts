@@ -48,6 +48,7 @@ export function runHeader(api: string, run: ComparedRun, index: number, baseline
         <athanor-status-badge status=${run.status}></athanor-status-badge>
         ${baseline ? html`<span class="baseline-tag">baseline</span>` : ''}</span
       >
+      ${run.error && run.status !== 'completed' ? html`<span class="run-error" title=${run.error}>${userText(run.error)}</span>` : ''}
     </span>
   </span>`;
 }

@@ -109,6 +109,17 @@ export const compareStyles = css`
     /* A link's underline does not reach into inline blocks: only the separators were underlined. */
     text-decoration: inherit;
   }
+  /* Why it failed, on one line (the whole in its title): beside the runs, the status alone said nothing. */
+  .run-error {
+    display: block;
+    max-width: 32ch;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-size: var(--ath-small);
+    font-weight: normal;
+    color: var(--ath-failed);
+  }
   .run-line {
     display: flex;
     flex-wrap: wrap;
