@@ -115,6 +115,32 @@ test('an old run shows the configuration, environment and code it ran with, and 
   }, { workbench: { watch: true } });
 });
 
+test('a run whose helper module changed since, not its file: the diff says the change is in what it imports, not that nothing changed', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page, api, workbench } = context;
+    const dir = workbench.experimentsDir;
+    await writeFile(join(dir, 'label.ts'), "export const label = 'first';\n");
+    const source = await readFile(join(dir, FILE), 'utf8');
+    await writeFile(join(dir, FILE), `import { label } from './label.ts';\n${source.replace(OLD_LINE, '`${label} ${i}`')}`);
+    const loaded = await until(() => {
+      const entry = workbench.registry.get('my_experiment');
+      return entry && !entry.error && entry.schema ? entry.codeHash : undefined;
+    }, 'the experiment with its helper to load', 20_000);
+    const instance = (await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'helped', configuration: { iterations: 1 } })).body;
+    const run = (await api('POST', `/api/instances/${instance.id}/runs`, {})).body;
+    assert.is((await workbench.experiments.waitForRun(run.id)).status, 'completed');
+    await writeFile(join(dir, 'label.ts'), "export const label = 'second';\n");
+    await until(() => workbench.registry.get('my_experiment')?.codeHash !== loaded, 'the helper edit to reload the experiment', 20_000);
+    await page.goto(`/runs/${run.id}`);
+    await record(page).locator('.code-line').getByText('older code').waitFor();
+    await record(page).getByRole('button', { name: 'Diff with the current source' }).click();
+    const status = record(page).locator('athanor-code-diff [role=status]');
+    await status.getByText('the code changed since this run').waitFor();
+    assert.is((await status.textContent())!.replace(/\s+/g, ' ').trim(),
+      'No difference in my_experiment.ts itself: the code changed since this run in the module it imports (label.ts). Compare this run with a newer one to see how.');
+  }, { workbench: { watch: true } });
+});
+
 test('dark and 390 px wide: the record, the source and the diff fit and read; with the current code runs the file now', async () => {
   await withBrowserWorkbench(
     async (context) => {

@@ -8,7 +8,7 @@ import { withServer } from '../helpers/http-workbench.ts';
 import { until } from '../helpers/until.ts';
 
 const run = (id: string, startedAt: string | null) => ({
-  id, instanceId: `i-${id}`, instanceName: id, experiment: 'e', status: 'completed' as const, startedAt, completedAt: null, codeHash: null, configuration: {},
+  id, instanceId: `i-${id}`, instanceName: id, experiment: 'e', status: 'completed' as const, error: null, startedAt, completedAt: null, codeHash: null, configuration: {},
 });
 
 test('a huge relative delta reads short: its share in powers of ten, never a row of digits', () => {

@@ -35,6 +35,8 @@ interface Compared {
   now: SourceFile & { label?: string };
   /** Changed stretches (0: the same text). */
   changes: number;
+  /** With no change in the file, the modules it imports when the experiment's code is another version now (one of them changed). */
+  importsChanged?: string[];
 }
 
 const WIDE = '(min-width: 760px)';
@@ -165,12 +167,13 @@ export class AthanorCodeDiff extends LitElement {
     if (!this.runId || !this.experiment) return;
     const client = apiClient(this.api);
     try {
-      const [snapshot, now] = await Promise.all([
+      const [snapshot, now, info] = await Promise.all([
         client.readRunSource(this.runId),
         client.readSource(this.experiment).catch((error: unknown) => {
           if (error instanceof ApiError && error.status === 404) throw new Error(`the experiment "${this.experiment}" is no longer in the experiments folder: there is no current source to compare with`);
           throw error;
         }),
+        client.getExperiment(this.experiment).catch(() => undefined),
       ]);
       if (token !== this.#loadToken) return;
       const entry = snapshot.files.find((f) => f.path === snapshot.entry);
@@ -179,7 +182,10 @@ export class AthanorCodeDiff extends LitElement {
         return;
       }
       const changes = Chunk.build(Text.of(entry.source.split('\n')), Text.of(now.source.split('\n'))).length;
-      this.compared = { ran: { path: entry.path, source: entry.source, hash: snapshot.hash }, now, changes };
+      // The same file, another code version: what changed is in what it imports (not shown here).
+      const otherVersion = changes === 0 && info?.codeHash && info.codeHash !== snapshot.hash;
+      const imports = snapshot.files.filter((file) => file.path !== snapshot.entry).map((file) => file.path);
+      this.compared = { ran: { path: entry.path, source: entry.source, hash: snapshot.hash }, now, changes, ...(otherVersion ? { importsChanged: imports } : {}) };
     } catch (error) {
       if (token !== this.#loadToken) return;
       this.problem = `Could not compare: ${(error as Error).message}`;
@@ -249,6 +255,13 @@ export class AthanorCodeDiff extends LitElement {
     if (this.problem) return html`<p class="muted" role="status">${userText(this.problem)}</p>`;
     const compared = this.compared;
     if (!compared) return this.runId && this.experiment ? html`<p class="muted" role="status">Loading both versions…</p>` : nothing;
+    if (compared.changes === 0 && compared.importsChanged) {
+      const imports = compared.importsChanged;
+      return html`<p role="status">No difference in <code>${userText(compared.now.file)}</code> itself: the code changed since this run
+        ${imports.length
+          ? html`in ${imports.length === 1 ? 'the module' : 'the modules'} it imports (${imports.map((path, i) => html`${i ? ', ' : ''}<code>${userText(path)}</code>`)}). Compare this run with a newer one to see how.`
+          : html`in what it imports.`}</p>`;
+    }
     if (compared.changes === 0) {
       return compared.now.label
         ? html`<p role="status">No difference in <code>${userText(compared.now.file)}</code>.</p>`
