@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Logger, run, runMigrations, type Runner, type Task, type WorkerEvents } from 'graphile-worker';
 import type { DatabaseSchema } from '../../storage/database-schema.ts';
+import { isOutage, sayOutage } from './outage-notice.ts';
 
 /** The graphile-worker task that runs a queued run. */
 export const RUN_TASK = 'athanor_run';
@@ -59,10 +60,15 @@ export async function migrateQueue(connectionString: string): Promise<void> {
   await runMigrations({ connectionString, logger: quietLogger() });
 }
 
-/** graphile-worker's log, errors and warnings only, on stderr. */
+/** graphile-worker's log, errors and warnings only, on stderr; its errors while the database is away, as one line a while. */
 function quietLogger(): Logger {
   return new Logger(() => (level, message) => {
-    if (level === 'error' || level === 'warning') process.stderr.write(`athanor worker (graphile-worker ${level}): ${message}\n`);
+    if (level !== 'error' && level !== 'warning') return;
+    if (isOutage(message)) {
+      sayOutage('queue', 'athanor: the run queue lost its database connection; it reconnects on its own (runs under way go on)');
+      return;
+    }
+    process.stderr.write(`athanor worker (graphile-worker ${level}): ${message}\n`);
   });
 }
 

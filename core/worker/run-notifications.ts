@@ -10,6 +10,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseSchema } from '../../storage/database-schema.ts';
 import type { RunProgress } from '../records.ts';
+import { isOutage, sayOutage } from './outage-notice.ts';
 
 export const RUNS_CHANNEL = 'athanor_runs';
 export const CANCEL_CHANNEL = 'athanor_cancel';
@@ -78,13 +79,22 @@ export function notifyCancel(db: Kysely<DatabaseSchema>, notice: CancelNotice): 
  * next statement together. A failed send is reported and dropped (the rows are stored
  * whatever happens; a tab that misses a notice reads them when it next asks).
  */
+/** A notice not sent: while the database is away, said once a while in words; else its error. */
+function reportLostNotice(error: unknown): void {
+  if (isOutage(error)) {
+    sayOutage('notices', 'athanor: the database is away: live run updates for other workbenches and workers are not sent until it is back');
+    return;
+  }
+  console.error(`athanor: a run notification was lost: ${(error as Error)?.message ?? error}`);
+}
+
 export class RunNoticeSender {
   readonly #db: Kysely<DatabaseSchema>;
   #waiting: string[] = [];
   #sending: Promise<void> | undefined;
   readonly #onError: (error: unknown) => void;
 
-  constructor(db: Kysely<DatabaseSchema>, onError: (error: unknown) => void = (error) => console.error(`athanor: a run notification was lost: ${(error as Error)?.message ?? error}`)) {
+  constructor(db: Kysely<DatabaseSchema>, onError: (error: unknown) => void = reportLostNotice) {
     this.#db = db;
     this.#onError = onError;
   }
