@@ -234,6 +234,11 @@ test('fewer than two runs: the page says what it takes', async () => {
   await withBrowserWorkbench(async ({ page }) => {
     await page.goto('/compare?runs=abc');
     await view(page).getByRole('alert').filter({ hasText: 'Compare takes 2 to 20 runs; 1 was given' }).waitFor();
+    // A run that is not there is named once ("Not found: run not found: …" said it twice).
+    await page.goto('/compare?runs=deadbeef,abcdef12');
+    const alert = view(page).getByRole('alert');
+    await alert.filter({ hasText: 'not found' }).waitFor();
+    assert.is((await alert.textContent())!.trim(), 'Runs not found: "deadbeef", "abcdef12"');
   }, { workbench: { watch: true } });
 });
 

@@ -181,10 +181,11 @@ test('"with this code" is refused when some of the code was not kept, naming wha
   await withWorkbench(async (context) => {
     const { base, api, workbench } = context;
     const { instance, run } = await finishedRun(context, { iterations: 1 });
-    await workbench.database.db.updateTable('code_snapshots').set({ note: 'helper.ts is over 1 MiB: its path and size are kept' }).where('hash', '=', run.codeHash!).execute();
+    // The note as snapshots write it: said once, not "not kept (not kept: …)".
+    await workbench.database.db.updateTable('code_snapshots').set({ note: 'not kept: helper.ts (1.2 MiB, over 1 MiB a file)' }).where('hash', '=', run.codeHash!).execute();
     const partial = await openMenu(base, run.id);
     assert.is(choice(partial, 'snapshot').disabled, true);
-    assert.is(choice(partial, 'snapshot').about, "Some of this run's code was not kept (helper.ts is over 1 MiB: its path and size are kept). Run it with the current code instead.");
+    assert.is(choice(partial, 'snapshot').about, "Some of this run's code was not kept (helper.ts (1.2 MiB, over 1 MiB a file)). Run it with the current code instead.");
 
     const pending = await workbench.experiments.createRun(instance.id); // created, never started
     const waiting = await openMenu(base, pending.id);

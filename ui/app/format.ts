@@ -113,3 +113,8 @@ function distinctDigits(value: number): number {
   }
   return 16;
 }
+
+/** What a code snapshot's note says was left out ("not kept: big.ts (1.2 MiB…)" → "big.ts (1.2 MiB…)"), for a sentence that says "not kept" itself. */
+export function omittedCode(note: string): string {
+  return note.replace(/^not kept: /, '');
+}

@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { ApiError, apiClient, type CodeSnapshot } from '../client/api-client.ts';
-import { formatBytes, shortHash } from '../app/format.ts';
+import { formatBytes, omittedCode, shortHash } from '../app/format.ts';
 import { theme } from '../styles/theme.ts';
 import './athanor-code-editor.ts';
 import { userText } from './user-text.ts';
@@ -116,7 +116,7 @@ export class AthanorCodeSnapshot extends LitElement {
     const label = `${file?.path ?? 'code'} at version ${shortHash(snapshot.hash)} (read-only)`;
     return html`
       ${this.#picker(snapshot)}
-      ${snapshot.note ? html`<p class="note" role="note">Some of this code was not kept: ${userText(snapshot.note)}</p>` : nothing}
+      ${snapshot.note ? html`<p class="note" role="note">Some of this code was not kept: ${userText(omittedCode(snapshot.note))}</p>` : nothing}
       ${!file
         ? html`<p class="muted">No files.</p>`
         : file.source === undefined

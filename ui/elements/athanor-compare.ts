@@ -137,7 +137,8 @@ export class AthanorCompare extends LitElement {
     } catch (error) {
       if (generation !== this.#generation) return;
       const message = error instanceof Error ? error.message : String(error);
-      this.problem = error instanceof ApiError && error.status === 404 ? `Not found: ${message}` : `Could not compare the runs: ${message}`;
+      // The server's 404 says what was not found ("run not found: …"): said once, not after "Not found:".
+      this.problem = error instanceof ApiError && error.status === 404 ? `${message.charAt(0).toUpperCase()}${message.slice(1)}` : `Could not compare the runs: ${message}`;
     }
   }
 

@@ -6,7 +6,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { apiClient, type RerunCode, type RunDetail } from '../client/api-client.ts';
 import { navigate } from '../app/navigation.ts';
-import { shortHash, shortId } from '../app/format.ts';
+import { omittedCode, shortHash, shortId } from '../app/format.ts';
 import { theme } from '../styles/theme.ts';
 import { userText } from './user-text.ts';
 
@@ -17,7 +17,7 @@ export function rerunRefusal(run: Pick<RunDetail, 'status' | 'configuration' | '
   }
   if (code === 'current') return undefined;
   if (!run.code) return "This run's code was not kept (it ran before runs kept their code). Run it with the current code instead.";
-  if (run.code.note) return `Some of this run's code was not kept (${run.code.note}). Run it with the current code instead.`;
+  if (run.code.note) return `Some of this run's code was not kept (${omittedCode(run.code.note)}). Run it with the current code instead.`;
   return undefined;
 }
 

@@ -14,7 +14,7 @@ import { markStyles, runRecordStyles } from './run-record/run-record-styles.ts';
 import { userText } from './user-text.ts';
 import './athanor-code-snapshot.ts';
 import './athanor-code-diff.ts';
-import { shortHash } from '../app/format.ts';
+import { omittedCode, shortHash } from '../app/format.ts';
 
 /** The code views that can be open. */
 type CodeView = 'source' | 'diff';
@@ -145,7 +145,7 @@ export class AthanorRunRecord extends LitElement {
           : nothing}
         ${this.#codeStatus(run)}
       </p>
-      ${code.note ? html`<p class="muted" role="note">Some of this code was not kept: ${userText(code.note)}</p>` : nothing}
+      ${code.note ? html`<p class="muted" role="note">Some of this code was not kept: ${userText(omittedCode(code.note))}</p>` : nothing}
       <div class="row code-actions">
         ${toggle('source', 'View source at this version')} ${toggle('diff', 'Diff with the current source', !experiment)}
       </div>
