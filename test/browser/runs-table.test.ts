@@ -280,4 +280,21 @@ test('dark and 390 px wide: the table scrolls in its box, the page does not', as
   }, { colorScheme: 'dark', workbench: { watch: true } });
 });
 
+test('a view the server refuses offers the default view (Retry asked the same again); an unknown experiment says so', async () => {
+  await withBrowserWorkbench(async (context) => {
+    const { page } = context;
+    await addCompareFixture(context);
+    await startFixtureRun(context, 'alpha', { model: 'small', lr: 0.1 });
+    await page.goto(`${TABLE}?sort=config.nope:asc`);
+    const alert = table(page).getByRole('alert');
+    await alert.filter({ hasText: 'This view cannot be shown' }).waitFor();
+    assert.is(await alert.getByRole('button', { name: 'Retry' }).count(), 0);
+    await alert.getByRole('button', { name: 'Show the default view' }).click();
+    await table(page).locator('.tr.run').first().waitFor();
+    assert.is(new URL(page.url()).search, '');
+    await page.goto('/experiments/by-name/nosuchexp/runs');
+    await table(page).getByRole('alert').filter({ hasText: 'There is no experiment named nosuchexp' }).waitFor();
+  }, { workbench: { watch: true } });
+});
+
 if (chromium) test.run();

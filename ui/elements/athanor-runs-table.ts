@@ -220,6 +220,15 @@ export class AthanorRunsTable extends LitElement {
   #problem() {
     const error = this.data.error;
     if (!error) return nothing;
+    if (!this.data.loaded && this.data.errorStatus === 404) {
+      return html`<p class="error-text" role="alert">There is no experiment named <code>${userText(this.experiment)}</code> (its file may have been removed or renamed).
+        <a href=${pageHref(this.api, '/experiments')}>All instances</a> · <a href=${pageHref(this.api, '/source')}>Experiments</a></p>`;
+    }
+    // A sort, filter or column the server refuses (a URL edited by hand, a field since removed): asking again gets the same answer.
+    if (this.data.errorStatus === 400) {
+      return html`<p class="error-text" role="alert">This view cannot be shown: ${userText(error)}
+        <button type="button" @click=${() => this.setState(EMPTY_STATE)}>Show the default view</button></p>`;
+    }
     return html`<p class="error-text" role="alert">Could not load the runs: ${userText(error)}
       <button type="button" @click=${() => (this.data.loaded ? void this.data.refresh() : this.#reload())}>Retry</button></p>`;
   }
