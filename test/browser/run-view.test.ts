@@ -55,6 +55,9 @@ view('a run started from the API completes on its page, with its logs and result
     const tops = await page.locator('athanor-run-view dl').first().locator(':scope > div').evaluateAll((facts) => facts.map((fact) => Math.round(fact.getBoundingClientRect().top)));
     assert.is(tops.length, 8);
     assert.equal([...new Set(tops)].length, 1, `the facts start at ${tops.join(', ')} px`);
+    // Which version of its instance it ran (the instance page's Config column said; the run's own page did not).
+    const instanceFact = page.locator('athanor-run-view dl').first().locator(':scope > div').first();
+    assert.match((await instanceFact.textContent())!.replace(/\s+/g, ' '), /^Instance ?my_experiment \d+ v1$/);
   });
 });
 

@@ -290,7 +290,9 @@ export class AthanorRunView extends LitElement {
   #details(run: Run) {
     const instanceLabel = this.instance ? userText(this.instance.name) : shortId(run.instanceId);
     return html`<dl>
-      <div><dt>Instance</dt><dd><a href=${pageHref(this.api, `/experiments/${run.instanceId}`)}>${instanceLabel}</a></dd></div>
+      <div><dt>Instance</dt><dd><a href=${pageHref(this.api, `/experiments/${run.instanceId}`)}>${instanceLabel}</a>${run.instanceVersion
+        ? html` <span class="muted" title="The version of the instance this run ran (its configuration then)">v${run.instanceVersion}</span>`
+        : nothing}</dd></div>
       <div><dt>Experiment</dt><dd>${this.instance ? userText(this.instance.experiment) : '—'}</dd></div>
       ${run.rerunOf
         ? html`<div><dt>Rerun of</dt><dd><a href=${pageHref(this.api, `/runs/${run.rerunOf}`)}>Run <code>${shortId(run.rerunOf)}</code></a>${run.codeSnapshot ? ' · with its code' : ''}</dd></div>`
