@@ -130,12 +130,19 @@ export function previewNames(base: string, grid: Record<string, unknown[]>, max:
 /** The most runs the compare page shows side by side. */
 export const MAX_COMPARED = 20;
 
+/** The most instances a runs table link filters on by id (a longer URL is refused by some servers and proxies). */
+const MAX_FILTERED_INSTANCES = 100;
+
 /**
  * Where a started sweep is watched, live: its one run; the comparison of its runs (2 to
- * {@link MAX_COMPARED}); beyond that the experiment's runs table, newest first.
+ * {@link MAX_COMPARED}); beyond that the experiment's runs table filtered to the sweep's
+ * instances (the whole table, newest first, past {@link MAX_FILTERED_INSTANCES}: it showed
+ * the experiment's older runs too).
  */
-export function sweepDestination(runIds: readonly string[], experiment: string): string {
+export function sweepDestination(runIds: readonly string[], experiment: string, instanceIds: readonly string[] = []): string {
   if (runIds.length === 1) return `/runs/${encodeURIComponent(runIds[0]!)}`;
   if (runIds.length <= MAX_COMPARED) return `/compare?runs=${runIds.map(encodeURIComponent).join(',')}`;
-  return `/experiments/by-name/${encodeURIComponent(experiment)}/runs`;
+  const table = `/experiments/by-name/${encodeURIComponent(experiment)}/runs`;
+  if (instanceIds.length === 0 || instanceIds.length > MAX_FILTERED_INSTANCES) return table;
+  return `${table}?${new URLSearchParams({ filter: `instance=${instanceIds.join('|')}` })}`;
 }

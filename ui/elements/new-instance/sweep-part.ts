@@ -106,7 +106,7 @@ export class SweepPart implements ReactiveController {
         configuration: request.form.value,
         grid: grid.grid,
       });
-      return sweepDestination(result.runs.map((run) => run.id), request.experiment);
+      return sweepDestination(result.runs.map((run) => run.id), request.experiment, result.instances.map((instance) => instance.id));
     } catch (error) {
       const errors = error instanceof ApiError ? error.errors : [];
       const mine = errors.filter((e) => fieldOfError(e.path, grid.fields));
