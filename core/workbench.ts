@@ -229,7 +229,15 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
       await database.close();
       throw error;
     }
-    queue = createRunQueue({ db: database.db, service, bus, resolveExperiment: (name) => resolveExperiment(registry, name), refuse: (run) => supervisor.refuseIfHeld(run) });
+    queue = createRunQueue({
+      db: database.db,
+      service,
+      bus,
+      resolveExperiment: (name) => resolveExperiment(registry, name),
+      refuse: (run) => supervisor.refuseIfHeld(run),
+      // A worker itself, this workbench runs here what no other worker can be sent.
+      ...(runs === 'both' ? { runHere: (runId: string) => supervisor.startRun(runId, { currentCode: true }) } : {}),
+    });
   }
   const starter: RunStarter = queue
     ? {

@@ -123,6 +123,8 @@ export class RunSupervisor {
   #timers: NodeJS.Timeout[] = [];
   #stopped = false;
   /** Instances whose runs may not start here (being deleted): id → holds. */
+  /** Runs started with `currentCode` (see startRun), until they are prepared. */
+  readonly #currentCode = new Set<string>();
   readonly #held = new Map<string, number>();
   readonly #storeSlots: StoreSlots;
   readonly #liveBudget: LiveBudget;
@@ -221,12 +223,17 @@ export class RunSupervisor {
     throw new ConflictError(`run ${run.id} was cancelled, not started: its instance ${run.instanceId} is being deleted`);
   }
 
-  /** Starts a pending run now, or queues it behind the concurrency limit. */
-  async startRun(runId: string): Promise<Run> {
+  /**
+   * Starts a pending run now, or queues it behind the concurrency limit. `currentCode`: on the
+   * run pool, run the experiment's file as it is here rather than code the run was queued with
+   * (code no worker can be sent: a file over the bound, on a workbench that is a worker too).
+   */
+  async startRun(runId: string, options: { currentCode?: boolean } = {}): Promise<Run> {
     if (this.#stopped) throw new Error('the supervisor is stopping; no new runs');
     const run = await this.#o.service.getRun(runId);
     if (run.status !== 'pending' || this.isActive(run.id)) throw new InvalidTransitionError(run.id, run.status, 'running');
     await this.refuseIfHeld(run);
+    if (options.currentCode) this.#currentCode.add(run.id);
     this.#waiters.set(run.id, new Promise((resolve) => this.#finished.set(run.id, resolve)));
     this.#queue.push(run);
     // Marks it queued here, so recovery leaves it be; a row deleted meanwhile fails its start.
@@ -365,8 +372,9 @@ export class RunSupervisor {
   async #prepare(run: Run): Promise<PreparedRun> {
     const { service, keepCode } = this.#o;
     const instance = await pinnedInstance(service, run);
-    const kept = run.codeSnapshot ?? (this.#o.codeFromRun ? run.codeHash : null);
-    if (this.#o.codeFromRun && !kept) throw new Error(`run ${run.id} was queued without its code: start it again`);
+    const fromRun = this.#o.codeFromRun && !this.#currentCode.delete(run.id);
+    const kept = run.codeSnapshot ?? (fromRun ? run.codeHash : null);
+    if (fromRun && !kept) throw new Error(`run ${run.id} was queued without its code: start it again`);
     if (kept) {
       const snapshot = await service.getCodeSnapshot(kept);
       const absoluteFile = await this.#o.materializeSnapshot(snapshot);

@@ -29,7 +29,15 @@ export interface RunQueueOptions {
    * supervisor's refuseIfHeld). Asked before the run is prepared and again right before its job is added.
    */
   refuse?: (run: Run) => Promise<void>;
+  /**
+   * Runs here, from the file as it is, a run whose code cannot be sent to a worker (a file
+   * over the bound): a workbench that is a worker too (`--runs both`). Without it such a run fails.
+   */
+  runHere?: (runId: string) => Promise<Run>;
 }
+
+/** Code that cannot be kept whole, so no worker can be sent it. */
+class NotSendable extends Error {}
 
 export interface RunQueue {
   /** Queues a pending run (its job is added with it); resolves with the queued run. */
@@ -58,7 +66,7 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
     if (run.codeSnapshot) return { hash: run.codeSnapshot, configuration: run.configuration ?? instance.configuration };
     const { snapshot, root } = await options.resolveExperiment(instance.experiment);
     if (!snapshot) throw new Error(`the code of experiment "${instance.experiment}" could not be kept, so no worker can run it`);
-    if (snapshot.note) throw new Error(`the code of experiment "${instance.experiment}" cannot be sent to a worker: ${snapshot.note}`);
+    if (snapshot.note) throw new NotSendable(`the code of experiment "${instance.experiment}" cannot be sent to a worker: ${snapshot.note}`);
     await service.storeCodeSnapshot(snapshot);
     const configuration = run.configuration ?? service.runConfiguration(instance);
     if (!root) return { hash: snapshot.hash, configuration };
@@ -78,6 +86,7 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
       try {
         prepared = await prepare(run);
       } catch (error) {
+        if (error instanceof NotSendable && options.runHere) return options.runHere(run.id);
         const failed = await service.transitionRun(run.id, 'failed', { error: `could not start the run: ${errorText(error)}` });
         publish(failed);
         return failed;

@@ -168,6 +168,27 @@ records('queued to the run pool (Postgres, --runs both), a run records the git s
   }
 });
 
+records('on a workbench that is a worker too (Postgres, --runs both), code no worker can be sent (a helper over 1 MiB) runs here', async () => {
+  if (!postgresUrl) return;
+  const scratch = await createScratchDatabase(postgresUrl, 'athanor_records');
+  try {
+    await withServer(async (context) => {
+      const { api, workbench } = context;
+      const dir = workbench.experimentsDir;
+      await writeFile(join(dir, 'big-data.ts'), `export const rows = ${JSON.stringify('x'.repeat(1_300_000))}.length;\n`);
+      const source = await readFile(join(dir, FILE), 'utf8');
+      await writeFile(join(dir, FILE), `import { rows } from './big-data.ts';\n${source.replace('`Running iteration ${i}`', '`rows ${rows}`')}`);
+      const created = await api('POST', '/api/instances', { experiment: 'my_experiment', name: 'big', configuration: { iterations: 1 } });
+      const run = await runToEnd(context, created.body.id);
+      assert.is(run.status, 'completed', run.error);
+      assert.equal(await logsOf(context, run.id), ['rows 1300000']);
+      assert.match(run.code.note, 'big-data.ts'); // kept by path and size, as the README says
+    }, { workbench: { database: scratch.url, runs: 'both', watch: true } });
+  } finally {
+    await scratch.drop();
+  }
+});
+
 // 100 runs through the whole start path (1,000 stores on each backend: the service conformance suite).
 records('100 runs of unchanged code keep exactly one snapshot', async () => {
   const experimentsDir = await tempExperimentsDir();
