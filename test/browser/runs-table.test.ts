@@ -285,6 +285,16 @@ test('a view the server refuses offers the default view (Retry asked the same ag
     const { page } = context;
     await addCompareFixture(context);
     await startFixtureRun(context, 'alpha', { model: 'small', lr: 0.1 });
+    // Opened sorted by a metric (after the configuration's columns), that column is in view.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${TABLE}?sort=${encodeURIComponent('metrics.loss:asc')}`);
+    await table(page).locator('.tr.run').first().waitFor();
+    const seen = await table(page).locator('.scroll').evaluate((box) => {
+      const cell = box.querySelector('.th[data-column="metrics.loss"]')!.getBoundingClientRect();
+      const view = box.getBoundingClientRect();
+      return { cell: [Math.round(cell.left), Math.round(cell.right)], view: [Math.round(view.left), Math.round(view.right)] };
+    });
+    assert.ok(seen.cell[0]! >= seen.view[0]! && seen.cell[1]! <= seen.view[1]!, `the sorted column at ${seen.cell} in a box at ${seen.view}`);
     await page.goto(`${TABLE}?sort=config.nope:asc`);
     const alert = table(page).getByRole('alert');
     await alert.filter({ hasText: 'This view cannot be shown' }).waitFor();

@@ -63,6 +63,8 @@ export class AthanorRunsTable extends LitElement {
   #loadedKey = '';
   /** How far the rows were scrolled sideways before they were read again, to scroll back to. */
   #scrollLeft: number | undefined;
+  /** Opened sorted by a column (a link, a reload): that column is brought into view once the rows show. */
+  #revealSorted = true;
   #ticker: ReturnType<typeof setInterval> | undefined;
   readonly #live = new RunsTableLive(this, {
     api: () => this.api,
@@ -103,6 +105,7 @@ export class AthanorRunsTable extends LitElement {
     if (changed.has('experiment')) {
       this.#live.forget();
       this.selected = [];
+      this.#revealSorted = true;
     }
     const pageSize = Math.min(500, Math.max(1, Math.floor(this.pageSize) || PAGE_SIZE));
     const key = `${this.api}\n${this.experiment}\n${pageSize}\n${this.#state.sort ? formatSort(this.#state.sort) : ''}\n${this.#state.filters.join('\n')}\n${requestedColumns(this.#state.columns)?.join(',') ?? '*'}`;
@@ -130,6 +133,15 @@ export class AthanorRunsTable extends LitElement {
     if (box && this.#scrollLeft !== undefined && this.data.loaded && !this.data.loading) {
       box.scrollLeft = this.#scrollLeft;
       this.#scrollLeft = undefined;
+    }
+    if (box && this.#revealSorted && this.data.loaded && !this.data.loading) {
+      this.#revealSorted = false;
+      // Metrics come after the configuration's columns: a table opened sorted by one showed it out of view.
+      const sorted = this.#state.sort && box.querySelector<HTMLElement>(`.th[data-column="${CSS.escape(this.#state.sort.column)}"]`);
+      if (sorted) {
+        const [cell, view] = [sorted.getBoundingClientRect(), box.getBoundingClientRect()];
+        if (cell.right > view.right || cell.left < view.left) box.scrollLeft += cell.left - view.left - Math.max(0, (view.width - cell.width) / 2);
+      }
     }
     // A running run's duration grows: redraw each second while one is shown.
     const running = this.data.rows.some((row) => row.status === 'running');
