@@ -46,6 +46,9 @@ test('filters parse with every operator and read as words', () => {
   assert.is(describeFilter('status=completed|failed|cancelled'), 'status is completed, failed or cancelled');
   assert.is(describeFilter('config.model!=small'), 'model ≠ small');
   assert.is(describeFilter('instance=baseline'), 'instance is baseline');
+  // A sweep's 22 instances by id: how many, the first two shortened.
+  const ids = Array.from({ length: 22 }, (_, i) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`);
+  assert.is(describeFilter(`instance=${ids.join('|')}`), 'instance is one of 22: 00000000, 00000001, …');
 });
 
 test('the status, instance and metric range controls replace their own filters and keep the others', () => {

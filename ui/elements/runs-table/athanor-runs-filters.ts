@@ -234,7 +234,7 @@ export class AthanorRunsFilters extends LitElement {
             <ul class="chips" aria-label="Filters in force">
               ${this.filters.map(
                 (filter, index) => html`<li class="chip" data-filter=${filter}>
-                  <span>${userText(describeFilter(filter))}</span>
+                  <span title=${filter}>${userText(describeFilter(filter))}</span>
                   <button type="button" aria-label="Remove filter ${describeFilter(filter)}" @click=${() => this.#change(this.filters.filter((_, i) => i !== index))}>✕</button>
                 </li>`,
               )}

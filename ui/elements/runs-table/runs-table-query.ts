@@ -89,6 +89,8 @@ export function describeFilter(text: string): string {
   if (!filter) return text;
   const name = filter.column.replace(/^(config|metrics)\./, '');
   const values = filter.value.split('|');
+  // A sweep's instances (ids, one per combination): how many, not a chip of hundreds of characters.
+  if (filter.operator === '=' && values.length > 4) return `${name} is one of ${values.length}: ${values.slice(0, 2).map((v) => (/^[0-9a-f-]{36}$/i.test(v) ? v.slice(0, 8) : v)).join(', ')}, …`;
   if (filter.operator === '=' && values.length > 1) return `${name} is ${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
   if (filter.operator === '=' && (filter.column === 'status' || filter.column === 'instance')) return `${name} is ${filter.value}`;
   return `${name} ${SYMBOLS[filter.operator]} ${filter.value}`;
