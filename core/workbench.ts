@@ -25,6 +25,7 @@ import { createRunSupervisor, type CancelOutcome, type RunSupervisor, type RunSu
 import type { RunPoolNode } from './worker/run-pool-node.ts';
 import type { RunQueue } from './worker/run-queue.ts';
 import { waitForRunEnd } from './worker/run-end.ts';
+import { onOutage } from './worker/outage-notice.ts';
 
 /**
  * Where the workbench's runs execute: `local` (child processes here), `queue` (jobs for
@@ -247,9 +248,12 @@ export async function createWorkbench(options: WorkbenchOptions = {}): Promise<W
     : { startRun: (runId) => supervisor.startRun(runId), waitForRun: (runId) => supervisor.waitFor(runId) };
   const databaseMonitor = database.kind === 'postgres' ? createDatabaseMonitor(database.db) : alwaysAvailable();
   databaseMonitor.subscribe((status) => bus.publish('database.status', status));
+  // The run pool sees a restart first (its connections fail): the monitor looks at once.
+  const offOutage = runs === 'local' ? undefined : onOutage(() => void databaseMonitor.check());
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      offOutage?.();
       databaseMonitor.stop();
       await pool?.stop();
       await supervisor.stop();

@@ -15,8 +15,21 @@ export function isOutage(error: unknown): boolean {
   return isConnectionError(error) || isOutage(String((error as Error)?.message ?? ''));
 }
 
-/** Writes `line` unless the same `kind` was said in the last 30 s. */
+const listeners = new Set<() => void>();
+
+/**
+ * Calls `listener` each time the run pool sees its database connection fail: the workbench's
+ * database monitor probes at once, so a restart shorter than its interval is still said
+ * ("database: unavailable", then "back") in the terminal and the UI. Returns the unsubscriber.
+ */
+export function onOutage(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Tells the listeners, and writes `line` unless the same `kind` was said in the last 30 s. */
 export function sayOutage(kind: string, line: string, write: (text: string) => void = (text) => process.stderr.write(text)): void {
+  for (const listener of listeners) listener();
   const now = Date.now();
   if (now - (lastSaid.get(kind) ?? -Infinity) < QUIET_MS) return;
   lastSaid.set(kind, now);
