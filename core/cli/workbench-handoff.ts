@@ -9,11 +9,9 @@
  * folder, and that address answers `GET /api/health`. Anything else opens the database as
  * before, whose lock then explains what holds it.
  */
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parseDatabaseSpec } from '../../storage/database-spec.ts';
-import { readDirectoryLock } from '../../storage/backends/pglite-lock.ts';
 import { EnvironmentError } from './environment-error.ts';
+import { workbenchLock } from './workbench-lock.ts';
 import { WorkbenchClient } from './workbench-client.ts';
 
 /** A workbench on this machine that holds a database and answers. */
@@ -37,15 +35,8 @@ const HEALTH_TIMEOUT_MS = 5_000;
  * run other code than the user meant.
  */
 export async function findHoldingWorkbench(spec: string, experimentsDir: string): Promise<HoldingWorkbench | undefined> {
-  let parsed: ReturnType<typeof parseDatabaseSpec>;
-  try {
-    parsed = parseDatabaseSpec(spec);
-  } catch {
-    return undefined; // opening it says what is wrong with the spec
-  }
-  if (parsed.kind !== 'pglite') return undefined;
-  const lock = await readDirectoryLock(parsed.dir).catch(() => undefined);
-  if (!lock?.alive || !lock.workbench || lock.owner.hostname !== hostname()) return undefined;
+  const lock = await workbenchLock(spec);
+  if (!lock) return undefined;
   const { url, token, experimentsDir: served } = lock.workbench;
   if (resolve(experimentsDir) !== served) {
     throw new EnvironmentError(

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { arch, hostname, platform } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { RunEnvironment } from '../records.ts';
+import type { CodeSnapshot, RunEnvironment } from '../records.ts';
 
 const run = promisify(execFile);
 
@@ -95,4 +95,19 @@ async function compareWithCommit(root: string, files: readonly string[], environ
 
 async function gitRoot(cwd: string): Promise<string> {
   return (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
+}
+
+/**
+ * The environment of a run of `snapshot`'s files under `root` (their git state among it),
+ * with the diff of those files from the commit handed to `keepDiff` (once per code and
+ * commit): what a local start and a queued one both record.
+ */
+export async function environmentOfCode(
+  root: string,
+  snapshot: Pick<CodeSnapshot, 'hash' | 'files'>,
+  keepDiff: (hash: string, commit: string, diff: string) => Promise<void>,
+): Promise<RunEnvironment> {
+  const { environment, diff } = await readRunEnvironment(root, snapshot.files.map((file) => file.path), snapshot.hash);
+  if (diff && environment.git) await keepDiff(snapshot.hash, environment.git.commit, diff);
+  return environment;
 }

@@ -17,7 +17,7 @@ import { LiveBudget } from './live-budget.ts';
 import { LoadGovernor, type LoadGovernorOptions } from './load-governor.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
 import { defaultRunMemoryMb } from './memory-limit.ts';
-import { readRunEnvironment } from './run-environment.ts';
+import { environmentOfCode, readRunEnvironment } from './run-environment.ts';
 
 /**
  * Where an experiment's code is, read right before a run starts: its module, the code hash,
@@ -122,9 +122,9 @@ export class RunSupervisor {
   readonly #finished = new Map<string, (run: Run) => void>();
   #timers: NodeJS.Timeout[] = [];
   #stopped = false;
-  /** Instances whose runs may not start here (being deleted): id → holds. */
   /** Runs started with `currentCode` (see startRun), until they are prepared. */
   readonly #currentCode = new Set<string>();
+  /** Instances whose runs may not start here (being deleted): id → holds. */
   readonly #held = new Map<string, number>();
   readonly #storeSlots: StoreSlots;
   readonly #liveBudget: LiveBudget;
@@ -399,12 +399,10 @@ export class RunSupervisor {
       configuration,
       experiment: { name: instance.experiment, ...code },
       environment: async () => {
-        const reading = keepCode && root && snapshot
-          ? await readRunEnvironment(root, snapshot.files.map((file) => file.path), snapshot.hash)
-          : await readRunEnvironment(process.cwd(), []);
-        if (!keepCode) delete reading.environment.git;
-        if (reading.diff && reading.environment.git && snapshot) await service.storeCodeDiff(snapshot.hash, reading.environment.git.commit, reading.diff);
-        return reading.environment;
+        if (keepCode && root && snapshot) return environmentOfCode(root, snapshot, (hash, commit, diff) => service.storeCodeDiff(hash, commit, diff));
+        const { environment } = await readRunEnvironment(process.cwd(), []);
+        if (!keepCode) delete environment.git;
+        return environment;
       },
     };
   }

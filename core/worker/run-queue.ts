@@ -13,7 +13,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { ExperimentsService } from '../experiments-service.ts';
 import { InvalidTransitionError } from '../errors.ts';
 import type { Run, RunEnvironment } from '../records.ts';
-import { readRunEnvironment } from '../supervisor/run-environment.ts';
+import { environmentOfCode } from '../supervisor/run-environment.ts';
 import { QUEUED_OWNER } from '../supervisor/run-recovery.ts';
 import { pinnedInstance, type ExperimentResolver } from '../supervisor/run-supervisor.ts';
 import { addRunJob } from './job-queue.ts';
@@ -70,8 +70,7 @@ export function createRunQueue(options: RunQueueOptions): RunQueue {
     await service.storeCodeSnapshot(snapshot);
     const configuration = run.configuration ?? service.runConfiguration(instance);
     if (!root) return { hash: snapshot.hash, configuration };
-    const { environment, diff } = await readRunEnvironment(root, snapshot.files.map((file) => file.path), snapshot.hash);
-    if (diff && environment.git) await service.storeCodeDiff(snapshot.hash, environment.git.commit, diff);
+    const environment = await environmentOfCode(root, snapshot, (hash, commit, diff) => service.storeCodeDiff(hash, commit, diff));
     return { hash: snapshot.hash, configuration, ...(environment.git ? { git: environment.git } : {}) };
   }
 

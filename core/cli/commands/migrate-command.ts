@@ -4,9 +4,7 @@ import { openDatabase, redactUrl, resolveDatabaseSpec } from '../../../storage/o
 import { parseCommandArgs, refuseArguments } from '../cli-args.ts';
 import { MIGRATE_USAGE } from '../usage.ts';
 import { EnvironmentError, explainDatabaseError, openingDatabase } from '../environment-error.ts';
-import { parseDatabaseSpec } from '../../../storage/database-spec.ts';
-import { readDirectoryLock } from '../../../storage/backends/pglite-lock.ts';
-import { hostname } from 'node:os';
+import { workbenchLock } from '../workbench-lock.ts';
 
 export async function migrateCommand(args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {});
@@ -41,16 +39,8 @@ export async function migrateCommand(args: string[], out: (line: string) => void
  * means nothing to migrate).
  */
 async function refuseHeldByWorkbench(spec: string): Promise<void> {
-  let dir: string;
-  try {
-    const parsed = parseDatabaseSpec(spec);
-    if (parsed.kind !== 'pglite') return;
-    dir = parsed.dir;
-  } catch {
-    return; // opening it says what is wrong with the spec
-  }
-  const lock = await readDirectoryLock(dir).catch(() => undefined);
-  if (!lock?.alive || !lock.workbench || lock.owner.hostname !== hostname()) return;
+  const lock = await workbenchLock(spec);
+  if (!lock) return;
   throw new EnvironmentError(
     `cannot migrate ${spec}: the workbench at ${lock.workbench.url} (process ${lock.owner.pid}) holds it, and migrated it when it started. Stop it to migrate from here.`,
   );
