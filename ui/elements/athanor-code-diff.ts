@@ -48,6 +48,7 @@ const FOLD = { margin: 3, minSize: 4 } as const;
  * @attr api - the workbench's API base ('' for this page's origin)
  * @attr run-id - the run whose code is compared (`GET /api/runs/:id/source`, its experiment module)
  * @attr experiment - the experiment whose current source it is compared with (`GET /api/experiments/:name/source`)
+ * @attr code-hash - the experiment's code version now, when the page knows it (else it is asked for)
  * @attr layout - `split` (side by side) or `unified`; by default side by side on a wide screen
  * @prop from - with `to`: compare these two texts instead (nothing is read)
  * @prop to - the side shown as the newer one
@@ -57,6 +58,7 @@ export class AthanorCodeDiff extends LitElement {
     api: {},
     runId: { attribute: 'run-id' },
     experiment: {},
+    codeHash: { attribute: 'code-hash' },
     layout: { reflect: true },
     from: { attribute: false },
     to: { attribute: false },
@@ -109,6 +111,7 @@ export class AthanorCodeDiff extends LitElement {
   declare api: string;
   declare runId: string;
   declare experiment: string;
+  declare codeHash: string | undefined;
   declare layout: DiffLayout;
   declare from: DiffSide | undefined;
   declare to: DiffSide | undefined;
@@ -173,7 +176,8 @@ export class AthanorCodeDiff extends LitElement {
           if (error instanceof ApiError && error.status === 404) throw new Error(`the experiment "${this.experiment}" is no longer in the experiments folder: there is no current source to compare with`);
           throw error;
         }),
-        client.getExperiment(this.experiment).catch(() => undefined),
+        // Only to tell a change in an import from none: the page showing the run knows it already.
+        this.codeHash ? { codeHash: this.codeHash } : client.getExperiment(this.experiment).catch(() => undefined),
       ]);
       if (token !== this.#loadToken) return;
       const entry = snapshot.files.find((f) => f.path === snapshot.entry);

@@ -69,6 +69,8 @@ export class AthanorNewInstance extends LitElement {
   declare attempted: boolean;
 
   #selected: string | undefined;
+  /** The experiment this browser last made an instance of (read once per load, not per render). */
+  #remembered: string | undefined;
   #live: LiveEventsController;
   #sweep = new SweepPart(this);
   /** The configuration of the instance given by `from`, for the form once it is there. */
@@ -115,8 +117,7 @@ export class AthanorNewInstance extends LitElement {
     // One asked for that is not there (its file gone, a stale link) is said so, not swapped for another.
     if (this.#missing()) return undefined;
     if (this.#selected !== undefined) return undefined;
-    const last = rememberedExperiment(this.api);
-    return usable.find((e) => e.name === last) ?? usable[0];
+    return usable.find((e) => e.name === this.#remembered) ?? usable[0];
   }
 
   /** The experiment the page was opened for, when the workbench does not have it (none picked since). */
@@ -181,6 +182,7 @@ export class AthanorNewInstance extends LitElement {
 
   /** (Re)loads the list of experiments. */
   async load(): Promise<void> {
+    this.#remembered = rememberedExperiment(this.api);
     try {
       this.experiments = await this.#client.listExperiments();
       this.loadError = undefined;

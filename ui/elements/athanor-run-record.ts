@@ -154,7 +154,7 @@ export class AthanorRunRecord extends LitElement {
       </div>
       <div id="code-diff" class="code-view" ?hidden=${!this.opened.has('diff')}>
         ${this.opened.has('diff') && experiment
-          ? html`<athanor-code-diff api=${this.api} run-id=${run.id} experiment=${experiment}></athanor-code-diff>`
+          ? html`<athanor-code-diff api=${this.api} run-id=${run.id} experiment=${experiment} code-hash=${this.experiment?.codeHash ?? nothing}></athanor-code-diff>`
           : nothing}
       </div>
     `;
